@@ -1,0 +1,4 @@
+/**
+ * Block devices: image files memory-mapped through JNA and raw block devices read and written with direct I/O.
+ */
+package io.respool.blockdev;

@@ -1,0 +1,4 @@
+/**
+ * Runnable examples: embedding DSS and DMS, and a two-node cluster on one machine.
+ */
+package io.respool.examples;
