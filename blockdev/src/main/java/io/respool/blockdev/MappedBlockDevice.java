@@ -319,6 +319,7 @@ final class MappedBlockDevice implements BlockDevice
             {
                 final long chunk = Math.min(length - done, COPY_CHUNK);
                 UnsafeApi.copyMemory(srcObject, srcOffset + done, dstObject, dstOffset + done, chunk);
+                collectAccessFault();
                 done += chunk;
             }
         }
@@ -326,6 +327,25 @@ final class MappedBlockDevice implements BlockDevice
         {
             throw mappedAccessFault(operation, deviceOffset, length, ex);
         }
+    }
+
+    /**
+     * Make a {@code SIGBUS} from the copy just done surface here, inside the caller's {@code try}; call it straight
+     * after each copy, before any loop back-edge.
+     * <p>
+     * HotSpot 17 does not throw the {@link InternalError} at a faulting {@code Unsafe} copy in compiled code: it marks
+     * the thread and throws at the thread's next return from a runtime call made from Java code, or at a safepoint
+     * poll that happens to be armed. Measured: thrown at a poll on this method's loop back-edge, it escaped the
+     * {@code catch} below; left alone, it surfaced later in the caller's code. Returns from native methods (JNA,
+     * {@code Thread.holdsLock}) do not deliver it. A {@code multianewarray} with a zero first dimension is a runtime
+     * call in the interpreter, C1 and C2 alike (C2 expands it inline only for small positive constant dimensions),
+     * and its return delivers the error at a call site, where the exception table applies. Cost: one runtime call
+     * and one 16-byte array per copy.
+     */
+    @SuppressWarnings("unused")
+    private static void collectAccessFault()
+    {
+        final byte[][] unused = new byte[0][0];
     }
 
     private void fill(final long offset, final long length)
@@ -337,6 +357,7 @@ final class MappedBlockDevice implements BlockDevice
             {
                 final long chunk = Math.min(length - done, COPY_CHUNK);
                 UnsafeApi.setMemory(address + offset + done, chunk, (byte)0);
+                collectAccessFault();
                 done += chunk;
             }
         }
