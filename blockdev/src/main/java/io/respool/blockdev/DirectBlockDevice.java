@@ -403,7 +403,11 @@ final class DirectBlockDevice implements BlockDevice
         }
     }
 
-    private void writeZeros(final long offset, final long length)
+    /**
+     * Write zeros over an aligned, checked range through this thread's bounce buffer: the fallback of
+     * {@link #zero(long, long)}, package-private for tests.
+     */
+    void writeZeros(final long offset, final long length)
     {
         final long bounce = BounceBuffer.current().address();
         UnsafeApi.setMemory(bounce, BounceBuffer.CAPACITY, (byte)0);
