@@ -1,0 +1,54 @@
+package io.respool.dss;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An open volume group: an entry volume and further volumes, split into allocation units, holding a directory tree.
+ * Paths given to a volume group's methods are relative to its root ({@code "dir/file"}, {@code ""} for the root);
+ * use {@link Dss} for {@code +vg/...} paths.
+ */
+public interface VolumeGroup extends AutoCloseable
+{
+    String name();
+
+    /**
+     * @return allocation unit size in bytes, fixed at creation.
+     */
+    int auSize();
+
+    /**
+     * @return the volumes in id order, the entry volume first.
+     */
+    List<VolumeInfo> volumes();
+
+    /**
+     * @return total usable bytes over all volumes.
+     */
+    long totalBytes();
+
+    /**
+     * @return bytes in free allocation units, reusable at once.
+     */
+    long freeBytes();
+
+    /**
+     * Add a volume (image file or block device) to the group. The volume must not belong to another group.
+     */
+    VolumeInfo addVolume(Path volumePath);
+
+    /**
+     * Remove a volume that holds no data. The entry volume cannot be removed.
+     */
+    void removeVolume(Path volumePath);
+
+    /**
+     * Verify every on-disk and in-memory metadata structure.
+     *
+     * @return problems found, empty when the volume group is consistent.
+     */
+    List<String> check();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,411 @@
+package io.respool.dss.engine;
+
+import io.respool.blockdev.BlockDeviceException;
+import io.respool.dss.DssException;
+import io.respool.dss.DssFile;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.FileStat;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
+import static io.respool.dss.format.EntryVolumeLayout.auIndexOf;
+
+/**
+ * An open file. The data path: map the file offset to an allocation unit through the file's published extent map,
+ * then copy straight between the caller's buffer and the device, with no metadata lock. Only a write that reaches
+ * a hole (allocation) or the end of the file (size change) takes more than the node's shared {@code ioLock}.
+ */
+final class FileHandle implements DssFile
+{
+    private static final AtomicLongFieldUpdater<Node> WRITTEN_SIZE =
+        AtomicLongFieldUpdater.newUpdater(Node.class, "writtenSize");
+    private static final ThreadLocal<UnsafeBuffer> WRAPPER = ThreadLocal.withInitial(UnsafeBuffer::new);
+
+    private final VolumeGroupEngine engine;
+    private final Node node;
+    private final String path;
+    private final boolean writable;
+    private final boolean append;
+    private final int auSize;
+    private final AtomicLong position = new AtomicLong();
+    private volatile boolean closed;
+
+    FileHandle(final VolumeGroupEngine engine, final Node node, final String path, final boolean writable,
+        final boolean append)
+    {
+        this.engine = engine;
+        this.node = node;
+        this.path = path;
+        this.writable = writable;
+        this.append = append;
+        this.auSize = engine.auSize();
+    }
+
+    Node node()
+    {
+        return node;
+    }
+
+    @Override
+    public String path()
+    {
+        return path;
+    }
+
+    @Override
+    public int read(final long filePosition, final MutableDirectBuffer dst, final int index, final int length)
+    {
+        checkOpen();
+        checkRange(filePosition, length);
+        node.ioLock.readLock().lock();
+        try
+        {
+            final long size = node.size;
+            if (filePosition >= size)
+            {
+                return length == 0 ? 0 : -1;
+            }
+            final int n = (int)Math.min(length, size - filePosition);
+            final ExtentMap extents = node.extents;
+            long at = filePosition;
+            int done = 0;
+            while (done < n)
+            {
+                final long fileAu = at / auSize;
+                final int within = (int)(at - fileAu * auSize);
+                final int chunk = Math.min(n - done, auSize - within);
+                final long au = extents.lookup(fileAu);
+                if (au == ExtentMap.HOLE)
+                {
+                    dst.setMemory(index + done, chunk, (byte)0);
+                }
+                else
+                {
+                    engine.device(au).read(auIndexOf(au) * auSize + within, dst, index + done, chunk);
+                }
+                done += chunk;
+                at += chunk;
+            }
+            return n;
+        }
+        catch (final BlockDeviceException ex)
+        {
+            throw ioError(ex);
+        }
+        finally
+        {
+            node.ioLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public int read(final ByteBuffer dst, final long filePosition)
+    {
+        final UnsafeBuffer wrapper = WRAPPER.get();
+        wrapper.wrap(dst, dst.position(), dst.remaining());
+        try
+        {
+            final int n = read(filePosition, wrapper, 0, dst.remaining());
+            if (n > 0)
+            {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        }
+        finally
+        {
+            wrapper.wrap(0, 0);
+        }
+    }
+
+    @Override
+    public int read(final ByteBuffer dst)
+    {
+        synchronized (position)
+        {
+            final int n = read(dst, position.get());
+            if (n > 0)
+            {
+                position.addAndGet(n);
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public void write(final long filePosition, final DirectBuffer src, final int index, final int length)
+    {
+        checkWritable();
+        checkRange(filePosition, length);
+        if (length == 0)
+        {
+            return;
+        }
+        final long end = filePosition + length;
+        VolumeGroupEngine.checkFileSize(end, path);
+        node.ioLock.readLock().lock();
+        try
+        {
+            ensureAllocated(filePosition, end);
+            if (end > node.size)
+            {
+                writeExtending(filePosition, src, index, length);
+            }
+            else
+            {
+                copyIn(filePosition, src, index, length);
+            }
+            long written;
+            while (end > (written = node.writtenSize))
+            {
+                if (WRITTEN_SIZE.compareAndSet(node, written, end))
+                {
+                    node.sizeDirty = true;
+                    break;
+                }
+            }
+            node.updatedMs = System.currentTimeMillis();
+        }
+        catch (final BlockDeviceException ex)
+        {
+            throw ioError(ex);
+        }
+        finally
+        {
+            node.ioLock.readLock().unlock();
+        }
+    }
+
+    private void ensureAllocated(final long from, final long to)
+    {
+        final long firstAu = from / auSize;
+        final long lastAu = (to - 1) / auSize;
+        final ExtentMap extents = node.extents;
+        for (long au = firstAu; au <= lastAu; au++)
+        {
+            if (extents.lookup(au) == ExtentMap.HOLE)
+            {
+                engine.allocate(node, au, lastAu, path);
+                return;
+            }
+        }
+    }
+
+    /**
+     * A write past the end: zero the gap between the old end and the write inside allocated AUs (it may hold what a
+     * truncate left behind), write, then publish the new size. Serialized per file.
+     */
+    private void writeExtending(final long filePosition, final DirectBuffer src, final int index, final int length)
+    {
+        node.extendLock.lock();
+        try
+        {
+            final long size = node.size;
+            if (filePosition > size)
+            {
+                engine.zeroAllocated(node, size, filePosition);
+            }
+            copyIn(filePosition, src, index, length);
+            if (filePosition + length > node.size)
+            {
+                node.size = filePosition + length;
+                node.sizeDirty = true;
+            }
+        }
+        finally
+        {
+            node.extendLock.unlock();
+        }
+    }
+
+    private void copyIn(final long filePosition, final DirectBuffer src, final int index, final int length)
+    {
+        final ExtentMap extents = node.extents;
+        long at = filePosition;
+        int done = 0;
+        while (done < length)
+        {
+            final long fileAu = at / auSize;
+            final int within = (int)(at - fileAu * auSize);
+            final int chunk = Math.min(length - done, auSize - within);
+            final long au = extents.lookup(fileAu);
+            engine.device(au).write(auIndexOf(au) * auSize + within, src, index + done, chunk);
+            done += chunk;
+            at += chunk;
+        }
+    }
+
+    @Override
+    public int write(final ByteBuffer src, final long filePosition)
+    {
+        final int n = src.remaining();
+        final UnsafeBuffer wrapper = WRAPPER.get();
+        wrapper.wrap(src, src.position(), n);
+        try
+        {
+            write(filePosition, wrapper, 0, n);
+            src.position(src.position() + n);
+            return n;
+        }
+        finally
+        {
+            wrapper.wrap(0, 0);
+        }
+    }
+
+    @Override
+    public int write(final ByteBuffer src)
+    {
+        synchronized (position)
+        {
+            final long at = append ? node.size : position.get();
+            final int n = write(src, at);
+            position.set(at + n);
+            return n;
+        }
+    }
+
+    @Override
+    public long position()
+    {
+        return position.get();
+    }
+
+    @Override
+    public DssFile position(final long newPosition)
+    {
+        if (newPosition < 0)
+        {
+            throw new DssException(ErrorCode.INVALID_ARGUMENT, "negative position: path=" + path + ", position=" +
+                newPosition);
+        }
+        position.set(newPosition);
+        return this;
+    }
+
+    @Override
+    public long size()
+    {
+        checkOpen();
+        return node.size;
+    }
+
+    @Override
+    public void truncate(final long newSize)
+    {
+        checkWritable();
+        node.ioLock.writeLock().lock();
+        try
+        {
+            engine.truncate(node, newSize, path);
+        }
+        catch (final BlockDeviceException ex)
+        {
+            throw ioError(ex);
+        }
+        finally
+        {
+            node.ioLock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void allocate(final long offset, final long length, final boolean keepSize)
+    {
+        checkWritable();
+        checkRange(offset, length);
+        if (length == 0)
+        {
+            return;
+        }
+        final long end = offset + length;
+        VolumeGroupEngine.checkFileSize(end, path);
+        node.ioLock.writeLock().lock();
+        try
+        {
+            engine.awaitDurable(engine.allocate(node, offset / auSize, (end - 1) / auSize, path));
+            if (!keepSize && end > node.size)
+            {
+                engine.truncate(node, end, path);
+            }
+        }
+        catch (final BlockDeviceException ex)
+        {
+            throw ioError(ex);
+        }
+        finally
+        {
+            node.ioLock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void flush()
+    {
+        checkOpen();
+        engine.logSizeIfDirty(node);
+        engine.flushAll();
+    }
+
+    @Override
+    public FileStat stat()
+    {
+        checkOpen();
+        return engine.stat(node);
+    }
+
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            try
+            {
+                engine.awaitDurable(engine.logSizeIfDirty(node));
+            }
+            finally
+            {
+                engine.release(node);
+            }
+        }
+    }
+
+    private void checkOpen()
+    {
+        if (closed)
+        {
+            throw new DssException(ErrorCode.CLOSED, "file handle is closed: path=" + path);
+        }
+        engine.checkOpen();
+    }
+
+    private void checkWritable()
+    {
+        checkOpen();
+        if (!writable)
+        {
+            throw new DssException(ErrorCode.INVALID_ARGUMENT, "file opened read-only: path=" + path +
+                "; open it with OpenFlag.WRITE");
+        }
+    }
+
+    private void checkRange(final long filePosition, final long length)
+    {
+        if (filePosition < 0 || length < 0)
+        {
+            throw new DssException(ErrorCode.INVALID_ARGUMENT, "negative position or length: path=" + path +
+                ", position=" + filePosition + ", length=" + length);
+        }
+    }
+
+    private DssException ioError(final BlockDeviceException ex)
+    {
+        return new DssException(ErrorCode.IO_ERROR, "I/O failed on " + path + ": " + ex.getMessage(), ex);
+    }
+}

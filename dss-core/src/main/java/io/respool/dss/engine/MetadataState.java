@@ -1,0 +1,230 @@
+package io.respool.dss.engine;
+
+import io.respool.dss.FileType;
+import io.respool.dss.format.FormatException;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static io.respool.dss.format.EntryVolumeLayout.MAX_VOLUMES;
+import static io.respool.dss.format.EntryVolumeLayout.auIndexOf;
+import static io.respool.dss.format.EntryVolumeLayout.volumeOf;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
+
+/**
+ * The whole metadata of a volume group in memory: the tree, every file's extents, the volumes and their space maps.
+ * It changes only by {@link #apply} of a redo record, live and at replay alike, so the state after recovery is the
+ * state that was acknowledged. Guarded by the engine's metadata lock (single writer at a time).
+ */
+final class MetadataState
+{
+    static final long ROOT_ID = 1;
+
+    final int auSize;
+    final Long2ObjectHashMap<Node> nodes = new Long2ObjectHashMap<>();
+    final VolumeEntry[] volumes = new VolumeEntry[MAX_VOLUMES];
+    long nextNodeId = ROOT_ID + 1;
+    Node root;
+
+    MetadataState(final int auSize)
+    {
+        this.auSize = auSize;
+    }
+
+    void createRoot(final String vgName, final long createdMs)
+    {
+        root = new Node(ROOT_ID, FileType.DIRECTORY, vgName, 0, createdMs, null);
+        nodes.put(ROOT_ID, root);
+    }
+
+    Node node(final long id)
+    {
+        return nodes.get(id);
+    }
+
+    List<VolumeEntry> volumeList()
+    {
+        final List<VolumeEntry> list = new ArrayList<>();
+        for (final VolumeEntry volume : volumes)
+        {
+            if (volume != null)
+            {
+                list.add(volume);
+            }
+        }
+        return list;
+    }
+
+    SpaceMap space(final long physicalAu)
+    {
+        final VolumeEntry volume = volumes[volumeOf(physicalAu)];
+        if (volume == null)
+        {
+            throw FormatException.corrupt("AU on a volume not in the group: volumeId=" + volumeOf(physicalAu) +
+                ", au=" + auIndexOf(physicalAu));
+        }
+        return volume.space;
+    }
+
+    void markUsed(final long physicalAu, final long count)
+    {
+        space(physicalAu).markUsed(auIndexOf(physicalAu), count);
+    }
+
+    void markFree(final long physicalAu, final long count)
+    {
+        space(physicalAu).markFree(auIndexOf(physicalAu), count);
+    }
+
+    /**
+     * Apply one redo record's payload.
+     *
+     * @throws FormatException if the record does not fit the state: the log and the checkpoint disagree.
+     */
+    void apply(final RecordType type, final DirectBuffer b, final int p, final long timestampMs)
+    {
+        switch (type)
+        {
+            case PAD -> { }
+            case CREATE -> applyCreate(b, p, timestampMs);
+            case REMOVE -> remove(existing(b.getLong(p, LITTLE_ENDIAN), type), timestampMs);
+            case REMOVE_TREE -> removeTree(existing(b.getLong(p, LITTLE_ENDIAN), type), timestampMs);
+            case RENAME -> applyRename(b, p, timestampMs);
+            case ALLOCATE -> applyAllocate(b, p, timestampMs);
+            case SET_SIZE ->
+            {
+                final Node node = existing(b.getLong(p, LITTLE_ENDIAN), type);
+                node.size = b.getLong(p + 8, LITTLE_ENDIAN);
+                node.writtenSize = b.getLong(p + 16, LITTLE_ENDIAN);
+                node.updatedMs = timestampMs;
+            }
+            case TRUNCATE -> truncate(existing(b.getLong(p, LITTLE_ENDIAN), type), b.getLong(p + 8, LITTLE_ENDIAN),
+                timestampMs);
+            case FREE_ORPHAN -> free(existing(b.getLong(p, LITTLE_ENDIAN), type));
+            case ADD_VOLUME ->
+            {
+                final int id = b.getInt(p, LITTLE_ENDIAN);
+                final UUID uuid = new UUID(b.getLong(p + 12, LITTLE_ENDIAN), b.getLong(p + 20, LITTLE_ENDIAN));
+                volumes[id] = new VolumeEntry(id, uuid, b.getLong(p + 4, LITTLE_ENDIAN), Records.getText(b, p + 28));
+            }
+            case REMOVE_VOLUME -> volumes[b.getInt(p, LITTLE_ENDIAN)] = null;
+            default -> throw FormatException.corrupt("unknown redo record type: type=" + type);
+        }
+    }
+
+    private void applyCreate(final DirectBuffer b, final int p, final long ts)
+    {
+        final Node parent = existing(b.getLong(p, LITTLE_ENDIAN), RecordType.CREATE);
+        final long id = b.getLong(p + 8, LITTLE_ENDIAN);
+        final FileType fileType = FileType.ofCode(b.getByte(p + 16));
+        final String name = Records.getName(b, p + 17);
+        final String target = fileType == FileType.LINK ? Records.getText(b, p + 17 + Records.nameLength(b, p + 17)) :
+            null;
+        final Node node = new Node(id, fileType, name, parent.id, ts, target);
+        attach(parent, node, ts);
+        nodes.put(id, node);
+        nextNodeId = Math.max(nextNodeId, id + 1);
+    }
+
+    private void applyRename(final DirectBuffer b, final int p, final long ts)
+    {
+        final Node node = existing(b.getLong(p, LITTLE_ENDIAN), RecordType.RENAME);
+        final Node newParent = existing(b.getLong(p + 8, LITTLE_ENDIAN), RecordType.RENAME);
+        detach(node, ts);
+        node.name = Records.getName(b, p + 16);
+        node.parentId = newParent.id;
+        attach(newParent, node, ts);
+    }
+
+    private void applyAllocate(final DirectBuffer b, final int p, final long ts)
+    {
+        final Node node = existing(b.getLong(p, LITTLE_ENDIAN), RecordType.ALLOCATE);
+        final int runs = b.getInt(p + 8, LITTLE_ENDIAN);
+        ExtentMap extents = node.extents;
+        for (int r = 0, at = p + 12; r < runs; r++, at += 24)
+        {
+            final long physicalAu = b.getLong(at + 8, LITTLE_ENDIAN);
+            final long count = b.getLong(at + 16, LITTLE_ENDIAN);
+            markUsed(physicalAu, count);
+            extents = extents.with(b.getLong(at, LITTLE_ENDIAN), physicalAu, count);
+        }
+        node.extents = extents;
+        node.updatedMs = ts;
+    }
+
+    void attach(final Node parent, final Node node, final long ts)
+    {
+        if (!parent.isDirectory())
+        {
+            throw FormatException.corrupt("parent is not a directory: parentId=" + parent.id + ", child=" + node.name);
+        }
+        parent.children.put(node.name, node);
+        parent.updatedMs = ts;
+    }
+
+    private void detach(final Node node, final long ts)
+    {
+        final Node parent = nodes.get(node.parentId);
+        if (parent != null && parent.children.get(node.name) == node)
+        {
+            parent.children.remove(node.name);
+            parent.updatedMs = ts;
+        }
+    }
+
+    private void remove(final Node node, final long ts)
+    {
+        detach(node, ts);
+        if (node.type == FileType.FILE && node.openCount.get() > 0)
+        {
+            node.orphan = true;
+        }
+        else
+        {
+            free(node);
+        }
+    }
+
+    private void removeTree(final Node node, final long ts)
+    {
+        if (node.isDirectory())
+        {
+            for (final Node child : List.copyOf(node.children.values()))
+            {
+                removeTree(child, ts);
+            }
+        }
+        remove(node, ts);
+    }
+
+    private void truncate(final Node node, final long newSize, final long ts)
+    {
+        final long keepAus = (newSize + auSize - 1) / auSize;
+        node.extents = node.extents.truncatedTo(keepAus, this::markFree);
+        node.size = newSize;
+        node.writtenSize = Math.min(node.writtenSize, newSize);
+        node.sizeDirty = false;
+        node.updatedMs = ts;
+    }
+
+    private void free(final Node node)
+    {
+        node.extents.forEachRun(this::markFree);
+        node.extents = ExtentMap.EMPTY;
+        nodes.remove(node.id);
+        node.deleted = true;
+    }
+
+    private Node existing(final long id, final RecordType type)
+    {
+        final Node node = nodes.get(id);
+        if (node == null)
+        {
+            throw FormatException.corrupt("redo record names a missing node: type=" + type + ", nodeId=" + id);
+        }
+        return node;
+    }
+}

@@ -1,0 +1,67 @@
+package io.respool.dss.engine;
+
+import io.respool.dss.FileType;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A file, directory or link in memory. Tree fields (name, parent, children, target, orphan) are guarded by the
+ * engine's metadata lock. The data path reads {@link #extents} and {@link #size} without it: they are published
+ * through volatile writes, and {@link #ioLock} keeps AUs from being freed under an I/O in flight.
+ */
+final class Node
+{
+    final long id;
+    final FileType type;
+    final long createdMs;
+    String name;
+    long parentId;
+    volatile long updatedMs;
+
+    /** Directory entries by name: lookup is a hash probe, not a scan. Null for files and links. */
+    final Map<String, Node> children;
+    /** Link target. Null for files and directories. */
+    final String target;
+
+    volatile ExtentMap extents = ExtentMap.EMPTY;
+    volatile long size;
+    volatile long writtenSize;
+    /** Size or written size changed by writes and not yet logged; logged by the next flush. */
+    volatile boolean sizeDirty;
+    /** Deleted while open: detached from the tree, space kept until the last handle closes. */
+    boolean orphan;
+    /** Removed from the volume group; handles must fail. */
+    volatile boolean deleted;
+
+    final AtomicInteger openCount = new AtomicInteger();
+    /** Shared by reads and writes; exclusive while AUs of this file are freed. Taken before the metadata lock. */
+    final ReentrantReadWriteLock ioLock = new ReentrantReadWriteLock();
+    /** Serializes writes that extend the file, so zeroing the gap past the old end never races another write. */
+    final ReentrantLock extendLock = new ReentrantLock();
+
+    Node(final long id, final FileType type, final String name, final long parentId, final long createdMs,
+        final String target)
+    {
+        this.id = id;
+        this.type = type;
+        this.name = name;
+        this.parentId = parentId;
+        this.createdMs = createdMs;
+        this.updatedMs = createdMs;
+        this.children = type == FileType.DIRECTORY ? new HashMap<>() : null;
+        this.target = target;
+        if (type == FileType.LINK)
+        {
+            this.size = target.length();
+        }
+    }
+
+    boolean isDirectory()
+    {
+        return type == FileType.DIRECTORY;
+    }
+}

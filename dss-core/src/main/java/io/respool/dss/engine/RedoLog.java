@@ -1,0 +1,318 @@
+package io.respool.dss.engine;
+
+import io.respool.blockdev.BlockDevice;
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.format.LogRecordHeader;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+import static io.respool.dss.format.LogRecordHeader.HEADER_LENGTH;
+
+/**
+ * The circular redo log on the entry volume, with group commit.
+ * <p>
+ * Appenders (holding the engine's metadata lock, so log order is apply order) stage records in memory and get the
+ * LSN just past their record. {@link #awaitDurable} makes staged records durable: the first waiter becomes the
+ * flusher and writes everything staged so far in one batch, padded to the device's atomic write unit so that no
+ * durable sector is ever rewritten, while later appenders stage the next batch. A batch is written in chunks of at
+ * most {@link #MAX_IN_FLIGHT} bytes, each flushed before the next: after a crash, only that much past the valid end
+ * can hold torn records, and recovery zeroes it so a torn batch can never be resurrected.
+ */
+final class RedoLog
+{
+    static final int MAX_IN_FLIGHT = 1024 * 1024;
+
+    private final BlockDevice device;
+    private final long regionOffset;
+    private final long regionLength;
+    private final long epoch;
+    private final int padUnit;
+    private final ReentrantLock stagingLock = new ReentrantLock();
+    private final ReentrantLock flushLock = new ReentrantLock();
+
+    private ExpandableArrayBuffer staging = new ExpandableArrayBuffer(64 * 1024);
+    private ExpandableArrayBuffer flushing = new ExpandableArrayBuffer(64 * 1024);
+    private int stagingLength;
+    private long stagingStartLsn;
+    private long appendedLsn;
+    private volatile long durableLsn;
+    private volatile long tailLsn;
+    private long batches;
+
+    RedoLog(final BlockDevice device, final long regionOffset, final long regionLength, final long epoch,
+        final long tailLsn, final long endLsn)
+    {
+        this.device = device;
+        this.regionOffset = regionOffset;
+        this.regionLength = regionLength;
+        this.epoch = epoch;
+        this.padUnit = Math.max(Math.max(device.alignment(), device.atomicWriteUnit()), LogRecordHeader.ALIGNMENT);
+        this.tailLsn = tailLsn;
+        this.appendedLsn = endLsn;
+        this.stagingStartLsn = endLsn;
+        this.durableLsn = endLsn;
+    }
+
+    /**
+     * Encodes a payload at {@code index} of {@code buffer}.
+     */
+    @FunctionalInterface
+    interface PayloadEncoder
+    {
+        /**
+         * @return payload length.
+         */
+        int encode(MutableDirectBuffer buffer, int index);
+    }
+
+    /**
+     * Stage one record. The caller holds the metadata write lock.
+     *
+     * @return the LSN just past the record: pass it to {@link #awaitDurable}.
+     */
+    long append(final RecordType type, final long timestampMs, final int maxPayload, final PayloadEncoder encoder)
+    {
+        stagingLock.lock();
+        try
+        {
+            final int maxLength = LogRecordHeader.alignedLength(maxPayload);
+            final long position = appendedLsn % regionLength;
+            if (regionLength - position < maxLength)
+            {
+                stagePad((int)(regionLength - position));
+            }
+            if (appendedLsn + maxLength - tailLsn > regionLength - padUnit)
+            {
+                throw new DssException(ErrorCode.OUT_OF_SPACE, "redo log full: used=" + (appendedLsn - tailLsn) +
+                    ", length=" + regionLength + "; a checkpoint must run first");
+            }
+            staging.checkLimit(stagingLength + maxLength);
+            final int payloadLength = encoder.encode(staging, stagingLength + HEADER_LENGTH);
+            LogRecordHeader.seal(staging, stagingLength, type.code, appendedLsn, timestampMs, payloadLength, epoch);
+            final int length = LogRecordHeader.alignedLength(payloadLength);
+            stagingLength += length;
+            appendedLsn += length;
+            return appendedLsn;
+        }
+        finally
+        {
+            stagingLock.unlock();
+        }
+    }
+
+    /**
+     * Return once every record up to {@code lsn} is durable, writing the staged batch if no one else is.
+     */
+    void awaitDurable(final long lsn)
+    {
+        if (durableLsn >= lsn)
+        {
+            return;
+        }
+        flushLock.lock();
+        try
+        {
+            while (durableLsn < lsn)
+            {
+                final long start;
+                final int length;
+                stagingLock.lock();
+                try
+                {
+                    final int misalignment = (int)(appendedLsn % padUnit);
+                    if (misalignment != 0)
+                    {
+                        stagePad(padUnit - misalignment);
+                    }
+                    final ExpandableArrayBuffer batch = staging;
+                    staging = flushing;
+                    flushing = batch;
+                    start = stagingStartLsn;
+                    length = stagingLength;
+                    stagingStartLsn = appendedLsn;
+                    stagingLength = 0;
+                }
+                finally
+                {
+                    stagingLock.unlock();
+                }
+                if (length == 0)
+                {
+                    throw new IllegalStateException("awaiting an LSN never appended: lsn=" + lsn + ", appended=" +
+                        start);
+                }
+                writeBatch(flushing, start, length);
+                batches++;
+                durableLsn = start + length;
+            }
+        }
+        finally
+        {
+            flushLock.unlock();
+        }
+    }
+
+    long appendedLsn()
+    {
+        stagingLock.lock();
+        try
+        {
+            return appendedLsn;
+        }
+        finally
+        {
+            stagingLock.unlock();
+        }
+    }
+
+    long durableLsn()
+    {
+        return durableLsn;
+    }
+
+    long tailLsn()
+    {
+        return tailLsn;
+    }
+
+    /**
+     * Free the log up to {@code lsn}: a checkpoint now covers it.
+     */
+    void tail(final long lsn)
+    {
+        tailLsn = lsn;
+    }
+
+    long regionLength()
+    {
+        return regionLength;
+    }
+
+    long usedBytes()
+    {
+        return appendedLsn() - tailLsn;
+    }
+
+    long batches()
+    {
+        return batches;
+    }
+
+    /**
+     * After recovery found the valid end at {@link #appendedLsn}: zero what a torn batch may have left past it and
+     * align the end to the pad unit, durably, before anything new is appended.
+     */
+    void sealRecoveredEnd()
+    {
+        final long end = appendedLsn;
+        final long alignedEnd = (end + padUnit - 1) / padUnit * padUnit;
+        final long zeroEnd = Math.min(alignedEnd + MAX_IN_FLIGHT, tailLsn + regionLength);
+        for (long lsn = alignedEnd; lsn < zeroEnd; )
+        {
+            final long position = lsn % regionLength;
+            final long length = Math.min(zeroEnd - lsn, regionLength - position);
+            device.zero(regionOffset + position, length);
+            lsn += length;
+        }
+        device.flush();
+        stagingLock.lock();
+        try
+        {
+            final int misalignment = (int)(appendedLsn % padUnit);
+            if (misalignment != 0)
+            {
+                stagePad(padUnit - misalignment);
+            }
+        }
+        finally
+        {
+            stagingLock.unlock();
+        }
+        awaitDurable(appendedLsn());
+    }
+
+    private void stagePad(final int length)
+    {
+        staging.checkLimit(stagingLength + length);
+        LogRecordHeader.sealPad(staging, stagingLength, length, appendedLsn, epoch);
+        stagingLength += length;
+        appendedLsn += length;
+    }
+
+    private void writeBatch(final MutableDirectBuffer batch, final long startLsn, final int length)
+    {
+        final int alignment = device.alignment();
+        int done = 0;
+        while (done < length)
+        {
+            final long lsn = startLsn + done;
+            final long position = lsn % regionLength;
+            final int chunk = (int)Math.min(Math.min(length - done, MAX_IN_FLIGHT), regionLength - position);
+            final int lead = (int)(position % alignment);
+            if (lead == 0)
+            {
+                device.write(regionOffset + position, batch, done, chunk);
+            }
+            else
+            {
+                // Only after recovery ends mid-block on a direct device: rewrite the block's valid prefix as read.
+                final UnsafeBuffer block = new UnsafeBuffer(new byte[lead + chunk]);
+                device.read(regionOffset + position - lead, block, 0, alignment);
+                block.putBytes(lead, batch, done, chunk);
+                device.write(regionOffset + position - lead, block, 0, lead + chunk);
+            }
+            device.flush(regionOffset + position - lead, lead + chunk);
+            done += chunk;
+        }
+    }
+
+    /**
+     * Receives replayed records.
+     */
+    @FunctionalInterface
+    interface RecordHandler
+    {
+        void onRecord(RecordType type, UnsafeBuffer buffer, int payloadIndex, long timestampMs, long lsn);
+    }
+
+    /**
+     * Scan the log from {@code fromLsn}, passing each valid record to {@code handler}.
+     *
+     * @return the LSN just past the last valid record: the end of the log.
+     */
+    static long replay(final BlockDevice device, final long regionOffset, final long regionLength,
+        final long epoch, final long fromLsn, final RecordHandler handler)
+    {
+        final UnsafeBuffer region = new UnsafeBuffer(new byte[(int)regionLength]);
+        device.read(regionOffset, region, 0, (int)regionLength);
+        long lsn = fromLsn;
+        while (lsn - fromLsn < regionLength)
+        {
+            final int position = (int)(lsn % regionLength);
+            final int available = (int)(regionLength - position);
+            if (!LogRecordHeader.isValid(region, position, available, lsn, epoch))
+            {
+                break;
+            }
+            final int length = LogRecordHeader.length(region, position);
+            final int typeCode = LogRecordHeader.type(region, position);
+            final RecordType type = RecordType.ofCode(typeCode);
+            if (type == null)
+            {
+                throw new DssException(ErrorCode.CORRUPT, "unknown redo record type: lsn=" + lsn + ", type=" +
+                    typeCode + "; written by a newer version?");
+            }
+            if (type != RecordType.PAD)
+            {
+                handler.onRecord(type, region, position + HEADER_LENGTH,
+                    LogRecordHeader.timestampMs(region, position), lsn);
+            }
+            lsn += length;
+        }
+        return lsn;
+    }
+}

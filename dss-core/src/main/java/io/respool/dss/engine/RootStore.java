@@ -1,0 +1,76 @@
+package io.respool.dss.engine;
+
+import io.respool.blockdev.BlockDevice;
+import io.respool.dss.format.EntryVolumeLayout;
+import io.respool.dss.format.FormatException;
+import io.respool.dss.format.RootControl;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Reads and writes the two copies of the root control block. A write goes to copy A, is flushed, then to copy B and
+ * is flushed, each with a higher sequence: whichever copy a crash tears, the other is whole.
+ */
+final class RootStore
+{
+    private final BlockDevice device;
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[RootControl.LENGTH]);
+    private final RootControl root = new RootControl().wrap(buffer);
+
+    RootStore(final BlockDevice device)
+    {
+        this.device = device;
+    }
+
+    /**
+     * Load the valid copy with the highest sequence.
+     *
+     * @return the root control, a flyweight over this store's buffer.
+     * @throws FormatException naming both copies' faults if neither is valid.
+     */
+    RootControl load()
+    {
+        final String reasonA = read(0);
+        final long sequenceA = reasonA == null ? root.sequence() : -1;
+        final String reasonB = read(1);
+        final long sequenceB = reasonB == null ? root.sequence() : -1;
+        if (sequenceA < 0 && sequenceB < 0)
+        {
+            throw FormatException.corrupt("both root control copies are invalid: volume=" + device.path() +
+                ", copyA(offset=" + EntryVolumeLayout.ROOT_A_OFFSET + ")=" + reasonA +
+                ", copyB(offset=" + EntryVolumeLayout.ROOT_B_OFFSET + ")=" + reasonB +
+                "; the volume group cannot be opened: restore the volume from a backup");
+        }
+        if (sequenceA > sequenceB)
+        {
+            read(0);
+        }
+        return root;
+    }
+
+    /**
+     * @return null if copy {@code copy} is valid, else why not; leaves it in the buffer.
+     */
+    String read(final int copy)
+    {
+        device.read(EntryVolumeLayout.rootOffset(copy), buffer, 0, RootControl.LENGTH);
+        return root.invalidReason();
+    }
+
+    RootControl root()
+    {
+        return root;
+    }
+
+    /**
+     * Seal the buffer with the next sequence and write both copies, each made durable before the next.
+     */
+    void store()
+    {
+        root.sequence(root.sequence() + 1).seal();
+        for (int copy = 0; copy < 2; copy++)
+        {
+            device.write(EntryVolumeLayout.rootOffset(copy), buffer, 0, RootControl.LENGTH);
+            device.flush(EntryVolumeLayout.rootOffset(copy), RootControl.LENGTH);
+        }
+    }
+}

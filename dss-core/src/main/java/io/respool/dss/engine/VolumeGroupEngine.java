@@ -1,0 +1,1061 @@
+package io.respool.dss.engine;
+
+import io.respool.blockdev.BlockDevice;
+import io.respool.blockdev.BlockDeviceException;
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.FileStat;
+import io.respool.dss.FileType;
+import io.respool.dss.VolumeGroup;
+import io.respool.dss.VolumeInfo;
+import io.respool.dss.format.Checksums;
+import io.respool.dss.format.EntryVolumeLayout;
+import io.respool.dss.format.FormatException;
+import io.respool.dss.format.RootControl;
+import io.respool.dss.format.VolumeHeader;
+import org.agrona.CloseHelper;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import static io.respool.dss.format.EntryVolumeLayout.auIndexOf;
+import static io.respool.dss.format.EntryVolumeLayout.physicalAu;
+import static io.respool.dss.format.EntryVolumeLayout.volumeOf;
+
+/**
+ * An open volume group. Metadata lives in memory ({@link MetadataState}), rebuilt at open from the active checkpoint
+ * plus every committed redo record after it. A metadata change validates against the state, appends one record and
+ * applies it under the metadata write lock, then waits outside the lock until the record is durable, so concurrent
+ * changes share one log write (group commit). When half the log is in use a checkpoint is written to the inactive
+ * slot and the root control switched to it.
+ * <p>
+ * Lock order: a node's {@code ioLock}, then the metadata lock, then the log's internal locks.
+ */
+public final class VolumeGroupEngine implements VolumeGroup
+{
+    static final long MAX_FILE_SIZE = 8L << 40;
+
+    private final String name;
+    private final UUID vgUuid;
+    private final int auSize;
+    private final Volumes volumeOpener;
+    private final BlockDevice entry;
+    private final RootStore roots;
+    private final MetadataState state;
+    private final RedoLog log;
+    private final ReentrantReadWriteLock metaLock = new ReentrantReadWriteLock();
+    private final long[][] slotAus = new long[2][];
+    private final long[][] slotCounts = new long[2][];
+    private final ExpandableArrayBuffer checkpointBuffer = new ExpandableArrayBuffer(64 * 1024);
+    private long checkpoints;
+    private volatile boolean closed;
+
+    private VolumeGroupEngine(final String name, final UUID vgUuid, final int auSize, final Volumes volumeOpener,
+        final BlockDevice entry, final RootStore roots, final MetadataState state, final RedoLog log)
+    {
+        this.name = name;
+        this.vgUuid = vgUuid;
+        this.auSize = auSize;
+        this.volumeOpener = volumeOpener;
+        this.entry = entry;
+        this.roots = roots;
+        this.state = state;
+        this.log = log;
+    }
+
+    /**
+     * Open a volume group from its entry volume and recover it: load the active checkpoint, replay the redo log,
+     * open the other volumes, free files deleted while open before a crash.
+     *
+     * @param expectedName the name the configuration gives the group, or null to accept the name on disk.
+     */
+    public static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes)
+    {
+        final BlockDevice entry = volumes.open(entryVolume);
+        try
+        {
+            final VolumeHeader header = VolumeGroupFormatter.readHeader(entry).validate(entryVolume.toString());
+            if (header.volumeId() != 0)
+            {
+                throw new DssException(ErrorCode.INVALID_ARGUMENT, "not an entry volume: volume=" + entryVolume +
+                    ", vg=" + header.vgName() + ", volumeId=" + header.volumeId() +
+                    "; dss_vg_conf.ini must name the volume the group was created on (dsscmd cv -v)");
+            }
+            if (expectedName != null && !expectedName.equals(header.vgName()))
+            {
+                throw new DssException(ErrorCode.CONFIG, "volume group name differs from the disk: configured=" +
+                    expectedName + ", onDisk=" + header.vgName() + ", volume=" + entryVolume +
+                    "; fix the line in dss_vg_conf.ini");
+            }
+            final RootStore roots = new RootStore(entry);
+            final RootControl root = roots.load();
+            if (!root.vgUuid().equals(header.vgUuid()))
+            {
+                throw FormatException.corrupt("root control belongs to another volume group: volume=" + entryVolume +
+                    ", header=" + header.vgUuid() + ", root=" + root.vgUuid());
+            }
+            final MetadataState state = new MetadataState(header.auSize());
+            final int slot = root.activeSlot();
+            final long[] aus = slotAus(root, slot);
+            final long[] counts = slotCounts(root, slot);
+            final UnsafeBuffer checkpoint = readCheckpoint(entry, root, aus, counts, header.auSize(), volumes);
+            final long checkpointLsn = CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), state);
+            if (checkpointLsn != root.checkpointLsn())
+            {
+                throw FormatException.corrupt("checkpoint LSN differs from the root control: checkpoint=" +
+                    checkpointLsn + ", root=" + root.checkpointLsn() + ", volume=" + entryVolume);
+            }
+            state.volumes[0].device = entry;
+            final long endLsn = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+                checkpointLsn, (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
+            final RedoLog log = new RedoLog(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+                checkpointLsn, endLsn);
+            final VolumeGroupEngine engine = new VolumeGroupEngine(header.vgName(), header.vgUuid(),
+                header.auSize(), volumes, entry, roots, state, log);
+            engine.slotAus[0] = slotAus(root, 0);
+            engine.slotCounts[0] = slotCounts(root, 0);
+            engine.slotAus[1] = slotAus(root, 1);
+            engine.slotCounts[1] = slotCounts(root, 1);
+            engine.markSystemAus(root);
+            engine.openOtherVolumes();
+            log.sealRecoveredEnd();
+            engine.freeOrphans();
+            return engine;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(entry);
+            throw ex;
+        }
+    }
+
+    static UnsafeBuffer readCheckpoint(final BlockDevice entry, final RootControl root, final long[] aus,
+        final long[] counts, final int auSize, final Volumes volumes)
+    {
+        final long length = root.checkpointLength();
+        long capacity = 0;
+        for (final long count : counts)
+        {
+            capacity += count * auSize;
+        }
+        if (length < CheckpointCodec.HEADER_LENGTH || length > capacity || length > Integer.MAX_VALUE - 4096)
+        {
+            throw FormatException.corrupt("checkpoint length out of range: volume=" + entry.path() + ", length=" +
+                length + ", slotCapacity=" + capacity);
+        }
+        final int readLength = VolumeGroupFormatter.alignUp((int)length, Math.max(entry.alignment(), 1));
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[readLength + auSize]);
+        int done = 0;
+        for (int i = 0; i < aus.length && done < readLength; i++)
+        {
+            if (volumeOf(aus[i]) != 0)
+            {
+                throw FormatException.corrupt("checkpoint slot outside the entry volume: volumeId=" +
+                    volumeOf(aus[i]));
+            }
+            final int chunk = (int)Math.min(readLength - done, counts[i] * auSize);
+            entry.read(auIndexOf(aus[i]) * auSize, buffer, done, chunk);
+            done += chunk;
+        }
+        final int crc = Checksums.crc32c(0, buffer, 0, (int)length);
+        if (crc != root.checkpointCrc())
+        {
+            throw FormatException.corrupt("checkpoint checksum mismatch: volume=" + entry.path() + ", slot=" +
+                root.activeSlot() + ", offset=" + auIndexOf(aus[0]) * auSize + ", stored=0x" +
+                Integer.toHexString(root.checkpointCrc()) + ", computed=0x" + Integer.toHexString(crc));
+        }
+        return buffer;
+    }
+
+    static long[] slotAus(final RootControl root, final int slot)
+    {
+        final long[] aus = new long[root.slotExtentCount(slot)];
+        for (int i = 0; i < aus.length; i++)
+        {
+            aus[i] = root.slotExtentAu(slot, i);
+        }
+        return aus;
+    }
+
+    static long[] slotCounts(final RootControl root, final int slot)
+    {
+        final long[] counts = new long[root.slotExtentCount(slot)];
+        for (int i = 0; i < counts.length; i++)
+        {
+            counts[i] = root.slotExtentCount(slot, i);
+        }
+        return counts;
+    }
+
+    private void markSystemAus(final RootControl root)
+    {
+        state.markUsed(physicalAu(0, root.logOffset() / auSize), root.logLength() / auSize);
+        for (int slot = 0; slot < 2; slot++)
+        {
+            for (int i = 0; i < slotAus[slot].length; i++)
+            {
+                state.markUsed(slotAus[slot][i], slotCounts[slot][i]);
+            }
+        }
+    }
+
+    private void openOtherVolumes()
+    {
+        for (final VolumeEntry volume : state.volumeList())
+        {
+            if (volume.id != 0)
+            {
+                final BlockDevice device = volumeOpener.open(Path.of(volume.path));
+                volume.device = device;
+                final VolumeHeader header = VolumeGroupFormatter.readHeader(device).validate(volume.path);
+                if (!header.vgUuid().equals(vgUuid) || header.volumeId() != volume.id ||
+                    !header.volumeUuid().equals(volume.uuid))
+                {
+                    throw new DssException(ErrorCode.CORRUPT, "volume is not the one the group recorded: vg=" + name +
+                        ", volume=" + volume.path + ", expectedId=" + volume.id + ", foundVg=" + header.vgName() +
+                        ", foundId=" + header.volumeId() + "; was the device path reassigned?");
+                }
+            }
+        }
+    }
+
+    private void freeOrphans()
+    {
+        final List<Node> orphans = new ArrayList<>();
+        for (final Node node : state.nodes.values())
+        {
+            if (node.orphan)
+            {
+                orphans.add(node);
+            }
+        }
+        for (final Node node : orphans)
+        {
+            commit(RecordType.FREE_ORPHAN, 8, (b, i) -> Records.nodeOnly(b, i, node.id));
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- VolumeGroup
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public int auSize()
+    {
+        return auSize;
+    }
+
+    public UUID uuid()
+    {
+        return vgUuid;
+    }
+
+    @Override
+    public List<VolumeInfo> volumes()
+    {
+        metaLock.readLock().lock();
+        try
+        {
+            final List<VolumeInfo> list = new ArrayList<>();
+            for (final VolumeEntry volume : state.volumeList())
+            {
+                final Path path = volume.id == 0 ? entry.path() : Path.of(volume.path);
+                list.add(new VolumeInfo(volume.id, path, volume.auCount * auSize, volume.space.freeCount() * auSize));
+            }
+            return list;
+        }
+        finally
+        {
+            metaLock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public long totalBytes()
+    {
+        return volumes().stream().mapToLong(VolumeInfo::size).sum();
+    }
+
+    @Override
+    public long freeBytes()
+    {
+        return volumes().stream().mapToLong(VolumeInfo::freeBytes).sum();
+    }
+
+    @Override
+    public VolumeInfo addVolume(final Path volumePath)
+    {
+        final Path path = volumePath.toAbsolutePath().normalize();
+        metaLock.writeLock().lock();
+        final long lsn;
+        final VolumeEntry added;
+        try
+        {
+            checkOpen();
+            for (final VolumeEntry volume : state.volumeList())
+            {
+                if (Path.of(volume.path).toAbsolutePath().normalize().equals(path) || entry.path().equals(path))
+                {
+                    throw new DssException(ErrorCode.ALREADY_EXISTS, "volume already in this volume group: vg=" +
+                        name + ", volume=" + path + ", volumeId=" + volume.id);
+                }
+            }
+            int id = 1;
+            while (id < EntryVolumeLayout.MAX_VOLUMES && state.volumes[id] != null)
+            {
+                id++;
+            }
+            if (id == EntryVolumeLayout.MAX_VOLUMES)
+            {
+                throw new DssException(ErrorCode.INVALID_ARGUMENT, "volume group has the maximum number of " +
+                    "volumes: vg=" + name + ", max=" + EntryVolumeLayout.MAX_VOLUMES);
+            }
+            final BlockDevice device = volumeOpener.open(path);
+            try
+            {
+                refuseForeignVolume(device, path);
+                final long auCount = device.size() / auSize;
+                if (auCount < 2)
+                {
+                    throw new DssException(ErrorCode.INVALID_ARGUMENT, "volume too small: volume=" + path +
+                        ", size=" + device.size() + ", needed=" + 2L * auSize + " (two AUs of " + auSize + ")");
+                }
+                final UUID uuid = UUID.randomUUID();
+                VolumeGroupFormatter.writeVolumeHeader(device, name, vgUuid, uuid, id, auSize, auCount,
+                    System.currentTimeMillis());
+                final int volumeId = id;
+                lsn = commitLocked(RecordType.ADD_VOLUME, 30 + path.toString().length() * 4,
+                    (b, i) -> Records.addVolume(b, i, volumeId, auCount, uuid, path.toString()));
+                added = state.volumes[volumeId];
+                added.device = device;
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietClose(device);
+                throw ex;
+            }
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+        log.awaitDurable(lsn);
+        return new VolumeInfo(added.id, path, added.auCount * auSize, added.space.freeCount() * auSize);
+    }
+
+    private void refuseForeignVolume(final BlockDevice device, final Path path)
+    {
+        final VolumeHeader header = VolumeGroupFormatter.readHeader(device);
+        if (header.hasMagic() && header.vgUuid().equals(vgUuid))
+        {
+            return; // left by an add that crashed before its record was durable: not a member, safe to reuse
+        }
+        VolumeGroupFormatter.refuseIfInVolumeGroup(device, path);
+    }
+
+    @Override
+    public void removeVolume(final Path volumePath)
+    {
+        final Path path = volumePath.toAbsolutePath().normalize();
+        final long lsn;
+        final VolumeEntry removed;
+        metaLock.writeLock().lock();
+        try
+        {
+            checkOpen();
+            removed = findVolume(path);
+            if (removed.id == 0)
+            {
+                throw new DssException(ErrorCode.VOLUME_IN_USE, "the entry volume cannot be removed: vg=" + name +
+                    ", volume=" + path);
+            }
+            if (removed.space.usedCount() > 1)
+            {
+                throw new DssException(ErrorCode.VOLUME_IN_USE, "volume still holds data: vg=" + name + ", volume=" +
+                    path + ", usedAus=" + (removed.space.usedCount() - 1) +
+                    "; delete or move the files on it first");
+            }
+            lsn = commitLocked(RecordType.REMOVE_VOLUME, 4, (b, i) -> Records.removeVolume(b, i, removed.id));
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+        log.awaitDurable(lsn);
+        try
+        {
+            removed.device.zero(0, VolumeHeader.LENGTH);
+            removed.device.flush();
+        }
+        finally
+        {
+            CloseHelper.quietClose(removed.device);
+        }
+    }
+
+    private VolumeEntry findVolume(final Path path)
+    {
+        for (final VolumeEntry volume : state.volumeList())
+        {
+            final Path volumePath = volume.id == 0 ? entry.path() : Path.of(volume.path);
+            if (volumePath.toAbsolutePath().normalize().equals(path))
+            {
+                return volume;
+            }
+        }
+        throw new DssException(ErrorCode.NOT_FOUND, "volume not in the volume group: vg=" + name + ", volume=" +
+            path + "; dsscmd lsvg -t d lists its volumes");
+    }
+
+    @Override
+    public List<String> check()
+    {
+        metaLock.writeLock().lock();
+        try
+        {
+            checkOpen();
+            log.awaitDurable(log.appendedLsn());
+            return new ConsistencyChecker(this).check();
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        metaLock.writeLock().lock();
+        try
+        {
+            if (closed)
+            {
+                return;
+            }
+            try
+            {
+                log.awaitDurable(log.appendedLsn());
+                for (final VolumeEntry volume : state.volumeList())
+                {
+                    volume.device.flush();
+                }
+            }
+            finally
+            {
+                closed = true;
+                for (final VolumeEntry volume : state.volumeList())
+                {
+                    CloseHelper.quietClose(volume.device);
+                }
+            }
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- namespace
+
+    /**
+     * Result of walking a path: the node, or where the walk stopped.
+     */
+    static final class Lookup
+    {
+        Node node;
+        Node parent;
+        /** Index of the first component not found, or of the link met; -1 if the whole path resolved. */
+        int stopIndex = -1;
+        String linkTarget;
+    }
+
+    /**
+     * Walk {@code components} from the root. Stops at the first missing component, or at a link that is not the
+     * last component (or is, when {@code followLast}).
+     */
+    Lookup lookup(final List<String> components, final boolean followLast, final String pathForErrors)
+    {
+        final Lookup result = new Lookup();
+        metaLock.readLock().lock();
+        try
+        {
+            checkOpen();
+            Node current = state.root;
+            for (int i = 0; i < components.size(); i++)
+            {
+                if (!current.isDirectory())
+                {
+                    throw new DssException(ErrorCode.NOT_A_DIRECTORY, "not a directory: path=" + pathForErrors +
+                        ", component=" + current.name);
+                }
+                final Node next = current.children.get(components.get(i));
+                if (next == null)
+                {
+                    result.parent = current;
+                    result.stopIndex = i;
+                    return result;
+                }
+                if (next.type == FileType.LINK && (i < components.size() - 1 || followLast))
+                {
+                    result.parent = current;
+                    result.stopIndex = i;
+                    result.linkTarget = next.target;
+                    return result;
+                }
+                result.parent = current;
+                current = next;
+            }
+            result.node = current;
+            return result;
+        }
+        finally
+        {
+            metaLock.readLock().unlock();
+        }
+    }
+
+    Node root()
+    {
+        return state.root;
+    }
+
+    Node create(final Node parent, final String childName, final FileType type, final String target,
+        final String pathForErrors)
+    {
+        Names.checkName(childName, "name");
+        final long lsn;
+        final Node created;
+        metaLock.writeLock().lock();
+        try
+        {
+            checkOpen();
+            checkLiveDirectory(parent, pathForErrors);
+            if (parent.children.containsKey(childName))
+            {
+                throw new DssException(ErrorCode.ALREADY_EXISTS, "already exists: path=" + pathForErrors);
+            }
+            final long id = state.nextNodeId;
+            lsn = commitLocked(RecordType.CREATE, 8 + 8 + 1 + 64 + 2 + (target == null ? 0 : target.length() * 4),
+                (b, i) -> Records.create(b, i, parent.id, id, type, childName, target));
+            created = state.node(id);
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+        log.awaitDurable(lsn);
+        return created;
+    }
+
+    /**
+     * Remove a file, link or directory; a non-empty directory only when {@code recursive}.
+     */
+    void remove(final Node node, final boolean recursive, final String pathForErrors)
+    {
+        final long lsn;
+        metaLock.writeLock().lock();
+        try
+        {
+            checkOpen();
+            checkLive(node, pathForErrors);
+            if (node.id == MetadataState.ROOT_ID)
+            {
+                throw new DssException(ErrorCode.INVALID_PATH, "cannot remove the root of a volume group: path=" +
+                    pathForErrors);
+            }
+            if (node.isDirectory() && !node.children.isEmpty() && !recursive)
+            {
+                throw new DssException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory not empty: path=" + pathForErrors +
+                    ", entries=" + node.children.size() + "; remove its entries first, or use rmdir -r");
+            }
+            final RecordType type = node.isDirectory() ? RecordType.REMOVE_TREE : RecordType.REMOVE;
+            lsn = commitLocked(type, 8, (b, i) -> Records.nodeOnly(b, i, node.id));
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+        log.awaitDurable(lsn);
+    }
+
+    void rename(final Node node, final Node newParent, final String newName, final String oldPath,
+        final String newPath)
+    {
+        Names.checkName(newName, "name");
+        final long lsn;
+        metaLock.writeLock().lock();
+        try
+        {
+            checkOpen();
+            checkLive(node, oldPath);
+            checkLiveDirectory(newParent, newPath);
+            if (newParent.children.containsKey(newName))
+            {
+                throw new DssException(ErrorCode.ALREADY_EXISTS, "rename target exists: old=" + oldPath + ", new=" +
+                    newPath + "; remove the target first");
+            }
+            for (Node ancestor = newParent; ancestor != null; ancestor = state.node(ancestor.parentId))
+            {
+                if (ancestor == node)
+                {
+                    throw new DssException(ErrorCode.INVALID_PATH, "cannot move a directory into itself: old=" +
+                        oldPath + ", new=" + newPath);
+                }
+            }
+            lsn = commitLocked(RecordType.RENAME, 16 + 64,
+                (b, i) -> Records.rename(b, i, node.id, newParent.id, newName));
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+        log.awaitDurable(lsn);
+    }
+
+    List<FileStat> list(final Node directory, final String pathForErrors)
+    {
+        metaLock.readLock().lock();
+        try
+        {
+            checkOpen();
+            checkLiveDirectory(directory, pathForErrors);
+            final List<FileStat> entries = new ArrayList<>(directory.children.size());
+            for (final Map.Entry<String, Node> child : directory.children.entrySet())
+            {
+                entries.add(stat(child.getValue()));
+            }
+            entries.sort((a, b) -> a.name().compareTo(b.name()));
+            return entries;
+        }
+        finally
+        {
+            metaLock.readLock().unlock();
+        }
+    }
+
+    FileStat stat(final Node node)
+    {
+        return new FileStat(node.name, node.type, node.size, node.writtenSize,
+            node.extents.allocatedAus() * auSize, node.createdMs, node.updatedMs, node.id);
+    }
+
+    // ----------------------------------------------------------------------------------------- files
+
+    FileHandle open(final Node node, final String path, final boolean writable, final boolean append)
+    {
+        metaLock.readLock().lock();
+        try
+        {
+            checkOpen();
+            checkLive(node, path);
+            if (node.type != FileType.FILE)
+            {
+                throw new DssException(ErrorCode.IS_A_DIRECTORY, "not a file: path=" + path + ", type=" + node.type);
+            }
+            node.openCount.incrementAndGet();
+        }
+        finally
+        {
+            metaLock.readLock().unlock();
+        }
+        return new FileHandle(this, node, path, writable, append);
+    }
+
+    /**
+     * A handle closed: free the file's space if it was deleted while open and this was its last handle.
+     */
+    void release(final Node node)
+    {
+        long lsn = 0;
+        metaLock.writeLock().lock();
+        try
+        {
+            if (node.openCount.decrementAndGet() == 0 && node.orphan && !closed)
+            {
+                lsn = commitLocked(RecordType.FREE_ORPHAN, 8, (b, i) -> Records.nodeOnly(b, i, node.id));
+            }
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+        if (lsn != 0)
+        {
+            log.awaitDurable(lsn);
+        }
+    }
+
+    /**
+     * Set a file's length. The caller holds the node's {@code ioLock} for writing. Growing zeroes what lies past
+     * the old end inside allocated AUs first, so the new range reads as zeros.
+     */
+    void truncate(final Node node, final long newSize, final String path)
+    {
+        checkFileSize(newSize, path);
+        final long lsn;
+        metaLock.writeLock().lock();
+        try
+        {
+            checkOpen();
+            checkLive(node, path);
+            if (newSize > node.size)
+            {
+                zeroAllocated(node, node.size, newSize);
+            }
+            lsn = commitLocked(RecordType.TRUNCATE, 16, (b, i) -> Records.truncate(b, i, node.id, newSize));
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+        log.awaitDurable(lsn);
+    }
+
+    /**
+     * Allocate and zero the holes among file AUs {@code [firstAu, lastAu]}. The caller holds the node's
+     * {@code ioLock}. Not waited for: durable with the next flush, or pass the result to {@link #awaitDurable}.
+     *
+     * @return the LSN to await, or 0 if nothing was allocated.
+     */
+    long allocate(final Node node, final long firstAu, final long lastAu, final String path)
+    {
+        metaLock.writeLock().lock();
+        try
+        {
+            checkOpen();
+            checkLive(node, path);
+            long lsn = 0;
+            final long[] fileAus = new long[Records.MAX_RUNS_PER_RECORD];
+            final long[] physicalAus = new long[Records.MAX_RUNS_PER_RECORD];
+            final long[] counts = new long[Records.MAX_RUNS_PER_RECORD];
+            final long[] runLength = new long[1];
+            long fileAu = firstAu;
+            while (fileAu <= lastAu)
+            {
+                int runs = 0;
+                try
+                {
+                    while (fileAu <= lastAu && runs < Records.MAX_RUNS_PER_RECORD)
+                    {
+                        if (node.extents.lookup(fileAu) != ExtentMap.HOLE)
+                        {
+                            fileAu++;
+                            continue;
+                        }
+                        long holeEnd = fileAu;
+                        while (holeEnd < lastAu && node.extents.lookup(holeEnd + 1) == ExtentMap.HOLE)
+                        {
+                            holeEnd++;
+                        }
+                        final VolumeEntry volume = volumeWithMostFreeSpace(holeEnd - fileAu + 1, path);
+                        final long au = volume.space.allocate(holeEnd - fileAu + 1, runLength);
+                        fileAus[runs] = fileAu;
+                        physicalAus[runs] = physicalAu(volume.id, au);
+                        counts[runs] = runLength[0];
+                        runs++;
+                        volume.device.zero(au * auSize, runLength[0] * auSize);
+                        fileAu += runLength[0];
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    for (int r = 0; r < runs; r++)
+                    {
+                        state.markFree(physicalAus[r], counts[r]);
+                    }
+                    throw ex instanceof BlockDeviceException ? Volumes.translate((BlockDeviceException)ex) : ex;
+                }
+                if (runs > 0)
+                {
+                    final int n = runs;
+                    lsn = commitLocked(RecordType.ALLOCATE, 12 + n * 24,
+                        (b, i) -> Records.allocate(b, i, node.id, fileAus, physicalAus, counts, n));
+                }
+            }
+            return lsn;
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+    }
+
+    private VolumeEntry volumeWithMostFreeSpace(final long wanted, final String path)
+    {
+        VolumeEntry best = null;
+        long free = 0;
+        for (final VolumeEntry volume : state.volumeList())
+        {
+            free += volume.space.freeCount();
+            if (best == null || volume.space.freeCount() > best.space.freeCount())
+            {
+                best = volume;
+            }
+        }
+        if (best == null || best.space.freeCount() == 0)
+        {
+            throw new DssException(ErrorCode.OUT_OF_SPACE, "volume group out of space: vg=" + name + ", path=" +
+                path + ", neededAus=" + wanted + ", freeAus=" + free +
+                "; add a volume (dsscmd adv) or delete files (dsscmd rm)");
+        }
+        return best;
+    }
+
+    /**
+     * Log a file's size and written size if writes changed them since they were last logged.
+     *
+     * @return the LSN to await, or 0.
+     */
+    long logSizeIfDirty(final Node node)
+    {
+        if (!node.sizeDirty)
+        {
+            return 0;
+        }
+        metaLock.writeLock().lock();
+        try
+        {
+            if (!node.sizeDirty || node.deleted || closed)
+            {
+                return 0;
+            }
+            node.sizeDirty = false;
+            final long size = node.size;
+            final long written = node.writtenSize;
+            return commitLocked(RecordType.SET_SIZE, 24, (b, i) -> Records.setSize(b, i, node.id, size, written));
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+    }
+
+    void awaitDurable(final long lsn)
+    {
+        if (lsn != 0)
+        {
+            log.awaitDurable(lsn);
+        }
+    }
+
+    /**
+     * Make every logged change and every data write durable.
+     */
+    void flushAll()
+    {
+        log.awaitDurable(log.appendedLsn());
+        for (final VolumeEntry volume : state.volumeList())
+        {
+            volume.device.flush();
+        }
+    }
+
+    /**
+     * Zero the allocated parts of byte range {@code [from, to)} of a file.
+     */
+    void zeroAllocated(final Node node, final long from, final long to)
+    {
+        long position = from;
+        while (position < to)
+        {
+            final long fileAu = position / auSize;
+            final long within = position - fileAu * auSize;
+            final long chunk = Math.min(to - position, auSize - within);
+            final long au = node.extents.lookup(fileAu);
+            if (au != ExtentMap.HOLE)
+            {
+                device(au).zero(auIndexOf(au) * auSize + within, chunk);
+            }
+            position += chunk;
+        }
+    }
+
+    BlockDevice device(final long physicalAu)
+    {
+        return state.volumes[volumeOf(physicalAu)].device;
+    }
+
+    static void checkFileSize(final long size, final String path)
+    {
+        if (size < 0 || size > MAX_FILE_SIZE)
+        {
+            throw new DssException(size < 0 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.FILE_TOO_LARGE,
+                "file size out of range: path=" + path + ", size=" + size + ", max=" + MAX_FILE_SIZE + " (8 TiB)");
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- log, checkpoint
+
+    private void commit(final RecordType type, final int maxPayload, final RedoLog.PayloadEncoder encoder)
+    {
+        final long lsn;
+        metaLock.writeLock().lock();
+        try
+        {
+            lsn = commitLocked(type, maxPayload, encoder);
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+        log.awaitDurable(lsn);
+    }
+
+    /**
+     * Append a record and apply it to the state in one step, so a record that does not apply is never logged.
+     * Checkpoints when half the log is in use. The caller holds the metadata write lock.
+     */
+    private long commitLocked(final RecordType type, final int maxPayload, final RedoLog.PayloadEncoder encoder)
+    {
+        if (log.usedBytes() > log.regionLength() / 2)
+        {
+            checkpoint();
+        }
+        final long timestampMs = System.currentTimeMillis();
+        return log.append(type, timestampMs, maxPayload, (buffer, index) ->
+        {
+            final int length = encoder.encode(buffer, index);
+            state.apply(type, buffer, index, timestampMs);
+            return length;
+        });
+    }
+
+    /**
+     * Write the state to the inactive checkpoint slot, then switch the root control to it and free the log before
+     * it. The caller holds the metadata write lock.
+     */
+    void checkpoint()
+    {
+        log.awaitDurable(log.appendedLsn());
+        final long lsn = log.appendedLsn();
+        final int length = CheckpointCodec.encode(state, lsn, checkpointBuffer);
+        final int alignedLength = VolumeGroupFormatter.alignUp(length, entry.alignment());
+        checkpointBuffer.checkLimit(alignedLength);
+        final RootControl root = roots.root();
+        final int slot = 1 - root.activeSlot();
+        growSlot(slot, alignedLength);
+
+        int done = 0;
+        for (int i = 0; i < slotAus[slot].length && done < alignedLength; i++)
+        {
+            final int chunk = (int)Math.min(alignedLength - done, slotCounts[slot][i] * auSize);
+            entry.write(auIndexOf(slotAus[slot][i]) * auSize, checkpointBuffer, done, chunk);
+            done += chunk;
+        }
+        entry.flush();
+
+        root.activeSlot(slot)
+            .checkpointLsn(lsn)
+            .checkpointLength(length)
+            .checkpointCrc(Checksums.crc32c(0, checkpointBuffer, 0, length))
+            .slotExtents(slot, slotAus[slot], slotCounts[slot], slotAus[slot].length);
+        roots.store();
+        log.tail(lsn);
+        checkpoints++;
+    }
+
+    private void growSlot(final int slot, final int length)
+    {
+        long capacity = 0;
+        for (final long count : slotCounts[slot])
+        {
+            capacity += count * auSize;
+        }
+        final SpaceMap space = state.volumes[0].space;
+        final long[] runLength = new long[1];
+        while (capacity < length)
+        {
+            final long needed = (length - capacity + auSize - 1) / auSize;
+            final long au = space.allocate(needed, runLength);
+            if (au < 0)
+            {
+                throw new DssException(ErrorCode.OUT_OF_SPACE, "no space on the entry volume for a checkpoint: vg=" +
+                    name + ", neededAus=" + needed + "; delete files (dsscmd rm)");
+            }
+            final int n = slotAus[slot].length;
+            slotAus[slot] = java.util.Arrays.copyOf(slotAus[slot], n + 1);
+            slotCounts[slot] = java.util.Arrays.copyOf(slotCounts[slot], n + 1);
+            slotAus[slot][n] = physicalAu(0, au);
+            slotCounts[slot][n] = runLength[0];
+            capacity += runLength[0] * auSize;
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- internals
+
+    MetadataState state()
+    {
+        return state;
+    }
+
+    RedoLog log()
+    {
+        return log;
+    }
+
+    RootStore roots()
+    {
+        return roots;
+    }
+
+    BlockDevice entry()
+    {
+        return entry;
+    }
+
+    Volumes volumeOpener()
+    {
+        return volumeOpener;
+    }
+
+    long[][] slotAus()
+    {
+        return slotAus;
+    }
+
+    long[][] slotCounts()
+    {
+        return slotCounts;
+    }
+
+    long checkpoints()
+    {
+        return checkpoints;
+    }
+
+    void checkOpen()
+    {
+        if (closed)
+        {
+            throw new DssException(ErrorCode.CLOSED, "volume group is closed: vg=" + name);
+        }
+    }
+
+    private static void checkLive(final Node node, final String path)
+    {
+        if (node.deleted || node.orphan)
+        {
+            throw new DssException(ErrorCode.NOT_FOUND, "no such file or directory (deleted): path=" + path);
+        }
+    }
+
+    private static void checkLiveDirectory(final Node node, final String path)
+    {
+        checkLive(node, path);
+        if (!node.isDirectory())
+        {
+            throw new DssException(ErrorCode.NOT_A_DIRECTORY, "not a directory: path=" + path);
+        }
+    }
+}

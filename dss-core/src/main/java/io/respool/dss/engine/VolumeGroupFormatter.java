@@ -1,0 +1,144 @@
+package io.respool.dss.engine;
+
+import io.respool.blockdev.BlockDevice;
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.format.Checksums;
+import io.respool.dss.format.EntryVolumeLayout;
+import io.respool.dss.format.RootControl;
+import io.respool.dss.format.VolumeHeader;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * Creates a volume group ({@code dsscmd cv}). Writes metadata only, a few KiB, so a 2 TiB sparse image is formatted
+ * in milliseconds and stays sparse. The volume header is written last: a crash part-way leaves no volume group
+ * behind, and {@code cv} can simply be run again.
+ */
+public final class VolumeGroupFormatter
+{
+    private VolumeGroupFormatter()
+    {
+    }
+
+    /**
+     * Format {@code entryVolume} as the entry volume of a new volume group.
+     *
+     * @param auSize allocation unit in bytes: a power of two from 2 MiB to 64 MiB.
+     */
+    public static void format(final String vgName, final Path entryVolume, final int auSize, final Volumes volumes)
+    {
+        Names.checkName(vgName, "volume group name");
+        checkAuSize(auSize);
+        try (BlockDevice device = volumes.open(entryVolume))
+        {
+            refuseIfInVolumeGroup(device, entryVolume);
+            final long auCount = device.size() / auSize;
+            final long logAus = (EntryVolumeLayout.DEFAULT_LOG_LENGTH + auSize - 1) / auSize;
+            final long minimumAus = 1 + logAus + 1 + 1;
+            if (auCount < minimumAus)
+            {
+                throw new DssException(ErrorCode.INVALID_ARGUMENT, "volume too small for a volume group: volume=" +
+                    entryVolume + ", size=" + device.size() + ", needed=" + minimumAus * auSize + " (" + minimumAus +
+                    " AUs of " + auSize + " bytes: system area, redo log, checkpoint, data)");
+            }
+            final long now = System.currentTimeMillis();
+            final UUID vgUuid = UUID.randomUUID();
+            final MetadataState state = new MetadataState(auSize);
+            state.createRoot(vgName, now);
+            state.volumes[0] = new VolumeEntry(0, UUID.randomUUID(), auCount, entryVolume.toString());
+            final long checkpointAu = 1 + logAus;
+
+            final ExpandableArrayBuffer checkpoint = new ExpandableArrayBuffer(4096);
+            final int checkpointLength = CheckpointCodec.encode(state, 0, checkpoint);
+            device.write((long)checkpointAu * auSize, checkpoint, 0, alignUp(checkpointLength, device.alignment()));
+
+            final RootStore roots = new RootStore(device);
+            roots.root().initialise()
+                .vgUuid(vgUuid)
+                .vgName(vgName)
+                .auSize(auSize)
+                .activeSlot(0)
+                .logEpoch(UUID.randomUUID().getMostSignificantBits())
+                .logOffset(auSize)
+                .logLength(logAus * auSize)
+                .checkpointLsn(0)
+                .checkpointLength(checkpointLength)
+                .checkpointCrc(Checksums.crc32c(0, checkpoint, 0, checkpointLength))
+                .reservedAreas(EntryVolumeLayout.LEASE_AREA_OFFSET, EntryVolumeLayout.LEASE_AREA_LENGTH,
+                    EntryVolumeLayout.INSTANCE_TABLE_OFFSET, EntryVolumeLayout.INSTANCE_TABLE_LENGTH)
+                .slotExtents(0, new long[]{EntryVolumeLayout.physicalAu(0, checkpointAu)}, new long[]{1}, 1);
+            device.zero(EntryVolumeLayout.LEASE_AREA_OFFSET,
+                EntryVolumeLayout.ROOT_A_OFFSET - EntryVolumeLayout.LEASE_AREA_OFFSET);
+            device.flush();
+            roots.store();
+
+            writeVolumeHeader(device, vgName, vgUuid, state.volumes[0].uuid, 0, auSize, auCount, now);
+        }
+    }
+
+    static void writeVolumeHeader(final BlockDevice device, final String vgName, final UUID vgUuid,
+        final UUID volumeUuid, final int volumeId, final int auSize, final long auCount, final long createdMs)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[VolumeHeader.LENGTH]);
+        new VolumeHeader().wrap(buffer).initialise()
+            .vgName(vgName)
+            .vgUuid(vgUuid)
+            .volumeUuid(volumeUuid)
+            .volumeId(volumeId)
+            .auSize(auSize)
+            .volumeSize(auCount * auSize)
+            .createdMs(createdMs)
+            .seal();
+        device.write(0, buffer, 0, VolumeHeader.LENGTH);
+        device.flush(0, VolumeHeader.LENGTH);
+    }
+
+    /**
+     * Refuse a volume that carries a valid header of some volume group.
+     */
+    static void refuseIfInVolumeGroup(final BlockDevice device, final Path path)
+    {
+        final VolumeHeader header = readHeader(device);
+        if (header.hasMagic())
+        {
+            try
+            {
+                header.validate(path.toString());
+            }
+            catch (final DssException ex)
+            {
+                return;
+            }
+            throw new DssException(ErrorCode.ALREADY_EXISTS, "volume already belongs to a volume group: volume=" +
+                path + ", vg=" + header.vgName() + ", volumeId=" + header.volumeId() +
+                "; remove it from that group first (dsscmd rmv), or if that group is gone for good wipe its header: " +
+                "dd if=/dev/zero of=" + path + " bs=4096 count=1 conv=notrunc");
+        }
+    }
+
+    static VolumeHeader readHeader(final BlockDevice device)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[VolumeHeader.LENGTH]);
+        device.read(0, buffer, 0, VolumeHeader.LENGTH);
+        return new VolumeHeader().wrap(buffer);
+    }
+
+    static void checkAuSize(final int auSize)
+    {
+        if (auSize < EntryVolumeLayout.MIN_AU_SIZE || auSize > EntryVolumeLayout.MAX_AU_SIZE ||
+            Integer.bitCount(auSize) != 1)
+        {
+            throw new DssException(ErrorCode.INVALID_ARGUMENT, "invalid AU size: auSize=" + auSize / 1024 +
+                "KB; it must be a power of two from 2048KB (2MB) to 65536KB (64MB), default 8192KB");
+        }
+    }
+
+    static int alignUp(final int value, final int alignment)
+    {
+        return (value + alignment - 1) / alignment * alignment;
+    }
+}

@@ -1,0 +1,56 @@
+package io.respool.dss.format;
+
+/**
+ * Fixed offsets of the system area: allocation unit 0 of every volume, which is never given to files.
+ * <pre>
+ *        0  volume header (4 KiB)                     every volume
+ *   64 KiB  lease area (64 KiB), reserved for the SHARE_DISK volume-group lock       entry volume only
+ *  128 KiB  instance table (64 x 1 KiB), reserved for registrations and I/O fencing  entry volume only
+ *  256 KiB  root control, copy A (16 KiB)                                            entry volume only
+ *  512 KiB  root control, copy B (16 KiB)                                            entry volume only
+ *    1 MiB  end of the system area; AU 0 (at least 2 MiB) covers it
+ *     AU 1  redo log: {@link #DEFAULT_LOG_LENGTH} rounded up to whole AUs            entry volume only
+ * </pre>
+ */
+public final class EntryVolumeLayout
+{
+    public static final long LEASE_AREA_OFFSET = 64 * 1024;
+    public static final long LEASE_AREA_LENGTH = 64 * 1024;
+    public static final long INSTANCE_TABLE_OFFSET = 128 * 1024;
+    public static final long INSTANCE_TABLE_LENGTH = 64 * 1024;
+    public static final long ROOT_A_OFFSET = 256 * 1024;
+    public static final long ROOT_B_OFFSET = 512 * 1024;
+    public static final long SYSTEM_AREA_LENGTH = 1024 * 1024;
+    public static final long DEFAULT_LOG_LENGTH = 64L * 1024 * 1024;
+
+    public static final int MIN_AU_SIZE = 2 * 1024 * 1024;
+    public static final int MAX_AU_SIZE = 64 * 1024 * 1024;
+    public static final int DEFAULT_AU_SIZE = 8 * 1024 * 1024;
+    public static final int MAX_VOLUMES = 256;
+    public static final int VOLUME_ID_SHIFT = 48;
+    public static final long AU_INDEX_MASK = (1L << VOLUME_ID_SHIFT) - 1;
+
+    private EntryVolumeLayout()
+    {
+    }
+
+    public static long rootOffset(final int copy)
+    {
+        return copy == 0 ? ROOT_A_OFFSET : ROOT_B_OFFSET;
+    }
+
+    public static long physicalAu(final int volumeId, final long auIndex)
+    {
+        return ((long)volumeId << VOLUME_ID_SHIFT) | auIndex;
+    }
+
+    public static int volumeOf(final long physicalAu)
+    {
+        return (int)(physicalAu >>> VOLUME_ID_SHIFT);
+    }
+
+    public static long auIndexOf(final long physicalAu)
+    {
+        return physicalAu & AU_INDEX_MASK;
+    }
+}
