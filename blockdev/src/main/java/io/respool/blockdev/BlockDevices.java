@@ -51,6 +51,8 @@ public final class BlockDevices
 
     /**
      * Open an image file or a block device. Symbolic links are followed (so {@code /dev/disk/by-id/...} works).
+     * The device is not opened exclusively ({@code O_EXCL}): in a shared-disk cluster several hosts open the same
+     * device, and coordinating writers is the caller's job.
      *
      * @param path    regular file or block device.
      * @param options backend, read-only flag and minimum size.
@@ -188,7 +190,8 @@ public final class BlockDevices
         {
             throw new BlockDeviceException(
                 Reason.IO_ERROR, path, -1,
-                "cannot stat block device: path=" + path + ", error=" + ex + "; check the path and its file system", ex);
+                "cannot stat block device: path=" + path + ", error=" + ex +
+                "; check the path and its file system", ex);
         }
 
         switch (mode & S_IFMT)

@@ -49,7 +49,8 @@ final class DirectBlockDevice implements BlockDevice
             throw new BlockDeviceException(
                 BlockDeviceException.Reason.IO_ERROR, path, -1,
                 "unsupported sector size for direct I/O: path=" + path + ", alignment=" + alignment +
-                "; expected a power of two up to " + BounceBuffer.ALIGNMENT + ", use a device with 512 or 4096 sectors");
+                "; expected a power of two up to " + BounceBuffer.ALIGNMENT +
+                ", use a device with 512 or 4096 byte sectors");
         }
 
         this.path = path;

@@ -18,11 +18,8 @@ final class LibC
     static final int EINTR = 4;
     static final int EIO = 5;
     static final int EACCES = 13;
-    static final int EBUSY = 16;
-    static final int ENODEV = 19;
     static final int EISDIR = 21;
     static final int EINVAL = 22;
-    static final int ENOSPC = 28;
     static final int EROFS = 30;
     static final int ENOSYS = 38;
     static final int EOPNOTSUPP = 95;
@@ -98,6 +95,7 @@ final class LibC
 
     static native int fdatasync(int fd);
 
+    /** Not used by the backends (they flush data with fdatasync/msync); for callers that need metadata too. */
     static native int fsync(int fd);
 
     static native long mmap(long addr, long length, int prot, int flags, int fd, long offset);

@@ -401,7 +401,8 @@ final class MappedBlockDevice implements BlockDevice
     {
         return new BlockDeviceException(
             BlockDeviceException.Reason.IO_ERROR, path, offset,
-            operation + " through mapping faulted (SIGBUS): path=" + path + ", offset=" + offset + ", length=" + length +
+            operation + " through mapping faulted (SIGBUS): path=" + path + ", offset=" + offset +
+            ", length=" + length +
             ", size=" + size + "; the host file system may be full (free space, or use a preallocated image) or the " +
             "file was truncated by another process (reopen it)", cause);
     }

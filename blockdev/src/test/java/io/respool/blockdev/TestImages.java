@@ -96,7 +96,8 @@ final class TestImages
         if (0 != process.exitValue())
         {
             throw new IOException(
-                "command failed: " + String.join(" ", command) + ", exit=" + process.exitValue() + ", output=" + output);
+                "command failed: " + String.join(" ", command) + ", exit=" + process.exitValue() +
+                ", output=" + output);
         }
 
         return output;
