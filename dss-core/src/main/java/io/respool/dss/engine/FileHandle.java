@@ -86,7 +86,7 @@ final class FileHandle implements DssFile
                 }
                 else
                 {
-                    engine.device(au).read(auIndexOf(au) * auSize + within, dst, index + done, chunk);
+                    engine.io(au).read(auIndexOf(au) * auSize + within, dst, index + done, chunk);
                 }
                 done += chunk;
                 at += chunk;
@@ -234,7 +234,7 @@ final class FileHandle implements DssFile
             final int within = (int)(at - fileAu * auSize);
             final int chunk = Math.min(length - done, auSize - within);
             final long au = extents.lookup(fileAu);
-            engine.device(au).write(auIndexOf(au) * auSize + within, src, index + done, chunk);
+            engine.io(au).write(auIndexOf(au) * auSize + within, src, index + done, chunk);
             done += chunk;
             at += chunk;
         }
@@ -367,7 +367,7 @@ final class FileHandle implements DssFile
             closed = true;
             try
             {
-                engine.awaitDurable(engine.logSizeIfDirty(node));
+                engine.logSizeIfDirty(node);
             }
             finally
             {

@@ -16,6 +16,7 @@ final class VolumeEntry
     final String path;
     final SpaceMap space;
     BlockDevice device;
+    DeviceIo io;
 
     VolumeEntry(final int id, final UUID uuid, final long auCount, final String path)
     {
@@ -25,5 +26,11 @@ final class VolumeEntry
         this.path = path;
         this.space = new SpaceMap(id, auCount);
         space.markUsed(0, 1);
+    }
+
+    void attach(final BlockDevice device)
+    {
+        this.device = device;
+        this.io = new DeviceIo(device);
     }
 }

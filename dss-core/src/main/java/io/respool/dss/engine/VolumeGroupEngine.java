@@ -2,6 +2,7 @@ package io.respool.dss.engine;
 
 import io.respool.blockdev.BlockDevice;
 import io.respool.blockdev.BlockDeviceException;
+import io.respool.blockdev.DeviceLock;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.FileStat;
@@ -45,6 +46,7 @@ public final class VolumeGroupEngine implements VolumeGroup
     private final UUID vgUuid;
     private final int auSize;
     private final Volumes volumeOpener;
+    private final DeviceLock openLock;
     private final BlockDevice entry;
     private final RootStore roots;
     private final MetadataState state;
@@ -57,12 +59,14 @@ public final class VolumeGroupEngine implements VolumeGroup
     private volatile boolean closed;
 
     private VolumeGroupEngine(final String name, final UUID vgUuid, final int auSize, final Volumes volumeOpener,
-        final BlockDevice entry, final RootStore roots, final MetadataState state, final RedoLog log)
+        final DeviceLock openLock, final BlockDevice entry, final RootStore roots, final MetadataState state,
+        final RedoLog log)
     {
         this.name = name;
         this.vgUuid = vgUuid;
         this.auSize = auSize;
         this.volumeOpener = volumeOpener;
+        this.openLock = openLock;
         this.entry = entry;
         this.roots = roots;
         this.state = state;
@@ -71,15 +75,18 @@ public final class VolumeGroupEngine implements VolumeGroup
 
     /**
      * Open a volume group from its entry volume and recover it: load the active checkpoint, replay the redo log,
-     * open the other volumes, free files deleted while open before a crash.
+     * open the other volumes, free files deleted while open before a crash. One process at a time may open a
+     * volume group: it holds an exclusive {@code flock} on the entry volume until closed or dead.
      *
      * @param expectedName the name the configuration gives the group, or null to accept the name on disk.
      */
     public static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes)
     {
-        final BlockDevice entry = volumes.open(entryVolume);
+        final DeviceLock openLock = lockVolumeGroup(expectedName, entryVolume);
+        BlockDevice entry = null;
         try
         {
+            entry = volumes.open(entryVolume);
             final VolumeHeader header = VolumeGroupFormatter.readHeader(entry).validate(entryVolume.toString());
             if (header.volumeId() != 0)
             {
@@ -111,13 +118,13 @@ public final class VolumeGroupEngine implements VolumeGroup
                 throw FormatException.corrupt("checkpoint LSN differs from the root control: checkpoint=" +
                     checkpointLsn + ", root=" + root.checkpointLsn() + ", volume=" + entryVolume);
             }
-            state.volumes[0].device = entry;
+            state.volumes[0].attach(entry);
             final long endLsn = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
             final RedoLog log = new RedoLog(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, endLsn);
             final VolumeGroupEngine engine = new VolumeGroupEngine(header.vgName(), header.vgUuid(),
-                header.auSize(), volumes, entry, roots, state, log);
+                header.auSize(), volumes, openLock, entry, roots, state, log);
             engine.slotAus[0] = slotAus(root, 0);
             engine.slotCounts[0] = slotCounts(root, 0);
             engine.slotAus[1] = slotAus(root, 1);
@@ -130,8 +137,27 @@ public final class VolumeGroupEngine implements VolumeGroup
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(entry);
+            CloseHelper.quietCloseAll(entry, openLock);
             throw ex;
+        }
+    }
+
+    private static DeviceLock lockVolumeGroup(final String vgName, final Path entryVolume)
+    {
+        if (!java.nio.file.Files.exists(entryVolume))
+        {
+            throw new DssException(ErrorCode.NOT_FOUND, "entry volume does not exist: vg=" + vgName + ", volume=" +
+                entryVolume + "; check dss_vg_conf.ini, or create the image (truncate -s 10G " + entryVolume +
+                ") and the volume group (dsscmd cv)");
+        }
+        try
+        {
+            return DeviceLock.tryLock(entryVolume);
+        }
+        catch (final BlockDeviceException ex)
+        {
+            throw new DssException(ErrorCode.VOLUME_IN_USE, "volume group is open elsewhere: vg=" + vgName +
+                ", " + ex.getMessage(), ex);
         }
     }
 
@@ -212,7 +238,7 @@ public final class VolumeGroupEngine implements VolumeGroup
             if (volume.id != 0)
             {
                 final BlockDevice device = volumeOpener.open(Path.of(volume.path));
-                volume.device = device;
+                volume.attach(device);
                 final VolumeHeader header = VolumeGroupFormatter.readHeader(device).validate(volume.path);
                 if (!header.vgUuid().equals(vgUuid) || header.volumeId() != volume.id ||
                     !header.volumeUuid().equals(volume.uuid))
@@ -337,7 +363,7 @@ public final class VolumeGroupEngine implements VolumeGroup
                 lsn = commitLocked(RecordType.ADD_VOLUME, 30 + path.toString().length() * 4,
                     (b, i) -> Records.addVolume(b, i, volumeId, auCount, uuid, path.toString()));
                 added = state.volumes[volumeId];
-                added.device = device;
+                added.attach(device);
             }
             catch (final RuntimeException ex)
             {
@@ -445,6 +471,10 @@ public final class VolumeGroupEngine implements VolumeGroup
             }
             try
             {
+                for (final Node node : List.copyOf(state.nodes.values()))
+                {
+                    logSizeIfDirty(node);
+                }
                 log.awaitDurable(log.appendedLsn());
                 for (final VolumeEntry volume : state.volumeList())
                 {
@@ -458,6 +488,7 @@ public final class VolumeGroupEngine implements VolumeGroup
                 {
                     CloseHelper.quietClose(volume.device);
                 }
+                CloseHelper.quietClose(openLock);
             }
         }
         finally
@@ -764,7 +795,7 @@ public final class VolumeGroupEngine implements VolumeGroup
                         physicalAus[runs] = physicalAu(volume.id, au);
                         counts[runs] = runLength[0];
                         runs++;
-                        volume.device.zero(au * auSize, runLength[0] * auSize);
+                        volume.io.zero(au * auSize, runLength[0] * auSize);
                         fileAu += runLength[0];
                     }
                 }
@@ -875,15 +906,15 @@ public final class VolumeGroupEngine implements VolumeGroup
             final long au = node.extents.lookup(fileAu);
             if (au != ExtentMap.HOLE)
             {
-                device(au).zero(auIndexOf(au) * auSize + within, chunk);
+                io(au).zero(auIndexOf(au) * auSize + within, chunk);
             }
             position += chunk;
         }
     }
 
-    BlockDevice device(final long physicalAu)
+    DeviceIo io(final long physicalAu)
     {
-        return state.volumes[volumeOf(physicalAu)].device;
+        return state.volumes[volumeOf(physicalAu)].io;
     }
 
     static void checkFileSize(final long size, final String path)
