@@ -1,0 +1,61 @@
+package io.respool.dms;
+
+import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.NodeAddress;
+import io.respool.dms.api.PortConflictException;
+import io.respool.dms.api.PortHolder;
+import io.respool.dms.api.PortProbe;
+import io.respool.dms.stat.StatsFileDescriptor;
+import org.agrona.CloseHelper;
+
+import java.io.File;
+import java.util.List;
+
+/**
+ * Starts DMS nodes. The order is fixed and each step is undone if a later one fails, so that nothing is left
+ * started half-way: check the node's port is free (naming the holder if not), take the node directory, map the
+ * statistics file, start the media driver and Aeron client and open the lanes, then start the agent thread.
+ */
+public final class Dms
+{
+    private Dms()
+    {
+    }
+
+    /**
+     * Start a node.
+     *
+     * @param ctx its settings; {@link DmsContext#conclude()} is called here.
+     * @return the running node.
+     * @throws io.respool.dms.api.PortConflictException    if the node's port is held, naming who holds it.
+     * @throws io.respool.dms.api.DirectoryInUseException  if the node directory is in use.
+     * @throws io.respool.dms.api.DmsConfigException       if a setting is bad.
+     */
+    public static DmsNode launch(final DmsContext ctx)
+    {
+        ctx.conclude();
+        final NodeAddress self = ctx.self();
+        final List<PortHolder> holders = new PortProbe().holders(self.host(), self.port());
+        if (!holders.isEmpty())
+        {
+            throw new PortConflictException(self.id(), self.host(), self.port(), holders);
+        }
+
+        NodeDirectory directory = null;
+        NodeStats stats = null;
+        Transport transport = null;
+        try
+        {
+            directory = NodeDirectory.open(ctx.nodeDirectory(), ctx.nodeId());
+            stats = new NodeStats(new File(directory.directory(), StatsFileDescriptor.FILE_NAME), ctx.nodeId(),
+                ctx.membershipVersion());
+            transport = Transport.start(ctx, directory, stats);
+            return new DmsNodeImpl(ctx, directory, stats, transport);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            CloseHelper.quietCloseAll(transport, stats, directory);
+            throw ex;
+        }
+    }
+}

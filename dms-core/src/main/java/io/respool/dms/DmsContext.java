@@ -1,0 +1,559 @@
+package io.respool.dms;
+
+import io.respool.dms.api.BroadcastHandler;
+import io.respool.dms.api.DmsConfigException;
+import io.respool.dms.api.NodeAddress;
+import io.respool.dms.api.NodeList;
+import io.respool.dms.api.PageStore;
+import org.agrona.ErrorHandler;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings of one DMS node. Each setting has a system property ({@code *_PROP_NAME}) and a default
+ * ({@code *_DEFAULT}); {@link #conclude()} validates them all once and names the field in any error.
+ */
+public final class DmsContext
+{
+    /** The cluster's node list, {@code id:host:port,...}. */
+    public static final String URL_PROP_NAME = "respool.dms.url";
+    /** This node's id. */
+    public static final String NODE_ID_PROP_NAME = "respool.dms.node.id";
+    /** Directory under which each node gets {@code node-<id>}. */
+    public static final String BASE_DIR_PROP_NAME = "respool.dms.dir";
+    /** Page size in bytes. */
+    public static final String PAGE_SIZE_PROP_NAME = "respool.dms.page.size";
+    /** Default page size, as openGauss. */
+    public static final int PAGE_SIZE_DEFAULT = 8192;
+    /** Idle strategy of the node's one agent thread: yield, backoff, sleep, busy. */
+    public static final String IDLE_STRATEGY_PROP_NAME = "respool.dms.idle.strategy";
+    /**
+     * Default idle strategy, chosen by measurement on 2 cores (see bench/RESULTS.md): yield keeps a 2-way fetch
+     * in tens of microseconds without starving other threads the way busy spinning does.
+     */
+    public static final String IDLE_STRATEGY_DEFAULT = "yield";
+    /** Aeron MTU: 16 KiB puts an 8 KiB page in one frame. */
+    public static final String MTU_PROP_NAME = "respool.dms.mtu";
+    /** Default MTU. */
+    public static final int MTU_DEFAULT = 16 * 1024;
+    /** Aeron term buffer length of each publication. */
+    public static final String TERM_LENGTH_PROP_NAME = "respool.dms.term.length";
+    /** Default term length. */
+    public static final int TERM_LENGTH_DEFAULT = 1024 * 1024;
+    /** Membership version stamped on every message. */
+    public static final String MEMBERSHIP_VERSION_PROP_NAME = "respool.dms.membership.version";
+    /** If set, every partition is mastered by this node (openGauss's centralized catalog); else spread. */
+    public static final String CENTRALIZED_MASTER_PROP_NAME = "respool.dms.centralized.master";
+    /** How long a requester waits for an answer before resending (doubles up to 16 times this). */
+    public static final String RETRY_INTERVAL_PROP_NAME = "respool.dms.retry.interval.ns";
+    /** Default retry interval. */
+    public static final long RETRY_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** How long a master waits for a claim or acks before driving a conversion again. */
+    public static final String REDRIVE_INTERVAL_PROP_NAME = "respool.dms.redrive.interval.ns";
+    /** Default re-drive interval. */
+    public static final long REDRIVE_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Fraction of received messages to drop on purpose (testing only). */
+    public static final String LOSS_RATE_PROP_NAME = "respool.dms.loss.rate";
+    /** Seed of the loss injector. */
+    public static final String LOSS_SEED_PROP_NAME = "respool.dms.loss.seed";
+    /** Use an external media driver in this Aeron directory instead of an embedded one. */
+    public static final String EXTERNAL_AERON_DIR_PROP_NAME = "respool.dms.external.aeron.dir";
+
+    private String url = System.getProperty(URL_PROP_NAME);
+    private int nodeId = Integer.getInteger(NODE_ID_PROP_NAME, -1);
+    private File baseDirectory = null != System.getProperty(BASE_DIR_PROP_NAME) ?
+        new File(System.getProperty(BASE_DIR_PROP_NAME)) : null;
+    private int pageSize = Integer.getInteger(PAGE_SIZE_PROP_NAME, PAGE_SIZE_DEFAULT);
+    private String idleStrategy = System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
+    private int mtuLength = Integer.getInteger(MTU_PROP_NAME, MTU_DEFAULT);
+    private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
+    private int membershipVersion = Integer.getInteger(MEMBERSHIP_VERSION_PROP_NAME, 1);
+    private int centralizedMaster = Integer.getInteger(CENTRALIZED_MASTER_PROP_NAME, -1);
+    private long retryIntervalNs = Long.getLong(RETRY_INTERVAL_PROP_NAME, RETRY_INTERVAL_DEFAULT_NS);
+    private long redriveIntervalNs = Long.getLong(REDRIVE_INTERVAL_PROP_NAME, REDRIVE_INTERVAL_DEFAULT_NS);
+    private long tombstoneTtlNs = TimeUnit.SECONDS.toNanos(30);
+    private long statsIntervalNs = TimeUnit.MILLISECONDS.toNanos(200);
+    private double lossRate = Double.parseDouble(System.getProperty(LOSS_RATE_PROP_NAME, "0"));
+    private long lossSeed = Long.getLong(LOSS_SEED_PROP_NAME, 0L);
+    private String externalAeronDirectory = System.getProperty(EXTERNAL_AERON_DIR_PROP_NAME);
+    private long driverTimeoutMs = 10_000;
+    private PageStore pageStore;
+    private BroadcastHandler broadcastHandler = (from, buffer, offset, length) -> 0;
+    private ErrorHandler errorHandler;
+
+    private NodeList nodeList;
+    private File nodeDirectory;
+    private boolean concluded;
+
+    /**
+     * Validate every setting and derive the rest. Called by {@link Dms#launch}.
+     *
+     * @return this.
+     * @throws DmsConfigException naming the bad field and its value.
+     */
+    public DmsContext conclude()
+    {
+        if (concluded)
+        {
+            return this;
+        }
+        if (null == url)
+        {
+            throw new DmsConfigException("url not set: set DmsContext.url(\"0:127.0.0.1:1613,1:127.0.0.1:1614\") " +
+                "or -D" + URL_PROP_NAME);
+        }
+        nodeList = NodeList.parse(url);
+        if (null == nodeList.node(nodeId))
+        {
+            throw new DmsConfigException("nodeId not in dms_url: nodeId=" + nodeId + ", url=" + url);
+        }
+        if (pageSize < 512 || pageSize > 32768 || (pageSize & (pageSize - 1)) != 0)
+        {
+            throw new DmsConfigException("pageSize must be a power of two in 512..32768: pageSize=" + pageSize);
+        }
+        IdleStrategies.check(idleStrategy);
+        if (mtuLength < 4096 || mtuLength > 65504 || (mtuLength & 31) != 0)
+        {
+            throw new DmsConfigException("mtuLength must be a multiple of 32 in 4096..65504: mtuLength=" + mtuLength);
+        }
+        if (termLength < 64 * 1024 || (termLength & (termLength - 1)) != 0 || termLength < 8 * mtuLength)
+        {
+            throw new DmsConfigException("termLength must be a power of two >= 64 KiB and >= 8 * mtuLength: " +
+                "termLength=" + termLength + ", mtuLength=" + mtuLength);
+        }
+        if (centralizedMaster != -1 && null == nodeList.node(centralizedMaster))
+        {
+            throw new DmsConfigException("centralizedMaster not in dms_url: centralizedMaster=" +
+                centralizedMaster + ", url=" + url);
+        }
+        if (retryIntervalNs < TimeUnit.MICROSECONDS.toNanos(100))
+        {
+            throw new DmsConfigException("retryIntervalNs must be >= 100 us: retryIntervalNs=" + retryIntervalNs);
+        }
+        if (redriveIntervalNs < TimeUnit.MICROSECONDS.toNanos(100))
+        {
+            throw new DmsConfigException("redriveIntervalNs must be >= 100 us: redriveIntervalNs=" +
+                redriveIntervalNs);
+        }
+        if (lossRate < 0 || lossRate >= 1)
+        {
+            throw new DmsConfigException("lossRate must be in [0, 1): lossRate=" + lossRate);
+        }
+        if (null == pageStore)
+        {
+            throw new DmsConfigException("pageStore not set: the database must lend its buffers through a " +
+                "PageStore (DmsContext.pageStore(...))");
+        }
+        if (null == baseDirectory)
+        {
+            baseDirectory = defaultBaseDirectory();
+        }
+        nodeDirectory = new File(baseDirectory, "node-" + nodeId);
+        if (null == errorHandler)
+        {
+            errorHandler = (throwable) -> LoggerFactory.getLogger(DmsContext.class)
+                .error("dms node error: nodeId={}", nodeId, throwable);
+        }
+        concluded = true;
+        return this;
+    }
+
+    /**
+     * Where node directories go by default: {@code /dev/shm/respool-dms-<user>} if /dev/shm exists (Aeron's
+     * choice too), else under java.io.tmpdir.
+     *
+     * @return the default base directory.
+     */
+    public static File defaultBaseDirectory()
+    {
+        final String name = "respool-dms-" + System.getProperty("user.name", "user");
+        final File shm = new File("/dev/shm");
+        return shm.isDirectory() ? new File(shm, name) : new File(System.getProperty("java.io.tmpdir"), name);
+    }
+
+    /**
+     * @param url the cluster's node list, {@code id:host:port,...}.
+     * @return this.
+     */
+    public DmsContext url(final String url)
+    {
+        this.url = url;
+        return this;
+    }
+
+    /**
+     * @return the node list url.
+     */
+    public String url()
+    {
+        return url;
+    }
+
+    /**
+     * @param nodeId this node's id.
+     * @return this.
+     */
+    public DmsContext nodeId(final int nodeId)
+    {
+        this.nodeId = nodeId;
+        return this;
+    }
+
+    /**
+     * @return this node's id.
+     */
+    public int nodeId()
+    {
+        return nodeId;
+    }
+
+    /**
+     * @param dir directory under which the node directory {@code node-<id>} is made.
+     * @return this.
+     */
+    public DmsContext baseDirectory(final File dir)
+    {
+        this.baseDirectory = dir;
+        return this;
+    }
+
+    /**
+     * @return the base directory.
+     */
+    public File baseDirectory()
+    {
+        return baseDirectory;
+    }
+
+    /**
+     * @return {@code <base>/node-<id>}, set by {@link #conclude()}.
+     */
+    public File nodeDirectory()
+    {
+        return nodeDirectory;
+    }
+
+    /**
+     * @param pageSize page size in bytes.
+     * @return this.
+     */
+    public DmsContext pageSize(final int pageSize)
+    {
+        this.pageSize = pageSize;
+        return this;
+    }
+
+    /**
+     * @return page size.
+     */
+    public int pageSize()
+    {
+        return pageSize;
+    }
+
+    /**
+     * @param idleStrategy yield, backoff, sleep (100 us sleeps), sleep-1ms or busy.
+     * @return this.
+     */
+    public DmsContext idleStrategy(final String idleStrategy)
+    {
+        this.idleStrategy = idleStrategy;
+        return this;
+    }
+
+    /**
+     * @return idle strategy name.
+     */
+    public String idleStrategy()
+    {
+        return idleStrategy;
+    }
+
+    /**
+     * @param mtuLength Aeron MTU.
+     * @return this.
+     */
+    public DmsContext mtuLength(final int mtuLength)
+    {
+        this.mtuLength = mtuLength;
+        return this;
+    }
+
+    /**
+     * @return Aeron MTU.
+     */
+    public int mtuLength()
+    {
+        return mtuLength;
+    }
+
+    /**
+     * @param termLength Aeron term length.
+     * @return this.
+     */
+    public DmsContext termLength(final int termLength)
+    {
+        this.termLength = termLength;
+        return this;
+    }
+
+    /**
+     * @return Aeron term length.
+     */
+    public int termLength()
+    {
+        return termLength;
+    }
+
+    /**
+     * @param version membership version stamped on every message.
+     * @return this.
+     */
+    public DmsContext membershipVersion(final int version)
+    {
+        this.membershipVersion = version;
+        return this;
+    }
+
+    /**
+     * @return membership version.
+     */
+    public int membershipVersion()
+    {
+        return membershipVersion;
+    }
+
+    /**
+     * @param nodeId master every partition on this node (openGauss's centralized catalog), or -1 to spread.
+     * @return this.
+     */
+    public DmsContext centralizedMaster(final int nodeId)
+    {
+        this.centralizedMaster = nodeId;
+        return this;
+    }
+
+    /**
+     * @return the centralized master or -1.
+     */
+    public int centralizedMaster()
+    {
+        return centralizedMaster;
+    }
+
+    /**
+     * @param ns how long a requester waits before resending.
+     * @return this.
+     */
+    public DmsContext retryIntervalNs(final long ns)
+    {
+        this.retryIntervalNs = ns;
+        return this;
+    }
+
+    /**
+     * @return retry interval.
+     */
+    public long retryIntervalNs()
+    {
+        return retryIntervalNs;
+    }
+
+    /**
+     * @param ns how long a master waits for a claim or acks before driving a conversion again.
+     * @return this.
+     */
+    public DmsContext redriveIntervalNs(final long ns)
+    {
+        this.redriveIntervalNs = ns;
+        return this;
+    }
+
+    /**
+     * @return re-drive interval.
+     */
+    public long redriveIntervalNs()
+    {
+        return redriveIntervalNs;
+    }
+
+    /**
+     * @param ns how long finished request serials are remembered so late duplicates are ignored.
+     * @return this.
+     */
+    public DmsContext tombstoneTtlNs(final long ns)
+    {
+        this.tombstoneTtlNs = ns;
+        return this;
+    }
+
+    /**
+     * @return tombstone time to live.
+     */
+    public long tombstoneTtlNs()
+    {
+        return tombstoneTtlNs;
+    }
+
+    /**
+     * @param ns how often latency summaries are written to the stats file.
+     * @return this.
+     */
+    public DmsContext statsIntervalNs(final long ns)
+    {
+        this.statsIntervalNs = ns;
+        return this;
+    }
+
+    /**
+     * @return stats interval.
+     */
+    public long statsIntervalNs()
+    {
+        return statsIntervalNs;
+    }
+
+    /**
+     * @param rate fraction of received remote messages to drop on purpose (testing).
+     * @return this.
+     */
+    public DmsContext lossRate(final double rate)
+    {
+        this.lossRate = rate;
+        return this;
+    }
+
+    /**
+     * @return loss rate.
+     */
+    public double lossRate()
+    {
+        return lossRate;
+    }
+
+    /**
+     * @param seed seed of the loss injector.
+     * @return this.
+     */
+    public DmsContext lossSeed(final long seed)
+    {
+        this.lossSeed = seed;
+        return this;
+    }
+
+    /**
+     * @return loss seed.
+     */
+    public long lossSeed()
+    {
+        return lossSeed;
+    }
+
+    /**
+     * @param dir Aeron directory of an external media driver, or null for an embedded one.
+     * @return this.
+     */
+    public DmsContext externalAeronDirectory(final String dir)
+    {
+        this.externalAeronDirectory = dir;
+        return this;
+    }
+
+    /**
+     * @return external Aeron directory or null.
+     */
+    public String externalAeronDirectory()
+    {
+        return externalAeronDirectory;
+    }
+
+    /**
+     * @param ms Aeron client driver timeout.
+     * @return this.
+     */
+    public DmsContext driverTimeoutMs(final long ms)
+    {
+        this.driverTimeoutMs = ms;
+        return this;
+    }
+
+    /**
+     * @return driver timeout.
+     */
+    public long driverTimeoutMs()
+    {
+        return driverTimeoutMs;
+    }
+
+    /**
+     * @param store the database's buffers, disk and WAL.
+     * @return this.
+     */
+    public DmsContext pageStore(final PageStore store)
+    {
+        this.pageStore = store;
+        return this;
+    }
+
+    /**
+     * @return the page store.
+     */
+    public PageStore pageStore()
+    {
+        return pageStore;
+    }
+
+    /**
+     * @param handler receiver of broadcasts.
+     * @return this.
+     */
+    public DmsContext broadcastHandler(final BroadcastHandler handler)
+    {
+        this.broadcastHandler = handler;
+        return this;
+    }
+
+    /**
+     * @return broadcast handler.
+     */
+    public BroadcastHandler broadcastHandler()
+    {
+        return broadcastHandler;
+    }
+
+    /**
+     * @param handler where agent errors go (they are also counted).
+     * @return this.
+     */
+    public DmsContext errorHandler(final ErrorHandler handler)
+    {
+        this.errorHandler = handler;
+        return this;
+    }
+
+    /**
+     * @return error handler.
+     */
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    /**
+     * @return the parsed node list, set by {@link #conclude()}.
+     */
+    public NodeList nodeList()
+    {
+        return nodeList;
+    }
+
+    /**
+     * @return this node's address, set by {@link #conclude()}.
+     */
+    public NodeAddress self()
+    {
+        return nodeList.node(nodeId);
+    }
+}

@@ -1,0 +1,218 @@
+package io.respool.dms;
+
+import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.LockMode;
+import io.respool.dms.stat.StatCounter;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A running node: the public API over the agent. API calls either work on {@link LocalPage} state under its
+ * monitor or enqueue a command for the agent; nothing else crosses threads.
+ */
+final class DmsNodeImpl implements DmsNode
+{
+    private final DmsContext ctx;
+    private final NodeDirectory directory;
+    private final NodeStats stats;
+    private final Transport transport;
+    private final NodeServices services;
+    private final PageClient pageClient;
+    private final LockClient lockClient;
+    private final Broadcaster broadcaster;
+    private final AgentRunner runner;
+    private final ConcurrentHashMap<Long, LocalPage> pages = new ConcurrentHashMap<>();
+    private boolean closed;
+
+    DmsNodeImpl(final DmsContext ctx, final NodeDirectory directory, final NodeStats stats, final Transport transport)
+    {
+        this.ctx = ctx;
+        this.directory = directory;
+        this.stats = stats;
+        this.transport = transport;
+        final PartitionMap map = PartitionMap.create(ctx.nodeList(), ctx.centralizedMaster(), 1);
+        this.services = new NodeServices(ctx.nodeId(), stats, map, ctx.tombstoneTtlNs());
+        final int maxPayload = Math.max(ctx.pageSize(), maxBroadcastLength());
+        services.proxy(new MessageProxy(ctx.nodeId(), transport, ctx.membershipVersion(), map.version(),
+            maxPayload));
+        this.pageClient = new PageClient(ctx, services, pages);
+        final PageOwner pageOwner = new PageOwner(ctx, services, pages);
+        final DrcMaster drc = new DrcMaster(ctx, services);
+        final LockMaster lockMaster = new LockMaster(services);
+        this.lockClient = new LockClient(ctx, services);
+        this.broadcaster = new Broadcaster(ctx, services, transport.peerBits());
+        final NodeAgent agent = new NodeAgent(
+            ctx, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient, broadcaster);
+        final ErrorHandler errorHandler = (throwable) ->
+        {
+            stats.increment(StatCounter.ERRORS);
+            ctx.errorHandler().onError(throwable);
+        };
+        this.runner = new AgentRunner(IdleStrategies.create(ctx.idleStrategy()), errorHandler, null, agent);
+        AgentRunner.startOnThread(runner);
+    }
+
+    @Override
+    public int nodeId()
+    {
+        return ctx.nodeId();
+    }
+
+    @Override
+    public int pageSize()
+    {
+        return ctx.pageSize();
+    }
+
+    @Override
+    public int masterOf(final long pageId)
+    {
+        return services.masterOf(pageId);
+    }
+
+    @Override
+    public AcquireResult acquirePage(final long pageId, final LockMode mode, final long timeoutNs)
+    {
+        return pageClient.acquire(pageId, mode, timeoutNs);
+    }
+
+    @Override
+    public void unlatchPage(final long pageId)
+    {
+        pageClient.unlatch(pageId);
+    }
+
+    @Override
+    public boolean releasePage(final long pageId, final long timeoutNs)
+    {
+        services.checkOpen();
+        return pageClient.release(pageId, timeoutNs);
+    }
+
+    @Override
+    public void cleanEdp(final long pageId, final long diskLsn)
+    {
+        services.checkOpen();
+        services.commands().offer(() -> services.proxy().cleanEdp(services.masterOf(pageId), pageId, diskLsn));
+    }
+
+    @Override
+    public LockMode pageMode(final long pageId)
+    {
+        return pageClient.mode(pageId);
+    }
+
+    @Override
+    public long lock(final long resourceId, final LockMode mode, final long timeoutNs)
+    {
+        services.checkOpen();
+        return lockClient.lock(resourceId, mode, false, timeoutNs);
+    }
+
+    @Override
+    public long tryLock(final long resourceId, final LockMode mode, final long timeoutNs)
+    {
+        services.checkOpen();
+        return lockClient.lock(resourceId, mode, true, timeoutNs);
+    }
+
+    @Override
+    public void unlock(final long token)
+    {
+        services.checkOpen();
+        lockClient.unlock(token);
+    }
+
+    @Override
+    public boolean broadcast(final DirectBuffer buffer, final int offset, final int length, final long timeoutNs)
+    {
+        services.checkOpen();
+        if (length < 0 || length > maxBroadcastLength())
+        {
+            throw new IllegalArgumentException("broadcast payload too long: length=" + length + ", max=" +
+                maxBroadcastLength());
+        }
+        return broadcaster.broadcast(buffer, offset, length, timeoutNs);
+    }
+
+    @Override
+    public int maxBroadcastLength()
+    {
+        return ctx.mtuLength() - MessageDescriptor.HEADER_LENGTH - 64;
+    }
+
+    @Override
+    public boolean awaitConnected(final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (!transport.allConnected())
+        {
+            if (deadlineNs - System.nanoTime() <= 0)
+            {
+                return false;
+            }
+            try
+            {
+                Thread.sleep(1);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int membershipVersion()
+    {
+        return ctx.membershipVersion();
+    }
+
+    @Override
+    public File nodeDirectory()
+    {
+        return directory.directory();
+    }
+
+    /**
+     * @return the stats buffer (for tests in this package).
+     */
+    UnsafeBuffer statsBuffer()
+    {
+        return stats.buffer();
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        services.close();
+        try
+        {
+            CloseHelper.closeAll(runner, transport, stats, directory);
+        }
+        finally
+        {
+            for (final LocalPage lp : pages.values())
+            {
+                synchronized (lp)
+                {
+                    lp.notifyAll();
+                }
+            }
+        }
+    }
+}

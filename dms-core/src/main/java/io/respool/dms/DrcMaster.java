@@ -1,0 +1,381 @@
+package io.respool.dms;
+
+import io.respool.dms.api.LockMode;
+import io.respool.dms.api.PageStore;
+import io.respool.dms.stat.StatCounter;
+import io.respool.dms.stat.StatEvent;
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.util.ArrayList;
+
+import static io.respool.dms.DrcPage.bit;
+import static io.respool.dms.MessageDescriptor.*;
+
+/**
+ * The master side of cache fusion: the directory (DRC) of the pages whose partitions this node masters. Requests
+ * for one page are served one at a time in arrival order; an X request first invalidates every shared copy; then
+ * the master grants (the requester reads from disk), answers already-owner, or forwards to the owner, which ships
+ * the page straight to the requester; the requester's claim updates the entry and starts the next request.
+ * A conversion with no claim after the re-drive interval is driven again (every step is idempotent at the
+ * receiver), so a lost message never leaves a page with no owner or with two writers. Single-threaded: the agent.
+ */
+final class DrcMaster
+{
+    private final int self;
+    private final NodeServices services;
+    private final PageStore store;
+    private final long redriveIntervalNs;
+    private final long seqBase;
+    private final Long2ObjectHashMap<DrcPage> entries = new Long2ObjectHashMap<>();
+    private final ArrayList<DrcPage> active = new ArrayList<>();
+    private long seqCounter;
+    private int queued;
+
+    DrcMaster(final DmsContext ctx, final NodeServices services)
+    {
+        this.self = ctx.nodeId();
+        this.services = services;
+        this.store = ctx.pageStore();
+        this.redriveIntervalNs = ctx.redriveIntervalNs();
+        this.seqBase = (long)ctx.membershipVersion() << 40;
+    }
+
+    DrcPage entry(final long pageId)
+    {
+        return entries.get(pageId);
+    }
+
+    int entryCount()
+    {
+        return entries.size();
+    }
+
+    void onAskMaster(final MessageFlyweight msg, final long nowNs)
+    {
+        final long pageId = msg.resourceId();
+        final int requester = msg.sourceNode();
+        final long serial = msg.serial();
+        if (services.masterOf(pageId) != self || services.tombstones().contains(requester, serial))
+        {
+            services.stats().increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        DrcPage page = entries.get(pageId);
+        if (null == page)
+        {
+            page = new DrcPage(pageId);
+            entries.put(pageId, page);
+        }
+        final Conversion current = page.converting;
+        if (null != current)
+        {
+            if (current.requester == requester && current.serial == serial)
+            {
+                redrive(page, nowNs);
+            }
+            else if (!page.isQueued(requester, serial))
+            {
+                page.queue.add(new Conversion(requester, serial, LockMode.get(msg.modeCode()), nowNs));
+                queued++;
+            }
+            return;
+        }
+        page.converting = new Conversion(requester, serial, LockMode.get(msg.modeCode()), nowNs);
+        active.add(page);
+        start(page, nowNs);
+    }
+
+    private void start(final DrcPage page, final long nowNs)
+    {
+        final Conversion c = page.converting;
+        c.seq = seqBase + (++seqCounter);
+        c.startNs = nowNs;
+        if (c.mode == LockMode.X)
+        {
+            long invalidate = page.copies & ~bit(c.requester);
+            if (page.owner != NO_NODE)
+            {
+                invalidate &= ~bit(page.owner);
+            }
+            if (invalidate != 0)
+            {
+                c.pendingInvalidate = invalidate;
+                c.invalidateStartNs = nowNs;
+                c.state(Conversion.State.INVALIDATING, nowNs);
+                sendInvalidates(page, c);
+                return;
+            }
+        }
+        decide(page, c, nowNs);
+    }
+
+    private void decide(final DrcPage page, final Conversion c, final long nowNs)
+    {
+        if (page.owner == NO_NODE)
+        {
+            if (page.edpMap != 0 && page.lastEdp != NO_NODE && (page.edpMap & bit(page.lastEdp)) != 0 &&
+                page.lastEdp != c.requester && store.diskLsn(page.pageId) < page.lastEdpLsn)
+            {
+                // no owner, but an earlier dirty copy is newer than disk: ship it instead of a stale disk read
+                c.action = Conversion.Action.FORWARD;
+                c.target = page.lastEdp;
+                c.flags = FLAG_EDP_SHIP;
+                services.stats().increment(StatCounter.EDP_SHIPS);
+            }
+            else
+            {
+                c.action = Conversion.Action.GRANT;
+                c.target = c.requester;
+            }
+        }
+        else if (page.owner == c.requester)
+        {
+            c.action = Conversion.Action.ALREADY_OWNER;
+            c.target = c.requester;
+        }
+        else
+        {
+            c.action = Conversion.Action.FORWARD;
+            c.target = page.owner;
+        }
+        c.state(Conversion.State.AWAIT_CLAIM, nowNs);
+        sendAction(page, c);
+    }
+
+    private void sendAction(final DrcPage page, final Conversion c)
+    {
+        final MessageProxy proxy = services.proxy();
+        switch (c.action)
+        {
+            case GRANT:
+                proxy.grant(c.requester, page.pageId, c.mode, c.serial, c.seq, 0);
+                break;
+            case ALREADY_OWNER:
+                proxy.alreadyOwner(c.requester, page.pageId, c.mode, c.serial, c.seq);
+                break;
+            case FORWARD:
+                proxy.askOwner(c.target, page.pageId, c.requester, c.mode, c.serial, c.seq, c.flags);
+                break;
+            default:
+                throw new IllegalStateException("no action to send: " + c);
+        }
+    }
+
+    private void sendInvalidates(final DrcPage page, final Conversion c)
+    {
+        long pending = c.pendingInvalidate;
+        while (pending != 0)
+        {
+            final int node = Long.numberOfTrailingZeros(pending);
+            pending &= pending - 1;
+            services.proxy().invalidate(node, page.pageId, c.requester, c.serial, c.seq);
+        }
+    }
+
+    private void redrive(final DrcPage page, final long nowNs)
+    {
+        final Conversion c = page.converting;
+        if (c.state == Conversion.State.INVALIDATING)
+        {
+            sendInvalidates(page, c);
+        }
+        else
+        {
+            sendAction(page, c);
+        }
+        c.lastActionNs = nowNs;
+        services.stats().increment(StatCounter.MASTER_REDRIVES);
+    }
+
+    void onInvalidateAck(final MessageFlyweight msg, final long nowNs)
+    {
+        final DrcPage page = entries.get(msg.resourceId());
+        final Conversion c = null == page ? null : page.converting;
+        if (null == c || c.state != Conversion.State.INVALIDATING || c.seq != msg.seq())
+        {
+            services.stats().increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        final long holder = bit(msg.sourceNode());
+        if ((c.pendingInvalidate & holder) != 0)
+        {
+            c.pendingInvalidate &= ~holder;
+            page.copies &= ~holder;
+            if (c.pendingInvalidate == 0)
+            {
+                services.stats().record(StatEvent.INVALIDATION, nowNs - c.invalidateStartNs);
+                decide(page, c, nowNs);
+            }
+        }
+    }
+
+    void onClaim(final MessageFlyweight msg, final long nowNs)
+    {
+        final DrcPage page = entries.get(msg.resourceId());
+        final Conversion c = null == page ? null : page.converting;
+        final int requester = msg.sourceNode();
+        if (null == c || c.requester != requester || c.serial != msg.serial() ||
+            c.state != Conversion.State.AWAIT_CLAIM)
+        {
+            services.stats().increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+
+        if (c.mode == LockMode.X)
+        {
+            if ((msg.flags() & FLAG_HAS_EDP) != 0 && c.action == Conversion.Action.FORWARD &&
+                (c.flags & FLAG_EDP_SHIP) == 0)
+            {
+                page.edpMap |= bit(c.target);
+                if (msg.lsn() >= page.lastEdpLsn)
+                {
+                    page.lastEdp = c.target;
+                    page.lastEdpLsn = msg.lsn();
+                }
+            }
+            page.owner = requester;
+            page.mode = LockMode.X;
+            page.copies = 0;
+            page.edpMap &= ~bit(requester);
+            if (page.edpMap == 0)
+            {
+                page.lastEdp = NO_NODE;
+                page.lastEdpLsn = 0;
+            }
+            else if (page.lastEdp == requester)
+            {
+                page.lastEdp = Long.numberOfTrailingZeros(page.edpMap);
+            }
+        }
+        else if (page.owner == NO_NODE)
+        {
+            page.owner = requester;
+            page.mode = LockMode.S;
+        }
+        else if (page.owner != requester)
+        {
+            page.copies |= bit(requester);
+            page.mode = LockMode.S;
+        }
+
+        c.state(Conversion.State.DONE, nowNs);
+        services.tombstones().add(requester, c.serial, nowNs);
+        services.stats().record(StatEvent.CLAIM, nowNs - c.startNs);
+        services.stats().increment(StatCounter.CLAIMS_APPLIED);
+        page.converting = null;
+        next(page, nowNs);
+    }
+
+    private void next(final DrcPage page, final long nowNs)
+    {
+        while (!page.queue.isEmpty())
+        {
+            final Conversion c = page.queue.poll();
+            queued--;
+            if (services.tombstones().contains(c.requester, c.serial))
+            {
+                continue;
+            }
+            page.converting = c;
+            start(page, nowNs);
+            return;
+        }
+        active.remove(page);
+        if (page.isIdle())
+        {
+            entries.remove(page.pageId);
+        }
+    }
+
+    void onRelease(final MessageFlyweight msg, final long nowNs)
+    {
+        final long pageId = msg.resourceId();
+        final int node = msg.sourceNode();
+        final DrcPage page = entries.get(pageId);
+        int status = STATUS_OK;
+        if (null != page)
+        {
+            if (null != page.converting)
+            {
+                status = STATUS_DENIED;
+            }
+            else if (page.owner == node && page.edpMap != 0)
+            {
+                status = STATUS_DENIED_EDP;
+            }
+            else
+            {
+                if (page.owner == node)
+                {
+                    if (page.copies != 0)
+                    {
+                        page.owner = Long.numberOfTrailingZeros(page.copies);
+                        page.copies &= ~bit(page.owner);
+                        page.mode = LockMode.S;
+                    }
+                    else
+                    {
+                        page.owner = NO_NODE;
+                        page.mode = LockMode.NULL;
+                    }
+                }
+                page.copies &= ~bit(node);
+                if (page.isIdle())
+                {
+                    entries.remove(pageId);
+                }
+            }
+        }
+        services.stats().increment(status == STATUS_OK ? StatCounter.RELEASES_GRANTED : StatCounter.RELEASES_DENIED);
+        services.proxy().releaseAck(node, pageId, msg.serial(), status);
+    }
+
+    void onCleanEdp(final MessageFlyweight msg)
+    {
+        final DrcPage page = entries.get(msg.resourceId());
+        if (null == page || page.edpMap == 0 || msg.lsn() < page.lastEdpLsn)
+        {
+            return;
+        }
+        long holders = page.edpMap;
+        while (holders != 0)
+        {
+            final int node = Long.numberOfTrailingZeros(holders);
+            holders &= holders - 1;
+            services.proxy().edpCleaned(node, page.pageId, msg.lsn());
+        }
+        page.edpMap = 0;
+        page.lastEdp = NO_NODE;
+        page.lastEdpLsn = 0;
+        if (page.isIdle())
+        {
+            entries.remove(page.pageId);
+        }
+    }
+
+    /**
+     * Drive again every conversion that has waited longer than the re-drive interval.
+     */
+    int redriveTimers(final long nowNs)
+    {
+        int work = 0;
+        for (int i = active.size() - 1; i >= 0; i--)
+        {
+            final DrcPage page = active.get(i);
+            final Conversion c = page.converting;
+            if (null == c)
+            {
+                PageClient.removeAt(active, i);
+                continue;
+            }
+            if (nowNs - c.lastActionNs - redriveIntervalNs >= 0)
+            {
+                redrive(page, nowNs);
+                work++;
+            }
+        }
+        services.stats().set(StatCounter.MASTER_QUEUE_DEPTH, queued);
+        services.stats().set(StatCounter.DRC_ENTRIES, entries.size());
+        return work;
+    }
+}

@@ -1,0 +1,56 @@
+package io.respool.dms;
+
+import io.respool.dms.api.DmsConfigException;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
+import org.agrona.concurrent.YieldingIdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Idle strategies by name. On 2 cores busy spinning more threads than cores collapses latency to milliseconds;
+ * see {@link DmsContext#IDLE_STRATEGY_DEFAULT}.
+ */
+final class IdleStrategies
+{
+    static final String[] NAMES = { "yield", "backoff", "sleep", "sleep-1ms", "busy" };
+
+    private IdleStrategies()
+    {
+    }
+
+    static void check(final String name)
+    {
+        for (final String known : NAMES)
+        {
+            if (known.equals(name))
+            {
+                return;
+            }
+        }
+        throw new DmsConfigException("unknown idleStrategy: idleStrategy=" + name +
+            ", known=" + String.join(",", NAMES));
+    }
+
+    static IdleStrategy create(final String name)
+    {
+        switch (name)
+        {
+            case "yield":
+                return new YieldingIdleStrategy();
+            case "backoff":
+                return new BackoffIdleStrategy();
+            case "sleep":
+                return new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
+            case "sleep-1ms":
+                return new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
+            case "busy":
+                return new BusySpinIdleStrategy();
+            default:
+                check(name);
+                throw new IllegalStateException("unreachable");
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.respool.dms;
+
+import io.respool.dms.api.LockMode;
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.respool.dms.MessageDescriptor.*;
+
+/**
+ * Encodes and sends every outbound message. Single-threaded: the node agent, which owns the one send buffer.
+ */
+final class MessageProxy
+{
+    private final int self;
+    private final Transport transport;
+    private final UnsafeBuffer sendBuffer;
+    private final MessageFlyweight fw = new MessageFlyweight();
+    private final int membershipVersion;
+    private int partitionMapVersion;
+
+    MessageProxy(final int self, final Transport transport, final int membershipVersion,
+        final int partitionMapVersion, final int maxPayload)
+    {
+        this.self = self;
+        this.transport = transport;
+        this.membershipVersion = membershipVersion;
+        this.partitionMapVersion = partitionMapVersion;
+        this.sendBuffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(
+            BitUtil.align(HEADER_LENGTH + maxPayload, 64), 64));
+        fw.wrap(sendBuffer, 0);
+    }
+
+    private MessageFlyweight header(final MessageType type, final int destination)
+    {
+        return fw.header(type, self, destination, membershipVersion, partitionMapVersion);
+    }
+
+    private boolean send(final MessageType type, final int destination)
+    {
+        return transport.send(destination, type.lane(), sendBuffer, 0, fw.totalLength());
+    }
+
+    boolean askMaster(final int master, final long pageId, final LockMode mode, final long serial,
+        final LockMode currentMode)
+    {
+        header(MessageType.ASK_MASTER, master).resourceId(pageId).modeCode(mode.code()).serial(serial)
+            .requesterNode(self).aux(currentMode.code());
+        return send(MessageType.ASK_MASTER, master);
+    }
+
+    boolean askOwner(final int owner, final long pageId, final int requester, final LockMode mode,
+        final long serial, final long seq, final int flags)
+    {
+        header(MessageType.ASK_OWNER, owner).resourceId(pageId).requesterNode(requester).modeCode(mode.code())
+            .serial(serial).seq(seq).flags(flags);
+        return send(MessageType.ASK_OWNER, owner);
+    }
+
+    boolean grant(final int requester, final long pageId, final LockMode mode, final long serial, final long seq,
+        final int flags)
+    {
+        header(MessageType.GRANT, requester).resourceId(pageId).requesterNode(requester).modeCode(mode.code())
+            .serial(serial).seq(seq).flags(flags);
+        return send(MessageType.GRANT, requester);
+    }
+
+    boolean alreadyOwner(final int requester, final long pageId, final LockMode mode, final long serial,
+        final long seq)
+    {
+        header(MessageType.ALREADY_OWNER, requester).resourceId(pageId).requesterNode(requester)
+            .modeCode(mode.code()).serial(serial).seq(seq);
+        return send(MessageType.ALREADY_OWNER, requester);
+    }
+
+    boolean pageReady(final int requester, final long pageId, final LockMode mode, final long serial,
+        final long seq, final long lsn, final int flags, final DirectBuffer page, final int pageSize)
+    {
+        header(MessageType.PAGE_READY, requester).resourceId(pageId).requesterNode(requester)
+            .modeCode(mode.code()).serial(serial).seq(seq).lsn(lsn).flags(flags).payloadLength(pageSize);
+        sendBuffer.putBytes(fw.payloadOffset(), page, 0, pageSize);
+        return send(MessageType.PAGE_READY, requester);
+    }
+
+    boolean claim(final int master, final long pageId, final LockMode mode, final long serial, final long seq,
+        final int flags, final long lsn)
+    {
+        header(MessageType.CLAIM, master).resourceId(pageId).requesterNode(self).modeCode(mode.code())
+            .serial(serial).seq(seq).flags(flags).lsn(lsn);
+        return send(MessageType.CLAIM, master);
+    }
+
+    boolean invalidate(final int holder, final long pageId, final int requester, final long serial,
+        final long seq)
+    {
+        header(MessageType.INVALIDATE, holder).resourceId(pageId).requesterNode(requester).serial(serial).seq(seq)
+            .modeCode(LockMode.NULL.code());
+        return send(MessageType.INVALIDATE, holder);
+    }
+
+    boolean invalidateAck(final int master, final long pageId, final long seq)
+    {
+        header(MessageType.INVALIDATE_ACK, master).resourceId(pageId).seq(seq);
+        return send(MessageType.INVALIDATE_ACK, master);
+    }
+
+    boolean release(final int master, final long pageId, final long serial, final LockMode currentMode)
+    {
+        header(MessageType.RELEASE, master).resourceId(pageId).serial(serial).requesterNode(self)
+            .modeCode(currentMode.code());
+        return send(MessageType.RELEASE, master);
+    }
+
+    boolean releaseAck(final int node, final long pageId, final long serial, final int status)
+    {
+        header(MessageType.RELEASE_ACK, node).resourceId(pageId).serial(serial).status(status);
+        return send(MessageType.RELEASE_ACK, node);
+    }
+
+    boolean cleanEdp(final int master, final long pageId, final long lsn)
+    {
+        header(MessageType.CLEAN_EDP, master).resourceId(pageId).lsn(lsn);
+        return send(MessageType.CLEAN_EDP, master);
+    }
+
+    boolean edpCleaned(final int holder, final long pageId, final long lsn)
+    {
+        header(MessageType.EDP_CLEANED, holder).resourceId(pageId).lsn(lsn);
+        return send(MessageType.EDP_CLEANED, holder);
+    }
+
+    boolean lockRequest(final int master, final long resourceId, final LockMode mode, final long serial,
+        final int flags)
+    {
+        header(MessageType.LOCK_REQUEST, master).resourceId(resourceId).modeCode(mode.code()).serial(serial)
+            .requesterNode(self).flags(flags);
+        return send(MessageType.LOCK_REQUEST, master);
+    }
+
+    boolean lockReply(final int node, final long resourceId, final long serial, final int status)
+    {
+        header(MessageType.LOCK_REPLY, node).resourceId(resourceId).serial(serial).status(status);
+        return send(MessageType.LOCK_REPLY, node);
+    }
+
+    boolean lockRelease(final int master, final long resourceId, final long serial)
+    {
+        header(MessageType.LOCK_RELEASE, master).resourceId(resourceId).serial(serial).requesterNode(self);
+        return send(MessageType.LOCK_RELEASE, master);
+    }
+
+    boolean lockReleaseAck(final int node, final long resourceId, final long serial)
+    {
+        header(MessageType.LOCK_RELEASE_ACK, node).resourceId(resourceId).serial(serial);
+        return send(MessageType.LOCK_RELEASE_ACK, node);
+    }
+
+    boolean broadcast(final int node, final long serial, final DirectBuffer payload, final int offset,
+        final int length)
+    {
+        header(MessageType.BROADCAST, node).serial(serial).requesterNode(self).payloadLength(length);
+        sendBuffer.putBytes(fw.payloadOffset(), payload, offset, length);
+        return send(MessageType.BROADCAST, node);
+    }
+
+    boolean broadcastAck(final int node, final long serial, final int status)
+    {
+        header(MessageType.BROADCAST_ACK, node).serial(serial).status(status);
+        return send(MessageType.BROADCAST_ACK, node);
+    }
+}

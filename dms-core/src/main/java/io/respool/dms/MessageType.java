@@ -1,0 +1,80 @@
+package io.respool.dms;
+
+/**
+ * Message types on the wire. Codes are stable; a receiver drops codes it does not know.
+ */
+enum MessageType
+{
+    /** Unused code 0, so that a zeroed buffer is never a valid message. */
+    NONE(0, Lane.CONTROL),
+    /** Requester to master: I want the page in mode; serial identifies the request. */
+    ASK_MASTER(1, Lane.DATA),
+    /** Master to owner: ship the page to the requester (the requester's serial is kept). */
+    ASK_OWNER(2, Lane.DATA),
+    /** Master (or an owner without the page) to requester: no one has it in memory, read it from disk. */
+    GRANT(3, Lane.DATA),
+    /** Master to requester: you already own it, take the mode (an S to X upgrade, say). */
+    ALREADY_OWNER(4, Lane.DATA),
+    /** Owner to requester: the page image follows the header. */
+    PAGE_READY(5, Lane.DATA),
+    /** Requester to master: I now hold the page in mode (no ack; the master re-drives if it is lost). */
+    CLAIM(6, Lane.CLAIM),
+    /** Master to a shared-copy holder: drop your copy. */
+    INVALIDATE(7, Lane.CLAIM),
+    /** Copy holder to master: dropped. */
+    INVALIDATE_ACK(8, Lane.CLAIM),
+    /** Node to master: may I give up the page (before evicting it)? */
+    RELEASE(9, Lane.CLAIM),
+    /** Master to node: answer to RELEASE in status. */
+    RELEASE_ACK(10, Lane.CLAIM),
+    /** Node to master: the page is on disk up to lsn, older dirty copies may go. */
+    CLEAN_EDP(11, Lane.CLAIM),
+    /** Master to an earlier-dirty-copy holder: your copy is no longer needed. */
+    EDP_CLEANED(12, Lane.CLAIM),
+    /** Node to lock master: lock the resource in mode (flag TRY: only if at once). */
+    LOCK_REQUEST(13, Lane.CONTROL),
+    /** Lock master to node: granted or denied in status. */
+    LOCK_REPLY(14, Lane.CONTROL),
+    /** Node to lock master: release (or cancel) the lock request with serial. */
+    LOCK_RELEASE(15, Lane.CONTROL),
+    /** Lock master to node: released. */
+    LOCK_RELEASE_ACK(16, Lane.CONTROL),
+    /** Node to every node: payload follows. */
+    BROADCAST(17, Lane.CONTROL),
+    /** Node to broadcaster: handled, status from the handler. */
+    BROADCAST_ACK(18, Lane.CONTROL);
+
+    private static final MessageType[] BY_CODE = values();
+
+    private final int code;
+    private final Lane lane;
+
+    MessageType(final int code, final Lane lane)
+    {
+        if (code != ordinal())
+        {
+            throw new IllegalStateException("code must equal ordinal: code=" + code + ", ordinal=" + ordinal());
+        }
+        this.code = code;
+        this.lane = lane;
+    }
+
+    int code()
+    {
+        return code;
+    }
+
+    Lane lane()
+    {
+        return lane;
+    }
+
+    /**
+     * @param code wire code.
+     * @return the type, or null if unknown (the caller drops the message and counts it).
+     */
+    static MessageType get(final int code)
+    {
+        return code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

@@ -1,0 +1,106 @@
+package io.respool.dms;
+
+import io.respool.dms.api.DmsException;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the parts of a node share: the clock of the current duty cycle, the outbound proxy, statistics, the
+ * partition map, request serials, the command queue and the tombstones of finished requests. Only
+ * {@link #nextSerial()}, {@link #commands()}, {@link #masterOf(long)} and {@link #checkOpen()} may be used from
+ * application threads; the rest belongs to the agent thread.
+ */
+final class NodeServices
+{
+    private final int self;
+    private final Commands commands = new Commands();
+    /** Serials start from the wall clock in microseconds so that a restarted node never reuses one. */
+    private final AtomicLong serials = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final NodeStats stats;
+    private final Tombstones tombstones;
+    private volatile PartitionMap partitionMap;
+    private MessageProxy proxy;
+    private long nowNs = System.nanoTime();
+    private volatile boolean closed;
+
+    NodeServices(final int self, final NodeStats stats, final PartitionMap partitionMap, final long tombstoneTtlNs)
+    {
+        this.self = self;
+        this.stats = stats;
+        this.partitionMap = partitionMap;
+        this.tombstones = new Tombstones(tombstoneTtlNs);
+    }
+
+    int self()
+    {
+        return self;
+    }
+
+    void proxy(final MessageProxy proxy)
+    {
+        this.proxy = proxy;
+    }
+
+    MessageProxy proxy()
+    {
+        return proxy;
+    }
+
+    NodeStats stats()
+    {
+        return stats;
+    }
+
+    Tombstones tombstones()
+    {
+        return tombstones;
+    }
+
+    Commands commands()
+    {
+        return commands;
+    }
+
+    long nextSerial()
+    {
+        return serials.incrementAndGet();
+    }
+
+    PartitionMap partitionMap()
+    {
+        return partitionMap;
+    }
+
+    int masterOf(final long resourceId)
+    {
+        return partitionMap.masterOf(resourceId);
+    }
+
+    long nowNs()
+    {
+        return nowNs;
+    }
+
+    void nowNs(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
+    void close()
+    {
+        closed = true;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    void checkOpen()
+    {
+        if (closed)
+        {
+            throw new DmsException("node is closed: nodeId=" + self, DmsException.Category.ERROR);
+        }
+    }
+}

@@ -1,0 +1,480 @@
+package io.respool.dms;
+
+import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.DmsException;
+import io.respool.dms.api.DmsTimeoutException;
+import io.respool.dms.api.LockMode;
+import io.respool.dms.api.PageStore;
+import io.respool.dms.stat.StatCounter;
+import io.respool.dms.stat.StatEvent;
+import org.agrona.MutableDirectBuffer;
+
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import static io.respool.dms.MessageDescriptor.*;
+
+/**
+ * The requester side of cache fusion on one node: application threads acquire, unlatch and release pages; the
+ * agent sends requests to masters, resends them until answered, installs grants and shipped pages, and claims
+ * ownership. Methods named {@code on*} and {@code *Timers} run on the agent thread; the others on application
+ * threads. State per page is in {@link LocalPage}, guarded by its monitor.
+ */
+final class PageClient
+{
+    private final int self;
+    private final int pageSize;
+    private final PageStore store;
+    private final NodeServices services;
+    private final ConcurrentHashMap<Long, LocalPage> pages;
+    private final ArrayList<LocalPage> requesting = new ArrayList<>();
+    private final ArrayList<LocalPage> releasing = new ArrayList<>();
+    private final LongAdder localHits = new LongAdder();
+    private final long retryIntervalNs;
+
+    PageClient(final DmsContext ctx, final NodeServices services, final ConcurrentHashMap<Long, LocalPage> pages)
+    {
+        this.self = ctx.nodeId();
+        this.pageSize = ctx.pageSize();
+        this.store = ctx.pageStore();
+        this.services = services;
+        this.pages = pages;
+        this.retryIntervalNs = ctx.retryIntervalNs();
+    }
+
+    // ---------------------------------------------------------------- application threads
+
+    AcquireResult acquire(final long pageId, final LockMode mode, final long timeoutNs)
+    {
+        if (mode != LockMode.S && mode != LockMode.X)
+        {
+            throw new IllegalArgumentException("acquirePage needs mode S or X: pageId=" + pageId + ", mode=" + mode);
+        }
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (true)
+        {
+            final LocalPage lp = pages.computeIfAbsent(pageId, LocalPage::new);
+            boolean load = false;
+            boolean issued = false;
+            AcquireResult result;
+            synchronized (lp)
+            {
+                if (lp.removed)
+                {
+                    continue;
+                }
+                while (true)
+                {
+                    services.checkOpen();
+                    if (lp.canLatch(mode))
+                    {
+                        lp.latch(mode);
+                        if (lp.needLoad)
+                        {
+                            lp.needLoad = false;
+                            lp.loading = true;
+                            load = true;
+                        }
+                        result = issued ? lp.lastResult : AcquireResult.LOCAL_HIT;
+                        break;
+                    }
+                    if (!lp.mode.covers(mode) && 0 == lp.requestSerial && !lp.releasing && !lp.removed)
+                    {
+                        lp.requestSerial = services.nextSerial();
+                        lp.requestMode = mode;
+                        lp.requestSent = false;
+                        issued = true;
+                        services.commands().offer(() -> onRequestCommand(lp));
+                    }
+                    final long remainingNs = deadlineNs - System.nanoTime();
+                    if (remainingNs <= 0)
+                    {
+                        throw new DmsTimeoutException("page acquire timed out: nodeId=" + self + ", pageId=" +
+                            pageId + ", mode=" + mode + ", master=" + services.masterOf(pageId) + ", state=" + lp +
+                            "; the request goes on and a late answer is applied, retry or raise the timeout");
+                    }
+                    waitOn(lp, remainingNs);
+                }
+            }
+            if (load)
+            {
+                try
+                {
+                    store.readFromDisk(pageId, store.buffer(pageId));
+                    result = AcquireResult.FROM_DISK;
+                }
+                finally
+                {
+                    synchronized (lp)
+                    {
+                        lp.loading = false;
+                        lp.notifyAll();
+                    }
+                }
+            }
+            if (result == AcquireResult.LOCAL_HIT)
+            {
+                localHits.increment();
+            }
+            return result;
+        }
+    }
+
+    void unlatch(final long pageId)
+    {
+        final LocalPage lp = pages.get(pageId);
+        if (null == lp)
+        {
+            throw new IllegalStateException("page not latched: nodeId=" + self + ", pageId=" + pageId);
+        }
+        synchronized (lp)
+        {
+            if (lp.writer)
+            {
+                lp.writer = false;
+            }
+            else if (lp.readers > 0)
+            {
+                lp.readers--;
+            }
+            else
+            {
+                throw new IllegalStateException("page not latched: nodeId=" + self + ", pageId=" + pageId);
+            }
+            lp.notifyAll();
+        }
+    }
+
+    boolean release(final long pageId, final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        final LocalPage lp = pages.get(pageId);
+        if (null == lp)
+        {
+            return true;
+        }
+        synchronized (lp)
+        {
+            while (lp.latched() || 0 != lp.requestSerial || lp.releasing ||
+                lp.revokeType != LocalPage.REVOKE_NONE)
+            {
+                final long remainingNs = deadlineNs - System.nanoTime();
+                if (remainingNs <= 0 || lp.removed)
+                {
+                    return lp.removed;
+                }
+                waitOn(lp, remainingNs);
+            }
+            if (lp.removed)
+            {
+                return true;
+            }
+            if (lp.edp)
+            {
+                return false;
+            }
+            if (lp.mode == LockMode.NULL && !lp.shipPending)
+            {
+                lp.removed = true;
+                pages.remove(pageId, lp);
+                lp.notifyAll();
+                return true;
+            }
+            lp.releasing = true;
+            lp.releaseSerial = services.nextSerial();
+            lp.releaseDone = false;
+            lp.releaseSent = false;
+            services.commands().offer(() -> onReleaseCommand(lp));
+            while (!lp.releaseDone)
+            {
+                final long remainingNs = deadlineNs - System.nanoTime();
+                if (remainingNs <= 0)
+                {
+                    return false;
+                }
+                waitOn(lp, remainingNs);
+            }
+            return lp.releaseOk;
+        }
+    }
+
+    LockMode mode(final long pageId)
+    {
+        final LocalPage lp = pages.get(pageId);
+        if (null == lp)
+        {
+            return LockMode.NULL;
+        }
+        synchronized (lp)
+        {
+            return lp.mode;
+        }
+    }
+
+    long localHits()
+    {
+        return localHits.sum();
+    }
+
+    private static void waitOn(final LocalPage lp, final long remainingNs)
+    {
+        lp.waiters++;
+        try
+        {
+            lp.wait(Math.max(1, Math.min(remainingNs / 1_000_000, 100)));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new DmsException("interrupted while waiting for a page: pageId=" + lp.pageId, ex,
+                DmsException.Category.ERROR);
+        }
+        finally
+        {
+            lp.waiters--;
+        }
+    }
+
+    // ---------------------------------------------------------------- agent thread
+
+    void onRequestCommand(final LocalPage lp)
+    {
+        synchronized (lp)
+        {
+            if (0 == lp.requestSerial || lp.requestSent)
+            {
+                return;
+            }
+            final long nowNs = services.nowNs();
+            lp.requestSent = true;
+            lp.requestStartNs = nowNs;
+            lp.requestRetryDelayNs = retryIntervalNs;
+            lp.requestNextRetryNs = nowNs + retryIntervalNs;
+            services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode, lp.requestSerial,
+                lp.mode);
+        }
+        requesting.add(lp);
+    }
+
+    void onReleaseCommand(final LocalPage lp)
+    {
+        synchronized (lp)
+        {
+            if (!lp.releasing || lp.releaseDone || lp.releaseSent)
+            {
+                return;
+            }
+            final long nowNs = services.nowNs();
+            lp.releaseSent = true;
+            lp.releaseStartNs = nowNs;
+            lp.releaseNextRetryNs = nowNs + retryIntervalNs;
+            services.proxy().release(services.masterOf(lp.pageId), lp.pageId, lp.releaseSerial, lp.mode);
+        }
+        releasing.add(lp);
+    }
+
+    /**
+     * GRANT, ALREADY_OWNER or PAGE_READY for this node's request.
+     */
+    void onReply(final MessageType type, final MessageFlyweight msg)
+    {
+        final LocalPage lp = pages.get(msg.resourceId());
+        if (null == lp)
+        {
+            services.stats().increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        synchronized (lp)
+        {
+            final long serial = msg.serial();
+            if (0 != serial && lp.requestSerial == serial)
+            {
+                install(lp, type, msg);
+                lp.notifyAll();
+            }
+            else if (0 != serial && lp.completedSerial == serial && lp.completedSeq == msg.seq())
+            {
+                // our claim was lost and the master drove the conversion again: claim again, change nothing
+                services.proxy().claim(services.masterOf(lp.pageId), lp.pageId, lp.completedMode, serial,
+                    lp.completedSeq, lp.completedFlags, lp.completedLsn);
+            }
+            else
+            {
+                services.stats().increment(StatCounter.STALE_MESSAGES);
+            }
+        }
+    }
+
+    private void install(final LocalPage lp, final MessageType type, final MessageFlyweight msg)
+    {
+        final LockMode mode = LockMode.get(msg.modeCode());
+        final long pageId = lp.pageId;
+        int claimFlags = 0;
+        long lsn = 0;
+        switch (type)
+        {
+            case GRANT:
+                lp.needLoad = true;
+                lp.lastResult = AcquireResult.FROM_DISK;
+                break;
+
+            case ALREADY_OWNER:
+                if (lp.mode == LockMode.NULL && !lp.holdsImage())
+                {
+                    lp.needLoad = true;
+                }
+                lp.lastResult = AcquireResult.UPGRADED;
+                break;
+
+            case PAGE_READY:
+            {
+                final MutableDirectBuffer buffer = store.buffer(pageId);
+                buffer.putBytes(0, msg.buffer(), msg.payloadOffset(), Math.min(pageSize, msg.payloadLength()));
+                final boolean dirty = (msg.flags() & FLAG_DIRTY) != 0;
+                lsn = msg.lsn();
+                store.onPageReceived(pageId, lsn, dirty);
+                if (dirty && mode == LockMode.X && (msg.flags() & FLAG_EDP_SHIP) == 0)
+                {
+                    claimFlags |= FLAG_HAS_EDP;
+                }
+                lp.needLoad = false;
+                lp.lastResult = AcquireResult.FROM_PEER;
+                break;
+            }
+
+            default:
+                throw new IllegalStateException("not a reply: type=" + type);
+        }
+
+        lp.mode = mode;
+        lp.grantSeq = msg.seq();
+        lp.edp = false;
+        lp.shipPending = false;
+        lp.shippedSeq = -1;
+        lp.completedSerial = lp.requestSerial;
+        lp.completedSeq = msg.seq();
+        lp.completedMode = mode;
+        lp.completedFlags = claimFlags;
+        lp.completedLsn = lsn;
+        lp.requestSerial = 0;
+
+        final int master = services.masterOf(pageId);
+        services.proxy().claim(master, pageId, mode, lp.completedSerial, lp.completedSeq, claimFlags, lsn);
+
+        final long latencyNs = services.nowNs() - lp.requestStartNs;
+        final int replier = msg.sourceNode();
+        if (master == self)
+        {
+            if (replier == self)
+            {
+                services.stats().increment(StatCounter.PAGE_REQUESTS_1WAY);
+                services.stats().record(StatEvent.PAGE_1WAY, latencyNs);
+            }
+            else
+            {
+                services.stats().increment(StatCounter.PAGE_REQUESTS_2WAY);
+                services.stats().record(StatEvent.PAGE_2WAY, latencyNs);
+            }
+        }
+        else if (replier == master)
+        {
+            services.stats().increment(StatCounter.PAGE_REQUESTS_2WAY);
+            services.stats().record(StatEvent.PAGE_2WAY, latencyNs);
+        }
+        else
+        {
+            services.stats().increment(StatCounter.PAGE_REQUESTS_3WAY);
+            services.stats().record(StatEvent.PAGE_3WAY, latencyNs);
+        }
+    }
+
+    void onReleaseAck(final MessageFlyweight msg)
+    {
+        final LocalPage lp = pages.get(msg.resourceId());
+        if (null == lp)
+        {
+            services.stats().increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        synchronized (lp)
+        {
+            if (!lp.releasing || lp.releaseSerial != msg.serial() || lp.releaseDone)
+            {
+                services.stats().increment(StatCounter.STALE_MESSAGES);
+                return;
+            }
+            lp.releaseDone = true;
+            lp.releasing = false;
+            lp.releaseOk = msg.status() == STATUS_OK;
+            if (lp.releaseOk)
+            {
+                lp.mode = LockMode.NULL;
+                lp.shipPending = false;
+                lp.shippedSeq = -1;
+                lp.removed = true;
+                pages.remove(lp.pageId, lp);
+            }
+            services.stats().record(StatEvent.RELEASE, services.nowNs() - lp.releaseStartNs);
+            lp.notifyAll();
+        }
+    }
+
+    /**
+     * Resend requests and releases that got no answer, backing off to 16 times the retry interval.
+     */
+    int retransmitTimers(final long nowNs)
+    {
+        int work = 0;
+        for (int i = requesting.size() - 1; i >= 0; i--)
+        {
+            final LocalPage lp = requesting.get(i);
+            synchronized (lp)
+            {
+                if (0 == lp.requestSerial || !lp.requestSent)
+                {
+                    removeAt(requesting, i);
+                    continue;
+                }
+                if (nowNs - lp.requestNextRetryNs >= 0)
+                {
+                    lp.requestRetryDelayNs = Math.min(lp.requestRetryDelayNs * 2, retryIntervalNs * 16);
+                    lp.requestNextRetryNs = nowNs + lp.requestRetryDelayNs;
+                    services.stats().increment(StatCounter.REQUEST_RETRANSMITS);
+                    services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode,
+                        lp.requestSerial, lp.mode);
+                    work++;
+                }
+            }
+        }
+        for (int i = releasing.size() - 1; i >= 0; i--)
+        {
+            final LocalPage lp = releasing.get(i);
+            synchronized (lp)
+            {
+                if (!lp.releasing || lp.releaseDone)
+                {
+                    removeAt(releasing, i);
+                    continue;
+                }
+                if (nowNs - lp.releaseNextRetryNs >= 0)
+                {
+                    lp.releaseNextRetryNs = nowNs + retryIntervalNs;
+                    services.proxy().release(services.masterOf(lp.pageId), lp.pageId, lp.releaseSerial, lp.mode);
+                    work++;
+                }
+            }
+        }
+        return work;
+    }
+
+    static <T> void removeAt(final ArrayList<T> list, final int index)
+    {
+        final int last = list.size() - 1;
+        if (index != last)
+        {
+            list.set(index, list.get(last));
+        }
+        list.remove(last);
+    }
+}

@@ -1,0 +1,246 @@
+package io.respool.dms;
+
+import io.respool.dms.api.LockMode;
+import io.respool.dms.api.PageStore;
+import io.respool.dms.stat.StatCounter;
+
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static io.respool.dms.MessageDescriptor.*;
+
+/**
+ * The owner and copy-holder side of cache fusion on one node, on the agent thread: ships a page straight to the
+ * requester when the master forwards a request (flushing WAL first if the page is dirty), drops shared copies when
+ * the master invalidates them, and defers either until local latches are given back. A revoke whose directory seq
+ * is older than the one this node's mode came from is stale and ignored; a forward seen before (same seq) is
+ * answered by shipping the retained image again, so that a lost page transfer is made good.
+ */
+final class PageOwner
+{
+    private final int pageSize;
+    private final PageStore store;
+    private final NodeServices services;
+    private final ConcurrentHashMap<Long, LocalPage> pages;
+    private final ArrayList<LocalPage> deferred = new ArrayList<>();
+
+    PageOwner(final DmsContext ctx, final NodeServices services, final ConcurrentHashMap<Long, LocalPage> pages)
+    {
+        this.pageSize = ctx.pageSize();
+        this.store = ctx.pageStore();
+        this.services = services;
+        this.pages = pages;
+    }
+
+    void onAskOwner(final MessageFlyweight msg)
+    {
+        final long pageId = msg.resourceId();
+        final int requester = msg.requesterNode();
+        final LockMode mode = LockMode.get(msg.modeCode());
+        final LocalPage lp = pages.get(pageId);
+        if (null == lp)
+        {
+            grantWithoutPage(pageId, requester, mode, msg.serial(), msg.seq());
+            return;
+        }
+        synchronized (lp)
+        {
+            final long seq = msg.seq();
+            if (seq < lp.grantSeq)
+            {
+                services.stats().increment(StatCounter.STALE_MESSAGES);
+            }
+            else if (seq == lp.shippedSeq)
+            {
+                services.proxy().pageReady(requester, pageId, mode, msg.serial(), seq, lp.shippedLsn,
+                    lp.shippedFlags, store.buffer(pageId), pageSize);
+            }
+            else if (lp.revokeType != LocalPage.REVOKE_NONE && seq <= lp.revokeSeq)
+            {
+                services.stats().increment(StatCounter.STALE_MESSAGES);
+            }
+            else if (lp.blocksRevoke(LocalPage.REVOKE_ASK_OWNER, mode))
+            {
+                defer(lp, LocalPage.REVOKE_ASK_OWNER, msg, mode);
+            }
+            else
+            {
+                ship(lp, requester, mode, msg.serial(), seq, msg.flags());
+            }
+        }
+    }
+
+    void onInvalidate(final MessageFlyweight msg)
+    {
+        final long pageId = msg.resourceId();
+        final LocalPage lp = pages.get(pageId);
+        if (null == lp)
+        {
+            services.proxy().invalidateAck(msg.sourceNode(), pageId, msg.seq());
+            return;
+        }
+        synchronized (lp)
+        {
+            final long seq = msg.seq();
+            if (seq < lp.grantSeq || lp.mode == LockMode.X)
+            {
+                services.stats().increment(StatCounter.STALE_MESSAGES);
+                services.proxy().invalidateAck(msg.sourceNode(), pageId, seq);
+            }
+            else if (lp.revokeType != LocalPage.REVOKE_NONE && seq <= lp.revokeSeq)
+            {
+                services.stats().increment(StatCounter.STALE_MESSAGES);
+            }
+            else if (lp.blocksRevoke(LocalPage.REVOKE_INVALIDATE, LockMode.X))
+            {
+                defer(lp, LocalPage.REVOKE_INVALIDATE, msg, LockMode.NULL);
+            }
+            else
+            {
+                invalidate(lp, msg.sourceNode(), seq);
+            }
+        }
+    }
+
+    void onEdpCleaned(final MessageFlyweight msg)
+    {
+        final LocalPage lp = pages.get(msg.resourceId());
+        if (null == lp)
+        {
+            return;
+        }
+        synchronized (lp)
+        {
+            if (lp.edp)
+            {
+                lp.edp = false;
+                store.onModeChanged(lp.pageId, lp.mode, false);
+                lp.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Carry out deferred revokes whose latches have been given back.
+     */
+    int doDeferred()
+    {
+        int work = 0;
+        for (int i = deferred.size() - 1; i >= 0; i--)
+        {
+            final LocalPage lp = deferred.get(i);
+            synchronized (lp)
+            {
+                if (lp.revokeType == LocalPage.REVOKE_NONE)
+                {
+                    PageClient.removeAt(deferred, i);
+                    continue;
+                }
+                if (lp.blocksRevoke(lp.revokeType, lp.revokeMode))
+                {
+                    continue;
+                }
+                final int type = lp.revokeType;
+                lp.revokeType = LocalPage.REVOKE_NONE;
+                if (type == LocalPage.REVOKE_ASK_OWNER)
+                {
+                    ship(lp, lp.revokeRequester, lp.revokeMode, lp.revokeSerial, lp.revokeSeq, lp.revokeFlags);
+                }
+                else
+                {
+                    invalidate(lp, lp.revokeSource, lp.revokeSeq);
+                }
+                PageClient.removeAt(deferred, i);
+                lp.notifyAll();
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private void defer(final LocalPage lp, final int type, final MessageFlyweight msg, final LockMode mode)
+    {
+        final boolean wasDeferred = lp.revokeType != LocalPage.REVOKE_NONE;
+        lp.revokeType = type;
+        lp.revokeRequester = msg.requesterNode();
+        lp.revokeMode = mode;
+        lp.revokeSerial = msg.serial();
+        lp.revokeSeq = msg.seq();
+        lp.revokeFlags = msg.flags();
+        lp.revokeSource = msg.sourceNode();
+        if (!wasDeferred)
+        {
+            deferred.add(lp);
+        }
+    }
+
+    private void ship(
+        final LocalPage lp, final int requester, final LockMode mode, final long serial, final long seq,
+        final int flags)
+    {
+        final long pageId = lp.pageId;
+        final boolean edpShip = (flags & FLAG_EDP_SHIP) != 0;
+        final boolean holds = lp.mode != LockMode.NULL || (edpShip && (lp.edp || lp.shipPending));
+        if (!holds)
+        {
+            grantWithoutPage(pageId, requester, mode, serial, seq);
+            return;
+        }
+        if (lp.needLoad)
+        {
+            // granted from disk but no local thread loaded it yet: load it here so the image is real
+            store.readFromDisk(pageId, store.buffer(pageId));
+            lp.needLoad = false;
+        }
+
+        final boolean dirty = edpShip || store.isDirty(pageId);
+        final long lsn = store.pageLsn(pageId);
+        if (dirty)
+        {
+            store.flushWalUpTo(lsn);
+            services.stats().increment(StatCounter.DIRTY_PAGES_SHIPPED);
+        }
+        final int shipFlags = (dirty ? FLAG_DIRTY : 0) | (edpShip ? FLAG_EDP_SHIP : 0);
+        services.proxy().pageReady(requester, pageId, mode, serial, seq, lsn, shipFlags, store.buffer(pageId),
+            pageSize);
+        services.stats().increment(StatCounter.PAGES_SHIPPED);
+
+        final LockMode newMode = edpShip || mode == LockMode.X ? LockMode.NULL :
+            (lp.mode == LockMode.X ? LockMode.S : lp.mode);
+        if (mode == LockMode.X && dirty && !edpShip)
+        {
+            lp.edp = true;
+        }
+        lp.shippedSeq = seq;
+        lp.shippedFlags = shipFlags;
+        lp.shippedLsn = lsn;
+        if (newMode == LockMode.NULL)
+        {
+            lp.shipPending = true;
+        }
+        if (newMode != lp.mode)
+        {
+            lp.mode = newMode;
+            store.onModeChanged(pageId, newMode, lp.edp);
+        }
+    }
+
+    private void invalidate(final LocalPage lp, final int master, final long seq)
+    {
+        if (lp.mode == LockMode.S)
+        {
+            lp.mode = LockMode.NULL;
+            lp.needLoad = false;
+            store.onModeChanged(lp.pageId, LockMode.NULL, lp.edp);
+        }
+        services.stats().increment(StatCounter.INVALIDATIONS_RECEIVED);
+        services.proxy().invalidateAck(master, lp.pageId, seq);
+    }
+
+    private void grantWithoutPage(final long pageId, final int requester, final LockMode mode, final long serial,
+        final long seq)
+    {
+        services.stats().increment(StatCounter.OWNER_WITHOUT_PAGE);
+        services.proxy().grant(requester, pageId, mode, serial, seq, FLAG_OWNER_NO_PAGE);
+    }
+}

@@ -1,0 +1,20 @@
+package io.respool.dms.api;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Receives broadcasts from other nodes (catalog invalidation, DDL lock messages). Called on the DMS agent thread,
+ * exactly once per broadcast even when it is resent; must return quickly.
+ */
+@FunctionalInterface
+public interface BroadcastHandler
+{
+    /**
+     * @param fromNode the sending node.
+     * @param buffer   the payload.
+     * @param offset   where it starts.
+     * @param length   how long it is.
+     * @return a status sent back in the acknowledgement (0 for success by convention).
+     */
+    int onBroadcast(int fromNode, DirectBuffer buffer, int offset, int length);
+}

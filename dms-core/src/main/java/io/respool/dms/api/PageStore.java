@@ -1,0 +1,85 @@
+package io.respool.dms.api;
+
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * What the database lends DMS: its buffers, its shared-storage reads and its WAL. DMS calls these from its agent
+ * thread unless said otherwise, so each must return quickly and must never call back into {@link DmsNode}.
+ * <p>
+ * Rules the database keeps: it writes a page to shared storage only while this node holds it in S or X; it calls
+ * {@link DmsNode#releasePage} before evicting a buffer, and evicts only if that returns true; after writing a page
+ * it calls {@link DmsNode#cleanEdp} so that older dirty copies elsewhere can be dropped.
+ */
+public interface PageStore
+{
+    /**
+     * Lend the buffer that holds {@code pageId}, allocating one if the page has none. The same buffer must be
+     * returned until the page is evicted. The page occupies bytes {@code [0, pageSize)}.
+     *
+     * @param pageId the page.
+     * @return the buffer, at least page size long.
+     */
+    MutableDirectBuffer buffer(long pageId);
+
+    /**
+     * Read the page from shared storage into its buffer. Called on the thread that acquires the page, while it
+     * holds the page exclusively for the load (or, rarely, on the agent thread when a peer wants a page that was
+     * granted but not yet loaded).
+     *
+     * @param pageId the page.
+     * @param buffer the page's buffer, as from {@link #buffer(long)}.
+     */
+    void readFromDisk(long pageId, MutableDirectBuffer buffer);
+
+    /**
+     * LSN of the page's image on shared storage. The master asks this to decide whether an older dirty copy held
+     * in memory somewhere is newer than the disk. Keep it cheap (a cached value).
+     *
+     * @param pageId the page.
+     * @return the LSN on disk, 0 if the page was never written.
+     */
+    long diskLsn(long pageId);
+
+    /**
+     * LSN of the page's image in this node's buffer.
+     *
+     * @param pageId the page.
+     * @return the LSN.
+     */
+    long pageLsn(long pageId);
+
+    /**
+     * Whether this node's image of the page is newer than shared storage.
+     *
+     * @param pageId the page.
+     * @return true if dirty.
+     */
+    boolean isDirty(long pageId);
+
+    /**
+     * Make the WAL durable up to {@code lsn}. DMS calls this before it ships a dirty page to another node.
+     *
+     * @param lsn the LSN to flush up to.
+     */
+    void flushWalUpTo(long lsn);
+
+    /**
+     * A peer's image of the page was copied into the buffer.
+     *
+     * @param pageId the page.
+     * @param lsn    the image's LSN.
+     * @param dirty  whether the image is newer than shared storage (the database must then treat it as dirty).
+     */
+    void onPageReceived(long pageId, long lsn, boolean dirty);
+
+    /**
+     * This node's mode on the page changed because of another node (downgrade, invalidation, transfer) or because
+     * an earlier dirty copy was cleaned by a checkpoint.
+     *
+     * @param pageId       the page.
+     * @param mode         the new mode.
+     * @param earlierDirty whether the buffer must be kept as an earlier dirty copy (it must then neither be
+     *                     written to disk nor evicted until DMS reports it clean with this flag false).
+     */
+    void onModeChanged(long pageId, LockMode mode, boolean earlierDirty);
+}

@@ -1,0 +1,107 @@
+package io.respool.dms.stat;
+
+/**
+ * Counters a node keeps in its statistics file. The id is the slot in the file and is stable; new counters are
+ * added at the end.
+ */
+public enum StatCounter
+{
+    /** Messages sent, all lanes. */
+    MESSAGES_SENT(0, "messages sent"),
+    /** Messages received, all lanes. */
+    MESSAGES_RECEIVED(1, "messages received"),
+    /** Messages dropped on purpose by the loss injector. */
+    MESSAGES_DROPPED_INJECTED(2, "messages dropped by loss injector"),
+    /** Sends that failed because the peer was not connected. */
+    SEND_NOT_CONNECTED(3, "sends to an unconnected peer"),
+    /** Sends given up after back pressure. */
+    SEND_BACK_PRESSURED(4, "sends dropped on back pressure"),
+    /** Messages with a different membership version, dropped. */
+    MEMBERSHIP_MISMATCH(5, "messages of another membership version"),
+    /** Messages with an unknown codec version or type, dropped. */
+    BAD_MESSAGES(6, "messages with a bad version or type"),
+    /** Page requests sent to a master again after no answer. */
+    REQUEST_RETRANSMITS(7, "page request retransmits"),
+    /** Conversions the master drove again after no claim arrived. */
+    MASTER_REDRIVES(8, "master re-drives of a stuck conversion"),
+    /** Late or duplicate messages ignored. */
+    STALE_MESSAGES(9, "late or duplicate messages ignored"),
+    /** Page requests resolved with the master local (1-way). */
+    PAGE_REQUESTS_1WAY(10, "page requests 1-way"),
+    /** Page requests with one network round trip (2-way). */
+    PAGE_REQUESTS_2WAY(11, "page requests 2-way"),
+    /** Page requests forwarded by a remote master to a third node (3-way). */
+    PAGE_REQUESTS_3WAY(12, "page requests 3-way"),
+    /** Local hits: the node already held the page. */
+    PAGE_LOCAL_HITS(13, "page local hits"),
+    /** Pages shipped to another node. */
+    PAGES_SHIPPED(14, "pages shipped"),
+    /** Dirty pages shipped (WAL flushed first). */
+    DIRTY_PAGES_SHIPPED(15, "dirty pages shipped (WAL flushed first)"),
+    /** Shared copies invalidated on this node. */
+    INVALIDATIONS_RECEIVED(16, "shared copies invalidated here"),
+    /** Claims applied by this node as master. */
+    CLAIMS_APPLIED(17, "claims applied as master"),
+    /** Releases granted by this node as master. */
+    RELEASES_GRANTED(18, "releases granted as master"),
+    /** Releases refused by this node as master. */
+    RELEASES_DENIED(19, "releases denied as master"),
+    /** Ownerless pages shipped from an earlier dirty copy instead of disk. */
+    EDP_SHIPS(20, "pages shipped from an earlier dirty copy"),
+    /** Global locks granted to this node. */
+    LOCKS_GRANTED(21, "global locks granted"),
+    /** Global try-locks refused. */
+    LOCKS_DENIED(22, "global try-locks refused"),
+    /** Broadcasts received and handled. */
+    BROADCASTS_RECEIVED(23, "broadcasts handled"),
+    /** Errors sent to the error handler. */
+    ERRORS(24, "errors"),
+    /** Owner asked for a page it did not hold; requester told to read from disk. */
+    OWNER_WITHOUT_PAGE(25, "ask-owner for a page not held"),
+    /** Requests waiting in master queues right now. */
+    MASTER_QUEUE_DEPTH(26, "requests queued at this master now"),
+    /** Directory entries (pages) this master keeps right now. */
+    DRC_ENTRIES(27, "page directory entries now"),
+    /** Agent duty cycles. */
+    DUTY_CYCLES(28, "agent duty cycles");
+
+    private static final StatCounter[] BY_ID = values();
+
+    private final int id;
+    private final String label;
+
+    StatCounter(final int id, final String label)
+    {
+        if (id != ordinal())
+        {
+            throw new IllegalStateException("id must equal ordinal: id=" + id + ", ordinal=" + ordinal());
+        }
+        this.id = id;
+        this.label = label;
+    }
+
+    /**
+     * @return slot in the file.
+     */
+    public int id()
+    {
+        return id;
+    }
+
+    /**
+     * @return human-readable label.
+     */
+    public String label()
+    {
+        return label;
+    }
+
+    /**
+     * @param id slot.
+     * @return the counter, or null if this build does not know it.
+     */
+    public static StatCounter get(final int id)
+    {
+        return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
+    }
+}

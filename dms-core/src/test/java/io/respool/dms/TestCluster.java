@@ -1,0 +1,134 @@
+package io.respool.dms;
+
+import io.respool.dms.api.DmsNode;
+import org.agrona.CloseHelper;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Starts N nodes in this JVM on loopback with free ports and a fresh base directory, one shared disk.
+ */
+final class TestCluster implements AutoCloseable
+{
+    static final int PAGE_SIZE = 8192;
+
+    final List<DmsNode> nodes = new ArrayList<>();
+    final List<MemoryPageStore> stores = new ArrayList<>();
+    final SharedDisk disk = new SharedDisk(PAGE_SIZE);
+    final String url;
+    final File baseDir;
+
+    TestCluster(final int count, final Consumer<DmsContext> customise) throws IOException
+    {
+        url = freeUrl(count);
+        baseDir = Files.createTempDirectory("dms-test").toFile();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final MemoryPageStore store = new MemoryPageStore(i, PAGE_SIZE, disk);
+                final DmsContext ctx = new DmsContext()
+                    .url(url)
+                    .nodeId(i)
+                    .baseDirectory(baseDir)
+                    .pageStore(store)
+                    .pageSize(PAGE_SIZE);
+                customise.accept(ctx);
+                final DmsNode node = Dms.launch(ctx);
+                store.node = node;
+                nodes.add(node);
+                stores.add(store);
+            }
+            for (final DmsNode node : nodes)
+            {
+                if (!node.awaitConnected(TimeUnit.SECONDS.toNanos(10)))
+                {
+                    throw new IllegalStateException("nodes did not connect: url=" + url);
+                }
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    static String freeUrl(final int count) throws IOException
+    {
+        final StringBuilder sb = new StringBuilder();
+        final int[] ports = freePorts(count);
+        for (int i = 0; i < count; i++)
+        {
+            sb.append(i == 0 ? "" : ",").append(i).append(":127.0.0.1:").append(ports[i]);
+        }
+        return sb.toString();
+    }
+
+    /** Ports free for both UDP and TCP, distinct. */
+    static int[] freePorts(final int count) throws IOException
+    {
+        final int[] ports = new int[count];
+        final List<DatagramSocket> held = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                while (true)
+                {
+                    final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                    final int port = socket.getLocalPort();
+                    try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
+                    {
+                        held.add(socket);
+                        ports[i] = port;
+                        break;
+                    }
+                    catch (final IOException ex)
+                    {
+                        socket.close();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            held.forEach(DatagramSocket::close);
+        }
+        return ports;
+    }
+
+    DmsNode node(final int i)
+    {
+        return nodes.get(i);
+    }
+
+    MemoryPageStore store(final int i)
+    {
+        return stores.get(i);
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(nodes);
+        deleteQuietly(baseDir);
+    }
+
+    static void deleteQuietly(final File dir)
+    {
+        if (null != dir)
+        {
+            org.agrona.IoUtil.delete(dir, true);
+        }
+    }
+}
