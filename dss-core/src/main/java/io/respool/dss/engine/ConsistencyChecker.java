@@ -117,6 +117,10 @@ final class ConsistencyChecker
         for (final Node node : live.nodes.values())
         {
             final Node disk = onDisk.nodes.get(node.id);
+            if (node.orphan)
+            {
+                continue; // deleted while open: removed in the log, kept in memory until its last handle closes
+            }
             if (disk == null)
             {
                 problems.add("node in memory but not on disk: id=" + node.id + ", name=" + node.name);
@@ -127,14 +131,16 @@ final class ConsistencyChecker
                 (!node.sizeDirty && (node.size != disk.size || node.writtenSize != disk.writtenSize)) ||
                 !sameExtents(node.extents, disk.extents))
             {
-                problems.add("node differs between memory and disk: id=" + node.id + ", name=" + node.name +
-                    ", size=" + node.size + "/" + disk.size + ", aus=" + node.extents.allocatedAus() + "/" +
-                    disk.extents.allocatedAus());
+                problems.add("node differs between memory and disk (memory/disk): id=" + node.id + ", name=" +
+                    node.name + ", parent=" + node.parentId + "/" + disk.parentId + ", size=" + node.size + "/" +
+                    disk.size + ", written=" + node.writtenSize + "/" + disk.writtenSize + ", aus=" +
+                    node.extents.allocatedAus() + "/" + disk.extents.allocatedAus() + ", orphan=" + node.orphan +
+                    "/" + disk.orphan);
             }
         }
         for (final Node disk : onDisk.nodes.values())
         {
-            if (live.nodes.get(disk.id) == null)
+            if (live.nodes.get(disk.id) == null && !disk.orphan)
             {
                 problems.add("node on disk but not in memory: id=" + disk.id + ", name=" + disk.name);
             }

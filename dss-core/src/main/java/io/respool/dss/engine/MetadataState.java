@@ -103,7 +103,15 @@ final class MetadataState
             }
             case TRUNCATE -> truncate(existing(b.getLong(p, LITTLE_ENDIAN), type), b.getLong(p + 8, LITTLE_ENDIAN),
                 timestampMs);
-            case FREE_ORPHAN -> free(existing(b.getLong(p, LITTLE_ENDIAN), type));
+            case FREE_ORPHAN ->
+            {
+                // At replay no handle is open, so the REMOVE that made the orphan already freed it.
+                final Node node = nodes.get(b.getLong(p, LITTLE_ENDIAN));
+                if (node != null)
+                {
+                    free(node);
+                }
+            }
             case ADD_VOLUME ->
             {
                 final int id = b.getInt(p, LITTLE_ENDIAN);
@@ -206,7 +214,6 @@ final class MetadataState
         node.extents = node.extents.truncatedTo(keepAus, this::markFree);
         node.size = newSize;
         node.writtenSize = Math.min(node.writtenSize, newSize);
-        node.sizeDirty = false;
         node.updatedMs = ts;
     }
 

@@ -88,6 +88,7 @@ public final class VolumeGroupEngine implements VolumeGroup
         {
             entry = volumes.open(entryVolume);
             final VolumeHeader header = VolumeGroupFormatter.readHeader(entry).validate(entryVolume.toString());
+            checkVolumeSize(entry, header);
             if (header.volumeId() != 0)
             {
                 throw new DssException(ErrorCode.INVALID_ARGUMENT, "not an entry volume: volume=" + entryVolume +
@@ -240,6 +241,7 @@ public final class VolumeGroupEngine implements VolumeGroup
                 final BlockDevice device = volumeOpener.open(Path.of(volume.path));
                 volume.attach(device);
                 final VolumeHeader header = VolumeGroupFormatter.readHeader(device).validate(volume.path);
+                checkVolumeSize(device, header);
                 if (!header.vgUuid().equals(vgUuid) || header.volumeId() != volume.id ||
                     !header.volumeUuid().equals(volume.uuid))
                 {
@@ -248,6 +250,17 @@ public final class VolumeGroupEngine implements VolumeGroup
                         ", foundId=" + header.volumeId() + "; was the device path reassigned?");
                 }
             }
+        }
+    }
+
+    private static void checkVolumeSize(final BlockDevice device, final VolumeHeader header)
+    {
+        if (device.size() < header.volumeSize())
+        {
+            throw new DssException(ErrorCode.CORRUPT, "volume is smaller than when it joined the group (truncated?): " +
+                "volume=" + device.path() + ", vg=" + header.vgName() + ", size=" + device.size() + ", recorded=" +
+                header.volumeSize() + "; restore its full size (truncate -s " + header.volumeSize() + " " +
+                device.path() + ") if the data is still there");
         }
     }
 
@@ -744,6 +757,7 @@ public final class VolumeGroupEngine implements VolumeGroup
             {
                 zeroAllocated(node, node.size, newSize);
             }
+            logSizeIfDirty(node);
             lsn = commitLocked(RecordType.TRUNCATE, 16, (b, i) -> Records.truncate(b, i, node.id, newSize));
         }
         finally

@@ -31,13 +31,23 @@ public final class VolumeGroupFormatter
      */
     public static void format(final String vgName, final Path entryVolume, final int auSize, final Volumes volumes)
     {
+        format(vgName, entryVolume, auSize, EntryVolumeLayout.DEFAULT_LOG_LENGTH, volumes);
+    }
+
+    /**
+     * Format with a redo log of {@code logLength} bytes, rounded up to whole AUs (tests use small logs to force
+     * checkpoints and wrap-around).
+     */
+    public static void format(final String vgName, final Path entryVolume, final int auSize, final long logLength,
+        final Volumes volumes)
+    {
         Names.checkName(vgName, "volume group name");
         checkAuSize(auSize);
         try (BlockDevice device = volumes.open(entryVolume))
         {
             refuseIfInVolumeGroup(device, entryVolume);
             final long auCount = device.size() / auSize;
-            final long logAus = (EntryVolumeLayout.DEFAULT_LOG_LENGTH + auSize - 1) / auSize;
+            final long logAus = Math.max(1, (logLength + auSize - 1) / auSize);
             final long minimumAus = 1 + logAus + 1 + 1;
             if (auCount < minimumAus)
             {

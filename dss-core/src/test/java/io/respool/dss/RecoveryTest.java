@@ -1,0 +1,314 @@
+package io.respool.dss;
+
+import io.respool.blockdev.BlockDevices;
+import io.respool.dss.engine.VolumeGroupFormatter;
+import io.respool.dss.engine.Volumes;
+import io.respool.dss.format.EntryVolumeLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+import static io.respool.dss.DssTestSupport.AU;
+import static io.respool.dss.DssTestSupport.image;
+import static io.respool.dss.DssTestSupport.newVolumeGroup;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Damaged disks, torn writes, a full log, a full volume group: every one fails clearly or recovers whole.
+ */
+@Timeout(120)
+class RecoveryTest
+{
+    @TempDir
+    Path dir;
+
+    private static void overwrite(final Path file, final long offset, final byte[] bytes) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+        {
+            raf.seek(offset);
+            raf.write(bytes);
+        }
+    }
+
+    private static DssException openFails(final Path volume, final ErrorCode code, final String... parts)
+    {
+        final DssException ex = assertThrows(DssException.class, () -> Dss.openVolumeGroup("data", volume).close());
+        assertEquals(code, ex.errorCode(), ex.getMessage());
+        for (final String part : parts)
+        {
+            assertTrue(ex.getMessage().contains(part), () -> "'" + ex.getMessage() + "' lacks '" + part + "'");
+        }
+        return ex;
+    }
+
+    @Test
+    void shouldRejectAWrongMagicNamingTheVolume() throws IOException
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        overwrite(volume, 0, "NOTADISK".getBytes());
+        openFails(volume, ErrorCode.CORRUPT, "wrong magic", volume.toString());
+    }
+
+    @Test
+    void shouldRejectAHeaderChecksumMismatch() throws IOException
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        overwrite(volume, 100, new byte[]{1, 2, 3});
+        openFails(volume, ErrorCode.CORRUPT, "checksum mismatch", "offset=0", volume.toString());
+    }
+
+    @Test
+    void shouldRejectATruncatedImageWithWhatToDo() throws IOException
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "rw"))
+        {
+            raf.setLength(100L << 20);
+        }
+        openFails(volume, ErrorCode.CORRUPT, "truncated", "recorded=" + (256L << 20));
+    }
+
+    @Test
+    void shouldOpenFromTheOtherRootCopyWhenOneIsTorn() throws IOException
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            dss.mkdir("+data/kept");
+        }
+        overwrite(volume, EntryVolumeLayout.ROOT_A_OFFSET + 40, new byte[]{9, 9, 9, 9});
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            assertTrue(dss.exists("+data/kept"));
+            final List<String> problems = dss.volumeGroup("data").check();
+            assertEquals(1, problems.size(), problems.toString());
+            assertTrue(problems.get(0).contains("copy A is invalid"), problems.toString());
+        }
+        overwrite(volume, EntryVolumeLayout.ROOT_B_OFFSET + 40, new byte[]{9, 9, 9, 9});
+        openFails(volume, ErrorCode.CORRUPT, "both root control copies are invalid", "offset=262144", "offset=524288");
+    }
+
+    @Test
+    void shouldRecoverUpToATornLogRecord() throws IOException
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                dss.mkdir("+data/d" + i);
+            }
+        }
+        // Each commit is padded to 512 bytes: record i starts at i * 512 of the log region (AU 1). Tear record 7.
+        overwrite(volume, AU + 7 * 512 + 40, new byte[]{(byte)0xFF});
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            for (int i = 0; i < 7; i++)
+            {
+                assertTrue(dss.exists("+data/d" + i), "d" + i);
+            }
+            assertFalse(dss.exists("+data/d7"));
+            assertFalse(dss.exists("+data/d8"), "a record past a torn one must not come back");
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+            dss.mkdir("+data/after");
+        }
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            assertTrue(dss.exists("+data/after"));
+            assertFalse(dss.exists("+data/d8"));
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+    }
+
+    @Test
+    void shouldCheckpointAndWrapASmallLogWithoutLosingAChange() throws Exception
+    {
+        final Path volume = image(dir, "vol0", 256L << 20);
+        VolumeGroupFormatter.format("data", volume, AU, AU, Volumes.fromSystemProperties());
+        final int files = 6000;
+        final ExecutorService pool = Executors.newFixedThreadPool(8);
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            final List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++)
+            {
+                final int first = t;
+                futures.add(pool.submit(() ->
+                {
+                    for (int i = first; i < files; i += 8)
+                    {
+                        dss.createFile("+data/f" + i);
+                        if (i % 3 == 0)
+                        {
+                            dss.delete("+data/f" + i);
+                        }
+                    }
+                }));
+            }
+            for (final Future<?> future : futures)
+            {
+                future.get();
+            }
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+        finally
+        {
+            pool.shutdownNow();
+        }
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            for (int i = 0; i < files; i++)
+            {
+                assertEquals(i % 3 != 0, dss.exists("+data/f" + i), "f" + i);
+            }
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+    }
+
+    @Test
+    void shouldRefuseAVolumeThatIsAlreadyInAVolumeGroup()
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        final DssException again = assertThrows(DssException.class,
+            () -> Dss.createVolumeGroup("other", volume, AU));
+        assertEquals(ErrorCode.ALREADY_EXISTS, again.errorCode());
+        assertTrue(again.getMessage().contains("vg=data"), again.getMessage());
+        final Path second = image(dir, "vol1", 128L << 20);
+        Dss.createVolumeGroup("log", second, AU);
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            final DssException ex = assertThrows(DssException.class, () -> dss.volumeGroup("data").addVolume(second));
+            assertEquals(ErrorCode.ALREADY_EXISTS, ex.errorCode());
+            assertTrue(ex.getMessage().contains("vg=log"), ex.getMessage());
+            final DssException self = assertThrows(DssException.class,
+                () -> dss.volumeGroup("data").addVolume(volume));
+            assertEquals(ErrorCode.ALREADY_EXISTS, self.errorCode());
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondOpenNamingTheHolder()
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            final DssException ex = assertThrows(DssException.class, () -> Dss.openVolumeGroup("data", volume));
+            assertEquals(ErrorCode.VOLUME_IN_USE, ex.errorCode());
+            assertTrue(ex.getMessage().contains("pid " + ProcessHandle.current().pid()), ex.getMessage());
+            assertTrue(dss.exists("+data"));
+        }
+    }
+
+    @Test
+    void shouldFailCleanlyWhenFullThenGrowWithAVolumeAndShrinkBack()
+    {
+        final Path volume = image(dir, "vol0", 8L * AU);
+        VolumeGroupFormatter.format("data", volume, AU, AU, Volumes.fromSystemProperties());
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            final VolumeGroup vg = dss.volumeGroup("data");
+            final long free = vg.freeBytes();
+            assertEquals(5L * AU, free, "8 AUs less the system area, the log and the checkpoint");
+            final DssException full = assertThrows(DssException.class,
+                () -> DssTestSupport.write(dss, "+data/big", new byte[6 * AU], 0));
+            assertEquals(ErrorCode.OUT_OF_SPACE, full.errorCode());
+            assertTrue(full.getMessage().contains("+data/big") && full.getMessage().contains("dsscmd adv"),
+                full.getMessage());
+            assertEquals(free, vg.freeBytes(), "a failed allocation takes nothing");
+            assertEquals(0, dss.stat("+data/big").allocatedSize());
+
+            final Path extra = image(dir, "vol1", 16L * AU);
+            vg.addVolume(extra);
+            DssTestSupport.write(dss, "+data/big", new byte[6 * AU], 0);
+            assertEquals(List.of(), vg.check());
+            final DssException inUse = assertThrows(DssException.class, () -> vg.removeVolume(extra));
+            assertEquals(ErrorCode.VOLUME_IN_USE, inUse.errorCode());
+            assertThrows(DssException.class, () -> vg.removeVolume(volume));
+        }
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            assertEquals(2, dss.volumeGroup("data").volumes().size());
+            assertEquals(6L * AU, dss.stat("+data/big").size());
+            dss.delete("+data/big");
+            dss.volumeGroup("data").removeVolume(dir.resolve("vol1"));
+            assertEquals(1, dss.volumeGroup("data").volumes().size());
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            assertEquals(1, dss.volumeGroup("data").volumes().size());
+            dss.volumeGroup("data").addVolume(dir.resolve("vol1"));
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+    }
+
+    @Test
+    void shouldKeepAFileRemovedWhileOpenUntilClosedOrReopened()
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        final byte[] data = DssTestSupport.randomBytes(5, 3 * AU);
+        final long freshFree;
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            freshFree = dss.volumeGroup("data").freeBytes();
+            DssTestSupport.write(dss, "+data/f", data, 0);
+            final long freeBefore = dss.volumeGroup("data").freeBytes();
+            final DssFile open = dss.open("+data/f", OpenFlag.WRITE);
+            dss.delete("+data/f");
+            assertFalse(dss.exists("+data/f"));
+            final ByteBuffer read = ByteBuffer.allocate(data.length);
+            assertEquals(data.length, open.read(read, 0));
+            assertEquals(data[12345], read.get(12345));
+            open.write(ByteBuffer.wrap(new byte[]{1}), 10);
+            assertEquals(freeBefore, dss.volumeGroup("data").freeBytes(), "space is held while open");
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+            open.close();
+            assertEquals(freeBefore + 3L * AU, dss.volumeGroup("data").freeBytes());
+            assertThrows(DssException.class, () -> open.read(ByteBuffer.allocate(1), 0));
+
+            DssTestSupport.write(dss, "+data/g", data, 0);
+            dss.open("+data/g");
+            dss.delete("+data/g");
+            // closed with the handle still open: the orphan is freed on the next open
+        }
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            assertFalse(dss.exists("+data/g"));
+            assertEquals(freshFree, dss.volumeGroup("data").freeBytes(), "the orphan's space came back");
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+    }
+
+    @Test
+    void shouldFormatATwoTebibyteSparseImageQuicklyAndStaySparse() throws IOException
+    {
+        final Path volume = dir.resolve("big.img");
+        BlockDevices.createSparseImage(volume, 2L << 40);
+        final long start = System.nanoTime();
+        Dss.createVolumeGroup("data", volume, Dss.DEFAULT_AU_SIZE);
+        final long ms = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(ms < 5000, "cv took " + ms + " ms");
+        final long allocatedBlocks = Long.parseLong(new String(new ProcessBuilder("stat", "-c", "%b",
+            volume.toString()).start().getInputStream().readAllBytes()).trim());
+        assertTrue(allocatedBlocks * 512 < (16L << 20), "allocated " + allocatedBlocks * 512 + " bytes");
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            assertEquals((2L << 40) / Dss.DEFAULT_AU_SIZE * Dss.DEFAULT_AU_SIZE, dss.volumeGroup("data").totalBytes());
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+    }
+}
