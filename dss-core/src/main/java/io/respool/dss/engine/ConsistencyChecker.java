@@ -227,9 +227,8 @@ final class ConsistencyChecker
         {
             own(owners, physicalAu(volume.id, 0), 1, "system area of volume " + volume.id);
         }
-        final RedoLog log = engine.log();
         final RootControl root = engine.roots().root();
-        own(owners, physicalAu(0, root.logOffset() / auSize), log.regionLength() / auSize, "redo log");
+        own(owners, physicalAu(0, root.logOffset() / auSize), engine.logAus(root), "redo log");
         for (int slot = 0; slot < 2; slot++)
         {
             for (int i = 0; i < engine.slotAus()[slot].length; i++)

@@ -222,7 +222,7 @@ public final class VolumeGroupEngine implements VolumeGroup
 
     private void markSystemAus(final RootControl root)
     {
-        state.markUsed(physicalAu(0, root.logOffset() / auSize), root.logLength() / auSize);
+        state.markUsed(physicalAu(0, root.logOffset() / auSize), logAus(root));
         for (int slot = 0; slot < 2; slot++)
         {
             for (int i = 0; i < slotAus[slot].length; i++)
@@ -230,6 +230,11 @@ public final class VolumeGroupEngine implements VolumeGroup
                 state.markUsed(slotAus[slot][i], slotCounts[slot][i]);
             }
         }
+    }
+
+    long logAus(final RootControl root)
+    {
+        return (root.logLength() + auSize - 1) / auSize;
     }
 
     private void openOtherVolumes()

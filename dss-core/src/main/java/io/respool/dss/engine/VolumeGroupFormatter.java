@@ -20,6 +20,8 @@ import java.util.UUID;
  */
 public final class VolumeGroupFormatter
 {
+    private static final long LOG_GRANULE = 64 * 1024;
+
     private VolumeGroupFormatter()
     {
     }
@@ -35,8 +37,8 @@ public final class VolumeGroupFormatter
     }
 
     /**
-     * Format with a redo log of {@code logLength} bytes, rounded up to whole AUs (tests use small logs to force
-     * checkpoints and wrap-around).
+     * Format with a redo log of {@code logLength} bytes, rounded up to 64 KiB; it starts at AU 1 and takes whole AUs
+     * (tests use small logs to force checkpoints and wrap-around).
      */
     public static void format(final String vgName, final Path entryVolume, final int auSize, final long logLength,
         final Volumes volumes)
@@ -47,7 +49,8 @@ public final class VolumeGroupFormatter
         {
             refuseIfInVolumeGroup(device, entryVolume);
             final long auCount = device.size() / auSize;
-            final long logAus = Math.max(1, (logLength + auSize - 1) / auSize);
+            final long logBytes = Math.max(LOG_GRANULE, (logLength + LOG_GRANULE - 1) / LOG_GRANULE * LOG_GRANULE);
+            final long logAus = (logBytes + auSize - 1) / auSize;
             final long minimumAus = 1 + logAus + 1 + 1;
             if (auCount < minimumAus)
             {
@@ -74,7 +77,7 @@ public final class VolumeGroupFormatter
                 .activeSlot(0)
                 .logEpoch(UUID.randomUUID().getMostSignificantBits())
                 .logOffset(auSize)
-                .logLength(logAus * auSize)
+                .logLength(logBytes)
                 .checkpointLsn(0)
                 .checkpointLength(checkpointLength)
                 .checkpointCrc(Checksums.crc32c(0, checkpoint, 0, checkpointLength))
