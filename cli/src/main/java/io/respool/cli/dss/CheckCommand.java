@@ -1,0 +1,53 @@
+package io.respool.cli.dss;
+
+import io.respool.dss.Dss;
+import io.respool.dss.VolumeGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+
+/**
+ * {@code check [-g vg]}: verify every metadata structure of one volume group, or of all, like {@code fsck}. Prints
+ * each problem on stdout as {@code <vg>: <problem>}; exits 1 if there are any, 0 with a success line if not.
+ */
+@Command(name = "check", sortOptions = false,
+    description = "[manage command] verify every metadata structure of a volume group and report what is wrong")
+final class CheckCommand extends DssCommand
+{
+    @Option(names = {"-g", "--vg_name"}, paramLabel = "vg_name",
+        description = "the volume group to check; default every volume group of the DSS home")
+    String vgName;
+
+    CheckCommand(final CliContext context)
+    {
+        super(context);
+    }
+
+    @Override
+    int execute(final Dss dss)
+    {
+        final List<VolumeGroup> groups = vgName == null ? dss.volumeGroups() : List.of(dss.volumeGroup(vgName));
+        int total = 0;
+        for (final VolumeGroup vg : groups)
+        {
+            final List<String> problems = vg.check();
+            for (final String problem : problems)
+            {
+                context.out.println(vg.name() + ": " + ErrorLines.oneLine(problem));
+            }
+            if (problems.isEmpty())
+            {
+                context.out.println("Succeed to check volume group " + vg.name() + ", no problem found.");
+            }
+            else
+            {
+                context.err.println(ErrorLines.PREFIX + "check: volume group " + vg.name() + " has " +
+                    problems.size() + " problem(s), listed on stdout; do not write to it, and restore it from a " +
+                    "backup or report the problems");
+            }
+            total += problems.size();
+        }
+        return total == 0 ? ExitCodes.SUCCESS : ExitCodes.PROBLEMS_FOUND;
+    }
+}
