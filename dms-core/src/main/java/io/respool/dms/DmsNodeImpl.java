@@ -28,6 +28,7 @@ final class DmsNodeImpl implements DmsNode
     private final LockClient lockClient;
     private final Broadcaster broadcaster;
     private final AgentRunner runner;
+    private final DrcMaster drc;
     private final ConcurrentHashMap<Long, LocalPage> pages = new ConcurrentHashMap<>();
     private boolean closed;
 
@@ -45,6 +46,7 @@ final class DmsNodeImpl implements DmsNode
         this.pageClient = new PageClient(ctx, services, pages);
         final PageOwner pageOwner = new PageOwner(ctx, services, pages);
         final DrcMaster drc = new DrcMaster(ctx, services);
+        this.drc = drc;
         final LockMaster lockMaster = new LockMaster(services);
         this.lockClient = new LockClient(ctx, services);
         this.broadcaster = new Broadcaster(ctx, services, transport.peerBits());
@@ -181,6 +183,39 @@ final class DmsNodeImpl implements DmsNode
     public File nodeDirectory()
     {
         return directory.directory();
+    }
+
+    /**
+     * Describe a page's state on this node (its local state and, if this node masters it, the directory entry),
+     * for diagnostics. Waits briefly for the agent to read the directory.
+     */
+    String describePage(final long pageId)
+    {
+        final LocalPage lp = pages.get(pageId);
+        final String local;
+        if (null == lp)
+        {
+            local = "none";
+        }
+        else
+        {
+            synchronized (lp)
+            {
+                local = lp.toString();
+            }
+        }
+        final java.util.concurrent.CompletableFuture<String> entry = new java.util.concurrent.CompletableFuture<>();
+        services.commands().offer(() -> entry.complete(String.valueOf(drc.entry(pageId))));
+        String drcText;
+        try
+        {
+            drcText = entry.get(1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        catch (final Exception ex)
+        {
+            drcText = "unavailable: " + ex;
+        }
+        return "node=" + ctx.nodeId() + " local=" + local + " drc=" + drcText;
     }
 
     /**

@@ -291,6 +291,13 @@ final class DrcMaster
     {
         final long pageId = msg.resourceId();
         final int node = msg.sourceNode();
+        final int remembered = services.tombstones().outcome(node, msg.serial());
+        if (remembered >= 0)
+        {
+            // a resent release gets the answer the first copy got, never a different one
+            services.proxy().releaseAck(node, pageId, msg.serial(), remembered);
+            return;
+        }
         final DrcPage page = entries.get(pageId);
         int status = STATUS_OK;
         if (null != page)
@@ -326,6 +333,7 @@ final class DrcMaster
                 }
             }
         }
+        services.tombstones().add(node, msg.serial(), nowNs, status);
         services.stats().increment(status == STATUS_OK ? StatCounter.RELEASES_GRANTED : StatCounter.RELEASES_DENIED);
         services.proxy().releaseAck(node, pageId, msg.serial(), status);
     }

@@ -118,6 +118,6 @@ final class LocalPage
         return "LocalPage{pageId=" + pageId + ", mode=" + mode + ", grantSeq=" + grantSeq + ", readers=" + readers +
             ", writer=" + writer + ", loading=" + loading + ", needLoad=" + needLoad + ", edp=" + edp +
             ", shipPending=" + shipPending + ", shippedSeq=" + shippedSeq + ", requestSerial=" + requestSerial +
-            ", requestMode=" + requestMode + ", revokeType=" + revokeType + ", releasing=" + releasing + "}";
+            ", requestMode=" + requestMode + ", revokeType=" + revokeType + ", releasing=" + releasing + ", removed=" + removed + ", waiters=" + waiters + "}";
     }
 }

@@ -52,6 +52,7 @@ final class PageClient
             throw new IllegalArgumentException("acquirePage needs mode S or X: pageId=" + pageId + ", mode=" + mode);
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
+        retry:
         while (true)
         {
             final LocalPage lp = pages.computeIfAbsent(pageId, LocalPage::new);
@@ -60,13 +61,14 @@ final class PageClient
             AcquireResult result;
             synchronized (lp)
             {
-                if (lp.removed)
-                {
-                    continue;
-                }
                 while (true)
                 {
                     services.checkOpen();
+                    if (lp.removed)
+                    {
+                        // released and dropped while we waited: start again on the page's new state
+                        continue retry;
+                    }
                     if (lp.canLatch(mode))
                     {
                         lp.latch(mode);
@@ -170,8 +172,9 @@ final class PageClient
             {
                 return true;
             }
-            if (lp.edp)
+            if (lp.edp || (lp.mode != LockMode.NULL && store.isDirty(pageId)))
             {
+                // an earlier dirty copy waits for a checkpoint; a dirty page must be written before it goes
                 return false;
             }
             if (lp.mode == LockMode.NULL && !lp.shipPending)

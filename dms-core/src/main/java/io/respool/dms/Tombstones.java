@@ -11,6 +11,7 @@ final class Tombstones
     private static final long MISSING = Long.MIN_VALUE;
 
     private final Long2LongHashMap expiryByKey = new Long2LongHashMap(MISSING);
+    private final Long2LongHashMap outcomeByKey = new Long2LongHashMap(MISSING);
     private final long ttlNs;
 
     Tombstones(final long ttlNs)
@@ -28,6 +29,25 @@ final class Tombstones
         expiryByKey.put(key(node, serial), nowNs + ttlNs);
     }
 
+    /**
+     * Remember a finished request together with the answer it got, so a resent copy gets the same answer.
+     */
+    void add(final int node, final long serial, final long nowNs, final int outcome)
+    {
+        final long key = key(node, serial);
+        expiryByKey.put(key, nowNs + ttlNs);
+        outcomeByKey.put(key, outcome);
+    }
+
+    /**
+     * @return the answer remembered for the request, or -1 if none.
+     */
+    int outcome(final int node, final long serial)
+    {
+        final long outcome = outcomeByKey.get(key(node, serial));
+        return outcome == MISSING ? -1 : (int)outcome;
+    }
+
     boolean contains(final int node, final long serial)
     {
         return expiryByKey.get(key(node, serial)) != MISSING;
@@ -42,6 +62,7 @@ final class Tombstones
             it.next();
             if (it.getLongValue() - nowNs < 0)
             {
+                outcomeByKey.remove(it.getLongKey());
                 it.remove();
                 removed++;
             }

@@ -142,6 +142,9 @@ final class MemoryPageStore implements PageStore
                 {
                     disk.write(pageId, slot.buffer);
                     slot.dirty = false;
+                }
+                if (disk.lsn(pageId) >= pageLsn(pageId))
+                {
                     node.cleanEdp(pageId, pageLsn(pageId));
                 }
             }

@@ -50,8 +50,8 @@ public interface DmsNode extends AutoCloseable
 
     /**
      * Give up this node's ownership of a page before evicting its buffer. Returns false if the page must stay:
-     * it is latched, it is an earlier dirty copy not yet cleaned, it has older dirty copies elsewhere (write it
-     * and call {@link #cleanEdp} first), or the master is busy converting it.
+     * it is latched, it is dirty (write it first), it is an earlier dirty copy not yet cleaned, it has older
+     * dirty copies elsewhere (call {@link #cleanEdp} after writing it), or the master is busy converting it.
      *
      * @param pageId    the page.
      * @param timeoutNs how long to wait for the master.
