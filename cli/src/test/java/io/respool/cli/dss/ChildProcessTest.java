@@ -1,0 +1,184 @@
+package io.respool.cli.dss;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code dsscmd} in a real process: exit statuses as the shell sees them, stdout and stderr kept apart, nothing
+ * else printed by the JVM. Runs {@link DssCmd} on this test's class path, and {@code bin/dsscmd} itself when the
+ * shaded jar is there and newer than the classes (surefire runs before {@code package}).
+ */
+@Timeout(120)
+class ChildProcessTest
+{
+    @TempDir
+    Path dir;
+
+    /**
+     * What a child process printed and returned.
+     */
+    record Outcome(int exitCode, String out, String err)
+    {
+        String describe()
+        {
+            return "exit " + exitCode + "\n--- stdout ---\n" + out + "--- stderr ---\n" + err;
+        }
+    }
+
+    @Test
+    void shouldSeparateStdoutAndStderrAndExitWithStatusInChildJvm()
+    {
+        final TestHome home = TestHome.create(dir, "data");
+        final Map<String, String> env = Map.of("DSS_HOME", home.home.toString());
+
+        final Outcome cv = java(env, "cv", "-g", "data", "-v", home.image("data").toString());
+        assertEquals(0, cv.exitCode(), cv.describe());
+        assertEquals("Succeed to create volume group data, entry volume is " + home.image("data") + ".\n", cv.out());
+        assertEquals("", cv.err(), cv.describe());
+
+        final Outcome missing = java(env, "ls", "-p", "+data/none");
+        assertEquals(255, missing.exitCode(), missing.describe());
+        assertEquals("", missing.out(), missing.describe());
+        assertTrue(missing.err().startsWith("dsscmd: ls: no such file or directory: path=+data/none"),
+            missing.describe());
+        assertEquals(1, missing.err().lines().count(), missing.describe());
+
+        final Outcome unknown = java(env, "frob");
+        assertEquals(255, unknown.exitCode(), unknown.describe());
+        assertEquals("", unknown.out(), unknown.describe());
+        assertTrue(unknown.err().startsWith("dsscmd: command(frob) not found!\n"), unknown.describe());
+
+        final Outcome noHome = java(Map.of(), "lsvg");
+        assertEquals(255, noHome.exitCode(), noHome.describe());
+        assertTrue(noHome.err().startsWith("dsscmd: lsvg: no DSS home"), noHome.describe());
+        assertFalse(noHome.err().contains("\tat "), noHome.describe());
+
+        final Outcome lsvg = java(env, "lsvg", "-m", "M");
+        assertEquals(0, lsvg.exitCode(), lsvg.describe());
+        assertTrue(lsvg.out().endsWith("Succeed to display lsvg info.\n"), lsvg.describe());
+        assertEquals("", lsvg.err(), lsvg.describe());
+    }
+
+    @Test
+    void shouldRunTheRealScriptThroughASymlinkWhenJarIsBuilt() throws IOException
+    {
+        final Path repo = repository();
+        final Path jar = repo.resolve("cli/target/respool-cli.jar");
+        final Path classes = repo.resolve("cli/target/classes/io/respool/cli/dss/DssCmd.class");
+        Assumptions.assumeTrue(Files.isRegularFile(jar), "cli/target/respool-cli.jar is not built yet (surefire " +
+            "runs before package): run mvn -q -B package -DskipTests, then the tests again");
+        final FileTime jarTime = Files.getLastModifiedTime(jar);
+        Assumptions.assumeTrue(!Files.exists(classes) || jarTime.compareTo(Files.getLastModifiedTime(classes)) >= 0,
+            "cli/target/respool-cli.jar is older than the compiled classes: run mvn -q -B package -DskipTests");
+
+        final Path link = Files.createSymbolicLink(dir.resolve("dsscmd"), repo.resolve("bin/dsscmd"));
+        final Outcome version = process(Map.of(), link.toString(), "--version");
+        assertEquals(0, version.exitCode(), version.describe());
+        assertTrue(version.out().startsWith("dsscmd "), version.describe());
+        assertEquals("", version.err(), version.describe());
+
+        final Outcome unknown = process(Map.of(), link.toString(), "frob");
+        assertEquals(255, unknown.exitCode(), unknown.describe());
+        assertEquals("", unknown.out(), unknown.describe());
+
+        final Outcome noHome = process(Map.of("JAVA_OPTS", "-Xmx64m"), link.toString(), "lsvg");
+        assertEquals(255, noHome.exitCode(), noHome.describe());
+        assertTrue(noHome.err().startsWith("dsscmd: lsvg: no DSS home"), noHome.describe());
+    }
+
+    @Test
+    void shouldTellHowToBuildWhenJarIsMissing() throws IOException
+    {
+        final Path fakeRepo = dir.resolve("repo");
+        Files.createDirectories(fakeRepo.resolve("bin"));
+        final Path script = Files.copy(repository().resolve("bin/dsscmd"), fakeRepo.resolve("bin/dsscmd"));
+        final Outcome outcome = process(Map.of(), script.toString(), "lsvg");
+        assertEquals(1, outcome.exitCode(), outcome.describe());
+        assertEquals("", outcome.out(), outcome.describe());
+        assertEquals(1, outcome.err().lines().count(), outcome.describe());
+        assertTrue(outcome.err().contains("mvn -q -B package -DskipTests"), outcome.describe());
+        assertTrue(outcome.err().contains(fakeRepo.toRealPath().toString()), outcome.describe());
+    }
+
+    private static Path repository()
+    {
+        Path path = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (path != null && !Files.isRegularFile(path.resolve("bin/dsscmd")))
+        {
+            path = path.getParent();
+        }
+        Assumptions.assumeTrue(path != null, "bin/dsscmd not found above " + System.getProperty("user.dir"));
+        return path;
+    }
+
+    private static Outcome java(final Map<String, String> env, final String... args)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(Arrays.asList(System.getProperty("respool.jvm.args",
+            "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED").trim().split("\\s+")));
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(DssCmd.class.getName());
+        command.addAll(Arrays.asList(args));
+        return process(env, command.toArray(new String[0]));
+    }
+
+    private static Outcome process(final Map<String, String> env, final String... command)
+    {
+        try
+        {
+            final ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().remove("DSS_HOME");
+            builder.environment().remove("JAVA_OPTS");
+            builder.environment().putAll(env);
+            final Process process = builder.start();
+            process.getOutputStream().close();
+            final CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process, true));
+            final CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process, false));
+            if (!process.waitFor(60, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly();
+                throw new AssertionError("dsscmd did not finish in 60 s: " + String.join(" ", command));
+            }
+            return new Outcome(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
+        }
+        catch (final Exception ex)
+        {
+            throw new AssertionError("cannot run " + String.join(File.pathSeparator, command) + ": " + ex, ex);
+        }
+    }
+
+    private static String read(final Process process, final boolean stdout)
+    {
+        try
+        {
+            return new String((stdout ? process.getInputStream() : process.getErrorStream()).readAllBytes(),
+                StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+}
