@@ -93,9 +93,7 @@ final class ConsistencyChecker
         {
             final RootControl root = new RootStore(engine.entry()).load();
             final MetadataState state = new MetadataState(auSize);
-            final UnsafeBuffer checkpoint = VolumeGroupEngine.readCheckpoint(engine.entry(), root,
-                VolumeGroupEngine.slotAus(root, root.activeSlot()), VolumeGroupEngine.slotCounts(root,
-                root.activeSlot()), auSize, engine.volumeOpener());
+            final UnsafeBuffer checkpoint = Checkpointer.read(engine.entry(), root, auSize);
             CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), state);
             final long end = RedoLog.replay(engine.entry(), root.logOffset(), root.logLength(), root.logEpoch(),
                 root.checkpointLsn(), (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
@@ -228,12 +226,13 @@ final class ConsistencyChecker
             own(owners, physicalAu(volume.id, 0), 1, "system area of volume " + volume.id);
         }
         final RootControl root = engine.roots().root();
-        own(owners, physicalAu(0, root.logOffset() / auSize), engine.logAus(root), "redo log");
+        own(owners, physicalAu(0, root.logOffset() / auSize), VolumeGroupLoader.logAus(root), "redo log");
         for (int slot = 0; slot < 2; slot++)
         {
-            for (int i = 0; i < engine.slotAus()[slot].length; i++)
+            final long[] aus = engine.checkpointer().slotAus()[slot];
+            for (int i = 0; i < aus.length; i++)
             {
-                own(owners, engine.slotAus()[slot][i], engine.slotCounts()[slot][i], "checkpoint slot " + slot);
+                own(owners, aus[i], engine.checkpointer().slotCounts()[slot][i], "checkpoint slot " + slot);
             }
         }
         for (final Node node : live.nodes.values())

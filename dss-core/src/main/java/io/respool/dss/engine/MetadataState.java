@@ -5,6 +5,7 @@ import io.respool.dss.format.FormatException;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -28,6 +29,15 @@ final class MetadataState
     final VolumeEntry[] volumes = new VolumeEntry[MAX_VOLUMES];
     long nextNodeId = ROOT_ID + 1;
     Node root;
+
+    /**
+     * Live, AUs freed by a record stay in use until the record is durable: reused earlier, another file's data could
+     * overwrite them while a crash would still bring back the file that owned them. Off during replay, where every
+     * record is already durable.
+     */
+    private boolean deferFrees;
+    /** Frees not yet durable: {physicalAu, count, lsn}; lsn 0 until the freeing record's LSN is known. */
+    private final ArrayDeque<long[]> pendingFrees = new ArrayDeque<>();
 
     MetadataState(final int auSize)
     {
@@ -76,7 +86,63 @@ final class MetadataState
 
     void markFree(final long physicalAu, final long count)
     {
+        if (deferFrees)
+        {
+            pendingFrees.add(new long[]{physicalAu, count, 0});
+        }
+        else
+        {
+            markFreeNow(physicalAu, count);
+        }
+    }
+
+    void markFreeNow(final long physicalAu, final long count)
+    {
         space(physicalAu).markFree(auIndexOf(physicalAu), count);
+    }
+
+    /**
+     * From now on, frees wait until their record is durable.
+     */
+    void deferFrees()
+    {
+        deferFrees = true;
+    }
+
+    /**
+     * Tag the frees of the record just applied with its LSN.
+     */
+    void freesLoggedAt(final long lsn)
+    {
+        for (final java.util.Iterator<long[]> it = pendingFrees.descendingIterator(); it.hasNext(); )
+        {
+            final long[] free = it.next();
+            if (free[2] != 0)
+            {
+                break;
+            }
+            free[2] = lsn;
+        }
+    }
+
+    /**
+     * Release the frees whose records are durable.
+     */
+    void releaseFrees(final long durableLsn)
+    {
+        while (!pendingFrees.isEmpty() && pendingFrees.peekFirst()[2] != 0 && pendingFrees.peekFirst()[2] <= durableLsn)
+        {
+            final long[] free = pendingFrees.pollFirst();
+            markFreeNow(free[0], free[1]);
+        }
+    }
+
+    /**
+     * @return the LSN up to which the log must be durable to release every pending free, or 0 if none.
+     */
+    long pendingFreesLsn()
+    {
+        return pendingFrees.isEmpty() ? 0 : pendingFrees.peekLast()[2];
     }
 
     /**

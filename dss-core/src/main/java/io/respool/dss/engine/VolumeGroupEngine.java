@@ -9,14 +9,9 @@ import io.respool.dss.FileStat;
 import io.respool.dss.FileType;
 import io.respool.dss.VolumeGroup;
 import io.respool.dss.VolumeInfo;
-import io.respool.dss.format.Checksums;
 import io.respool.dss.format.EntryVolumeLayout;
-import io.respool.dss.format.FormatException;
-import io.respool.dss.format.RootControl;
 import io.respool.dss.format.VolumeHeader;
 import org.agrona.CloseHelper;
-import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,13 +47,10 @@ public final class VolumeGroupEngine implements VolumeGroup
     private final MetadataState state;
     private final RedoLog log;
     private final ReentrantReadWriteLock metaLock = new ReentrantReadWriteLock();
-    private final long[][] slotAus = new long[2][];
-    private final long[][] slotCounts = new long[2][];
-    private final ExpandableArrayBuffer checkpointBuffer = new ExpandableArrayBuffer(64 * 1024);
-    private long checkpoints;
+    private final Checkpointer checkpointer;
     private volatile boolean closed;
 
-    private VolumeGroupEngine(final String name, final UUID vgUuid, final int auSize, final Volumes volumeOpener,
+    VolumeGroupEngine(final String name, final UUID vgUuid, final int auSize, final Volumes volumeOpener,
         final DeviceLock openLock, final BlockDevice entry, final RootStore roots, final MetadataState state,
         final RedoLog log)
     {
@@ -71,205 +63,18 @@ public final class VolumeGroupEngine implements VolumeGroup
         this.roots = roots;
         this.state = state;
         this.log = log;
+        this.checkpointer = new Checkpointer(name, entry, roots, state, log);
     }
 
     /**
-     * Open a volume group from its entry volume and recover it: load the active checkpoint, replay the redo log,
-     * open the other volumes, free files deleted while open before a crash. One process at a time may open a
-     * volume group: it holds an exclusive {@code flock} on the entry volume until closed or dead.
-     *
-     * @param expectedName the name the configuration gives the group, or null to accept the name on disk.
+     * Open and recover a volume group; see {@link VolumeGroupLoader#open}.
      */
     public static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes)
     {
-        final DeviceLock openLock = lockVolumeGroup(expectedName, entryVolume);
-        BlockDevice entry = null;
-        try
-        {
-            entry = volumes.open(entryVolume);
-            final VolumeHeader header = VolumeGroupFormatter.readHeader(entry).validate(entryVolume.toString());
-            checkVolumeSize(entry, header);
-            if (header.volumeId() != 0)
-            {
-                throw new DssException(ErrorCode.INVALID_ARGUMENT, "not an entry volume: volume=" + entryVolume +
-                    ", vg=" + header.vgName() + ", volumeId=" + header.volumeId() +
-                    "; dss_vg_conf.ini must name the volume the group was created on (dsscmd cv -v)");
-            }
-            if (expectedName != null && !expectedName.equals(header.vgName()))
-            {
-                throw new DssException(ErrorCode.CONFIG, "volume group name differs from the disk: configured=" +
-                    expectedName + ", onDisk=" + header.vgName() + ", volume=" + entryVolume +
-                    "; fix the line in dss_vg_conf.ini");
-            }
-            final RootStore roots = new RootStore(entry);
-            final RootControl root = roots.load();
-            if (!root.vgUuid().equals(header.vgUuid()))
-            {
-                throw FormatException.corrupt("root control belongs to another volume group: volume=" + entryVolume +
-                    ", header=" + header.vgUuid() + ", root=" + root.vgUuid());
-            }
-            final MetadataState state = new MetadataState(header.auSize());
-            final int slot = root.activeSlot();
-            final long[] aus = slotAus(root, slot);
-            final long[] counts = slotCounts(root, slot);
-            final UnsafeBuffer checkpoint = readCheckpoint(entry, root, aus, counts, header.auSize(), volumes);
-            final long checkpointLsn = CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), state);
-            if (checkpointLsn != root.checkpointLsn())
-            {
-                throw FormatException.corrupt("checkpoint LSN differs from the root control: checkpoint=" +
-                    checkpointLsn + ", root=" + root.checkpointLsn() + ", volume=" + entryVolume);
-            }
-            state.volumes[0].attach(entry);
-            final long endLsn = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
-                checkpointLsn, (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
-            final RedoLog log = new RedoLog(entry, root.logOffset(), root.logLength(), root.logEpoch(),
-                checkpointLsn, endLsn);
-            final VolumeGroupEngine engine = new VolumeGroupEngine(header.vgName(), header.vgUuid(),
-                header.auSize(), volumes, openLock, entry, roots, state, log);
-            engine.slotAus[0] = slotAus(root, 0);
-            engine.slotCounts[0] = slotCounts(root, 0);
-            engine.slotAus[1] = slotAus(root, 1);
-            engine.slotCounts[1] = slotCounts(root, 1);
-            engine.markSystemAus(root);
-            engine.openOtherVolumes();
-            log.sealRecoveredEnd();
-            engine.freeOrphans();
-            return engine;
-        }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietCloseAll(entry, openLock);
-            throw ex;
-        }
+        return VolumeGroupLoader.open(expectedName, entryVolume, volumes);
     }
 
-    private static DeviceLock lockVolumeGroup(final String vgName, final Path entryVolume)
-    {
-        if (!java.nio.file.Files.exists(entryVolume))
-        {
-            throw new DssException(ErrorCode.NOT_FOUND, "entry volume does not exist: vg=" + vgName + ", volume=" +
-                entryVolume + "; check dss_vg_conf.ini, or create the image (truncate -s 10G " + entryVolume +
-                ") and the volume group (dsscmd cv)");
-        }
-        try
-        {
-            return DeviceLock.tryLock(entryVolume);
-        }
-        catch (final BlockDeviceException ex)
-        {
-            throw new DssException(ErrorCode.VOLUME_IN_USE, "volume group is open elsewhere: vg=" + vgName +
-                ", " + ex.getMessage(), ex);
-        }
-    }
-
-    static UnsafeBuffer readCheckpoint(final BlockDevice entry, final RootControl root, final long[] aus,
-        final long[] counts, final int auSize, final Volumes volumes)
-    {
-        final long length = root.checkpointLength();
-        long capacity = 0;
-        for (final long count : counts)
-        {
-            capacity += count * auSize;
-        }
-        if (length < CheckpointCodec.HEADER_LENGTH || length > capacity || length > Integer.MAX_VALUE - 4096)
-        {
-            throw FormatException.corrupt("checkpoint length out of range: volume=" + entry.path() + ", length=" +
-                length + ", slotCapacity=" + capacity);
-        }
-        final int readLength = VolumeGroupFormatter.alignUp((int)length, Math.max(entry.alignment(), 1));
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[readLength + auSize]);
-        int done = 0;
-        for (int i = 0; i < aus.length && done < readLength; i++)
-        {
-            if (volumeOf(aus[i]) != 0)
-            {
-                throw FormatException.corrupt("checkpoint slot outside the entry volume: volumeId=" +
-                    volumeOf(aus[i]));
-            }
-            final int chunk = (int)Math.min(readLength - done, counts[i] * auSize);
-            entry.read(auIndexOf(aus[i]) * auSize, buffer, done, chunk);
-            done += chunk;
-        }
-        final int crc = Checksums.crc32c(0, buffer, 0, (int)length);
-        if (crc != root.checkpointCrc())
-        {
-            throw FormatException.corrupt("checkpoint checksum mismatch: volume=" + entry.path() + ", slot=" +
-                root.activeSlot() + ", offset=" + auIndexOf(aus[0]) * auSize + ", stored=0x" +
-                Integer.toHexString(root.checkpointCrc()) + ", computed=0x" + Integer.toHexString(crc));
-        }
-        return buffer;
-    }
-
-    static long[] slotAus(final RootControl root, final int slot)
-    {
-        final long[] aus = new long[root.slotExtentCount(slot)];
-        for (int i = 0; i < aus.length; i++)
-        {
-            aus[i] = root.slotExtentAu(slot, i);
-        }
-        return aus;
-    }
-
-    static long[] slotCounts(final RootControl root, final int slot)
-    {
-        final long[] counts = new long[root.slotExtentCount(slot)];
-        for (int i = 0; i < counts.length; i++)
-        {
-            counts[i] = root.slotExtentCount(slot, i);
-        }
-        return counts;
-    }
-
-    private void markSystemAus(final RootControl root)
-    {
-        state.markUsed(physicalAu(0, root.logOffset() / auSize), logAus(root));
-        for (int slot = 0; slot < 2; slot++)
-        {
-            for (int i = 0; i < slotAus[slot].length; i++)
-            {
-                state.markUsed(slotAus[slot][i], slotCounts[slot][i]);
-            }
-        }
-    }
-
-    long logAus(final RootControl root)
-    {
-        return (root.logLength() + auSize - 1) / auSize;
-    }
-
-    private void openOtherVolumes()
-    {
-        for (final VolumeEntry volume : state.volumeList())
-        {
-            if (volume.id != 0)
-            {
-                final BlockDevice device = volumeOpener.open(Path.of(volume.path));
-                volume.attach(device);
-                final VolumeHeader header = VolumeGroupFormatter.readHeader(device).validate(volume.path);
-                checkVolumeSize(device, header);
-                if (!header.vgUuid().equals(vgUuid) || header.volumeId() != volume.id ||
-                    !header.volumeUuid().equals(volume.uuid))
-                {
-                    throw new DssException(ErrorCode.CORRUPT, "volume is not the one the group recorded: vg=" + name +
-                        ", volume=" + volume.path + ", expectedId=" + volume.id + ", foundVg=" + header.vgName() +
-                        ", foundId=" + header.volumeId() + "; was the device path reassigned?");
-                }
-            }
-        }
-    }
-
-    private static void checkVolumeSize(final BlockDevice device, final VolumeHeader header)
-    {
-        if (device.size() < header.volumeSize())
-        {
-            throw new DssException(ErrorCode.CORRUPT, "volume is smaller than when it joined the group (truncated?): " +
-                "volume=" + device.path() + ", vg=" + header.vgName() + ", size=" + device.size() + ", recorded=" +
-                header.volumeSize() + "; restore its full size (truncate -s " + header.volumeSize() + " " +
-                device.path() + ") if the data is still there");
-        }
-    }
-
-    private void freeOrphans()
+    void freeOrphans()
     {
         final List<Node> orphans = new ArrayList<>();
         for (final Node node : state.nodes.values())
@@ -307,9 +112,10 @@ public final class VolumeGroupEngine implements VolumeGroup
     @Override
     public List<VolumeInfo> volumes()
     {
-        metaLock.readLock().lock();
+        metaLock.writeLock().lock();
         try
         {
+            state.releaseFrees(log.durableLsn());
             final List<VolumeInfo> list = new ArrayList<>();
             for (final VolumeEntry volume : state.volumeList())
             {
@@ -320,7 +126,7 @@ public final class VolumeGroupEngine implements VolumeGroup
         }
         finally
         {
-            metaLock.readLock().unlock();
+            metaLock.writeLock().unlock();
         }
     }
 
@@ -417,6 +223,7 @@ public final class VolumeGroupEngine implements VolumeGroup
         try
         {
             checkOpen();
+            state.releaseFrees(log.durableLsn());
             removed = findVolume(path);
             if (removed.id == 0)
             {
@@ -469,6 +276,7 @@ public final class VolumeGroupEngine implements VolumeGroup
         {
             checkOpen();
             log.awaitDurable(log.appendedLsn());
+            state.releaseFrees(log.durableLsn());
             return new ConsistencyChecker(this).check();
         }
         finally
@@ -822,7 +630,7 @@ public final class VolumeGroupEngine implements VolumeGroup
                 {
                     for (int r = 0; r < runs; r++)
                     {
-                        state.markFree(physicalAus[r], counts[r]);
+                        state.markFreeNow(physicalAus[r], counts[r]);
                     }
                     throw ex instanceof BlockDeviceException ? Volumes.translate((BlockDeviceException)ex) : ex;
                 }
@@ -843,6 +651,12 @@ public final class VolumeGroupEngine implements VolumeGroup
 
     private VolumeEntry volumeWithMostFreeSpace(final long wanted, final String path)
     {
+        state.releaseFrees(log.durableLsn());
+        if (freeAus() == 0 && state.pendingFreesLsn() != 0)
+        {
+            log.awaitDurable(state.pendingFreesLsn());
+            state.releaseFrees(log.durableLsn());
+        }
         VolumeEntry best = null;
         long free = 0;
         for (final VolumeEntry volume : state.volumeList())
@@ -860,6 +674,16 @@ public final class VolumeGroupEngine implements VolumeGroup
                 "; add a volume (dsscmd adv) or delete files (dsscmd rm)");
         }
         return best;
+    }
+
+    private long freeAus()
+    {
+        long free = 0;
+        for (final VolumeEntry volume : state.volumeList())
+        {
+            free += volume.space.freeCount();
+        }
+        return free;
     }
 
     /**
@@ -970,76 +794,17 @@ public final class VolumeGroupEngine implements VolumeGroup
     {
         if (log.usedBytes() > log.regionLength() / 2)
         {
-            checkpoint();
+            checkpointer.checkpoint();
         }
         final long timestampMs = System.currentTimeMillis();
-        return log.append(type, timestampMs, maxPayload, (buffer, index) ->
+        final long lsn = log.append(type, timestampMs, maxPayload, (buffer, index) ->
         {
             final int length = encoder.encode(buffer, index);
             state.apply(type, buffer, index, timestampMs);
             return length;
         });
-    }
-
-    /**
-     * Write the state to the inactive checkpoint slot, then switch the root control to it and free the log before
-     * it. The caller holds the metadata write lock.
-     */
-    void checkpoint()
-    {
-        log.awaitDurable(log.appendedLsn());
-        final long lsn = log.appendedLsn();
-        final int length = CheckpointCodec.encode(state, lsn, checkpointBuffer);
-        final int alignedLength = VolumeGroupFormatter.alignUp(length, entry.alignment());
-        checkpointBuffer.checkLimit(alignedLength);
-        final RootControl root = roots.root();
-        final int slot = 1 - root.activeSlot();
-        growSlot(slot, alignedLength);
-
-        int done = 0;
-        for (int i = 0; i < slotAus[slot].length && done < alignedLength; i++)
-        {
-            final int chunk = (int)Math.min(alignedLength - done, slotCounts[slot][i] * auSize);
-            entry.write(auIndexOf(slotAus[slot][i]) * auSize, checkpointBuffer, done, chunk);
-            done += chunk;
-        }
-        entry.flush();
-
-        root.activeSlot(slot)
-            .checkpointLsn(lsn)
-            .checkpointLength(length)
-            .checkpointCrc(Checksums.crc32c(0, checkpointBuffer, 0, length))
-            .slotExtents(slot, slotAus[slot], slotCounts[slot], slotAus[slot].length);
-        roots.store();
-        log.tail(lsn);
-        checkpoints++;
-    }
-
-    private void growSlot(final int slot, final int length)
-    {
-        long capacity = 0;
-        for (final long count : slotCounts[slot])
-        {
-            capacity += count * auSize;
-        }
-        final SpaceMap space = state.volumes[0].space;
-        final long[] runLength = new long[1];
-        while (capacity < length)
-        {
-            final long needed = (length - capacity + auSize - 1) / auSize;
-            final long au = space.allocate(needed, runLength);
-            if (au < 0)
-            {
-                throw new DssException(ErrorCode.OUT_OF_SPACE, "no space on the entry volume for a checkpoint: vg=" +
-                    name + ", neededAus=" + needed + "; delete files (dsscmd rm)");
-            }
-            final int n = slotAus[slot].length;
-            slotAus[slot] = java.util.Arrays.copyOf(slotAus[slot], n + 1);
-            slotCounts[slot] = java.util.Arrays.copyOf(slotCounts[slot], n + 1);
-            slotAus[slot][n] = physicalAu(0, au);
-            slotCounts[slot][n] = runLength[0];
-            capacity += runLength[0] * auSize;
-        }
+        state.freesLoggedAt(lsn);
+        return lsn;
     }
 
     // ----------------------------------------------------------------------------------------- internals
@@ -1069,19 +834,9 @@ public final class VolumeGroupEngine implements VolumeGroup
         return volumeOpener;
     }
 
-    long[][] slotAus()
+    Checkpointer checkpointer()
     {
-        return slotAus;
-    }
-
-    long[][] slotCounts()
-    {
-        return slotCounts;
-    }
-
-    long checkpoints()
-    {
-        return checkpoints;
+        return checkpointer;
     }
 
     void checkOpen()

@@ -1,0 +1,153 @@
+package io.respool.dss.engine;
+
+import io.respool.blockdev.BlockDevice;
+import io.respool.blockdev.BlockDeviceException;
+import io.respool.blockdev.DeviceLock;
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.format.FormatException;
+import io.respool.dss.format.RootControl;
+import io.respool.dss.format.VolumeHeader;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static io.respool.dss.format.EntryVolumeLayout.physicalAu;
+
+/**
+ * Opens a volume group and recovers it: checks the disk's identity, loads the root control and the active
+ * checkpoint, replays every valid redo record after it, opens the other volumes, seals the log's end, and frees files
+ * that were deleted while open before a crash.
+ */
+final class VolumeGroupLoader
+{
+    private VolumeGroupLoader()
+    {
+    }
+
+    /**
+     * One process at a time may open a volume group: it holds an exclusive {@code flock} on the entry volume until
+     * closed or dead.
+     *
+     * @param expectedName the name the configuration gives the group, or null to accept the name on disk.
+     */
+    static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes)
+    {
+        final DeviceLock openLock = lockVolumeGroup(expectedName, entryVolume);
+        BlockDevice entry = null;
+        try
+        {
+            entry = volumes.open(entryVolume);
+            final VolumeHeader header = VolumeGroupFormatter.readHeader(entry).validate(entryVolume.toString());
+            checkVolumeSize(entry, header);
+            if (header.volumeId() != 0)
+            {
+                throw new DssException(ErrorCode.INVALID_ARGUMENT, "not an entry volume: volume=" + entryVolume +
+                    ", vg=" + header.vgName() + ", volumeId=" + header.volumeId() +
+                    "; dss_vg_conf.ini must name the volume the group was created on (dsscmd cv -v)");
+            }
+            if (expectedName != null && !expectedName.equals(header.vgName()))
+            {
+                throw new DssException(ErrorCode.CONFIG, "volume group name differs from the disk: configured=" +
+                    expectedName + ", onDisk=" + header.vgName() + ", volume=" + entryVolume +
+                    "; fix the line in dss_vg_conf.ini");
+            }
+            final RootStore roots = new RootStore(entry);
+            final RootControl root = roots.load();
+            if (!root.vgUuid().equals(header.vgUuid()))
+            {
+                throw FormatException.corrupt("root control belongs to another volume group: volume=" + entryVolume +
+                    ", header=" + header.vgUuid() + ", root=" + root.vgUuid());
+            }
+            final MetadataState state = new MetadataState(header.auSize());
+            final UnsafeBuffer checkpoint = Checkpointer.read(entry, root, header.auSize());
+            final long checkpointLsn = CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), state);
+            if (checkpointLsn != root.checkpointLsn())
+            {
+                throw FormatException.corrupt("checkpoint LSN differs from the root control: checkpoint=" +
+                    checkpointLsn + ", root=" + root.checkpointLsn() + ", volume=" + entryVolume);
+            }
+            state.volumes[0].attach(entry);
+            final long endLsn = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+                checkpointLsn, (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
+            final RedoLog log = new RedoLog(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+                checkpointLsn, endLsn);
+            final VolumeGroupEngine engine = new VolumeGroupEngine(header.vgName(), header.vgUuid(),
+                header.auSize(), volumes, openLock, entry, roots, state, log);
+            state.markUsed(physicalAu(0, root.logOffset() / header.auSize()), logAus(root));
+            engine.checkpointer().markSlotAus();
+            openOtherVolumes(engine, state, volumes);
+            log.sealRecoveredEnd();
+            state.deferFrees();
+            engine.freeOrphans();
+            return engine;
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(entry, openLock);
+            throw ex;
+        }
+    }
+
+    /**
+     * @return AUs the log region takes: it starts at AU 1 and may end inside its last AU.
+     */
+    static long logAus(final RootControl root)
+    {
+        return (root.logLength() + root.auSize() - 1) / root.auSize();
+    }
+
+    private static DeviceLock lockVolumeGroup(final String vgName, final Path entryVolume)
+    {
+        if (!Files.exists(entryVolume))
+        {
+            throw new DssException(ErrorCode.NOT_FOUND, "entry volume does not exist: vg=" + vgName + ", volume=" +
+                entryVolume + "; check dss_vg_conf.ini, or create the image (truncate -s 10G " + entryVolume +
+                ") and the volume group (dsscmd cv)");
+        }
+        try
+        {
+            return DeviceLock.tryLock(entryVolume);
+        }
+        catch (final BlockDeviceException ex)
+        {
+            throw new DssException(ErrorCode.VOLUME_IN_USE, "volume group is open elsewhere: vg=" + vgName +
+                ", " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void openOtherVolumes(final VolumeGroupEngine engine, final MetadataState state,
+        final Volumes volumes)
+    {
+        for (final VolumeEntry volume : state.volumeList())
+        {
+            if (volume.id != 0)
+            {
+                final BlockDevice device = volumes.open(Path.of(volume.path));
+                volume.attach(device);
+                final VolumeHeader header = VolumeGroupFormatter.readHeader(device).validate(volume.path);
+                checkVolumeSize(device, header);
+                if (!header.vgUuid().equals(engine.uuid()) || header.volumeId() != volume.id ||
+                    !header.volumeUuid().equals(volume.uuid))
+                {
+                    throw new DssException(ErrorCode.CORRUPT, "volume is not the one the group recorded: vg=" +
+                        engine.name() + ", volume=" + volume.path + ", expectedId=" + volume.id + ", foundVg=" +
+                        header.vgName() + ", foundId=" + header.volumeId() + "; was the device path reassigned?");
+                }
+            }
+        }
+    }
+
+    private static void checkVolumeSize(final BlockDevice device, final VolumeHeader header)
+    {
+        if (device.size() < header.volumeSize())
+        {
+            throw new DssException(ErrorCode.CORRUPT, "volume is smaller than when it joined the group (truncated?): " +
+                "volume=" + device.path() + ", vg=" + header.vgName() + ", size=" + device.size() + ", recorded=" +
+                header.volumeSize() + "; restore its full size (truncate -s " + header.volumeSize() + " " +
+                device.path() + ") if the data is still there");
+        }
+    }
+}
