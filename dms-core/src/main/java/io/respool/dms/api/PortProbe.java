@@ -197,7 +197,8 @@ public final class PortProbe
         try
         {
             final byte[] bytes = Files.readAllBytes(procRoot.resolve(Long.toString(pid)).resolve("cmdline"));
-            final String text = new String(bytes, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            final String text = new String(bytes, StandardCharsets.UTF_8).replace('\0', ' ')
+                .replaceAll("[\\r\\n\\t]+", " ").trim();
             return text.isEmpty() ? "[" + readComm(pid) + "]" : text;
         }
         catch (final IOException ex)

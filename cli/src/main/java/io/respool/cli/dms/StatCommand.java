@@ -1,0 +1,108 @@
+package io.respool.cli.dms;
+
+import io.respool.dms.DmsContext;
+import io.respool.dms.stat.StatCounter;
+import io.respool.dms.stat.StatsFileDescriptor;
+import io.respool.dms.stat.StatsReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code dmscmd stat}: read the statistics file of running nodes (counters, and latency percentiles per event),
+ * in the manner of Aeron's AeronStat. With {@code --watch} it prints again every interval.
+ */
+@Command(name = "stat", mixinStandardHelpOptions = true,
+    description = "Print counters and latency percentiles (1-way, 2-way, 3-way, invalidation, claim, lock waits) " +
+        "of running DMS nodes, read from their statistics files.")
+final class StatCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = { "-d", "--dir" }, description = "a node directory (holding dms-stat.dat)")
+    File nodeDirectory;
+
+    @Option(names = { "-b", "--base" }, description = "base directory holding node-<id> directories " +
+        "(default: ${DEFAULT-VALUE})")
+    File baseDirectory = DmsContext.defaultBaseDirectory();
+
+    @Option(names = { "-i", "--id" }, description = "only this node id")
+    Integer nodeId;
+
+    @Option(names = { "-w", "--watch" }, description = "print again every this many seconds until interrupted")
+    Integer watchSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final List<File> files = new ArrayList<>();
+        if (null != nodeDirectory)
+        {
+            files.add(new File(nodeDirectory, StatsFileDescriptor.FILE_NAME));
+        }
+        else
+        {
+            final File[] dirs = baseDirectory.listFiles((dir, name) -> name.startsWith("node-") &&
+                (null == nodeId || name.equals("node-" + nodeId)));
+            if (null != dirs)
+            {
+                java.util.Arrays.sort(dirs);
+                for (final File dir : dirs)
+                {
+                    files.add(new File(dir, StatsFileDescriptor.FILE_NAME));
+                }
+            }
+        }
+        files.removeIf((f) -> !f.isFile());
+        if (files.isEmpty())
+        {
+            spec.commandLine().getErr().println("dmscmd stat: no running node found: dir=" +
+                (null != nodeDirectory ? nodeDirectory : baseDirectory) +
+                "; pass --dir <node directory> or --base <directory of node-<id> directories>");
+            return 1;
+        }
+        do
+        {
+            for (final File file : files)
+            {
+                print(out, StatsReader.read(file), file);
+            }
+            out.flush();
+            if (null != watchSeconds)
+            {
+                Thread.sleep(watchSeconds * 1000L);
+            }
+        }
+        while (null != watchSeconds);
+        return 0;
+    }
+
+    static void print(final PrintWriter out, final StatsReader.Snapshot s, final File file)
+    {
+        final boolean alive = ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
+        out.printf("== node %d pid=%d (%s) membership=%d started=%s updated=%s file=%s%n", s.nodeId(), s.pid(),
+            alive ? "running" : "not running", s.membershipVersion(), Instant.ofEpochMilli(s.startEpochMs()),
+            Instant.ofEpochMilli(s.lastUpdateEpochMs()), file);
+        for (final StatCounter counter : StatCounter.values())
+        {
+            out.printf("  %-45s %,15d%n", counter.label(), s.counter(counter));
+        }
+        out.printf("  %-36s %10s %9s %9s %9s %9s %9s %9s%n", "latency (us)", "count", "min", "p50", "p90", "p99",
+            "p99.9", "max");
+        for (final StatsReader.EventSummary e : s.events())
+        {
+            out.printf("  %-36s %,10d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", e.event().label(), e.count(),
+                e.min() / 1e3, e.p50() / 1e3, e.p90() / 1e3, e.p99() / 1e3, e.p999() / 1e3, e.max() / 1e3);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.respool.cli.dms;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class DmsCmdTest
+{
+    private static int run(final StringWriter out, final String... args)
+    {
+        final CommandLine cmd = new CommandLine(new DmsCmd());
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(out));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void shouldReportHeldPortWithPidAndExitNonZero() throws Exception
+    {
+        try (DatagramSocket held = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            DatagramSocket free = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            final int freePort = free.getLocalPort();
+            free.close();
+            final StringWriter out = new StringWriter();
+            final int exit = run(out, "check-ports", "-u",
+                "0:127.0.0.1:" + freePort + ",1:127.0.0.1:" + held.getLocalPort());
+            assertEquals(1, exit, out::toString);
+            assertTrue(out.toString().contains("node 0 127.0.0.1:" + freePort + " free"), out::toString);
+            assertTrue(out.toString().contains("node 1 127.0.0.1:" + held.getLocalPort() + " held: protocol=udp"),
+                out::toString);
+            assertTrue(out.toString().contains("pid=" + ProcessHandle.current().pid() + " command="), out::toString);
+        }
+    }
+
+    @Test
+    void shouldExitZeroWhenAllFree() throws Exception
+    {
+        final int port;
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            port = socket.getLocalPort();
+        }
+        final StringWriter out = new StringWriter();
+        assertEquals(0, run(out, "check-ports", "-u", "0:127.0.0.1:" + port), out::toString);
+        assertTrue(out.toString().contains("0 of 1 ports held"), out::toString);
+    }
+
+    @Test
+    void shouldNameTheBadUrlEntry()
+    {
+        final StringWriter out = new StringWriter();
+        final CommandLine cmd = new CommandLine(new DmsCmd());
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(out));
+        cmd.setExecutionExceptionHandler((ex, c, parsed) ->
+        {
+            c.getErr().println("dmscmd: " + ex.getMessage());
+            return 2;
+        });
+        assertEquals(2, cmd.execute("check-ports", "-u", "0:127.0.0.1:1613,one:127.0.0.1:1614"));
+        assertTrue(out.toString().contains("bad dms_url entry: entry='one:127.0.0.1:1614', position=1"),
+            out::toString);
+    }
+}
