@@ -7,15 +7,14 @@ import picocli.CommandLine.Option;
  */
 final class CommonOptions
 {
-    @Option(names = {"-D", "--DSS_HOME"}, paramLabel = "DSS_HOME",
-        description = "DSS home: the directory holding cfg/dss_vg_conf.ini; default $DSS_HOME")
+    @Option(names = {"-D", "--DSS_HOME"}, paramLabel = "DSS_HOME", order = 90,
+        description = "the DSS home, with cfg/dss_vg_conf.ini in it; default $DSS_HOME")
     String dssHome;
 
-    @Option(names = {"-U", "--UDS"}, paramLabel = "UDS:socket_domain",
-        description = "accepted for openGauss compatibility and ignored: dsscmd works offline on the volumes of " +
-        "the DSS home")
+    @Option(names = {"-U", "--UDS"}, paramLabel = "UDS:socket", order = 91,
+        description = "the openGauss server socket: accepted and ignored, dsscmd works offline")
     String uds;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    @Option(names = {"-h", "--help"}, usageHelp = true, order = 92, description = "show this help and exit")
     boolean help;
 }

@@ -22,7 +22,11 @@ import java.util.concurrent.Callable;
  * it is created anyway and a warning says which line to add. The DSS home itself must exist.
  */
 @Command(name = "cv", sortOptions = false,
-    description = "[manage command] create volume group: metadata only, quick on any size, keeps an image sparse")
+    description = "[manage command] create volume group: metadata only, quick on any size, keeps an image sparse",
+    footerHeading = "%n",
+    footer = {"The DSS home's cfg/dss_vg_conf.ini should have the line vg_name:vol_name. cv refuses when that file",
+        "names the group with another volume or the volume with another group, and when it does not name the group",
+        "yet, creates it and prints the line to add."})
 final class CreateVgCommand implements Callable<Integer>
 {
     static final long MIN_AU_SIZE_KB = 2048;

@@ -85,6 +85,11 @@ public final class DssCmd
             }
             return commandLine.execute(args);
         }
+        catch (final LinkageError | VirtualMachineError ex)
+        {
+            err.println(ErrorLines.line(null, ex));
+            return ExitCodes.ERROR;
+        }
         finally
         {
             commandLine.getOut().flush();

@@ -58,6 +58,10 @@ final class ErrorLines
             final Throwable io = failure instanceof UncheckedIOException ? failure.getCause() : failure;
             return "I/O error: " + io.getClass().getSimpleName() + ": " + text(io) + "; check the path and permissions";
         }
+        if (failure instanceof OutOfMemoryError)
+        {
+            return "out of memory: " + text(failure) + "; give the JVM more, e.g. JAVA_OPTS=-Xmx4g bin/dsscmd ...";
+        }
         return "internal error: " + failure.getClass().getName() + ": " + text(failure) +
             "; this is a bug in dsscmd, please report it with the command line";
     }

@@ -19,6 +19,7 @@ final class ProgressBar
     private final long total;
     private final long startNs;
     private long lastDrawNs;
+    private int lastLength;
     private boolean drawn;
 
     ProgressBar(final PrintStream out, final String label, final long total, final long startNs)
@@ -36,7 +37,7 @@ final class ProgressBar
     {
         if (!drawn || nowNs - lastDrawNs >= REDRAW_INTERVAL_NS)
         {
-            out.print('\r' + render(label, done, total, nowNs - startNs));
+            out.print('\r' + padded(render(label, done, total, nowNs - startNs)));
             out.flush();
             lastDrawNs = nowNs;
             drawn = true;
@@ -48,8 +49,18 @@ final class ProgressBar
      */
     void finish(final long done, final long nowNs)
     {
-        out.println('\r' + render(label, done, total, nowNs - startNs));
+        out.println('\r' + padded(render(label, done, total, nowNs - startNs)));
         out.flush();
+    }
+
+    /**
+     * @return the line, padded with blanks to cover a longer line drawn before.
+     */
+    private String padded(final String line)
+    {
+        final String result = line.length() < lastLength ? line + " ".repeat(lastLength - line.length()) : line;
+        lastLength = line.length();
+        return result;
     }
 
     static String render(final String label, final long done, final long total, final long elapsedNs)

@@ -160,6 +160,6 @@ class CpCommandTest
         assertEquals(quiet.out().replace("z1", "z2"), progress.out());
         assertTrue(progress.err().startsWith("\rcp ["), progress.describe());
         assertTrue(progress.err().contains("] 100%  33.0 MiB / 33.0 MiB  "), progress.describe());
-        assertTrue(progress.err().endsWith("/s\n"), progress.describe());
+        assertTrue(progress.err().stripTrailing().endsWith("/s"), progress.describe());
     }
 }
