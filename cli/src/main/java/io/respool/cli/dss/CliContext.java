@@ -43,7 +43,8 @@ final class CliContext
             return Path.of(value).toAbsolutePath().normalize();
         }
         throw new CliException("no DSS home: neither -D nor $" + DssHome.ENV_NAME + " is set; pass -D DIR or " +
-            "export " + DssHome.ENV_NAME + "=DIR, where DIR holds cfg/dss_vg_conf.ini (e.g. /home/test/dss/dss0/dssdba)");
+            "export " + DssHome.ENV_NAME + "=DIR, where DIR holds cfg/dss_vg_conf.ini " +
+            "(e.g. /home/test/dss/dss0/dssdba)");
     }
 
     /**

@@ -91,18 +91,30 @@ class ChildProcessTest
             "cli/target/respool-cli.jar is older than the compiled classes: run mvn -q -B package -DskipTests");
 
         final Path link = Files.createSymbolicLink(dir.resolve("dsscmd"), repo.resolve("bin/dsscmd"));
-        final Outcome version = process(Map.of(), link.toString(), "--version");
-        assertEquals(0, version.exitCode(), version.describe());
-        assertTrue(version.out().startsWith("dsscmd "), version.describe());
-        assertEquals("", version.err(), version.describe());
+        try
+        {
+            final Outcome version = process(Map.of(), link.toString(), "--version");
+            assertEquals(0, version.exitCode(), version.describe());
+            assertTrue(version.out().startsWith("dsscmd "), version.describe());
+            assertEquals("", version.err(), version.describe());
 
-        final Outcome unknown = process(Map.of(), link.toString(), "frob");
-        assertEquals(255, unknown.exitCode(), unknown.describe());
-        assertEquals("", unknown.out(), unknown.describe());
+            final Outcome unknown = process(Map.of(), link.toString(), "frob");
+            assertEquals(255, unknown.exitCode(), unknown.describe());
+            assertEquals("", unknown.out(), unknown.describe());
 
-        final Outcome noHome = process(Map.of("JAVA_OPTS", "-Xmx64m"), link.toString(), "lsvg");
-        assertEquals(255, noHome.exitCode(), noHome.describe());
-        assertTrue(noHome.err().startsWith("dsscmd: lsvg: no DSS home"), noHome.describe());
+            final Outcome noHome = process(Map.of("JAVA_OPTS", "-Xmx64m"), link.toString(), "lsvg");
+            assertEquals(255, noHome.exitCode(), noHome.describe());
+            assertTrue(noHome.err().startsWith("dsscmd: lsvg: no DSS home"), noHome.describe());
+
+            final Outcome javaOpts = process(Map.of("JAVA_OPTS", "-XX:+NoSuchFlagForDsscmd"), link.toString(),
+                "--version");
+            assertTrue(javaOpts.exitCode() != 0, javaOpts.describe());
+            assertTrue(javaOpts.err().contains("NoSuchFlagForDsscmd"), javaOpts.describe());
+        }
+        finally
+        {
+            Files.delete(link);
+        }
     }
 
     @Test

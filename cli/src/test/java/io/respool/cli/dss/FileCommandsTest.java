@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FileCommandsTest
 {
     private static final Pattern LS_ROW = Pattern.compile(
-        "([-dl])    (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) (\\d+\\.\\d{5}) +(\\d+\\.\\d{5}) +(\\S+) +(\\d+) +(\\d+)");
+        "([-dl])    (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d) (\\d+\\.\\d{5}) +(\\d+\\.\\d{5}) +(\\S+) +" +
+        "(\\d+) +(\\d+)");
 
     @TempDir
     Path dir;
