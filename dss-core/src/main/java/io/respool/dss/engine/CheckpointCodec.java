@@ -194,15 +194,25 @@ final class CheckpointCodec
         {
             final int runs = in.getInt(at, LITTLE_ENDIAN);
             at += 4;
-            ExtentMap extents = ExtentMap.EMPTY;
+            final long[] fileAus = new long[runs];
+            final long[] physicalAus = new long[runs];
+            final long[] counts = new long[runs];
             for (int r = 0; r < runs; r++, at += 24)
             {
-                final long physicalAu = in.getLong(at + 8, LITTLE_ENDIAN);
-                final long count = in.getLong(at + 16, LITTLE_ENDIAN);
-                state.markUsed(physicalAu, count);
-                extents = extents.with(in.getLong(at, LITTLE_ENDIAN), physicalAu, count);
+                fileAus[r] = in.getLong(at, LITTLE_ENDIAN);
+                physicalAus[r] = in.getLong(at + 8, LITTLE_ENDIAN);
+                counts[r] = in.getLong(at + 16, LITTLE_ENDIAN);
+                state.markUsed(physicalAus[r], counts[r]);
             }
-            node.extents = extents;
+            try
+            {
+                node.extents = ExtentMap.ofSorted(fileAus, physicalAus, counts, runs);
+            }
+            catch (final IllegalStateException ex)
+            {
+                throw FormatException.corrupt("checkpoint extents of a file are bad: nodeId=" + id + ", " +
+                    ex.getMessage());
+            }
         }
         if (id == MetadataState.ROOT_ID)
         {

@@ -27,6 +27,22 @@ final class ExtentMap
         this.length = length;
     }
 
+    /**
+     * A map over runs already sorted by file AU and not overlapping, as a checkpoint stores them: O(n), where adding
+     * them one by one would copy the arrays n times.
+     */
+    static ExtentMap ofSorted(final long[] fileAus, final long[] physicalAus, final long[] counts, final int length)
+    {
+        for (int i = 1; i < length; i++)
+        {
+            if (fileAus[i - 1] + counts[i - 1] > fileAus[i])
+            {
+                throw new IllegalStateException("runs unsorted or overlapping: index=" + i + ", fileAu=" + fileAus[i]);
+            }
+        }
+        return length == 0 ? EMPTY : new ExtentMap(fileAus, physicalAus, counts, length);
+    }
+
     int runCount()
     {
         return length;
