@@ -2,9 +2,12 @@
 # DSS benchmarks of issue 2: build, run every io.respool.bench.dss benchmark once, print the table that
 # bench/RESULTS.md ("## DSS (issue 2)") records. Rewrites no file in the repository.
 #
-#   bench/run-dss.sh                          build, run, print the table (JSON to /tmp/dss-bench.json)
+#   bench/run-dss.sh                          build the committed HEAD, run, print the table (JSON: /tmp/dss-bench.json)
+#   bench/run-dss.sh --in-place               build the working tree as it is instead (cd /work/main && mvn ...)
 #   bench/run-dss.sh --table FILE.json        only print the table from an earlier run's JSON
 #
+# By default the build is of `git archive HEAD` in a temporary directory, so the figures belong to a commit even
+# while others have uncommitted edits in the shared working tree; --in-place measures those edits too.
 # Extra arguments after the options go to JMH (e.g. -p backend=MAPPED). Environment: RESPOOL_BENCH_CPUS=1 pins the
 # benchmark threads; RESPOOL_BENCH_DIR=/path puts the temporary images elsewhere (default java.io.tmpdir).
 set -euo pipefail
@@ -73,12 +76,24 @@ then
 fi
 
 OUT=/tmp/dss-bench.json
-echo "== machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), load before: $(uptime)"
-mvn -q -B -pl bench -am package -DskipTests
+echo "== machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(uname -r), load before: $(uptime)"
 # A private copy of the jar: other people rebuild bench/target while a run is in progress.
 JAR=$(mktemp /tmp/dss-benchmarks.XXXXXX.jar)
-trap 'rm -f "$JAR"' EXIT
-cp bench/target/benchmarks.jar "$JAR"
+SRC=""
+trap 'rm -f "$JAR"; [[ -n "$SRC" ]] && rm -rf "$SRC"' EXIT
+if [[ "${1:-}" == "--in-place" ]]
+then
+    shift
+    echo "== building the working tree of $(pwd)"
+    mvn -q -B -pl bench -am package -DskipTests
+    cp bench/target/benchmarks.jar "$JAR"
+else
+    SRC=$(mktemp -d /tmp/dss-bench-src.XXXXXX)
+    echo "== building commit $(git rev-parse HEAD) (git archive) in $SRC"
+    git archive HEAD | tar -x -C "$SRC"
+    (cd "$SRC" && mvn -q -B -pl bench -am package -DskipTests)
+    cp "$SRC/bench/target/benchmarks.jar" "$JAR"
+fi
 java -jar "$JAR" 'io.respool.bench.dss.*' -rf json -rff "$OUT" "$@"
 echo "== load after: $(uptime)"
 table "$OUT"
