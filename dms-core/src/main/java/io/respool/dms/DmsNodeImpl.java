@@ -57,7 +57,7 @@ final class DmsNodeImpl implements DmsNode
             stats.increment(StatCounter.ERRORS);
             ctx.errorHandler().onError(throwable);
         };
-        this.runner = new AgentRunner(IdleStrategies.create(ctx.idleStrategy()), errorHandler, null, agent);
+        this.runner = new AgentRunner(AeronSetup.idleStrategy(ctx), errorHandler, null, agent);
         AgentRunner.startOnThread(runner);
     }
 

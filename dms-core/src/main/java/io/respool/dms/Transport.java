@@ -6,7 +6,6 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
 import io.aeron.exceptions.AeronException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.respool.dms.api.NodeAddress;
@@ -22,7 +21,7 @@ import org.agrona.concurrent.AgentInvoker;
 import java.util.List;
 
 /**
- * Aeron transport of one node: an embedded media driver in {@link ThreadingMode#INVOKER} mode and an Aeron client
+ * Aeron transport of one node: an embedded media driver in {@link io.aeron.driver.ThreadingMode#INVOKER} mode and an Aeron client
  * whose conductor is invoked too, so that the driver, the client and the DMS logic all run on the node's one agent
  * thread (no thread spins on its own: on 2 cores that is what keeps latency in microseconds). One subscription
  * per {@link Lane} on the node's own endpoint; one exclusive publication per lane per peer. Messages to self skip
@@ -87,33 +86,12 @@ final class Transport implements AutoCloseable
         Transport transport = null;
         try
         {
-            final Aeron.Context aeronCtx = new Aeron.Context()
-                .useConductorAgentInvoker(true)
-                .driverTimeoutMs(ctx.driverTimeoutMs())
-                .errorHandler(ctx.errorHandler());
             if (null == ctx.externalAeronDirectory())
             {
-                final MediaDriver.Context driverCtx = new MediaDriver.Context()
-                    .aeronDirectoryName(directory.aeronDirectory().getAbsolutePath())
-                    .threadingMode(ThreadingMode.INVOKER)
-                    .dirDeleteOnStart(true)
-                    .dirDeleteOnShutdown(true)
-                    .warnIfDirectoryExists(false)
-                    .printConfigurationOnStart(false)
-                    .termBufferSparseFile(true)
-                    .publicationTermBufferLength(ctx.termLength())
-                    .ipcTermBufferLength(ctx.termLength())
-                    .mtuLength(ctx.mtuLength())
-                    .errorHandler(ctx.errorHandler());
-                driver = MediaDriver.launch(driverCtx);
-                aeronCtx.aeronDirectoryName(driverCtx.aeronDirectoryName())
-                    .driverAgentInvoker(driver.sharedAgentInvoker());
+                driver = MediaDriver.launch(
+                    AeronSetup.driverContext(ctx, directory.aeronDirectory(), ctx.errorHandler()));
             }
-            else
-            {
-                aeronCtx.aeronDirectoryName(ctx.externalAeronDirectory());
-            }
-            aeron = Aeron.connect(aeronCtx);
+            aeron = Aeron.connect(AeronSetup.clientContext(ctx, driver, ctx.errorHandler()));
 
             long peers = 0;
             for (final NodeAddress node : ctx.nodeList().nodes())
@@ -145,7 +123,7 @@ final class Transport implements AutoCloseable
 
     private void subscribe(final DmsContext ctx, final NodeAddress selfAddress)
     {
-        final String channel = "aeron:udp?endpoint=" + selfAddress.endpoint();
+        final String channel = AeronSetup.subscriptionChannel(selfAddress);
         for (final Lane lane : Lane.LANES)
         {
             try
@@ -174,8 +152,7 @@ final class Transport implements AutoCloseable
             {
                 continue;
             }
-            final String channel = "aeron:udp?endpoint=" + node.endpoint() + "|mtu=" + ctx.mtuLength() +
-                "|term-length=" + ctx.termLength() + "|sparse=true|linger=0";
+            final String channel = AeronSetup.publicationChannel(ctx, node);
             for (final Lane lane : Lane.LANES)
             {
                 publications[lane.code()][node.id()] = aeron.addExclusivePublication(channel, lane.streamId());

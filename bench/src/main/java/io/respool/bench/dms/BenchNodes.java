@@ -1,0 +1,121 @@
+package io.respool.bench.dms;
+
+import io.respool.dms.Dms;
+import io.respool.dms.DmsContext;
+import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryPageStore;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * N DMS nodes in this JVM on loopback, each with the default settings (embedded driver, idle strategy, MTU) and an
+ * in-memory page store, in a fresh directory under /dev/shm (where Aeron puts its files by default) that
+ * {@link #close()} deletes.
+ */
+final class BenchNodes implements AutoCloseable
+{
+    static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    final File base;
+    final DmsNode[] nodes;
+
+    BenchNodes(final int count) throws IOException
+    {
+        base = tempDirectory("dms-bench");
+        nodes = new DmsNode[count];
+        try
+        {
+            final String url = url(freePorts(count));
+            for (int i = 0; i < count; i++)
+            {
+                final DmsContext ctx = new DmsContext().url(url).nodeId(i).baseDirectory(base);
+                nodes[i] = Dms.launch(ctx.pageStore(new InMemoryPageStore(ctx.pageSize())));
+            }
+            for (final DmsNode node : nodes)
+            {
+                if (!node.awaitConnected(TIMEOUT_NS))
+                {
+                    throw new IllegalStateException("nodes did not connect: url=" + url);
+                }
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            close();
+            throw ex;
+        }
+    }
+
+    DmsNode node(final int index)
+    {
+        return nodes[index];
+    }
+
+    /**
+     * @return the first page at or after {@code from} whose master is {@code master}.
+     */
+    long pageMasteredBy(final int master, final long from)
+    {
+        long page = from;
+        while (nodes[0].masterOf(page) != master)
+        {
+            page++;
+        }
+        return page;
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(nodes);
+        IoUtil.delete(base, true);
+    }
+
+    static File tempDirectory(final String prefix) throws IOException
+    {
+        final Path shm = Path.of("/dev/shm");
+        return (Files.isDirectory(shm) ? Files.createTempDirectory(shm, prefix) :
+            Files.createTempDirectory(prefix)).toFile();
+    }
+
+    /** Distinct free UDP ports on loopback. */
+    static int[] freePorts(final int count) throws IOException
+    {
+        final int[] ports = new int[count];
+        final List<DatagramSocket> held = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+        }
+        finally
+        {
+            CloseHelper.closeAll(held);
+        }
+        return ports;
+    }
+
+    static String url(final int[] ports)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ports.length; i++)
+        {
+            sb.append(i == 0 ? "" : ",").append(i).append(":127.0.0.1:").append(ports[i]);
+        }
+        return sb.toString();
+    }
+}
