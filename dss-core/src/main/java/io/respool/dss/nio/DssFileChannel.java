@@ -1,0 +1,522 @@
+package io.respool.dss.nio;
+
+import io.respool.dss.DssException;
+import io.respool.dss.DssFile;
+import io.respool.dss.ErrorCode;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.NonReadableChannelException;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.Objects;
+
+/**
+ * A {@link FileChannel} over a {@link DssFile}: positional and sequential reads and writes, size, truncate and
+ * force. Thread-safe as the {@link DssFile} is; interruptible as {@link FileChannel}s are (an interrupt closes it).
+ * <p>
+ * Memory mapping and file locks are not supported: {@link #map} and {@link #lock}/{@link #tryLock} throw
+ * {@link UnsupportedOperationException}. {@link #transferTo} and {@link #transferFrom} copy through a heap buffer.
+ */
+final class DssFileChannel extends FileChannel
+{
+    private static final int TRANSFER_CHUNK = 256 * 1024;
+
+    private final DssFileSystem fileSystem;
+    private final String path;
+    private final DssFile file;
+    private final OpenOptionSet options;
+
+    DssFileChannel(final DssFileSystem fileSystem, final String path, final DssFile file, final OpenOptionSet options)
+    {
+        this.fileSystem = fileSystem;
+        this.path = path;
+        this.file = file;
+        this.options = options;
+    }
+
+    private void ensureOpen() throws ClosedChannelException
+    {
+        if (!isOpen())
+        {
+            throw new ClosedChannelException();
+        }
+    }
+
+    private void ensureReadable() throws ClosedChannelException
+    {
+        ensureOpen();
+        if (!options.readable)
+        {
+            throw new NonReadableChannelException();
+        }
+    }
+
+    private void ensureWritable() throws ClosedChannelException
+    {
+        ensureOpen();
+        if (!options.writable)
+        {
+            throw new NonWritableChannelException();
+        }
+    }
+
+    private static void checkPosition(final long position, final String what)
+    {
+        if (position < 0)
+        {
+            throw new IllegalArgumentException("negative " + what + ": " + what + "=" + position);
+        }
+    }
+
+    private IOException translate(final DssException ex)
+    {
+        if (ex.errorCode() == ErrorCode.CLOSED)
+        {
+            final ClosedChannelException closed = new ClosedChannelException();
+            closed.initCause(ex);
+            return closed;
+        }
+        return fileSystem.translate(ex, path, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public int read(final ByteBuffer dst) throws IOException
+    {
+        ensureReadable();
+        if (!dst.hasRemaining())
+        {
+            return 0;
+        }
+        boolean completed = false;
+        try
+        {
+            begin();
+            final int n = file.read(dst);
+            completed = true;
+            return n;
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+        finally
+        {
+            end(completed);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public long read(final ByteBuffer[] dsts, final int offset, final int length) throws IOException
+    {
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        ensureReadable();
+        long total = 0;
+        for (int i = offset; i < offset + length; i++)
+        {
+            if (!dsts[i].hasRemaining())
+            {
+                continue;
+            }
+            final int n = read(dsts[i]);
+            if (n < 0)
+            {
+                return total == 0 ? -1 : total;
+            }
+            total += n;
+            if (dsts[i].hasRemaining())
+            {
+                break;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public int write(final ByteBuffer src) throws IOException
+    {
+        ensureWritable();
+        boolean completed = false;
+        try
+        {
+            begin();
+            final int n = file.write(src);
+            if (options.sync)
+            {
+                file.flush();
+            }
+            completed = true;
+            return n;
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+        finally
+        {
+            end(completed);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public long write(final ByteBuffer[] srcs, final int offset, final int length) throws IOException
+    {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        ensureWritable();
+        long total = 0;
+        for (int i = offset; i < offset + length; i++)
+        {
+            total += write(srcs[i]);
+        }
+        return total;
+    }
+
+    /**
+     * @return the position of sequential reads and writes; the size in APPEND mode.
+     */
+    @Override
+    public long position() throws IOException
+    {
+        ensureOpen();
+        try
+        {
+            return options.append ? file.size() : file.position();
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public FileChannel position(final long newPosition) throws IOException
+    {
+        checkPosition(newPosition, "position");
+        ensureOpen();
+        try
+        {
+            file.position(newPosition);
+            return this;
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public long size() throws IOException
+    {
+        ensureOpen();
+        try
+        {
+            return file.size();
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+    }
+
+    /**
+     * Shrink the file to {@code size} if it is larger (durable on return); a position past {@code size} moves to it.
+     */
+    @Override
+    public FileChannel truncate(final long size) throws IOException
+    {
+        checkPosition(size, "size");
+        ensureWritable();
+        boolean completed = false;
+        try
+        {
+            begin();
+            if (size < file.size())
+            {
+                file.truncate(size);
+            }
+            if (!options.append && file.position() > size)
+            {
+                file.position(size);
+            }
+            completed = true;
+            return this;
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+        finally
+        {
+            end(completed);
+        }
+    }
+
+    /**
+     * Make every write that returned, and the size, durable ({@link DssFile#flush()}); {@code metaData} makes no
+     * difference, as DSS metadata changes are durable when they return.
+     */
+    @Override
+    public void force(final boolean metaData) throws IOException
+    {
+        ensureOpen();
+        boolean completed = false;
+        try
+        {
+            begin();
+            file.flush();
+            completed = true;
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+        finally
+        {
+            end(completed);
+        }
+    }
+
+    /**
+     * Copy through a heap buffer; this channel's position does not change.
+     */
+    @Override
+    public long transferTo(final long position, final long count, final WritableByteChannel target)
+        throws IOException
+    {
+        checkPosition(position, "position");
+        checkPosition(count, "count");
+        ensureReadable();
+        if (!target.isOpen())
+        {
+            throw new ClosedChannelException();
+        }
+        final long available = size() - position;
+        final long total = Math.min(count, Math.max(0, available));
+        final ByteBuffer buffer = ByteBuffer.allocate((int)Math.min(total, TRANSFER_CHUNK));
+        long done = 0;
+        while (done < total)
+        {
+            buffer.clear().limit((int)Math.min(total - done, buffer.capacity()));
+            final int n = read(buffer, position + done);
+            if (n <= 0)
+            {
+                break;
+            }
+            buffer.flip();
+            done += target.write(buffer);
+            if (buffer.hasRemaining())
+            {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Copy through a heap buffer; this channel's position does not change. Nothing is transferred if
+     * {@code position} is past the end of the file.
+     */
+    @Override
+    public long transferFrom(final ReadableByteChannel src, final long position, final long count)
+        throws IOException
+    {
+        checkPosition(position, "position");
+        checkPosition(count, "count");
+        ensureWritable();
+        if (!src.isOpen())
+        {
+            throw new ClosedChannelException();
+        }
+        if (position > size())
+        {
+            return 0;
+        }
+        final ByteBuffer buffer = ByteBuffer.allocate((int)Math.min(count, TRANSFER_CHUNK));
+        long done = 0;
+        while (done < count)
+        {
+            buffer.clear().limit((int)Math.min(count - done, buffer.capacity()));
+            final int n = src.read(buffer);
+            if (n <= 0)
+            {
+                break;
+            }
+            buffer.flip();
+            while (buffer.hasRemaining())
+            {
+                write(buffer, position + done + buffer.position());
+            }
+            done += n;
+        }
+        return done;
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public int read(final ByteBuffer dst, final long position) throws IOException
+    {
+        checkPosition(position, "position");
+        ensureReadable();
+        if (!dst.hasRemaining())
+        {
+            return 0;
+        }
+        boolean completed = false;
+        try
+        {
+            begin();
+            final int n = file.read(dst, position);
+            completed = true;
+            return n;
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+        finally
+        {
+            end(completed);
+        }
+    }
+
+    /**
+     * Write at {@code position}, also in APPEND mode; the channel's position does not change.
+     */
+    @Override
+    public int write(final ByteBuffer src, final long position) throws IOException
+    {
+        checkPosition(position, "position");
+        ensureWritable();
+        boolean completed = false;
+        try
+        {
+            begin();
+            final int n = file.write(src, position);
+            if (options.sync)
+            {
+                file.flush();
+            }
+            completed = true;
+            return n;
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+        finally
+        {
+            end(completed);
+        }
+    }
+
+    /**
+     * Always throws: DSS files cannot be memory-mapped.
+     */
+    @Override
+    public MappedByteBuffer map(final MapMode mode, final long position, final long size)
+    {
+        throw new UnsupportedOperationException("cannot memory-map a DSS file: path=" + path +
+            "; DSS data lives in allocation units spread over shared volumes, use read and write instead");
+    }
+
+    /**
+     * Always throws: DSS has no file locks.
+     */
+    @Override
+    public FileLock lock(final long position, final long size, final boolean shared)
+    {
+        throw noLocks();
+    }
+
+    /**
+     * Always throws: DSS has no file locks.
+     */
+    @Override
+    public FileLock tryLock(final long position, final long size, final boolean shared)
+    {
+        throw noLocks();
+    }
+
+    private UnsupportedOperationException noLocks()
+    {
+        return new UnsupportedOperationException("file locks are not supported on DSS: path=" + path +
+            "; DSS has no byte-range locks, coordinate writers in the application");
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    protected void implCloseChannel() throws IOException
+    {
+        try
+        {
+            file.close();
+            if (options.deleteOnClose)
+            {
+                deleteFile();
+            }
+        }
+        catch (final DssException ex)
+        {
+            throw NioExceptions.translate(ex, path, null);
+        }
+        finally
+        {
+            fileSystem.unregister(this);
+        }
+    }
+
+    /**
+     * DELETE_ON_CLOSE: remove the file now, at close. Not at open: DSS cannot allocate space for a file whose name
+     * is gone, so writes to it would fail.
+     */
+    private void deleteFile()
+    {
+        try
+        {
+            fileSystem.dssWhileClosing().delete(path);
+        }
+        catch (final DssException ex)
+        {
+            if (ex.errorCode() != ErrorCode.NOT_FOUND)
+            {
+                throw ex;
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    @Override
+    public String toString()
+    {
+        return "DssFileChannel{path=" + path + ", open=" + isOpen() + "}";
+    }
+}
