@@ -106,6 +106,13 @@ final class DmsNodeImpl implements DmsNode
     }
 
     @Override
+    public void checkpointEdp(final long pageId)
+    {
+        services.checkOpen();
+        services.commands().offer(() -> services.proxy().ckptEdp(services.masterOf(pageId), pageId));
+    }
+
+    @Override
     public LockMode pageMode(final long pageId)
     {
         return pageClient.mode(pageId);

@@ -362,6 +362,23 @@ final class DrcMaster
     }
 
     /**
+     * A checkpoint on a node that keeps an earlier dirty copy asks for the newest image to be written: forward to
+     * the owner, whose database queues the page for writing and then cleans edp (DMS's ckpt_edp). One-way: nothing
+     * to do if the copies were cleaned meanwhile; with no owner there is no newer image in memory to write.
+     */
+    void onCkptEdp(final MessageFlyweight msg)
+    {
+        final DrcPage page = entries.get(msg.resourceId());
+        if (null == page || page.edpMap == 0 || page.owner == NO_NODE)
+        {
+            services.stats().increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        services.stats().increment(StatCounter.CKPT_EDP_FORWARDED);
+        services.proxy().ownerCkptEdp(page.owner, page.pageId, page.lastEdpLsn);
+    }
+
+    /**
      * Drive again every conversion that has waited longer than the re-drive interval.
      */
     int redriveTimers(final long nowNs)

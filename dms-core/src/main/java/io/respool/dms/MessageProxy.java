@@ -130,6 +130,18 @@ final class MessageProxy
         return send(MessageType.EDP_CLEANED, holder);
     }
 
+    boolean ckptEdp(final int master, final long pageId)
+    {
+        header(MessageType.CKPT_EDP, master).resourceId(pageId);
+        return send(MessageType.CKPT_EDP, master);
+    }
+
+    boolean ownerCkptEdp(final int owner, final long pageId, final long edpLsn)
+    {
+        header(MessageType.OWNER_CKPT_EDP, owner).resourceId(pageId).lsn(edpLsn);
+        return send(MessageType.OWNER_CKPT_EDP, owner);
+    }
+
     boolean lockRequest(final int master, final long resourceId, final LockMode mode, final long serial,
         final int flags)
     {

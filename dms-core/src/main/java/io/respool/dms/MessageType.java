@@ -42,7 +42,11 @@ enum MessageType
     /** Node to every node: payload follows. */
     BROADCAST(17, Lane.CONTROL),
     /** Node to broadcaster: handled, status from the handler. */
-    BROADCAST_ACK(18, Lane.CONTROL);
+    BROADCAST_ACK(18, Lane.CONTROL),
+    /** Node to master (a checkpoint): get the newest image written so my earlier dirty copy can be cleaned. */
+    CKPT_EDP(19, Lane.CLAIM),
+    /** Master to owner: write the page soon (lsn: newest earlier dirty copy), then clean edp. */
+    OWNER_CKPT_EDP(20, Lane.CLAIM);
 
     private static final MessageType[] BY_CODE = values();
 

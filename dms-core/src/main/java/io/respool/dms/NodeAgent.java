@@ -157,6 +157,12 @@ final class NodeAgent implements Agent, Transport.MessageSink
             case EDP_CLEANED:
                 pageOwner.onEdpCleaned(msg);
                 break;
+            case CKPT_EDP:
+                drc.onCkptEdp(msg);
+                break;
+            case OWNER_CKPT_EDP:
+                pageOwner.onOwnerCkptEdp(msg);
+                break;
             case LOCK_REQUEST:
                 lockMaster.onLockRequest(msg, nowNs);
                 break;

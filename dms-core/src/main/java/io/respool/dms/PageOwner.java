@@ -121,6 +121,38 @@ final class PageOwner
     }
 
     /**
+     * The master asks this node, the owner, to get the page written for another node's checkpoint. A dirty image
+     * is handed to the database's write queue ({@link PageStore#writeRequested}); a clean one is already on disk, so
+     * the earlier dirty copies are cleaned at once. A page no longer held here is stale: its new owner is asked next.
+     */
+    void onOwnerCkptEdp(final MessageFlyweight msg)
+    {
+        final long pageId = msg.resourceId();
+        final LocalPage lp = pages.get(pageId);
+        if (null == lp)
+        {
+            services.stats().increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        synchronized (lp)
+        {
+            if (lp.mode == LockMode.NULL)
+            {
+                services.stats().increment(StatCounter.STALE_MESSAGES);
+            }
+            else if (store.isDirty(pageId))
+            {
+                services.stats().increment(StatCounter.WRITES_REQUESTED);
+                store.writeRequested(pageId);
+            }
+            else
+            {
+                services.proxy().cleanEdp(msg.sourceNode(), pageId, store.diskLsn(pageId));
+            }
+        }
+    }
+
+    /**
      * Carry out deferred revokes whose latches have been given back.
      */
     int doDeferred()

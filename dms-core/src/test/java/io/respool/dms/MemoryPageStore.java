@@ -35,6 +35,8 @@ final class MemoryPageStore implements PageStore
     final SharedDisk disk;
     final ConcurrentHashMap<Long, Slot> slots = new ConcurrentHashMap<>();
     final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+    /** Pages DMS asked this node to write for a checkpoint elsewhere, in order. */
+    final ConcurrentLinkedQueue<Long> writeRequests = new ConcurrentLinkedQueue<>();
     DmsNode node;
 
     MemoryPageStore(final int nodeId, final int pageSize, final SharedDisk disk)
@@ -98,6 +100,12 @@ final class MemoryPageStore implements PageStore
     }
 
     @Override
+    public void writeRequested(final long pageId)
+    {
+        writeRequests.add(pageId);
+    }
+
+    @Override
     public void onModeChanged(final long pageId, final LockMode mode, final boolean earlierDirty)
     {
         final Slot slot = slot(pageId);
@@ -131,29 +139,36 @@ final class MemoryPageStore implements PageStore
      */
     boolean evict(final long pageId, final long timeoutNs)
     {
-        final LockMode mode = node.pageMode(pageId);
-        if (mode != LockMode.NULL)
+        if (node.pageMode(pageId) != LockMode.NULL)
         {
-            node.acquirePage(pageId, LockMode.S, timeoutNs);
-            try
+            checkpoint(pageId, timeoutNs);
+        }
+        return node.releasePage(pageId, TimeUnit.SECONDS.toNanos(2));
+    }
+
+    /**
+     * Write the page as a checkpoint would: take it in S so the image is current, write it if dirty, and tell the
+     * master it is clean so that older dirty copies elsewhere can go.
+     */
+    void checkpoint(final long pageId, final long timeoutNs)
+    {
+        node.acquirePage(pageId, LockMode.S, timeoutNs);
+        try
+        {
+            final Slot slot = slot(pageId);
+            if (slot.dirty)
             {
-                final Slot slot = slot(pageId);
-                if (slot.dirty)
-                {
-                    disk.write(pageId, slot.buffer);
-                    slot.dirty = false;
-                }
-                if (disk.lsn(pageId) >= pageLsn(pageId))
-                {
-                    node.cleanEdp(pageId, pageLsn(pageId));
-                }
+                disk.write(pageId, slot.buffer);
+                slot.dirty = false;
             }
-            finally
+            if (disk.lsn(pageId) >= pageLsn(pageId))
             {
-                node.unlatchPage(pageId);
+                node.cleanEdp(pageId, pageLsn(pageId));
             }
         }
-        final boolean released = node.releasePage(pageId, TimeUnit.SECONDS.toNanos(2));
-        return released;
+        finally
+        {
+            node.unlatchPage(pageId);
+        }
     }
 }

@@ -3,17 +3,14 @@ package io.respool.cli.dms;
 import io.respool.dms.Dms;
 import io.respool.dms.DmsContext;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
-import io.respool.dms.api.PageStore;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.File;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,8 +39,8 @@ final class RunNodeCommand implements Callable<Integer>
     @Override
     public Integer call() throws InterruptedException
     {
-        final DemoStore store = new DemoStore();
-        final DmsContext ctx = new DmsContext().url(url).nodeId(id).pageStore(store);
+        final DmsContext ctx = new DmsContext().url(url).nodeId(id);
+        ctx.pageStore(new InMemoryPageStore(ctx.pageSize()));
         if (null != base)
         {
             ctx.baseDirectory(base);
@@ -96,56 +93,5 @@ final class RunNodeCommand implements Callable<Integer>
             return 0;
         }
         return 0;
-    }
-
-    /** Pages of 8 KiB in memory; the "disk" is all zeros. */
-    static final class DemoStore implements PageStore
-    {
-        private final ConcurrentHashMap<Long, UnsafeBuffer> buffers = new ConcurrentHashMap<>();
-
-        @Override
-        public MutableDirectBuffer buffer(final long pageId)
-        {
-            return buffers.computeIfAbsent(pageId, (id) -> new UnsafeBuffer(new byte[DmsContext.PAGE_SIZE_DEFAULT]));
-        }
-
-        @Override
-        public void readFromDisk(final long pageId, final MutableDirectBuffer buffer)
-        {
-            buffer.setMemory(0, DmsContext.PAGE_SIZE_DEFAULT, (byte)0);
-        }
-
-        @Override
-        public long diskLsn(final long pageId)
-        {
-            return 0;
-        }
-
-        @Override
-        public long pageLsn(final long pageId)
-        {
-            return 0;
-        }
-
-        @Override
-        public boolean isDirty(final long pageId)
-        {
-            return false;
-        }
-
-        @Override
-        public void flushWalUpTo(final long lsn)
-        {
-        }
-
-        @Override
-        public void onPageReceived(final long pageId, final long lsn, final boolean dirty)
-        {
-        }
-
-        @Override
-        public void onModeChanged(final long pageId, final LockMode mode, final boolean earlierDirty)
-        {
-        }
     }
 }

@@ -69,6 +69,17 @@ public interface DmsNode extends AutoCloseable
     void cleanEdp(long pageId, long diskLsn);
 
     /**
+     * Ask, for a checkpoint, that the newest image of a page be written because this node keeps an earlier dirty
+     * copy of it (which it may neither write nor evict): the page's master asks the owner's database to write the
+     * page ({@link PageStore#writeRequested}), and the owner's {@link #cleanEdp} after the write lets this copy go
+     * ({@link PageStore#onModeChanged} with {@code earlierDirty} false). One-way, like DMS's {@code dms_ckpt_edp}:
+     * if the copy is still kept at the next checkpoint, ask again.
+     *
+     * @param pageId the page.
+     */
+    void checkpointEdp(long pageId);
+
+    /**
      * @param pageId a page.
      * @return the mode this node holds on the page.
      */

@@ -63,6 +63,11 @@ public final class InMemoryPageStore implements PageStore
     }
 
     @Override
+    public void writeRequested(final long pageId)
+    {
+    }
+
+    @Override
     public void onModeChanged(final long pageId, final LockMode mode, final boolean earlierDirty)
     {
     }

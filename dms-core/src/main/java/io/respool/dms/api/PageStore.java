@@ -73,6 +73,16 @@ public interface PageStore
     void onPageReceived(long pageId, long lsn, boolean dirty);
 
     /**
+     * Another node's checkpoint waits for this page: it keeps an earlier dirty copy that may go only once this
+     * node's newer image is on shared storage (DMS's {@code ckpt_edp}). Queue the page for writing, as a checkpoint
+     * would, and after writing it call {@link DmsNode#cleanEdp}. Called on the agent thread, only while this node
+     * holds the page in S or X and it is dirty: do not write here.
+     *
+     * @param pageId the page.
+     */
+    void writeRequested(long pageId);
+
+    /**
      * This node's mode on the page changed because of another node (downgrade, invalidation, transfer) or because
      * an earlier dirty copy was cleaned by a checkpoint.
      *

@@ -63,7 +63,11 @@ public enum StatCounter
     /** Directory entries (pages) this master keeps right now. */
     DRC_ENTRIES(27, "page directory entries now"),
     /** Agent duty cycles. */
-    DUTY_CYCLES(28, "agent duty cycles");
+    DUTY_CYCLES(28, "agent duty cycles"),
+    /** Checkpoint requests for a page with earlier dirty copies, forwarded by this master to the owner. */
+    CKPT_EDP_FORWARDED(29, "checkpoint edp requests forwarded to owner"),
+    /** Pages this node, as owner, was asked to write for another node's checkpoint. */
+    WRITES_REQUESTED(30, "page writes requested by a checkpoint elsewhere");
 
     private static final StatCounter[] BY_ID = values();
 

@@ -1,0 +1,146 @@
+package io.respool.dms;
+
+import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.LockMode;
+import io.respool.dms.stat.StatCounter;
+import io.respool.dms.stat.StatsFileDescriptor;
+import io.respool.dms.stat.StatsReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.File;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The checkpoint half of earlier dirty pages (DMS's {@code ckpt_edp}): a node that keeps an earlier dirty copy
+ * asks, through the page's master, that the owner write the newest image, after which the owner's clean lets the
+ * copy go. Three nodes: node 2 masters the page, node 0 wrote it first (and keeps the earlier dirty copy), node 1
+ * wrote it after and owns it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CheckpointEdpTest
+{
+    private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+    private TestCluster cluster;
+    private long page;
+
+    @BeforeEach
+    void before() throws Exception
+    {
+        cluster = new TestCluster(3, (ctx) -> ctx.statsIntervalNs(1_000_000));
+        page = 1;
+        while (cluster.node(0).masterOf(page) != 2)
+        {
+            page++;
+        }
+        increment(0);
+        increment(1);
+        assertTrue(cluster.store(0).slot(page).edp, "node 0 must keep an earlier dirty copy");
+        assertFalse(cluster.store(0).evict(page, TIMEOUT), "an earlier dirty copy must not be evicted");
+    }
+
+    @AfterEach
+    void after()
+    {
+        if (null != cluster)
+        {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void shouldAskOwnerToWriteSoEarlierDirtyCopyCanGo()
+    {
+        cluster.node(0).checkpointEdp(page);
+
+        awaitTrue(() -> cluster.store(1).writeRequests.contains(page), "owner asked to write the page");
+        assertTrue(cluster.store(0).slot(page).edp, "the copy stays until the newer image is written");
+        assertEquals(0, cluster.disk.lsn(page));
+
+        // node 1's checkpointer writes the page and cleans
+        cluster.store(1).checkpoint(page, TIMEOUT);
+
+        awaitTrue(() -> !cluster.store(0).slot(page).edp, "earlier dirty copy cleaned");
+        assertTrue(cluster.store(0).evict(page, TIMEOUT));
+        assertEquals(2, counterOnDisk());
+        assertEquals(1, counter(2, StatCounter.CKPT_EDP_FORWARDED));
+        assertEquals(1, counter(1, StatCounter.WRITES_REQUESTED));
+        assertTrue(cluster.stores.stream().allMatch((s) -> s.violations.isEmpty()), "WAL rule broken");
+    }
+
+    @Test
+    void shouldCleanAtOnceWhenOwnerAlreadyWroteThePage()
+    {
+        // node 1 wrote the page but its clean never reached the master (say it was lost)
+        final MemoryPageStore.Slot slot = cluster.store(1).slot(page);
+        cluster.disk.write(page, slot.buffer);
+        slot.dirty = false;
+
+        cluster.node(0).checkpointEdp(page);
+
+        awaitTrue(() -> !cluster.store(0).slot(page).edp, "earlier dirty copy cleaned");
+        assertTrue(cluster.store(1).writeRequests.isEmpty(), "a clean owner must not be asked to write");
+        assertTrue(cluster.store(0).evict(page, TIMEOUT));
+        assertEquals(2, counterOnDisk());
+    }
+
+    @Test
+    void shouldDoNothingForPageWithoutEarlierDirtyCopies() throws Exception
+    {
+        cluster.store(1).checkpoint(page, TIMEOUT);
+        awaitTrue(() -> !cluster.store(0).slot(page).edp, "earlier dirty copy cleaned");
+
+        cluster.node(0).checkpointEdp(page);
+        cluster.node(1).checkpointEdp(page + 1_000_000);
+        Thread.sleep(50);
+
+        assertTrue(cluster.store(1).writeRequests.isEmpty());
+        assertEquals(0, counter(2, StatCounter.CKPT_EDP_FORWARDED));
+    }
+
+    private void increment(final int nodeIndex)
+    {
+        final DmsNode node = cluster.node(nodeIndex);
+        node.acquirePage(page, LockMode.X, TIMEOUT);
+        try
+        {
+            cluster.store(nodeIndex).increment(page);
+        }
+        finally
+        {
+            node.unlatchPage(page);
+        }
+    }
+
+    private long counterOnDisk()
+    {
+        final org.agrona.concurrent.UnsafeBuffer image = new org.agrona.concurrent.UnsafeBuffer(new byte[8192]);
+        cluster.disk.read(page, image);
+        return image.getLong(SharedDisk.COUNTER_OFFSET);
+    }
+
+    private long counter(final int nodeIndex, final StatCounter counter)
+    {
+        final File file = new File(cluster.node(nodeIndex).nodeDirectory(), StatsFileDescriptor.FILE_NAME);
+        return StatsReader.read(file).counter(counter);
+    }
+
+    private static void awaitTrue(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + TIMEOUT;
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("timed out waiting: " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
+    }
+}
