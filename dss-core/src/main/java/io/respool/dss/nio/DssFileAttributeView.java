@@ -36,7 +36,7 @@ final class DssFileAttributeView implements BasicFileAttributeView
     @Override
     public BasicFileAttributes readAttributes() throws IOException
     {
-        return path.getFileSystem().provider().stat(path, followLinks);
+        return path.getFileSystem().stat(path, followLinks);
     }
 
     /**

@@ -25,8 +25,6 @@ import java.util.Objects;
  */
 final class DssFileChannel extends FileChannel
 {
-    private static final int TRANSFER_CHUNK = 256 * 1024;
-
     private final DssFileSystem fileSystem;
     private final String path;
     private final DssFile file;
@@ -313,26 +311,7 @@ final class DssFileChannel extends FileChannel
         {
             throw new ClosedChannelException();
         }
-        final long available = size() - position;
-        final long total = Math.min(count, Math.max(0, available));
-        final ByteBuffer buffer = ByteBuffer.allocate((int)Math.min(total, TRANSFER_CHUNK));
-        long done = 0;
-        while (done < total)
-        {
-            buffer.clear().limit((int)Math.min(total - done, buffer.capacity()));
-            final int n = read(buffer, position + done);
-            if (n <= 0)
-            {
-                break;
-            }
-            buffer.flip();
-            done += target.write(buffer);
-            if (buffer.hasRemaining())
-            {
-                break;
-            }
-        }
-        return done;
+        return ChannelTransfers.transferTo(this, position, count, target);
     }
 
     /**
@@ -350,28 +329,7 @@ final class DssFileChannel extends FileChannel
         {
             throw new ClosedChannelException();
         }
-        if (position > size())
-        {
-            return 0;
-        }
-        final ByteBuffer buffer = ByteBuffer.allocate((int)Math.min(count, TRANSFER_CHUNK));
-        long done = 0;
-        while (done < count)
-        {
-            buffer.clear().limit((int)Math.min(count - done, buffer.capacity()));
-            final int n = src.read(buffer);
-            if (n <= 0)
-            {
-                break;
-            }
-            buffer.flip();
-            while (buffer.hasRemaining())
-            {
-                write(buffer, position + done + buffer.position());
-            }
-            done += n;
-        }
-        return done;
+        return ChannelTransfers.transferFrom(this, src, position, count);
     }
 
     /**

@@ -111,7 +111,7 @@ final class DssFileSystem extends FileSystem
     {
         try
         {
-            return new URI(DssFileSystemProvider.SCHEME, home + "!/" + absolutePath, null);
+            return new URI(DssFileSystemProvider.SCHEME, home + FileSystemRegistry.PATH_SEPARATOR + absolutePath, null);
         }
         catch (final URISyntaxException ex)
         {
@@ -165,9 +165,9 @@ final class DssFileSystem extends FileSystem
         final DssNioPath start = DssNioPath.parse(this, text);
         try
         {
-            final Dss dss = dss();
+            final Dss instance = dss();
             DssNioPath resolved = start.getRoot();
-            dss.lstat(resolved.toString());
+            instance.lstat(resolved.toString());
             final List<String> remaining = new ArrayList<>();
             for (int i = 0; i < start.getNameCount(); i++)
             {
@@ -180,7 +180,7 @@ final class DssFileSystem extends FileSystem
                 final FileStat stat;
                 try
                 {
-                    stat = dss.lstat(candidate.toString());
+                    stat = instance.lstat(candidate.toString());
                 }
                 catch (final DssException ex)
                 {
@@ -200,9 +200,9 @@ final class DssFileSystem extends FileSystem
                     throw new FileSystemException(text, null, "too many levels of symbolic links: hops=" + hops +
                         "; a link cycle?");
                 }
-                final DssNioPath target = DssNioPath.parse(this, dss.readlink(candidate.toString())).normalize();
+                final DssNioPath target = DssNioPath.parse(this, instance.readlink(candidate.toString())).normalize();
                 resolved = target.getRoot();
-                dss.lstat(resolved.toString());
+                instance.lstat(resolved.toString());
                 final List<String> targetNames = new ArrayList<>();
                 for (int i = 0; i < target.getNameCount(); i++)
                 {
@@ -211,6 +211,23 @@ final class DssFileSystem extends FileSystem
                 remaining.addAll(0, targetNames);
             }
             return resolved;
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex, text, null);
+        }
+    }
+
+    /**
+     * @return the basic attributes of {@code path}, following a final link if {@code followLinks}.
+     */
+    DssFileAttributes stat(final DssNioPath path, final boolean followLinks) throws IOException
+    {
+        final String text = DssFileSystem.dssPathOf(path);
+        try
+        {
+            final Dss instance = dss();
+            return new DssFileAttributes(followLinks ? instance.stat(text) : instance.lstat(text));
         }
         catch (final DssException ex)
         {

@@ -14,7 +14,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -29,7 +28,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileAttributeView;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,9 +50,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
     /** The URI scheme, {@code dss}. */
     public static final String SCHEME = "dss";
 
-    private static final String PATH_SEPARATOR = "!/";
-
-    private final Map<Path, DssFileSystem> fileSystems = new HashMap<>();
+    private final FileSystemRegistry registry = new FileSystemRegistry();
 
     /**
      * Used by {@link java.util.ServiceLoader}; code should reach the provider through
@@ -82,27 +78,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
     @Override
     public DssFileSystem newFileSystem(final URI uri, final Map<String, ?> env) throws IOException
     {
-        final Path home = homeOf(uri);
-        synchronized (fileSystems)
-        {
-            if (fileSystems.containsKey(home))
-            {
-                throw new FileSystemAlreadyExistsException("a DSS file system is already open for this home: home=" +
-                    home + "; share it with FileSystems.getFileSystem(uri), or close it first");
-            }
-            final Dss dss;
-            try
-            {
-                dss = Dss.open(home);
-            }
-            catch (final DssException ex)
-            {
-                throw NioExceptions.translate(ex, home.toString(), null);
-            }
-            final DssFileSystem fileSystem = new DssFileSystem(this, home, dss);
-            fileSystems.put(home, fileSystem);
-            return fileSystem;
-        }
+        return registry.open(this, uri);
     }
 
     /**
@@ -112,17 +88,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
     @Override
     public DssFileSystem getFileSystem(final URI uri)
     {
-        final Path home = homeOf(uri);
-        synchronized (fileSystems)
-        {
-            final DssFileSystem fileSystem = fileSystems.get(home);
-            if (fileSystem == null)
-            {
-                throw new FileSystemNotFoundException("no DSS file system is open for this home: home=" + home +
-                    "; open it with FileSystems.newFileSystem(uri, Map.of())");
-            }
-            return fileSystem;
-        }
+        return registry.get(uri);
     }
 
     /**
@@ -131,48 +97,18 @@ public final class DssFileSystemProvider extends FileSystemProvider
     @Override
     public DssNioPath getPath(final URI uri)
     {
-        final String part = uri.getSchemeSpecificPart();
-        final int split = part.lastIndexOf(PATH_SEPARATOR);
-        if (split < 0 || !part.startsWith("+", split + PATH_SEPARATOR.length()))
+        final String path = FileSystemRegistry.dssPathOf(uri);
+        if (path == null)
         {
             throw new IllegalArgumentException("DSS URI names no path: uri=" + uri +
                 "; write dss:<dss home>!/+vg/dir/name");
         }
-        return getFileSystem(uri).getPath(part.substring(split + PATH_SEPARATOR.length()));
+        return getFileSystem(uri).getPath(path);
     }
 
     void removeFileSystem(final DssFileSystem fileSystem)
     {
-        synchronized (fileSystems)
-        {
-            fileSystems.remove(fileSystem.home(), fileSystem);
-        }
-    }
-
-    private static Path homeOf(final URI uri)
-    {
-        if (!SCHEME.equalsIgnoreCase(uri.getScheme()))
-        {
-            throw new IllegalArgumentException("not a DSS URI: uri=" + uri + ", scheme=" + uri.getScheme() +
-                "; write dss:<dss home>");
-        }
-        if (uri.getRawAuthority() != null || uri.getRawQuery() != null || uri.getRawFragment() != null)
-        {
-            throw new IllegalArgumentException("DSS URI has an authority, query or fragment: uri=" + uri +
-                "; write dss:<absolute dss home>[!/+vg/path]");
-        }
-        final String part = uri.getSchemeSpecificPart();
-        final int split = part.lastIndexOf(PATH_SEPARATOR);
-        final boolean hasPath = split >= 0 && part.startsWith("+", split + PATH_SEPARATOR.length());
-        final Path home = Path.of(hasPath ? part.substring(0, split) : part).toAbsolutePath().normalize();
-        try
-        {
-            return home.toRealPath();
-        }
-        catch (final IOException ex)
-        {
-            return home;
-        }
+        registry.remove(fileSystem);
     }
 
     static DssNioPath toDssPath(final Path path)
@@ -239,10 +175,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
         try
         {
             final Dss dss = fileSystem.dss();
-            if (openOptions.noFollowLinks || openOptions.createNew)
-            {
-                checkBeforeOpen(dss, text, openOptions);
-            }
+            openOptions.checkExisting(dss, text);
             final DssFileChannel channel = new DssFileChannel(fileSystem, text, dss.open(text, openOptions.flags()),
                 openOptions);
             fileSystem.register(channel);
@@ -251,32 +184,6 @@ public final class DssFileSystemProvider extends FileSystemProvider
         catch (final DssException ex)
         {
             throw fileSystem.translate(ex, text, null);
-        }
-    }
-
-    private static void checkBeforeOpen(final Dss dss, final String path, final OpenOptionSet options)
-        throws IOException
-    {
-        final FileStat stat;
-        try
-        {
-            stat = dss.lstat(path);
-        }
-        catch (final DssException ex)
-        {
-            if (ex.errorCode() == ErrorCode.NOT_FOUND)
-            {
-                return;
-            }
-            throw ex;
-        }
-        if (options.createNew)
-        {
-            throw new FileAlreadyExistsException(path, null, "exists and CREATE_NEW was given");
-        }
-        if (stat.type() == FileType.LINK)
-        {
-            throw new FileSystemException(path, null, "is a symbolic link and NOFOLLOW_LINKS was given");
         }
     }
 
@@ -477,12 +384,13 @@ public final class DssFileSystemProvider extends FileSystemProvider
     @Override
     public void checkAccess(final Path path, final AccessMode... modes) throws IOException
     {
-        final BasicFileAttributes attributes = stat(toDssPath(path), true);
+        final DssNioPath dssPath = toDssPath(path);
+        final BasicFileAttributes attributes = dssPath.getFileSystem().stat(dssPath, true);
         for (final AccessMode mode : modes)
         {
             if (mode == AccessMode.EXECUTE && !attributes.isDirectory())
             {
-                throw new AccessDeniedException(DssFileSystem.dssPathOf(toDssPath(path)), null,
+                throw new AccessDeniedException(DssFileSystem.dssPathOf(dssPath), null,
                     "DSS files cannot be executed");
             }
         }
@@ -519,7 +427,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
             throw new UnsupportedOperationException("attributes not supported by DSS: type=" + type.getName() +
                 ", path=" + path + "; only BasicFileAttributes exist, DSS has no owners, groups or permissions");
         }
-        return (A)stat(dssPath, followLinks(options));
+        return (A)dssPath.getFileSystem().stat(dssPath, followLinks(options));
     }
 
     /**
@@ -533,7 +441,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
     {
         final DssNioPath dssPath = toDssPath(path);
         final String names = AttributeNames.namesOf(attributes, dssPath.toString());
-        return AttributeNames.read(stat(dssPath, followLinks(options)), names);
+        return AttributeNames.read(dssPath.getFileSystem().stat(dssPath, followLinks(options)), names);
     }
 
     /**
@@ -547,21 +455,6 @@ public final class DssFileSystemProvider extends FileSystemProvider
         if (AttributeNames.isTime(AttributeNames.namesOf(attribute, dssPath.toString())))
         {
             throw cannotSetTimes(path);
-        }
-    }
-
-    DssFileAttributes stat(final DssNioPath path, final boolean followLinks) throws IOException
-    {
-        final DssFileSystem fileSystem = path.getFileSystem();
-        final String text = DssFileSystem.dssPathOf(path);
-        try
-        {
-            final Dss dss = fileSystem.dss();
-            return new DssFileAttributes(followLinks ? dss.stat(text) : dss.lstat(text));
-        }
-        catch (final DssException ex)
-        {
-            throw fileSystem.translate(ex, text, null);
         }
     }
 

@@ -26,11 +26,9 @@ import java.util.NoSuchElementException;
  */
 final class DssNioPath implements Path
 {
-    static final int MAX_NAME_LENGTH = 63;
-
     private static final String[] EMPTY_NAMES = { "" };
-    private static final String CURRENT = ".";
-    private static final String PARENT = "..";
+    private static final String CURRENT = PathSyntax.CURRENT;
+    private static final String PARENT = PathSyntax.PARENT;
 
     private final DssFileSystem fileSystem;
     private final String vg;
@@ -46,7 +44,7 @@ final class DssNioPath implements Path
         this.fileSystem = fileSystem;
         this.vg = vg;
         this.names = names;
-        this.text = format(vg, names);
+        this.text = PathSyntax.format(vg, names);
     }
 
     /**
@@ -56,82 +54,9 @@ final class DssNioPath implements Path
      */
     static DssNioPath parse(final DssFileSystem fileSystem, final String input)
     {
-        if (input.isEmpty())
-        {
-            return new DssNioPath(fileSystem, null, EMPTY_NAMES);
-        }
-        if (input.charAt(0) == '/')
-        {
-            throw new InvalidPathException(input, "a DSS path starts with +vg (absolute, e.g. +data/dir/file) or " +
-                "with a name (relative), not with /", 0);
-        }
-        final boolean absolute = input.charAt(0) == '+';
-        final String[] parts = input.split("/");
-        String vg = null;
-        int first = 0;
-        if (absolute)
-        {
-            vg = parts[0].substring(1);
-            if (vg.isEmpty())
-            {
-                throw new InvalidPathException(input, "the DSS path names no volume group; write +vg/...", 0);
-            }
-            checkName(input, vg, 1, false);
-            first = 1;
-        }
-        final List<String> list = new ArrayList<>(parts.length);
-        int offset = absolute ? parts[0].length() + 1 : 0;
-        for (int i = first; i < parts.length; i++)
-        {
-            if (!parts[i].isEmpty())
-            {
-                checkName(input, parts[i], offset, true);
-                list.add(parts[i]);
-            }
-            offset += parts[i].length() + 1;
-        }
-        return new DssNioPath(fileSystem, vg, list.toArray(new String[0]));
-    }
-
-    private static void checkName(final String input, final String name, final int offset, final boolean dotsAllowed)
-    {
-        if (name.length() > MAX_NAME_LENGTH)
-        {
-            throw new InvalidPathException(input, "name too long: name=" + name + ", length=" + name.length() +
-                ", max=" + MAX_NAME_LENGTH, offset);
-        }
-        if (!dotsAllowed && (CURRENT.equals(name) || PARENT.equals(name)))
-        {
-            throw new InvalidPathException(input, "a volume group name may not be . or ..", offset);
-        }
-        for (int i = 0; i < name.length(); i++)
-        {
-            final char c = name.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' ||
-                c == '-'))
-            {
-                throw new InvalidPathException(input, "bad character in DSS name: name=" + name + ", char='" + c +
-                    "'; allowed are 0-9 A-Z a-z _ . - (and + only to start an absolute path)", offset + i);
-            }
-        }
-    }
-
-    private static String format(final String vg, final String[] names)
-    {
-        final StringBuilder builder = new StringBuilder();
-        if (vg != null)
-        {
-            builder.append('+').append(vg);
-        }
-        for (int i = 0; i < names.length; i++)
-        {
-            if (vg != null || i > 0)
-            {
-                builder.append('/');
-            }
-            builder.append(names[i]);
-        }
-        return builder.toString();
+        final PathSyntax.Parsed parsed = PathSyntax.parse(input);
+        return new DssNioPath(fileSystem, parsed.vg(), parsed.names().length == 0 && parsed.vg() == null ?
+            EMPTY_NAMES : parsed.names());
     }
 
     private DssNioPath derive(final String newVg, final List<String> newNames)

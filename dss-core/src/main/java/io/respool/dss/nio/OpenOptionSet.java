@@ -1,7 +1,15 @@
 package io.respool.dss.nio;
 
+import io.respool.dss.Dss;
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.FileStat;
+import io.respool.dss.FileType;
 import io.respool.dss.OpenFlag;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
@@ -93,6 +101,39 @@ final class OpenOptionSet
     static OpenOptionSet of(final Set<? extends OpenOption> options)
     {
         return new OpenOptionSet(options);
+    }
+
+    /**
+     * With CREATE_NEW or NOFOLLOW_LINKS, check what exists at {@code path} before DSS opens it: CREATE_NEW fails on
+     * anything there, dangling links included; NOFOLLOW_LINKS fails on a link.
+     */
+    void checkExisting(final Dss dss, final String path) throws IOException
+    {
+        if (!noFollowLinks && !createNew)
+        {
+            return;
+        }
+        final FileStat stat;
+        try
+        {
+            stat = dss.lstat(path);
+        }
+        catch (final DssException ex)
+        {
+            if (ex.errorCode() == ErrorCode.NOT_FOUND)
+            {
+                return;
+            }
+            throw ex;
+        }
+        if (createNew)
+        {
+            throw new FileAlreadyExistsException(path, null, "exists and CREATE_NEW was given");
+        }
+        if (stat.type() == FileType.LINK)
+        {
+            throw new FileSystemException(path, null, "is a symbolic link and NOFOLLOW_LINKS was given");
+        }
     }
 
     /**
