@@ -2,6 +2,7 @@ package io.respool.dss;
 
 import io.respool.dss.config.DssHome;
 import io.respool.dss.engine.Instance;
+import io.respool.dss.engine.InstanceOptions;
 import io.respool.dss.engine.Volumes;
 import io.respool.dss.engine.VolumeGroupFormatter;
 
@@ -45,7 +46,15 @@ public interface Dss extends AutoCloseable
      */
     static Dss openVolumeGroup(final String vgName, final Path entryVolume)
     {
-        return Instance.openDirect(vgName, entryVolume, Volumes.fromSystemProperties());
+        return Instance.openDirect(vgName, entryVolume, Volumes.fromSystemProperties(), InstanceOptions.defaults());
+    }
+
+    /**
+     * Open one volume group from its entry volume as instance {@code options.instanceId()}, without a DSS home.
+     */
+    static Dss openVolumeGroup(final String vgName, final Path entryVolume, final InstanceOptions options)
+    {
+        return Instance.openDirect(vgName, entryVolume, Volumes.fromSystemProperties(), options);
     }
 
     /**

@@ -201,15 +201,26 @@ class RecoveryTest
     }
 
     @Test
-    void shouldRefuseASecondOpenNamingTheHolder()
+    void shouldShareOneVolumeGroupBetweenTwoInstancesInOneProcess()
     {
         final Path volume = newVolumeGroup(dir, 256L << 20);
-        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        final io.respool.dss.engine.InstanceOptions zero = io.respool.dss.engine.InstanceOptions.defaults()
+            .withLockDirectory(dir);
+        try (Dss first = Dss.openVolumeGroup("data", volume, zero);
+            Dss second = Dss.openVolumeGroup("data", volume, zero.withInstanceId(1)))
         {
-            final DssException ex = assertThrows(DssException.class, () -> Dss.openVolumeGroup("data", volume));
-            assertEquals(ErrorCode.VOLUME_IN_USE, ex.errorCode());
-            assertTrue(ex.getMessage().contains("pid " + ProcessHandle.current().pid()), ex.getMessage());
-            assertTrue(dss.exists("+data"));
+            first.mkdir("+data/made-by-0");
+            assertTrue(second.exists("+data/made-by-0"), "a change is visible in the other instance at once");
+            DssTestSupport.write(second, "+data/made-by-0/f", new byte[]{1, 2, 3}, AU - 1);
+            assertEquals(AU + 2, first.stat("+data/made-by-0/f").size());
+            final byte[] read = DssTestSupport.readAll(first, "+data/made-by-0/f");
+            assertEquals(3, read[AU + 1]);
+            second.rename("+data/made-by-0/f", "+data/g");
+            assertFalse(first.exists("+data/made-by-0/f"));
+            first.delete("+data/g");
+            assertFalse(second.exists("+data/g"));
+            assertEquals(List.of(), first.volumeGroup("data").check());
+            assertEquals(List.of(), second.volumeGroup("data").check());
         }
     }
 

@@ -51,6 +51,19 @@ final class Checkpointer
     }
 
     /**
+     * Another instance wrote a checkpoint: take the slots from the root control it stored.
+     */
+    void reload(final RootControl root)
+    {
+        for (int slot = 0; slot < 2; slot++)
+        {
+            slotAus[slot] = slotAus(root, slot);
+            slotCounts[slot] = slotCounts(root, slot);
+        }
+        markSlotAus();
+    }
+
+    /**
      * Mark both slots' AUs used in the space maps.
      */
     void markSlotAus()

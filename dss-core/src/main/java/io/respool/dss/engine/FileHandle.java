@@ -62,6 +62,11 @@ final class FileHandle implements DssFile
     {
         checkOpen();
         checkRange(filePosition, length);
+        if (mayMiss(filePosition, length))
+        {
+            engine.refresh();
+        }
+        checkNotDeleted();
         node.ioLock.readLock().lock();
         try
         {
@@ -100,6 +105,35 @@ final class FileHandle implements DssFile
         finally
         {
             node.ioLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * A read past the end or into a hole may be of data another instance wrote after this one last looked.
+     */
+    private boolean mayMiss(final long filePosition, final int length)
+    {
+        if (filePosition + length > node.size)
+        {
+            return true;
+        }
+        final ExtentMap extents = node.extents;
+        for (long au = filePosition / auSize, last = (filePosition + Math.max(length, 1) - 1) / auSize; au <= last; au++)
+        {
+            if (extents.lookup(au) == ExtentMap.HOLE)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void checkNotDeleted()
+    {
+        if (node.deleted && !node.orphan)
+        {
+            throw new DssException(ErrorCode.NOT_FOUND, "file was deleted (by another instance): path=" + path +
+                "; close this handle");
         }
     }
 
@@ -148,6 +182,9 @@ final class FileHandle implements DssFile
         }
         final long end = filePosition + length;
         VolumeGroupEngine.checkFileSize(end, path);
+        checkNotDeleted();
+        final FenceGate gate = engine.coordinator().gate();
+        gate.enter("write to " + path);
         node.ioLock.readLock().lock();
         try
         {
@@ -178,6 +215,7 @@ final class FileHandle implements DssFile
         finally
         {
             node.ioLock.readLock().unlock();
+            gate.exit();
         }
     }
 
@@ -348,6 +386,7 @@ final class FileHandle implements DssFile
     public void flush()
     {
         checkOpen();
+        checkNotDeleted();
         engine.logSizeIfDirty(node);
         engine.flushAll();
     }

@@ -45,7 +45,8 @@ public final class Instance implements Dss
         {
             for (final VgConfig.Entry entry : home.vgConfig().entries())
             {
-                groups.put(entry.name(), VolumeGroupEngine.open(entry.name(), entry.entryVolume(), volumes));
+                groups.put(entry.name(), VolumeGroupEngine.open(entry.name(), entry.entryVolume(), volumes,
+                    InstanceOptions.of(home)));
             }
         }
         catch (final RuntimeException ex)
@@ -56,10 +57,11 @@ public final class Instance implements Dss
         return new Instance(groups);
     }
 
-    public static Instance openDirect(final String vgName, final Path entryVolume, final Volumes volumes)
+    public static Instance openDirect(final String vgName, final Path entryVolume, final Volumes volumes,
+        final InstanceOptions options)
     {
         final Map<String, VolumeGroupEngine> groups = new LinkedHashMap<>();
-        groups.put(vgName, VolumeGroupEngine.open(vgName, entryVolume, volumes));
+        groups.put(vgName, VolumeGroupEngine.open(vgName, entryVolume, volumes, options));
         return new Instance(groups);
     }
 

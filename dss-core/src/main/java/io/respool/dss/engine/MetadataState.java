@@ -36,8 +36,11 @@ final class MetadataState
      * record is already durable.
      */
     private boolean deferFrees;
+    /** Replaying records another instance committed: they are durable, and their deletes end local handles. */
+    private boolean applyingForeign;
     /** Frees not yet durable: {physicalAu, count, lsn}; lsn 0 until the freeing record's LSN is known. */
     private final ArrayDeque<long[]> pendingFrees = new ArrayDeque<>();
+    private final List<VolumeEntry> removedVolumes = new ArrayList<>();
 
     MetadataState(final int auSize)
     {
@@ -86,7 +89,7 @@ final class MetadataState
 
     void markFree(final long physicalAu, final long count)
     {
-        if (deferFrees)
+        if (deferFrees && !applyingForeign)
         {
             pendingFrees.add(new long[]{physicalAu, count, 0});
         }
@@ -99,6 +102,11 @@ final class MetadataState
     void markFreeNow(final long physicalAu, final long count)
     {
         space(physicalAu).markFree(auIndexOf(physicalAu), count);
+    }
+
+    void applyingForeign(final boolean value)
+    {
+        applyingForeign = value;
     }
 
     /**
@@ -184,7 +192,15 @@ final class MetadataState
                 final UUID uuid = new UUID(b.getLong(p + 12, LITTLE_ENDIAN), b.getLong(p + 20, LITTLE_ENDIAN));
                 volumes[id] = new VolumeEntry(id, uuid, b.getLong(p + 4, LITTLE_ENDIAN), Records.getText(b, p + 28));
             }
-            case REMOVE_VOLUME -> volumes[b.getInt(p, LITTLE_ENDIAN)] = null;
+            case REMOVE_VOLUME ->
+            {
+                final int id = b.getInt(p, LITTLE_ENDIAN);
+                if (applyingForeign && volumes[id] != null)
+                {
+                    removedVolumes.add(volumes[id]);
+                }
+                volumes[id] = null;
+            }
             default -> throw FormatException.corrupt("unknown redo record type: type=" + type);
         }
     }
@@ -252,7 +268,7 @@ final class MetadataState
     private void remove(final Node node, final long ts)
     {
         detach(node, ts);
-        if (node.type == FileType.FILE && node.openCount.get() > 0)
+        if (node.type == FileType.FILE && node.openCount.get() > 0 && !applyingForeign)
         {
             node.orphan = true;
         }
@@ -289,6 +305,84 @@ final class MetadataState
         node.extents = ExtentMap.EMPTY;
         nodes.remove(node.id);
         node.deleted = true;
+    }
+
+    /**
+     * Take over the tree, extents and space of {@code fresh} (loaded from a newer checkpoint), keeping the Node
+     * objects that open handles hold: same id, fields updated; nodes gone from {@code fresh} are marked deleted.
+     */
+    void adopt(final MetadataState fresh)
+    {
+        final Long2ObjectHashMap<Node> previous = new Long2ObjectHashMap<>();
+        previous.putAll(nodes);
+        nodes.clear();
+        for (final Node f : fresh.nodes.values())
+        {
+            final Node live = previous.remove(f.id);
+            final Node node = live != null && live.type == f.type ? live : f;
+            if (node != f)
+            {
+                node.name = f.name;
+                node.parentId = f.parentId;
+                node.size = f.size;
+                node.writtenSize = f.writtenSize;
+                node.extents = f.extents;
+                node.orphan = f.orphan;
+                node.updatedMs = f.updatedMs;
+                if (node.children != null)
+                {
+                    node.children.clear();
+                }
+            }
+            nodes.put(node.id, node);
+        }
+        for (final Node gone : previous.values())
+        {
+            gone.deleted = true;
+        }
+        for (final Node node : nodes.values())
+        {
+            final Node parent = nodes.get(node.parentId);
+            if (node.id != ROOT_ID && !node.orphan && parent != null)
+            {
+                parent.children.put(node.name, node);
+            }
+        }
+        root = nodes.get(ROOT_ID);
+        nextNodeId = fresh.nextNodeId;
+        for (int i = 0; i < volumes.length; i++)
+        {
+            final VolumeEntry f = fresh.volumes[i];
+            if (f == null)
+            {
+                if (volumes[i] != null)
+                {
+                    removedVolumes.add(volumes[i]);
+                }
+                volumes[i] = null;
+            }
+            else
+            {
+                if (volumes[i] != null && volumes[i].device != null)
+                {
+                    f.attach(volumes[i].device);
+                }
+                volumes[i] = f;
+            }
+        }
+        pendingFrees.clear();
+    }
+
+    /**
+     * Close the devices of volumes that replay removed.
+     */
+    void closeRemovedDevices()
+    {
+        for (final VolumeEntry volume : removedVolumes)
+        {
+            org.agrona.CloseHelper.quietClose(volume.device);
+        }
+        removedVolumes.clear();
     }
 
     private Node existing(final long id, final RecordType type)

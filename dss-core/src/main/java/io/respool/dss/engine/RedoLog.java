@@ -280,26 +280,45 @@ final class RedoLog
     }
 
     /**
-     * Scan the log from {@code fromLsn}, passing each valid record to {@code handler}.
+     * Scan the log from {@code fromLsn}, passing each valid record to {@code handler}. Reads the region in 64 KiB
+     * windows, so catching up a few records reads little.
      *
      * @return the LSN just past the last valid record: the end of the log.
      */
     static long replay(final BlockDevice device, final long regionOffset, final long regionLength,
         final long epoch, final long fromLsn, final RecordHandler handler)
     {
-        final UnsafeBuffer region = new UnsafeBuffer(new byte[(int)regionLength]);
-        device.read(regionOffset, region, 0, (int)regionLength);
+        final int windowLength = (int)Math.min(regionLength, 64 * 1024);
+        final int alignment = Math.max(device.alignment(), LogRecordHeader.ALIGNMENT);
+        final UnsafeBuffer window = new UnsafeBuffer(new byte[windowLength + alignment]);
+        long windowStart = -1;
+        int windowFill = 0;
         long lsn = fromLsn;
         while (lsn - fromLsn < regionLength)
         {
-            final int position = (int)(lsn % regionLength);
-            final int available = (int)(regionLength - position);
-            if (!LogRecordHeader.isValid(region, position, available, lsn, epoch))
+            final long position = lsn % regionLength;
+            if (windowStart < 0 || position < windowStart || position + HEADER_LENGTH > windowStart + windowFill)
+            {
+                windowStart = position - position % alignment;
+                windowFill = (int)Math.min(windowLength, regionLength - windowStart);
+                device.read(regionOffset + windowStart, window, 0, windowFill);
+            }
+            int index = (int)(position - windowStart);
+            int available = (int)Math.min(windowFill - index, regionLength - position);
+            final int length = window.getInt(index + LogRecordHeader.LENGTH_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (length > available && length <= regionLength - position && position != windowStart)
+            {
+                windowStart = position - position % alignment;
+                windowFill = (int)Math.min(windowLength, regionLength - windowStart);
+                device.read(regionOffset + windowStart, window, 0, windowFill);
+                index = (int)(position - windowStart);
+                available = (int)Math.min(windowFill - index, regionLength - position);
+            }
+            if (!LogRecordHeader.isValid(window, index, available, lsn, epoch))
             {
                 break;
             }
-            final int length = LogRecordHeader.length(region, position);
-            final int typeCode = LogRecordHeader.type(region, position);
+            final int typeCode = LogRecordHeader.type(window, index);
             final RecordType type = RecordType.ofCode(typeCode);
             if (type == null)
             {
@@ -308,11 +327,34 @@ final class RedoLog
             }
             if (type != RecordType.PAD)
             {
-                handler.onRecord(type, region, position + HEADER_LENGTH,
-                    LogRecordHeader.timestampMs(region, position), lsn);
+                handler.onRecord(type, window, index + HEADER_LENGTH, LogRecordHeader.timestampMs(window, index), lsn);
             }
-            lsn += length;
+            lsn += LogRecordHeader.length(window, index);
         }
         return lsn;
+    }
+
+    /**
+     * Records up to {@code endLsn} were appended by another instance and replayed here: continue after them.
+     * Only with nothing staged, which holds while another instance has the volume-group lock.
+     */
+    void advanceTo(final long endLsn)
+    {
+        stagingLock.lock();
+        try
+        {
+            if (stagingLength != 0)
+            {
+                throw new IllegalStateException("records staged while another instance wrote: staged=" +
+                    stagingLength + ", end=" + endLsn);
+            }
+            appendedLsn = endLsn;
+            stagingStartLsn = endLsn;
+            durableLsn = endLsn;
+        }
+        finally
+        {
+            stagingLock.unlock();
+        }
     }
 }

@@ -2,7 +2,6 @@ package io.respool.dss.engine;
 
 import io.respool.blockdev.BlockDevice;
 import io.respool.blockdev.BlockDeviceException;
-import io.respool.blockdev.DeviceLock;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.FileStat;
@@ -10,6 +9,7 @@ import io.respool.dss.FileType;
 import io.respool.dss.VolumeGroup;
 import io.respool.dss.VolumeInfo;
 import io.respool.dss.format.EntryVolumeLayout;
+import io.respool.dss.format.RootControl;
 import io.respool.dss.format.VolumeHeader;
 import org.agrona.CloseHelper;
 
@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static io.respool.dss.format.EntryVolumeLayout.auIndexOf;
 import static io.respool.dss.format.EntryVolumeLayout.physicalAu;
@@ -33,15 +36,16 @@ import static io.respool.dss.format.EntryVolumeLayout.volumeOf;
  * <p>
  * Lock order: a node's {@code ioLock}, then the metadata lock, then the log's internal locks.
  */
-public final class VolumeGroupEngine implements VolumeGroup
+public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
 {
     static final long MAX_FILE_SIZE = 8L << 40;
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeGroupEngine.class);
 
     private final String name;
     private final UUID vgUuid;
     private final int auSize;
     private final Volumes volumeOpener;
-    private final DeviceLock openLock;
+    private final Coordinator coordinator;
     private final BlockDevice entry;
     private final RootStore roots;
     private final MetadataState state;
@@ -51,14 +55,14 @@ public final class VolumeGroupEngine implements VolumeGroup
     private volatile boolean closed;
 
     VolumeGroupEngine(final String name, final UUID vgUuid, final int auSize, final Volumes volumeOpener,
-        final DeviceLock openLock, final BlockDevice entry, final RootStore roots, final MetadataState state,
+        final Coordinator coordinator, final BlockDevice entry, final RootStore roots, final MetadataState state,
         final RedoLog log)
     {
         this.name = name;
         this.vgUuid = vgUuid;
         this.auSize = auSize;
         this.volumeOpener = volumeOpener;
-        this.openLock = openLock;
+        this.coordinator = coordinator;
         this.entry = entry;
         this.roots = roots;
         this.state = state;
@@ -69,9 +73,10 @@ public final class VolumeGroupEngine implements VolumeGroup
     /**
      * Open and recover a volume group; see {@link VolumeGroupLoader#open}.
      */
-    public static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes)
+    public static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes,
+        final InstanceOptions options)
     {
-        return VolumeGroupLoader.open(expectedName, entryVolume, volumes);
+        return VolumeGroupLoader.open(expectedName, entryVolume, volumes, options);
     }
 
     void freeOrphans()
@@ -142,8 +147,7 @@ public final class VolumeGroupEngine implements VolumeGroup
         return volumes().stream().mapToLong(VolumeInfo::freeBytes).sum();
     }
 
-    @Override
-    public VolumeInfo addVolume(final Path volumePath)
+    private VolumeInfo addVolumeNow(final Path volumePath)
     {
         final Path path = volumePath.toAbsolutePath().normalize();
         metaLock.writeLock().lock();
@@ -213,8 +217,7 @@ public final class VolumeGroupEngine implements VolumeGroup
         VolumeGroupFormatter.refuseIfInVolumeGroup(device, path);
     }
 
-    @Override
-    public void removeVolume(final Path volumePath)
+    private void removeVolumeNow(final Path volumePath)
     {
         final Path path = volumePath.toAbsolutePath().normalize();
         final long lsn;
@@ -268,8 +271,7 @@ public final class VolumeGroupEngine implements VolumeGroup
             path + "; dsscmd lsvg -t d lists its volumes");
     }
 
-    @Override
-    public List<String> check()
+    private List<String> checkNow()
     {
         metaLock.writeLock().lock();
         try
@@ -288,38 +290,58 @@ public final class VolumeGroupEngine implements VolumeGroup
     @Override
     public void close()
     {
-        metaLock.writeLock().lock();
+        if (closed)
+        {
+            return;
+        }
         try
         {
-            if (closed)
+            if (!coordinator.gate().isClosed())
             {
-                return;
-            }
-            try
-            {
-                for (final Node node : List.copyOf(state.nodes.values()))
+                mutate("close", () ->
                 {
-                    logSizeIfDirty(node);
-                }
-                log.awaitDurable(log.appendedLsn());
+                    for (final Node node : nodesSnapshot())
+                    {
+                        logSizeIfDirty(node);
+                    }
+                    log.awaitDurable(log.appendedLsn());
+                    return null;
+                });
                 for (final VolumeEntry volume : state.volumeList())
                 {
                     volume.device.flush();
                 }
             }
-            finally
+        }
+        finally
+        {
+            metaLock.writeLock().lock();
+            try
             {
                 closed = true;
+                coordinator.close();
                 for (final VolumeEntry volume : state.volumeList())
                 {
                     CloseHelper.quietClose(volume.device);
                 }
-                CloseHelper.quietClose(openLock);
             }
+            finally
+            {
+                metaLock.writeLock().unlock();
+            }
+        }
+    }
+
+    private List<Node> nodesSnapshot()
+    {
+        metaLock.readLock().lock();
+        try
+        {
+            return List.copyOf(state.nodes.values());
         }
         finally
         {
-            metaLock.writeLock().unlock();
+            metaLock.readLock().unlock();
         }
     }
 
@@ -343,6 +365,7 @@ public final class VolumeGroupEngine implements VolumeGroup
      */
     Lookup lookup(final List<String> components, final boolean followLast, final String pathForErrors)
     {
+        refresh();
         final Lookup result = new Lookup();
         metaLock.readLock().lock();
         try
@@ -387,7 +410,7 @@ public final class VolumeGroupEngine implements VolumeGroup
         return state.root;
     }
 
-    Node create(final Node parent, final String childName, final FileType type, final String target,
+    private Node createNow(final Node parent, final String childName, final FileType type, final String target,
         final String pathForErrors)
     {
         Names.checkName(childName, "name");
@@ -418,7 +441,7 @@ public final class VolumeGroupEngine implements VolumeGroup
     /**
      * Remove a file, link or directory; a non-empty directory only when {@code recursive}.
      */
-    void remove(final Node node, final boolean recursive, final String pathForErrors)
+    private void removeNow(final Node node, final boolean recursive, final String pathForErrors)
     {
         final long lsn;
         metaLock.writeLock().lock();
@@ -446,7 +469,7 @@ public final class VolumeGroupEngine implements VolumeGroup
         log.awaitDurable(lsn);
     }
 
-    void rename(final Node node, final Node newParent, final String newName, final String oldPath,
+    private void renameNow(final Node node, final Node newParent, final String newName, final String oldPath,
         final String newPath)
     {
         Names.checkName(newName, "name");
@@ -482,6 +505,7 @@ public final class VolumeGroupEngine implements VolumeGroup
 
     List<FileStat> list(final Node directory, final String pathForErrors)
     {
+        refresh();
         metaLock.readLock().lock();
         try
         {
@@ -532,7 +556,7 @@ public final class VolumeGroupEngine implements VolumeGroup
     /**
      * A handle closed: free the file's space if it was deleted while open and this was its last handle.
      */
-    void release(final Node node)
+    private void releaseNow(final Node node)
     {
         long lsn = 0;
         metaLock.writeLock().lock();
@@ -557,7 +581,7 @@ public final class VolumeGroupEngine implements VolumeGroup
      * Set a file's length. The caller holds the node's {@code ioLock} for writing. Growing zeroes what lies past
      * the old end inside allocated AUs first, so the new range reads as zeros.
      */
-    void truncate(final Node node, final long newSize, final String path)
+    private void truncateNow(final Node node, final long newSize, final String path)
     {
         checkFileSize(newSize, path);
         final long lsn;
@@ -586,7 +610,7 @@ public final class VolumeGroupEngine implements VolumeGroup
      *
      * @return the LSN to await, or 0 if nothing was allocated.
      */
-    long allocate(final Node node, final long firstAu, final long lastAu, final String path)
+    private long allocateNow(final Node node, final long firstAu, final long lastAu, final String path)
     {
         metaLock.writeLock().lock();
         try
@@ -691,7 +715,7 @@ public final class VolumeGroupEngine implements VolumeGroup
      *
      * @return the LSN to await, or 0.
      */
-    long logSizeIfDirty(final Node node)
+    private long logSizeIfDirtyNow(final Node node)
     {
         if (!node.sizeDirty)
         {
@@ -728,11 +752,15 @@ public final class VolumeGroupEngine implements VolumeGroup
      */
     void flushAll()
     {
-        log.awaitDurable(log.appendedLsn());
-        for (final VolumeEntry volume : state.volumeList())
+        mutate("flush", () ->
         {
-            volume.device.flush();
-        }
+            log.awaitDurable(log.appendedLsn());
+            for (final VolumeEntry volume : state.volumeList())
+            {
+                volume.device.flush();
+            }
+            return null;
+        });
     }
 
     /**
@@ -773,6 +801,15 @@ public final class VolumeGroupEngine implements VolumeGroup
 
     private void commit(final RecordType type, final int maxPayload, final RedoLog.PayloadEncoder encoder)
     {
+        mutate("metadata change", () ->
+        {
+            commitNow(type, maxPayload, encoder);
+            return null;
+        });
+    }
+
+    private void commitNow(final RecordType type, final int maxPayload, final RedoLog.PayloadEncoder encoder)
+    {
         final long lsn;
         metaLock.writeLock().lock();
         try
@@ -792,6 +829,7 @@ public final class VolumeGroupEngine implements VolumeGroup
      */
     private long commitLocked(final RecordType type, final int maxPayload, final RedoLog.PayloadEncoder encoder)
     {
+        coordinator.checkStillHeld();
         if (log.usedBytes() > log.regionLength() / 2)
         {
             checkpointer.checkpoint();
@@ -805,6 +843,274 @@ public final class VolumeGroupEngine implements VolumeGroup
         });
         state.freesLoggedAt(lsn);
         return lsn;
+    }
+
+    // ----------------------------------------------------------------------------------------- changes
+
+    @Override
+    public VolumeInfo addVolume(final Path volumePath)
+    {
+        return mutate("add volume", () -> addVolumeNow(volumePath));
+    }
+
+    @Override
+    public void removeVolume(final Path volumePath)
+    {
+        mutate("remove volume", () ->
+        {
+            removeVolumeNow(volumePath);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> check()
+    {
+        return mutate("check", this::checkNow);
+    }
+
+    Node create(final Node parent, final String childName, final FileType type, final String target,
+        final String pathForErrors)
+    {
+        return mutate("create " + pathForErrors, () -> createNow(parent, childName, type, target, pathForErrors));
+    }
+
+    /**
+     * Remove a file, link or directory; a non-empty directory only when {@code recursive}.
+     */
+    void remove(final Node node, final boolean recursive, final String pathForErrors)
+    {
+        mutate("remove " + pathForErrors, () ->
+        {
+            removeNow(node, recursive, pathForErrors);
+            return null;
+        });
+    }
+
+    void rename(final Node node, final Node newParent, final String newName, final String oldPath,
+        final String newPath)
+    {
+        mutate("rename " + oldPath, () ->
+        {
+            renameNow(node, newParent, newName, oldPath, newPath);
+            return null;
+        });
+    }
+
+    /**
+     * A handle closed: free the file's space if it was deleted while open and this was its last handle.
+     */
+    void release(final Node node)
+    {
+        if (node.orphan && node.openCount.get() == 1 && !closed)
+        {
+            mutate("free deleted file", () ->
+            {
+                releaseNow(node);
+                return null;
+            });
+        }
+        else
+        {
+            releaseNow(node);
+        }
+    }
+
+    /**
+     * Set a file's length. The caller holds the node's {@code ioLock} for writing. Growing zeroes what lies past
+     * the old end inside allocated AUs first, so the new range reads as zeros.
+     */
+    void truncate(final Node node, final long newSize, final String path)
+    {
+        mutate("truncate " + path, () ->
+        {
+            truncateNow(node, newSize, path);
+            return null;
+        });
+    }
+
+    /**
+     * Allocate and zero the holes among file AUs {@code [firstAu, lastAu]}. The caller holds the node's
+     * {@code ioLock}. Not waited for: durable with the next flush, or pass the result to {@link #awaitDurable}.
+     *
+     * @return the LSN to await, or 0 if nothing was allocated.
+     */
+    long allocate(final Node node, final long firstAu, final long lastAu, final String path)
+    {
+        return mutate("allocate " + path, () -> allocateNow(node, firstAu, lastAu, path));
+    }
+
+    /**
+     * Log a file's size and written size if writes changed them since they were last logged.
+     *
+     * @return the LSN to await, or 0.
+     */
+    long logSizeIfDirty(final Node node)
+    {
+        if (!node.sizeDirty)
+        {
+            return 0;
+        }
+        return mutate("log the size of a file", () -> logSizeIfDirtyNow(node));
+    }
+
+    /**
+     * Run a metadata change: with a share of this instance's hold on the volume-group lock (taken, and the state
+     * brought up to date, if this is the first), through the fence gate, and publishing the log's new end to other
+     * instances once it is durable.
+     */
+    private <T> T mutate(final String what, final java.util.function.Supplier<T> change)
+    {
+        coordinator.enter();
+        try
+        {
+            coordinator.gate().enter(what + " on volume group " + name);
+            try
+            {
+                final T result = change.get();
+                coordinator.publish();
+                return result;
+            }
+            finally
+            {
+                coordinator.gate().exit();
+            }
+        }
+        finally
+        {
+            coordinator.exit();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- sharing
+
+    /**
+     * See what other instances committed since this one last looked: one sector read when nothing changed.
+     *
+     * @return true if something new was replayed.
+     */
+    boolean refresh()
+    {
+        return coordinator.refresh();
+    }
+
+    @Override
+    public void catchUp(final io.respool.dss.format.VgHead head, final boolean holdingLock)
+    {
+        metaLock.writeLock().lock();
+        try
+        {
+            final boolean headValid = !head.isEmpty() && head.invalidReason() == null;
+            if (headValid && head.rootSequence() != roots.root().sequence())
+            {
+                final RootControl root = roots.load();
+                log.tail(root.checkpointLsn());
+                checkpointer.reload(root);
+            }
+            final long from = log.durableLsn();
+            final boolean nothingNew = headValid && head.endLsn() == from && !head.held();
+            long end = nothingNew ? from : replayForeign(from);
+            if (headValid && end < head.endLsn() && from < log.tailLsn())
+            {
+                end = reloadFromCheckpoint();
+            }
+            final boolean shortOfPublished = headValid && end < head.endLsn();
+            if (shortOfPublished)
+            {
+                LOG.warn("redo log ends before its published end: vg={}, validEnd={}, published={}; " +
+                    "acknowledged changes may be lost, run dsscmd check", name, end, head.endLsn());
+            }
+            if (end != from)
+            {
+                log.advanceTo(end);
+            }
+            openNewVolumes();
+            if (holdingLock && (!headValid || head.held() || shortOfPublished))
+            {
+                log.sealRecoveredEnd();
+            }
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+    }
+
+    private long replayForeign(final long from)
+    {
+        final RootControl root = roots.root();
+        state.applyingForeign(true);
+        try
+        {
+            return RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(), from,
+                (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
+        }
+        finally
+        {
+            state.applyingForeign(false);
+        }
+    }
+
+    /**
+     * Fell behind a checkpoint that another instance wrote, past log this instance never read: load that
+     * checkpoint and the log after it, and carry the result into the live state so open handles keep their nodes.
+     */
+    private long reloadFromCheckpoint()
+    {
+        final RootControl root = roots.root();
+        final MetadataState fresh = new MetadataState(auSize);
+        final org.agrona.concurrent.UnsafeBuffer checkpoint = Checkpointer.read(entry, root, auSize);
+        CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), fresh);
+        final long end = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+            root.checkpointLsn(), (type, buffer, index, ts, lsn) -> fresh.apply(type, buffer, index, ts));
+        state.adopt(fresh);
+        state.markUsed(physicalAu(0, root.logOffset() / auSize), VolumeGroupLoader.logAus(root));
+        checkpointer.markSlotAus();
+        return end;
+    }
+
+    /**
+     * Open the devices of volumes that another instance added, close those it removed.
+     */
+    private void openNewVolumes()
+    {
+        for (final VolumeEntry volume : state.volumeList())
+        {
+            if (volume.device == null)
+            {
+                volume.attach(volumeOpener.open(Path.of(volume.path)));
+            }
+        }
+        state.closeRemovedDevices();
+    }
+
+    @Override
+    public long durableLsn()
+    {
+        return log.durableLsn();
+    }
+
+    @Override
+    public void flushLog()
+    {
+        log.awaitDurable(log.appendedLsn());
+    }
+
+    @Override
+    public long tailLsn()
+    {
+        return log.tailLsn();
+    }
+
+    @Override
+    public long rootSequence()
+    {
+        return roots.root().sequence();
+    }
+
+    Coordinator coordinator()
+    {
+        return coordinator;
     }
 
     // ----------------------------------------------------------------------------------------- internals

@@ -86,6 +86,7 @@ public final class VolumeGroupFormatter
                 .slotExtents(0, new long[]{EntryVolumeLayout.physicalAu(0, checkpointAu)}, new long[]{1}, 1);
             device.zero(EntryVolumeLayout.LEASE_AREA_OFFSET,
                 EntryVolumeLayout.ROOT_A_OFFSET - EntryVolumeLayout.LEASE_AREA_OFFSET);
+            device.zero(EntryVolumeLayout.INSTANCE_TABLE_OFFSET, EntryVolumeLayout.INSTANCE_TABLE_LENGTH);
             device.flush();
             roots.store();
 

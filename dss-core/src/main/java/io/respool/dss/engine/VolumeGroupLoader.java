@@ -1,10 +1,9 @@
 package io.respool.dss.engine;
 
 import io.respool.blockdev.BlockDevice;
-import io.respool.blockdev.BlockDeviceException;
-import io.respool.blockdev.DeviceLock;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
+import io.respool.dss.config.StorageMode;
 import io.respool.dss.format.FormatException;
 import io.respool.dss.format.RootControl;
 import io.respool.dss.format.VolumeHeader;
@@ -28,15 +27,16 @@ final class VolumeGroupLoader
     }
 
     /**
-     * One process at a time may open a volume group: it holds an exclusive {@code flock} on the entry volume until
-     * closed or dead.
+     * Several instances may open a volume group at once; see {@link Coordinator} for how they share it.
      *
      * @param expectedName the name the configuration gives the group, or null to accept the name on disk.
      */
-    static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes)
+    static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes,
+        final InstanceOptions options)
     {
-        final DeviceLock openLock = lockVolumeGroup(expectedName, entryVolume);
+        checkExists(expectedName, entryVolume);
         BlockDevice entry = null;
+        VgLock vgLock = null;
         try
         {
             entry = volumes.open(entryVolume);
@@ -74,19 +74,32 @@ final class VolumeGroupLoader
                 checkpointLsn, (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
             final RedoLog log = new RedoLog(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, endLsn);
+            final SharedSectors sectors = new SharedSectors(state.volumes[0].io);
+            vgLock = options.storageMode() == StorageMode.DISK ?
+                new FlockVgLock(options.lockDirectory(), entryVolume) :
+                new LeaseVgLock(sectors, options.instanceId(), options.leasePeriodMs());
+            final Coordinator coordinator = new Coordinator(header.vgName(), options.instanceId(), sectors, vgLock);
             final VolumeGroupEngine engine = new VolumeGroupEngine(header.vgName(), header.vgUuid(),
-                header.auSize(), volumes, openLock, entry, roots, state, log);
+                header.auSize(), volumes, coordinator, entry, roots, state, log);
             state.markUsed(physicalAu(0, root.logOffset() / header.auSize()), logAus(root));
             engine.checkpointer().markSlotAus();
             openOtherVolumes(engine, state, volumes);
-            log.sealRecoveredEnd();
             state.deferFrees();
-            engine.freeOrphans();
+            coordinator.start(engine);
+            try
+            {
+                engine.freeOrphans();
+            }
+            catch (final RuntimeException ex)
+            {
+                engine.close();
+                throw ex;
+            }
             return engine;
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietCloseAll(entry, openLock);
+            CloseHelper.quietCloseAll(entry, vgLock);
             throw ex;
         }
     }
@@ -99,22 +112,13 @@ final class VolumeGroupLoader
         return (root.logLength() + root.auSize() - 1) / root.auSize();
     }
 
-    private static DeviceLock lockVolumeGroup(final String vgName, final Path entryVolume)
+    private static void checkExists(final String vgName, final Path entryVolume)
     {
         if (!Files.exists(entryVolume))
         {
             throw new DssException(ErrorCode.NOT_FOUND, "entry volume does not exist: vg=" + vgName + ", volume=" +
                 entryVolume + "; check dss_vg_conf.ini, or create the image (truncate -s 10G " + entryVolume +
                 ") and the volume group (dsscmd cv)");
-        }
-        try
-        {
-            return DeviceLock.tryLock(entryVolume);
-        }
-        catch (final BlockDeviceException ex)
-        {
-            throw new DssException(ErrorCode.VOLUME_IN_USE, "volume group is open elsewhere: vg=" + vgName +
-                ", " + ex.getMessage(), ex);
         }
     }
 

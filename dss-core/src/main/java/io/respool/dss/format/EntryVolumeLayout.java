@@ -4,11 +4,13 @@ package io.respool.dss.format;
  * Fixed offsets of the system area: allocation unit 0 of every volume, which is never given to files.
  * <pre>
  *        0  volume header (4 KiB)                     every volume
- *   64 KiB  lease area (64 KiB), reserved for the SHARE_DISK volume-group lock       entry volume only
- *  128 KiB  instance table (64 x 1 KiB), reserved for registrations and I/O fencing  entry volume only
+ *   64 KiB  SHARE_DISK lease (one sector in its own 4 KiB block)                      entry volume only
+ *   68 KiB  VG head: where the log ends (one sector in its own 4 KiB block)           entry volume only
  *  256 KiB  root control, copy A (16 KiB)                                            entry volume only
  *  512 KiB  root control, copy B (16 KiB)                                            entry volume only
- *    1 MiB  end of the system area; AU 0 (at least 2 MiB) covers it
+ *    1 MiB  instance table: 64 slots of 8 KiB, {fence sector, member sector}, each sector in its own 4 KiB
+ *           block so that no read-modify-write on a 4 KiB direct-I/O device touches another writer's sector
+ *  1.5 MiB  end of the system area; AU 0 (at least 2 MiB) covers it
  *     AU 1  redo log: {@link #DEFAULT_LOG_LENGTH} rounded up to whole AUs            entry volume only
  * </pre>
  */
@@ -16,11 +18,14 @@ public final class EntryVolumeLayout
 {
     public static final long LEASE_AREA_OFFSET = 64 * 1024;
     public static final long LEASE_AREA_LENGTH = 64 * 1024;
-    public static final long INSTANCE_TABLE_OFFSET = 128 * 1024;
-    public static final long INSTANCE_TABLE_LENGTH = 64 * 1024;
+    public static final long VG_HEAD_OFFSET = LEASE_AREA_OFFSET + 4096;
+    public static final int INSTANCE_SLOT_LENGTH = 8192;
+    public static final int MAX_INSTANCES = 64;
+    public static final long INSTANCE_TABLE_OFFSET = 1024 * 1024;
+    public static final long INSTANCE_TABLE_LENGTH = 512 * 1024;
     public static final long ROOT_A_OFFSET = 256 * 1024;
     public static final long ROOT_B_OFFSET = 512 * 1024;
-    public static final long SYSTEM_AREA_LENGTH = 1024 * 1024;
+    public static final long SYSTEM_AREA_LENGTH = 1536 * 1024;
     public static final long DEFAULT_LOG_LENGTH = 64L * 1024 * 1024;
 
     public static final int MIN_AU_SIZE = 2 * 1024 * 1024;
@@ -37,6 +42,16 @@ public final class EntryVolumeLayout
     public static long rootOffset(final int copy)
     {
         return copy == 0 ? ROOT_A_OFFSET : ROOT_B_OFFSET;
+    }
+
+    public static long fenceSectorOffset(final int instanceId)
+    {
+        return INSTANCE_TABLE_OFFSET + (long)instanceId * INSTANCE_SLOT_LENGTH;
+    }
+
+    public static long memberSectorOffset(final int instanceId)
+    {
+        return fenceSectorOffset(instanceId) + 4096;
     }
 
     public static long physicalAu(final int volumeId, final long auIndex)

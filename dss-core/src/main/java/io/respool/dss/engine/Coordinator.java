@@ -1,0 +1,438 @@
+package io.respool.dss.engine;
+
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.format.FenceSector;
+import io.respool.dss.format.MemberSector;
+import io.respool.dss.format.VgHead;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * How one instance (process) shares a volume group with others.
+ * <ul>
+ * <li><b>Volume-group lock.</b> Metadata changes run between {@link #enter()} and {@link #exit()}. The first thread
+ * in takes the external {@link VgLock} and brings the state up to date from the log; the instance's other threads
+ * share the hold, so their records are still group-committed. The lock is released {@link #LINGER_MS} after the last
+ * thread left, so that a burst of changes does not pay for the lock each time.</li>
+ * <li><b>VG head.</b> After each durable commit, {@link #publish} writes where the log ends; other instances read
+ * that one sector before a lookup and replay what is new. A head left "held" means its holder died mid-change: the
+ * next holder zeroes whatever a torn batch may have left past the valid end.</li>
+ * <li><b>Membership and fencing.</b> The process that runs an instance is its member: it heartbeats in its member
+ * sector. Every process, member or not, watches its instance's fence sector; once fenced it shuts its
+ * {@link FenceGate} (waiting out writes in flight) and the member acknowledges, so that {@code kickh} knows no
+ * write of it can reach the volumes any more.</li>
+ * </ul>
+ * The agent runs every {@link #TICK_MS} on its own thread, sleeping in between.
+ */
+final class Coordinator implements Agent
+{
+    static final long TICK_MS = 5;
+    static final long LINGER_MS = 10;
+    static final long HEARTBEAT_MS = 100;
+    static final long LOCK_TIMEOUT_MS = 30_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+
+    /**
+     * What the coordinator asks of the engine.
+     */
+    interface Engine
+    {
+        /**
+         * Replay what other instances committed. With {@code holdingLock}, also zero whatever lies past the valid
+         * end when the head says its last holder died mid-change or the log ends before the published end, so
+         * that no record past a torn or damaged one can ever come back. Holds the metadata write lock.
+         */
+        void catchUp(VgHead head, boolean holdingLock);
+
+        long durableLsn();
+
+        /**
+         * Make every staged record durable.
+         */
+        void flushLog();
+
+        long tailLsn();
+
+        long rootSequence();
+    }
+
+    private final String vgName;
+    private final int instanceId;
+    private final SharedSectors sectors;
+    private final VgLock vgLock;
+    private final FenceGate gate = new FenceGate();
+    private final long incarnation = ThreadLocalRandom.current().nextLong();
+    private final ReentrantLock holdLock = new ReentrantLock();
+    private final Condition holdChanged = holdLock.newCondition();
+    private final Object publishLock = new Object();
+    private Engine engine;
+    private AgentRunner runner;
+
+    private int holders;
+    private boolean externalHeld;
+    private boolean acquiring;
+    private long lingerDeadlineMs;
+    private long published = -1;
+    private boolean member;
+    private long heartbeat;
+    private long lastHeartbeatMs;
+    private long fenceGenerationSeen = -1;
+
+    Coordinator(final String vgName, final int instanceId, final SharedSectors sectors, final VgLock vgLock)
+    {
+        this.vgName = vgName;
+        this.instanceId = instanceId;
+        this.sectors = sectors;
+        this.vgLock = vgLock;
+    }
+
+    /**
+     * Join: become the instance's member unless a live process already is, look at the fence, and start the agent.
+     */
+    void start(final Engine engine)
+    {
+        this.engine = engine;
+        member = !anotherLiveMember();
+        if (member)
+        {
+            writeMember(true, fenceGenerationOnDisk());
+        }
+        pollFence();
+        runner = new AgentRunner(new SleepingMillisIdleStrategy(TICK_MS), this::onError, null, this);
+        AgentRunner.startOnThread(runner);
+    }
+
+    /**
+     * @return true if another process runs this instance: alive on this host, or heartbeating from another.
+     */
+    private boolean anotherLiveMember()
+    {
+        final MemberSector current = sectors.readMember(instanceId);
+        if (current.isEmpty() || current.invalidReason() != null || current.pid() == 0 ||
+            current.incarnation() == incarnation)
+        {
+            return false;
+        }
+        if (Processes.isThisHost(current.bootId()))
+        {
+            return current.pid() != Processes.PID && Processes.isRunningHere(current.pid(), current.bootId());
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(3 * HEARTBEAT_MS * 1_000_000L);
+        final MemberSector later = sectors.readMember(instanceId);
+        return later.heartbeat() != current.heartbeat();
+    }
+
+    private long fenceGenerationOnDisk()
+    {
+        final FenceSector fence = sectors.readFence(instanceId);
+        return fence.isEmpty() || fence.invalidReason() != null ? 0 : fence.generation();
+    }
+
+    private void onError(final Throwable ex)
+    {
+        LOG.warn("volume-group coordination: vg={}, instance={}: {}", vgName, instanceId, ex.toString());
+    }
+
+    FenceGate gate()
+    {
+        return gate;
+    }
+
+    int instanceId()
+    {
+        return instanceId;
+    }
+
+    boolean isMember()
+    {
+        return member;
+    }
+
+    /**
+     * Take a share of this instance's hold on the volume-group lock, acquiring it if this is the first.
+     */
+    void enter()
+    {
+        holdLock.lock();
+        try
+        {
+            while (true)
+            {
+                if (externalHeld)
+                {
+                    holders++;
+                    return;
+                }
+                if (!acquiring)
+                {
+                    acquiring = true;
+                    break;
+                }
+                holdChanged.awaitUninterruptibly();
+            }
+        }
+        finally
+        {
+            holdLock.unlock();
+        }
+        boolean ok = false;
+        try
+        {
+            vgLock.acquire(LOCK_TIMEOUT_MS);
+            try
+            {
+                engine.catchUp(sectors.readHead(), true);
+                writeHead(true);
+                ok = true;
+            }
+            finally
+            {
+                if (!ok)
+                {
+                    vgLock.release();
+                }
+            }
+        }
+        finally
+        {
+            holdLock.lock();
+            try
+            {
+                acquiring = false;
+                if (ok)
+                {
+                    externalHeld = true;
+                    holders++;
+                }
+                holdChanged.signalAll();
+            }
+            finally
+            {
+                holdLock.unlock();
+            }
+        }
+    }
+
+    void exit()
+    {
+        holdLock.lock();
+        try
+        {
+            if (--holders == 0)
+            {
+                lingerDeadlineMs = System.currentTimeMillis() + LINGER_MS;
+            }
+        }
+        finally
+        {
+            holdLock.unlock();
+        }
+    }
+
+    /**
+     * Replay what other instances committed, unless this instance holds the lock (then nobody else can write).
+     *
+     * @return true if the head had moved.
+     */
+    boolean refresh()
+    {
+        holdLock.lock();
+        try
+        {
+            if (externalHeld || acquiring)
+            {
+                return false;
+            }
+            final VgHead head = sectors.readHead();
+            if (head.isEmpty() || head.invalidReason() != null ||
+                (head.endLsn() == engine.durableLsn() && head.rootSequence() == engine.rootSequence()))
+            {
+                return false;
+            }
+            engine.catchUp(head, false);
+            return true;
+        }
+        finally
+        {
+            holdLock.unlock();
+        }
+    }
+
+    /**
+     * Check, just before a metadata write, that the volume-group lock is still this instance's.
+     */
+    void checkStillHeld()
+    {
+        if (vgLock instanceof LeaseVgLock lease && !lease.isValid(System.currentTimeMillis()))
+        {
+            throw new DssException(ErrorCode.VOLUME_IN_USE, "SHARE_DISK lease lost before a metadata write: vg=" +
+                vgName + ", instance=" + instanceId + "; the change was not made, retry it");
+        }
+    }
+
+    /**
+     * Tell other instances that the log is durable up to {@code durableLsn}.
+     */
+    void publish()
+    {
+        synchronized (publishLock)
+        {
+            if (engine.durableLsn() > published)
+            {
+                writeHead(true);
+            }
+        }
+    }
+
+    private void writeHead(final boolean held)
+    {
+        synchronized (publishLock)
+        {
+            final long end = engine.durableLsn();
+            sectors.writeHead(SharedSectors.blank(new VgHead()).endLsn(end).checkpointLsn(engine.tailLsn())
+                .rootSequence(engine.rootSequence()).writer(instanceId).held(held));
+            published = end;
+        }
+    }
+
+    @Override
+    public int doWork()
+    {
+        final long now = System.currentTimeMillis();
+        int work = pollFence();
+        vgLock.onTick(now);
+        if (member && now - lastHeartbeatMs >= HEARTBEAT_MS)
+        {
+            writeMember(!gate.isClosed() || fenceGenerationSeen == 0, fenceGenerationSeen);
+            lastHeartbeatMs = now;
+            work++;
+        }
+        holdLock.lock();
+        try
+        {
+            if (externalHeld && holders == 0 && !acquiring && now - lingerDeadlineMs >= 0)
+            {
+                releaseExternal();
+                work++;
+            }
+        }
+        finally
+        {
+            holdLock.unlock();
+        }
+        return work;
+    }
+
+    /**
+     * Make every staged record durable and publish a clean head before another instance may take the lock; a
+     * fenced instance writes neither, and leaves the head "held" so that the next holder seals the log's end.
+     */
+    private void releaseExternal()
+    {
+        try
+        {
+            gate.enter("release of the volume-group lock");
+            try
+            {
+                engine.flushLog();
+                writeHead(false);
+            }
+            finally
+            {
+                gate.exit();
+            }
+        }
+        catch (final DssException ex)
+        {
+            if (ex.errorCode() != ErrorCode.FENCED)
+            {
+                throw ex;
+            }
+        }
+        finally
+        {
+            externalHeld = false;
+            vgLock.release();
+        }
+    }
+
+    private int pollFence()
+    {
+        final FenceSector fence = sectors.readFence(instanceId);
+        if (fence.isEmpty() || fence.invalidReason() != null || fence.generation() == fenceGenerationSeen)
+        {
+            return 0;
+        }
+        if (fence.fenced())
+        {
+            gate.close("instance " + instanceId + " is fenced off volume group " + vgName + " (kicked by instance " +
+                fence.kickedBy() + "); nothing was written. Once it is safe, run dsscmd reghl to register again");
+            LOG.warn("fenced: vg={}, instance={}, by={}", vgName, instanceId, fence.kickedBy());
+        }
+        else
+        {
+            gate.open();
+        }
+        fenceGenerationSeen = fence.generation();
+        if (member)
+        {
+            writeMember(!fence.fenced(), fenceGenerationSeen);
+        }
+        return 1;
+    }
+
+    private void writeMember(final boolean registered, final long ackedFence)
+    {
+        sectors.writeMember(instanceId, SharedSectors.blank(new MemberSector()).registered(registered)
+            .pid((int)Processes.PID).incarnation(incarnation).heartbeat(++heartbeat).ackedFenceGeneration(ackedFence)
+            .bootId(Processes.BOOT_ID).heartbeatMs(System.currentTimeMillis()));
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "dss-coordinator-" + vgName + "-" + instanceId;
+    }
+
+    /**
+     * Stop the agent, release the lock, and leave the member sector unregistered-but-clean (pid 0).
+     */
+    void close()
+    {
+        CloseHelper.quietClose(runner);
+        holdLock.lock();
+        try
+        {
+            if (externalHeld)
+            {
+                releaseExternal();
+            }
+        }
+        finally
+        {
+            holdLock.unlock();
+        }
+        if (member)
+        {
+            sectors.writeMember(instanceId, SharedSectors.blank(new MemberSector()).registered(!gate.isClosed())
+                .pid(0).incarnation(incarnation).heartbeat(++heartbeat).ackedFenceGeneration(fenceGenerationSeen)
+                .bootId(Processes.BOOT_ID).heartbeatMs(System.currentTimeMillis()));
+        }
+        CloseHelper.quietClose(vgLock);
+    }
+
+    VgLock vgLock()
+    {
+        return vgLock;
+    }
+}

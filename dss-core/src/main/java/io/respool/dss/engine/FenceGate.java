@@ -1,0 +1,66 @@
+package io.respool.dss.engine;
+
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every write of this instance to the shared volumes (file data, zeroing, redo records) passes this gate. When the
+ * instance is fenced, {@link #close} shuts the gate and waits until no write is in flight: from its return on,
+ * nothing this process writes reaches the volumes. Entering increments the in-flight count before reading the
+ * closed flag, and closing sets the flag before reading the count (both volatile), so a write either sees the gate
+ * closed or is waited for.
+ */
+final class FenceGate
+{
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile String closedReason;
+
+    /**
+     * @throws DssException FENCED if the gate is closed; nothing was written.
+     */
+    void enter(final String what)
+    {
+        inFlight.incrementAndGet();
+        final String reason = closedReason;
+        if (reason != null)
+        {
+            inFlight.decrementAndGet();
+            throw new DssException(ErrorCode.FENCED, what + " refused: " + reason);
+        }
+    }
+
+    void exit()
+    {
+        inFlight.decrementAndGet();
+    }
+
+    /**
+     * Shut the gate and wait until every write that entered before has left.
+     */
+    void close(final String reason)
+    {
+        closedReason = reason;
+        while (inFlight.get() != 0)
+        {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    void open()
+    {
+        closedReason = null;
+    }
+
+    boolean isClosed()
+    {
+        return closedReason != null;
+    }
+
+    String closedReason()
+    {
+        return closedReason;
+    }
+}

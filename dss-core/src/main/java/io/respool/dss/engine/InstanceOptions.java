@@ -1,0 +1,57 @@
+package io.respool.dss.engine;
+
+import io.respool.dss.config.DssHome;
+import io.respool.dss.config.StorageMode;
+import io.respool.dss.format.EntryVolumeLayout;
+
+import java.nio.file.Path;
+
+/**
+ * Who this instance is among those sharing a volume group, and how they exclude each other.
+ *
+ * @param instanceId    {@code INST_ID}, 0 to 63.
+ * @param storageMode   {@code STORAGE_MODE}: DISK takes a file lock in {@code lockDirectory}; SHARE_DISK (and
+ *                      CLUSTER_RAID) a lease on the entry volume.
+ * @param lockDirectory {@code _DISK_LOCK_FILE_PATH}: must be the same for every instance on the host.
+ * @param leasePeriodMs how long a SHARE_DISK lease outlives its holder's last renewal.
+ */
+public record InstanceOptions(int instanceId, StorageMode storageMode, Path lockDirectory, int leasePeriodMs)
+{
+    public InstanceOptions
+    {
+        if (instanceId < 0 || instanceId >= EntryVolumeLayout.MAX_INSTANCES)
+        {
+            throw new IllegalArgumentException("instance id out of range: instanceId=" + instanceId + ", range=[0," +
+                (EntryVolumeLayout.MAX_INSTANCES - 1) + "]");
+        }
+    }
+
+    /**
+     * Instance 0, DISK mode, lock files in /tmp: openGauss's defaults.
+     */
+    public static InstanceOptions defaults()
+    {
+        return new InstanceOptions(0, StorageMode.DISK, Path.of("/tmp"), LeaseVgLock.DEFAULT_PERIOD_MS);
+    }
+
+    public static InstanceOptions of(final DssHome home)
+    {
+        return new InstanceOptions(home.instance().instanceId(), home.instance().storageMode(),
+            home.instance().diskLockFilePath(), LeaseVgLock.DEFAULT_PERIOD_MS);
+    }
+
+    public InstanceOptions withInstanceId(final int id)
+    {
+        return new InstanceOptions(id, storageMode, lockDirectory, leasePeriodMs);
+    }
+
+    public InstanceOptions withStorageMode(final StorageMode mode)
+    {
+        return new InstanceOptions(instanceId, mode, lockDirectory, leasePeriodMs);
+    }
+
+    public InstanceOptions withLockDirectory(final Path directory)
+    {
+        return new InstanceOptions(instanceId, storageMode, directory, leasePeriodMs);
+    }
+}

@@ -1,0 +1,152 @@
+package io.respool.dss.engine;
+
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.format.DiskLease;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * STORAGE_MODE=SHARE_DISK: a heartbeat lease in the lease sector of the entry volume, needing no shared file system
+ * across hosts. The holder's coordination agent raises the heartbeat every quarter period. A contender that sees the
+ * same (owner, generation, heartbeat) for a whole period takes the lease over: only whether the sector changed is
+ * compared, never clocks of two hosts. Taking over writes a new random generation, waits {@link #SETTLE_MS}, and
+ * reads it back: of two contenders writing at once, only the one whose write landed last keeps it.
+ * <p>
+ * A holder that stops renewing (killed, or paused) loses the lease after one period. So that a paused holder that
+ * wakes up cannot write on, {@link #isValid} is checked before every metadata write: the lease counts as held only
+ * within {@link #SAFE_FRACTION} of a period after the last renewal that was confirmed on disk.
+ */
+final class LeaseVgLock implements VgLock
+{
+    static final int DEFAULT_PERIOD_MS = 2000;
+    static final long SETTLE_MS = 20;
+    static final double SAFE_FRACTION = 0.5;
+
+    private final SharedSectors sectors;
+    private final int instanceId;
+    private final int periodMs;
+    private volatile boolean held;
+    private volatile long confirmedMs;
+    private long generation;
+    private long heartbeat;
+
+    LeaseVgLock(final SharedSectors sectors, final int instanceId, final int periodMs)
+    {
+        this.sectors = sectors;
+        this.instanceId = instanceId;
+        this.periodMs = periodMs;
+    }
+
+    @Override
+    public void acquire(final long timeoutMs)
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMs;
+        String observed = null;
+        long observedSinceMs = 0;
+        while (true)
+        {
+            final long now = System.currentTimeMillis();
+            final DiskLease lease = sectors.readLease();
+            boolean free = lease.isEmpty() || lease.invalidReason() != null || lease.owner() == DiskLease.FREE;
+            if (!free)
+            {
+                final String key = lease.owner() + "/" + lease.generation() + "/" + lease.heartbeat();
+                if (!key.equals(observed))
+                {
+                    observed = key;
+                    observedSinceMs = now;
+                }
+                else if (now - observedSinceMs > Math.max(lease.periodMs(), periodMs))
+                {
+                    free = true;
+                }
+            }
+            if (free && claim())
+            {
+                return;
+            }
+            if (now - deadline > 0)
+            {
+                throw new DssException(ErrorCode.VOLUME_IN_USE, "SHARE_DISK volume-group lease not granted within " +
+                    timeoutMs + " ms: holder=instance " + lease.owner() + ", heartbeat=" + lease.heartbeat() +
+                    " (still renewing); retry later");
+            }
+            LockSupport.parkNanos(5_000_000);
+        }
+    }
+
+    private boolean claim()
+    {
+        final long claimGeneration = ThreadLocalRandom.current().nextLong();
+        final long start = System.currentTimeMillis();
+        sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(instanceId).periodMs(periodMs)
+            .generation(claimGeneration).heartbeat(0));
+        LockSupport.parkNanos(SETTLE_MS * 1_000_000L);
+        final DiskLease check = sectors.readLease();
+        if (check.invalidReason() == null && check.owner() == instanceId && check.generation() == claimGeneration)
+        {
+            generation = claimGeneration;
+            heartbeat = 0;
+            confirmedMs = start;
+            held = true;
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void onTick(final long nowMs)
+    {
+        if (held && nowMs - confirmedMs >= periodMs / 4)
+        {
+            final long start = System.currentTimeMillis();
+            final DiskLease lease = sectors.readLease();
+            if (lease.invalidReason() != null || lease.owner() != instanceId || lease.generation() != generation)
+            {
+                held = false;
+                return;
+            }
+            sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(instanceId).periodMs(periodMs)
+                .generation(generation).heartbeat(++heartbeat));
+            confirmedMs = start;
+        }
+    }
+
+    /**
+     * @return true while the lease is surely still this instance's: renewed within half a period.
+     */
+    boolean isValid(final long nowMs)
+    {
+        return held && nowMs - confirmedMs < periodMs * SAFE_FRACTION;
+    }
+
+    @Override
+    public void release()
+    {
+        if (held)
+        {
+            held = false;
+            final DiskLease lease = sectors.readLease();
+            if (lease.invalidReason() == null && lease.owner() == instanceId && lease.generation() == generation)
+            {
+                sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(DiskLease.FREE).periodMs(periodMs));
+            }
+        }
+    }
+
+    @Override
+    public String describeHolder()
+    {
+        final DiskLease lease = sectors.readLease();
+        return lease.isEmpty() || lease.owner() == DiskLease.FREE ? "SHARE_DISK lease free" :
+            "SHARE_DISK lease held by instance " + lease.owner() + " (heartbeat " + lease.heartbeat() + ")";
+    }
+
+    @Override
+    public void close()
+    {
+        release();
+    }
+}
