@@ -1,6 +1,7 @@
 package io.respool.dss.nio;
 
 import io.respool.dss.Dss;
+import io.respool.dss.FileStat;
 import io.respool.dss.VolumeGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.spi.FileSystemProvider;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -114,7 +116,17 @@ class DssFileSystemProviderTest
         Files.createSymbolicLink(fs.getPath("+data/keep/link"), fs.getPath("+data/keep/sub/blob"));
         Files.move(fs.getPath("+data/keep/sub/blob"), fs.getPath("+data/keep/blob"));
         Files.createSymbolicLink(fs.getPath("+data/keep/link2"), fs.getPath("+data/keep/blob"));
+        final BasicFileAttributes attributes =
+            Files.readAttributes(fs.getPath("+data/keep/blob"), BasicFileAttributes.class);
         fs.close();
+        try (Dss dss = Dss.open(home))
+        {
+            final FileStat stat = dss.stat("+data/keep/blob");
+            assertEquals(stat.id(), attributes.fileKey());
+            assertEquals(stat.size(), attributes.size());
+            assertEquals(stat.createTimeMs(), attributes.creationTime().toMillis());
+            assertEquals(stat.updateTimeMs(), attributes.lastModifiedTime().toMillis());
+        }
 
         fs = NioTestSupport.open(home);
         assertArrayEquals(data, Files.readAllBytes(fs.getPath("+data/keep/blob")));

@@ -35,6 +35,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -321,6 +322,55 @@ class DssFilesTest
         assertArrayEquals(other, Files.readAllBytes(remote));
         Files.copy(remote, back, StandardCopyOption.REPLACE_EXISTING);
         assertArrayEquals(other, Files.readAllBytes(back));
+    }
+
+    @Test
+    void shouldMoveToTheDefaultFileSystemButNotFromItBecauseTimesCannotBeSet() throws IOException
+    {
+        final byte[] data = randomBytes(8, 1024 * 1024 + 3);
+        final Path remote = Files.write(path("+data/out"), data);
+        final Path local = dir.resolve("moved.bin");
+        assertEquals(local, Files.move(remote, local));
+        assertFalse(Files.exists(remote));
+        assertArrayEquals(data, Files.readAllBytes(local));
+
+        assertFails(UnsupportedOperationException.class, "cannot set times of a DSS file: path=+data/in",
+            () -> Files.move(local, path("+data/in")));
+        assertArrayEquals(data, Files.readAllBytes(local));
+        assertFalse(Files.exists(path("+data/in")));
+    }
+
+    @Test
+    void shouldDeleteATreeWhenWalkedDeepestFirst() throws IOException
+    {
+        final Path root = path("+data/doomed");
+        Files.createDirectories(root.resolve("a/b/c"));
+        Files.write(root.resolve("a/b/c/f"), new byte[10]);
+        Files.write(root.resolve("a/g"), new byte[10]);
+        Files.createSymbolicLink(root.resolve("link"), root.resolve("a/g"));
+        try (Stream<Path> walk = Files.walk(root))
+        {
+            final List<Path> all = walk.sorted(Comparator.reverseOrder()).toList();
+            assertEquals(7, all.size());
+            for (final Path each : all)
+            {
+                Files.delete(each);
+            }
+        }
+        assertFalse(Files.exists(root));
+        try (Stream<Path> entries = Files.list(path("+data")))
+        {
+            assertEquals(0, entries.count());
+        }
+    }
+
+    @Test
+    void shouldRefuseToOpenADirectoryAsAFile() throws IOException
+    {
+        Files.createDirectory(path("+data/adir"));
+        assertFails(FileSystemException.class, "+data/adir", () -> Files.readAllBytes(path("+data/adir")));
+        assertFails(FileSystemException.class, "+data/adir", () -> Files.write(path("+data/adir"), new byte[1]));
+        assertTrue(Files.isDirectory(path("+data/adir")));
     }
 
     @Test
