@@ -137,6 +137,23 @@ class DssFileSystemProviderTest
     }
 
     @Test
+    void shouldCopyAndMoveBetweenTwoDssHomes() throws IOException
+    {
+        fs = NioTestSupport.open(newDssHome(dir.resolve("one"), "data"));
+        try (FileSystem other = NioTestSupport.open(newDssHome(dir.resolve("two"), "data")))
+        {
+            final byte[] data = randomBytes(22, 3 * 1024 * 1024 + 11);
+            final Path source = Files.write(fs.getPath("+data/src"), data);
+            Files.copy(source, other.getPath("+data/copy"));
+            assertArrayEquals(data, Files.readAllBytes(other.getPath("+data/copy")));
+            Files.move(source, other.getPath("+data/moved"));
+            assertFalse(Files.exists(source));
+            assertArrayEquals(data, Files.readAllBytes(other.getPath("+data/moved")));
+            assertFalse(Files.exists(fs.getPath("+data/copy")));
+        }
+    }
+
+    @Test
     void shouldThrowClosedFileSystemWhenUsedAfterClose() throws IOException
     {
         fs = NioTestSupport.open(newDssHome(dir, "data"));
