@@ -43,6 +43,32 @@ public interface VolumeGroup extends AutoCloseable
     void removeVolume(Path volumePath);
 
     /**
+     * @return this instance's id among those sharing the group ({@code INST_ID}).
+     */
+    int instanceId();
+
+    /**
+     * @return registration, fencing and liveness of every instance that ever joined the group.
+     */
+    List<InstanceStatus> instances();
+
+    /**
+     * Fence instance {@code instanceId} off the group ({@code dsscmd kickh}): from when this returns, none of its
+     * data writes or metadata changes reach the volumes; they fail with {@link ErrorCode#FENCED}.
+     */
+    KickResult kick(int instanceId);
+
+    /**
+     * Register this instance ({@code dsscmd reghl}): lift a fence so that it may write again.
+     */
+    void register();
+
+    /**
+     * Unregister this instance ({@code dsscmd unreghl}): it fences itself and stops writing.
+     */
+    void unregister();
+
+    /**
      * Verify every on-disk and in-memory metadata structure.
      *
      * @return problems found, empty when the volume group is consistent.

@@ -86,7 +86,7 @@ final class Coordinator implements Agent
     private boolean member;
     private long heartbeat;
     private long lastHeartbeatMs;
-    private long fenceGenerationSeen = -1;
+    private volatile long fenceGenerationSeen = -1;
 
     Coordinator(final String vgName, final int instanceId, final SharedSectors sectors, final VgLock vgLock)
     {
@@ -434,5 +434,23 @@ final class Coordinator implements Agent
     VgLock vgLock()
     {
         return vgLock;
+    }
+
+    SharedSectors sectors()
+    {
+        return sectors;
+    }
+
+    /**
+     * Wait until the agent has acted on the fence sector as it is now (after reghl or unreghl from this process).
+     */
+    void awaitFenceSeen()
+    {
+        final long generation = fenceGenerationOnDisk();
+        final long deadline = System.currentTimeMillis() + 5_000;
+        while (fenceGenerationSeen < generation && System.currentTimeMillis() < deadline)
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
     }
 }

@@ -115,6 +115,42 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
     }
 
     @Override
+    public int instanceId()
+    {
+        return coordinator.instanceId();
+    }
+
+    @Override
+    public List<io.respool.dss.InstanceStatus> instances()
+    {
+        checkOpen();
+        return Fencing.statuses(coordinator.sectors());
+    }
+
+    @Override
+    public io.respool.dss.KickResult kick(final int victim)
+    {
+        checkOpen();
+        return Fencing.kick(coordinator.sectors(), victim, coordinator.instanceId(), name);
+    }
+
+    @Override
+    public void register()
+    {
+        checkOpen();
+        Fencing.writeFence(coordinator.sectors(), coordinator.instanceId(), false, coordinator.instanceId());
+        coordinator.awaitFenceSeen();
+    }
+
+    @Override
+    public void unregister()
+    {
+        checkOpen();
+        Fencing.writeFence(coordinator.sectors(), coordinator.instanceId(), true, coordinator.instanceId());
+        coordinator.awaitFenceSeen();
+    }
+
+    @Override
     public List<VolumeInfo> volumes()
     {
         metaLock.writeLock().lock();

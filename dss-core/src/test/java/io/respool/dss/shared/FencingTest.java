@@ -1,0 +1,136 @@
+package io.respool.dss.shared;
+
+import io.respool.blockdev.BlockDevices;
+import io.respool.dss.Dss;
+import io.respool.dss.DssException;
+import io.respool.dss.DssFile;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.InstanceStatus;
+import io.respool.dss.KickResult;
+import io.respool.dss.OpenFlag;
+import io.respool.dss.engine.InstanceOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(60)
+class FencingTest
+{
+    static final int AU = 2 * 1024 * 1024;
+    static final int PAGE = 8192;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldLetNothingAKickedInstanceWritesReachTheVolume() throws Exception
+    {
+        final Path volume = dir.resolve("vol0");
+        BlockDevices.createSparseImage(volume, 256L << 20);
+        Dss.createVolumeGroup("data", volume, AU);
+        final InstanceOptions zero = InstanceOptions.defaults().withLockDirectory(dir);
+        try (Dss kicker = Dss.openVolumeGroup("data", volume, zero);
+            Dss victim = Dss.openVolumeGroup("data", volume, zero.withInstanceId(1)))
+        {
+            final DssFile file = victim.open("+data/pages", OpenFlag.CREATE, OpenFlag.WRITE);
+            file.allocate(0, 64L * PAGE, false);
+            file.flush();
+            final AtomicLong acknowledged = new AtomicLong();
+            final AtomicBoolean stop = new AtomicBoolean();
+            final AtomicReference<DssException> firstRefusal = new AtomicReference<>();
+            final Thread writer = new Thread(() ->
+            {
+                for (long n = 1; !stop.get(); n++)
+                {
+                    final ByteBuffer page = ByteBuffer.allocate(PAGE);
+                    page.putLong(0, n);
+                    try
+                    {
+                        file.write(page, (n % 64) * PAGE);
+                        acknowledged.set(n);
+                    }
+                    catch (final DssException ex)
+                    {
+                        firstRefusal.compareAndSet(null, ex);
+                    }
+                }
+            });
+            writer.start();
+            while (acknowledged.get() < 1000)
+            {
+                Thread.onSpinWait();
+            }
+            assertEquals(KickResult.ACKNOWLEDGED, kicker.volumeGroup("data").kick(1));
+            final long lastAcknowledged = acknowledged.get();
+            final byte[] afterKick = readRaw(kicker);
+            Thread.sleep(300);
+            stop.set(true);
+            writer.join();
+
+            assertEquals(lastAcknowledged, acknowledged.get(), "no write succeeded after the kick returned");
+            assertArrayEquals(afterKick, readRaw(kicker), "nothing reached the volume after the kick returned");
+            assertEquals(ErrorCode.FENCED, firstRefusal.get().errorCode());
+            assertTrue(firstRefusal.get().getMessage().contains("fenced") &&
+                firstRefusal.get().getMessage().contains("reghl"), firstRefusal.get().getMessage());
+            final DssException metadata = assertThrows(DssException.class, () -> victim.mkdir("+data/nope"));
+            assertEquals(ErrorCode.FENCED, metadata.errorCode());
+            assertTrue(!kicker.exists("+data/nope"));
+
+            final InstanceStatus status = kicker.volumeGroup("data").instances().stream()
+                .filter(s -> s.instanceId() == 1).findFirst().orElseThrow();
+            assertTrue(status.fenced() && status.fenceAcked() && !status.registered(), status.toString());
+            assertEquals(0, status.inquiryResult());
+            assertEquals(2, kicker.volumeGroup("data").instances().get(0).inquiryResult());
+
+            victim.volumeGroup("data").register();
+            victim.mkdir("+data/back");
+            assertTrue(kicker.exists("+data/back"));
+            assertEquals(2, kicker.volumeGroup("data").instances().stream()
+                .filter(s -> s.instanceId() == 1).findFirst().orElseThrow().inquiryResult());
+            file.close();
+            assertEquals(List.of(), kicker.volumeGroup("data").check());
+        }
+    }
+
+    private static byte[] readRaw(final Dss dss)
+    {
+        try (DssFile file = dss.open("+data/pages"))
+        {
+            final ByteBuffer all = ByteBuffer.allocate(64 * PAGE);
+            file.read(all, 0);
+            return all.array();
+        }
+    }
+
+    @Test
+    void shouldRefuseToKickItselfOrAnIdOutOfRange()
+    {
+        final Path volume = dir.resolve("vol0");
+        BlockDevices.createSparseImage(volume, 256L << 20);
+        Dss.createVolumeGroup("data", volume, AU);
+        try (Dss dss = Dss.openVolumeGroup("data", volume, InstanceOptions.defaults().withLockDirectory(dir)))
+        {
+            assertEquals(ErrorCode.INVALID_ARGUMENT,
+                assertThrows(DssException.class, () -> dss.volumeGroup("data").kick(0)).errorCode());
+            assertEquals(ErrorCode.INVALID_ARGUMENT,
+                assertThrows(DssException.class, () -> dss.volumeGroup("data").kick(64)).errorCode());
+            assertEquals(KickResult.NOT_RUNNING, dss.volumeGroup("data").kick(5));
+            dss.volumeGroup("data").unregister();
+            assertEquals(ErrorCode.FENCED, assertThrows(DssException.class, () -> dss.mkdir("+data/x")).errorCode());
+            dss.volumeGroup("data").register();
+            dss.mkdir("+data/x");
+        }
+    }
+}
