@@ -27,15 +27,8 @@ import java.util.List;
  * per {@link Lane} on the node's own endpoint; one exclusive publication per lane per peer. Messages to self skip
  * the network through a local queue. Single-threaded after construction: the node agent.
  */
-final class Transport implements AutoCloseable
+final class AeronTransport implements Transport, AutoCloseable
 {
-    /** Receives one whole message. */
-    @FunctionalInterface
-    interface MessageSink
-    {
-        void onMessage(DirectBuffer buffer, int offset, int length, boolean fromSelf);
-    }
-
     private static final int MAX_OFFER_ATTEMPTS = 200;
     private static final int FRAGMENT_LIMIT = 16;
 
@@ -49,19 +42,17 @@ final class Transport implements AutoCloseable
     private final Subscription[] subscriptions = new Subscription[Lane.LANES.length];
     private final FragmentAssembler[] assemblers = new FragmentAssembler[Lane.LANES.length];
     private final ExclusivePublication[][] publications;
-    private final long peerBits;
     private ExpandableRingBuffer selfQueue = new ExpandableRingBuffer(64 * 1024, ExpandableRingBuffer.MAX_CAPACITY, false);
     private ExpandableRingBuffer selfDraining = new ExpandableRingBuffer(64 * 1024, ExpandableRingBuffer.MAX_CAPACITY, false);
     private MessageSink sink;
     private boolean closed;
 
-    private Transport(
+    private AeronTransport(
         final int self,
         final NodeStats stats,
         final LossInjector loss,
         final MediaDriver driver,
-        final Aeron aeron,
-        final long peerBits)
+        final Aeron aeron)
     {
         this.self = self;
         this.stats = stats;
@@ -71,19 +62,18 @@ final class Transport implements AutoCloseable
         this.driverInvoker = null != driver ? driver.sharedAgentInvoker() : null;
         this.clientInvoker = aeron.conductorAgentInvoker();
         this.publications = new ExclusivePublication[Lane.LANES.length][64];
-        this.peerBits = peerBits;
     }
 
     /**
      * Start the driver and client, subscribe to this node's endpoint and publish to each peer. On failure,
      * everything opened so far is closed again.
      */
-    static Transport start(final DmsContext ctx, final NodeDirectory directory, final NodeStats stats)
+    static AeronTransport start(final DmsContext ctx, final NodeDirectory directory, final NodeStats stats)
     {
         final NodeAddress selfAddress = ctx.self();
         MediaDriver driver = null;
         Aeron aeron = null;
-        Transport transport = null;
+        AeronTransport transport = null;
         try
         {
             if (null == ctx.externalAeronDirectory())
@@ -92,17 +82,8 @@ final class Transport implements AutoCloseable
                     AeronSetup.driverContext(ctx, directory.aeronDirectory(), ctx.errorHandler()));
             }
             aeron = Aeron.connect(AeronSetup.clientContext(ctx, driver, ctx.errorHandler()));
-
-            long peers = 0;
-            for (final NodeAddress node : ctx.nodeList().nodes())
-            {
-                if (node.id() != selfAddress.id())
-                {
-                    peers |= 1L << node.id();
-                }
-            }
-            transport = new Transport(selfAddress.id(), stats, new LossInjector(ctx.lossRate(), ctx.lossSeed()),
-                driver, aeron, peers);
+            transport = new AeronTransport(selfAddress.id(), stats, new LossInjector(ctx.lossRate(), ctx.lossSeed()),
+                driver, aeron);
             transport.subscribe(ctx, selfAddress);
             transport.publish(ctx);
             return transport;
@@ -174,7 +155,8 @@ final class Transport implements AutoCloseable
         };
     }
 
-    void sink(final MessageSink sink)
+    @Override
+    public void sink(final MessageSink sink)
     {
         this.sink = sink;
     }
@@ -182,7 +164,8 @@ final class Transport implements AutoCloseable
     /**
      * Run the driver and client conductor duty cycles.
      */
-    int invoke()
+    @Override
+    public int invoke()
     {
         int work = 0;
         if (null != driverInvoker)
@@ -196,7 +179,8 @@ final class Transport implements AutoCloseable
     /**
      * Deliver self messages, then poll lanes in priority order: control, claim, data.
      */
-    int poll()
+    @Override
+    public int poll()
     {
         int work = 0;
         if (!selfQueue.isEmpty())
@@ -219,7 +203,9 @@ final class Transport implements AutoCloseable
     /**
      * Send one message. A failure is counted and reported as false; callers rely on retransmits and re-drives.
      */
-    boolean send(final int destination, final Lane lane, final DirectBuffer buffer, final int offset, final int length)
+    @Override
+    public boolean send(
+        final int destination, final Lane lane, final DirectBuffer buffer, final int offset, final int length)
     {
         stats.increment(StatCounter.MESSAGES_SENT);
         if (destination == self)
@@ -269,11 +255,6 @@ final class Transport implements AutoCloseable
             }
         }
         return true;
-    }
-
-    long peerBits()
-    {
-        return peerBits;
     }
 
     int maxMessageLength()

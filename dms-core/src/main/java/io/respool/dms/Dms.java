@@ -43,13 +43,13 @@ public final class Dms
 
         NodeDirectory directory = null;
         NodeStats stats = null;
-        Transport transport = null;
+        AeronTransport transport = null;
         try
         {
             directory = NodeDirectory.open(ctx.nodeDirectory(), ctx.nodeId());
             stats = new NodeStats(new File(directory.directory(), StatsFileDescriptor.FILE_NAME), ctx.nodeId(),
                 ctx.membershipVersion());
-            transport = Transport.start(ctx, directory, stats);
+            transport = AeronTransport.start(ctx, directory, stats);
             return new DmsNodeImpl(ctx, directory, stats, transport);
         }
         catch (final RuntimeException | Error ex)

@@ -8,6 +8,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
@@ -22,42 +23,36 @@ final class DmsNodeImpl implements DmsNode
     private final DmsContext ctx;
     private final NodeDirectory directory;
     private final NodeStats stats;
-    private final Transport transport;
+    private final AeronTransport transport;
     private final NodeServices services;
     private final PageClient pageClient;
     private final LockClient lockClient;
     private final Broadcaster broadcaster;
     private final AgentRunner runner;
     private final DrcMaster drc;
-    private final ConcurrentHashMap<Long, LocalPage> pages = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, LocalPage> pages;
     private boolean closed;
 
-    DmsNodeImpl(final DmsContext ctx, final NodeDirectory directory, final NodeStats stats, final Transport transport)
+    DmsNodeImpl(
+        final DmsContext ctx, final NodeDirectory directory, final NodeStats stats, final AeronTransport transport)
     {
         this.ctx = ctx;
         this.directory = directory;
         this.stats = stats;
         this.transport = transport;
-        final PartitionMap map = PartitionMap.create(ctx.nodeList(), ctx.centralizedMaster(), 1);
-        this.services = new NodeServices(ctx.nodeId(), stats, map, ctx.tombstoneTtlNs());
-        final int maxPayload = Math.max(ctx.pageSize(), maxBroadcastLength());
-        services.proxy(new MessageProxy(ctx.nodeId(), transport, ctx.membershipVersion(), map.version(),
-            maxPayload));
-        this.pageClient = new PageClient(ctx, services, pages);
-        final PageOwner pageOwner = new PageOwner(ctx, services, pages);
-        final DrcMaster drc = new DrcMaster(ctx, services);
-        this.drc = drc;
-        final LockMaster lockMaster = new LockMaster(services);
-        this.lockClient = new LockClient(ctx, services);
-        this.broadcaster = new Broadcaster(ctx, services, transport.peerBits());
-        final NodeAgent agent = new NodeAgent(
-            ctx, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient, broadcaster);
+        final NodeParts parts = new NodeParts(ctx, stats, transport, SystemNanoClock.INSTANCE);
+        this.services = parts.services;
+        this.pages = parts.pages;
+        this.pageClient = parts.pageClient;
+        this.drc = parts.drc;
+        this.lockClient = parts.lockClient;
+        this.broadcaster = parts.broadcaster;
         final ErrorHandler errorHandler = (throwable) ->
         {
             stats.increment(StatCounter.ERRORS);
             ctx.errorHandler().onError(throwable);
         };
-        this.runner = new AgentRunner(AeronSetup.idleStrategy(ctx), errorHandler, null, agent);
+        this.runner = new AgentRunner(AeronSetup.idleStrategy(ctx), errorHandler, null, parts.agent);
         AgentRunner.startOnThread(runner);
     }
 
@@ -154,7 +149,7 @@ final class DmsNodeImpl implements DmsNode
     @Override
     public int maxBroadcastLength()
     {
-        return ctx.mtuLength() - MessageDescriptor.HEADER_LENGTH - 64;
+        return NodeParts.maxBroadcastLength(ctx);
     }
 
     @Override

@@ -3,13 +3,15 @@ package io.respool.dms;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one agent of a node. Each duty cycle reads the clock once, runs the media driver and Aeron client
- * conductors, polls the lanes (control and claims before data), runs commands from application threads, carries
- * out deferred revokes and, every timer tick, resends what got no answer. It is also the inbound adapter: it
+ * The one agent of a node. Each duty cycle reads the clock once (a {@link NanoClock}, so that a test can step it
+ * by hand), runs the transport's duty cycle (media driver and Aeron client conductors), polls the lanes (control
+ * and claims before data), runs commands from application threads, carries out deferred revokes and, every timer
+ * tick, resends what got no answer. It is also the inbound adapter: it
  * checks each message's version, type and membership version and dispatches it by type.
  */
 final class NodeAgent implements Agent, Transport.MessageSink
@@ -29,6 +31,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
     private final LockClient lockClient;
     private final Broadcaster broadcaster;
     private final long statsIntervalNs;
+    private final NanoClock clock;
     private final MessageFlyweight inbound = new MessageFlyweight();
     private long nextTimerNs;
     private long nextStatsNs;
@@ -44,8 +47,10 @@ final class NodeAgent implements Agent, Transport.MessageSink
         final DrcMaster drc,
         final LockMaster lockMaster,
         final LockClient lockClient,
-        final Broadcaster broadcaster)
+        final Broadcaster broadcaster,
+        final NanoClock clock)
     {
+        this.clock = clock;
         this.self = ctx.nodeId();
         this.membershipVersion = ctx.membershipVersion();
         this.transport = transport;
@@ -72,7 +77,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
     {
         assert null == agentThread || Thread.currentThread() == agentThread :
             "NodeAgent is single-threaded: run it on its AgentRunner only";
-        final long nowNs = System.nanoTime();
+        final long nowNs = clock.nanoTime();
         services.nowNs(nowNs);
         int work = transport.invoke();
         work += transport.poll();

@@ -23,6 +23,17 @@ import static io.respool.dms.MessageDescriptor.*;
  */
 final class PageClient
 {
+    /** {@link #tryLatch}: latched. */
+    static final int LATCHED = 0;
+    /** {@link #tryLatch}: latched; load the page from disk before using it. */
+    static final int LATCHED_MUST_LOAD = 1;
+    /** {@link #tryLatch}: a request was sent now; wait. */
+    static final int ISSUED = 2;
+    /** {@link #tryLatch}: a request or a revoke is in progress; wait. */
+    static final int MUST_WAIT = 3;
+    /** {@link #tryLatch}: the page was dropped; start again. */
+    static final int PAGE_REMOVED = 4;
+
     private final int self;
     private final int pageSize;
     private final PageStore store;
@@ -52,43 +63,23 @@ final class PageClient
             throw new IllegalArgumentException("acquirePage needs mode S or X: pageId=" + pageId + ", mode=" + mode);
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        retry:
         while (true)
         {
             final LocalPage lp = pages.computeIfAbsent(pageId, LocalPage::new);
-            boolean load = false;
             boolean issued = false;
-            AcquireResult result;
+            int outcome;
+            AcquireResult result = AcquireResult.FROM_DISK;
             synchronized (lp)
             {
                 while (true)
                 {
                     services.checkOpen();
-                    if (lp.removed)
+                    outcome = tryLatch(lp, mode);
+                    if (outcome != MUST_WAIT && outcome != ISSUED)
                     {
-                        // released and dropped while we waited: start again on the page's new state
-                        continue retry;
-                    }
-                    if (lp.canLatch(mode))
-                    {
-                        lp.latch(mode);
-                        if (lp.needLoad)
-                        {
-                            lp.needLoad = false;
-                            lp.loading = true;
-                            load = true;
-                        }
-                        result = issued ? lp.lastResult : AcquireResult.LOCAL_HIT;
                         break;
                     }
-                    if (!lp.mode.covers(mode) && 0 == lp.requestSerial && !lp.releasing && !lp.removed)
-                    {
-                        lp.requestSerial = services.nextSerial();
-                        lp.requestMode = mode;
-                        lp.requestSent = false;
-                        issued = true;
-                        services.commands().offer(() -> onRequestCommand(lp));
-                    }
+                    issued |= outcome == ISSUED;
                     final long remainingNs = deadlineNs - System.nanoTime();
                     if (remainingNs <= 0)
                     {
@@ -98,28 +89,83 @@ final class PageClient
                     }
                     waitOn(lp, remainingNs);
                 }
+                if (outcome == LATCHED)
+                {
+                    result = issued ? lp.lastResult : AcquireResult.LOCAL_HIT;
+                }
             }
-            if (load)
+            if (outcome == PAGE_REMOVED)
             {
-                try
-                {
-                    store.readFromDisk(pageId, store.buffer(pageId));
-                    result = AcquireResult.FROM_DISK;
-                }
-                finally
-                {
-                    synchronized (lp)
-                    {
-                        lp.loading = false;
-                        lp.notifyAll();
-                    }
-                }
+                // released and dropped while we waited: start again on the page's new state
+                continue;
+            }
+            if (outcome == LATCHED_MUST_LOAD)
+            {
+                load(lp);
             }
             if (result == AcquireResult.LOCAL_HIT)
             {
                 localHits.increment();
             }
             return result;
+        }
+    }
+
+    /**
+     * One attempt to latch the page, under its monitor and without waiting: latch it if this node's mode covers
+     * {@code mode} and no revoke, load or release is in the way; otherwise send a request for the mode unless one
+     * is out. The blocking {@link #acquire} is a loop over this; a deterministic test calls it directly.
+     *
+     * @return {@link #LATCHED}; {@link #LATCHED_MUST_LOAD} (latched, and the caller must {@link #load} the page
+     * from disk first); {@link #ISSUED} or {@link #MUST_WAIT} (not latched: wait for the page to change, then try
+     * again); or {@link #PAGE_REMOVED} (the page was released and dropped: start again with a new one).
+     */
+    int tryLatch(final LocalPage lp, final LockMode mode)
+    {
+        assert Thread.holdsLock(lp) : "tryLatch runs under the page's monitor: synchronized (lp)";
+        if (lp.removed)
+        {
+            return PAGE_REMOVED;
+        }
+        if (lp.canLatch(mode))
+        {
+            lp.latch(mode);
+            if (lp.needLoad)
+            {
+                lp.needLoad = false;
+                lp.loading = true;
+                return LATCHED_MUST_LOAD;
+            }
+            return LATCHED;
+        }
+        if (!lp.mode.covers(mode) && 0 == lp.requestSerial && !lp.releasing)
+        {
+            lp.requestSerial = services.nextSerial();
+            lp.requestMode = mode;
+            lp.requestSent = false;
+            services.commands().offer(() -> onRequestCommand(lp));
+            return ISSUED;
+        }
+        return MUST_WAIT;
+    }
+
+    /**
+     * Read a page granted from disk into its buffer, after {@link #tryLatch} said {@link #LATCHED_MUST_LOAD}; the
+     * latch is held meanwhile and revokes wait for the load.
+     */
+    void load(final LocalPage lp)
+    {
+        try
+        {
+            store.readFromDisk(lp.pageId, store.buffer(lp.pageId));
+        }
+        finally
+        {
+            synchronized (lp)
+            {
+                lp.loading = false;
+                lp.notifyAll();
+            }
         }
     }
 

@@ -57,9 +57,7 @@ class CheckpointEdpTest
     @Test
     void shouldAskOwnerToWriteSoEarlierDirtyCopyCanGo()
     {
-        cluster.node(0).checkpointEdp(page);
-
-        awaitTrue(() -> cluster.store(1).writeRequests.contains(page), "owner asked to write the page");
+        checkpointUntil(() -> cluster.store(1).writeRequests.contains(page), "owner asked to write the page");
         assertTrue(cluster.store(0).slot(page).edp, "the copy stays until the newer image is written");
         assertEquals(0, cluster.disk.lsn(page));
 
@@ -69,8 +67,8 @@ class CheckpointEdpTest
         awaitTrue(() -> !cluster.store(0).slot(page).edp, "earlier dirty copy cleaned");
         assertTrue(cluster.store(0).evict(page, TIMEOUT));
         assertEquals(2, counterOnDisk());
-        assertEquals(1, counter(2, StatCounter.CKPT_EDP_FORWARDED));
-        assertEquals(1, counter(1, StatCounter.WRITES_REQUESTED));
+        assertTrue(counter(2, StatCounter.CKPT_EDP_FORWARDED) >= 1);
+        assertEquals(cluster.store(1).writeRequests.size(), counter(1, StatCounter.WRITES_REQUESTED));
         assertTrue(cluster.stores.stream().allMatch((s) -> s.violations.isEmpty()), "WAL rule broken");
     }
 
@@ -82,9 +80,7 @@ class CheckpointEdpTest
         cluster.disk.write(page, slot.buffer);
         slot.dirty = false;
 
-        cluster.node(0).checkpointEdp(page);
-
-        awaitTrue(() -> !cluster.store(0).slot(page).edp, "earlier dirty copy cleaned");
+        checkpointUntil(() -> !cluster.store(0).slot(page).edp, "earlier dirty copy cleaned");
         assertTrue(cluster.store(1).writeRequests.isEmpty(), "a clean owner must not be asked to write");
         assertTrue(cluster.store(0).evict(page, TIMEOUT));
         assertEquals(2, counterOnDisk());
@@ -129,6 +125,29 @@ class CheckpointEdpTest
     {
         final File file = new File(cluster.node(nodeIndex).nodeDirectory(), StatsFileDescriptor.FILE_NAME);
         return StatsReader.read(file).counter(counter);
+    }
+
+    /**
+     * Ask as a checkpointer does, once per round (20 ms here), until the condition holds: the request is one-way,
+     * and the first may reach the master before the claim that recorded the earlier dirty copy.
+     */
+    private void checkpointUntil(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + TIMEOUT;
+        long nextRound = System.nanoTime();
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("timed out waiting: " + what);
+            }
+            if (System.nanoTime() - nextRound >= 0)
+            {
+                cluster.node(0).checkpointEdp(page);
+                nextRound = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
     }
 
     private static void awaitTrue(final BooleanSupplier condition, final String what)

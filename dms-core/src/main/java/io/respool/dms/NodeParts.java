@@ -1,0 +1,69 @@
+package io.respool.dms;
+
+import io.respool.dms.api.NodeAddress;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The parts of one node wired together over a transport: shared services, the outbound proxy, requester, owner
+ * and master sides of cache fusion, global locks, broadcasts and the agent that runs them. {@link DmsNodeImpl} runs
+ * the agent on its own thread over Aeron; a deterministic test steps it by hand over a simulated network.
+ */
+final class NodeParts
+{
+    final ConcurrentHashMap<Long, LocalPage> pages = new ConcurrentHashMap<>();
+    final PartitionMap partitionMap;
+    final NodeServices services;
+    final PageClient pageClient;
+    final PageOwner pageOwner;
+    final DrcMaster drc;
+    final LockMaster lockMaster;
+    final LockClient lockClient;
+    final Broadcaster broadcaster;
+    final NodeAgent agent;
+
+    /**
+     * @param ctx       concluded settings.
+     * @param stats     the node's statistics.
+     * @param transport the network.
+     * @param clock     read once per duty cycle.
+     */
+    NodeParts(final DmsContext ctx, final NodeStats stats, final Transport transport, final NanoClock clock)
+    {
+        partitionMap = PartitionMap.create(ctx.nodeList(), ctx.centralizedMaster(), 1);
+        services = new NodeServices(ctx.nodeId(), stats, partitionMap, ctx.tombstoneTtlNs());
+        services.proxy(new MessageProxy(ctx.nodeId(), transport, ctx.membershipVersion(), partitionMap.version(),
+            Math.max(ctx.pageSize(), maxBroadcastLength(ctx))));
+        pageClient = new PageClient(ctx, services, pages);
+        pageOwner = new PageOwner(ctx, services, pages);
+        drc = new DrcMaster(ctx, services);
+        lockMaster = new LockMaster(services);
+        lockClient = new LockClient(ctx, services);
+        broadcaster = new Broadcaster(ctx, services, peerBits(ctx));
+        agent = new NodeAgent(
+            ctx, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient, broadcaster, clock);
+    }
+
+    /**
+     * @param ctx settings.
+     * @return the largest broadcast payload: what fits in one MTU after the header and some slack.
+     */
+    static int maxBroadcastLength(final DmsContext ctx)
+    {
+        return ctx.mtuLength() - MessageDescriptor.HEADER_LENGTH - 64;
+    }
+
+    private static long peerBits(final DmsContext ctx)
+    {
+        long peers = 0;
+        for (final NodeAddress node : ctx.nodeList().nodes())
+        {
+            if (node.id() != ctx.nodeId())
+            {
+                peers |= 1L << node.id();
+            }
+        }
+        return peers;
+    }
+}

@@ -1,0 +1,358 @@
+package io.respool.dms;
+
+import io.respool.dms.api.LockMode;
+import io.respool.dms.stat.StatsFileDescriptor;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.File;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.respool.dms.MessageDescriptor.NO_NODE;
+
+/**
+ * N real nodes ({@link NodeParts}: agent, master, requester and owner sides) in one thread with no Aeron: a manual
+ * clock, and a network that holds every message between nodes until the test delivers, drops, duplicates or
+ * reorders it. Messages a node sends itself go through a local queue that its next duty cycle drains, as over
+ * Aeron. Application threads are played by the test through {@link PageClient#tryLatch}.
+ */
+final class ManualClockCluster implements AutoCloseable
+{
+    static final int PAGE_SIZE = 8192;
+    static final long STEP_NS = TimeUnit.MICROSECONDS.toNanos(50);
+    static final long RETRY_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long REDRIVE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    /** A message on the network. */
+    static final class Packet
+    {
+        final int from;
+        final int to;
+        final MessageType type;
+        final byte[] bytes;
+        final MessageFlyweight view = new MessageFlyweight();
+
+        Packet(final int from, final int to, final DirectBuffer buffer, final int offset, final int length)
+        {
+            this.from = from;
+            this.to = to;
+            this.bytes = new byte[length];
+            buffer.getBytes(offset, bytes);
+            view.wrapForRead(new UnsafeBuffer(bytes), 0);
+            this.type = MessageType.get(view.typeCode());
+        }
+
+        @Override
+        public String toString()
+        {
+            return view.toString();
+        }
+    }
+
+    /** One node and its end of the network. */
+    final class Node implements Transport
+    {
+        final int id;
+        final MemoryPageStore store;
+        final NodeStats stats;
+        final NodeParts parts;
+        private final ArrayDeque<byte[]> selfQueue = new ArrayDeque<>();
+        private MessageSink sink;
+
+        Node(final int id, final String url, final File base)
+        {
+            this.id = id;
+            this.store = new MemoryPageStore(id, PAGE_SIZE, disk);
+            final DmsContext ctx = new DmsContext().url(url).nodeId(id).baseDirectory(base).pageStore(store)
+                .pageSize(PAGE_SIZE).retryIntervalNs(RETRY_INTERVAL_NS).redriveIntervalNs(REDRIVE_INTERVAL_NS)
+                .conclude();
+            final File dir = new File(base, "node-" + id);
+            if (!dir.mkdirs())
+            {
+                throw new IllegalStateException("cannot create " + dir);
+            }
+            this.stats = new NodeStats(new File(dir, StatsFileDescriptor.FILE_NAME), id, 1);
+            this.parts = new NodeParts(ctx, stats, this, clock);
+        }
+
+        @Override
+        public void sink(final MessageSink sink)
+        {
+            this.sink = sink;
+        }
+
+        @Override
+        public int invoke()
+        {
+            return 0;
+        }
+
+        @Override
+        public int poll()
+        {
+            int work = 0;
+            for (int i = selfQueue.size(); i > 0; i--)
+            {
+                final byte[] bytes = selfQueue.poll();
+                sink.onMessage(new UnsafeBuffer(bytes), 0, bytes.length, true);
+                work++;
+            }
+            return work;
+        }
+
+        @Override
+        public boolean send(
+            final int destination, final Lane lane, final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (destination == id)
+            {
+                final byte[] bytes = new byte[length];
+                buffer.getBytes(offset, bytes);
+                selfQueue.add(bytes);
+            }
+            else
+            {
+                network.add(new Packet(id, destination, buffer, offset, length));
+            }
+            return true;
+        }
+
+        LocalPage page(final long pageId)
+        {
+            return parts.pages.get(pageId);
+        }
+
+        LockMode mode(final long pageId)
+        {
+            final LocalPage lp = parts.pages.get(pageId);
+            return null == lp ? LockMode.NULL : lp.mode;
+        }
+
+        /**
+         * As an application thread would, without waiting: latch the page if possible, loading it from disk if so
+         * told; otherwise a request is sent (or already out).
+         *
+         * @return true if latched (the caller must {@link #unlatch}).
+         */
+        boolean tryLatch(final long pageId, final LockMode mode)
+        {
+            final LocalPage lp = parts.pages.computeIfAbsent(pageId, LocalPage::new);
+            final int outcome;
+            synchronized (lp)
+            {
+                outcome = parts.pageClient.tryLatch(lp, mode);
+            }
+            if (outcome == PageClient.LATCHED_MUST_LOAD)
+            {
+                parts.pageClient.load(lp);
+            }
+            return outcome == PageClient.LATCHED || outcome == PageClient.LATCHED_MUST_LOAD;
+        }
+
+        void unlatch(final long pageId)
+        {
+            parts.pageClient.unlatch(pageId);
+        }
+    }
+
+    final CachedNanoClock clock = new CachedNanoClock();
+    final SharedDisk disk = new SharedDisk(PAGE_SIZE);
+    final List<Packet> network = new ArrayList<>();
+    final Node[] nodes;
+    private final File base;
+
+    ManualClockCluster(final int count, final File base)
+    {
+        this.base = base;
+        final StringBuilder url = new StringBuilder();
+        for (int i = 0; i < count; i++)
+        {
+            url.append(i == 0 ? "" : ",").append(i).append(":127.0.0.1:").append(41000 + i);
+        }
+        clock.update(TimeUnit.SECONDS.toNanos(1));
+        nodes = new Node[count];
+        for (int i = 0; i < count; i++)
+        {
+            nodes[i] = new Node(i, url.toString(), base);
+        }
+    }
+
+    Node node(final int id)
+    {
+        return nodes[id];
+    }
+
+    long nowNs()
+    {
+        return clock.nanoTime();
+    }
+
+    /** @return the first page at or after {@code from} mastered by {@code master}. */
+    long pageMasteredBy(final int master, final long from)
+    {
+        long page = from;
+        while (nodes[0].parts.partitionMap.masterOf(page) != master)
+        {
+            page++;
+        }
+        return page;
+    }
+
+    DrcPage entry(final long pageId)
+    {
+        return nodes[nodes[0].parts.partitionMap.masterOf(pageId)].parts.drc.entry(pageId);
+    }
+
+    /**
+     * Run one duty cycle of every node at the current time (commands, self messages, deferred revokes, timers).
+     */
+    void cycle()
+    {
+        boolean more = true;
+        for (int round = 0; more && round < 16; round++)
+        {
+            int work = 0;
+            for (final Node node : nodes)
+            {
+                work += node.parts.agent.doWork();
+            }
+            more = work > 0;
+        }
+    }
+
+    /** Move the clock on by {@code ns} and run a duty cycle. */
+    void advance(final long ns)
+    {
+        clock.advance(ns);
+        cycle();
+    }
+
+    /** Messages in flight of a type. */
+    List<Packet> inFlight(final MessageType type)
+    {
+        final List<Packet> list = new ArrayList<>();
+        for (final Packet p : network)
+        {
+            if (p.type == type)
+            {
+                list.add(p);
+            }
+        }
+        return list;
+    }
+
+    /** Take a message off the network and hand it to its destination, then run a duty cycle. */
+    void deliver(final Packet packet)
+    {
+        if (!network.remove(packet))
+        {
+            throw new IllegalStateException("not in flight: " + packet);
+        }
+        deliverCopy(packet);
+    }
+
+    /** Hand a copy of a message to its destination (a duplicate or a late one), then run a duty cycle. */
+    void deliverCopy(final Packet packet)
+    {
+        nodes[packet.to].sink.onMessage(new UnsafeBuffer(packet.bytes.clone()), 0, packet.bytes.length, false);
+        cycle();
+    }
+
+    /** Take a message off the network without delivering it. */
+    void drop(final Packet packet)
+    {
+        if (!network.remove(packet))
+        {
+            throw new IllegalStateException("not in flight: " + packet);
+        }
+    }
+
+    /** Deliver everything in order, including what deliveries send, until the network is empty. */
+    void deliverAll()
+    {
+        for (int i = 0; !network.isEmpty(); i++)
+        {
+            if (i > 100_000)
+            {
+                throw new IllegalStateException("network never drains: " + network);
+            }
+            deliver(network.get(0));
+        }
+    }
+
+    /**
+     * The safety rule of cache fusion, checked on every node's real state: at most one node holds the page in X,
+     * and then no other node holds it at all.
+     */
+    void assertOneWriter(final long pageId)
+    {
+        int writers = 0;
+        int holders = 0;
+        for (final Node node : nodes)
+        {
+            final LockMode mode = node.mode(pageId);
+            writers += mode == LockMode.X ? 1 : 0;
+            holders += mode != LockMode.NULL ? 1 : 0;
+        }
+        if (writers > 1 || (writers == 1 && holders > 1))
+        {
+            throw new AssertionError("two writers or a writer beside readers: pageId=" + pageId + ", " +
+                describe(pageId));
+        }
+    }
+
+    /**
+     * When nothing is in flight: the master's entry names an owner that holds the page, and exactly the owner and
+     * the shared copies it lists hold it.
+     */
+    void assertDirectoryMatchesNodes(final long pageId)
+    {
+        final DrcPage entry = entry(pageId);
+        long holders = 0;
+        for (final Node node : nodes)
+        {
+            if (node.mode(pageId) != LockMode.NULL)
+            {
+                holders |= 1L << node.id;
+            }
+        }
+        if (holders == 0 && (null == entry || entry.owner == NO_NODE))
+        {
+            return;
+        }
+        if (null == entry || entry.owner == NO_NODE || null != entry.converting ||
+            holders != ((1L << entry.owner) | entry.copies) || nodes[entry.owner].mode(pageId) != entry.mode)
+        {
+            throw new AssertionError("directory and nodes disagree: pageId=" + pageId + ", holders=0x" +
+                Long.toHexString(holders) + ", " + describe(pageId));
+        }
+    }
+
+    String describe(final long pageId)
+    {
+        final StringBuilder sb = new StringBuilder("drc=").append(entry(pageId));
+        for (final Node node : nodes)
+        {
+            sb.append(", node").append(node.id).append('=').append(node.page(pageId));
+        }
+        return sb.append(", inFlight=").append(network).toString();
+    }
+
+    @Override
+    public void close()
+    {
+        for (final Node node : nodes)
+        {
+            if (null != node)
+            {
+                CloseHelper.quietClose(node.stats);
+            }
+        }
+        TestCluster.deleteQuietly(base);
+    }
+}
