@@ -15,6 +15,7 @@ import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
+import java.nio.file.FileSystem;
 import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemNotFoundException;
@@ -76,7 +77,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
      * @throws FileSystemException              if DSS cannot open the home (its message says why).
      */
     @Override
-    public DssFileSystem newFileSystem(final URI uri, final Map<String, ?> env) throws IOException
+    public FileSystem newFileSystem(final URI uri, final Map<String, ?> env) throws IOException
     {
         return registry.open(this, uri);
     }
@@ -86,7 +87,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
      * @throws FileSystemNotFoundException if none is open.
      */
     @Override
-    public DssFileSystem getFileSystem(final URI uri)
+    public FileSystem getFileSystem(final URI uri)
     {
         return registry.get(uri);
     }
@@ -95,7 +96,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
      * @param uri {@code dss:<dss home>!/+vg/dir/name}, as {@link Path#toUri()} gives; the file system must be open.
      */
     @Override
-    public DssNioPath getPath(final URI uri)
+    public Path getPath(final URI uri)
     {
         final String path = FileSystemRegistry.dssPathOf(uri);
         if (path == null)
@@ -103,7 +104,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
             throw new IllegalArgumentException("DSS URI names no path: uri=" + uri +
                 "; write dss:<dss home>!/+vg/dir/name");
         }
-        return getFileSystem(uri).getPath(path);
+        return registry.get(uri).getPath(path);
     }
 
     void removeFileSystem(final DssFileSystem fileSystem)

@@ -405,11 +405,13 @@ final class DssNioPath implements Path
         {
             private int index;
 
+            @Override
             public boolean hasNext()
             {
                 return index < names.length;
             }
 
+            @Override
             public Path next()
             {
                 if (index >= names.length)

@@ -312,6 +312,7 @@ class DssFileChannelTest
         }
         final OpenOption unknown = new OpenOption()
         {
+            @Override
             public String toString()
             {
                 return "UNKNOWN";
