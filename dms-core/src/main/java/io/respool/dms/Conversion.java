@@ -26,11 +26,7 @@ final class Conversion
 
         State(final int code)
         {
-            if (code != ordinal())
-            {
-                throw new IllegalStateException("code must equal ordinal: code=" + code + ", ordinal=" + ordinal());
-            }
-            this.code = code;
+            this.code = StableCodes.check(code, ordinal());
         }
 
         int code()

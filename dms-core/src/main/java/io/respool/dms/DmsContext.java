@@ -57,6 +57,10 @@ public final class DmsContext
     public static final String REDRIVE_INTERVAL_PROP_NAME = "respool.dms.redrive.interval.ns";
     /** Default re-drive interval. */
     public static final long REDRIVE_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How long a thread waiting for a page yields before it blocks, in ns (0: block at once). */
+    public static final String ACQUIRE_SPIN_PROP_NAME = "respool.dms.acquire.spin.ns";
+    /** Default spin before blocking: measured on 2 cores, see bench/RESULTS.md. */
+    public static final long ACQUIRE_SPIN_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(100);
     /** Fraction of received messages to drop on purpose (testing only). */
     public static final String LOSS_RATE_PROP_NAME = "respool.dms.loss.rate";
     /** Seed of the loss injector. */
@@ -76,6 +80,7 @@ public final class DmsContext
     private int centralizedMaster = Integer.getInteger(CENTRALIZED_MASTER_PROP_NAME, -1);
     private long retryIntervalNs = Long.getLong(RETRY_INTERVAL_PROP_NAME, RETRY_INTERVAL_DEFAULT_NS);
     private long redriveIntervalNs = Long.getLong(REDRIVE_INTERVAL_PROP_NAME, REDRIVE_INTERVAL_DEFAULT_NS);
+    private long acquireSpinNs = Long.getLong(ACQUIRE_SPIN_PROP_NAME, ACQUIRE_SPIN_DEFAULT_NS);
     private long tombstoneTtlNs = TimeUnit.SECONDS.toNanos(30);
     private long statsIntervalNs = TimeUnit.MILLISECONDS.toNanos(200);
     private double lossRate = Double.parseDouble(System.getProperty(LOSS_RATE_PROP_NAME, "0"));
@@ -139,6 +144,10 @@ public final class DmsContext
         {
             throw new DmsConfigException("redriveIntervalNs must be >= 100 us: redriveIntervalNs=" +
                 redriveIntervalNs);
+        }
+        if (acquireSpinNs < 0 || acquireSpinNs > TimeUnit.MILLISECONDS.toNanos(10))
+        {
+            throw new DmsConfigException("acquireSpinNs must be in 0..10 ms: acquireSpinNs=" + acquireSpinNs);
         }
         if (lossRate < 0 || lossRate >= 1)
         {
@@ -344,6 +353,25 @@ public final class DmsContext
     public int centralizedMaster()
     {
         return centralizedMaster;
+    }
+
+    /**
+     * @param ns how long a thread waiting for a page yields (checking for an answer) before it blocks; 0 blocks at
+     *           once. Spinning saves the cost of waking a blocked thread, about as long as a 2-way fetch on 2 cores.
+     * @return this.
+     */
+    public DmsContext acquireSpinNs(final long ns)
+    {
+        this.acquireSpinNs = ns;
+        return this;
+    }
+
+    /**
+     * @return spin before blocking, in ns.
+     */
+    public long acquireSpinNs()
+    {
+        return acquireSpinNs;
     }
 
     /**

@@ -247,7 +247,7 @@ final class DmsNodeImpl implements DmsNode
             {
                 synchronized (lp)
                 {
-                    lp.notifyAll();
+                    lp.signal();
                 }
             }
         }

@@ -21,11 +21,7 @@ enum Lane
 
     Lane(final int code, final int streamId)
     {
-        if (code != ordinal())
-        {
-            throw new IllegalStateException("code must equal ordinal: code=" + code + ", ordinal=" + ordinal());
-        }
-        this.code = code;
+        this.code = StableCodes.check(code, ordinal());
         this.streamId = streamId;
     }
 

@@ -7,7 +7,7 @@ import io.respool.dms.api.LockMode;
  * This node's state of one page: the cluster-wide mode it holds, the local latch, the outstanding request, the
  * retained image of a page shipped away, and a revoke (ask-owner or invalidate) deferred until local latches are
  * given back. Shared by application threads and the agent: every field is guarded by this object's monitor, which
- * is only ever held briefly (the agent never waits on it), and waiters are woken with {@code notifyAll}.
+ * is only ever held briefly (the agent never waits on it), and waiters are woken with {@link #signal()}.
  */
 final class LocalPage
 {
@@ -33,6 +33,11 @@ final class LocalPage
     long shippedLsn;
     boolean removed;
     int waiters;
+    /**
+     * Bumped under the monitor whenever waiters are woken ({@link #signal()}), and read without it, so that a thread
+     * can spin on it outside the monitor for a short while before it waits.
+     */
+    volatile int changes;
 
     long requestSerial;
     LockMode requestMode = LockMode.NULL;
@@ -67,6 +72,15 @@ final class LocalPage
     LocalPage(final long pageId)
     {
         this.pageId = pageId;
+    }
+
+    /**
+     * Under the monitor: record a change and wake every waiter.
+     */
+    void signal()
+    {
+        changes++; // only ever written under the monitor: the read-modify-write cannot race
+        notifyAll();
     }
 
     /** Whether a thread may take the local latch in {@code wanted} now. */

@@ -47,178 +47,162 @@ final class MessageFlyweight
 
     int version()
     {
-        return buffer.getByte(offset + VERSION_OFFSET) & 0xFF;
+        return u8(VERSION_OFFSET);
     }
 
     MessageFlyweight version(final int version)
     {
-        mutable.putByte(offset + VERSION_OFFSET, (byte)version);
-        return this;
+        return u8(VERSION_OFFSET, version);
     }
 
     int typeCode()
     {
-        return buffer.getByte(offset + TYPE_OFFSET) & 0xFF;
+        return u8(TYPE_OFFSET);
     }
 
     MessageFlyweight type(final MessageType type)
     {
-        mutable.putByte(offset + TYPE_OFFSET, (byte)type.code());
-        return this;
+        return u8(TYPE_OFFSET, type.code());
     }
 
     int flags()
     {
-        return buffer.getShort(offset + FLAGS_OFFSET, ORDER) & 0xFFFF;
+        return u16(FLAGS_OFFSET);
     }
 
     MessageFlyweight flags(final int flags)
     {
-        mutable.putShort(offset + FLAGS_OFFSET, (short)flags, ORDER);
-        return this;
+        return u16(FLAGS_OFFSET, flags);
     }
 
     int sourceNode()
     {
-        return buffer.getShort(offset + SOURCE_NODE_OFFSET, ORDER) & 0xFFFF;
+        return u16(SOURCE_NODE_OFFSET);
     }
 
     MessageFlyweight sourceNode(final int node)
     {
-        mutable.putShort(offset + SOURCE_NODE_OFFSET, (short)node, ORDER);
-        return this;
+        return u16(SOURCE_NODE_OFFSET, node);
     }
 
     int destinationNode()
     {
-        return buffer.getShort(offset + DESTINATION_NODE_OFFSET, ORDER) & 0xFFFF;
+        return u16(DESTINATION_NODE_OFFSET);
     }
 
     MessageFlyweight destinationNode(final int node)
     {
-        mutable.putShort(offset + DESTINATION_NODE_OFFSET, (short)node, ORDER);
-        return this;
+        return u16(DESTINATION_NODE_OFFSET, node);
     }
 
     int membershipVersion()
     {
-        return buffer.getInt(offset + MEMBERSHIP_VERSION_OFFSET, ORDER);
+        return i32(MEMBERSHIP_VERSION_OFFSET);
     }
 
     MessageFlyweight membershipVersion(final int version)
     {
-        mutable.putInt(offset + MEMBERSHIP_VERSION_OFFSET, version, ORDER);
-        return this;
+        return i32(MEMBERSHIP_VERSION_OFFSET, version);
     }
 
     int partitionMapVersion()
     {
-        return buffer.getInt(offset + PARTITION_MAP_VERSION_OFFSET, ORDER);
+        return i32(PARTITION_MAP_VERSION_OFFSET);
     }
 
     MessageFlyweight partitionMapVersion(final int version)
     {
-        mutable.putInt(offset + PARTITION_MAP_VERSION_OFFSET, version, ORDER);
-        return this;
+        return i32(PARTITION_MAP_VERSION_OFFSET, version);
     }
 
     long serial()
     {
-        return buffer.getLong(offset + SERIAL_OFFSET, ORDER);
+        return i64(SERIAL_OFFSET);
     }
 
     MessageFlyweight serial(final long serial)
     {
-        mutable.putLong(offset + SERIAL_OFFSET, serial, ORDER);
-        return this;
+        return i64(SERIAL_OFFSET, serial);
     }
 
     int requesterNode()
     {
-        return buffer.getShort(offset + REQUESTER_NODE_OFFSET, ORDER) & 0xFFFF;
+        return u16(REQUESTER_NODE_OFFSET);
     }
 
     MessageFlyweight requesterNode(final int node)
     {
-        mutable.putShort(offset + REQUESTER_NODE_OFFSET, (short)node, ORDER);
-        return this;
+        return u16(REQUESTER_NODE_OFFSET, node);
     }
 
     int modeCode()
     {
-        return buffer.getByte(offset + MODE_OFFSET) & 0xFF;
+        return u8(MODE_OFFSET);
     }
 
     MessageFlyweight modeCode(final int mode)
     {
-        mutable.putByte(offset + MODE_OFFSET, (byte)mode);
-        return this;
+        return u8(MODE_OFFSET, mode);
     }
 
     int status()
     {
-        return buffer.getByte(offset + STATUS_OFFSET) & 0xFF;
+        return u8(STATUS_OFFSET);
     }
 
     MessageFlyweight status(final int status)
     {
-        mutable.putByte(offset + STATUS_OFFSET, (byte)status);
-        return this;
+        return u8(STATUS_OFFSET, status);
     }
 
     int payloadLength()
     {
-        return buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET, ORDER);
+        return i32(PAYLOAD_LENGTH_OFFSET);
     }
 
     MessageFlyweight payloadLength(final int length)
     {
-        mutable.putInt(offset + PAYLOAD_LENGTH_OFFSET, length, ORDER);
-        return this;
+        return i32(PAYLOAD_LENGTH_OFFSET, length);
     }
 
     long resourceId()
     {
-        return buffer.getLong(offset + RESOURCE_ID_OFFSET, ORDER);
+        return i64(RESOURCE_ID_OFFSET);
     }
 
     MessageFlyweight resourceId(final long id)
     {
-        mutable.putLong(offset + RESOURCE_ID_OFFSET, id, ORDER);
-        return this;
+        return i64(RESOURCE_ID_OFFSET, id);
     }
 
     long seq()
     {
-        return buffer.getLong(offset + SEQ_OFFSET, ORDER);
+        return i64(SEQ_OFFSET);
     }
 
     MessageFlyweight seq(final long seq)
     {
-        mutable.putLong(offset + SEQ_OFFSET, seq, ORDER);
-        return this;
+        return i64(SEQ_OFFSET, seq);
     }
 
     long lsn()
     {
-        return buffer.getLong(offset + LSN_OFFSET, ORDER);
+        return i64(LSN_OFFSET);
     }
 
     MessageFlyweight lsn(final long lsn)
     {
-        mutable.putLong(offset + LSN_OFFSET, lsn, ORDER);
-        return this;
+        return i64(LSN_OFFSET, lsn);
     }
 
     long aux()
     {
-        return buffer.getLong(offset + AUX_OFFSET, ORDER);
+        return i64(AUX_OFFSET);
     }
 
     MessageFlyweight aux(final long aux)
     {
-        mutable.putLong(offset + AUX_OFFSET, aux, ORDER);
-        return this;
+        return i64(AUX_OFFSET, aux);
     }
 
     int payloadOffset()
@@ -260,5 +244,52 @@ final class MessageFlyweight
             ", mode=" + modeCode() + ", status=" + status() + ", resource=" + resourceId() + ", seq=" + seq() +
             ", lsn=" + lsn() + ", aux=" + aux() + ", flags=0x" + Integer.toHexString(flags()) +
             ", payload=" + payloadLength() + "}";
+    }
+
+    // Every field access goes through these: the field's offset from the message start, its width and sign, and
+    // the byte order, in one place.
+
+    private int u8(final int fieldOffset)
+    {
+        return buffer.getByte(offset + fieldOffset) & 0xFF;
+    }
+
+    private MessageFlyweight u8(final int fieldOffset, final int value)
+    {
+        mutable.putByte(offset + fieldOffset, (byte)value);
+        return this;
+    }
+
+    private int u16(final int fieldOffset)
+    {
+        return buffer.getShort(offset + fieldOffset, ORDER) & 0xFFFF;
+    }
+
+    private MessageFlyweight u16(final int fieldOffset, final int value)
+    {
+        mutable.putShort(offset + fieldOffset, (short)value, ORDER);
+        return this;
+    }
+
+    private int i32(final int fieldOffset)
+    {
+        return buffer.getInt(offset + fieldOffset, ORDER);
+    }
+
+    private MessageFlyweight i32(final int fieldOffset, final int value)
+    {
+        mutable.putInt(offset + fieldOffset, value, ORDER);
+        return this;
+    }
+
+    private long i64(final int fieldOffset)
+    {
+        return buffer.getLong(offset + fieldOffset, ORDER);
+    }
+
+    private MessageFlyweight i64(final int fieldOffset, final long value)
+    {
+        mutable.putLong(offset + fieldOffset, value, ORDER);
+        return this;
     }
 }

@@ -55,11 +55,7 @@ enum MessageType
 
     MessageType(final int code, final Lane lane)
     {
-        if (code != ordinal())
-        {
-            throw new IllegalStateException("code must equal ordinal: code=" + code + ", ordinal=" + ordinal());
-        }
-        this.code = code;
+        this.code = StableCodes.check(code, ordinal());
         this.lane = lane;
     }
 

@@ -115,7 +115,7 @@ final class PageOwner
             {
                 lp.edp = false;
                 store.onModeChanged(lp.pageId, lp.mode, false);
-                lp.notifyAll();
+                lp.signal();
             }
         }
     }
@@ -183,7 +183,7 @@ final class PageOwner
                     invalidate(lp, lp.revokeSource, lp.revokeSeq);
                 }
                 PageClient.removeAt(deferred, i);
-                lp.notifyAll();
+                lp.signal();
                 work++;
             }
         }

@@ -5,7 +5,7 @@ import io.respool.dms.api.LockMode;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatsFileDescriptor;
 import io.respool.dms.stat.StatsReader;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class CheckpointEdpTest
 {
     private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+    @AutoClose
     private TestCluster cluster;
     private long page;
 
@@ -34,24 +35,11 @@ class CheckpointEdpTest
     void before() throws Exception
     {
         cluster = new TestCluster(3, (ctx) -> ctx.statsIntervalNs(1_000_000));
-        page = 1;
-        while (cluster.node(0).masterOf(page) != 2)
-        {
-            page++;
-        }
-        increment(0);
-        increment(1);
+        page = cluster.pageMasteredBy(2, 1);
+        cluster.increment(0, page);
+        cluster.increment(1, page);
         assertTrue(cluster.store(0).slot(page).edp, "node 0 must keep an earlier dirty copy");
         assertFalse(cluster.store(0).evict(page, TIMEOUT), "an earlier dirty copy must not be evicted");
-    }
-
-    @AfterEach
-    void after()
-    {
-        if (null != cluster)
-        {
-            cluster.close();
-        }
     }
 
     @Test
@@ -98,20 +86,6 @@ class CheckpointEdpTest
 
         assertTrue(cluster.store(1).writeRequests.isEmpty());
         assertEquals(0, counter(2, StatCounter.CKPT_EDP_FORWARDED));
-    }
-
-    private void increment(final int nodeIndex)
-    {
-        final DmsNode node = cluster.node(nodeIndex);
-        node.acquirePage(page, LockMode.X, TIMEOUT);
-        try
-        {
-            cluster.store(nodeIndex).increment(page);
-        }
-        finally
-        {
-            node.unlatchPage(page);
-        }
     }
 
     private long counterOnDisk()

@@ -4,7 +4,7 @@ import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,16 +26,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class GlobalLockTest
 {
     private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+    @AutoClose
     private TestCluster cluster;
-
-    @AfterEach
-    void after()
-    {
-        if (null != cluster)
-        {
-            cluster.close();
-        }
-    }
 
     @Test
     void shouldShareSAndExcludeXWithTryAndTimedLock()

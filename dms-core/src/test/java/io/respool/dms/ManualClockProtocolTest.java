@@ -3,7 +3,7 @@ package io.respool.dms;
 import io.respool.dms.ManualClockCluster.Node;
 import io.respool.dms.ManualClockCluster.Packet;
 import io.respool.dms.api.LockMode;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,18 +28,10 @@ class ManualClockProtocolTest
     @TempDir
     File tempDir;
 
+    @AutoClose
     private ManualClockCluster cluster;
     private long page;
     private long increments;
-
-    @AfterEach
-    void after()
-    {
-        if (null != cluster)
-        {
-            cluster.close();
-        }
-    }
 
     private void start(final int nodes)
     {

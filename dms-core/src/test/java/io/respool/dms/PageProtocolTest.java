@@ -7,7 +7,7 @@ import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatEvent;
 import io.respool.dms.stat.StatsFileDescriptor;
 import io.respool.dms.stat.StatsReader;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,55 +24,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class PageProtocolTest
 {
     private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(10);
+    @AutoClose
     private TestCluster cluster;
-
-    @AfterEach
-    void after()
-    {
-        if (null != cluster)
-        {
-            cluster.close();
-        }
-    }
-
-    /** A page whose master is {@code master}. */
-    private static long pageMasteredBy(final DmsNode node, final int master, final long from)
-    {
-        long page = from;
-        while (node.masterOf(page) != master)
-        {
-            page++;
-        }
-        return page;
-    }
-
-    private void increment(final int nodeIndex, final long pageId)
-    {
-        final DmsNode node = cluster.node(nodeIndex);
-        node.acquirePage(pageId, LockMode.X, TIMEOUT);
-        try
-        {
-            cluster.store(nodeIndex).increment(pageId);
-        }
-        finally
-        {
-            node.unlatchPage(pageId);
-        }
-    }
-
-    private long read(final int nodeIndex, final long pageId)
-    {
-        final DmsNode node = cluster.node(nodeIndex);
-        node.acquirePage(pageId, LockMode.S, TIMEOUT);
-        try
-        {
-            return cluster.store(nodeIndex).counter(pageId);
-        }
-        finally
-        {
-            node.unlatchPage(pageId);
-        }
-    }
 
     @Test
     void shouldShipPagesBetweenThreeNodes()
@@ -81,7 +34,7 @@ class PageProtocolTest
         final DmsNode n0 = cluster.node(0);
         final DmsNode n1 = cluster.node(1);
         final DmsNode n2 = cluster.node(2);
-        final long page = pageMasteredBy(n0, 2, 1000);
+        final long page = cluster.pageMasteredBy(2, 1000);
 
         // node 0 asks master 2, nobody has it: grant, read from disk
         assertEquals(AcquireResult.FROM_DISK, n0.acquirePage(page, LockMode.X, TIMEOUT));
@@ -113,11 +66,11 @@ class PageProtocolTest
         assertEquals(AcquireResult.LOCAL_HIT, n2.acquirePage(page, LockMode.S, TIMEOUT));
         n2.unlatchPage(page);
 
-        assertEquals(3, read(0, page));
-        assertEquals(3, read(1, page));
-        increment(1, page);
-        assertEquals(4, read(2, page));
-        assertEquals(4, read(0, page));
+        assertEquals(3, cluster.read(0, page));
+        assertEquals(3, cluster.read(1, page));
+        cluster.increment(1, page);
+        assertEquals(4, cluster.read(2, page));
+        assertEquals(4, cluster.read(0, page));
 
         assertTrue(cluster.stores.stream().allMatch((s) -> s.violations.isEmpty()), "WAL rule broken");
     }
@@ -128,14 +81,14 @@ class PageProtocolTest
         cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> { }));
         final DmsNode n0 = cluster.node(0);
         final DmsNode n1 = cluster.node(1);
-        final long page = pageMasteredBy(n0, 1, 5000);
+        final long page = cluster.pageMasteredBy(1, 5000);
 
         assertEquals(AcquireResult.FROM_DISK, n0.acquirePage(page, LockMode.S, TIMEOUT));
         n0.unlatchPage(page);
         assertEquals(AcquireResult.UPGRADED, n0.acquirePage(page, LockMode.X, TIMEOUT));
         cluster.store(0).increment(page);
         n0.unlatchPage(page);
-        assertEquals(1, read(1, page));
+        assertEquals(1, cluster.read(1, page));
     }
 
     @Test
@@ -144,13 +97,13 @@ class PageProtocolTest
         cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> { }));
         final DmsNode n0 = cluster.node(0);
         final DmsNode n1 = cluster.node(1);
-        final long page = pageMasteredBy(n0, 0, 7000);
+        final long page = cluster.pageMasteredBy(0, 7000);
 
         n0.acquirePage(page, LockMode.X, TIMEOUT);
         cluster.store(0).increment(page);
 
         final long[] seen = new long[1];
-        final Thread reader = new Thread(() -> seen[0] = read(1, page));
+        final Thread reader = new Thread(() -> seen[0] = cluster.read(1, page));
         reader.start();
         Thread.sleep(100);
         assertTrue(reader.isAlive(), "reader must wait while node 0 holds the X latch");
@@ -166,10 +119,10 @@ class PageProtocolTest
     {
         cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> { }));
         final DmsNode n0 = cluster.node(0);
-        final long page = pageMasteredBy(n0, 1, 9000);
+        final long page = cluster.pageMasteredBy(1, 9000);
 
-        increment(0, page);
-        increment(1, page);
+        cluster.increment(0, page);
+        cluster.increment(1, page);
         // node 1 owns it dirty, node 0 holds an earlier dirty copy: node 0 cannot evict it
         assertFalse(cluster.store(0).evict(page, TIMEOUT));
         // node 1 writes it and cleans the edp, then releases
@@ -194,14 +147,14 @@ class PageProtocolTest
     {
         cluster = assertDoesNotThrow(() -> new TestCluster(3, (ctx) -> ctx.statsIntervalNs(1_000_000)));
         final DmsNode n0 = cluster.node(0);
-        final long local = pageMasteredBy(n0, 0, 100);
-        final long remote = pageMasteredBy(n0, 1, 200);
-        final long third = pageMasteredBy(n0, 2, 300);
+        final long local = cluster.pageMasteredBy(0, 100);
+        final long remote = cluster.pageMasteredBy(1, 200);
+        final long third = cluster.pageMasteredBy(2, 300);
 
-        increment(0, local);            // 1-way
-        increment(0, remote);           // 2-way (grant from master 1)
-        increment(1, third);            // node 1 owns, master 2
-        increment(0, third);            // 3-way: master 2 forwards to owner 1
+        cluster.increment(0, local);            // 1-way
+        cluster.increment(0, remote);           // 2-way (grant from master 1)
+        cluster.increment(1, third);            // node 1 owns, master 2
+        cluster.increment(0, third);            // 3-way: master 2 forwards to owner 1
 
         Thread.sleep(50);
         final StatsReader.Snapshot snapshot =

@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.LockMode;
 import org.agrona.CloseHelper;
 
 import java.io.File;
@@ -20,6 +21,7 @@ import java.util.function.Consumer;
 final class TestCluster implements AutoCloseable
 {
     static final int PAGE_SIZE = 8192;
+    static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     final List<DmsNode> nodes = new ArrayList<>();
     final List<MemoryPageStore> stores = new ArrayList<>();
@@ -105,6 +107,53 @@ final class TestCluster implements AutoCloseable
             held.forEach(DatagramSocket::close);
         }
         return ports;
+    }
+
+    /**
+     * @return the first page at or after {@code from} whose master is {@code master}.
+     */
+    long pageMasteredBy(final int master, final long from)
+    {
+        long page = from;
+        while (nodes.get(0).masterOf(page) != master)
+        {
+            page++;
+        }
+        return page;
+    }
+
+    /**
+     * Take the page in X on a node, add one to its counter, give it back.
+     */
+    void increment(final int nodeIndex, final long pageId)
+    {
+        final DmsNode node = nodes.get(nodeIndex);
+        node.acquirePage(pageId, LockMode.X, TIMEOUT_NS);
+        try
+        {
+            stores.get(nodeIndex).increment(pageId);
+        }
+        finally
+        {
+            node.unlatchPage(pageId);
+        }
+    }
+
+    /**
+     * @return the page's counter as a node reads it in S.
+     */
+    long read(final int nodeIndex, final long pageId)
+    {
+        final DmsNode node = nodes.get(nodeIndex);
+        node.acquirePage(pageId, LockMode.S, TIMEOUT_NS);
+        try
+        {
+            return stores.get(nodeIndex).counter(pageId);
+        }
+        finally
+        {
+            node.unlatchPage(pageId);
+        }
     }
 
     DmsNode node(final int i)

@@ -70,32 +70,54 @@ public class DmsBenchmark
         }
     }
 
-    /** Two nodes; pages and a lock resource mastered by each as needed. */
-    @State(Scope.Benchmark)
-    public static class TwoNodes
+    /** Nodes in this JVM, started before and closed after each trial. */
+    public abstract static class Nodes
     {
         BenchNodes nodes;
-        long localPage;
-        long remotePage;
-        long lockResource;
-        boolean turn;
+
+        abstract int count();
+
+        /** Once the nodes run: put pages where the benchmark starts from. */
+        abstract void prepare();
 
         @Setup(Level.Trial)
         public void setup() throws IOException
         {
             Pinning.apply();
-            nodes = new BenchNodes(2);
-            localPage = nodes.pageMasteredBy(0, 1);
-            remotePage = nodes.pageMasteredBy(1, 1);
-            lockResource = nodes.pageMasteredBy(1, 1);
-            acquire(nodes.node(0), localPage, LockMode.X, AcquireResult.FROM_DISK);
-            acquire(nodes.node(1), remotePage, LockMode.X, AcquireResult.FROM_DISK);
+            nodes = new BenchNodes(count());
+            prepare();
         }
 
         @TearDown(Level.Trial)
         public void tearDown()
         {
             nodes.close();
+        }
+    }
+
+    /** Two nodes; pages and a lock resource mastered by each as needed. */
+    @State(Scope.Benchmark)
+    public static class TwoNodes extends Nodes
+    {
+        long localPage;
+        long remotePage;
+        long lockResource;
+        boolean turn;
+
+        @Override
+        int count()
+        {
+            return 2;
+        }
+
+        @Override
+        void prepare()
+        {
+            localPage = nodes.pageMasteredBy(0, 1);
+            remotePage = nodes.pageMasteredBy(1, 1);
+            lockResource = nodes.pageMasteredBy(1, 1);
+            acquire(nodes.node(0), localPage, LockMode.X, AcquireResult.FROM_DISK);
+            acquire(nodes.node(1), remotePage, LockMode.X, AcquireResult.FROM_DISK);
         }
     }
 
@@ -112,23 +134,20 @@ public class DmsBenchmark
 
     /** Three nodes; the page is mastered by node 1. */
     @State(Scope.Benchmark)
-    public static class ThreeNodes
+    public static class ThreeNodes extends Nodes
     {
-        BenchNodes nodes;
         long page;
 
-        @Setup(Level.Trial)
-        public void setup() throws IOException
+        @Override
+        int count()
         {
-            Pinning.apply();
-            nodes = new BenchNodes(3);
-            page = nodes.pageMasteredBy(1, 1);
+            return 3;
         }
 
-        @TearDown(Level.Trial)
-        public void tearDown()
+        @Override
+        void prepare()
         {
-            nodes.close();
+            page = nodes.pageMasteredBy(1, 1);
         }
     }
 
@@ -176,19 +195,13 @@ public class DmsBenchmark
     @Benchmark
     public AcquireResult localHit(final TwoNodes two)
     {
-        final DmsNode node = two.nodes.node(0);
-        final AcquireResult result = node.acquirePage(two.localPage, LockMode.X, TIMEOUT_NS);
-        node.unlatchPage(two.localPage);
-        return result;
+        return acquire(two.nodes.node(0), two.localPage, LockMode.X);
     }
 
     @Benchmark
     public AcquireResult fetch2WayS(final TwoNodes two, final OwnedByMaster reset)
     {
-        final DmsNode node = two.nodes.node(0);
-        final AcquireResult result = node.acquirePage(two.remotePage, LockMode.S, TIMEOUT_NS);
-        node.unlatchPage(two.remotePage);
-        return result;
+        return acquire(two.nodes.node(0), two.remotePage, LockMode.S);
     }
 
     @Benchmark
@@ -196,27 +209,19 @@ public class DmsBenchmark
     {
         final DmsNode node = two.nodes.node(two.turn ? 1 : 0);
         two.turn = !two.turn;
-        final AcquireResult result = node.acquirePage(two.remotePage, LockMode.X, TIMEOUT_NS);
-        node.unlatchPage(two.remotePage);
-        return result;
+        return acquire(node, two.remotePage, LockMode.X);
     }
 
     @Benchmark
     public AcquireResult fetch3WayS(final ThreeNodes three, final OwnedByThird reset)
     {
-        final DmsNode node = three.nodes.node(0);
-        final AcquireResult result = node.acquirePage(three.page, LockMode.S, TIMEOUT_NS);
-        node.unlatchPage(three.page);
-        return result;
+        return acquire(three.nodes.node(0), three.page, LockMode.S);
     }
 
     @Benchmark
     public AcquireResult upgradeXInvalidating(final ThreeNodes three, final SharedCopies reset)
     {
-        final DmsNode node = three.nodes.node(0);
-        final AcquireResult result = node.acquirePage(three.page, LockMode.X, TIMEOUT_NS);
-        node.unlatchPage(three.page);
-        return result;
+        return acquire(three.nodes.node(0), three.page, LockMode.X);
     }
 
     @Benchmark
@@ -227,12 +232,21 @@ public class DmsBenchmark
     }
 
     /**
-     * Acquire and unlatch at once, checking where the image came from when {@code expected} is not null.
+     * The measured operation: take the page in the mode and give the latch back at once.
      */
-    static void acquire(final DmsNode node, final long page, final LockMode mode, final AcquireResult expected)
+    static AcquireResult acquire(final DmsNode node, final long page, final LockMode mode)
     {
         final AcquireResult result = node.acquirePage(page, mode, TIMEOUT_NS);
         node.unlatchPage(page);
+        return result;
+    }
+
+    /**
+     * The same in a setup, checking where the image came from when {@code expected} is not null.
+     */
+    static void acquire(final DmsNode node, final long page, final LockMode mode, final AcquireResult expected)
+    {
+        final AcquireResult result = acquire(node, page, mode);
         if (null != expected && result != expected)
         {
             throw new IllegalStateException("benchmark setup went wrong: nodeId=" + node.nodeId() + ", page=" +

@@ -76,11 +76,7 @@ public enum StatCounter
 
     StatCounter(final int id, final String label)
     {
-        if (id != ordinal())
-        {
-            throw new IllegalStateException("id must equal ordinal: id=" + id + ", ordinal=" + ordinal());
-        }
-        this.id = id;
+        this.id = StatIds.checkId(id, ordinal());
         this.label = label;
     }
 
@@ -106,6 +102,6 @@ public enum StatCounter
      */
     public static StatCounter get(final int id)
     {
-        return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
+        return StatIds.byId(BY_ID, id);
     }
 }

@@ -29,11 +29,7 @@ public enum StatEvent
 
     StatEvent(final int id, final String label)
     {
-        if (id != ordinal())
-        {
-            throw new IllegalStateException("id must equal ordinal: id=" + id + ", ordinal=" + ordinal());
-        }
-        this.id = id;
+        this.id = StatIds.checkId(id, ordinal());
         this.label = label;
     }
 
@@ -59,6 +55,6 @@ public enum StatEvent
      */
     public static StatEvent get(final int id)
     {
-        return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
+        return StatIds.byId(BY_ID, id);
     }
 }
