@@ -285,10 +285,14 @@ class RecoveryTest
             assertEquals(data.length, open.read(read, 0));
             assertEquals(data[12345], read.get(12345));
             open.write(ByteBuffer.wrap(new byte[]{1}), 10);
-            assertEquals(freeBefore, dss.volumeGroup("data").freeBytes(), "space is held while open");
+            open.write(ByteBuffer.wrap(new byte[]{7}), 3L * AU);
+            open.truncate(4L * AU);
+            open.flush();
+            assertEquals(freeBefore - AU, dss.volumeGroup("data").freeBytes(), "space is held while open, and grows");
             assertEquals(List.of(), dss.volumeGroup("data").check());
             open.close();
-            assertEquals(freeBefore + 3L * AU, dss.volumeGroup("data").freeBytes());
+            assertEquals(freeBefore + 3L * AU, dss.volumeGroup("data").freeBytes(), "all of it comes back at close");
+            assertEquals(List.of(), dss.volumeGroup("data").check());
             assertThrows(DssException.class, () -> open.read(ByteBuffer.allocate(1), 0));
 
             DssTestSupport.write(dss, "+data/g", data, 0);

@@ -18,7 +18,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * header  0 magic "RSPDSSCK" (8)   8 version (4)   12 header length (4) = 64   16 LSN (8)   24 next node id (8)
  *        32 node count (8)        40 volume count (4)                   44 AU size (4)     48 reserved (16)
  * volume  id (4) auCount (8) uuid (16) pathLength (2) path
- * node    id (8) parentId (8) type (1) flags (1, bit 0 = orphan) nameLength (1) name created (8) updated (8)
+ * node    id (8) parentId (8) type (1) flags (1: bit 0 orphan, bits 1-7 the instance keeping it open)
+ *         nameLength (1) name created (8) updated (8)
  *         size (8) writtenSize (8), then for a link: targetLength (2) target,
  *         for a file: runCount (4) runCount x { fileAu (8) physicalAu (8) count (8) }
  * </pre>
@@ -95,7 +96,7 @@ final class CheckpointCodec
         out.putLong(start, node.id, LITTLE_ENDIAN);
         out.putLong(start + 8, node.parentId, LITTLE_ENDIAN);
         out.putByte(start + 16, (byte)node.type.code());
-        out.putByte(start + 17, (byte)(node.orphan ? 1 : 0));
+        out.putByte(start + 17, (byte)(node.orphan ? 1 | node.orphanOwner << 1 : 0));
         int at = Records.putName(out, start + 18, node.name);
         out.putLong(at, node.createdMs, LITTLE_ENDIAN);
         out.putLong(at + 8, node.updatedMs, LITTLE_ENDIAN);
@@ -172,7 +173,8 @@ final class CheckpointCodec
         final long id = in.getLong(start, LITTLE_ENDIAN);
         final long parentId = in.getLong(start + 8, LITTLE_ENDIAN);
         final FileType type = FileType.ofCode(in.getByte(start + 16));
-        final boolean orphan = (in.getByte(start + 17) & 1) != 0;
+        final int flags = in.getByte(start + 17) & 0xFF;
+        final boolean orphan = (flags & 1) != 0;
         final String name = Records.getName(in, start + 18);
         int at = start + 18 + Records.nameLength(in, start + 18);
         final long created = in.getLong(at, LITTLE_ENDIAN);
@@ -190,6 +192,7 @@ final class CheckpointCodec
         node.size = size;
         node.writtenSize = written;
         node.orphan = orphan;
+        node.orphanOwner = orphan ? flags >>> 1 : -1;
         if (type == FileType.FILE)
         {
             final int runs = in.getInt(at, LITTLE_ENDIAN);

@@ -164,8 +164,18 @@ final class MetadataState
         {
             case PAD -> { }
             case CREATE -> applyCreate(b, p, timestampMs);
-            case REMOVE -> remove(existing(b.getLong(p, LITTLE_ENDIAN), type), timestampMs);
-            case REMOVE_TREE -> removeTree(existing(b.getLong(p, LITTLE_ENDIAN), type), timestampMs);
+            case REMOVE -> remove(existing(b.getLong(p, LITTLE_ENDIAN), type), timestampMs,
+                b.getInt(p + 8, LITTLE_ENDIAN));
+            case REMOVE_TREE ->
+            {
+                final int owner = b.getInt(p + 8, LITTLE_ENDIAN);
+                final org.agrona.collections.LongHashSet kept = new org.agrona.collections.LongHashSet();
+                for (int n = 0, count = b.getInt(p + 12, LITTLE_ENDIAN); n < count; n++)
+                {
+                    kept.add(b.getLong(p + 16 + n * 8, LITTLE_ENDIAN));
+                }
+                removeTree(existing(b.getLong(p, LITTLE_ENDIAN), type), timestampMs, owner, kept);
+            }
             case RENAME -> applyRename(b, p, timestampMs);
             case ALLOCATE -> applyAllocate(b, p, timestampMs);
             case SET_SIZE ->
@@ -177,15 +187,7 @@ final class MetadataState
             }
             case TRUNCATE -> truncate(existing(b.getLong(p, LITTLE_ENDIAN), type), b.getLong(p + 8, LITTLE_ENDIAN),
                 timestampMs);
-            case FREE_ORPHAN ->
-            {
-                // At replay no handle is open, so the REMOVE that made the orphan already freed it.
-                final Node node = nodes.get(b.getLong(p, LITTLE_ENDIAN));
-                if (node != null)
-                {
-                    free(node);
-                }
-            }
+            case FREE_ORPHAN -> free(existing(b.getLong(p, LITTLE_ENDIAN), type));
             case ADD_VOLUME ->
             {
                 final int id = b.getInt(p, LITTLE_ENDIAN);
@@ -265,12 +267,18 @@ final class MetadataState
         }
     }
 
-    private void remove(final Node node, final long ts)
+    /**
+     * Detach a node. A file kept open by instance {@code orphanOwner} (as the record says, so every instance and
+     * every replay agrees) becomes an orphan that holds its space until that instance frees it; otherwise its space
+     * is freed, and handles other instances still have on it fail from now on.
+     */
+    private void remove(final Node node, final long ts, final int orphanOwner)
     {
         detach(node, ts);
-        if (node.type == FileType.FILE && node.openCount.get() > 0 && !applyingForeign)
+        if (node.type == FileType.FILE && orphanOwner >= 0)
         {
             node.orphan = true;
+            node.orphanOwner = orphanOwner;
         }
         else
         {
@@ -278,16 +286,17 @@ final class MetadataState
         }
     }
 
-    private void removeTree(final Node node, final long ts)
+    private void removeTree(final Node node, final long ts, final int orphanOwner,
+        final org.agrona.collections.LongHashSet kept)
     {
         if (node.isDirectory())
         {
             for (final Node child : List.copyOf(node.children.values()))
             {
-                removeTree(child, ts);
+                removeTree(child, ts, orphanOwner, kept);
             }
         }
-        remove(node, ts);
+        remove(node, ts, kept.contains(node.id) ? orphanOwner : -1);
     }
 
     private void truncate(final Node node, final long newSize, final long ts)
@@ -324,10 +333,14 @@ final class MetadataState
             {
                 node.name = f.name;
                 node.parentId = f.parentId;
-                node.size = f.size;
-                node.writtenSize = f.writtenSize;
+                if (!node.sizeDirty)
+                {
+                    node.size = f.size; // a size grown by writes not yet logged is newer than any checkpoint
+                    node.writtenSize = f.writtenSize;
+                }
                 node.extents = f.extents;
                 node.orphan = f.orphan;
+                node.orphanOwner = f.orphanOwner;
                 node.updatedMs = f.updatedMs;
                 if (node.children != null)
                 {

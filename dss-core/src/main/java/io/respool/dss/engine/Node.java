@@ -34,6 +34,8 @@ final class Node
     volatile boolean sizeDirty;
     /** Deleted while open: detached from the tree, space kept until the last handle closes. */
     boolean orphan;
+    /** The instance whose open handles keep this orphan; -1 if not an orphan. */
+    int orphanOwner = -1;
     /** Removed from the volume group; handles must fail. */
     volatile boolean deleted;
 

@@ -14,8 +14,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * Each encoder returns the payload length. Decoding lives next to the state it changes, in {@link MetadataState}.
  * <pre>
  * CREATE        parentId(8) nodeId(8) type(1) nameLength(1) name targetLength(2) target
- * REMOVE        nodeId(8)
- * REMOVE_TREE   nodeId(8)
+ * REMOVE        nodeId(8) orphanOwner(4): the instance keeping the file open, -1 to free it now
+ * REMOVE_TREE   nodeId(8) orphanOwner(4) orphanCount(4) orphanCount x nodeId(8): files below kept open
  * RENAME        nodeId(8) newParentId(8) nameLength(1) name
  * ALLOCATE      nodeId(8) runCount(4) runCount x { fileAu(8) physicalAu(8) count(8) }
  * SET_SIZE      nodeId(8) size(8) writtenSize(8)
@@ -49,6 +49,26 @@ final class Records
     {
         b.putLong(i, nodeId, LITTLE_ENDIAN);
         return 8;
+    }
+
+    static int remove(final MutableDirectBuffer b, final int i, final long nodeId, final int orphanOwner)
+    {
+        b.putLong(i, nodeId, LITTLE_ENDIAN);
+        b.putInt(i + 8, orphanOwner, LITTLE_ENDIAN);
+        return 12;
+    }
+
+    static int removeTree(final MutableDirectBuffer b, final int i, final long nodeId, final int orphanOwner,
+        final long[] orphans)
+    {
+        b.putLong(i, nodeId, LITTLE_ENDIAN);
+        b.putInt(i + 8, orphanOwner, LITTLE_ENDIAN);
+        b.putInt(i + 12, orphans.length, LITTLE_ENDIAN);
+        for (int n = 0; n < orphans.length; n++)
+        {
+            b.putLong(i + 16 + n * 8, orphans[n], LITTLE_ENDIAN);
+        }
+        return 16 + orphans.length * 8;
     }
 
     static int rename(final MutableDirectBuffer b, final int i, final long nodeId, final long newParentId,

@@ -79,20 +79,72 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
         return VolumeGroupLoader.open(expectedName, entryVolume, volumes, options);
     }
 
-    void freeOrphans()
+    /**
+     * @return ids of the files below {@code directory} that this instance has open.
+     */
+    private static long[] openFilesBelow(final Node directory)
     {
-        final List<Node> orphans = new ArrayList<>();
-        for (final Node node : state.nodes.values())
+        final org.agrona.collections.LongArrayList open = new org.agrona.collections.LongArrayList();
+        final java.util.ArrayDeque<Node> queue = new java.util.ArrayDeque<>(directory.children.values());
+        while (!queue.isEmpty())
         {
-            if (node.orphan)
+            final Node node = queue.poll();
+            if (node.isDirectory())
             {
-                orphans.add(node);
+                queue.addAll(node.children.values());
+            }
+            else if (node.openCount.get() > 0)
+            {
+                open.add(node.id);
             }
         }
-        for (final Node node : orphans)
+        return open.toLongArray();
+    }
+
+    /**
+     * Free the orphans nobody holds open any more: this instance's (its handles died with its previous process) and
+     * those of instances that no longer run.
+     */
+    void freeOrphans()
+    {
+        final java.util.Set<Integer> alive = new java.util.HashSet<>();
+        for (final io.respool.dss.InstanceStatus status : Fencing.statuses(coordinator.sectors()))
         {
-            commit(RecordType.FREE_ORPHAN, 8, (b, i) -> Records.nodeOnly(b, i, node.id));
+            if (status.alive() && status.instanceId() != coordinator.instanceId())
+            {
+                alive.add(status.instanceId());
+            }
         }
+        boolean any = false;
+        for (final Node node : nodesSnapshot())
+        {
+            any |= node.orphan && !alive.contains(node.orphanOwner);
+        }
+        if (!any)
+        {
+            return;
+        }
+        mutate("free files deleted while open", () ->
+        {
+            long lsn = 0;
+            metaLock.writeLock().lock();
+            try
+            {
+                for (final Node node : List.copyOf(state.nodes.values()))
+                {
+                    if (node.orphan && node.openCount.get() == 0 && !alive.contains(node.orphanOwner))
+                    {
+                        lsn = commitLocked(RecordType.FREE_ORPHAN, 8, (b, i) -> Records.nodeOnly(b, i, node.id));
+                    }
+                }
+            }
+            finally
+            {
+                metaLock.writeLock().unlock();
+            }
+            awaitDurable(lsn);
+            return null;
+        });
     }
 
     // ----------------------------------------------------------------------------------------- VolumeGroup
@@ -495,8 +547,18 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
                 throw new DssException(ErrorCode.DIRECTORY_NOT_EMPTY, "directory not empty: path=" + pathForErrors +
                     ", entries=" + node.children.size() + "; remove its entries first, or use rmdir -r");
             }
-            final RecordType type = node.isDirectory() ? RecordType.REMOVE_TREE : RecordType.REMOVE;
-            lsn = commitLocked(type, 8, (b, i) -> Records.nodeOnly(b, i, node.id));
+            final int me = coordinator.instanceId();
+            if (node.isDirectory())
+            {
+                final long[] kept = openFilesBelow(node);
+                lsn = commitLocked(RecordType.REMOVE_TREE, 16 + kept.length * 8,
+                    (b, i) -> Records.removeTree(b, i, node.id, me, kept));
+            }
+            else
+            {
+                final int owner = node.openCount.get() > 0 ? me : -1;
+                lsn = commitLocked(RecordType.REMOVE, 12, (b, i) -> Records.remove(b, i, node.id, owner));
+            }
         }
         finally
         {
@@ -625,7 +687,7 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
         try
         {
             checkOpen();
-            checkLive(node, path);
+            checkOpenable(node, path);
             if (newSize > node.size)
             {
                 zeroAllocated(node, node.size, newSize);
@@ -652,7 +714,7 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
         try
         {
             checkOpen();
-            checkLive(node, path);
+            checkOpenable(node, path);
             long lsn = 0;
             final long[] fileAus = new long[Records.MAX_RUNS_PER_RECORD];
             final long[] physicalAus = new long[Records.MAX_RUNS_PER_RECORD];
@@ -835,30 +897,6 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
 
     // ----------------------------------------------------------------------------------------- log, checkpoint
 
-    private void commit(final RecordType type, final int maxPayload, final RedoLog.PayloadEncoder encoder)
-    {
-        mutate("metadata change", () ->
-        {
-            commitNow(type, maxPayload, encoder);
-            return null;
-        });
-    }
-
-    private void commitNow(final RecordType type, final int maxPayload, final RedoLog.PayloadEncoder encoder)
-    {
-        final long lsn;
-        metaLock.writeLock().lock();
-        try
-        {
-            lsn = commitLocked(type, maxPayload, encoder);
-        }
-        finally
-        {
-            metaLock.writeLock().unlock();
-        }
-        log.awaitDurable(lsn);
-    }
-
     /**
      * Append a record and apply it to the state in one step, so a record that does not apply is never logged.
      * Checkpoints when half the log is in use. The caller holds the metadata write lock.
@@ -1037,11 +1075,20 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
         try
         {
             final boolean headValid = !head.isEmpty() && head.invalidReason() == null;
-            if (headValid && head.rootSequence() != roots.root().sequence())
+            // Our own frees are durable by now (the log is flushed before the lock is released). Apply them before
+            // anything of another instance's, which may already have given those AUs to its files or checkpoints.
+            state.releaseFrees(log.durableLsn());
+            // The taker of the lock always re-reads the root: a holder that died may have switched to a new
+            // checkpoint (with slot AUs nobody else knows of) without publishing the head.
+            final long knownSequence = roots.root().sequence();
+            if (holdingLock || (headValid && head.rootSequence() != knownSequence))
             {
                 final RootControl root = roots.load();
-                log.tail(root.checkpointLsn());
-                checkpointer.reload(root);
+                if (root.sequence() != knownSequence)
+                {
+                    log.tail(root.checkpointLsn());
+                    checkpointer.reload(root);
+                }
             }
             final long from = log.durableLsn();
             final boolean nothingNew = headValid && head.endLsn() == from && !head.held();
@@ -1060,6 +1107,9 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
             {
                 log.advanceTo(end);
             }
+            // Checkpoint slots are recorded in the root, not the log, and are newer than any record replayed here:
+            // a record replayed may free an AU that a later checkpoint of another instance took for its slot.
+            checkpointer.markSlotAus();
             openNewVolumes();
             if (holdingLock && (!headValid || head.held() || shortOfPublished))
             {
@@ -1186,6 +1236,17 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
         if (closed)
         {
             throw new DssException(ErrorCode.CLOSED, "volume group is closed: vg=" + name);
+        }
+    }
+
+    /**
+     * The node is still in the tree, or is an orphan (deleted while open) reached through a handle.
+     */
+    private static void checkOpenable(final Node node, final String path)
+    {
+        if (node.deleted)
+        {
+            throw new DssException(ErrorCode.NOT_FOUND, "no such file (deleted): path=" + path);
         }
     }
 

@@ -3,6 +3,8 @@ package io.respool.dss.crash;
 import io.respool.dss.Dss;
 import io.respool.dss.DssFile;
 import io.respool.dss.OpenFlag;
+import io.respool.dss.config.StorageMode;
+import io.respool.dss.engine.InstanceOptions;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -33,13 +35,24 @@ public final class CrashWorkload
         final int run = Integer.parseInt(args[2]);
         final long seed = Long.parseLong(args[3]);
         final int threads = Integer.parseInt(args[4]);
-        final Dss dss = Dss.openVolumeGroup("data", volume);
+        InstanceOptions options = InstanceOptions.defaults();
+        long durationMs = 0;
+        if (args.length > 5)
+        {
+            options = options.withInstanceId(Integer.parseInt(args[5]))
+                .withStorageMode(StorageMode.valueOf(args[6])).withLockDirectory(Path.of(args[7]));
+            durationMs = Long.parseLong(args[8]);
+        }
+        final long deadlineMs = durationMs <= 0 ? Long.MAX_VALUE : System.currentTimeMillis() + durationMs;
+        final Path stopFile = durationMs < 0 ? journals.resolve("stop") : null;
+        final Dss dss = Dss.openVolumeGroup("data", volume, options);
         dss.mkdirs("+data/r" + run);
         final List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++)
         {
             final int thread = t;
-            final Thread worker = new Thread(() -> work(dss, journals, run, thread, seed * 31 + thread));
+            final Thread worker = new Thread(() -> work(dss, journals, run, thread, seed * 31 + thread, deadlineMs,
+                stopFile));
             worker.start();
             workers.add(worker);
         }
@@ -49,9 +62,12 @@ public final class CrashWorkload
         {
             worker.join();
         }
+        dss.close();
+        java.nio.file.Files.writeString(journals.resolve("r" + run + "-done"), "done");
     }
 
-    private static void work(final Dss dss, final Path journals, final int run, final int thread, final long seed)
+    private static void work(final Dss dss, final Path journals, final int run, final int thread, final long seed,
+        final long deadlineMs, final Path stopFile)
     {
         final String base = "+data/r" + run + "/t" + thread;
         final Random random = new Random(seed);
@@ -61,7 +77,7 @@ public final class CrashWorkload
             intent(journal, "MKDIR " + base);
             dss.mkdir(base);
             ack(journal);
-            for (int i = 0; ; i++)
+            while (System.currentTimeMillis() < deadlineMs && (stopFile == null || !java.nio.file.Files.exists(stopFile)))
             {
                 final String a = base + "/f" + random.nextInt(12);
                 final String b = base + "/f" + random.nextInt(12);
