@@ -146,7 +146,12 @@ public final class DssCmd
             new UnlinkCommand(context),
             new ExamineCommand(context),
             new ShowdiskCommand(context),
-            new CheckCommand(context));
+            new CheckCommand(context),
+            new FenceCommands.Status(context),
+            new FenceCommands.Register(context),
+            new FenceCommands.Unregister(context),
+            new FenceCommands.Kick(context),
+            new FenceCommands.Inquire(context));
     }
 
     private static int onParameterError(final ParameterException ex, final String[] args)
