@@ -109,7 +109,12 @@ final class Coordinator implements Agent
         }
         pollFence();
         runner = new AgentRunner(new SleepingMillisIdleStrategy(TICK_MS), this::onError, null, this);
-        AgentRunner.startOnThread(runner);
+        AgentRunner.startOnThread(runner, task ->
+        {
+            final Thread thread = new Thread(task);
+            thread.setDaemon(true); // an embedding process that forgot to close must still be able to exit
+            return thread;
+        });
     }
 
     /**
