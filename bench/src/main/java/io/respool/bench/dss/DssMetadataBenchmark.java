@@ -24,12 +24,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The durable metadata rate: one operation is {@link Dss#createFile} then {@link Dss#delete} of a per-thread name,
- * each durable when it returns (a redo record made durable by one log write and {@code msync}/{@code fdatasync},
- * shared by every change staged meanwhile: group commit). Run with 1, 4 and 16 threads: with more threads each log
- * flush carries more records, so the rate should rise well past one thread's.
+ * each durable when it returns. Each change is made durable by the redo log's group commit (one log write and
+ * {@code msync}/{@code fdatasync} shared by every change staged meanwhile) and, since the volume group is shared
+ * between instances, by a write and sync of the VG head sector that publishes the new log end. Run with 1, 4 and
+ * 16 threads: with more threads each sync carries more changes, so the rate should rise well past one thread's.
+ * Count the syncs per operation with {@code strace -f -c -e trace=msync,fdatasync} on a {@code -f 0} run.
  * <p>
- * Two one-thread raw baselines, each two durable 4 KiB writes (the floor for two durable changes without group
- * commit), on the same image, into the blocks of a DSS file so the volume group is not disturbed:
+ * Two one-thread raw baselines, each two durable 4 KiB writes (the floor for two durable changes of one durable
+ * write each, without group commit), on the same image, into the blocks of a DSS file so the volume group is not
+ * disturbed:
  * <ul>
  *   <li>{@link #rawTwoSyncsLogMechanism}: what the DSS log itself does per commit. {@code MAPPED}: store into a
  *   shared {@code mmap} of the image, then {@code msync(MS_SYNC)} of the page. {@code DIRECT}: {@code O_DIRECT}
