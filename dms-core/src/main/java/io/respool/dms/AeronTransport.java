@@ -42,9 +42,16 @@ final class AeronTransport implements Transport, AutoCloseable
     private final Subscription[] subscriptions = new Subscription[Lane.LANES.length];
     private final FragmentAssembler[] assemblers = new FragmentAssembler[Lane.LANES.length];
     private final ExclusivePublication[][] publications;
-    private ExpandableRingBuffer selfQueue = new ExpandableRingBuffer(64 * 1024, ExpandableRingBuffer.MAX_CAPACITY, false);
-    private ExpandableRingBuffer selfDraining = new ExpandableRingBuffer(64 * 1024, ExpandableRingBuffer.MAX_CAPACITY, false);
+    private ExpandableRingBuffer selfQueue =
+        new ExpandableRingBuffer(64 * 1024, ExpandableRingBuffer.MAX_CAPACITY, false);
+    private ExpandableRingBuffer selfDraining =
+        new ExpandableRingBuffer(64 * 1024, ExpandableRingBuffer.MAX_CAPACITY, false);
     private MessageSink sink;
+    private final ExpandableRingBuffer.MessageConsumer selfConsumer = (buffer, offset, length, headOffset) ->
+    {
+        sink.onMessage(buffer, offset, length, true);
+        return true;
+    };
     private boolean closed;
 
     private AeronTransport(
@@ -177,27 +184,30 @@ final class AeronTransport implements Transport, AutoCloseable
     }
 
     /**
-     * Deliver self messages, then poll lanes in priority order: control, claim, data.
+     * Deliver self messages, then poll lanes in priority order: control, claim, data; then deliver the self messages
+     * those produced, so that a request a master forwards to itself (master and owner on one node) is served in
+     * this duty cycle rather than after another round of the driver.
      */
     @Override
     public int poll()
     {
-        int work = 0;
-        if (!selfQueue.isEmpty())
-        {
-            final ExpandableRingBuffer draining = selfQueue;
-            selfQueue = selfDraining;
-            selfDraining = draining;
-            work += draining.consume((buffer, offset, length, headOffset) ->
-            {
-                sink.onMessage(buffer, offset, length, true);
-                return true;
-            }, Integer.MAX_VALUE);
-        }
+        int work = drainSelf();
         work += subscriptions[Lane.CONTROL.code()].poll(assemblers[Lane.CONTROL.code()], FRAGMENT_LIMIT);
         work += subscriptions[Lane.CLAIM.code()].poll(assemblers[Lane.CLAIM.code()], FRAGMENT_LIMIT);
         work += subscriptions[Lane.DATA.code()].poll(assemblers[Lane.DATA.code()], FRAGMENT_LIMIT);
-        return work;
+        return work + drainSelf();
+    }
+
+    private int drainSelf()
+    {
+        if (selfQueue.isEmpty())
+        {
+            return 0;
+        }
+        final ExpandableRingBuffer draining = selfQueue;
+        selfQueue = selfDraining;
+        selfDraining = draining;
+        return draining.consume(selfConsumer, Integer.MAX_VALUE);
     }
 
     /**

@@ -57,7 +57,7 @@ public final class DmsContext
     public static final String REDRIVE_INTERVAL_PROP_NAME = "respool.dms.redrive.interval.ns";
     /** Default re-drive interval. */
     public static final long REDRIVE_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(50);
-    /** How long a thread waiting for a page yields before it blocks, in ns (0: block at once). */
+    /** How long a thread waiting for a page or a global lock yields before it blocks, in ns (0: block at once). */
     public static final String ACQUIRE_SPIN_PROP_NAME = "respool.dms.acquire.spin.ns";
     /** Default spin before blocking: measured on 2 cores, see bench/RESULTS.md. */
     public static final long ACQUIRE_SPIN_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(100);
@@ -356,8 +356,9 @@ public final class DmsContext
     }
 
     /**
-     * @param ns how long a thread waiting for a page yields (checking for an answer) before it blocks; 0 blocks at
-     *           once. Spinning saves the cost of waking a blocked thread, about as long as a 2-way fetch on 2 cores.
+     * @param ns how long a thread waiting for a page or a global lock yields (checking for the answer) before it
+     *           blocks; 0 blocks at once. Yielding saves waking a blocked thread, which on 2 cores costs about half
+     *           a 2-way fetch.
      * @return this.
      */
     public DmsContext acquireSpinNs(final long ns)

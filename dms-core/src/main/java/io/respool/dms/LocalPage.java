@@ -54,6 +54,8 @@ final class LocalPage
     long completedLsn;
 
     int revokeType = REVOKE_NONE;
+    /** A deferred ship of a dirty image waits until the WAL is durable up to this LSN (0: not waiting). */
+    long walWaitLsn;
     int revokeRequester;
     LockMode revokeMode = LockMode.NULL;
     long revokeSerial;

@@ -11,8 +11,9 @@ import static io.respool.dms.MessageDescriptor.*;
 
 /**
  * The owner and copy-holder side of cache fusion on one node, on the agent thread: ships a page straight to the
- * requester when the master forwards a request (flushing WAL first if the page is dirty), drops shared copies when
- * the master invalidates them, and defers either until local latches are given back. A revoke whose directory seq
+ * requester when the master forwards a request (a dirty page once the database's WAL is durable up to its LSN,
+ * waited for without blocking the agent), drops shared copies when the master invalidates them, and defers either
+ * until local latches are given back. A revoke whose directory seq
  * is older than the one this node's mode came from is stale and ignored; a forward seen before (same seq) is
  * answered by shipping the retained image again, so that a lost page transfer is made good.
  */
@@ -63,9 +64,9 @@ final class PageOwner
             {
                 defer(lp, LocalPage.REVOKE_ASK_OWNER, msg, mode);
             }
-            else
+            else if (!ship(lp, requester, mode, msg.serial(), seq, msg.flags()))
             {
-                ship(lp, requester, mode, msg.serial(), seq, msg.flags());
+                defer(lp, LocalPage.REVOKE_ASK_OWNER, msg, mode);
             }
         }
     }
@@ -153,7 +154,7 @@ final class PageOwner
     }
 
     /**
-     * Carry out deferred revokes whose latches have been given back.
+     * Carry out deferred revokes whose latches have been given back and, for a dirty page, whose WAL is durable.
      */
     int doDeferred()
     {
@@ -168,20 +169,23 @@ final class PageOwner
                     PageClient.removeAt(deferred, i);
                     continue;
                 }
-                if (lp.blocksRevoke(lp.revokeType, lp.revokeMode))
+                if (lp.blocksRevoke(lp.revokeType, lp.revokeMode) ||
+                    (0 != lp.walWaitLsn && store.walFlushedLsn() < lp.walWaitLsn))
                 {
                     continue;
                 }
-                final int type = lp.revokeType;
-                lp.revokeType = LocalPage.REVOKE_NONE;
-                if (type == LocalPage.REVOKE_ASK_OWNER)
+                if (lp.revokeType == LocalPage.REVOKE_ASK_OWNER)
                 {
-                    ship(lp, lp.revokeRequester, lp.revokeMode, lp.revokeSerial, lp.revokeSeq, lp.revokeFlags);
+                    if (!ship(lp, lp.revokeRequester, lp.revokeMode, lp.revokeSerial, lp.revokeSeq, lp.revokeFlags))
+                    {
+                        continue;
+                    }
                 }
                 else
                 {
                     invalidate(lp, lp.revokeSource, lp.revokeSeq);
                 }
+                lp.revokeType = LocalPage.REVOKE_NONE;
                 PageClient.removeAt(deferred, i);
                 lp.signal();
                 work++;
@@ -206,7 +210,14 @@ final class PageOwner
         }
     }
 
-    private void ship(
+    /**
+     * Ship the page to the requester and give up or downgrade this node's mode; a dirty image goes only once the
+     * WAL is durable up to its LSN.
+     *
+     * @return false if the WAL is not yet durable: the flush was asked for and the caller must defer the ship
+     * (the agent goes on serving other requests and {@link #doDeferred} tries again).
+     */
+    private boolean ship(
         final LocalPage lp, final int requester, final LockMode mode, final long serial, final long seq,
         final int flags)
     {
@@ -216,7 +227,7 @@ final class PageOwner
         if (!holds)
         {
             grantWithoutPage(pageId, requester, mode, serial, seq);
-            return;
+            return true;
         }
         if (lp.needLoad)
         {
@@ -229,7 +240,10 @@ final class PageOwner
         final long lsn = store.pageLsn(pageId);
         if (dirty)
         {
-            store.flushWalUpTo(lsn);
+            if (!walDurable(lp, lsn))
+            {
+                return false;
+            }
             services.stats().increment(StatCounter.DIRTY_PAGES_SHIPPED);
         }
         final int shipFlags = (dirty ? FLAG_DIRTY : 0) | (edpShip ? FLAG_EDP_SHIP : 0);
@@ -255,6 +269,30 @@ final class PageOwner
             lp.mode = newMode;
             store.onModeChanged(pageId, newMode, lp.edp);
         }
+        return true;
+    }
+
+    /**
+     * Whether the WAL is durable up to {@code lsn}; if not, ask for it once and remember what the ship waits for.
+     */
+    private boolean walDurable(final LocalPage lp, final long lsn)
+    {
+        if (store.walFlushedLsn() >= lsn)
+        {
+            lp.walWaitLsn = 0;
+            return true;
+        }
+        if (lp.walWaitLsn < lsn && store.requestWalFlush(lsn) >= lsn)
+        {
+            lp.walWaitLsn = 0;
+            return true;
+        }
+        if (lp.walWaitLsn < lsn)
+        {
+            services.stats().increment(StatCounter.WAL_FLUSH_WAITS);
+            lp.walWaitLsn = lsn;
+        }
+        return false;
     }
 
     private void invalidate(final LocalPage lp, final int master, final long seq)

@@ -38,6 +38,9 @@ final class MemoryPageStore implements PageStore
     /** Pages DMS asked this node to write for a checkpoint elsewhere, in order. */
     final ConcurrentLinkedQueue<Long> writeRequests = new ConcurrentLinkedQueue<>();
     DmsNode node;
+    /** The WAL is flushed only when the test says so ({@link #completeWalFlush}), as by a WAL writer thread. */
+    volatile boolean walByHand;
+    volatile long walRequested;
 
     MemoryPageStore(final int nodeId, final int pageSize, final SharedDisk disk)
     {
@@ -83,9 +86,29 @@ final class MemoryPageStore implements PageStore
     }
 
     @Override
-    public void flushWalUpTo(final long lsn)
+    public long requestWalFlush(final long lsn)
     {
-        disk.flushWal(lsn);
+        if (walByHand)
+        {
+            walRequested = Math.max(walRequested, lsn);
+        }
+        else
+        {
+            disk.flushWal(lsn);
+        }
+        return walFlushedLsn();
+    }
+
+    @Override
+    public long walFlushedLsn()
+    {
+        return disk.walFlushed.get();
+    }
+
+    /** As the WAL writer, some time after {@link #requestWalFlush}: make everything asked for durable. */
+    void completeWalFlush()
+    {
+        disk.flushWal(walRequested);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.respool.dms.Dms;
 import io.respool.dms.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.InMemoryPageStore;
+import io.respool.dms.api.PageStore;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
  * N DMS nodes in this JVM on loopback, each with the default settings (embedded driver, idle strategy, MTU) and an
@@ -31,6 +33,15 @@ final class BenchNodes implements AutoCloseable
 
     BenchNodes(final int count) throws IOException
     {
+        this(count, (id) -> new InMemoryPageStore(DmsContext.PAGE_SIZE_DEFAULT));
+    }
+
+    /**
+     * @param count  how many nodes.
+     * @param stores the page store of each node, by node id.
+     */
+    BenchNodes(final int count, final IntFunction<PageStore> stores) throws IOException
+    {
         base = tempDirectory("dms-bench");
         nodes = new DmsNode[count];
         try
@@ -38,8 +49,8 @@ final class BenchNodes implements AutoCloseable
             final String url = url(freePorts(count));
             for (int i = 0; i < count; i++)
             {
-                final DmsContext ctx = new DmsContext().url(url).nodeId(i).baseDirectory(base);
-                nodes[i] = Dms.launch(ctx.pageStore(new InMemoryPageStore(ctx.pageSize())));
+                nodes[i] = Dms.launch(new DmsContext().url(url).nodeId(i).baseDirectory(base)
+                    .pageStore(stores.apply(i)));
             }
             for (final DmsNode node : nodes)
             {

@@ -1,8 +1,11 @@
 package io.respool.bench.dms;
 
+import io.respool.dms.DmsContext;
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.PageStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,6 +41,8 @@ import static io.respool.bench.dms.BenchNodes.TIMEOUT_NS;
  *       ships it straight to node 0.</li>
  *   <li>{@code upgradeXInvalidating}: 3 nodes; node 0 owns the page in S and upgrades to X while {@code copies}
  *       other nodes hold shared copies the master (node 1) must invalidate first.</li>
+ *   <li>{@code fetch2WayXBesideWalFlush}: {@code fetch2WayX} on a clean page while a background thread keeps
+ *       shipping a dirty page from the same node, whose agent first waits {@code walFlushUs} in the WAL flush.</li>
  *   <li>{@code lockAcquireRelease}: 2 nodes; a global X lock mastered by the other node, taken and released
  *       (the release is asynchronous: it is queued and the call returns).</li>
  * </ul>
@@ -77,21 +82,39 @@ public class DmsBenchmark
 
         abstract int count();
 
+        /** @return the page store of a node. */
+        PageStore store(final int nodeId)
+        {
+            return new InMemoryPageStore(DmsContext.PAGE_SIZE_DEFAULT);
+        }
+
         /** Once the nodes run: put pages where the benchmark starts from. */
         abstract void prepare();
+
+        /** Before the nodes close. */
+        void stop()
+        {
+        }
 
         @Setup(Level.Trial)
         public void setup() throws IOException
         {
             Pinning.apply();
-            nodes = new BenchNodes(count());
+            nodes = new BenchNodes(count(), this::store);
             prepare();
         }
 
         @TearDown(Level.Trial)
         public void tearDown()
         {
-            nodes.close();
+            try
+            {
+                stop();
+            }
+            finally
+            {
+                nodes.close();
+            }
         }
     }
 
@@ -186,6 +209,79 @@ public class DmsBenchmark
         }
     }
 
+    /**
+     * Two nodes; node 1 masters and owns two pages. A background thread keeps writing the dirty one in X on node 1
+     * and reading it in S on node 0, so that before each transfer the WAL must be flushed, which takes
+     * {@code walFlushUs} (a parked thread, as in an fsync), either on node 1's agent thread ({@code agent}: the
+     * agent serves nothing else meanwhile) or on the database's WAL writer ({@code writer}: the agent waits for it
+     * without blocking). The benchmark moves the clean page in X between the nodes meanwhile, to show what other
+     * requests wait.
+     */
+    @State(Scope.Benchmark)
+    public static class WalStall extends Nodes
+    {
+        @Param({ "0", "500" })
+        public int walFlushUs;
+
+        /** Where the database flushes its WAL: on the node's agent thread, or on its own WAL writer. */
+        @Param({ "agent", "writer" })
+        public String walFlushOn;
+
+        final WalFlushStore[] stores = new WalFlushStore[2];
+        long dirtyPage;
+        long cleanPage;
+        boolean turn;
+        volatile boolean running = true;
+        Thread background;
+
+        @Override
+        int count()
+        {
+            return 2;
+        }
+
+        @Override
+        PageStore store(final int nodeId)
+        {
+            stores[nodeId] = new WalFlushStore(TimeUnit.MICROSECONDS.toNanos(walFlushUs), "agent".equals(walFlushOn));
+            return stores[nodeId];
+        }
+
+        @Override
+        void prepare()
+        {
+            dirtyPage = nodes.pageMasteredBy(1, 1);
+            cleanPage = nodes.pageMasteredBy(1, dirtyPage + 1);
+            stores[1].dirtyPage(dirtyPage);
+            background = new Thread(() ->
+            {
+                while (running)
+                {
+                    nodes.node(1).acquirePage(dirtyPage, LockMode.X, TIMEOUT_NS);
+                    stores[1].modify();
+                    nodes.node(1).unlatchPage(dirtyPage);
+                    acquire(nodes.node(0), dirtyPage, LockMode.S);
+                }
+            }, "dirty-page-mover");
+            background.setDaemon(true);
+            background.start();
+        }
+
+        @Override
+        void stop()
+        {
+            running = false;
+            try
+            {
+                background.join(TimeUnit.NANOSECONDS.toMillis(TIMEOUT_NS));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     @Benchmark
     public void rawEcho8k(final Echo state)
     {
@@ -222,6 +318,14 @@ public class DmsBenchmark
     public AcquireResult upgradeXInvalidating(final ThreeNodes three, final SharedCopies reset)
     {
         return acquire(three.nodes.node(0), three.page, LockMode.X);
+    }
+
+    @Benchmark
+    public AcquireResult fetch2WayXBesideWalFlush(final WalStall stall)
+    {
+        final DmsNode node = stall.nodes.node(stall.turn ? 1 : 0);
+        stall.turn = !stall.turn;
+        return acquire(node, stall.cleanPage, LockMode.X);
     }
 
     @Benchmark

@@ -53,8 +53,15 @@ public final class InMemoryPageStore implements PageStore
     }
 
     @Override
-    public void flushWalUpTo(final long lsn)
+    public long requestWalFlush(final long lsn)
     {
+        return Long.MAX_VALUE;
+    }
+
+    @Override
+    public long walFlushedLsn()
+    {
+        return Long.MAX_VALUE;
     }
 
     @Override

@@ -57,11 +57,22 @@ public interface PageStore
     boolean isDirty(long pageId);
 
     /**
-     * Make the WAL durable up to {@code lsn}. DMS calls this before it ships a dirty page to another node.
+     * Ask for the WAL to be made durable up to {@code lsn}. DMS calls this on its agent thread before it ships a
+     * dirty page to another node, and ships only once {@link #walFlushedLsn()} has reached {@code lsn}. Do not
+     * block: hand the request to the WAL writer and return; the node's one agent thread serves every other request
+     * meanwhile and checks {@link #walFlushedLsn()} each duty cycle. (A store may instead flush before it returns,
+     * which is simpler, but then every request the node serves, as master or owner, waits as long as the flush.)
      *
-     * @param lsn the LSN to flush up to.
+     * @param lsn the LSN to make durable.
+     * @return the LSN up to which the WAL is durable now.
      */
-    void flushWalUpTo(long lsn);
+    long requestWalFlush(long lsn);
+
+    /**
+     * @return the LSN up to which the WAL is durable. Read by the agent while a dirty page waits for the WAL: keep
+     * it cheap (a volatile read).
+     */
+    long walFlushedLsn();
 
     /**
      * A peer's image of the page was copied into the buffer.

@@ -67,7 +67,9 @@ public enum StatCounter
     /** Checkpoint requests for a page with earlier dirty copies, forwarded by this master to the owner. */
     CKPT_EDP_FORWARDED(29, "checkpoint edp requests forwarded to owner"),
     /** Pages this node, as owner, was asked to write for another node's checkpoint. */
-    WRITES_REQUESTED(30, "page writes requested by a checkpoint elsewhere");
+    WRITES_REQUESTED(30, "page writes requested by a checkpoint elsewhere"),
+    /** Dirty pages whose transfer waited, without blocking the agent, for the database's WAL flush. */
+    WAL_FLUSH_WAITS(31, "dirty page transfers that waited for the WAL");
 
     private static final StatCounter[] BY_ID = values();
 
