@@ -197,7 +197,7 @@ final class Coordinator implements Agent
             try
             {
                 engine.catchUp(sectors.readHead(), true);
-                writeHead(true);
+                writeHead(true, true);
                 ok = true;
             }
             finally
@@ -294,18 +294,18 @@ final class Coordinator implements Agent
         {
             if (engine.durableLsn() > published)
             {
-                writeHead(true);
+                writeHead(true, false);
             }
         }
     }
 
-    private void writeHead(final boolean held)
+    private void writeHead(final boolean held, final boolean durable)
     {
         synchronized (publishLock)
         {
             final long end = engine.durableLsn();
             sectors.writeHead(SharedSectors.blank(new VgHead()).endLsn(end).checkpointLsn(engine.tailLsn())
-                .rootSequence(engine.rootSequence()).writer(instanceId).held(held));
+                .rootSequence(engine.rootSequence()).writer(instanceId).held(held), durable);
             published = end;
         }
     }
@@ -350,7 +350,7 @@ final class Coordinator implements Agent
             try
             {
                 engine.flushLog();
-                writeHead(false);
+                writeHead(false, false);
             }
             finally
             {

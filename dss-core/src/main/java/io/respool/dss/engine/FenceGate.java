@@ -22,13 +22,31 @@ final class FenceGate
      */
     void enter(final String what)
     {
+        if (!tryEnter())
+        {
+            throw refused(what);
+        }
+    }
+
+    /**
+     * Enter without building a message: the data path's form. Pair a true result with {@link #exit()}.
+     *
+     * @return false if the gate is closed; then throw {@link #refused}.
+     */
+    boolean tryEnter()
+    {
         inFlight.incrementAndGet();
-        final String reason = closedReason;
-        if (reason != null)
+        if (closedReason != null)
         {
             inFlight.decrementAndGet();
-            throw new DssException(ErrorCode.FENCED, what + " refused: " + reason);
+            return false;
         }
+        return true;
+    }
+
+    DssException refused(final String what)
+    {
+        return new DssException(ErrorCode.FENCED, what + " refused: " + closedReason);
     }
 
     void exit()

@@ -184,7 +184,10 @@ final class FileHandle implements DssFile
         VolumeGroupEngine.checkFileSize(end, path);
         checkNotDeleted();
         final FenceGate gate = engine.coordinator().gate();
-        gate.enter("write to " + path);
+        if (!gate.tryEnter())
+        {
+            throw gate.refused("write to " + path);
+        }
         node.ioLock.readLock().lock();
         try
         {

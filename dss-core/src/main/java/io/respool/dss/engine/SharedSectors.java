@@ -51,9 +51,22 @@ final class SharedSectors
         return sector.wrap(new UnsafeBuffer(new byte[SectorBlock.LENGTH]), 0).initialise();
     }
 
-    void writeHead(final VgHead head)
+    /**
+     * @param durable flush it too. Only the "held" mark written when the lock is taken must be durable (it decides
+     *                whether the next holder seals the log's end); the end LSN published after each commit is a hint
+     *                for readers, who see it through the page cache or the device at once, and the log is durable.
+     */
+    void writeHead(final VgHead head, final boolean durable)
     {
-        write(head, EntryVolumeLayout.VG_HEAD_OFFSET);
+        if (durable)
+        {
+            write(head, EntryVolumeLayout.VG_HEAD_OFFSET);
+        }
+        else
+        {
+            head.seal();
+            io.write(EntryVolumeLayout.VG_HEAD_OFFSET, head.buffer(), 0, SectorBlock.LENGTH);
+        }
     }
 
     void writeLease(final DiskLease lease)

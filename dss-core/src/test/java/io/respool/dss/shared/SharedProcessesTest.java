@@ -60,6 +60,19 @@ class SharedProcessesTest
             children.add(CrashTestSupport.startWorkload(volume, journals, i, random.nextLong(), 2,
                 Integer.toString(i), mode.name(), dir.toString(), "4000"));
         }
+        final InstanceOptions tool = InstanceOptions.defaults().withLockDirectory(dir).withStorageMode(mode)
+            .withInstanceId(instances);
+        int toolRuns = 0;
+        while (children.stream().anyMatch(Process::isAlive))
+        {
+            // What dsscmd does while the instances run: open, change, list, close.
+            try (Dss dss = Dss.openVolumeGroup("data", volume, tool))
+            {
+                dss.mkdirs("+data/tool/" + toolRuns);
+                assertEquals(toolRuns + 1, dss.list("+data/tool").size());
+            }
+            toolRuns++;
+        }
         for (int i = 0; i < instances; i++)
         {
             final Process child = children.get(i);
@@ -76,7 +89,8 @@ class SharedProcessesTest
             {
                 acknowledged += CrashTestSupport.verifyRun(dss, journals, i, 2, false, "seed=" + seed);
             }
-            System.out.println("SharedProcessesTest acknowledged=" + acknowledged);
+            System.out.println("SharedProcessesTest acknowledged=" + acknowledged + ", tool runs=" + toolRuns);
+            assertEquals(toolRuns, dss.list("+data/tool").size(), "every change made beside the instances is there");
             assertTrue(acknowledged > 20 * instances, "too little work done: " + acknowledged);
         }
     }
