@@ -382,7 +382,7 @@ final class Coordinator implements Agent
         {
             gate.close("instance " + instanceId + " is fenced off volume group " + vgName + " (kicked by instance " +
                 fence.kickedBy() + "); nothing was written. Once it is safe, run dsscmd reghl to register again");
-            LOG.warn("fenced: vg={}, instance={}, by={}", vgName, instanceId, fence.kickedBy());
+            LOG.info("fenced: vg={}, instance={}, by={}", vgName, instanceId, fence.kickedBy());
         }
         else
         {
