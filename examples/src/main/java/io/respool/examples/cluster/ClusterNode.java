@@ -1,0 +1,360 @@
+package io.respool.examples.cluster;
+
+import io.respool.dms.Dms;
+import io.respool.dms.DmsContext;
+import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.PortConflictException;
+import io.respool.dms.stat.StatCounter;
+import io.respool.dms.stat.StatEvent;
+import io.respool.dms.stat.StatsFileDescriptor;
+import io.respool.dms.stat.StatsReader;
+import io.respool.dss.Dss;
+import io.respool.dss.DssFile;
+import io.respool.dss.OpenFlag;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * One node of the two-node cluster, in its own JVM, as {@link ClusterDemo} starts it: it opens the volume group as
+ * its DSS instance ({@code Dss.open(home)}, {@code INST_ID} from the home), opens the table file and its WAL file
+ * on DSS, lends them to DMS through a {@link TablePageStore}, starts its DMS node, and runs its part: node 0 the
+ * {@link Writer}, node 1 the {@link Reader}. At the end it writes a {@link NodeReport} with its figures and its
+ * DMS statistics, and exits 0 only if it found no problem.
+ * <p>
+ * Arguments are {@code name=value}: {@code node}, {@code home}, {@code url}, {@code dmsDir}, {@code rows},
+ * {@code updates}, {@code rate}, {@code seed}, {@code report}, {@code checkpointMs}, {@code walDelayMs},
+ * {@code timeoutMs}.
+ * DMS settings come from {@code -Drespool.dms.*} properties ({@link DmsContext}). The node stops when its standard
+ * input closes, so that it never outlives its launcher.
+ */
+public final class ClusterNode
+{
+    /** The table file on DSS (openGauss keeps a table in {@code base/<database>/<relfilenode>}). */
+    public static final String HEAP_PATH = "+data/cluster/base/16384";
+    /** Directory of the WAL files. */
+    public static final String WAL_DIR = "+data/cluster/wal";
+    /** How long one page acquire or control message may take. */
+    static final long ACQUIRE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    private final Properties args;
+    private final int nodeId;
+    private final AtomicBoolean aborted = new AtomicBoolean();
+    private final Problems problems = new Problems();
+    private final NodeReport report = new NodeReport();
+
+    private ClusterNode(final Properties args)
+    {
+        this.args = args;
+        this.nodeId = Integer.parseInt(required("node"));
+    }
+
+    /**
+     * @param nodeId 0 or 1.
+     * @return the node's WAL file on DSS.
+     */
+    public static String walPath(final int nodeId)
+    {
+        return WAL_DIR + "/node" + nodeId;
+    }
+
+    /**
+     * Run one node.
+     *
+     * @param args {@code name=value} pairs, see the class comment.
+     */
+    public static void main(final String[] args)
+    {
+        final Properties props = new Properties();
+        for (final String arg : args)
+        {
+            final int eq = arg.indexOf('=');
+            if (eq <= 0)
+            {
+                System.err.println("ERROR bad argument, expected name=value: " + arg);
+                System.exit(2);
+            }
+            props.setProperty(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        final ClusterNode node = new ClusterNode(props);
+        node.watchStdin();
+        System.exit(node.run());
+    }
+
+    private String required(final String name)
+    {
+        final String value = args.getProperty(name);
+        if (null == value)
+        {
+            throw new IllegalArgumentException("missing node argument: " + name + "=...");
+        }
+        return value;
+    }
+
+    private long number(final String name)
+    {
+        return Long.parseLong(required(name));
+    }
+
+    private void watchStdin()
+    {
+        final Thread watcher = new Thread(() ->
+        {
+            try
+            {
+                while (System.in.read() >= 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // closed: same as end of input
+            }
+            aborted.set(true);
+        }, "stdin-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    private int run()
+    {
+        final long startNs = System.nanoTime();
+        final long runDeadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(number("timeoutMs"));
+        report.put("node", nodeId);
+        report.put("pid", ProcessHandle.current().pid());
+        try (Dss dss = Dss.open(Path.of(required("home")));
+            DssFile heap = dss.open(HEAP_PATH, 0 == nodeId ? new OpenFlag[] { OpenFlag.WRITE } : new OpenFlag[0]);
+            DssFile walFile = dss.open(walPath(nodeId), OpenFlag.WRITE);
+            Wal wal = new Wal(walFile, nodeId, TimeUnit.MILLISECONDS.toNanos(number("walDelayMs"))))
+        {
+            System.out.println("DSS instance " + dss.volumeGroup("data").instanceId() + " opened volume group " +
+                "data from " + required("home") + "; table " + HEAP_PATH + ", WAL " + walPath(nodeId));
+            final TablePageStore store = new TablePageStore(heap, wal);
+            final ControlChannel control = new ControlChannel(aborted::get);
+            final DmsContext ctx = new DmsContext()
+                .url(required("url"))
+                .nodeId(nodeId)
+                .baseDirectory(new File(required("dmsDir")))
+                .pageStore(store)
+                .broadcastHandler(control)
+                .statsIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
+                .errorHandler((throwable) -> problems.add("DMS agent error: " + throwable));
+            try (DmsNode node = Dms.launch(ctx))
+            {
+                System.out.println("DMS node " + nodeId + " listening on " + ctx.self().endpoint() +
+                    " (idle strategy " + ctx.idleStrategy() + "); waiting for the other node");
+                if (!node.awaitConnected(TimeUnit.SECONDS.toNanos(30)))
+                {
+                    throw new IllegalStateException("the other node did not connect in 30 s: url=" + ctx.url());
+                }
+                final PageAccess pages = new PageAccess(node, ACQUIRE_TIMEOUT_NS);
+                try
+                {
+                    runRole(dss, node, store, heap, wal, control, pages, runDeadlineNs);
+                }
+                finally
+                {
+                    reportDms(node, store, pages);
+                }
+            }
+        }
+        catch (final PortConflictException ex)
+        {
+            problems.add(ex.getMessage());
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            problems.add(ex.toString());
+            ex.printStackTrace(System.out);
+        }
+        report.put("seconds", (System.nanoTime() - startNs) / 1e9);
+        report.put("problems", problems.count());
+        final List<String> first = problems.first();
+        for (int i = 0; i < first.size(); i++)
+        {
+            report.put("problem." + i, first.get(i));
+        }
+        report.write(Path.of(required("report")));
+        return 0 == problems.count() ? 0 : 1;
+    }
+
+    private void runRole(final Dss dss, final DmsNode node, final TablePageStore store, final DssFile heap,
+        final Wal wal, final ControlChannel control, final PageAccess pages, final long runDeadlineNs)
+    {
+        if (0 == nodeId)
+        {
+            final Checkpointer checkpointer = new Checkpointer(node, store, heap, wal, ACQUIRE_TIMEOUT_NS);
+            final Writer writer = new Writer(pages, store, wal, checkpointer, control, problems, number("rows"),
+                number("updates"), number("rate"), number("seed"), ACQUIRE_TIMEOUT_NS);
+            final Periodic checkpoints = new Periodic("checkpointer", number("checkpointMs"), () ->
+            {
+                checkpointer.checkpoint();
+                return null;
+            });
+            store.onWriteRequested(checkpoints::wake);
+            try (Periodic progress = new Periodic("progress", 1000, writer::progress);
+                Periodic checkpointing = checkpoints)
+            {
+                checkpointing.start();
+                progress.start();
+                writer.run();
+            }
+            finally
+            {
+                problems.addAll(checkpoints.failures());
+                writer.report(report);
+            }
+        }
+        else
+        {
+            final Reader reader = new Reader(pages, store, control, problems, number("rows"), number("seed"),
+                ACQUIRE_TIMEOUT_NS, runDeadlineNs);
+            control.awaitStart(runDeadlineNs - System.nanoTime());
+            System.out.println("node 0 created the table; reading");
+            try (DssFile writerWal = dss.open(walPath(0));
+                Periodic progress = new Periodic("progress", 1000, reader::progress))
+            {
+                progress.start();
+                reader.run(heap, writerWal);
+            }
+            finally
+            {
+                reader.report(report);
+            }
+        }
+        for (final String problem : store.problems())
+        {
+            problems.add(problem);
+        }
+    }
+
+    private void reportDms(final DmsNode node, final TablePageStore store, final PageAccess pages)
+    {
+        for (final AcquireResult result : AcquireResult.values())
+        {
+            report.put("acquire." + result.name(), pages.count(result));
+            report.putLatency("acquire." + result.name(), pages.latency(result));
+        }
+        report.put("diskReads", store.diskReads());
+        report.put("pagesReceived", store.pagesReceived());
+        report.put("dirtyPagesReceived", store.dirtyPagesReceived());
+        report.put("walFlushRequests", store.walFlushRequests());
+        try
+        {
+            // the agent writes its latency summaries every statsIntervalNs: let it write the last ones
+            Thread.sleep(250);
+            final StatsReader.Snapshot stats = StatsReader.read(
+                new File(node.nodeDirectory(), StatsFileDescriptor.FILE_NAME));
+            for (final StatCounter counter : StatCounter.values())
+            {
+                report.put("dms." + counter.name(), stats.counter(counter));
+            }
+            for (final StatEvent event : StatEvent.values())
+            {
+                final StatsReader.EventSummary summary = stats.event(event);
+                report.put("dms." + event.name() + ".count", summary.count());
+                report.put("dms." + event.name() + ".p50", summary.p50() / 1000.0);
+                report.put("dms." + event.name() + ".p90", summary.p90() / 1000.0);
+                report.put("dms." + event.name() + ".p99", summary.p99() / 1000.0);
+                report.put("dms." + event.name() + ".max", summary.max() / 1000.0);
+            }
+            if (stats.counter(StatCounter.ERRORS) > 0)
+            {
+                problems.add("DMS counted agent errors: errors=" + stats.counter(StatCounter.ERRORS));
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final RuntimeException ex)
+        {
+            problems.add("cannot read the DMS statistics file: " + ex);
+        }
+    }
+
+    /**
+     * A daemon thread that runs a task every interval (or when woken) until closed, printing what a task returns.
+     */
+    static final class Periodic implements AutoCloseable
+    {
+        private final Thread thread;
+        private final long intervalMs;
+        private final Supplier<String> task;
+        private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile boolean running = true;
+
+        Periodic(final String name, final long intervalMs, final Supplier<String> task)
+        {
+            this.intervalMs = intervalMs;
+            this.task = task;
+            this.thread = new Thread(this::loop, name);
+            this.thread.setDaemon(true);
+        }
+
+        Periodic start()
+        {
+            thread.start();
+            return this;
+        }
+
+        void wake()
+        {
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+        }
+
+        List<String> failures()
+        {
+            return failures;
+        }
+
+        private void loop()
+        {
+            long nextNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
+            while (running)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(this, nextNs - System.nanoTime());
+                if (!running)
+                {
+                    return;
+                }
+                nextNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
+                try
+                {
+                    final String line = task.get();
+                    if (null != line)
+                    {
+                        System.out.println(line);
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    failures.add(thread.getName() + " failed: " + ex);
+                }
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            running = false;
+            wake();
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(15));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package io.respool.examples.cluster;
+
+import io.respool.dss.Dss;
+import io.respool.dss.DssException;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The storage of the guide's two-node setup (seed 003), made the way the guide makes it but with a sparse image
+ * instead of {@code dd}: {@code <dir>/dev/dss-dba} (2 TiB apparent, a few MiB real), two DSS homes
+ * {@code <dir>/dss0/dssdba} and {@code <dir>/dss1/dssdba} with {@code dss_inst.ini} ({@code INST_ID} 0 and 1, one
+ * shared {@code DISK_LOCK_FILE_PATH}) and {@code dss_vg_conf.ini} ({@code data:<image>}), and the volume group
+ * {@code data}. A usable image is reused; one that is missing, of another size or not a volume group is
+ * recreated. The image is never copied, and never placed inside a git work tree, where a sparse-unaware copy of
+ * the repository would expand it to its full size.
+ */
+final class ClusterStorage
+{
+    /** The volume group, as in the guide. */
+    static final String VG_NAME = "data";
+
+    private ClusterStorage()
+    {
+    }
+
+    /**
+     * Make or reuse the image, the homes and the volume group, and an empty table and WAL files.
+     *
+     * @throws IllegalStateException if the directory is inside a git work tree.
+     * @throws DssException          if DSS cannot create or open the volume group.
+     */
+    static void prepare(final ClusterConfig config, final PrintStream out)
+    {
+        final Path dir = config.directory();
+        refuseInsideGitWorkTree(dir);
+        try
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                Files.createDirectories(config.dssHome(i).resolve("cfg"));
+                Files.createDirectories(config.dssHome(i).resolve("log"));
+                writeHome(config, i);
+            }
+            Files.createDirectories(config.image().getParent());
+            Files.createDirectories(config.runDirectory());
+            for (int i = 0; i < 2; i++)
+            {
+                Files.deleteIfExists(reportFile(config, i));
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot prepare the cluster directory: dir=" + dir + ", reason=" + ex, ex);
+        }
+        out.println("DSS homes " + config.dssHome(0) + " (INST_ID=0) and " + config.dssHome(1) + " (INST_ID=1), " +
+            "DSS_NODES_LIST=" + config.dssNodesList() + ", DISK_LOCK_FILE_PATH=" + dir.resolve("dss0"));
+
+        final String notUsable = config.recreate() ? "recreate asked for" : whyNotUsable(config);
+        if (null == notUsable)
+        {
+            out.println("reusing image " + config.image() + ": volume group " + VG_NAME + ", " +
+                describeImage(config.image()));
+        }
+        else
+        {
+            out.println("creating image " + config.image() + " (" + notUsable + ")");
+            createImage(config);
+            out.println("created volume group " + VG_NAME + " on it: " + describeImage(config.image()));
+        }
+
+        try (Dss dss = Dss.open(config.dssHome(0)))
+        {
+            if (dss.exists("+data/cluster"))
+            {
+                dss.rmdir("+data/cluster", true);
+            }
+            dss.mkdirs("+data/cluster/base");
+            dss.mkdirs(ClusterNode.WAL_DIR);
+            dss.createFile(ClusterNode.HEAP_PATH);
+            dss.createFile(ClusterNode.walPath(0));
+            dss.createFile(ClusterNode.walPath(1));
+        }
+        out.println("empty table " + ClusterNode.HEAP_PATH + " and WAL files " + ClusterNode.walPath(0) + ", " +
+            ClusterNode.walPath(1));
+    }
+
+    static Path reportFile(final ClusterConfig config, final int nodeId)
+    {
+        return config.runDirectory().resolve("node" + nodeId + ".report");
+    }
+
+    /**
+     * @throws IllegalStateException if {@code dir} or a directory above it holds {@code .git}.
+     */
+    static void refuseInsideGitWorkTree(final Path dir)
+    {
+        for (Path p = dir.toAbsolutePath().normalize(); null != p; p = p.getParent())
+        {
+            if (Files.exists(p.resolve(".git")))
+            {
+                throw new IllegalStateException("refusing to put a 2 TiB sparse image inside a git work tree: dir=" +
+                    dir + ", workTree=" + p + "; a copy of the tree by a tool that does not keep holes would " +
+                    "write the image out in full. Use a directory outside it: -D" + ClusterConfig.DIR_PROP_NAME +
+                    "=DIR or $" + ClusterConfig.DIR_ENV_NAME);
+            }
+        }
+    }
+
+    private static void writeHome(final ClusterConfig config, final int nodeId) throws IOException
+    {
+        final Path dir = config.directory();
+        final String inst = String.join("\n",
+            "INST_ID=" + nodeId,
+            "_LOG_LEVEL=255",
+            "DSS_NODES_LIST=" + config.dssNodesList(),
+            "DISK_LOCK_FILE_PATH=" + dir.resolve("dss0"),
+            "LSNR_PATH=" + dir.resolve("dss" + nodeId),
+            "_LOG_MAX_FILE_SIZE=20M",
+            "_LOG_BACKUP_FILE_COUNT=128",
+            "");
+        Files.writeString(config.dssHome(nodeId).resolve("cfg").resolve("dss_inst.ini"), inst,
+            StandardCharsets.UTF_8);
+        Files.writeString(config.dssHome(nodeId).resolve("cfg").resolve("dss_vg_conf.ini"),
+            VG_NAME + ":" + config.image() + "\n", StandardCharsets.UTF_8);
+    }
+
+    private static String whyNotUsable(final ClusterConfig config)
+    {
+        final Path image = config.image();
+        if (!Files.isRegularFile(image))
+        {
+            return "none yet";
+        }
+        try
+        {
+            final long size = Files.size(image);
+            if (size != config.imageSize())
+            {
+                return "it is " + size + " bytes, " + config.imageSize() + " asked for";
+            }
+        }
+        catch (final IOException ex)
+        {
+            return "cannot read its size: " + ex.getMessage();
+        }
+        try (Dss dss = Dss.open(config.dssHome(0)))
+        {
+            dss.volumeGroup(VG_NAME);
+            return null;
+        }
+        catch (final DssException ex)
+        {
+            return "the old one is not usable: " + ex.getMessage();
+        }
+    }
+
+    private static void createImage(final ClusterConfig config)
+    {
+        final Path image = config.image();
+        try
+        {
+            Files.deleteIfExists(image);
+            try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw"))
+            {
+                // like truncate -s: a sparse file that takes no disk space until written
+                file.setLength(config.imageSize());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create the image: path=" + image + ", reason=" + ex, ex);
+        }
+        Dss.createVolumeGroup(VG_NAME, image, Dss.DEFAULT_AU_SIZE);
+    }
+
+    /**
+     * @return apparent and allocated size, as {@code ls -l} and {@code du} show them.
+     */
+    static String describeImage(final Path image)
+    {
+        try
+        {
+            final long apparent = Files.size(image);
+            final Process du = new ProcessBuilder("du", "-k", image.toString()).redirectErrorStream(true).start();
+            final String output = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!du.waitFor(10, TimeUnit.SECONDS) || du.exitValue() != 0)
+            {
+                return humanBytes(apparent) + " apparent";
+            }
+            final long allocatedKiB = Long.parseLong(output.split("\\s+")[0]);
+            return humanBytes(apparent) + " apparent, " + humanBytes(allocatedKiB * 1024) + " on disk (sparse)";
+        }
+        catch (final IOException | NumberFormatException ex)
+        {
+            return "size unknown: " + ex.getMessage();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "size unknown";
+        }
+    }
+
+    static String humanBytes(final long bytes)
+    {
+        final String[] units = { "B", "KiB", "MiB", "GiB", "TiB" };
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return (unit == 0 ? String.valueOf(bytes) : String.format(java.util.Locale.ROOT, "%.1f", value)) + " " +
+            units[unit];
+    }
+}

@@ -1,0 +1,168 @@
+package io.respool.examples.cluster;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link ClusterNode} in a child JVM: started with the JVM flags Agrona needs, this JVM's class path and the
+ * pass-through properties; its output is copied line by line with a {@code node N |} prefix. Its standard input
+ * stays open while this object lives: the node stops when it closes, so it never outlives the launcher.
+ */
+final class NodeProcess implements AutoCloseable
+{
+    /** What Agrona needs on Java 17, unless the build says otherwise ({@code respool.jvm.args}). */
+    static final String DEFAULT_JVM_ARGS = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
+
+    private final int nodeId;
+    private final Process process;
+    private final Thread pump;
+
+    private NodeProcess(final int nodeId, final Process process, final PrintStream out)
+    {
+        this.nodeId = nodeId;
+        this.process = process;
+        this.pump = new Thread(() -> copyOutput(out), "node-" + nodeId + "-output");
+        this.pump.setDaemon(true);
+        this.pump.start();
+    }
+
+    /**
+     * Start a node.
+     *
+     * @param nodeId      0 or 1.
+     * @param nodeArgs    the node's {@code name=value} arguments.
+     * @param passThrough system properties to give the child JVM.
+     * @param out         where its output goes.
+     * @return the running node.
+     */
+    static NodeProcess start(final int nodeId, final Map<String, String> nodeArgs,
+        final Map<String, String> passThrough, final PrintStream out)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        for (final String arg : System.getProperty("respool.jvm.args", DEFAULT_JVM_ARGS).trim().split("\\s+"))
+        {
+            command.add(arg);
+        }
+        command.add("-Xmx256m");
+        // fewer GC threads: the machine may have 2 cores, shared by two nodes
+        command.add("-XX:+UseSerialGC");
+        if (!passThrough.containsKey("org.slf4j.simpleLogger.defaultLogLevel"))
+        {
+            command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        }
+        passThrough.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ClusterNode.class.getName());
+        nodeArgs.forEach((name, value) -> command.add(name + "=" + value));
+        try
+        {
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            return new NodeProcess(nodeId, process, out);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot start node " + nodeId + ": command=" + command.get(0), ex);
+        }
+    }
+
+    private void copyOutput(final PrintStream out)
+    {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8)))
+        {
+            String line;
+            while (null != (line = reader.readLine()))
+            {
+                out.println("node " + nodeId + " | " + line);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // the process is gone
+        }
+    }
+
+    int nodeId()
+    {
+        return nodeId;
+    }
+
+    long pid()
+    {
+        return process.pid();
+    }
+
+    boolean isAlive()
+    {
+        return process.isAlive();
+    }
+
+    int exitValue()
+    {
+        return process.exitValue();
+    }
+
+    /**
+     * Wait for the process to end and its output to be copied.
+     *
+     * @return true if it ended in time.
+     */
+    boolean waitFor(final long timeoutMs)
+    {
+        try
+        {
+            final boolean ended = process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
+            if (ended)
+            {
+                pump.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            return ended;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Stop the node: close its standard input (it stops by itself), then SIGTERM, then SIGKILL.
+     */
+    @Override
+    public void close()
+    {
+        if (!process.isAlive())
+        {
+            waitFor(0);
+            return;
+        }
+        try
+        {
+            process.getOutputStream().close();
+        }
+        catch (final IOException ignore)
+        {
+            // already closed
+        }
+        if (!waitFor(TimeUnit.SECONDS.toMillis(15)))
+        {
+            process.destroy();
+            if (!waitFor(TimeUnit.SECONDS.toMillis(5)))
+            {
+                process.destroyForcibly();
+                waitFor(TimeUnit.SECONDS.toMillis(5));
+            }
+        }
+    }
+}

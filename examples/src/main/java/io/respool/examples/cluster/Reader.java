@@ -1,0 +1,521 @@
+package io.respool.examples.cluster;
+
+import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.LockMode;
+import io.respool.dss.DssFile;
+import org.HdrHistogram.Histogram;
+import org.agrona.collections.LongArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.CRC32C;
+
+import static io.respool.examples.cluster.HeapPageDescriptor.*;
+import static io.respool.examples.cluster.WalRecordDescriptor.RECORD_LENGTH;
+
+/**
+ * Node 1's work: read the table while node 0 changes it, and check everything it sees. Each round reads the meta
+ * page in S, then every row inserted since the last round, then a few random rows, each page in S through DMS.
+ * Checks while node 0 writes:
+ * <ul>
+ *     <li>each page is a table page with the right id, and its LSN never goes back;</li>
+ *     <li>the row count never goes back, and every row it counts is in its page;</li>
+ *     <li>each row passes its CRC, its value is the one node 0 writes for its version, and its version never goes
+ *     back;</li>
+ *     <li>each row version seen for the first time was committed by node 0: its WAL record is already on DSS, read
+ *     through node 1's own DSS instance (DMS flushed node 0's WAL before shipping the page);</li>
+ *     <li>pages come from node 0's memory (or are still current here), never from disk.</li>
+ * </ul>
+ * Once node 0 says it is done: node 0's WAL on DSS is replayed and must hold exactly the rows and updates node 0
+ * reported; every row, read through DMS, must be at its last version; and the table file on DSS, read directly,
+ * must hold the same pages with valid checksums (node 0 checkpointed them).
+ */
+final class Reader
+{
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /** Random rows re-read per round, to see updates. */
+    private static final int RANDOM_READS = 16;
+    private static final int WAL_CHUNK = 64 * 1024;
+    /** Pause after a round in which every page was still current here. */
+    private static final long IDLE_PAUSE_NS = 500_000;
+
+    private final PageAccess pages;
+    private final TablePageStore store;
+    private final ControlChannel control;
+    private final Problems problems;
+    private final long plannedRows;
+    private final long timeoutNs;
+    private final long runDeadlineNs;
+    private final Random random;
+    private final HeapPage page = new HeapPage();
+    private final HeapPage diskPage = new HeapPage();
+    private final UnsafeBuffer walRecord = new UnsafeBuffer(new byte[RECORD_LENGTH]);
+    private final CRC32C crc = new CRC32C();
+    private final long[] lastVersion;
+    /** Row versions seen for the first time under the current latch, checked against the WAL after unlatching. */
+    private final LongArrayQueue pendingChecks = new LongArrayQueue();
+    private final Histogram walCheckLatency = new Histogram(3);
+    private final long[] lastPageLsn;
+    private long lastTableRows;
+    private volatile long seenUpTo;
+    private volatile long rounds;
+    private volatile long rowReads;
+    private volatile long walChecks;
+    private volatile long finalRowsRead;
+    private volatile long finalPagesCompared;
+    private volatile long walRecordsReplayed;
+    private volatile boolean finalCheckDone;
+
+    Reader(final PageAccess pages, final TablePageStore store, final ControlChannel control,
+        final Problems problems, final long plannedRows, final long seed, final long timeoutNs,
+        final long runDeadlineNs)
+    {
+        this.pages = pages;
+        this.store = store;
+        this.control = control;
+        this.problems = problems;
+        this.plannedRows = plannedRows;
+        this.timeoutNs = timeoutNs;
+        this.runDeadlineNs = runDeadlineNs;
+        this.random = new Random(seed + 1);
+        this.lastVersion = new long[(int)plannedRows];
+        this.lastPageLsn = new long[heapPagesFor(plannedRows) + 1];
+    }
+
+    /**
+     * @param heap      the table file, read-only, through this node's DSS instance.
+     * @param writerWal node 0's WAL file, read-only, through this node's DSS instance.
+     */
+    void run(final DssFile heap, final DssFile writerWal)
+    {
+        while (!control.isDone())
+        {
+            round(writerWal);
+            control.checkNotAborted();
+            if (runDeadlineNs - System.nanoTime() < 0)
+            {
+                throw new IllegalStateException("node 0 did not finish in time: seen " + seenUpTo + " rows");
+            }
+        }
+        finalCheck(heap, writerWal);
+        finalCheckDone = true;
+        control.send(pages.node(), ControlMessage.FINISHED, 0, 0, 0, timeoutNs);
+    }
+
+    private void round(final DssFile writerWal)
+    {
+        final long shippedBefore = pages.count(AcquireResult.FROM_PEER);
+        final long tableRows = readMeta(false);
+        if (tableRows > seenUpTo)
+        {
+            readRows(seenUpTo, tableRows, tableRows, writerWal, null);
+            seenUpTo = tableRows;
+        }
+        for (int i = 0; i < RANDOM_READS && tableRows > 0; i++)
+        {
+            final long rowId = random.nextLong(tableRows);
+            readRows(rowId, rowId + 1, tableRows, writerWal, null);
+        }
+        rounds++;
+        if (pages.count(AcquireResult.FROM_PEER) == shippedBefore)
+        {
+            // nothing changed since the last round: leave the cores to node 0 and the DMS agents for a moment
+            LockSupport.parkNanos(IDLE_PAUSE_NS);
+        }
+    }
+
+    private long readMeta(final boolean last)
+    {
+        final long metaId = TablePageStore.pageId(0);
+        acquire(metaId);
+        try
+        {
+            page.wrap(store.buffer(metaId));
+            checkHeader(0, TYPE_META);
+            final long tableRows = page.tableRows();
+            if (tableRows < lastTableRows)
+            {
+                problems.add("row count went back: was=" + lastTableRows + ", now=" + tableRows);
+            }
+            if (tableRows > plannedRows)
+            {
+                problems.add("row count above what node 0 inserts: tableRows=" + tableRows + ", rows=" +
+                    plannedRows);
+            }
+            if (last && tableRows != control.doneInserted())
+            {
+                problems.add("final row count differs from node 0's: meta=" + tableRows + ", node0=" +
+                    control.doneInserted());
+            }
+            lastTableRows = Math.max(lastTableRows, tableRows);
+            return Math.min(tableRows, plannedRows);
+        }
+        finally
+        {
+            pages.unlatch(metaId);
+        }
+    }
+
+    /**
+     * Read rows {@code [from, to)} page by page in S, checking each; with {@code finalVersions} also check each is
+     * at its last version.
+     */
+    private void readRows(final long from, final long to, final long tableRows, final DssFile writerWal,
+        final long[] finalVersions)
+    {
+        long rowId = from;
+        while (rowId < to)
+        {
+            final int pageNumber = pageNumberOf(rowId);
+            final long pageEnd = (long)pageNumber * ROWS_PER_PAGE;
+            final long pageId = TablePageStore.pageId(pageNumber);
+            acquire(pageId);
+            try
+            {
+                page.wrap(store.buffer(pageId));
+                checkHeader(pageNumber, TYPE_HEAP);
+                final long rowsInPage = Math.min(tableRows, pageEnd) - (pageEnd - ROWS_PER_PAGE);
+                if (page.pageRows() < rowsInPage)
+                {
+                    problems.add("page holds fewer rows than the meta page counts: page=" + pageNumber +
+                        ", pageRows=" + page.pageRows() + ", expected>=" + rowsInPage);
+                }
+                for (; rowId < Math.min(to, pageEnd); rowId++)
+                {
+                    checkRow(rowId, writerWal, null == finalVersions ? -1 : finalVersions[(int)rowId]);
+                }
+            }
+            finally
+            {
+                pages.unlatch(pageId);
+            }
+            while (!pendingChecks.isEmpty())
+            {
+                final long startNs = System.nanoTime();
+                checkCommitted(writerWal, pendingChecks.pollLong(), pendingChecks.pollLong(), pendingChecks.pollLong());
+                walCheckLatency.recordValue(System.nanoTime() - startNs);
+            }
+        }
+    }
+
+    private void acquire(final long pageId)
+    {
+        final AcquireResult result = pages.acquire(pageId, LockMode.S);
+        switch (result)
+        {
+            case FROM_PEER:
+                // shipped from node 0's buffer: the newest image, no disk read
+                break;
+            case LOCAL_HIT:
+                // this node's S copy is still current: node 0 has not taken the page in X since
+                break;
+            case FROM_DISK:
+                problems.add("page read from disk, but node 0 holds it in memory: pageId=" + pageId);
+                break;
+            case UPGRADED:
+                problems.add("an S request reported an upgrade: pageId=" + pageId);
+                break;
+        }
+    }
+
+    private void checkHeader(final int pageNumber, final short type)
+    {
+        if (!page.isFormatted() || page.type() != type || page.layoutVersion() != CURRENT_VERSION ||
+            page.pageId() != TablePageStore.pageId(pageNumber))
+        {
+            problems.add("not the expected table page: page=" + pageNumber + ", magic=" +
+                Integer.toHexString(page.magic()) + ", type=" + page.type() + ", pageId=" + page.pageId());
+            return;
+        }
+        final long lsn = page.lsn();
+        if (lsn < lastPageLsn[pageNumber])
+        {
+            problems.add("page LSN went back: page=" + pageNumber + ", was=" + lastPageLsn[pageNumber] + ", now=" +
+                lsn);
+        }
+        lastPageLsn[pageNumber] = Math.max(lastPageLsn[pageNumber], lsn);
+    }
+
+    private void checkRow(final long rowId, final DssFile writerWal, final long finalVersion)
+    {
+        rowReads++;
+        final String problem = page.checkRow(rowId);
+        if (null != problem)
+        {
+            problems.add(problem);
+            return;
+        }
+        final long version = page.rowVersion(rowId);
+        final long lsn = page.rowLsn(rowId);
+        final int index = (int)rowId;
+        if (version < 1)
+        {
+            problems.add("row counted by the meta page is missing from its page: rowId=" + rowId);
+        }
+        else if (version < lastVersion[index])
+        {
+            problems.add("row version went back: rowId=" + rowId + ", was=" + lastVersion[index] + ", now=" +
+                version);
+        }
+        else if (lsn > page.lsn())
+        {
+            problems.add("row LSN beyond its page's: rowId=" + rowId + ", rowLsn=" + lsn + ", pageLsn=" +
+                page.lsn());
+        }
+        else if (version > lastVersion[index])
+        {
+            // checked once the latch is given back: no I/O under a page latch, or node 0's X request would wait
+            pendingChecks.addLong(rowId);
+            pendingChecks.addLong(version);
+            pendingChecks.addLong(lsn);
+            lastVersion[index] = version;
+        }
+        if (finalVersion >= 0 && version != finalVersion)
+        {
+            problems.add("row not at its last version after node 0 finished: rowId=" + rowId + ", version=" +
+                version + ", last in WAL=" + finalVersion);
+        }
+    }
+
+    /**
+     * The WAL record that made this row version must already be on DSS.
+     */
+    private void checkCommitted(final DssFile writerWal, final long rowId, final long version, final long lsn)
+    {
+        walChecks++;
+        if (lsn < RECORD_LENGTH || lsn % RECORD_LENGTH != 0)
+        {
+            problems.add("row LSN is not a WAL record boundary: rowId=" + rowId + ", lsn=" + lsn);
+            return;
+        }
+        final int read = writerWal.read(lsn - RECORD_LENGTH, walRecord, 0, RECORD_LENGTH);
+        if (read < RECORD_LENGTH)
+        {
+            problems.add("row version visible on node 1 before its WAL record was on DSS: rowId=" + rowId +
+                ", version=" + version + ", lsn=" + lsn + ", read=" + Math.max(0, read));
+            return;
+        }
+        final String bad = checkRecord(walRecord, lsn - RECORD_LENGTH);
+        final int expectedType = 1 == version ? WalRecordDescriptor.TYPE_INSERT : WalRecordDescriptor.TYPE_UPDATE;
+        if (null != bad)
+        {
+            problems.add(bad + " (for rowId=" + rowId + ", version=" + version + ")");
+        }
+        else if (walRecord.getInt(WalRecordDescriptor.TYPE_OFFSET, ORDER) != expectedType ||
+            walRecord.getLong(WalRecordDescriptor.ROW_ID_OFFSET, ORDER) != rowId ||
+            walRecord.getLong(WalRecordDescriptor.VERSION_OFFSET, ORDER) != version)
+        {
+            problems.add("the WAL record at the row's LSN is another change: rowId=" + rowId + ", version=" +
+                version + ", lsn=" + lsn + ", record={type=" + WalRecordDescriptor.typeName(
+                walRecord.getInt(WalRecordDescriptor.TYPE_OFFSET, ORDER)) + ", rowId=" +
+                walRecord.getLong(WalRecordDescriptor.ROW_ID_OFFSET, ORDER) + ", version=" +
+                walRecord.getLong(WalRecordDescriptor.VERSION_OFFSET, ORDER) + "}");
+        }
+    }
+
+    /**
+     * @return null if the record at {@code offset} of {@code buffer} (starting at 0) is sound, else what is wrong.
+     */
+    private String checkRecord(final UnsafeBuffer buffer, final long fileOffset)
+    {
+        return checkRecord(buffer, 0, fileOffset);
+    }
+
+    private String checkRecord(final UnsafeBuffer buffer, final int offset, final long fileOffset)
+    {
+        if (buffer.getInt(offset + WalRecordDescriptor.MAGIC_OFFSET, ORDER) != WalRecordDescriptor.MAGIC)
+        {
+            return "WAL record has a bad magic: offset=" + fileOffset;
+        }
+        crc.reset();
+        crc.update(buffer.byteArray(), (int)buffer.wrapAdjustment() + offset, WalRecordDescriptor.CRC_OFFSET);
+        if ((int)crc.getValue() != buffer.getInt(offset + WalRecordDescriptor.CRC_OFFSET, ORDER))
+        {
+            return "WAL record fails its CRC: offset=" + fileOffset;
+        }
+        if (buffer.getLong(offset + WalRecordDescriptor.LSN_OFFSET, ORDER) != fileOffset + RECORD_LENGTH)
+        {
+            return "WAL record LSN is not its end offset: offset=" + fileOffset + ", lsn=" +
+                buffer.getLong(offset + WalRecordDescriptor.LSN_OFFSET, ORDER);
+        }
+        final int type = buffer.getInt(offset + WalRecordDescriptor.TYPE_OFFSET, ORDER);
+        if (type != WalRecordDescriptor.TYPE_META)
+        {
+            final long rowId = buffer.getLong(offset + WalRecordDescriptor.ROW_ID_OFFSET, ORDER);
+            final long version = buffer.getLong(offset + WalRecordDescriptor.VERSION_OFFSET, ORDER);
+            if (buffer.getLong(offset + WalRecordDescriptor.VALUE_OFFSET, ORDER) != HeapPage.value(rowId, version))
+            {
+                return "WAL record value is not the one for its version: offset=" + fileOffset + ", rowId=" + rowId;
+            }
+        }
+        return null;
+    }
+
+    private void finalCheck(final DssFile heap, final DssFile writerWal)
+    {
+        final long inserted = control.doneInserted();
+        final long updated = control.doneUpdated();
+        final long lastLsn = control.doneLastLsn();
+        System.out.println("node 0 is done (" + inserted + " rows, " + updated + " updates, WAL to " + lastLsn +
+            "); final check");
+        if (inserted > plannedRows)
+        {
+            problems.add("node 0 inserted more rows than planned: inserted=" + inserted + ", rows=" + plannedRows);
+            return;
+        }
+        final long[] finalVersions = replayWal(writerWal, inserted, updated, lastLsn);
+        final long tableRows = readMeta(true);
+
+        final int heapPages = heapPagesFor(tableRows);
+        final UnsafeBuffer[] images = new UnsafeBuffer[heapPages + 1];
+        for (int pageNumber = 0; pageNumber <= heapPages; pageNumber++)
+        {
+            final long pageId = TablePageStore.pageId(pageNumber);
+            if (pageNumber > 0)
+            {
+                final long first = (long)(pageNumber - 1) * ROWS_PER_PAGE;
+                final long before = rowReads;
+                readRows(first, Math.min(tableRows, first + ROWS_PER_PAGE), tableRows, writerWal, finalVersions);
+                finalRowsRead += rowReads - before;
+            }
+            acquire(pageId);
+            try
+            {
+                images[pageNumber] = new UnsafeBuffer(new byte[PAGE_SIZE]);
+                images[pageNumber].putBytes(0, store.buffer(pageId), 0, PAGE_SIZE);
+            }
+            finally
+            {
+                pages.unlatch(pageId);
+            }
+        }
+        compareWithDss(heap, images);
+    }
+
+    /**
+     * Replay node 0's WAL from DSS.
+     *
+     * @return each row's last version.
+     */
+    private long[] replayWal(final DssFile writerWal, final long inserted, final long updated, final long lastLsn)
+    {
+        final long[] versions = new long[(int)inserted];
+        final UnsafeBuffer chunk = new UnsafeBuffer(new byte[WAL_CHUNK]);
+        long inserts = 0;
+        long updates = 0;
+        for (long position = 0; position < lastLsn; position += WAL_CHUNK)
+        {
+            final int length = (int)Math.min(WAL_CHUNK, lastLsn - position);
+            // a read, not DssFile.size(): an open handle's size is not refreshed from other instances, a read past
+            // the end is
+            final int read = writerWal.read(position, chunk, 0, length);
+            if (read != length)
+            {
+                problems.add("node 0's WAL on DSS is shorter than node 0 says it flushed: lastLsn=" + lastLsn +
+                    ", read=" + Math.max(0, read) + " bytes at " + position);
+                return versions;
+            }
+            for (int offset = 0; offset + RECORD_LENGTH <= length; offset += RECORD_LENGTH)
+            {
+                walRecordsReplayed++;
+                final String bad = checkRecord(chunk, offset, position + offset);
+                if (null != bad)
+                {
+                    problems.add(bad);
+                    return versions;
+                }
+                final int type = chunk.getInt(offset + WalRecordDescriptor.TYPE_OFFSET, ORDER);
+                final long rowId = chunk.getLong(offset + WalRecordDescriptor.ROW_ID_OFFSET, ORDER);
+                final long version = chunk.getLong(offset + WalRecordDescriptor.VERSION_OFFSET, ORDER);
+                if (type == WalRecordDescriptor.TYPE_INSERT && rowId == inserts && 1 == version && rowId < inserted)
+                {
+                    versions[(int)rowId] = 1;
+                    inserts++;
+                }
+                else if (type == WalRecordDescriptor.TYPE_UPDATE && rowId < inserts &&
+                    version == versions[(int)rowId] + 1)
+                {
+                    versions[(int)rowId] = version;
+                    updates++;
+                }
+                else if (type != WalRecordDescriptor.TYPE_META || rowId != inserts)
+                {
+                    problems.add("WAL record out of order: offset=" + (position + offset) + ", type=" +
+                        WalRecordDescriptor.typeName(type) + ", rowId=" + rowId + ", version=" + version);
+                    return versions;
+                }
+            }
+        }
+        if (inserts != inserted || updates != updated)
+        {
+            problems.add("node 0's WAL on DSS does not hold what node 0 reported: inserts=" + inserts + "/" +
+                inserted + ", updates=" + updates + "/" + updated);
+        }
+        return versions;
+    }
+
+    /**
+     * The table file read straight from DSS must hold the images DMS gave: node 0 checkpointed them all.
+     */
+    private void compareWithDss(final DssFile heap, final UnsafeBuffer[] images)
+    {
+        final UnsafeBuffer onDisk = new UnsafeBuffer(new byte[PAGE_SIZE]);
+        for (int pageNumber = 0; pageNumber < images.length; pageNumber++)
+        {
+            final long offset = (long)pageNumber * PAGE_SIZE;
+            if (heap.read(offset, onDisk, 0, PAGE_SIZE) != PAGE_SIZE)
+            {
+                problems.add("page missing from the table file on DSS: page=" + pageNumber + ", file=" +
+                    heap.path() + ", size=" + heap.size());
+                continue;
+            }
+            diskPage.wrap(onDisk);
+            if (diskPage.storedChecksum() != diskPage.computeChecksum())
+            {
+                problems.add("page on DSS fails its checksum: page=" + pageNumber);
+                continue;
+            }
+            if (!sameExceptChecksum(onDisk, images[pageNumber]))
+            {
+                problems.add("page on DSS differs from the image DMS shipped: page=" + pageNumber + ", diskLsn=" +
+                    diskPage.lsn() + ", memoryLsn=" + page.wrap(images[pageNumber]).lsn());
+            }
+            finalPagesCompared++;
+        }
+    }
+
+    private static boolean sameExceptChecksum(final UnsafeBuffer a, final UnsafeBuffer b)
+    {
+        for (int i = 0; i < PAGE_SIZE; i++)
+        {
+            if ((i < CHECKSUM_OFFSET || i >= CHECKSUM_OFFSET + 4) && a.getByte(i) != b.getByte(i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    String progress()
+    {
+        return String.format("sees %d rows; %d row reads in %d rounds; pages from node 0: %d, still current here: " +
+            "%d, from disk: %d; %d row versions found committed in node 0's WAL on DSS",
+            seenUpTo, rowReads, rounds, pages.count(AcquireResult.FROM_PEER), pages.count(AcquireResult.LOCAL_HIT),
+            pages.count(AcquireResult.FROM_DISK), walChecks);
+    }
+
+    void report(final NodeReport report)
+    {
+        report.put("rowsSeen", seenUpTo);
+        report.put("rowReads", rowReads);
+        report.put("rounds", rounds);
+        report.put("walChecks", walChecks);
+        report.put("walRecordsReplayed", walRecordsReplayed);
+        report.put("finalRowsRead", finalRowsRead);
+        report.put("finalPagesCompared", finalPagesCompared);
+        report.put("finalCheckDone", finalCheckDone ? 1 : 0);
+        report.putLatency("walCheck", walCheckLatency);
+    }
+}
