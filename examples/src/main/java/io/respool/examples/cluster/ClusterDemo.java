@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * Settings, as {@code -Dname=value} arguments or system properties: {@code respool.cluster.dir} (or
  * {@code $RESPOOL_CLUSTER_DIR}), {@code respool.cluster.rows}, {@code respool.cluster.updates},
  * {@code respool.cluster.rate}, {@code respool.cluster.dms.url}, {@code respool.cluster.dss.nodes},
- * {@code respool.cluster.image.size}, {@code respool.cluster.recreate}, {@code respool.cluster.dms.dir}, {@code respool.cluster.seed},
+ * {@code respool.cluster.image.size}, {@code respool.cluster.recreate}, {@code respool.cluster.dms.dir},
+ * {@code respool.cluster.seed},
  * {@code respool.cluster.checkpoint.ms}, {@code respool.cluster.wal.writer.delay.ms},
  * {@code respool.cluster.timeout.seconds} (see {@link ClusterConfig}); {@code respool.dms.*} and
  * {@code respool.dss.*} are passed on to both nodes.

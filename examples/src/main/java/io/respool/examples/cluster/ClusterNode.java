@@ -251,8 +251,14 @@ public final class ClusterNode
         {
             // the agent writes its latency summaries every statsIntervalNs: let it write the last ones
             Thread.sleep(250);
-            final StatsReader.Snapshot stats = StatsReader.read(
-                new File(node.nodeDirectory(), StatsFileDescriptor.FILE_NAME));
+            final File statsFile = new File(node.nodeDirectory(), StatsFileDescriptor.FILE_NAME);
+            StatsReader.Snapshot stats = StatsReader.read(statsFile);
+            for (int attempt = 0; stats.events().isEmpty() && attempt < 50; attempt++)
+            {
+                // StatsReader gives up (no summaries) when it keeps meeting the agent mid-publish: read again
+                Thread.sleep(10);
+                stats = StatsReader.read(statsFile);
+            }
             for (final StatCounter counter : StatCounter.values())
             {
                 report.put("dms." + counter.name(), stats.counter(counter));

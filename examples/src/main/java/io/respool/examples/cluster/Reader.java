@@ -7,13 +7,10 @@ import org.HdrHistogram.Histogram;
 import org.agrona.collections.LongArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.nio.ByteOrder;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
-import java.util.zip.CRC32C;
 
 import static io.respool.examples.cluster.HeapPageDescriptor.*;
-import static io.respool.examples.cluster.WalRecordDescriptor.RECORD_LENGTH;
 
 /**
  * Node 1's work: read the table while node 0 changes it, and check everything it sees. Each round reads the meta
@@ -34,10 +31,8 @@ import static io.respool.examples.cluster.WalRecordDescriptor.RECORD_LENGTH;
  */
 final class Reader
 {
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     /** Random rows re-read per round, to see updates. */
     private static final int RANDOM_READS = 16;
-    private static final int WAL_CHUNK = 64 * 1024;
     /** Pause after a round in which every page was still current here. */
     private static final long IDLE_PAUSE_NS = 500_000;
 
@@ -51,8 +46,6 @@ final class Reader
     private final Random random;
     private final HeapPage page = new HeapPage();
     private final HeapPage diskPage = new HeapPage();
-    private final UnsafeBuffer walRecord = new UnsafeBuffer(new byte[RECORD_LENGTH]);
-    private final CRC32C crc = new CRC32C();
     private final long[] lastVersion;
     /** Row versions seen for the first time under the current latch, checked against the WAL after unlatching. */
     private final LongArrayQueue pendingChecks = new LongArrayQueue();
@@ -62,10 +55,9 @@ final class Reader
     private volatile long seenUpTo;
     private volatile long rounds;
     private volatile long rowReads;
-    private volatile long walChecks;
     private volatile long finalRowsRead;
     private volatile long finalPagesCompared;
-    private volatile long walRecordsReplayed;
+    private WalVerifier wal;
     private volatile boolean finalCheckDone;
 
     Reader(final PageAccess pages, final TablePageStore store, final ControlChannel control,
@@ -90,33 +82,34 @@ final class Reader
      */
     void run(final DssFile heap, final DssFile writerWal)
     {
+        wal = new WalVerifier(writerWal, problems);
         while (!control.isDone())
         {
-            round(writerWal);
+            round();
             control.checkNotAborted();
             if (runDeadlineNs - System.nanoTime() < 0)
             {
                 throw new IllegalStateException("node 0 did not finish in time: seen " + seenUpTo + " rows");
             }
         }
-        finalCheck(heap, writerWal);
+        finalCheck(heap);
         finalCheckDone = true;
         control.send(pages.node(), ControlMessage.FINISHED, 0, 0, 0, timeoutNs);
     }
 
-    private void round(final DssFile writerWal)
+    private void round()
     {
         final long shippedBefore = pages.count(AcquireResult.FROM_PEER);
         final long tableRows = readMeta(false);
         if (tableRows > seenUpTo)
         {
-            readRows(seenUpTo, tableRows, tableRows, writerWal, null);
+            readRows(seenUpTo, tableRows, tableRows, null);
             seenUpTo = tableRows;
         }
         for (int i = 0; i < RANDOM_READS && tableRows > 0; i++)
         {
             final long rowId = random.nextLong(tableRows);
-            readRows(rowId, rowId + 1, tableRows, writerWal, null);
+            readRows(rowId, rowId + 1, tableRows, null);
         }
         rounds++;
         if (pages.count(AcquireResult.FROM_PEER) == shippedBefore)
@@ -162,8 +155,7 @@ final class Reader
      * Read rows {@code [from, to)} page by page in S, checking each; with {@code finalVersions} also check each is
      * at its last version.
      */
-    private void readRows(final long from, final long to, final long tableRows, final DssFile writerWal,
-        final long[] finalVersions)
+    private void readRows(final long from, final long to, final long tableRows, final long[] finalVersions)
     {
         long rowId = from;
         while (rowId < to)
@@ -184,7 +176,7 @@ final class Reader
                 }
                 for (; rowId < Math.min(to, pageEnd); rowId++)
                 {
-                    checkRow(rowId, writerWal, null == finalVersions ? -1 : finalVersions[(int)rowId]);
+                    checkRow(rowId, null == finalVersions ? -1 : finalVersions[(int)rowId]);
                 }
             }
             finally
@@ -194,7 +186,7 @@ final class Reader
             while (!pendingChecks.isEmpty())
             {
                 final long startNs = System.nanoTime();
-                checkCommitted(writerWal, pendingChecks.pollLong(), pendingChecks.pollLong(), pendingChecks.pollLong());
+                wal.checkCommitted(pendingChecks.pollLong(), pendingChecks.pollLong(), pendingChecks.pollLong());
                 walCheckLatency.recordValue(System.nanoTime() - startNs);
             }
         }
@@ -238,7 +230,7 @@ final class Reader
         lastPageLsn[pageNumber] = Math.max(lastPageLsn[pageNumber], lsn);
     }
 
-    private void checkRow(final long rowId, final DssFile writerWal, final long finalVersion)
+    private void checkRow(final long rowId, final long finalVersion)
     {
         rowReads++;
         final String problem = page.checkRow(rowId);
@@ -279,81 +271,7 @@ final class Reader
         }
     }
 
-    /**
-     * The WAL record that made this row version must already be on DSS.
-     */
-    private void checkCommitted(final DssFile writerWal, final long rowId, final long version, final long lsn)
-    {
-        walChecks++;
-        if (lsn < RECORD_LENGTH || lsn % RECORD_LENGTH != 0)
-        {
-            problems.add("row LSN is not a WAL record boundary: rowId=" + rowId + ", lsn=" + lsn);
-            return;
-        }
-        final int read = writerWal.read(lsn - RECORD_LENGTH, walRecord, 0, RECORD_LENGTH);
-        if (read < RECORD_LENGTH)
-        {
-            problems.add("row version visible on node 1 before its WAL record was on DSS: rowId=" + rowId +
-                ", version=" + version + ", lsn=" + lsn + ", read=" + Math.max(0, read));
-            return;
-        }
-        final String bad = checkRecord(walRecord, lsn - RECORD_LENGTH);
-        final int expectedType = 1 == version ? WalRecordDescriptor.TYPE_INSERT : WalRecordDescriptor.TYPE_UPDATE;
-        if (null != bad)
-        {
-            problems.add(bad + " (for rowId=" + rowId + ", version=" + version + ")");
-        }
-        else if (walRecord.getInt(WalRecordDescriptor.TYPE_OFFSET, ORDER) != expectedType ||
-            walRecord.getLong(WalRecordDescriptor.ROW_ID_OFFSET, ORDER) != rowId ||
-            walRecord.getLong(WalRecordDescriptor.VERSION_OFFSET, ORDER) != version)
-        {
-            problems.add("the WAL record at the row's LSN is another change: rowId=" + rowId + ", version=" +
-                version + ", lsn=" + lsn + ", record={type=" + WalRecordDescriptor.typeName(
-                walRecord.getInt(WalRecordDescriptor.TYPE_OFFSET, ORDER)) + ", rowId=" +
-                walRecord.getLong(WalRecordDescriptor.ROW_ID_OFFSET, ORDER) + ", version=" +
-                walRecord.getLong(WalRecordDescriptor.VERSION_OFFSET, ORDER) + "}");
-        }
-    }
-
-    /**
-     * @return null if the record at {@code offset} of {@code buffer} (starting at 0) is sound, else what is wrong.
-     */
-    private String checkRecord(final UnsafeBuffer buffer, final long fileOffset)
-    {
-        return checkRecord(buffer, 0, fileOffset);
-    }
-
-    private String checkRecord(final UnsafeBuffer buffer, final int offset, final long fileOffset)
-    {
-        if (buffer.getInt(offset + WalRecordDescriptor.MAGIC_OFFSET, ORDER) != WalRecordDescriptor.MAGIC)
-        {
-            return "WAL record has a bad magic: offset=" + fileOffset;
-        }
-        crc.reset();
-        crc.update(buffer.byteArray(), (int)buffer.wrapAdjustment() + offset, WalRecordDescriptor.CRC_OFFSET);
-        if ((int)crc.getValue() != buffer.getInt(offset + WalRecordDescriptor.CRC_OFFSET, ORDER))
-        {
-            return "WAL record fails its CRC: offset=" + fileOffset;
-        }
-        if (buffer.getLong(offset + WalRecordDescriptor.LSN_OFFSET, ORDER) != fileOffset + RECORD_LENGTH)
-        {
-            return "WAL record LSN is not its end offset: offset=" + fileOffset + ", lsn=" +
-                buffer.getLong(offset + WalRecordDescriptor.LSN_OFFSET, ORDER);
-        }
-        final int type = buffer.getInt(offset + WalRecordDescriptor.TYPE_OFFSET, ORDER);
-        if (type != WalRecordDescriptor.TYPE_META)
-        {
-            final long rowId = buffer.getLong(offset + WalRecordDescriptor.ROW_ID_OFFSET, ORDER);
-            final long version = buffer.getLong(offset + WalRecordDescriptor.VERSION_OFFSET, ORDER);
-            if (buffer.getLong(offset + WalRecordDescriptor.VALUE_OFFSET, ORDER) != HeapPage.value(rowId, version))
-            {
-                return "WAL record value is not the one for its version: offset=" + fileOffset + ", rowId=" + rowId;
-            }
-        }
-        return null;
-    }
-
-    private void finalCheck(final DssFile heap, final DssFile writerWal)
+    private void finalCheck(final DssFile heap)
     {
         final long inserted = control.doneInserted();
         final long updated = control.doneUpdated();
@@ -365,7 +283,7 @@ final class Reader
             problems.add("node 0 inserted more rows than planned: inserted=" + inserted + ", rows=" + plannedRows);
             return;
         }
-        final long[] finalVersions = replayWal(writerWal, inserted, updated, lastLsn);
+        final long[] finalVersions = wal.replay(inserted, updated, lastLsn);
         final long tableRows = readMeta(true);
 
         final int heapPages = heapPagesFor(tableRows);
@@ -377,7 +295,7 @@ final class Reader
             {
                 final long first = (long)(pageNumber - 1) * ROWS_PER_PAGE;
                 final long before = rowReads;
-                readRows(first, Math.min(tableRows, first + ROWS_PER_PAGE), tableRows, writerWal, finalVersions);
+                readRows(first, Math.min(tableRows, first + ROWS_PER_PAGE), tableRows, finalVersions);
                 finalRowsRead += rowReads - before;
             }
             acquire(pageId);
@@ -392,68 +310,6 @@ final class Reader
             }
         }
         compareWithDss(heap, images);
-    }
-
-    /**
-     * Replay node 0's WAL from DSS.
-     *
-     * @return each row's last version.
-     */
-    private long[] replayWal(final DssFile writerWal, final long inserted, final long updated, final long lastLsn)
-    {
-        final long[] versions = new long[(int)inserted];
-        final UnsafeBuffer chunk = new UnsafeBuffer(new byte[WAL_CHUNK]);
-        long inserts = 0;
-        long updates = 0;
-        for (long position = 0; position < lastLsn; position += WAL_CHUNK)
-        {
-            final int length = (int)Math.min(WAL_CHUNK, lastLsn - position);
-            // a read, not DssFile.size(): an open handle's size is not refreshed from other instances, a read past
-            // the end is
-            final int read = writerWal.read(position, chunk, 0, length);
-            if (read != length)
-            {
-                problems.add("node 0's WAL on DSS is shorter than node 0 says it flushed: lastLsn=" + lastLsn +
-                    ", read=" + Math.max(0, read) + " bytes at " + position);
-                return versions;
-            }
-            for (int offset = 0; offset + RECORD_LENGTH <= length; offset += RECORD_LENGTH)
-            {
-                walRecordsReplayed++;
-                final String bad = checkRecord(chunk, offset, position + offset);
-                if (null != bad)
-                {
-                    problems.add(bad);
-                    return versions;
-                }
-                final int type = chunk.getInt(offset + WalRecordDescriptor.TYPE_OFFSET, ORDER);
-                final long rowId = chunk.getLong(offset + WalRecordDescriptor.ROW_ID_OFFSET, ORDER);
-                final long version = chunk.getLong(offset + WalRecordDescriptor.VERSION_OFFSET, ORDER);
-                if (type == WalRecordDescriptor.TYPE_INSERT && rowId == inserts && 1 == version && rowId < inserted)
-                {
-                    versions[(int)rowId] = 1;
-                    inserts++;
-                }
-                else if (type == WalRecordDescriptor.TYPE_UPDATE && rowId < inserts &&
-                    version == versions[(int)rowId] + 1)
-                {
-                    versions[(int)rowId] = version;
-                    updates++;
-                }
-                else if (type != WalRecordDescriptor.TYPE_META || rowId != inserts)
-                {
-                    problems.add("WAL record out of order: offset=" + (position + offset) + ", type=" +
-                        WalRecordDescriptor.typeName(type) + ", rowId=" + rowId + ", version=" + version);
-                    return versions;
-                }
-            }
-        }
-        if (inserts != inserted || updates != updated)
-        {
-            problems.add("node 0's WAL on DSS does not hold what node 0 reported: inserts=" + inserts + "/" +
-                inserted + ", updates=" + updates + "/" + updated);
-        }
-        return versions;
     }
 
     /**
@@ -503,7 +359,7 @@ final class Reader
         return String.format("sees %d rows; %d row reads in %d rounds; pages from node 0: %d, still current here: " +
             "%d, from disk: %d; %d row versions found committed in node 0's WAL on DSS",
             seenUpTo, rowReads, rounds, pages.count(AcquireResult.FROM_PEER), pages.count(AcquireResult.LOCAL_HIT),
-            pages.count(AcquireResult.FROM_DISK), walChecks);
+            pages.count(AcquireResult.FROM_DISK), null == wal ? 0 : wal.committedChecks());
     }
 
     void report(final NodeReport report)
@@ -511,8 +367,8 @@ final class Reader
         report.put("rowsSeen", seenUpTo);
         report.put("rowReads", rowReads);
         report.put("rounds", rounds);
-        report.put("walChecks", walChecks);
-        report.put("walRecordsReplayed", walRecordsReplayed);
+        report.put("walChecks", null == wal ? 0 : wal.committedChecks());
+        report.put("walRecordsReplayed", null == wal ? 0 : wal.recordsReplayed());
         report.put("finalRowsRead", finalRowsRead);
         report.put("finalPagesCompared", finalPagesCompared);
         report.put("finalCheckDone", finalCheckDone ? 1 : 0);

@@ -223,15 +223,11 @@ final class TablePageStore implements PageStore
         return slot(pageId).dirty;
     }
 
-    // Not marked @Override: dms-core is moving from a blocking flushWalUpTo to requestWalFlush and walFlushedLsn;
-    // this store implements both so that it builds against either.
-
     /**
-     * DMS asks, on its agent thread, for the WAL to be durable up to {@code lsn} before it ships a dirty page.
-     *
-     * @param lsn the page's LSN.
-     * @return the LSN durable now; DMS ships once {@link #walFlushedLsn()} reaches {@code lsn}.
+     * DMS asks, on its agent thread, for the WAL to be durable up to {@code lsn} before it ships a dirty page: hand
+     * the LSN to the WAL writer and return; DMS ships once {@link #walFlushedLsn()} reaches it.
      */
+    @Override
     public long requestWalFlush(final long lsn)
     {
         walFlushRequests.increment();
@@ -242,23 +238,10 @@ final class TablePageStore implements PageStore
     /**
      * @return the LSN up to which the WAL is durable (see the class comment on received images).
      */
+    @Override
     public long walFlushedLsn()
     {
         return Math.max(wal.flushedLsn(), maxReceivedLsn.get());
-    }
-
-    /**
-     * The blocking form of {@link #requestWalFlush}, for a dms-core that still calls it.
-     *
-     * @param lsn the page's LSN.
-     */
-    public void flushWalUpTo(final long lsn)
-    {
-        walFlushRequests.increment();
-        if (walFlushedLsn() < lsn)
-        {
-            wal.flushUpTo(lsn, java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
-        }
     }
 
     @Override
