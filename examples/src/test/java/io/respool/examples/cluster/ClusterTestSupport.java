@@ -34,10 +34,11 @@ final class ClusterTestSupport
                 while (true)
                 {
                     final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                    try (ServerSocket tcp = new ServerSocket(socket.getLocalPort(), 1, InetAddress.getLoopbackAddress()))
+                    final int port = socket.getLocalPort();
+                    try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
                     {
                         held.add(socket);
-                        ports[i] = socket.getLocalPort();
+                        ports[i] = port;
                         break;
                     }
                     catch (final IOException ex)
