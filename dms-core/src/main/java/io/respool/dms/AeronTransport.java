@@ -21,11 +21,11 @@ import org.agrona.concurrent.AgentInvoker;
 import java.util.List;
 
 /**
- * Aeron transport of one node: an embedded media driver in {@link io.aeron.driver.ThreadingMode#INVOKER} mode and an Aeron client
- * whose conductor is invoked too, so that the driver, the client and the DMS logic all run on the node's one agent
- * thread (no thread spins on its own: on 2 cores that is what keeps latency in microseconds). One subscription
- * per {@link Lane} on the node's own endpoint; one exclusive publication per lane per peer. Messages to self skip
- * the network through a local queue. Single-threaded after construction: the node agent.
+ * Aeron transport of one node: an embedded media driver in {@link io.aeron.driver.ThreadingMode#INVOKER} mode and an
+ * Aeron client whose conductor is invoked too, so that the driver, the client and the DMS logic all run in the
+ * node's one duty cycle (no thread spins on its own: on 2 cores that is what keeps latency in microseconds). One
+ * subscription per {@link Lane} on the node's own endpoint; one exclusive publication per lane per peer. Messages to
+ * self skip the network through a local queue. Single-threaded after construction: whoever holds the duty lock.
  */
 final class AeronTransport implements Transport, AutoCloseable
 {

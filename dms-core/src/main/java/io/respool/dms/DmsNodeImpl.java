@@ -3,10 +3,8 @@ package io.respool.dms;
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
-import io.respool.dms.stat.StatCounter;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -29,6 +27,7 @@ final class DmsNodeImpl implements DmsNode
     private final LockClient lockClient;
     private final Broadcaster broadcaster;
     private final AgentRunner runner;
+    private final NodeAgent agent;
     private final DrcMaster drc;
     private final ConcurrentHashMap<Long, LocalPage> pages;
     private boolean closed;
@@ -47,12 +46,8 @@ final class DmsNodeImpl implements DmsNode
         this.drc = parts.drc;
         this.lockClient = parts.lockClient;
         this.broadcaster = parts.broadcaster;
-        final ErrorHandler errorHandler = (throwable) ->
-        {
-            stats.increment(StatCounter.ERRORS);
-            ctx.errorHandler().onError(throwable);
-        };
-        this.runner = new AgentRunner(AeronSetup.idleStrategy(ctx), errorHandler, null, parts.agent);
+        this.agent = parts.agent;
+        this.runner = new AgentRunner(AeronSetup.idleStrategy(ctx), parts.errorHandler, null, parts.agent);
         AgentRunner.startOnThread(runner);
     }
 
@@ -239,7 +234,7 @@ final class DmsNodeImpl implements DmsNode
         services.close();
         try
         {
-            CloseHelper.closeAll(runner, transport, stats, directory);
+            CloseHelper.closeAll(runner, agent::awaitNoDutyCycle, transport, stats, directory);
         }
         finally
         {

@@ -7,7 +7,8 @@ import io.respool.dms.api.LockMode;
  * This node's state of one page: the cluster-wide mode it holds, the local latch, the outstanding request, the
  * retained image of a page shipped away, and a revoke (ask-owner or invalidate) deferred until local latches are
  * given back. Shared by application threads and the agent: every field is guarded by this object's monitor, which
- * is only ever held briefly (the agent never waits on it), and waiters are woken with {@link #signal()}.
+ * is only ever held briefly (the duty cycle never waits on it, and no thread runs the duty cycle while it holds
+ * it), and waiters are woken with {@link #signal()}.
  */
 final class LocalPage
 {
@@ -134,6 +135,7 @@ final class LocalPage
         return "LocalPage{pageId=" + pageId + ", mode=" + mode + ", grantSeq=" + grantSeq + ", readers=" + readers +
             ", writer=" + writer + ", loading=" + loading + ", needLoad=" + needLoad + ", edp=" + edp +
             ", shipPending=" + shipPending + ", shippedSeq=" + shippedSeq + ", requestSerial=" + requestSerial +
-            ", requestMode=" + requestMode + ", revokeType=" + revokeType + ", releasing=" + releasing + ", removed=" + removed + ", waiters=" + waiters + "}";
+            ", requestMode=" + requestMode + ", revokeType=" + revokeType + ", walWaitLsn=" + walWaitLsn +
+            ", releasing=" + releasing + ", removed=" + removed + ", waiters=" + waiters + "}";
     }
 }

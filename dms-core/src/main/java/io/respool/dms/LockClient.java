@@ -52,7 +52,8 @@ final class LockClient
     private final int self;
     private final NodeServices services;
     private final long retryIntervalNs;
-    private final long spinNs;
+    private final long driveNs;
+    private NodeAgent agent;
     private final Long2ObjectHashMap<Pending> pending = new Long2ObjectHashMap<>();
     private final Long2LongHashMap held = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap releasing = new Long2LongHashMap(MISSING);
@@ -63,7 +64,15 @@ final class LockClient
         this.self = ctx.nodeId();
         this.services = services;
         this.retryIntervalNs = ctx.retryIntervalNs();
-        this.spinNs = ctx.acquireSpinNs();
+        this.driveNs = ctx.waitDriveNs();
+    }
+
+    /**
+     * @param agent runs the node's duty cycles on a waiting thread ({@link NodeAgent#driveWhile}).
+     */
+    void agent(final NodeAgent agent)
+    {
+        this.agent = agent;
     }
 
     // ---------------------------------------------------------------- application threads
@@ -92,7 +101,7 @@ final class LockClient
                 }
                 break;
             }
-            if (!spinWhileWaiting(p, Math.min(spinNs, remainingNs)))
+            if (!agent.driveWhile(() -> p.state.get() == WAITING, Math.min(driveNs, remainingNs)))
             {
                 LockSupport.parkNanos(this, Math.min(remainingNs, 10_000_000L));
             }
@@ -108,26 +117,6 @@ final class LockClient
             }
         }
         return p.state.get() == GRANTED ? p.serial : 0;
-    }
-
-    /**
-     * Yield for up to {@code spinNs} while the request waits, as page acquires do: an answer usually comes within
-     * tens of microseconds, and unparking a parked thread costs about as much again.
-     *
-     * @return true if the request was answered.
-     */
-    private static boolean spinWhileWaiting(final Pending p, final long spinNs)
-    {
-        final long endNs = System.nanoTime() + spinNs;
-        while (p.state.get() == WAITING)
-        {
-            if (System.nanoTime() - endNs >= 0)
-            {
-                return false;
-            }
-            Thread.yield();
-        }
-        return true;
     }
 
     void unlock(final long token)

@@ -2,13 +2,20 @@ package io.respool.dms;
 
 import io.respool.dms.stat.StatCounter;
 import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
- * The one agent of a node. Each duty cycle reads the clock once (a {@link NanoClock}, so that a test can step it
+ * The one agent of a node. Its duty cycle runs under a lock, normally on the agent thread, but an application
+ * thread waiting for an answer runs it itself meanwhile ({@link #driveWhile}); either way one thread at a time owns
+ * the node's state. Each duty cycle reads the clock once (a {@link NanoClock}, so that a test can step it
  * by hand), runs the transport's duty cycle (media driver and Aeron client conductors), polls the lanes (control
  * and claims before data), runs commands from application threads, carries out deferred revokes and, every timer
  * tick, resends what got no answer. It is also the inbound adapter: it
@@ -18,6 +25,10 @@ final class NodeAgent implements Agent, Transport.MessageSink
 {
     private static final long TIMER_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final int COMMAND_LIMIT = 64;
+    /** While application threads drive the node, the agent thread parks this long at most (they unpark it). */
+    private static final long DRIVER_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The agent thread parks only once application threads have driven the node this long. */
+    private static final long DRIVER_PARK_AFTER_NS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final int self;
     private final int membershipVersion;
@@ -36,7 +47,11 @@ final class NodeAgent implements Agent, Transport.MessageSink
     private long nextTimerNs;
     private long nextStatsNs;
     private long nextTombstoneExpiryNs;
-    private Thread agentThread;
+    private final ReentrantLock duty = new ReentrantLock();
+    private final AtomicInteger drivers = new AtomicInteger();
+    private final ErrorHandler errorHandler;
+    private volatile Thread agentThread;
+    private long drivenSinceNs;
 
     NodeAgent(
         final DmsContext ctx,
@@ -48,8 +63,10 @@ final class NodeAgent implements Agent, Transport.MessageSink
         final LockMaster lockMaster,
         final LockClient lockClient,
         final Broadcaster broadcaster,
-        final NanoClock clock)
+        final NanoClock clock,
+        final ErrorHandler errorHandler)
     {
+        this.errorHandler = errorHandler;
         this.clock = clock;
         this.self = ctx.nodeId();
         this.membershipVersion = ctx.membershipVersion();
@@ -72,16 +89,143 @@ final class NodeAgent implements Agent, Transport.MessageSink
         agentThread = Thread.currentThread();
     }
 
+    /**
+     * The agent thread's duty cycle: run {@link #dutyCycle()} unless an application thread is driving the node
+     * while it waits for an answer, in which case the agent thread parks until the last such thread stops.
+     */
     @Override
     public int doWork()
     {
-        assert null == agentThread || Thread.currentThread() == agentThread :
-            "NodeAgent is single-threaded: run it on its AgentRunner only";
+        if (drivers.get() > 0)
+        {
+            // an application thread runs the cycles while it waits: stay out of its way, and after a while give
+            // the CPU back altogether (it unparks this thread when it stops); not at once, since waking costs
+            // more than a short round trip
+            final long nowNs = clock.nanoTime();
+            if (0 == drivenSinceNs)
+            {
+                drivenSinceNs = nowNs;
+            }
+            else if (nowNs - drivenSinceNs - DRIVER_PARK_AFTER_NS >= 0)
+            {
+                LockSupport.parkNanos(this, DRIVER_PARK_NS);
+            }
+            return 0;
+        }
+        drivenSinceNs = 0;
+        if (!duty.tryLock())
+        {
+            return 0;
+        }
+        try
+        {
+            return dutyCycle();
+        }
+        finally
+        {
+            duty.unlock();
+        }
+    }
+
+    /**
+     * Wait, as an application thread, for up to {@code driveNs} while {@code waiting} holds, running the node's duty
+     * cycles meanwhile (a caller-runs wait): the thread that waits for an answer polls for it itself, so that
+     * neither handing the request to the agent thread nor waking the waiter when the answer comes costs a context
+     * switch (on 2 cores, the two together cost about half a 2-way fetch). The agent thread stays out of the way
+     * meanwhile. Between cycles with nothing to do it yields. Only one thread drives a node at a time.
+     *
+     * @param waiting true while the caller still waits.
+     * @param driveNs how long to drive before giving up (the caller then blocks and the agent thread takes over).
+     * @return true if the wait ended; false if the time ran out, the node closed or another thread drives it.
+     */
+    boolean driveWhile(final BooleanSupplier waiting, final long driveNs)
+    {
+        if (drivers.incrementAndGet() > 1)
+        {
+            // one driver per node is enough: the others block and are woken as usual
+            stopDriving();
+            return false;
+        }
+        try
+        {
+            final long endNs = System.nanoTime() + driveNs;
+            while (waiting.getAsBoolean())
+            {
+                if (System.nanoTime() - endNs >= 0 || services.isClosed())
+                {
+                    return false;
+                }
+                if (driveOnce() <= 0)
+                {
+                    Thread.yield();
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            stopDriving();
+        }
+    }
+
+    private void stopDriving()
+    {
+        if (drivers.decrementAndGet() == 0)
+        {
+            LockSupport.unpark(agentThread);
+        }
+    }
+
+    /**
+     * One duty cycle on an application thread, if no other thread is running one and the node is open. Errors go
+     * to the node's error handler, as on the agent thread.
+     *
+     * @return work done, or -1 if the cycle did not run.
+     */
+    private int driveOnce()
+    {
+        if (!duty.tryLock())
+        {
+            return -1;
+        }
+        try
+        {
+            return services.isClosed() ? -1 : dutyCycle();
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex);
+            return 0;
+        }
+        finally
+        {
+            duty.unlock();
+        }
+    }
+
+    /**
+     * Wait until no duty cycle runs; after {@link NodeServices#close()} none starts again, so the transport may be
+     * closed.
+     */
+    void awaitNoDutyCycle()
+    {
+        duty.lock();
+        duty.unlock();
+    }
+
+    /**
+     * One duty cycle, by whichever thread holds the duty lock: that lock is what makes the node's state
+     * single-writer.
+     */
+    int dutyCycle()
+    {
+        assert duty.isHeldByCurrentThread() : "a duty cycle runs under the duty lock: call doWork or driveWhile";
         final long nowNs = clock.nanoTime();
         services.nowNs(nowNs);
-        int work = transport.invoke();
+        // requests from application threads first, so that the driver sends them in this cycle
+        int work = services.commands().drain(COMMAND_LIMIT);
+        work += transport.invoke();
         work += transport.poll();
-        work += services.commands().drain(COMMAND_LIMIT);
         work += pageOwner.doDeferred();
         if (nowNs - nextTimerNs >= 0)
         {

@@ -1,6 +1,8 @@
 package io.respool.dms;
 
 import io.respool.dms.api.NodeAddress;
+import io.respool.dms.stat.StatCounter;
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,8 @@ final class NodeParts
     final LockClient lockClient;
     final Broadcaster broadcaster;
     final NodeAgent agent;
+    /** Counts every error and hands it to the context's handler, whichever thread ran the duty cycle. */
+    final ErrorHandler errorHandler;
 
     /**
      * @param ctx       concluded settings.
@@ -41,8 +45,16 @@ final class NodeParts
         lockMaster = new LockMaster(services);
         lockClient = new LockClient(ctx, services);
         broadcaster = new Broadcaster(ctx, services, peerBits(ctx));
+        errorHandler = (throwable) ->
+        {
+            stats.increment(StatCounter.ERRORS);
+            ctx.errorHandler().onError(throwable);
+        };
         agent = new NodeAgent(
-            ctx, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient, broadcaster, clock);
+            ctx, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient, broadcaster, clock,
+            errorHandler);
+        pageClient.agent(agent);
+        lockClient.agent(agent);
     }
 
     /**

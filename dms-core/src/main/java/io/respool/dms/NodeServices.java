@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the parts of a node share: the clock of the current duty cycle, the outbound proxy, statistics, the
  * partition map, request serials, the command queue and the tombstones of finished requests. Only
  * {@link #nextSerial()}, {@link #commands()}, {@link #masterOf(long)} and {@link #checkOpen()} may be used from
- * application threads; the rest belongs to the agent thread.
+ * application threads; the rest belongs to the thread running the duty cycle (under the agent's duty lock).
  */
 final class NodeServices
 {

@@ -43,7 +43,8 @@ final class PageClient
     private final ArrayList<LocalPage> releasing = new ArrayList<>();
     private final LongAdder localHits = new LongAdder();
     private final long retryIntervalNs;
-    private final long spinNs;
+    private final long driveNs;
+    private NodeAgent agent;
 
     PageClient(final DmsContext ctx, final NodeServices services, final ConcurrentHashMap<Long, LocalPage> pages)
     {
@@ -53,7 +54,15 @@ final class PageClient
         this.services = services;
         this.pages = pages;
         this.retryIntervalNs = ctx.retryIntervalNs();
-        this.spinNs = ctx.acquireSpinNs();
+        this.driveNs = ctx.waitDriveNs();
+    }
+
+    /**
+     * @param agent runs the node's duty cycles on a waiting thread ({@link NodeAgent#driveWhile}).
+     */
+    void agent(final NodeAgent agent)
+    {
+        this.agent = agent;
     }
 
     // ---------------------------------------------------------------- application threads
@@ -95,13 +104,14 @@ final class PageClient
                             "; the request goes on and a late answer is applied, retry or raise the timeout");
                     }
                     observed = lp.changes;
-                    if (0 == spinNs)
+                    if (0 == driveNs)
                     {
                         waitOn(lp, remainingNs);
                         continue;
                     }
                 }
-                if (!spinUntilChanged(lp, observed, Math.min(spinNs, deadlineNs - System.nanoTime())))
+                final long driveForNs = Math.min(driveNs, deadlineNs - System.nanoTime());
+                if (!agent.driveWhile(() -> lp.changes == observed, driveForNs))
                 {
                     synchronized (lp)
                     {
@@ -284,27 +294,6 @@ final class PageClient
         return localHits.sum();
     }
 
-    /**
-     * Outside the page's monitor, yield for up to {@code spinNs} until the agent signals a change: an answer
-     * usually comes within tens of microseconds, and waking a thread from {@code wait} costs about as much again.
-     * Yielding, not busy spinning, so that the agents get the CPU on a small machine.
-     *
-     * @return true if the page changed, false if the spin ran out (then wait).
-     */
-    private static boolean spinUntilChanged(final LocalPage lp, final int observed, final long spinNs)
-    {
-        final long endNs = System.nanoTime() + spinNs;
-        while (lp.changes == observed)
-        {
-            if (System.nanoTime() - endNs >= 0)
-            {
-                return false;
-            }
-            Thread.yield();
-        }
-        return true;
-    }
-
     private static void waitOn(final LocalPage lp, final long remainingNs)
     {
         lp.waiters++;
@@ -373,9 +362,11 @@ final class PageClient
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;
         }
+        final boolean woken;
         synchronized (lp)
         {
             final long serial = msg.serial();
+            woken = 0 != serial && lp.requestSerial == serial && lp.waiters > 0;
             if (0 != serial && lp.requestSerial == serial)
             {
                 install(lp, type, msg);
@@ -391,6 +382,12 @@ final class PageClient
             {
                 services.stats().increment(StatCounter.STALE_MESSAGES);
             }
+        }
+        if (woken)
+        {
+            // let the woken thread have this CPU now rather than after the rest of the duty cycle: on 2 cores it
+            // usually shares one with this agent
+            Thread.yield();
         }
     }
 

@@ -346,9 +346,9 @@ class ManualClockProtocolTest
 
     /**
      * Two application threads per node take random pages in random modes and hold their latches for a while; the
-     * network loses, repeats and reorders messages; each node's WAL writer makes the WAL durable at random times. Every step checks the one-writer rule, every latch checks it
-     * sees the newest image, and at the end, with the network healed, every request must finish and every master's
-     * directory must match what the nodes hold.
+     * network loses, repeats and reorders messages; each node's WAL writer makes the WAL durable at random times.
+     * Every step checks the one-writer rule, every latch checks it sees the newest image, and at the end, with the
+     * network healed, every request must finish and every master's directory must match what the nodes hold.
      */
     private static final class Simulation
     {

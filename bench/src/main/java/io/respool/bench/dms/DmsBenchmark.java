@@ -46,7 +46,8 @@ import static io.respool.bench.dms.BenchNodes.TIMEOUT_NS;
  *   <li>{@code lockAcquireRelease}: 2 nodes; a global X lock mastered by the other node, taken and released
  *       (the release is asynchronous: it is queued and the call returns).</li>
  * </ul>
- * Run with {@code bench/run-dms.sh}. Set {@value Pinning#CPUS_ENV_NAME} to pin the forks.
+ * Run with {@code bench/run-dms.sh}. Set {@value Pinning#CPUS_ENV_NAME}{@code =0,1} to pin the asking side (this
+ * thread, node 0) to CPU 0 and the answering side (the other nodes, the echo end) to CPU 1.
  */
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -64,8 +65,9 @@ public class DmsBenchmark
         @Setup(Level.Trial)
         public void setup() throws IOException
         {
-            Pinning.apply();
             echo = new RawEcho(8192);
+            Pinning.pinThread(RawEcho.ROLE_NAME, Pinning.Side.ANSWERING);
+            Pinning.pinCurrentThread(Pinning.Side.ASKING);
         }
 
         @TearDown(Level.Trial)
@@ -99,8 +101,12 @@ public class DmsBenchmark
         @Setup(Level.Trial)
         public void setup() throws IOException
         {
-            Pinning.apply();
             nodes = new BenchNodes(count(), this::store);
+            for (int i = 0; i < count(); i++)
+            {
+                Pinning.pinThread("dms-node-" + i, i == 0 ? Pinning.Side.ASKING : Pinning.Side.ANSWERING);
+            }
+            Pinning.pinCurrentThread(Pinning.Side.ASKING);
             prepare();
         }
 

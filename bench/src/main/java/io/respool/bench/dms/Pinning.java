@@ -1,62 +1,137 @@
 package io.respool.bench.dms;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Optional CPU pinning of a benchmark fork, from the environment variable {@value #CPUS_ENV_NAME} (a CPU list as
- * {@code taskset -c} takes it, e.g. {@code 1} or {@code 0,1}). The whole JVM is pinned with {@code taskset -a -p}
- * before any node starts, so the node agent threads started afterwards inherit the mask. An unpinned fork says so
- * loudly on stderr: on a small shared host the scheduler moves threads around and other builds add noise.
+ * Optional CPU pinning of benchmark threads, from the environment variable {@value #CPUS_ENV_NAME}, a comma-separated
+ * list of two CPUs such as {@code 0,1}: the asking side (the benchmark thread, node 0's agent, the ping end of the
+ * raw echo) goes to the first CPU and the answering side (the other nodes' agents, the echo end) to the second, as
+ * if each side had a machine of its own. Media drivers run inside those threads (invoker mode), so they follow.
+ * Threads are pinned with {@code taskset -p} by thread id, found in {@code /proc/self/task/<tid>/comm} by name.
+ * Unpinned forks say so loudly on stderr: on a small shared host the scheduler moves threads around, and whether the
+ * two ends of a round trip share a CPU changes the figures by a factor of two.
  */
 final class Pinning
 {
     static final String CPUS_ENV_NAME = "RESPOOL_BENCH_CPUS";
 
-    private static boolean done;
+    /** Which side of a round trip a thread is on. */
+    enum Side
+    {
+        ASKING, ANSWERING
+    }
+
+    private static final String[] CPUS = parse(System.getenv(CPUS_ENV_NAME));
+    private static boolean warned;
 
     private Pinning()
     {
     }
 
     /**
-     * Pin this JVM once, or warn once that it is not pinned.
+     * Pin the calling thread, or warn once per fork that nothing is pinned.
      */
-    static synchronized void apply()
+    static void pinCurrentThread(final Side side)
     {
-        if (done)
+        if (warnIfUnpinned())
         {
             return;
         }
-        done = true;
-        final String cpus = System.getenv(CPUS_ENV_NAME);
-        if (null == cpus || cpus.isBlank())
-        {
-            System.err.println("WARNING: DMS benchmark threads are NOT pinned to CPUs; on a shared 2-core host the " +
-                "results are noisier. Set " + CPUS_ENV_NAME + "=<cpu-list> (as taskset -c takes it) to pin.");
-            return;
-        }
-        final String pid = Long.toString(ProcessHandle.current().pid());
         try
         {
-            final Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus.trim(), pid)
+            final String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
+            taskset(side, self);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot find this thread's id in /proc/thread-self", ex);
+        }
+    }
+
+    /**
+     * Pin the thread with this name (as the JVM named it; at most its first 15 characters are compared).
+     */
+    static void pinThread(final String name, final Side side)
+    {
+        if (warnIfUnpinned())
+        {
+            return;
+        }
+        final String comm = name.length() > 15 ? name.substring(0, 15) : name;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task")))
+        {
+            for (final Path task : tasks)
+            {
+                if (comm.equals(Files.readString(task.resolve("comm")).trim()))
+                {
+                    taskset(side, task.getFileName().toString());
+                    return;
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("cannot list /proc/self/task to pin thread " + name, ex);
+        }
+        throw new IllegalStateException("no thread to pin: name=" + name);
+    }
+
+    private static synchronized boolean warnIfUnpinned()
+    {
+        if (CPUS.length > 0)
+        {
+            return false;
+        }
+        if (!warned)
+        {
+            warned = true;
+            System.err.println("WARNING: DMS benchmark threads are NOT pinned to CPUs; on a shared 2-core host the " +
+                "results are noisier. Set " + CPUS_ENV_NAME + "=<asking cpu>,<answering cpu> (e.g. 0,1) to pin.");
+        }
+        return true;
+    }
+
+    private static void taskset(final Side side, final String tid)
+    {
+        final String cpu = CPUS[side.ordinal()];
+        try
+        {
+            final Process taskset = new ProcessBuilder("taskset", "-p", "-c", cpu, tid)
                 .redirectErrorStream(true).start();
             final String output = new String(taskset.getInputStream().readAllBytes()).trim();
             if (!taskset.waitFor(10, TimeUnit.SECONDS) || taskset.exitValue() != 0)
             {
-                throw new IllegalStateException("taskset failed: " + CPUS_ENV_NAME + "=" + cpus + ", output=" +
-                    output + "; check the CPU list against nproc");
+                throw new IllegalStateException("taskset failed: " + CPUS_ENV_NAME + "=" + String.join(",", CPUS) +
+                    ", tid=" + tid + ", output=" + output + "; check the CPUs against nproc");
             }
-            System.err.println("pinned: " + CPUS_ENV_NAME + "=" + cpus);
         }
         catch (final IOException ex)
         {
-            throw new IllegalStateException("cannot run taskset to pin: " + CPUS_ENV_NAME + "=" + cpus, ex);
+            throw new IllegalStateException("cannot run taskset: tid=" + tid + ", cpu=" + cpu, ex);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while pinning", ex);
         }
+    }
+
+    private static String[] parse(final String value)
+    {
+        if (null == value || value.isBlank())
+        {
+            return new String[0];
+        }
+        final String[] cpus = value.trim().split("\\s*,\\s*");
+        if (cpus.length != 2)
+        {
+            throw new IllegalArgumentException(CPUS_ENV_NAME + " must name two CPUs, asking side first: " +
+                CPUS_ENV_NAME + "=" + value);
+        }
+        return cpus;
     }
 }

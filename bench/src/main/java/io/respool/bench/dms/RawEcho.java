@@ -34,6 +34,8 @@ import java.io.IOException;
  */
 final class RawEcho implements AutoCloseable
 {
+    /** Name of the echo end's thread. */
+    static final String ROLE_NAME = "raw-echo";
     private static final int STREAM_ID = 4001;
     private static final int FRAGMENT_LIMIT = 16;
 
@@ -45,7 +47,8 @@ final class RawEcho implements AutoCloseable
     private Endpoint pong;
     private AgentRunner pongRunner;
     private boolean received;
-    private final FragmentAssembler pingHandler = new FragmentAssembler((buffer, offset, len, header) -> received = true);
+    private final FragmentAssembler pingHandler =
+        new FragmentAssembler((buffer, offset, len, header) -> received = true);
 
     RawEcho(final int length) throws IOException
     {
@@ -76,7 +79,7 @@ final class RawEcho implements AutoCloseable
                     @Override
                     public String roleName()
                     {
-                        return "raw-echo";
+                        return ROLE_NAME;
                     }
                 });
             AgentRunner.startOnThread(pongRunner);

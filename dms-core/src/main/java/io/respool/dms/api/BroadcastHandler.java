@@ -3,8 +3,9 @@ package io.respool.dms.api;
 import org.agrona.DirectBuffer;
 
 /**
- * Receives broadcasts from other nodes (catalog invalidation, DDL lock messages). Called on the DMS agent thread,
- * exactly once per broadcast even when it is resent; must return quickly.
+ * Receives broadcasts from other nodes (catalog invalidation, DDL lock messages). Called on the thread running the
+ * node's duty cycle (as {@link PageStore} callbacks are), exactly once per broadcast even when it is resent; must
+ * return quickly and must not call back into {@link DmsNode}.
  */
 @FunctionalInterface
 public interface BroadcastHandler

@@ -3,8 +3,11 @@ package io.respool.dms.api;
 import org.agrona.MutableDirectBuffer;
 
 /**
- * What the database lends DMS: its buffers, its shared-storage reads and its WAL. DMS calls these from its agent
- * thread unless said otherwise, so each must return quickly and must never call back into {@link DmsNode}.
+ * What the database lends DMS: its buffers, its shared-storage reads and its WAL. DMS calls these, unless said
+ * otherwise, from the thread running the node's duty cycle: the node's agent thread, or an application thread that
+ * waits inside {@link DmsNode#acquirePage}, {@link DmsNode#lock} or {@link DmsNode#tryLock} and runs the cycle
+ * meanwhile ({@code DmsContext.waitDriveNs}). So each must return quickly, must never call back into
+ * {@link DmsNode}, and must not wait for a database lock that a thread waiting on DMS may hold.
  * <p>
  * Rules the database keeps: it writes a page to shared storage only while this node holds it in S or X; it calls
  * {@link DmsNode#releasePage} before evicting a buffer, and evicts only if that returns true; after writing a page
