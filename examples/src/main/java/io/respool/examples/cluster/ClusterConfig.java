@@ -186,33 +186,35 @@ public record ClusterConfig(
 
     static String usage()
     {
-        return String.join(System.lineSeparator(),
-            "usage: bin/cluster-demo [-Dname=value ...]",
-            "",
-            "Runs two database nodes on this machine, each embedding DSS and DMS, over one sparse image: node 0",
-            "inserts and updates rows of a page-based table on DSS, node 1 reads them with pages shipped from",
-            "node 0 by DMS and checks every row it sees. Exit status 0 only if every check passed.",
-            "",
-            "  -D" + DIR_PROP_NAME + "=DIR        image and DSS homes (or $" + DIR_ENV_NAME + "; default " +
-                "${TMPDIR:-/tmp}/respool-cluster)",
-            "  -D" + ROWS_PROP_NAME + "=N        rows node 0 inserts (default " + ROWS_DEFAULT + ")",
-            "  -D" + UPDATES_PROP_NAME + "=N     updates of random rows (default " + UPDATES_DEFAULT + ")",
-            "  -D" + RATE_PROP_NAME + "=N        changes per second node 0 aims at, 0 for no limit (default " +
-                RATE_DEFAULT + ")",
-            "  -D" + DMS_URL_PROP_NAME + "=URL   DMS nodes (default " + DMS_URL_DEFAULT + ")",
-            "  -D" + DSS_NODES_PROP_NAME + "=L   DSS_NODES_LIST (default '" + DSS_NODES_DEFAULT + "')",
-            "  -D" + IMAGE_SIZE_PROP_NAME + "=S  sparse image size (default " + IMAGE_SIZE_DEFAULT + ")",
-            "  -D" + RECREATE_PROP_NAME + "=true  recreate the image even if it is usable",
-            "  -D" + DMS_DIR_PROP_NAME + "=DIR   DMS node directories (default /dev/shm/respool-cluster-$USER)",
-            "  -D" + SEED_PROP_NAME + "=N        workload seed (default " + SEED_DEFAULT + ")",
-            "  -D" + CHECKPOINT_MS_PROP_NAME + "=MS  node 0 checkpoint interval (default " +
-                CHECKPOINT_MS_DEFAULT + ")",
-            "  -D" + WAL_DELAY_MS_PROP_NAME + "=MS  WAL writer delay (default " + WAL_DELAY_MS_DEFAULT + ")",
-            "  -D" + TIMEOUT_PROP_NAME + "=S  stop everything after this long (default " + TIMEOUT_DEFAULT + ")",
-            "  -Drespool.dms.*, -Drespool.dss.*  passed on to both nodes (e.g. -Drespool.dms.idle.strategy=backoff)",
-            "",
-            "Exit status: 0 passed, 1 a check failed or a node failed, 2 bad settings or storage, 3 a DMS port is " +
-                "taken.");
+        final String[][] settings = {
+            { DIR_PROP_NAME + "=DIR", "image and DSS homes (else $" + DIR_ENV_NAME + ", else " +
+                "${TMPDIR:-/tmp}/respool-cluster)" },
+            { ROWS_PROP_NAME + "=N", "rows node 0 inserts (default " + ROWS_DEFAULT + ")" },
+            { UPDATES_PROP_NAME + "=N", "updates of random rows (default " + UPDATES_DEFAULT + ")" },
+            { RATE_PROP_NAME + "=N", "changes per second node 0 aims at, 0 for no limit (default " + RATE_DEFAULT +
+                ")" },
+            { DMS_URL_PROP_NAME + "=URL", "DMS nodes (default " + DMS_URL_DEFAULT + ")" },
+            { DSS_NODES_PROP_NAME + "=LIST", "DSS_NODES_LIST (default '" + DSS_NODES_DEFAULT + "')" },
+            { IMAGE_SIZE_PROP_NAME + "=SIZE", "sparse image size (default " + IMAGE_SIZE_DEFAULT + ")" },
+            { RECREATE_PROP_NAME + "=true", "recreate the image even if it is usable" },
+            { DMS_DIR_PROP_NAME + "=DIR", "DMS node directories (default /dev/shm/respool-cluster-$USER)" },
+            { SEED_PROP_NAME + "=N", "workload seed (default " + SEED_DEFAULT + ")" },
+            { CHECKPOINT_MS_PROP_NAME + "=MS", "node 0 checkpoint interval (default " + CHECKPOINT_MS_DEFAULT + ")" },
+            { WAL_DELAY_MS_PROP_NAME + "=MS", "WAL writer delay (default " + WAL_DELAY_MS_DEFAULT + ")" },
+            { TIMEOUT_PROP_NAME + "=S", "stop everything after this long (default " + TIMEOUT_DEFAULT + ")" },
+            { "respool.dms.*, respool.dss.*", "passed on to both nodes, e.g. -Drespool.dms.idle.strategy=backoff" },
+        };
+        final StringBuilder sb = new StringBuilder()
+            .append("usage: bin/cluster-demo [-Dname=value ...]\n\n")
+            .append("Runs two database nodes on this machine, each embedding DSS and DMS, over one sparse image:\n")
+            .append("node 0 inserts and updates rows of a page-based table on DSS, node 1 reads them with pages\n")
+            .append("shipped from node 0 by DMS and checks every row it sees.\n\n");
+        for (final String[] setting : settings)
+        {
+            sb.append(String.format("  -D%-40s %s%n", setting[0], setting[1]));
+        }
+        return sb.append("\nExit status: 0 every check passed, 1 a check or a node failed, 2 bad settings or ")
+            .append("storage,\n3 a DMS port is taken.").toString();
     }
 
     static long parseSize(final String name, final String text)

@@ -153,7 +153,11 @@ public final class ClusterDemo
             config.rows(), config.updates(), 0 == config.rate() ? "unpaced" : config.rate() + " changes/s"));
         final List<String> problems = new ArrayList<>();
         final NodeProcess[] nodes = new NodeProcess[2];
-        final Thread killer = new Thread(() -> closeAll(nodes), "cluster-demo-shutdown");
+        final Thread killer = new Thread(() ->
+        {
+            out.println("interrupted: stopping the nodes");
+            closeAll(nodes);
+        }, "cluster-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(killer);
         try
         {

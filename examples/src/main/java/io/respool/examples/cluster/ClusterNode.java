@@ -166,7 +166,7 @@ public final class ClusterNode
                 }
             }
         }
-        catch (final PortConflictException ex)
+        catch (final PortConflictException | ControlChannel.Stopped ex)
         {
             problems.add(ex.getMessage());
         }

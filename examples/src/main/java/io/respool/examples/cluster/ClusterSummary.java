@@ -139,6 +139,12 @@ public record ClusterSummary(
             w.getLong("dms.WAL_FLUSH_WAITS") + r.getLong("dms.WAL_FLUSH_WAITS")));
         line(out, "node 1 S copies", String.format(Locale.ROOT, "%d invalidated by node 0's X requests",
             r.getLong("dms.INVALIDATIONS_RECEIVED")));
+        line(out, "DMS retries", String.format(Locale.ROOT, "%d request retransmits, %d master re-drives, %d " +
+            "late duplicates ignored (an answer slower than the retry interval, e.g. behind a WAL flush, is asked " +
+            "for again; serial numbers keep a retry from applying twice)",
+            w.getLong("dms.REQUEST_RETRANSMITS") + r.getLong("dms.REQUEST_RETRANSMITS"),
+            w.getLong("dms.MASTER_REDRIVES") + r.getLong("dms.MASTER_REDRIVES"),
+            w.getLong("dms.STALE_MESSAGES") + r.getLong("dms.STALE_MESSAGES")));
         line(out, "WAL of node 0", String.format(Locale.ROOT, "%d records, %d flushes (%d asked for by DMS or a " +
             "checkpoint, the rest by the WAL writer's timer); DMS asked %d times", w.getLong("walRecords"),
             w.getLong("walFlushes"), w.getLong("walFlushesRequested"), w.getLong("walFlushRequests")));

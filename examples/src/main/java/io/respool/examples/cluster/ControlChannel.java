@@ -123,7 +123,22 @@ final class ControlChannel implements BroadcastHandler
     {
         if (aborted.getAsBoolean())
         {
-            throw new IllegalStateException("stopping: the launcher went away (its end of this node's stdin closed)");
+            throw new Stopped();
+        }
+    }
+
+    /**
+     * Thrown where a node notices that its launcher asked it to stop (or went away): the node closes DMS and DSS
+     * in order and exits.
+     */
+    static final class Stopped extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        Stopped()
+        {
+            super("stopped: the launcher closed this node's standard input (it was stopped, or went away)", null,
+                false, false);
         }
     }
 

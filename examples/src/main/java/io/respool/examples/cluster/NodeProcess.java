@@ -22,6 +22,8 @@ final class NodeProcess implements AutoCloseable
     /** What Agrona needs on Java 17, unless the build says otherwise ({@code respool.jvm.args}). */
     static final String DEFAULT_JVM_ARGS = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
 
+    private static final String SETSID = findSetsid();
+
     private final int nodeId;
     private final Process process;
     private final Thread pump;
@@ -48,6 +50,12 @@ final class NodeProcess implements AutoCloseable
         final Map<String, String> passThrough, final PrintStream out)
     {
         final List<String> command = new ArrayList<>();
+        if (null != SETSID)
+        {
+            // its own session: a Ctrl-C in the terminal reaches the launcher only, which then stops the node in
+            // order (closing its stdin) instead of the node dying with its DMS and DSS state left open
+            command.add(SETSID);
+        }
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         for (final String arg : System.getProperty("respool.jvm.args", DEFAULT_JVM_ARGS).trim().split("\\s+"))
         {
@@ -74,6 +82,18 @@ final class NodeProcess implements AutoCloseable
         {
             throw new UncheckedIOException("cannot start node " + nodeId + ": command=" + command.get(0), ex);
         }
+    }
+
+    private static String findSetsid()
+    {
+        for (final String candidate : new String[] { "/usr/bin/setsid", "/bin/setsid" })
+        {
+            if (new File(candidate).canExecute())
+            {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private void copyOutput(final PrintStream out)

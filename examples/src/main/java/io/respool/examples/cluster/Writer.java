@@ -203,7 +203,7 @@ final class Writer
     String progress()
     {
         return String.format("inserted %d/%d rows, updated %d/%d; WAL durable to %d KiB in %d flushes " +
-            "(%d asked for, mostly by DMS before shipping a dirty page); %d checkpoints wrote %d pages",
+            "(%d asked for, mostly by DMS before shipping a dirty page); checkpoints %d (%d page writes)",
             inserted, rows, updated, updates, wal.flushedLsn() / 1024, wal.flushes(), wal.requestedFlushes(),
             checkpointer.checkpoints(), checkpointer.pagesWritten());
     }
