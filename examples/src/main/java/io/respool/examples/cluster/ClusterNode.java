@@ -18,8 +18,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -295,7 +297,7 @@ public final class ClusterNode
         private final Thread thread;
         private final long intervalMs;
         private final Supplier<String> task;
-        private final List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<String> failures = new CopyOnWriteArrayList<>();
         private volatile boolean running = true;
 
         Periodic(final String name, final long intervalMs, final Supplier<String> task)
@@ -314,7 +316,7 @@ public final class ClusterNode
 
         void wake()
         {
-            java.util.concurrent.locks.LockSupport.unpark(thread);
+            LockSupport.unpark(thread);
         }
 
         List<String> failures()
@@ -327,7 +329,7 @@ public final class ClusterNode
             long nextNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMs);
             while (running)
             {
-                java.util.concurrent.locks.LockSupport.parkNanos(this, nextNs - System.nanoTime());
+                LockSupport.parkNanos(this, nextNs - System.nanoTime());
                 if (!running)
                 {
                     return;

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -218,7 +219,7 @@ final class ClusterStorage
             value /= 1024;
             unit++;
         }
-        return (unit == 0 ? String.valueOf(bytes) : String.format(java.util.Locale.ROOT, "%.1f", value)) + " " +
+        return (unit == 0 ? String.valueOf(bytes) : String.format(Locale.ROOT, "%.1f", value)) + " " +
             units[unit];
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -36,7 +37,7 @@ final class NodeReport
 
     void put(final String key, final double value)
     {
-        props.setProperty(key, String.format(java.util.Locale.ROOT, "%.3f", value));
+        props.setProperty(key, String.format(Locale.ROOT, "%.3f", value));
     }
 
     void put(final String key, final String value)

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -41,7 +43,7 @@ class ClusterDemoTest
         assertTrue(first.text().contains("creating image"), first.text());
 
         // a second, smaller run over the same directory: the image and volume group are reused
-        final String[] again = java.util.Arrays.copyOf(args, args.length + 2);
+        final String[] again = Arrays.copyOf(args, args.length + 2);
         again[args.length] = "-D" + ClusterConfig.ROWS_PROP_NAME + "=" + ROWS_AGAIN;
         again[args.length + 1] = "-D" + ClusterConfig.UPDATES_PROP_NAME + "=500";
         final ClusterTestSupport.TeeOutput second = new ClusterTestSupport.TeeOutput();
@@ -54,7 +56,7 @@ class ClusterDemoTest
     {
         final ClusterSummary summary = outcome.summary();
         assertNotNull(summary, output);
-        assertEquals(java.util.List.of(), summary.problems(), output);
+        assertEquals(List.of(), summary.problems(), output);
         assertEquals(ClusterDemo.EXIT_PASSED, outcome.exitStatus(), output);
         assertEquals(rows, summary.rowsWritten(), output);
         assertEquals(summary.rowsWritten(), summary.rowsRead(), output);
