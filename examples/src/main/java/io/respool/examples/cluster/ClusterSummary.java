@@ -132,8 +132,9 @@ public record ClusterSummary(
         line(out, "pages to node 1", String.format(Locale.ROOT, "%d shipped from node 0's memory, %d still " +
             "current in its own buffer, %d read from disk", s.pagesFromPeer, r.getLong("acquire.LOCAL_HIT"),
             s.readerDiskReads));
-        line(out, "DMS page requests", String.format(Locale.ROOT, "1-way %d, 2-way %d, 3-way %d (both nodes; 3-way needs a third node); " +
-            "pages shipped %d, of them dirty %d (WAL flushed first; %d waited for the WAL writer)",
+        line(out, "DMS page requests", String.format(Locale.ROOT, "1-way %d, 2-way %d, 3-way %d (both nodes; " +
+            "3-way needs a third node); pages shipped %d, of them dirty %d (WAL flushed first; %d waited for the " +
+            "WAL writer)",
             s.requests1Way, s.requests2Way, s.requests3Way, s.pagesShipped,
             w.getLong("dms.DIRTY_PAGES_SHIPPED") + r.getLong("dms.DIRTY_PAGES_SHIPPED"),
             w.getLong("dms.WAL_FLUSH_WAITS") + r.getLong("dms.WAL_FLUSH_WAITS")));
