@@ -91,6 +91,12 @@ final class Checkpointer
         final RootControl root = roots.root();
         final int slot = 1 - root.activeSlot();
         growSlot(slot, alignedLength);
+        if (slotAus[slot].length > RootControl.MAX_SLOT_EXTENTS)
+        {
+            throw new DssException(ErrorCode.OUT_OF_SPACE, "checkpoint slot too fragmented: vg=" + vgName + ", slot=" +
+                slot + ", extents=" + slotAus[slot].length + ", max=" + RootControl.MAX_SLOT_EXTENTS +
+                "; free space on the entry volume (dsscmd rm)");
+        }
 
         int done = 0;
         for (int i = 0; i < slotAus[slot].length && done < alignedLength; i++)
@@ -101,12 +107,21 @@ final class Checkpointer
         }
         entry.flush();
 
-        root.activeSlot(slot)
-            .checkpointLsn(lsn)
-            .checkpointLength(length)
-            .checkpointCrc(Checksums.crc32c(0, buffer, 0, length))
-            .slotExtents(slot, slotAus[slot], slotCounts[slot], slotAus[slot].length);
-        roots.store();
+        final byte[] before = roots.snapshot();
+        try
+        {
+            root.activeSlot(slot)
+                .checkpointLsn(lsn)
+                .checkpointLength(length)
+                .checkpointCrc(Checksums.crc32c(0, buffer, 0, length))
+                .slotExtents(slot, slotAus[slot], slotCounts[slot], slotAus[slot].length);
+            roots.store();
+        }
+        catch (final RuntimeException ex)
+        {
+            roots.restore(before); // memory must keep naming the slot the disk names as active
+            throw ex;
+        }
         log.tail(lsn);
         checkpoints++;
     }

@@ -39,6 +39,8 @@ final class Coordinator implements Agent
     static final long LINGER_MS = 10;
     static final long HEARTBEAT_MS = 100;
     static final long LOCK_TIMEOUT_MS = 30_000;
+    /** Longest a busy instance keeps the lock while others may wait for it. */
+    static final long MAX_HOLD_MS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
@@ -61,6 +63,11 @@ final class Coordinator implements Agent
          */
         void flushLog();
 
+        /**
+         * Staged records can never be written (fenced): the engine must be reopened.
+         */
+        void dropStaged(String why);
+
         long tailLsn();
 
         long rootSequence();
@@ -82,6 +89,9 @@ final class Coordinator implements Agent
     private boolean externalHeld;
     private boolean acquiring;
     private long lingerDeadlineMs;
+    private long heldSinceMs;
+    private boolean draining;
+    private long drainedAtMs;
     private long published = -1;
     private boolean member;
     private long heartbeat;
@@ -153,6 +163,22 @@ final class Coordinator implements Agent
         return gate;
     }
 
+    /**
+     * @return true while this instance holds the volume-group lock and some thread has a share of it.
+     */
+    boolean isHeld()
+    {
+        holdLock.lock();
+        try
+        {
+            return externalHeld && holders > 0;
+        }
+        finally
+        {
+            holdLock.unlock();
+        }
+    }
+
     int instanceId()
     {
         return instanceId;
@@ -173,12 +199,16 @@ final class Coordinator implements Agent
         {
             while (true)
             {
-                if (externalHeld)
+                if (externalHeld && System.currentTimeMillis() - heldSinceMs > MAX_HOLD_MS)
+                {
+                    draining = true; // held long enough: let it go so that other instances get their turn
+                }
+                if (externalHeld && !draining)
                 {
                     holders++;
                     return;
                 }
-                if (!acquiring)
+                if (!externalHeld && !acquiring)
                 {
                     acquiring = true;
                     break;
@@ -193,11 +223,32 @@ final class Coordinator implements Agent
         boolean ok = false;
         try
         {
+            final long sinceDrain = System.currentTimeMillis() - drainedAtMs;
+            if (sinceDrain < 5)
+            {
+                // Just gave the lock up for others: give their polling a moment before taking it back.
+                java.util.concurrent.locks.LockSupport.parkNanos((5 - sinceDrain) * 1_000_000L);
+            }
+            if (gate.isClosed())
+            {
+                throw gate.refused("metadata change on volume group " + vgName);
+            }
             vgLock.acquire(LOCK_TIMEOUT_MS);
             try
             {
-                engine.catchUp(sectors.readHead(), true);
-                writeHead(true, true);
+                if (!gate.tryEnter())
+                {
+                    throw gate.refused("metadata change on volume group " + vgName);
+                }
+                try
+                {
+                    engine.catchUp(sectors.readHead(), true);
+                    writeHead(true, true);
+                }
+                finally
+                {
+                    gate.exit();
+                }
                 ok = true;
             }
             finally
@@ -217,6 +268,7 @@ final class Coordinator implements Agent
                 if (ok)
                 {
                     externalHeld = true;
+                    heldSinceMs = System.currentTimeMillis();
                     holders++;
                 }
                 holdChanged.signalAll();
@@ -235,7 +287,7 @@ final class Coordinator implements Agent
         {
             if (--holders == 0)
             {
-                lingerDeadlineMs = System.currentTimeMillis() + LINGER_MS;
+                lingerDeadlineMs = draining ? 0 : System.currentTimeMillis() + LINGER_MS;
             }
         }
         finally
@@ -328,6 +380,12 @@ final class Coordinator implements Agent
             if (externalHeld && holders == 0 && !acquiring && now - lingerDeadlineMs >= 0)
             {
                 releaseExternal();
+                if (draining)
+                {
+                    draining = false;
+                    drainedAtMs = now;
+                }
+                holdChanged.signalAll();
                 work++;
             }
         }
@@ -363,6 +421,7 @@ final class Coordinator implements Agent
             {
                 throw ex;
             }
+            engine.dropStaged("fenced before they were written");
         }
         finally
         {

@@ -84,9 +84,16 @@ final class DeviceIo
     }
 
     /**
-     * Zero a range; a direct device's unaligned edges are written as zeros through {@link #write}.
+     * Zero a range, durably (the record that relies on the zeros may be durable before any later flush); a direct
+     * device's unaligned edges are written as zeros through {@link #write}.
      */
     void zero(final long offset, final long length)
+    {
+        zeroUnflushed(offset, length);
+        device.flush(offset, length);
+    }
+
+    private void zeroUnflushed(final long offset, final long length)
     {
         if (alignment == 1 || isAligned(offset, length))
         {

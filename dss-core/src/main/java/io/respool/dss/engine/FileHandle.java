@@ -333,6 +333,7 @@ final class FileHandle implements DssFile
     public long size()
     {
         checkOpen();
+        engine.refresh(); // another instance may have grown the file: one sector read when nothing changed
         return node.size;
     }
 
@@ -369,7 +370,7 @@ final class FileHandle implements DssFile
         node.ioLock.writeLock().lock();
         try
         {
-            engine.awaitDurable(engine.allocate(node, offset / auSize, (end - 1) / auSize, path));
+            engine.allocateDurably(node, offset / auSize, (end - 1) / auSize, path);
             if (!keepSize && end > node.size)
             {
                 engine.truncate(node, end, path);
@@ -390,8 +391,7 @@ final class FileHandle implements DssFile
     {
         checkOpen();
         checkNotDeleted();
-        engine.logSizeIfDirty(node);
-        engine.flushAll();
+        engine.flush(node);
     }
 
     @Override

@@ -63,7 +63,7 @@ final class LeaseVgLock implements VgLock
                     free = true;
                 }
             }
-            if (free && claim())
+            if (free && unchanged(lease) && claim())
             {
                 return;
             }
@@ -75,6 +75,17 @@ final class LeaseVgLock implements VgLock
             }
             LockSupport.parkNanos(5_000_000);
         }
+    }
+
+    /**
+     * Read the lease again just before claiming it: another contender may have claimed it since we looked.
+     */
+    private boolean unchanged(final DiskLease observed)
+    {
+        final DiskLease now = sectors.readLease();
+        return now.isEmpty() && observed.isEmpty() ||
+            now.owner() == observed.owner() && now.generation() == observed.generation() &&
+            now.heartbeat() == observed.heartbeat();
     }
 
     private boolean claim()

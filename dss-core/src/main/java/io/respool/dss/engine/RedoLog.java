@@ -42,6 +42,12 @@ final class RedoLog
     private volatile long durableLsn;
     private volatile long tailLsn;
     private long batches;
+    /**
+     * Set when a batch could not be written, or staged records had to be dropped: the state in memory is then ahead
+     * of the log, and writing anything after the gap would make it unreplayable. Every later call fails.
+     */
+    private volatile DssException failure;
+    private FenceGate gate;
 
     RedoLog(final BlockDevice device, final long regionOffset, final long regionLength, final long epoch,
         final long tailLsn, final long endLsn)
@@ -76,6 +82,7 @@ final class RedoLog
      */
     long append(final RecordType type, final long timestampMs, final int maxPayload, final PayloadEncoder encoder)
     {
+        checkHealthy();
         stagingLock.lock();
         try
         {
@@ -145,7 +152,28 @@ final class RedoLog
                     throw new IllegalStateException("awaiting an LSN never appended: lsn=" + lsn + ", appended=" +
                         start);
                 }
-                writeBatch(flushing, start, length);
+                checkHealthy();
+                if (gate != null && !gate.tryEnter())
+                {
+                    throw fail(gate.refused("redo log write at lsn=" + start));
+                }
+                try
+                {
+                    writeBatch(flushing, start, length);
+                }
+                catch (final RuntimeException ex)
+                {
+                    throw fail(new DssException(ErrorCode.IO_ERROR, "redo log write failed: device=" + device.path() +
+                        ", lsn=" + start + ", length=" + length + "; the changes of this batch were not made " +
+                        "durable and the volume group must be reopened: " + ex.getMessage(), ex));
+                }
+                finally
+                {
+                    if (gate != null)
+                    {
+                        gate.exit();
+                    }
+                }
                 batches++;
                 durableLsn = start + length;
             }
@@ -153,6 +181,54 @@ final class RedoLog
         finally
         {
             flushLock.unlock();
+        }
+    }
+
+    void gate(final FenceGate gate)
+    {
+        this.gate = gate;
+    }
+
+    /**
+     * Mark the log failed: nothing more may be appended or written until the volume group is reopened.
+     */
+    DssException fail(final DssException cause)
+    {
+        if (failure == null)
+        {
+            failure = cause;
+        }
+        return cause;
+    }
+
+    /**
+     * Staged records that will never be written (the instance was fenced before they were): the state in memory
+     * holds changes the log does not.
+     */
+    void dropStaged(final String why)
+    {
+        stagingLock.lock();
+        try
+        {
+            if (stagingLength > 0)
+            {
+                fail(new DssException(ErrorCode.FENCED, "metadata changes not yet durable were dropped (" + why +
+                    "); reopen the volume group"));
+            }
+        }
+        finally
+        {
+            stagingLock.unlock();
+        }
+    }
+
+    private void checkHealthy()
+    {
+        final DssException cause = failure;
+        if (cause != null)
+        {
+            throw new DssException(cause.errorCode(), "redo log unusable after an earlier failure: " +
+                cause.getMessage(), cause);
         }
     }
 

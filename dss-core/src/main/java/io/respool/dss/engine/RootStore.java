@@ -61,6 +61,18 @@ final class RootStore
         return root;
     }
 
+    byte[] snapshot()
+    {
+        final byte[] copy = new byte[RootControl.LENGTH];
+        buffer.getBytes(0, copy);
+        return copy;
+    }
+
+    void restore(final byte[] copy)
+    {
+        buffer.putBytes(0, copy);
+    }
+
     /**
      * Seal the buffer with the next sequence and write both copies, each made durable before the next.
      */

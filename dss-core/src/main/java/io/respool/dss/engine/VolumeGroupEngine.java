@@ -107,10 +107,16 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
      */
     void freeOrphans()
     {
+        if (coordinator.gate().isClosed())
+        {
+            return; // fenced: opens read-only, frees nothing
+        }
         final java.util.Set<Integer> alive = new java.util.HashSet<>();
         for (final io.respool.dss.InstanceStatus status : Fencing.statuses(coordinator.sectors()))
         {
-            if (status.alive() && status.instanceId() != coordinator.instanceId())
+            // This instance's id is dead only if this process took over as its member: otherwise its running
+            // server (say, while dsscmd opens the group with the same INST_ID) may still have the orphans open.
+            if (status.alive() && (status.instanceId() != coordinator.instanceId() || !coordinator.isMember()))
             {
                 alive.add(status.instanceId());
             }
@@ -403,11 +409,11 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
         }
         finally
         {
+            coordinator.close(); // before the metadata lock: its agent may be refreshing, which takes that lock
             metaLock.writeLock().lock();
             try
             {
                 closed = true;
-                coordinator.close();
                 for (final VolumeEntry volume : state.volumeList())
                 {
                     CloseHelper.quietClose(volume.device);
@@ -651,16 +657,13 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
         return new FileHandle(this, node, path, writable, append);
     }
 
-    /**
-     * A handle closed: free the file's space if it was deleted while open and this was its last handle.
-     */
-    private void releaseNow(final Node node)
+    private void freeOrphanNow(final Node node)
     {
         long lsn = 0;
         metaLock.writeLock().lock();
         try
         {
-            if (node.openCount.decrementAndGet() == 0 && node.orphan && !closed)
+            if (node.orphan && node.openCount.get() == 0 && !node.deleted && !closed)
             {
                 lsn = commitLocked(RecordType.FREE_ORPHAN, 8, (b, i) -> Records.nodeOnly(b, i, node.id));
             }
@@ -669,10 +672,7 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
         {
             metaLock.writeLock().unlock();
         }
-        if (lsn != 0)
-        {
-            log.awaitDurable(lsn);
-        }
+        awaitDurable(lsn);
     }
 
     /**
@@ -848,17 +848,28 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
     /**
      * Make every logged change and every data write durable.
      */
-    void flushAll()
+    /**
+     * Make a file's data durable, then its size, then every logged change: data before the size that covers it.
+     * Only a size to log (or records still staged) needs the volume-group lock; the data flush does not.
+     */
+    void flush(final Node node)
     {
-        mutate("flush", () ->
+        for (final VolumeEntry volume : state.volumeList())
         {
-            log.awaitDurable(log.appendedLsn());
-            for (final VolumeEntry volume : state.volumeList())
+            volume.device.flush();
+        }
+        if ((node != null && node.sizeDirty) || log.appendedLsn() > log.durableLsn())
+        {
+            mutate("flush", () ->
             {
-                volume.device.flush();
-            }
-            return null;
-        });
+                if (node != null && node.sizeDirty)
+                {
+                    logSizeIfDirtyNow(node);
+                }
+                log.awaitDurable(log.appendedLsn());
+                return null;
+            });
+        }
     }
 
     /**
@@ -903,6 +914,7 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
      */
     private long commitLocked(final RecordType type, final int maxPayload, final RedoLog.PayloadEncoder encoder)
     {
+        assert coordinator.isHeld() : "metadata change outside mutate(): take the volume-group lock first";
         coordinator.checkStillHeld();
         if (log.usedBytes() > log.regionLength() / 2)
         {
@@ -972,21 +984,29 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
     }
 
     /**
-     * A handle closed: free the file's space if it was deleted while open and this was its last handle.
+     * A handle closed: free the file's space if it was deleted while open and this was its last handle. The count
+     * drops under the metadata lock; the free is a change like any other, under the volume-group lock, and checks
+     * again that it is still due.
      */
     void release(final Node node)
     {
-        if (node.orphan && node.openCount.get() == 1 && !closed)
+        final boolean lastOfOrphan;
+        metaLock.writeLock().lock();
+        try
+        {
+            lastOfOrphan = node.openCount.decrementAndGet() == 0 && node.orphan && !closed;
+        }
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
+        if (lastOfOrphan)
         {
             mutate("free deleted file", () ->
             {
-                releaseNow(node);
+                freeOrphanNow(node);
                 return null;
             });
-        }
-        else
-        {
-            releaseNow(node);
         }
     }
 
@@ -1012,6 +1032,18 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
     long allocate(final Node node, final long firstAu, final long lastAu, final String path)
     {
         return mutate("allocate " + path, () -> allocateNow(node, firstAu, lastAu, path));
+    }
+
+    /**
+     * Allocate and wait until the allocation is durable, all under the volume-group lock.
+     */
+    void allocateDurably(final Node node, final long firstAu, final long lastAu, final String path)
+    {
+        mutate("allocate " + path, () ->
+        {
+            awaitDurable(allocateNow(node, firstAu, lastAu, path));
+            return null;
+        });
     }
 
     /**
@@ -1092,7 +1124,17 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
             }
             final long from = log.durableLsn();
             final boolean nothingNew = headValid && head.endLsn() == from && !head.held();
-            long end = nothingNew ? from : replayForeign(from);
+            long end;
+            try
+            {
+                end = nothingNew ? from : replayForeign(from);
+            }
+            catch (final RuntimeException ex)
+            {
+                // Part of the records may be applied already: rebuild from the checkpoint rather than apply twice.
+                LOG.warn("catch-up failed, reloading from the checkpoint: vg={}, error={}", name, ex.toString());
+                end = reloadFromCheckpoint();
+            }
             if (headValid && end < head.endLsn() && from < log.tailLsn())
             {
                 end = reloadFromCheckpoint();
@@ -1180,6 +1222,12 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
     public void flushLog()
     {
         log.awaitDurable(log.appendedLsn());
+    }
+
+    @Override
+    public void dropStaged(final String why)
+    {
+        log.dropStaged(why);
     }
 
     @Override

@@ -79,6 +79,7 @@ final class VolumeGroupLoader
                 new FlockVgLock(options.lockDirectory(), entryVolume) :
                 new LeaseVgLock(sectors, options.instanceId(), options.leasePeriodMs());
             final Coordinator coordinator = new Coordinator(header.vgName(), options.instanceId(), sectors, vgLock);
+            log.gate(coordinator.gate());
             final VolumeGroupEngine engine = new VolumeGroupEngine(header.vgName(), header.vgUuid(),
                 header.auSize(), volumes, coordinator, entry, roots, state, log);
             state.markUsed(physicalAu(0, root.logOffset() / header.auSize()), logAus(root));
