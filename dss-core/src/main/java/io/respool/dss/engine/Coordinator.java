@@ -140,7 +140,8 @@ final class Coordinator implements Agent
         }
         if (Processes.isThisHost(current.bootId()))
         {
-            return current.pid() != Processes.PID && Processes.isRunningHere(current.pid(), current.bootId());
+            // In this very process, another open of the same instance is live (a closed one wrote pid 0).
+            return current.pid() == Processes.PID || Processes.isRunningHere(current.pid(), current.bootId());
         }
         java.util.concurrent.locks.LockSupport.parkNanos(3 * HEARTBEAT_MS * 1_000_000L);
         final MemberSector later = sectors.readMember(instanceId);

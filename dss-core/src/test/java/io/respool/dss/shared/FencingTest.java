@@ -115,6 +115,76 @@ class FencingTest
     }
 
     @Test
+    void shouldNotFreeTheOrphansOfARunningServerWhenAToolOpensWithItsInstanceId()
+    {
+        final Path volume = dir.resolve("vol0");
+        BlockDevices.createSparseImage(volume, 256L << 20);
+        Dss.createVolumeGroup("data", volume, AU);
+        final InstanceOptions zero = InstanceOptions.defaults().withLockDirectory(dir);
+        try (Dss server = Dss.openVolumeGroup("data", volume, zero))
+        {
+            final DssFile open = server.open("+data/a", OpenFlag.CREATE, OpenFlag.WRITE);
+            open.write(ByteBuffer.wrap(new byte[]{2, 2, 2, 2}), 0);
+            open.flush();
+            server.delete("+data/a");
+            try (Dss tool = Dss.openVolumeGroup("data", volume, zero))
+            {
+                tool.mkdir("+data/by-tool");
+            }
+            try (DssFile other = server.open("+data/b", OpenFlag.CREATE, OpenFlag.WRITE))
+            {
+                other.write(ByteBuffer.wrap(new byte[]{9, 9, 9, 9}), 0);
+                other.flush();
+            }
+            open.write(ByteBuffer.wrap(new byte[]{3, 3, 3, 3}), 0);
+            open.flush();
+            final ByteBuffer b = ByteBuffer.allocate(4);
+            try (DssFile other = server.open("+data/b"))
+            {
+                other.read(b, 0);
+            }
+            assertArrayEquals(new byte[]{9, 9, 9, 9}, b.array(), "the orphan's space was not given to another file");
+            open.close();
+            assertEquals(List.of(), server.volumeGroup("data").check());
+        }
+    }
+
+    @Test
+    void shouldKeepEveryAcknowledgedChangeWhenTwoHandlesOfADeletedFileCloseAtOnce() throws Exception
+    {
+        final Path volume = dir.resolve("vol0");
+        BlockDevices.createSparseImage(volume, 256L << 20);
+        Dss.createVolumeGroup("data", volume, AU);
+        final InstanceOptions zero = InstanceOptions.defaults().withLockDirectory(dir);
+        int acknowledged = 0;
+        try (Dss first = Dss.openVolumeGroup("data", volume, zero);
+            Dss second = Dss.openVolumeGroup("data", volume, zero.withInstanceId(1)))
+        {
+            for (int round = 0; round < 100; round++)
+            {
+                DssFileTestIo.write(first, "+data/f" + round);
+                final DssFile h1 = first.open("+data/f" + round);
+                final DssFile h2 = first.open("+data/f" + round);
+                first.delete("+data/f" + round);
+                final Thread closer = new Thread(h1::close);
+                closer.start();
+                h2.close();
+                closer.join();
+                second.mkdir("+data/d" + round);
+                acknowledged++;
+            }
+        }
+        try (Dss reopened = Dss.openVolumeGroup("data", volume, zero))
+        {
+            for (int round = 0; round < acknowledged; round++)
+            {
+                assertTrue(reopened.exists("+data/d" + round), "acknowledged mkdir lost: d" + round);
+            }
+            assertEquals(List.of(), reopened.volumeGroup("data").check());
+        }
+    }
+
+    @Test
     void shouldRefuseToKickItselfOrAnIdOutOfRange()
     {
         final Path volume = dir.resolve("vol0");
@@ -131,6 +201,21 @@ class FencingTest
             assertEquals(ErrorCode.FENCED, assertThrows(DssException.class, () -> dss.mkdir("+data/x")).errorCode());
             dss.volumeGroup("data").register();
             dss.mkdir("+data/x");
+        }
+    }
+
+    /**
+     * Small file helper for these tests.
+     */
+    static final class DssFileTestIo
+    {
+        static void write(final Dss dss, final String path)
+        {
+            try (DssFile file = dss.open(path, OpenFlag.CREATE, OpenFlag.WRITE))
+            {
+                file.write(ByteBuffer.wrap(new byte[]{1}), 0);
+                file.flush();
+            }
         }
     }
 }
