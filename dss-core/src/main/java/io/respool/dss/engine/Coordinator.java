@@ -40,7 +40,7 @@ final class Coordinator implements Agent
     static final long HEARTBEAT_MS = 100;
     static final long LOCK_TIMEOUT_MS = 30_000;
     /** Longest a busy instance keeps the lock while others may wait for it. */
-    static final long MAX_HOLD_MS = 100;
+    static final long MAX_HOLD_MS = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
 
@@ -82,6 +82,8 @@ final class Coordinator implements Agent
     private final ReentrantLock holdLock = new ReentrantLock();
     private final Condition holdChanged = holdLock.newCondition();
     private final Object publishLock = new Object();
+    /** Shares the calling thread holds: a nested change re-enters even while the lock is being drained. */
+    private final ThreadLocal<int[]> threadShares = ThreadLocal.withInitial(() -> new int[1]);
     private Engine engine;
     private AgentRunner runner;
 
@@ -195,9 +197,16 @@ final class Coordinator implements Agent
      */
     void enter()
     {
+        final int[] shares = threadShares.get();
         holdLock.lock();
         try
         {
+            if (shares[0] > 0)
+            {
+                holders++; // nested in a change this thread is making: the lock is held, and must stay so
+                shares[0]++;
+                return;
+            }
             while (true)
             {
                 if (externalHeld && System.currentTimeMillis() - heldSinceMs > MAX_HOLD_MS)
@@ -207,6 +216,7 @@ final class Coordinator implements Agent
                 if (externalHeld && !draining)
                 {
                     holders++;
+                    shares[0]++;
                     return;
                 }
                 if (!externalHeld && !acquiring)
@@ -271,6 +281,7 @@ final class Coordinator implements Agent
                     externalHeld = true;
                     heldSinceMs = System.currentTimeMillis();
                     holders++;
+                    shares[0]++;
                 }
                 holdChanged.signalAll();
             }
@@ -283,6 +294,7 @@ final class Coordinator implements Agent
 
     void exit()
     {
+        threadShares.get()[0]--;
         holdLock.lock();
         try
         {

@@ -58,7 +58,7 @@ class SharedProcessesTest
         for (int i = 0; i < instances; i++)
         {
             children.add(CrashTestSupport.startWorkload(volume, journals, i, random.nextLong(), 2,
-                Integer.toString(i), mode.name(), dir.toString(), "4000"));
+                Integer.toString(i), mode.name(), dir.toString(), "6000"));
         }
         final InstanceOptions tool = InstanceOptions.defaults().withLockDirectory(dir).withStorageMode(mode)
             .withInstanceId(instances);
@@ -87,11 +87,13 @@ class SharedProcessesTest
             int acknowledged = 0;
             for (int i = 0; i < instances; i++)
             {
-                acknowledged += CrashTestSupport.verifyRun(dss, journals, i, 2, false, "seed=" + seed);
+                final int ofInstance = CrashTestSupport.verifyRun(dss, journals, i, 2, false, "seed=" + seed);
+                assertTrue(ofInstance >= 5, "instance " + i + " acknowledged only " + ofInstance +
+                    " changes: the instances did not really run side by side");
+                acknowledged += ofInstance;
             }
             System.out.println("SharedProcessesTest acknowledged=" + acknowledged + ", tool runs=" + toolRuns);
             assertEquals(toolRuns, dss.list("+data/tool").size(), "every change made beside the instances is there");
-            assertTrue(acknowledged > 20 * instances, "too little work done: " + acknowledged);
         }
     }
 
