@@ -8,7 +8,6 @@ import org.agrona.concurrent.NanoClock;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -25,10 +24,6 @@ final class NodeAgent implements Agent, Transport.MessageSink
 {
     private static final long TIMER_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final int COMMAND_LIMIT = 64;
-    /** While application threads drive the node, the agent thread parks this long at most (they unpark it). */
-    private static final long DRIVER_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** The agent thread parks only once application threads have driven the node this long. */
-    private static final long DRIVER_PARK_AFTER_NS = TimeUnit.MICROSECONDS.toNanos(50);
 
     private final int self;
     private final int membershipVersion;
@@ -50,8 +45,6 @@ final class NodeAgent implements Agent, Transport.MessageSink
     private final ReentrantLock duty = new ReentrantLock();
     private final AtomicInteger drivers = new AtomicInteger();
     private final ErrorHandler errorHandler;
-    private volatile Thread agentThread;
-    private long drivenSinceNs;
 
     NodeAgent(
         final DmsContext ctx,
@@ -83,36 +76,19 @@ final class NodeAgent implements Agent, Transport.MessageSink
         transport.sink(this);
     }
 
-    @Override
-    public void onStart()
-    {
-        agentThread = Thread.currentThread();
-    }
-
     /**
      * The agent thread's duty cycle: run {@link #dutyCycle()} unless an application thread is driving the node
-     * while it waits for an answer, in which case the agent thread parks until the last such thread stops.
+     * while it waits for an answer, in which case there is nothing to do (and the idle strategy yields).
      */
     @Override
     public int doWork()
     {
         if (drivers.get() > 0)
         {
-            // an application thread runs the cycles while it waits: stay out of its way, and after a while give
-            // the CPU back altogether (it unparks this thread when it stops); not at once, since waking costs
-            // more than a short round trip
-            final long nowNs = clock.nanoTime();
-            if (0 == drivenSinceNs)
-            {
-                drivenSinceNs = nowNs;
-            }
-            else if (nowNs - drivenSinceNs - DRIVER_PARK_AFTER_NS >= 0)
-            {
-                LockSupport.parkNanos(this, DRIVER_PARK_NS);
-            }
+            // an application thread runs the cycles while it waits: stay out of its way, but do not park, since
+            // waking a parked thread (on a VM, perhaps a halted virtual CPU) costs far more than a round trip
             return 0;
         }
-        drivenSinceNs = 0;
         if (!duty.tryLock())
         {
             return 0;
@@ -132,7 +108,8 @@ final class NodeAgent implements Agent, Transport.MessageSink
      * cycles meanwhile (a caller-runs wait): the thread that waits for an answer polls for it itself, so that
      * neither handing the request to the agent thread nor waking the waiter when the answer comes costs a context
      * switch (on 2 cores, the two together cost about half a 2-way fetch). The agent thread stays out of the way
-     * meanwhile. Between cycles with nothing to do it yields. Only one thread drives a node at a time.
+     * meanwhile, yielding. Between cycles with nothing to do the driver yields too. Only one thread drives a node at
+     * a time.
      *
      * @param waiting true while the caller still waits.
      * @param driveNs how long to drive before giving up (the caller then blocks and the agent thread takes over).
@@ -170,10 +147,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
 
     private void stopDriving()
     {
-        if (drivers.decrementAndGet() == 0)
-        {
-            LockSupport.unpark(agentThread);
-        }
+        drivers.decrementAndGet();
     }
 
     /**

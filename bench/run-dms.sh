@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# DMS benchmarks of issue 4: build, run every io.respool.bench.dms benchmark in one JMH run (the raw Aeron 8 KiB
+# echo included), print the table that bench/RESULTS.md ("## DMS (issue 4)") records. Rewrites no file in the
+# repository.
+#
+#   bench/run-dms.sh                          build, run, print the table (JSON to /tmp/dms-bench.json)
+#   bench/run-dms.sh --table FILE.json        only print the table from an earlier run's JSON
+#
+# Extra arguments go to JMH (e.g. -p copies=2, -f 3 for more forks, -e WalFlush to leave benchmarks out). DMS
+# settings reach the forks with -jvmArgsPrepend, e.g.
+# -jvmArgsPrepend -Drespool.dms.wait.drive.ns=0 (not -jvmArgsAppend: that replaces the --add-exports the forks need).
+# Environment: RESPOOL_BENCH_CPUS=<asking cpu>,<answering cpu> (e.g. 0,1) pins the benchmark thread and node 0 to
+# the first CPU and the other nodes and the echo end to the second; unpinned forks warn on stderr.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+table()
+{
+    python3 - "$1" <<'PY'
+import json, sys
+
+runs = json.load(open(sys.argv[1]))
+rows = []
+raw = None
+for r in runs:
+    name = r["benchmark"].rsplit(".", 1)[1]
+    params = r.get("params", {})
+    label = name + "".join(f" {k}={v}" for k, v in sorted(params.items()))
+    p = r["primaryMetric"]["scorePercentiles"]
+    row = (label, p["50.0"], p["90.0"], p["99.0"], p["99.9"], r["primaryMetric"]["score"])
+    if name == "rawEcho8k":
+        raw = row
+    rows.append(row)
+
+def ratio(x, base):
+    return f"{x / base:.2f}x" if base else "n/a"
+
+print("| benchmark | p50 us | p90 us | p99 us | p99.9 us | mean us | p50 / raw p50 | p99 / raw p99 |")
+print("|---|---|---|---|---|---|---|---|")
+for label, p50, p90, p99, p999, mean in rows:
+    print(f"| {label} | {p50:.1f} | {p90:.1f} | {p99:.1f} | {p999:.1f} | {mean:.1f} | "
+          f"{ratio(p50, raw[1] if raw else 0)} | {ratio(p99, raw[3] if raw else 0)} |")
+two = [row for row in rows if row[0].startswith("fetch2WayS")]
+if raw and two:
+    _, p50, _, p99, _, _ = two[0]
+    ok50, ok99 = p50 <= 1.25 * raw[1], p99 <= 2 * raw[3]
+    print()
+    print(f"2-way page fetch target (median <= 1.25x, p99 <= 2x the raw echo): median {p50 / raw[1]:.2f}x "
+          f"{'met' if ok50 else 'MISSED'}, p99 {p99 / raw[3]:.2f}x {'met' if ok99 else 'MISSED'}")
+PY
+}
+
+if [[ "${1:-}" == "--table" ]]
+then
+    table "$2"
+    exit 0
+fi
+
+OUT=/tmp/dms-bench.json
+echo "== machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), load before: $(uptime)"
+mvn -q -B -pl bench -am package -DskipTests
+# A private copy of the jar: other people rebuild bench/target while a run is in progress.
+JAR=$(mktemp /tmp/dms-benchmarks.XXXXXX.jar)
+trap 'rm -f "$JAR"' EXIT
+cp bench/target/benchmarks.jar "$JAR"
+java -jar "$JAR" 'io.respool.bench.dms.*' -rf json -rff "$OUT" "$@"
+echo "== load after: $(uptime)"
+table "$OUT"
