@@ -81,6 +81,15 @@ public class DmsBenchmark
     public abstract static class Nodes
     {
         BenchNodes nodes;
+        boolean turn;
+
+        /** @return node 0 and node 1 in turn. */
+        DmsNode alternate()
+        {
+            final DmsNode node = nodes.node(turn ? 1 : 0);
+            turn = !turn;
+            return node;
+        }
 
         abstract int count();
 
@@ -131,7 +140,6 @@ public class DmsBenchmark
         long localPage;
         long remotePage;
         long lockResource;
-        boolean turn;
 
         @Override
         int count()
@@ -236,7 +244,6 @@ public class DmsBenchmark
         final WalFlushStore[] stores = new WalFlushStore[2];
         long dirtyPage;
         long cleanPage;
-        boolean turn;
         volatile boolean running = true;
         Thread background;
 
@@ -309,9 +316,7 @@ public class DmsBenchmark
     @Benchmark
     public AcquireResult fetch2WayX(final TwoNodes two)
     {
-        final DmsNode node = two.nodes.node(two.turn ? 1 : 0);
-        two.turn = !two.turn;
-        return acquire(node, two.remotePage, LockMode.X);
+        return acquire(two.alternate(), two.remotePage, LockMode.X);
     }
 
     @Benchmark
@@ -329,9 +334,7 @@ public class DmsBenchmark
     @Benchmark
     public AcquireResult fetch2WayXBesideWalFlush(final WalStall stall)
     {
-        final DmsNode node = stall.nodes.node(stall.turn ? 1 : 0);
-        stall.turn = !stall.turn;
-        return acquire(node, stall.cleanPage, LockMode.X);
+        return acquire(stall.alternate(), stall.cleanPage, LockMode.X);
     }
 
     @Benchmark

@@ -2,9 +2,6 @@ package io.respool.bench.dms;
 
 import io.respool.dms.DmsContext;
 import io.respool.dms.api.InMemoryPageStore;
-import io.respool.dms.api.LockMode;
-import io.respool.dms.api.PageStore;
-import org.agrona.MutableDirectBuffer;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,12 +10,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * An in-memory page store with a WAL whose flush takes a fixed time, as an fsync would, and one page that is
  * always dirty, each {@link #modify} giving it a new LSN, so that DMS asks for a WAL flush before every transfer
- * of it. {@code synchronous}: the flush runs inside {@link #requestWalFlush}, that is on the node's agent thread;
+ * of it. {@code synchronous}: the flush runs inside {@link #requestWalFlush}, on the thread running the duty cycle;
  * otherwise a WAL writer thread runs it and DMS waits for {@link #walFlushedLsn} without blocking its agent.
  */
-final class WalFlushStore implements PageStore
+final class WalFlushStore extends InMemoryPageStore
 {
-    private final InMemoryPageStore pages = new InMemoryPageStore(DmsContext.PAGE_SIZE_DEFAULT);
     private final long flushNs;
     private final boolean synchronous;
     private final ExecutorService walWriter;
@@ -32,6 +28,7 @@ final class WalFlushStore implements PageStore
      */
     WalFlushStore(final long flushNs, final boolean synchronous)
     {
+        super(DmsContext.PAGE_SIZE_DEFAULT);
         this.flushNs = flushNs;
         this.synchronous = synchronous;
         this.walWriter = synchronous ? null : Executors.newSingleThreadExecutor((runnable) ->
@@ -88,24 +85,6 @@ final class WalFlushStore implements PageStore
     }
 
     @Override
-    public MutableDirectBuffer buffer(final long pageId)
-    {
-        return pages.buffer(pageId);
-    }
-
-    @Override
-    public void readFromDisk(final long pageId, final MutableDirectBuffer buffer)
-    {
-        pages.readFromDisk(pageId, buffer);
-    }
-
-    @Override
-    public long diskLsn(final long pageId)
-    {
-        return 0;
-    }
-
-    @Override
     public long pageLsn(final long pageId)
     {
         return pageId == dirtyPage ? lsn : 0;
@@ -115,20 +94,5 @@ final class WalFlushStore implements PageStore
     public boolean isDirty(final long pageId)
     {
         return pageId == dirtyPage;
-    }
-
-    @Override
-    public void onPageReceived(final long pageId, final long lsn, final boolean dirty)
-    {
-    }
-
-    @Override
-    public void writeRequested(final long pageId)
-    {
-    }
-
-    @Override
-    public void onModeChanged(final long pageId, final LockMode mode, final boolean earlierDirty)
-    {
     }
 }

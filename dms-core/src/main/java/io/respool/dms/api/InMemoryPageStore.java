@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A page store for demos, tools and benchmarks, not for a database: pages live in heap buffers, shared storage
- * reads as zeros, no page is ever dirty, and there is no WAL to flush.
+ * reads as zeros, no page is ever dirty, and there is no WAL to flush. A benchmark may extend it to make some
+ * pages dirty or the WAL slow.
  */
-public final class InMemoryPageStore implements PageStore
+public class InMemoryPageStore implements PageStore
 {
     private final int pageSize;
     private final ConcurrentHashMap<Long, UnsafeBuffer> buffers = new ConcurrentHashMap<>();
