@@ -88,8 +88,14 @@ final class BenchNodes implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(nodes);
-        IoUtil.delete(base, true);
+        try
+        {
+            CloseHelper.closeAll(nodes);
+        }
+        finally
+        {
+            IoUtil.delete(base, true);
+        }
     }
 
     static File tempDirectory(final String prefix) throws IOException

@@ -53,13 +53,13 @@ final class RawEcho implements AutoCloseable
     RawEcho(final int length) throws IOException
     {
         this.length = length;
-        this.base = BenchNodes.tempDirectory("dms-echo");
         this.message = new UnsafeBuffer(BufferUtil.allocateDirectAligned(length, 64));
         final int[] ports = BenchNodes.freePorts(2);
         final String url = BenchNodes.url(ports);
         final DmsContext ctx0 = context(url, 0);
         final DmsContext ctx1 = context(url, 1);
         this.pingIdle = AeronSetup.idleStrategy(ctx0);
+        this.base = BenchNodes.tempDirectory("dms-echo");
         try
         {
             ping = new Endpoint(ctx0, new File(base, "ping"), ctx0.nodeList().node(1));
@@ -135,8 +135,14 @@ final class RawEcho implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(pongRunner, ping, pong);
-        IoUtil.delete(base, true);
+        try
+        {
+            CloseHelper.closeAll(pongRunner, ping, pong);
+        }
+        finally
+        {
+            IoUtil.delete(base, true);
+        }
     }
 
     /** One endpoint: an embedded driver, a client, a subscription on its own address and a publication to the peer. */
