@@ -94,22 +94,7 @@ final class DssFileChannel extends FileChannel
         {
             return 0;
         }
-        boolean completed = false;
-        try
-        {
-            begin();
-            final int n = file.read(dst);
-            completed = true;
-            return n;
-        }
-        catch (final DssException ex)
-        {
-            throw translate(ex);
-        }
-        finally
-        {
-            end(completed);
-        }
+        return interruptible(() -> file.read(dst));
     }
 
     /**
@@ -148,26 +133,15 @@ final class DssFileChannel extends FileChannel
     public int write(final ByteBuffer src) throws IOException
     {
         ensureWritable();
-        boolean completed = false;
-        try
+        return interruptible(() ->
         {
-            begin();
             final int n = file.write(src);
             if (options.sync)
             {
                 file.flush();
             }
-            completed = true;
             return n;
-        }
-        catch (final DssException ex)
-        {
-            throw translate(ex);
-        }
-        finally
-        {
-            end(completed);
-        }
+        });
     }
 
     /**
@@ -247,10 +221,8 @@ final class DssFileChannel extends FileChannel
     {
         checkPosition(size, "size");
         ensureWritable();
-        boolean completed = false;
-        try
+        interruptible(() ->
         {
-            begin();
             if (size < file.size())
             {
                 file.truncate(size);
@@ -259,17 +231,9 @@ final class DssFileChannel extends FileChannel
             {
                 file.position(size);
             }
-            completed = true;
-            return this;
-        }
-        catch (final DssException ex)
-        {
-            throw translate(ex);
-        }
-        finally
-        {
-            end(completed);
-        }
+            return null;
+        });
+        return this;
     }
 
     /**
@@ -280,21 +244,11 @@ final class DssFileChannel extends FileChannel
     public void force(final boolean metaData) throws IOException
     {
         ensureOpen();
-        boolean completed = false;
-        try
+        interruptible(() ->
         {
-            begin();
             file.flush();
-            completed = true;
-        }
-        catch (final DssException ex)
-        {
-            throw translate(ex);
-        }
-        finally
-        {
-            end(completed);
-        }
+            return null;
+        });
     }
 
     /**
@@ -344,22 +298,7 @@ final class DssFileChannel extends FileChannel
         {
             return 0;
         }
-        boolean completed = false;
-        try
-        {
-            begin();
-            final int n = file.read(dst, position);
-            completed = true;
-            return n;
-        }
-        catch (final DssException ex)
-        {
-            throw translate(ex);
-        }
-        finally
-        {
-            end(completed);
-        }
+        return interruptible(() -> file.read(dst, position));
     }
 
     /**
@@ -370,26 +309,15 @@ final class DssFileChannel extends FileChannel
     {
         checkPosition(position, "position");
         ensureWritable();
-        boolean completed = false;
-        try
+        return interruptible(() ->
         {
-            begin();
             final int n = file.write(src, position);
             if (options.sync)
             {
                 file.flush();
             }
-            completed = true;
             return n;
-        }
-        catch (final DssException ex)
-        {
-            throw translate(ex);
-        }
-        finally
-        {
-            end(completed);
-        }
+        });
     }
 
     /**
@@ -476,5 +404,38 @@ final class DssFileChannel extends FileChannel
     public String toString()
     {
         return "DssFileChannel{path=" + path + ", open=" + isOpen() + "}";
+    }
+
+    /**
+     * Run a blocking DSS call as an interruptible channel operation: {@code begin}/{@code end} around it, and a
+     * {@link DssException} turned into the matching {@link IOException}.
+     */
+    private <T> T interruptible(final DssCall<T> call) throws IOException
+    {
+        boolean completed = false;
+        try
+        {
+            begin();
+            final T result = call.call();
+            completed = true;
+            return result;
+        }
+        catch (final DssException ex)
+        {
+            throw translate(ex);
+        }
+        finally
+        {
+            end(completed);
+        }
+    }
+
+    /**
+     * A DSS call made through {@link #interruptible}.
+     */
+    @FunctionalInterface
+    private interface DssCall<T>
+    {
+        T call();
     }
 }
