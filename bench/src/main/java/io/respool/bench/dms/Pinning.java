@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class Pinning
 {
     static final String CPUS_ENV_NAME = "RESPOOL_BENCH_CPUS";
+    /** Overrides the environment variable when set, even to nothing (unpinned); how {@code RunAll} picks per suite. */
+    static final String CPUS_PROP_NAME = "respool.bench.cpus";
 
     /** Which side of a round trip a thread is on. */
     enum Side
@@ -25,7 +27,7 @@ final class Pinning
         ASKING, ANSWERING
     }
 
-    private static final String[] CPUS = parse(System.getenv(CPUS_ENV_NAME));
+    private static final String[] CPUS = parse(System.getProperty(CPUS_PROP_NAME, System.getenv(CPUS_ENV_NAME)));
     private static boolean warned;
 
     private Pinning()
