@@ -7,7 +7,9 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.exceptions.AeronException;
+import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
+import io.respool.dms.api.DmsException;
 import io.respool.dms.api.NodeAddress;
 import io.respool.dms.api.PortConflictException;
 import io.respool.dms.api.PortHolder;
@@ -17,15 +19,24 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.concurrent.AgentInvoker;
+import org.slf4j.LoggerFactory;
 
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Aeron transport of one node: an embedded media driver in {@link io.aeron.driver.ThreadingMode#INVOKER} mode and an
  * Aeron client whose conductor is invoked too, so that the driver, the client and the DMS logic all run in the
- * node's one duty cycle (no thread spins on its own: on 2 cores that is what keeps latency in microseconds). One
- * subscription per {@link Lane} on the node's own endpoint; one exclusive publication per lane per peer. Messages to
- * self skip the network through a local queue. Single-threaded after construction: whoever holds the duty lock.
+ * node's one duty cycle (no thread spins on its own: on 2 cores that is what keeps latency in microseconds). With
+ * {@link DmsContext#externalAeronDirectory(String)} set, the client connects to that driver instead; the node
+ * neither stops it nor touches its directory. One subscription per {@link Lane} on the node's own endpoint; one
+ * exclusive publication per lane per peer. Messages to self skip the network through a local queue.
+ * Single-threaded after construction: whoever holds the duty lock.
  */
 final class AeronTransport implements Transport, AutoCloseable
 {
@@ -33,6 +44,8 @@ final class AeronTransport implements Transport, AutoCloseable
     private static final int FRAGMENT_LIMIT = 16;
 
     private final int self;
+    private final NodeAddress selfAddress;
+    private final long driverTimeoutMs;
     private final NodeStats stats;
     private final LossInjector loss;
     private final MediaDriver driver;
@@ -55,13 +68,16 @@ final class AeronTransport implements Transport, AutoCloseable
     private boolean closed;
 
     private AeronTransport(
-        final int self,
+        final NodeAddress selfAddress,
+        final long driverTimeoutMs,
         final NodeStats stats,
         final LossInjector loss,
         final MediaDriver driver,
         final Aeron aeron)
     {
-        this.self = self;
+        this.self = selfAddress.id();
+        this.selfAddress = selfAddress;
+        this.driverTimeoutMs = driverTimeoutMs;
         this.stats = stats;
         this.loss = loss;
         this.driver = driver;
@@ -88,9 +104,9 @@ final class AeronTransport implements Transport, AutoCloseable
                 driver = MediaDriver.launch(
                     AeronSetup.driverContext(ctx, directory.aeronDirectory(), ctx.errorHandler()));
             }
-            aeron = Aeron.connect(AeronSetup.clientContext(ctx, driver, ctx.errorHandler()));
-            transport = new AeronTransport(selfAddress.id(), stats, new LossInjector(ctx.lossRate(), ctx.lossSeed()),
-                driver, aeron);
+            aeron = connect(ctx, driver);
+            transport = new AeronTransport(selfAddress, ctx.driverTimeoutMs(), stats,
+                new LossInjector(ctx.lossRate(), ctx.lossSeed()), driver, aeron);
             transport.subscribe(ctx, selfAddress);
             transport.publish(ctx);
             return transport;
@@ -106,6 +122,37 @@ final class AeronTransport implements Transport, AutoCloseable
                 CloseHelper.quietCloseAll(aeron, driver);
             }
             throw ex;
+        }
+    }
+
+    /**
+     * Connect the client. An external driver that is not running is the likely mistake with that setting, so
+     * Aeron's timeout (after {@link DmsContext#driverTimeoutMs()}) becomes one line naming the directory and the fix.
+     */
+    private static Aeron connect(final DmsContext ctx, final MediaDriver driver)
+    {
+        final Aeron.Context aeronCtx = AeronSetup.clientContext(ctx, driver, ctx.errorHandler());
+        if (null != driver)
+        {
+            return Aeron.connect(aeronCtx);
+        }
+        final String dir = new File(ctx.externalAeronDirectory()).getAbsolutePath();
+        try
+        {
+            return Aeron.connect(aeronCtx);
+        }
+        catch (final DriverTimeoutException ex)
+        {
+            throw new DmsException("no media driver runs in the external Aeron directory: nodeId=" + ctx.nodeId() +
+                ", dir=" + dir + ", driverTimeoutMs=" + ctx.driverTimeoutMs() + ", reason=" + ex.getMessage() +
+                "; start the media driver (java -cp <aeron-all jar> -Daeron.dir=" + dir +
+                " io.aeron.driver.MediaDriver) or unset " + DmsContext.EXTERNAL_AERON_DIR_PROP_NAME +
+                " to embed one", ex, DmsException.Category.FATAL);
+        }
+        catch (final AeronException ex)
+        {
+            throw new DmsException("cannot connect to the external media driver: nodeId=" + ctx.nodeId() +
+                ", dir=" + dir + ", reason=" + ex.getMessage(), ex, DmsException.Category.FATAL);
         }
     }
 
@@ -297,5 +344,52 @@ final class AeronTransport implements Transport, AutoCloseable
         }
         closed = true;
         CloseHelper.quietCloseAll(aeron, driver);
+        if (null == driver && null != subscriptions[Lane.CONTROL.code()])
+        {
+            awaitPortReleased();
+        }
+    }
+
+    /**
+     * An external driver outlives the node and closes the node's socket only once its timers have cleaned up the
+     * closed client's subscriptions and images: about 1.4 s later with Aeron's defaults (closing the subscriptions
+     * one by one first does not shorten it). Wait for that, bounded by the driver timeout, so that close leaves the
+     * port free as with an embedded driver, and a node started again on the same port passes the port check.
+     */
+    private void awaitPortReleased()
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(driverTimeoutMs);
+        while (!isPortFree())
+        {
+            if (deadlineNs - System.nanoTime() < 0)
+            {
+                LoggerFactory.getLogger(AeronTransport.class).warn("the external media driver still holds the " +
+                    "node's port after close: nodeId={}, address={}, driverTimeoutMs={}",
+                    self, selfAddress.endpoint(), driverTimeoutMs);
+                return;
+            }
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean isPortFree()
+    {
+        try (DatagramSocket probe = new DatagramSocket(null))
+        {
+            probe.bind(new InetSocketAddress(InetAddress.getByName(selfAddress.host()), selfAddress.port()));
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 }

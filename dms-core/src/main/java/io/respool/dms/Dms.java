@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Starts DMS nodes. The order is fixed and each step is undone if a later one fails, so that nothing is left
  * started half-way: check the node's port is free (naming the holder if not), take the node directory, map the
- * statistics file, start the media driver and Aeron client and open the lanes, then start the agent thread.
+ * statistics file, start the embedded media driver (or find the external one) and the Aeron client and open the
+ * lanes, then start the agent thread.
  */
 public final class Dms
 {

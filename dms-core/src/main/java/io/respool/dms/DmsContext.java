@@ -9,6 +9,8 @@ import org.agrona.ErrorHandler;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,8 +70,24 @@ public final class DmsContext
     public static final String LOSS_RATE_PROP_NAME = "respool.dms.loss.rate";
     /** Seed of the loss injector. */
     public static final String LOSS_SEED_PROP_NAME = "respool.dms.loss.seed";
-    /** Use an external media driver in this Aeron directory instead of an embedded one. */
+    /**
+     * Use the media driver running in this Aeron directory instead of embedding one in each node, so that nodes on
+     * one host can share a driver. Start it first, for example {@code java --add-exports
+     * java.base/jdk.internal.misc=ALL-UNNAMED -Daeron.dir=/dev/shm/aeron-dms -Daeron.threading.mode=SHARED
+     * -cp <aeron-all jar of the same Aeron version> io.aeron.driver.MediaDriver}. The node neither stops the driver
+     * nor touches its directory. Without a live driver there, start-up fails after {@link #DRIVER_TIMEOUT_PROP_NAME}.
+     * Close waits until the driver has let go of the node's port (about 1.4 s with Aeron's defaults), so the node can
+     * start again at once; one that dies without closing holds its port until the driver times the client out
+     * ({@code aeron.client.liveness.timeout}, 10 s by default).
+     */
     public static final String EXTERNAL_AERON_DIR_PROP_NAME = "respool.dms.external.aeron.dir";
+    /**
+     * How long the Aeron client waits for the media driver: at start-up for an external one to answer, and while
+     * running before it deems a silent driver dead. At least 1 s: below that a driver on a busy host may look dead.
+     */
+    public static final String DRIVER_TIMEOUT_PROP_NAME = "respool.dms.driver.timeout.ms";
+    /** Default driver timeout, Aeron's. */
+    public static final long DRIVER_TIMEOUT_DEFAULT_MS = 10_000;
 
     private String url = System.getProperty(URL_PROP_NAME);
     private int nodeId = Integer.getInteger(NODE_ID_PROP_NAME, -1);
@@ -89,7 +107,7 @@ public final class DmsContext
     private double lossRate = Double.parseDouble(System.getProperty(LOSS_RATE_PROP_NAME, "0"));
     private long lossSeed = Long.getLong(LOSS_SEED_PROP_NAME, 0L);
     private String externalAeronDirectory = System.getProperty(EXTERNAL_AERON_DIR_PROP_NAME);
-    private long driverTimeoutMs = 10_000;
+    private long driverTimeoutMs = Long.getLong(DRIVER_TIMEOUT_PROP_NAME, DRIVER_TIMEOUT_DEFAULT_MS);
     private PageStore pageStore;
     private BroadcastHandler broadcastHandler = (from, buffer, offset, length) -> 0;
     private ErrorHandler errorHandler;
@@ -156,6 +174,10 @@ public final class DmsContext
         {
             throw new DmsConfigException("lossRate must be in [0, 1): lossRate=" + lossRate);
         }
+        if (driverTimeoutMs < 1000)
+        {
+            throw new DmsConfigException("driverTimeoutMs must be >= 1000: driverTimeoutMs=" + driverTimeoutMs);
+        }
         if (null == pageStore)
         {
             throw new DmsConfigException("pageStore not set: the database must lend its buffers through a " +
@@ -166,6 +188,10 @@ public final class DmsContext
             baseDirectory = defaultBaseDirectory();
         }
         nodeDirectory = new File(baseDirectory, "node-" + nodeId);
+        if (null != externalAeronDirectory)
+        {
+            checkExternalAeronDirectory();
+        }
         if (null == errorHandler)
         {
             errorHandler = (throwable) -> LoggerFactory.getLogger(DmsContext.class)
@@ -173,6 +199,27 @@ public final class DmsContext
         }
         concluded = true;
         return this;
+    }
+
+    /**
+     * The node deletes its own directory on start (if stale) and on close, and a driver may delete its own on start,
+     * so neither may hold the other.
+     */
+    private void checkExternalAeronDirectory()
+    {
+        if (externalAeronDirectory.isBlank())
+        {
+            throw new DmsConfigException("externalAeronDirectory is blank: set it to the media driver's aeron.dir, " +
+                "or leave " + EXTERNAL_AERON_DIR_PROP_NAME + " unset to embed a driver");
+        }
+        final Path external = Paths.get(externalAeronDirectory).toAbsolutePath().normalize();
+        final Path node = nodeDirectory.toPath().toAbsolutePath().normalize();
+        if (external.startsWith(node) || node.startsWith(external))
+        {
+            throw new DmsConfigException("externalAeronDirectory and the node directory must not hold one another: " +
+                "externalAeronDirectory=" + external + ", nodeDirectory=" + node + "; give the driver a directory " +
+                "of its own");
+        }
     }
 
     /**
@@ -488,7 +535,8 @@ public final class DmsContext
     }
 
     /**
-     * @param dir Aeron directory of an external media driver, or null for an embedded one.
+     * @param dir Aeron directory of an external media driver, or null for an embedded one; see
+     *            {@link #EXTERNAL_AERON_DIR_PROP_NAME}.
      * @return this.
      */
     public DmsContext externalAeronDirectory(final String dir)
@@ -506,7 +554,7 @@ public final class DmsContext
     }
 
     /**
-     * @param ms Aeron client driver timeout.
+     * @param ms how long the Aeron client waits for the media driver; see {@link #DRIVER_TIMEOUT_PROP_NAME}.
      * @return this.
      */
     public DmsContext driverTimeoutMs(final long ms)

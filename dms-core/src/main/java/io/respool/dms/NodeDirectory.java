@@ -20,9 +20,10 @@ import java.nio.file.Paths;
 
 /**
  * A node's own directory: {@code node.lock} (held for the node's life, with the holder's pid and command line),
- * {@code aeron/} (the embedded media driver) and the statistics file. A directory locked by a live node, here or
- * in another process, or holding a live media driver, is refused with a clear error; a stale one (its owner died)
- * is deleted. The directory is deleted again on close.
+ * {@code aeron/} (the embedded media driver; absent with an external one, whose directory is never in here) and
+ * the statistics file. A directory locked by a live node, here or in another process, or holding a live media
+ * driver, is refused with a clear error; a stale one (its owner died) is deleted. The directory is deleted again on
+ * close.
  */
 final class NodeDirectory implements AutoCloseable
 {

@@ -31,7 +31,15 @@ final class TestCluster implements AutoCloseable
 
     TestCluster(final int count, final Consumer<DmsContext> customise) throws IOException
     {
-        url = freeUrl(count);
+        this(freeUrl(count), count, customise);
+    }
+
+    /**
+     * Nodes on given ports, as a restart of a cluster on the same {@code dms_url} would be.
+     */
+    TestCluster(final String url, final int count, final Consumer<DmsContext> customise) throws IOException
+    {
+        this.url = url;
         baseDir = Files.createTempDirectory("dms-test").toFile();
         try
         {

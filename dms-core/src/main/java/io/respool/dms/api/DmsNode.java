@@ -149,7 +149,8 @@ public interface DmsNode extends AutoCloseable
     java.io.File nodeDirectory();
 
     /**
-     * Stop the node and delete its directory. Safe to call twice.
+     * Stop the node and delete its directory. An external media driver is left running; close returns once it has
+     * let go of the node's port. Safe to call twice.
      */
     @Override
     void close();
