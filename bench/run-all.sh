@@ -3,8 +3,8 @@
 # figure beside its raw baseline from the same run as a ratio, and a verdict per target. Only the generated section
 # of RESULTS.md (between its BEGIN/END GENERATED markers) is rewritten; the hand-written analysis stays.
 #
-#   bench/run-all.sh               build the committed HEAD (git archive), run everything (about 25 minutes on 2 cores)
-#   bench/run-all.sh --quick       the same with 1 s iterations (about 8 minutes): checks that everything runs;
+#   bench/run-all.sh               build the committed HEAD (git archive), run everything (about 15 minutes on 2 cores)
+#   bench/run-all.sh --quick       the same with 1 s iterations (about 4 minutes): checks that everything runs;
 #                                  the figures are marked as not for comparison
 #   bench/run-all.sh --in-place    build the working tree as it is instead of HEAD (the commit is marked +dirty)
 #
