@@ -39,6 +39,12 @@ public final class Dms
         final List<PortHolder> holders = new PortProbe().holders(self.host(), self.port());
         if (!holders.isEmpty())
         {
+            final ExternalDriver driver = null == ctx.externalAeronDirectory() ?
+                null : ExternalDriver.read(ctx.externalAeronDirectory());
+            if (null != driver && holders.stream().anyMatch((holder) -> holder.pid() == driver.pid()))
+            {
+                throw new PortConflictException(self.id(), self.host(), self.port(), holders, driver.holdsPortAdvice());
+            }
             throw new PortConflictException(self.id(), self.host(), self.port(), holders);
         }
 

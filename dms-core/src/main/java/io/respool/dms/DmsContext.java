@@ -78,7 +78,8 @@ public final class DmsContext
      * nor touches its directory. Without a live driver there, start-up fails after {@link #DRIVER_TIMEOUT_PROP_NAME}.
      * Close waits until the driver has let go of the node's port (about 1.4 s with Aeron's defaults), so the node can
      * start again at once; one that dies without closing holds its port until the driver times the client out
-     * ({@code aeron.client.liveness.timeout}, 10 s by default).
+     * ({@code aeron.client.liveness.timeout}, 10 s by default); a restart meanwhile fails with a port conflict
+     * that names the driver and the wait.
      */
     public static final String EXTERNAL_AERON_DIR_PROP_NAME = "respool.dms.external.aeron.dir";
     /**

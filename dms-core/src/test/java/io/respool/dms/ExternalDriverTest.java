@@ -1,6 +1,8 @@
 package io.respool.dms;
 
+import io.aeron.Aeron;
 import io.aeron.CommonContext;
+import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.respool.dms.api.AcquireResult;
@@ -145,6 +147,34 @@ class ExternalDriverTest
             final PortConflictException ex = assertThrows(PortConflictException.class, () -> Dms.launch(ctx));
             assertEquals(ports[1], ex.port());
             assertEquals(ProcessHandle.current().pid(), ex.holders().get(0).pid());
+            assertFalse(new File(base, "node-1").exists(), "nothing may be left half-started");
+        }
+        assertDriverAlive(driver);
+    }
+
+    @Test
+    void shouldSayWhenTheExternalDriverItselfHoldsThePort() throws Exception
+    {
+        final MediaDriver driver = launchDriver("driver", true);
+        final int[] ports = TestCluster.freePorts(2);
+        final File base = new File(tempDir, "base");
+        // what a node that died leaves behind until the driver times its client out: a subscription on its port
+        try (Aeron leftover = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            Subscription subscription = leftover.addSubscription("aeron:udp?endpoint=127.0.0.1:" + ports[1], 1))
+        {
+            final DmsContext ctx = context("0:127.0.0.1:" + ports[0] + ",1:127.0.0.1:" + ports[1], 1, base)
+                .externalAeronDirectory(driver.aeronDirectoryName());
+
+            final PortConflictException ex = assertThrows(PortConflictException.class, () -> Dms.launch(ctx));
+
+            assertEquals(ports[1], ex.port());
+            assertEquals(ProcessHandle.current().pid(), ex.holders().get(0).pid());
+            final String driverDir = new File(driver.aeronDirectoryName()).getAbsolutePath();
+            assertTrue(ex.getMessage().endsWith("; the holding process runs the external media driver (pid=" +
+                ProcessHandle.current().pid() + ", aeron.dir=" + driverDir + "), which may hold the port for one of " +
+                "its clients: a node on this port that died less than the driver's client liveness timeout " +
+                "(10000 ms) ago, which the driver frees when that timeout ends, or another live client subscribed " +
+                "to this port; retry after 10000 ms, or stop that client"), ex.getMessage());
             assertFalse(new File(base, "node-1").exists(), "nothing may be left half-started");
         }
         assertDriverAlive(driver);

@@ -24,7 +24,21 @@ public class PortConflictException extends DmsException
      */
     public PortConflictException(final int nodeId, final String host, final int port, final List<PortHolder> holders)
     {
-        super(message(nodeId, host, port, holders), Category.FATAL);
+        this(nodeId, host, port, holders, "stop the holding process or give this node another port in dms_url " +
+            "(check with: dmscmd check-ports -u '<dms_url>')");
+    }
+
+    /**
+     * @param nodeId  the node that could not start.
+     * @param host    its address.
+     * @param port    its port.
+     * @param holders who holds the port.
+     * @param advice  what to do, when the holder is known to be something the default advice does not fit.
+     */
+    public PortConflictException(
+        final int nodeId, final String host, final int port, final List<PortHolder> holders, final String advice)
+    {
+        super(message(nodeId, host, port, holders) + "; " + advice, Category.FATAL);
         this.nodeId = nodeId;
         this.host = host;
         this.port = port;
@@ -47,8 +61,6 @@ public class PortConflictException extends DmsException
                 .append(", pid=").append(holder.pid() < 0 ? "unknown" : String.valueOf(holder.pid()))
                 .append(", command=").append(holder.command()).append('}');
         }
-        sb.append("; stop the holding process or give this node another port in dms_url " +
-            "(check with: dmscmd check-ports -u '<dms_url>')");
         return sb.toString();
     }
 
