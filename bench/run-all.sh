@@ -15,17 +15,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-QUICK=()
+QUICK=""
 IN_PLACE=0
 for arg in "$@"
 do
     case "$arg" in
-        --quick) QUICK=(--quick) ;;
+        --quick) QUICK=--quick ;;
         --in-place) IN_PLACE=1 ;;
         *) echo "run-all: unknown argument: $arg (expected --quick, --in-place)" >&2; exit 2 ;;
     esac
 done
-command -v mvn > /dev/null || { echo "run-all: mvn is not on the PATH; install Maven 3.8+ and JDK 17" >&2; exit 2; }
+for tool in mvn java git
+do
+    command -v "$tool" > /dev/null || { echo "run-all: $tool is not on the PATH (needs JDK 17, Maven 3.8+, git)" >&2; exit 2; }
+done
 
 # The DMS suites choose their own pinning; the DSS suites run unpinned, as the report says.
 unset RESPOOL_BENCH_CPUS
@@ -51,4 +54,4 @@ fi
 
 JSON_DIR="${TMPDIR:-/tmp}/respool-bench-$(date -u +%Y%m%dT%H%M%S)"
 java --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -cp "$JAR" io.respool.bench.report.RunAll \
-    --results bench/RESULTS.md --commit "$COMMIT" --command "bench/run-all.sh${*:+ $*}" --json-dir "$JSON_DIR" "${QUICK[@]}"
+    --results bench/RESULTS.md --commit "$COMMIT" --command "bench/run-all.sh${*:+ $*}" --json-dir "$JSON_DIR" $QUICK

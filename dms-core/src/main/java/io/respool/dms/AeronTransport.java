@@ -26,7 +26,9 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -344,7 +346,7 @@ final class AeronTransport implements Transport, AutoCloseable
         }
         closed = true;
         CloseHelper.quietCloseAll(aeron, driver);
-        if (null == driver && null != subscriptions[Lane.CONTROL.code()])
+        if (null == driver && Arrays.stream(subscriptions).anyMatch(Objects::nonNull))
         {
             awaitPortReleased();
         }

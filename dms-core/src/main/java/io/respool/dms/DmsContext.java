@@ -203,8 +203,8 @@ public final class DmsContext
     }
 
     /**
-     * The node deletes its own directory on start (if stale) and on close, and a driver may delete its own on start,
-     * so neither may hold the other.
+     * Each node deletes its own directory under the base directory on start (if stale) and on close, and a driver may
+     * delete its own on start, so the driver's directory and the base directory must not hold one another.
      */
     private void checkExternalAeronDirectory()
     {
@@ -214,12 +214,12 @@ public final class DmsContext
                 "or leave " + EXTERNAL_AERON_DIR_PROP_NAME + " unset to embed a driver");
         }
         final Path external = Paths.get(externalAeronDirectory).toAbsolutePath().normalize();
-        final Path node = nodeDirectory.toPath().toAbsolutePath().normalize();
-        if (external.startsWith(node) || node.startsWith(external))
+        final Path base = baseDirectory.toPath().toAbsolutePath().normalize();
+        if (external.startsWith(base) || base.startsWith(external))
         {
-            throw new DmsConfigException("externalAeronDirectory and the node directory must not hold one another: " +
-                "externalAeronDirectory=" + external + ", nodeDirectory=" + node + "; give the driver a directory " +
-                "of its own");
+            throw new DmsConfigException("externalAeronDirectory and the nodes' base directory must not hold one " +
+                "another: externalAeronDirectory=" + external + ", baseDirectory=" + base + "; give the driver a " +
+                "directory of its own");
         }
     }
 

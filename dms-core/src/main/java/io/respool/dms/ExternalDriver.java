@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.File;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,7 +23,8 @@ record ExternalDriver(String directory, long pid, long clientLivenessTimeoutNs)
 {
     /**
      * @param directory an Aeron directory.
-     * @return the driver's facts, or null if no readable CnC file of this Aeron version is there.
+     * @return the driver's facts, or null if no readable CnC file of this Aeron version is there (the caller then
+     *     gives its general advice).
      */
     static ExternalDriver read(final String directory)
     {
@@ -34,7 +36,8 @@ record ExternalDriver(String directory, long pid, long clientLivenessTimeoutNs)
         MappedByteBuffer mapped = null;
         try
         {
-            mapped = IoUtil.mapExistingFile(cnc, "cnc");
+            mapped = IoUtil.mapExistingFile(cnc, FileChannel.MapMode.READ_ONLY, "cnc", 0,
+                CncFileDescriptor.END_OF_METADATA_OFFSET);
             final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(mapped);
             final int version = metaData.getIntVolatile(CncFileDescriptor.cncVersionOffset(0));
             if (version != CncFileDescriptor.CNC_VERSION)

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -50,12 +51,21 @@ class ExternalDriverTest
     @TempDir
     File tempDir;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<Process> driverProcesses = new ArrayList<>();
 
     @AfterEach
-    void closeNodesThenDrivers()
+    void closeNodesThenDrivers() throws InterruptedException
     {
         Collections.reverse(resources);
         CloseHelper.closeAll(resources);
+        for (final Process process : driverProcesses)
+        {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS))
+            {
+                process.destroyForcibly().waitFor();
+            }
+        }
     }
 
     @Test
@@ -135,69 +145,106 @@ class ExternalDriverTest
     }
 
     @Test
-    void shouldCheckThePortBeforeConnectingToTheDriver() throws Exception
+    void shouldGiveTheUsualAdviceWhenAnotherProcessHoldsThePort() throws Exception
     {
-        final MediaDriver driver = launchDriver("driver", true);
+        final String driverDir = launchDriverProcess("driver");
         final int[] ports = TestCluster.freePorts(2);
         final File base = new File(tempDir, "base");
         try (DatagramSocket holder = new DatagramSocket(ports[1], InetAddress.getLoopbackAddress()))
         {
             final DmsContext ctx = context("0:127.0.0.1:" + ports[0] + ",1:127.0.0.1:" + ports[1], 1, base)
-                .externalAeronDirectory(driver.aeronDirectoryName());
+                .externalAeronDirectory(driverDir);
+
             final PortConflictException ex = assertThrows(PortConflictException.class, () -> Dms.launch(ctx));
+
             assertEquals(ports[1], ex.port());
             assertEquals(ProcessHandle.current().pid(), ex.holders().get(0).pid());
+            assertTrue(ex.getMessage().endsWith("; stop the holding process or give this node another port in " +
+                "dms_url (check with: dmscmd check-ports -u '<dms_url>')"), ex.getMessage());
             assertFalse(new File(base, "node-1").exists(), "nothing may be left half-started");
         }
-        assertDriverAlive(driver);
     }
 
     @Test
-    void shouldSayWhenTheExternalDriverItselfHoldsThePort() throws Exception
+    void shouldSayWhenTheExternalDriverHoldsThePort() throws Exception
     {
-        final MediaDriver driver = launchDriver("driver", true);
+        final String driverDir = launchDriverProcess("driver");
+        final long driverPid = driverProcesses.get(0).pid();
         final int[] ports = TestCluster.freePorts(2);
         final File base = new File(tempDir, "base");
         // what a node that died leaves behind until the driver times its client out: a subscription on its port
-        try (Aeron leftover = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+        try (Aeron leftover = Aeron.connect(new Aeron.Context().aeronDirectoryName(driverDir));
             Subscription subscription = leftover.addSubscription("aeron:udp?endpoint=127.0.0.1:" + ports[1], 1))
         {
             final DmsContext ctx = context("0:127.0.0.1:" + ports[0] + ",1:127.0.0.1:" + ports[1], 1, base)
-                .externalAeronDirectory(driver.aeronDirectoryName());
+                .externalAeronDirectory(driverDir);
 
             final PortConflictException ex = assertThrows(PortConflictException.class, () -> Dms.launch(ctx));
 
             assertEquals(ports[1], ex.port());
-            assertEquals(ProcessHandle.current().pid(), ex.holders().get(0).pid());
-            final String driverDir = new File(driver.aeronDirectoryName()).getAbsolutePath();
+            assertEquals(driverPid, ex.holders().get(0).pid());
             assertTrue(ex.getMessage().endsWith("; the holding process runs the external media driver (pid=" +
-                ProcessHandle.current().pid() + ", aeron.dir=" + driverDir + "), which may hold the port for one of " +
-                "its clients: a node on this port that died less than the driver's client liveness timeout " +
-                "(10000 ms) ago, which the driver frees when that timeout ends, or another live client subscribed " +
-                "to this port; retry after 10000 ms, or stop that client"), ex.getMessage());
+                driverPid + ", aeron.dir=" + driverDir + "), which may hold the port for one of its clients: a " +
+                "node on this port that died less than the driver's client liveness timeout (10000 ms) ago, which " +
+                "the driver frees when that timeout ends, or another live client subscribed to this port; retry " +
+                "after 10000 ms, or stop that client"), ex.getMessage());
             assertFalse(new File(base, "node-1").exists(), "nothing may be left half-started");
         }
-        assertDriverAlive(driver);
     }
 
     @Test
-    void shouldRefuseAnExternalDirectoryOverlappingTheNodeDirectory() throws Exception
+    void shouldRefuseAnExternalDirectoryOverlappingTheBaseDirectory() throws Exception
     {
         final File base = new File(tempDir, "base");
-        final File nodeDir = new File(base, "node-0");
-        for (final File external : new File[] { new File(nodeDir, NodeDirectory.AERON_DIR_NAME), nodeDir, base })
+        final File[] overlapping = {
+            new File(base, "node-0/" + NodeDirectory.AERON_DIR_NAME), new File(base, "node-1/driver"), base, tempDir };
+        for (final File external : overlapping)
         {
             final DmsConfigException ex = assertThrows(DmsConfigException.class,
                 () -> context(TestCluster.freeUrl(2), 0, base).externalAeronDirectory(external.getPath()).conclude());
-            assertEquals("externalAeronDirectory and the node directory must not hold one another: " +
-                "externalAeronDirectory=" + external.getAbsolutePath() + ", nodeDirectory=" +
-                nodeDir.getAbsolutePath() + "; give the driver a directory of its own", ex.getMessage());
+            assertEquals("externalAeronDirectory and the nodes' base directory must not hold one another: " +
+                "externalAeronDirectory=" + external.getAbsolutePath() + ", baseDirectory=" + base.getAbsolutePath() +
+                "; give the driver a directory of its own", ex.getMessage());
         }
 
         final DmsConfigException blank = assertThrows(DmsConfigException.class,
             () -> context(TestCluster.freeUrl(2), 0, base).externalAeronDirectory(" ").conclude());
         assertTrue(blank.getMessage().startsWith("externalAeronDirectory is blank"), blank.getMessage());
         assertFalse(base.exists(), "conclude creates nothing");
+    }
+
+    /**
+     * A driver as an operator runs it: its own JVM ({@code io.aeron.driver.MediaDriver}), shared threading with a
+     * backoff idle strategy so that it spins no core away from the nodes. Stopped (SIGTERM) after the test.
+     *
+     * @return its Aeron directory, once it is active.
+     */
+    private String launchDriverProcess(final String name) throws IOException, InterruptedException
+    {
+        final File dir = new File(tempDir, name);
+        final Process process = new ProcessBuilder(
+            ProcessHandle.current().info().command().orElse("java"),
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"),
+            "-Daeron.dir=" + dir.getAbsolutePath(),
+            "-Daeron.threading.mode=SHARED",
+            "-Daeron.shared.idle.strategy=backoff",
+            "-Daeron.dir.delete.on.start=true",
+            "-Daeron.dir.delete.on.shutdown=true",
+            "-Daeron.print.configuration=false",
+            "io.aeron.driver.MediaDriver")
+            .redirectErrorStream(true)
+            .redirectOutput(new File(tempDir, name + ".log"))
+            .start();
+        driverProcesses.add(process);
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!CommonContext.isDriverActive(dir, 1_000, (msg) -> { }))
+        {
+            assertTrue(process.isAlive(), () -> "the media driver process exited: see " + name + ".log");
+            assertTrue(System.nanoTime() - deadlineNs < 0, "the media driver process did not start in 30 s");
+            Thread.sleep(50);
+        }
+        return dir.getAbsolutePath();
     }
 
     /**

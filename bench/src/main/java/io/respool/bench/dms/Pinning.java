@@ -7,19 +7,20 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Optional CPU pinning of benchmark threads, from the environment variable {@value #CPUS_ENV_NAME}, a comma-separated
- * list of two CPUs such as {@code 0,1}: the asking side (the benchmark thread, node 0's agent, the ping end of the
+ * Optional CPU pinning of benchmark threads, from the system property {@value #CPUS_PROP_NAME} or else the
+ * environment variable {@value #CPUS_ENV_NAME} (messages name whichever was used), a comma-separated list of two
+ * CPUs such as {@code 0,1}: the asking side (the benchmark thread, node 0's agent, the ping end of the
  * raw echo) goes to the first CPU and the answering side (the other nodes' agents, the echo end) to the second, as
  * if each side had a machine of its own. Media drivers run inside those threads (invoker mode), so they follow.
  * Threads are pinned with {@code taskset -p} by thread id, found in {@code /proc/self/task/<tid>/comm} by name.
  * Unpinned forks say so loudly on stderr: on a small shared host the scheduler moves threads around, and whether the
  * two ends of a round trip share a CPU changes the figures by a factor of two.
  */
-final class Pinning
+public final class Pinning
 {
     static final String CPUS_ENV_NAME = "RESPOOL_BENCH_CPUS";
     /** Overrides the environment variable when set, even to nothing (unpinned); how {@code RunAll} picks per suite. */
-    static final String CPUS_PROP_NAME = "respool.bench.cpus";
+    public static final String CPUS_PROP_NAME = "respool.bench.cpus";
 
     /** Which side of a round trip a thread is on. */
     enum Side
@@ -27,6 +28,9 @@ final class Pinning
         ASKING, ANSWERING
     }
 
+    /** Which of the two the value came from, for messages. */
+    private static final String SETTING = null != System.getProperty(CPUS_PROP_NAME) ?
+        "-D" + CPUS_PROP_NAME : CPUS_ENV_NAME;
     private static final String[] CPUS = parse(System.getProperty(CPUS_PROP_NAME, System.getenv(CPUS_ENV_NAME)));
     private static boolean warned;
 
@@ -92,7 +96,7 @@ final class Pinning
         {
             warned = true;
             System.err.println("WARNING: DMS benchmark threads are NOT pinned to CPUs; on a shared 2-core host the " +
-                "results are noisier. Set " + CPUS_ENV_NAME + "=<asking cpu>,<answering cpu> (e.g. 0,1) to pin.");
+                "results are noisier. Set " + SETTING + "=<asking cpu>,<answering cpu> (e.g. 0,1) to pin.");
         }
         return true;
     }
@@ -107,7 +111,7 @@ final class Pinning
             final String output = new String(taskset.getInputStream().readAllBytes()).trim();
             if (!taskset.waitFor(10, TimeUnit.SECONDS) || taskset.exitValue() != 0)
             {
-                throw new IllegalStateException("taskset failed: " + CPUS_ENV_NAME + "=" + String.join(",", CPUS) +
+                throw new IllegalStateException("taskset failed: " + SETTING + "=" + String.join(",", CPUS) +
                     ", tid=" + tid + ", output=" + output + "; check the CPUs against nproc");
             }
         }
@@ -131,8 +135,8 @@ final class Pinning
         final String[] cpus = value.trim().split("\\s*,\\s*");
         if (cpus.length != 2)
         {
-            throw new IllegalArgumentException(CPUS_ENV_NAME + " must name two CPUs, asking side first: " +
-                CPUS_ENV_NAME + "=" + value);
+            throw new IllegalArgumentException(SETTING + " must name two CPUs, asking side first: " +
+                SETTING + "=" + value);
         }
         return cpus;
     }

@@ -13,7 +13,7 @@ import java.util.TreeMap;
  * score and error (in {@code unit}), and, for sample-time runs, the mean and percentiles of single operations.
  *
  * @param method     the benchmark method's simple name, e.g. {@code fetch2WayS}.
- * @param params     the JMH {@code @Param} values, sorted by name.
+ * @param params     the JMH {@code @Param} values by name.
  * @param mode       JMH's short mode name: {@code thrpt}, {@code avgt}, {@code sample}.
  * @param unit       the score's unit as JMH prints it, e.g. {@code us/op} or {@code ops/ms}.
  * @param score      the score.

@@ -6,6 +6,7 @@ import org.openjdk.jmh.util.Version;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,6 +27,7 @@ public record Machine(String cpus, String memory, String kernel, String jvm, Str
     private static final Path MEM_INFO = Path.of("/proc/meminfo");
     private static final Path MOUNTS = Path.of("/proc/mounts");
     private static final Path LOAD_AVERAGE = Path.of("/proc/loadavg");
+    private static final Path SELF_STATUS = Path.of("/proc/self/status");
 
     /**
      * @param imageDirectory where the DSS benchmarks put their images.
@@ -35,7 +37,8 @@ public record Machine(String cpus, String memory, String kernel, String jvm, Str
     {
         final List<String> cpuInfo = lines(CPU_INFO);
         final String model = field(cpuInfo, "model name").orElse("unknown model");
-        final boolean guest = cpuInfo.stream().anyMatch((line) -> line.startsWith("flags") && line.contains(" hypervisor"));
+        final boolean guest = cpuInfo.stream()
+            .anyMatch((line) -> line.startsWith("flags") && line.contains(" hypervisor"));
         final String memory = field(lines(MEM_INFO), "MemTotal")
             .map((kib) -> Math.round(Long.parseLong(kib.replaceAll("[^0-9]", "")) / (1024.0 * 1024.0)) + " GiB")
             .orElse("unknown");
@@ -62,6 +65,29 @@ public record Machine(String cpus, String memory, String kernel, String jvm, Str
         }
         final String[] fields = lines.get(0).split(" ");
         return fields[0] + " / " + fields[1] + " / " + fields[2];
+    }
+
+    /**
+     * @return the CPUs this process may run on, in order, from {@code Cpus_allowed_list} (e.g. {@code 0-1,4}), or
+     * none if it cannot be read.
+     */
+    public static List<Integer> allowedCpus()
+    {
+        final List<Integer> cpus = new ArrayList<>();
+        field(lines(SELF_STATUS), "Cpus_allowed_list").ifPresent((list) ->
+        {
+            for (final String range : list.split(","))
+            {
+                final String[] ends = range.trim().split("-");
+                final int first = Integer.parseInt(ends[0]);
+                final int last = ends.length > 1 ? Integer.parseInt(ends[1]) : first;
+                for (int cpu = first; cpu <= last; cpu++)
+                {
+                    cpus.add(cpu);
+                }
+            }
+        });
+        return cpus;
     }
 
     private static String storage(final Path directory)

@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Renders a run of every benchmark as the generated section of {@code bench/RESULTS.md}: the machine and the exact
@@ -30,6 +31,9 @@ public final class ResultsReport
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
         .withZone(ZoneOffset.UTC);
     private static final String[] BACKENDS = { "MAPPED", "DIRECT" };
+    private static final String[] OPERATIONS = { "read", "write" };
+    private static final String[] METADATA_BENCHMARKS = {
+        "createDelete1Thread", "createDelete4Threads", "createDelete16Threads" };
     private static final String[] DMS_BENCHMARKS = {
         "localHit", "fetch2WayS", "fetch2WayX", "fetch3WayS", "upgradeXInvalidating", "lockAcquireRelease",
         "fetch2WayXBesideWalFlush" };
@@ -40,18 +44,19 @@ public final class ResultsReport
      * @param command  the exact command line.
      * @param commit   the commit built, with {@code +dirty} when the working tree had changes.
      * @param started  when it started.
-     * @param settings warmup and measurement settings, in words.
      * @param quick    whether the iterations were cut short, making the figures indicative only.
      * @param machine  the machine.
      * @param suites   the suites in the order they ran.
+     * @param notes    what the reader must know besides, such as a suite that could not run and why.
      */
     public record Run(
-        String command, String commit, Instant started, String settings, boolean quick, Machine machine,
-        List<Suite> suites)
+        String command, String commit, Instant started, boolean quick, Machine machine, List<Suite> suites,
+        List<String> notes)
     {
         public Run
         {
             suites = List.copyOf(suites);
+            notes = List.copyOf(notes);
         }
 
         Suite suite(final String id)
@@ -85,15 +90,19 @@ public final class ResultsReport
     public static String splice(final String existing, final String generated)
     {
         final int begin = existing.indexOf(BEGIN_MARKER);
-        final int end = existing.indexOf(END_MARKER);
-        if (begin >= 0 && end > begin)
+        final int end = begin < 0 ? existing.indexOf(END_MARKER) : existing.indexOf(END_MARKER, begin);
+        if (begin >= 0 && end >= 0)
         {
-            return existing.substring(0, begin) + generated + existing.substring(end + END_MARKER.length());
+            // the section ends with the marker's line, newline included
+            final int after = end + END_MARKER.length();
+            final int rest = existing.startsWith("\n", after) ? after + 1 : after;
+            return existing.substring(0, begin) + generated + existing.substring(rest);
         }
         if (begin >= 0 || end >= 0)
         {
-            throw new IllegalArgumentException("the results file has only one of the generated-section markers; " +
-                "restore the other or remove both: begin=" + (begin >= 0) + ", end=" + (end >= 0));
+            throw new IllegalArgumentException("the results file lacks the generated-section marker " +
+                (begin < 0 ? BEGIN_MARKER : END_MARKER + " after " + BEGIN_MARKER) +
+                "; restore it or remove the other");
         }
         if (existing.startsWith("# "))
         {
@@ -122,8 +131,11 @@ public final class ResultsReport
         line("**Machine.** " + machine.cpus() + ", " + machine.memory() + " RAM, " + machine.kernel() + ". " +
             machine.jvm() + ", " + machine.versions() + ". DSS images on " + machine.storage() + ".");
         line();
-        line("**Settings.** " + run.settings());
-        line();
+        for (final String note : run.notes())
+        {
+            line("**Note.** " + note);
+            line();
+        }
         suitesTable();
         targets();
         dataPath(run.suite(Suite.DSS_DATA_PATH));
@@ -136,12 +148,12 @@ public final class ResultsReport
 
     private void suitesTable()
     {
-        line("| suite | load before (1 / 5 / 15 min) | load after | time |");
-        line("|---|---|---|---|");
+        line("| suite | each benchmark | load before (1 / 5 / 15 min) | load after | time |");
+        line("|---|---|---|---|---|");
         for (final Suite suite : run.suites())
         {
-            line("| " + suite.title() + " | " + suite.loadBefore() + " | " + suite.loadAfter() + " | " +
-                suite.took().toMinutes() + " min " + suite.took().toSecondsPart() + " s |");
+            line("| " + suite.title() + " | " + suite.iterations() + " | " + suite.loadBefore() + " | " +
+                suite.loadAfter() + " | " + suite.took().toMinutes() + " min " + suite.took().toSecondsPart() + " s |");
         }
         line();
     }
@@ -153,34 +165,37 @@ public final class ResultsReport
         line("| issue | figure | target | measured | verdict |");
         line("|---|---|---|---|---|");
         final Suite dataPath = run.suite(Suite.DSS_DATA_PATH);
-        for (final String op : new String[]{ "read", "write" })
+        for (final String op : OPERATIONS)
         {
             for (final String backend : BACKENDS)
             {
-                final double ratio = speedRatio(dataPath, op, backend);
                 targetRow("2", "DSS 8 KiB random " + op + ", " + backend + ": raw time / DSS time (mean)",
-                    "≥ " + DATA_PATH_TARGET + "x", ratio, ratio >= DATA_PATH_TARGET);
+                    speedRatio(dataPath, op, backend), true, DATA_PATH_TARGET);
             }
         }
         for (final Suite dms : new Suite[]{ run.suite(Suite.DMS_UNPINNED), run.suite(Suite.DMS_PINNED) })
         {
             final String where = null == dms ? "" : ", " + (Suite.DMS_PINNED.equals(dms.id()) ? "pinned" : "unpinned");
-            final double median = echoRatio(dms, "fetch2WayS", Figure::p50);
-            final double p99 = echoRatio(dms, "fetch2WayS", Figure::p99);
-            targetRow("4", "DMS 2-way S page fetch median / raw echo median" + where, "≤ " + FETCH_MEDIAN_TARGET + "x",
-                median, median <= FETCH_MEDIAN_TARGET);
-            targetRow("4", "DMS 2-way S page fetch p99 / raw echo p99" + where, "≤ " + FETCH_P99_TARGET + "x",
-                p99, p99 <= FETCH_P99_TARGET);
+            targetRow("4", "DMS 2-way S page fetch median / raw echo median" + where,
+                echoRatio(dms, "fetch2WayS", Figure::p50), false, FETCH_MEDIAN_TARGET);
+            targetRow("4", "DMS 2-way S page fetch p99 / raw echo p99" + where,
+                echoRatio(dms, "fetch2WayS", Figure::p99), false, FETCH_P99_TARGET);
         }
         line();
     }
 
-    private void targetRow(final String issue, final String figure, final String target, final double measured,
-        final boolean met)
+    /**
+     * One target's row, judged on the ratio as printed (two decimals), so that the verdict never contradicts it.
+     */
+    private void targetRow(
+        final String issue, final String figure, final double measured, final boolean atLeast, final double target)
     {
+        final double printed = Math.round(measured * 100) / 100.0;
+        final boolean met = atLeast ? printed >= target : printed <= target;
         final String verdict = Double.isNaN(measured) ? "not measured" :
-            (met ? "met" : "**missed**") + (run.quick() ? " (quick run)" : "");
-        line("| " + issue + " | " + figure + " | " + target + " | " + ratio(measured) + " | " + verdict + " |");
+            (run.quick() ? "not judged (quick run)" : (met ? "met" : "**missed**"));
+        line("| " + issue + " | " + figure + " | " + (atLeast ? "≥ " : "≤ ") + target + "x | " + ratio(measured) +
+            " | " + verdict + " |");
     }
 
     private void dataPath(final Suite suite)
@@ -195,7 +210,7 @@ public final class ResultsReport
         line();
         line("| operation | backend | DSS mean | raw mean | ratio | DSS p50 / p99 | raw p50 / p99 |");
         line("|---|---|---|---|---|---|---|");
-        for (final String op : new String[]{ "read", "write" })
+        for (final String op : OPERATIONS)
         {
             for (final String backend : BACKENDS)
             {
@@ -221,12 +236,13 @@ public final class ResultsReport
         line("Create + delete of a file, each durable when it returns, ops/s (throughput mode; latency from sample " +
             "mode). Ratio = DSS rate / the rate of two durable 4 KiB writes done the way the DSS log syncs " +
             "(`rawTwoSyncsLogMechanism`: MAPPED `mmap` store + `msync`, DIRECT `O_DIRECT` `pwrite` + " +
-            "`fdatasync`). The last column is two `pwrite` + `fdatasync`.");
+            "`fdatasync`), which runs in one thread, so the 4- and 16-thread rows show what group commit gains over " +
+            "one syncing thread. The last column is two `pwrite` + `fdatasync`.");
         line();
         line("| benchmark | backend | DSS ops/s | raw ops/s, log mechanism | ratio | DSS p50 / p99 µs | " +
             "raw ops/s, pwrite + fdatasync |");
         line("|---|---|---|---|---|---|---|");
-        for (final String method : new String[]{ "createDelete1Thread", "createDelete4Threads", "createDelete16Threads" })
+        for (final String method : METADATA_BENCHMARKS)
         {
             for (final String backend : BACKENDS)
             {
@@ -253,7 +269,8 @@ public final class ResultsReport
             return;
         }
         line("Sample mode, µs per operation. The baseline `rawEcho8k` sends 8 KiB and gets it back between two " +
-            "endpoints set up as the nodes' are (same drivers, channels, MTU and idle strategy). Ratios are DMS / echo.");
+            "endpoints set up as the nodes' are (same drivers, channels, MTU and idle strategy). Ratios are DMS / " +
+            "echo.");
         line();
         line("| benchmark | p50 | p90 | p99 | p99.9 | mean | p50 / echo p50 | p99 / echo p99 |");
         line("|---|---|---|---|---|---|---|---|");
@@ -306,7 +323,7 @@ public final class ResultsReport
     }
 
     private static double echoRatio(final Suite suite, final String method,
-        final java.util.function.ToDoubleFunction<Figure> statistic)
+        final ToDoubleFunction<Figure> statistic)
     {
         if (null == suite)
         {

@@ -1,6 +1,8 @@
 package io.respool.bench.report;
 
+import io.respool.bench.dms.Pinning;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
@@ -9,13 +11,16 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -27,20 +32,21 @@ import java.util.function.UnaryOperator;
  * java -cp benchmarks.jar io.respool.bench.report.RunAll --results bench/RESULTS.md --commit abc1234 \
  *     --command 'bench/run-all.sh' [--quick] [--json-dir /tmp/respool-bench]
  * </pre>
- * The results file changes only when every suite has run; the JMH JSON of each suite is kept in the JSON directory.
+ * The results file is checked before the first benchmark and replaced (atomically) only when every suite has run;
+ * the JMH JSON of each suite is kept in the JSON directory either way.
  */
 public final class RunAll
 {
-    /** The system property through which {@code Pinning} in the DMS benchmarks receives its two CPUs. */
-    static final String DMS_CPUS_PROP_NAME = "respool.bench.cpus";
-
     private static final String DATA_PATH = "io.respool.bench.dss.DssDataPathBenchmark.";
     private static final String METADATA = "io.respool.bench.dss.DssMetadataBenchmark.";
     private static final String DMS = "io.respool.bench.dms.DmsBenchmark.";
+    private static final String USAGE =
+        "expected --results FILE [--commit SHA] [--command TEXT] [--json-dir DIR] [--quick]";
 
     private final Path jsonDirectory;
     private final boolean quick;
     private final List<Suite> suites = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     private RunAll(final Path jsonDirectory, final boolean quick)
     {
@@ -48,7 +54,20 @@ public final class RunAll
         this.quick = quick;
     }
 
-    public static void main(final String[] args) throws IOException
+    public static void main(final String[] args)
+    {
+        try
+        {
+            run(args);
+        }
+        catch (final IllegalArgumentException | IllegalStateException | IOException ex)
+        {
+            System.err.println("run-all: " + ex.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(final String[] args) throws IOException
     {
         Path results = null;
         String commit = "unknown";
@@ -64,13 +83,19 @@ public final class RunAll
                 case "--command" -> command = value(args, ++i);
                 case "--json-dir" -> jsonDirectory = Path.of(value(args, ++i));
                 case "--quick" -> quick = true;
-                default -> fail("unknown argument: " + args[i] + "; expected --results FILE [--commit SHA] " +
-                    "[--command TEXT] [--json-dir DIR] [--quick]");
+                default -> throw new IllegalArgumentException("unknown argument: " + args[i] + "; " + USAGE);
             }
         }
         if (null == results)
         {
-            fail("missing --results FILE: the results file whose generated section to write");
+            throw new IllegalArgumentException("missing --results FILE; " + USAGE);
+        }
+        final String existing = Files.exists(results) ? Files.readString(results, StandardCharsets.UTF_8) : "";
+        ResultsReport.splice(existing, ""); // a broken file fails now, not after the benchmarks
+        final Path parent = results.toAbsolutePath().getParent();
+        if (!Files.isWritable(parent) || (Files.exists(results) && !Files.isWritable(results)))
+        {
+            throw new IllegalArgumentException("cannot write the results file: " + results.toAbsolutePath());
         }
         Files.createDirectories(jsonDirectory);
 
@@ -82,34 +107,53 @@ public final class RunAll
         runAll.runSuites();
 
         final ResultsReport.Run run = new ResultsReport.Run(
-            command, commit, started, runAll.settings(), quick, machine, runAll.suites);
-        final String existing = Files.exists(results) ? Files.readString(results, StandardCharsets.UTF_8) : "";
-        Files.writeString(results, ResultsReport.splice(existing, ResultsReport.render(run)), StandardCharsets.UTF_8);
+            command, commit, started, quick, machine, runAll.suites, runAll.notes);
+        final Path temporary = parent.resolve(results.getFileName() + ".tmp");
+        Files.writeString(temporary, ResultsReport.splice(existing, ResultsReport.render(run)), StandardCharsets.UTF_8);
+        Files.move(temporary, results, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         System.out.println("== wrote " + results + " (JMH JSON in " + jsonDirectory + ")");
     }
 
     private void runSuites()
     {
-        final List<Figure> dataPath = new ArrayList<>();
-        final Instant dataPathStarted = Instant.now();
-        final String dataPathLoad = Machine.loadAverage();
+        final Instant started = Instant.now();
+        final String loadBefore = Machine.loadAverage();
+        final List<RunResult> dataPath = new ArrayList<>();
         for (final String backend : new String[]{ "MAPPED", "DIRECT" })
         {
             // One backend at a time, so that each DSS method runs right before its raw twin on the same disk state.
             dataPath.addAll(jmh(Suite.DSS_DATA_PATH + "-" + backend, DATA_PATH + "(read|write)(Dss|Raw)$",
                 (options) -> options.param("backend", backend).mode(Mode.SampleTime)));
         }
-        suites.add(new Suite(Suite.DSS_DATA_PATH, "DSS data path (issue 2)", dataPathLoad, Machine.loadAverage(),
-            Duration.between(dataPathStarted, Instant.now()), dataPath));
+        suites.add(suite(Suite.DSS_DATA_PATH, "DSS data path (issue 2)", started, loadBefore, dataPath));
 
         suite(Suite.DSS_METADATA, "DSS metadata (issue 2)", METADATA, UnaryOperator.identity());
         suite(Suite.DMS_UNPINNED, "DMS, unpinned (issue 4)", DMS,
-            (options) -> options.jvmArgsPrepend("-D" + DMS_CPUS_PROP_NAME + "="));
-        if (Runtime.getRuntime().availableProcessors() >= 2)
+            (options) -> options.jvmArgsPrepend("-D" + Pinning.CPUS_PROP_NAME + "="));
+        final String[] cpus = pinnableCpus();
+        if (cpus.length == 2)
         {
-            suite(Suite.DMS_PINNED, "DMS, pinned: asking side on CPU 0, answering side on CPU 1 (issue 4)", DMS,
-                (options) -> options.jvmArgsPrepend("-D" + DMS_CPUS_PROP_NAME + "=0,1"));
+            suite(Suite.DMS_PINNED, "DMS, pinned: asking side on CPU " + cpus[0] + ", answering side on CPU " +
+                cpus[1] + " (issue 4)", DMS,
+                (options) -> options.jvmArgsPrepend("-D" + Pinning.CPUS_PROP_NAME + "=" + String.join(",", cpus)));
         }
+    }
+
+    /**
+     * @return the first two CPUs this process may run on, or none (with a note saying why) if pinning cannot work.
+     */
+    private String[] pinnableCpus()
+    {
+        final boolean hasTaskset = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+            .anyMatch((dir) -> Files.isExecutable(Path.of(dir, "taskset")));
+        final List<Integer> allowed = Machine.allowedCpus();
+        if (!hasTaskset || allowed.size() < 2)
+        {
+            notes.add("The pinned DMS suite did not run: " + (hasTaskset ? "fewer than 2 CPUs are allowed" :
+                "`taskset` (util-linux) is not on the PATH") + ".");
+            return new String[0];
+        }
+        return new String[]{ String.valueOf(allowed.get(0)), String.valueOf(allowed.get(1)) };
     }
 
     private void suite(final String id, final String title, final String include,
@@ -117,12 +161,21 @@ public final class RunAll
     {
         final Instant started = Instant.now();
         final String loadBefore = Machine.loadAverage();
-        final List<Figure> figures = jmh(id, include, settings);
-        suites.add(new Suite(id, title, loadBefore, Machine.loadAverage(), Duration.between(started, Instant.now()),
-            figures));
+        suites.add(suite(id, title, started, loadBefore, jmh(id, include, settings)));
     }
 
-    private List<Figure> jmh(final String name, final String include,
+    private static Suite suite(final String id, final String title, final Instant started, final String loadBefore,
+        final List<RunResult> results)
+    {
+        final BenchmarkParams params = results.get(0).getParams();
+        final String iterations = params.getWarmup().getCount() + " × " + params.getWarmup().getTime() +
+            " warmup, " + params.getMeasurement().getCount() + " × " + params.getMeasurement().getTime() + ", " +
+            params.getForks() + " fork" + (params.getForks() == 1 ? "" : "s");
+        return new Suite(id, title, iterations, loadBefore, Machine.loadAverage(),
+            Duration.between(started, Instant.now()), results.stream().map(Figure::of).toList());
+    }
+
+    private List<RunResult> jmh(final String name, final String include,
         final UnaryOperator<ChainedOptionsBuilder> settings)
     {
         ChainedOptionsBuilder options = new OptionsBuilder()
@@ -139,41 +192,26 @@ public final class RunAll
         System.out.println("== suite " + name + ", load " + Machine.loadAverage());
         try
         {
-            final List<Figure> figures = new ArrayList<>();
-            for (final RunResult result : new Runner(settings.apply(options).build()).run())
+            final List<RunResult> results = new ArrayList<>(new Runner(settings.apply(options).build()).run());
+            if (results.isEmpty())
             {
-                figures.add(Figure.of(result));
+                throw new IllegalStateException("benchmark suite " + name + " ran no benchmark: include=" + include);
             }
-            return figures;
+            return results;
         }
         catch (final RunnerException ex)
         {
-            fail("benchmark suite " + name + " failed, the results file is unchanged (JSON of the finished suites " +
-                "in " + jsonDirectory + "): " + ex.getMessage());
-            return List.of();
+            throw new IllegalStateException("benchmark suite " + name + " failed, the results file is unchanged " +
+                "(JSON of the finished suites in " + jsonDirectory + "): " + ex.getMessage(), ex);
         }
-    }
-
-    private String settings()
-    {
-        return quick ?
-            "Quick: one fork per benchmark, 1 × 1 s warmup, 2 × 1 s measurement." :
-            "One fork per benchmark, 3 × 2 s warmup, 5 × 2 s measurement (the benchmarks' own annotations). " +
-            "Each suite's JMH JSON is kept beside the run (`--json-dir`).";
     }
 
     private static String value(final String[] args, final int i)
     {
         if (i >= args.length)
         {
-            fail("missing value after " + args[i - 1]);
+            throw new IllegalArgumentException("missing value after " + args[i - 1] + "; " + USAGE);
         }
         return args[i];
-    }
-
-    private static void fail(final String message)
-    {
-        System.err.println("run-all: " + message);
-        System.exit(2);
     }
 }

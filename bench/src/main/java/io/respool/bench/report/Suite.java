@@ -8,12 +8,20 @@ import java.util.List;
  *
  * @param id         what the report looks the suite up by, one of the constants here.
  * @param title      a heading for the suite's table.
+ * @param iterations warmup, measurement and forks of each benchmark, as JMH ran them.
  * @param loadBefore load average when it started, from {@link Machine#loadAverage()}.
  * @param loadAfter  load average when it ended.
  * @param took       how long it ran.
  * @param figures    its results.
  */
-public record Suite(String id, String title, String loadBefore, String loadAfter, Duration took, List<Figure> figures)
+public record Suite(
+    String id,
+    String title,
+    String iterations,
+    String loadBefore,
+    String loadAfter,
+    Duration took,
+    List<Figure> figures)
 {
     /** DSS 8 KiB random reads and writes beside raw {@code pread}/{@code pwrite}. */
     public static final String DSS_DATA_PATH = "dss-data-path";

@@ -16,18 +16,20 @@ class ResultsReportTest
 {
     private static final Machine MACHINE = new Machine(
         "2 CPUs (Test CPU)", "24 GiB", "Linux 6.0", "Test VM 17", "JMH 1.37, Aeron 1.51.0", "ext4 on /dev/vda (/tmp)");
+    private static final String BEGIN = ResultsReport.BEGIN_MARKER;
+    private static final String END = ResultsReport.END_MARKER;
 
     @Test
     void shouldPutEachDataPathFigureBesideItsRawTwinAsASpeedRatio()
     {
-        final String report = ResultsReport.render(run(false, dataPath(), dms(Suite.DMS_UNPINNED, 20, 50, 30, 60)));
+        final String report = ResultsReport.render(run(false, dataPath()));
 
-        assertTrue(report.contains("| 2 | DSS 8 KiB random read, MAPPED: raw time / DSS time (mean) | ≥ 0.9x | 5.00x | met |"),
-            report);
-        assertTrue(report.contains("| 2 | DSS 8 KiB random write, DIRECT: raw time / DSS time (mean) | ≥ 0.9x | 0.83x | " +
-            "**missed** |"), report);
-        assertTrue(report.contains("| 8 KiB random read | MAPPED | 0.80 | 4.00 | 5.00x | 0.70 / 1.50 | 3.50 / 9.00 |"),
-            report);
+        assertContains(report,
+            "| 2 | DSS 8 KiB random read, MAPPED: raw time / DSS time (mean) | ≥ 0.9x | 5.00x | met |");
+        assertContains(report,
+            "| 2 | DSS 8 KiB random write, DIRECT: raw time / DSS time (mean) | ≥ 0.9x | 0.83x | **missed** |");
+        assertContains(report,
+            "| 8 KiB random read | MAPPED | 0.80 | 4.00 | 5.00x | 0.70 / 1.50 | 3.50 / 9.00 |");
     }
 
     @Test
@@ -36,42 +38,56 @@ class ResultsReportTest
         final String report = ResultsReport.render(run(false, dms(Suite.DMS_UNPINNED, 20, 50, 30, 60),
             dms(Suite.DMS_PINNED, 20, 50, 22, 120)));
 
-        assertTrue(report.contains("| 4 | DMS 2-way S page fetch median / raw echo median, unpinned | ≤ 1.25x | 1.50x | " +
-            "**missed** |"), report);
-        assertTrue(report.contains("| 4 | DMS 2-way S page fetch p99 / raw echo p99, unpinned | ≤ 2.0x | 1.20x | met |"),
-            report);
-        assertTrue(report.contains("| 4 | DMS 2-way S page fetch median / raw echo median, pinned | ≤ 1.25x | 1.10x | " +
-            "met |"), report);
-        assertTrue(report.contains("| 4 | DMS 2-way S page fetch p99 / raw echo p99, pinned | ≤ 2.0x | 2.40x | " +
-            "**missed** |"), report);
-        assertTrue(report.contains("| rawEcho8k (baseline) | 20.0 | 40.0 | 50.0 | 200 | 25.0 | 1.00x | 1.00x |"), report);
-        assertTrue(report.contains("| fetch2WayS | 30.0 | 40.0 | 60.0 | 200 | 25.0 | 1.50x | 1.20x |"), report);
+        assertContains(report,
+            "| 4 | DMS 2-way S page fetch median / raw echo median, unpinned | ≤ 1.25x | 1.50x | **missed** |");
+        assertContains(report, "| 4 | DMS 2-way S page fetch p99 / raw echo p99, unpinned | ≤ 2.0x | 1.20x | met |");
+        assertContains(report,
+            "| 4 | DMS 2-way S page fetch median / raw echo median, pinned | ≤ 1.25x | 1.10x | met |");
+        assertContains(report,
+            "| 4 | DMS 2-way S page fetch p99 / raw echo p99, pinned | ≤ 2.0x | 2.40x | **missed** |");
+        assertContains(report, "| rawEcho8k (baseline) | 20.0 | 40.0 | 50.0 | 200 | 25.0 | 1.00x | 1.00x |");
+        assertContains(report, "| fetch2WayS | 30.0 | 40.0 | 60.0 | 200 | 25.0 | 1.50x | 1.20x |");
+    }
+
+    @Test
+    void shouldJudgeOnTheRatioAsPrinted()
+    {
+        final String report = ResultsReport.render(run(false, dms(Suite.DMS_UNPINNED, 20, 50, 25.098, 100.2)));
+
+        assertContains(report,
+            "| 4 | DMS 2-way S page fetch median / raw echo median, unpinned | ≤ 1.25x | 1.25x | met |");
+        assertContains(report, "| 4 | DMS 2-way S page fetch p99 / raw echo p99, unpinned | ≤ 2.0x | 2.00x | met |");
     }
 
     @Test
     void shouldSayATargetWasNotMeasuredWhenItsSuiteDidNotRun()
     {
-        final String report = ResultsReport.render(run(false, dataPath()));
+        final String report = ResultsReport.render(new ResultsReport.Run("bench/run-all.sh", "abc1234",
+            Instant.parse("2026-11-22T05:00:00Z"), false, MACHINE, List.of(dataPath()),
+            List.of("The pinned DMS suite did not run: `taskset` (util-linux) is not on the PATH.")));
 
-        assertTrue(report.contains("| 4 | DMS 2-way S page fetch median / raw echo median | ≤ 1.25x | n/a | not measured |"),
-            report);
+        assertContains(report,
+            "| 4 | DMS 2-way S page fetch median / raw echo median | ≤ 1.25x | n/a | not measured |");
+        assertContains(report,
+            "**Note.** The pinned DMS suite did not run: `taskset` (util-linux) is not on the PATH.");
         assertFalse(report.contains("### DMS"), report);
     }
 
     @Test
-    void shouldMarkEveryVerdictOfAQuickRun()
+    void shouldJudgeNothingInAQuickRun()
     {
         final String report = ResultsReport.render(run(true, dms(Suite.DMS_UNPINNED, 20, 50, 22, 60)));
 
-        assertTrue(report.contains("**Quick run:**"), report);
-        assertTrue(report.contains("| 1.10x | met (quick run) |"), report);
+        assertContains(report, "**Quick run:**");
+        assertContains(report, "| 1.10x | not judged (quick run) |");
+        assertFalse(report.contains("| met"), report);
     }
 
     @Test
     void shouldConvertMetadataThroughputToOperationsPerSecond()
     {
-        final Suite metadata = new Suite(Suite.DSS_METADATA, "DSS metadata (issue 2)", "1 / 1 / 1", "2 / 2 / 2",
-            Duration.ofSeconds(75), List.of(
+        final Suite metadata = new Suite(Suite.DSS_METADATA, "DSS metadata (issue 2)",
+            "3 × 2 s warmup, 5 × 2 s, 1 fork", "1 / 1 / 1", "2 / 2 / 2", Duration.ofSeconds(75), List.of(
                 figure("createDelete1Thread", "thrpt", "ops/ms", 1.2, 0.3, 0, 0),
                 figure("rawTwoSyncsLogMechanism", "thrpt", "ops/ms", 2.4, Double.NaN, 0, 0),
                 figure("rawTwoSyncsPwrite", "thrpt", "ops/ms", 2.0, 0.5, 0, 0),
@@ -79,39 +95,57 @@ class ResultsReportTest
 
         final String report = ResultsReport.render(run(false, metadata));
 
-        assertTrue(report.contains("| createDelete1Thread | MAPPED | 1200 ± 300 | 2400 | 0.50x | 800 / 2500 | 2000 ± 500 |"),
-            report);
-        assertTrue(report.contains("| DSS metadata (issue 2) | 1 / 1 / 1 | 2 / 2 / 2 | 1 min 15 s |"), report);
+        assertContains(report,
+            "| createDelete1Thread | MAPPED | 1200 ± 300 | 2400 | 0.50x | 800 / 2500 | 2000 ± 500 |");
+        assertContains(report,
+            "| DSS metadata (issue 2) | 3 × 2 s warmup, 5 × 2 s, 1 fork | 1 / 1 / 1 | 2 / 2 / 2 | 1 min 15 s |");
     }
 
     @Test
     void shouldReplaceOnlyTheGeneratedSection()
     {
-        final String existing = "# Benchmark results\n\nintro\n\n" + ResultsReport.BEGIN_MARKER + "\nold figures\n" +
-            ResultsReport.END_MARKER + "\n\n## Analysis\n\nhand-written\n";
+        final String existing = "# Benchmark results\n\nintro\n\n" + BEGIN + "\nold figures\n" + END +
+            "\n\n## Analysis\n\nhand-written\n";
 
-        final String spliced = ResultsReport.splice(existing, ResultsReport.BEGIN_MARKER + "\nnew figures\n" +
-            ResultsReport.END_MARKER);
+        final String spliced = ResultsReport.splice(existing, BEGIN + "\nnew figures\n" + END + "\n");
 
-        assertEquals("# Benchmark results\n\nintro\n\n" + ResultsReport.BEGIN_MARKER + "\nnew figures\n" +
-            ResultsReport.END_MARKER + "\n\n## Analysis\n\nhand-written\n", spliced);
+        assertEquals("# Benchmark results\n\nintro\n\n" + BEGIN + "\nnew figures\n" + END +
+            "\n\n## Analysis\n\nhand-written\n", spliced);
+    }
+
+    @Test
+    void shouldLeaveTheFileAsItWasWhenTheSameSectionIsSplicedAgain()
+    {
+        final String section = ResultsReport.render(run(false, dataPath()));
+        final String once = ResultsReport.splice("# Results\n\nhand-written\n", section);
+
+        assertEquals(once, ResultsReport.splice(once, section));
+        assertEquals("# Results\n\n" + section + "\nhand-written\n", once);
     }
 
     @Test
     void shouldPutANewSectionAfterTheTitleOfAFileWithoutOne()
     {
-        assertEquals("# Results\n\nNEW\n\nhand-written\n", ResultsReport.splice("# Results\n\nhand-written\n", "NEW\n"));
+        assertEquals("# Results\n\nNEW\n\nhand-written\n",
+            ResultsReport.splice("# Results\n\nhand-written\n", "NEW\n"));
         assertEquals("# Benchmark results\n\nNEW\n", ResultsReport.splice("", "NEW\n"));
     }
 
     @Test
-    void shouldRefuseAFileWithOnlyOneMarker()
+    void shouldRefuseAFileWithoutBothMarkersInOrder()
     {
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> ResultsReport.splice("# R\n" + ResultsReport.BEGIN_MARKER + "\n", "NEW\n"));
+        final IllegalArgumentException noEnd = assertThrows(IllegalArgumentException.class,
+            () -> ResultsReport.splice("# R\n" + BEGIN + "\n", "NEW\n"));
+        final IllegalArgumentException endFirst = assertThrows(IllegalArgumentException.class,
+            () -> ResultsReport.splice("# R\n" + END + "\n" + BEGIN + "\n", "NEW\n"));
+        final IllegalArgumentException noBegin = assertThrows(IllegalArgumentException.class,
+            () -> ResultsReport.splice("# R\n" + END + "\n", "NEW\n"));
 
-        assertEquals("the results file has only one of the generated-section markers; restore the other or remove " +
-            "both: begin=true, end=false", ex.getMessage());
+        assertEquals("the results file lacks the generated-section marker " + END + " after " + BEGIN +
+            "; restore it or remove the other", noEnd.getMessage());
+        assertEquals(noEnd.getMessage(), endFirst.getMessage());
+        assertEquals("the results file lacks the generated-section marker " + BEGIN +
+            "; restore it or remove the other", noBegin.getMessage());
     }
 
     @Test
@@ -123,16 +157,21 @@ class ResultsReportTest
         assertThrows(IllegalArgumentException.class, () -> ResultsReport.micros(1, "min/op"));
     }
 
+    private static void assertContains(final String report, final String expected)
+    {
+        assertTrue(report.contains(expected), () -> "expected " + expected + " in:\n" + report);
+    }
+
     private static ResultsReport.Run run(final boolean quick, final Suite... suites)
     {
-        return new ResultsReport.Run("bench/run-all.sh", "abc1234", Instant.parse("2026-11-22T05:00:00Z"),
-            "settings", quick, MACHINE, List.of(suites));
+        return new ResultsReport.Run("bench/run-all.sh", "abc1234", Instant.parse("2026-11-22T05:00:00Z"), quick,
+            MACHINE, List.of(suites), List.of());
     }
 
     private static Suite dataPath()
     {
-        return new Suite(Suite.DSS_DATA_PATH, "DSS data path (issue 2)", "0 / 0 / 0", "0 / 0 / 0", Duration.ZERO,
-            List.of(
+        return new Suite(Suite.DSS_DATA_PATH, "DSS data path (issue 2)", "1 × 1 s warmup, 2 × 1 s, 1 fork",
+            "0 / 0 / 0", "0 / 0 / 0", Duration.ZERO, List.of(
                 figure("readDss", "sample", "us/op", 0.8, 0.01, 0.7, 1.5, "backend", "MAPPED"),
                 figure("readRaw", "sample", "us/op", 4.0, 0.2, 3.5, 9.0, "backend", "MAPPED"),
                 figure("writeDss", "sample", "us/op", 120, 5, 100, 900, "backend", "DIRECT"),
@@ -142,7 +181,7 @@ class ResultsReportTest
     private static Suite dms(final String id, final double echoP50, final double echoP99, final double fetchP50,
         final double fetchP99)
     {
-        return new Suite(id, id, "0 / 0 / 0", "0 / 0 / 0", Duration.ZERO, List.of(
+        return new Suite(id, id, "1 × 1 s warmup, 2 × 1 s, 1 fork", "0 / 0 / 0", "0 / 0 / 0", Duration.ZERO, List.of(
             new Figure("rawEcho8k", Map.of(), "sample", "us/op", 25, 1, echoP50, 40, echoP99, 200),
             new Figure("fetch2WayS", Map.of(), "sample", "us/op", 25, 1, fetchP50, 40, fetchP99, 200)));
     }
