@@ -52,7 +52,7 @@ final class HeapPage
 
     boolean isFormatted()
     {
-        return buffer.getInt(MAGIC_OFFSET, ORDER) == MAGIC;
+        return magic() == MAGIC;
     }
 
     int magic()

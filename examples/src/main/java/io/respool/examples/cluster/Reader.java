@@ -89,7 +89,8 @@ final class Reader
             control.checkNotAborted();
             if (runDeadlineNs - System.nanoTime() < 0)
             {
-                throw new IllegalStateException("node 0 did not finish in time: seen " + seenUpTo + " rows");
+                throw new IllegalStateException("node 0 did not finish in time: seen " + seenUpTo + " rows; give " +
+                    "the run longer with -D" + ClusterConfig.TIMEOUT_PROP_NAME + "=<seconds>");
             }
         }
         finalCheck(heap);

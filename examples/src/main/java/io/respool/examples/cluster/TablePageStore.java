@@ -39,8 +39,6 @@ final class TablePageStore implements PageStore
         final long pageId;
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[PAGE_SIZE]);
         volatile boolean dirty;
-        volatile LockMode mode = LockMode.NULL;
-        volatile boolean earlierDirty;
 
         Slot(final long pageId)
         {
@@ -58,6 +56,9 @@ final class TablePageStore implements PageStore
     private final LongAdder walFlushRequests = new LongAdder();
     private final List<String> problems = new ArrayList<>();
     private volatile Runnable onWriteRequested = () -> { };
+    // used only by the DMS callbacks readFromDisk and diskLsn, which run one at a time on the node's duty cycle
+    private final HeapPage diskPage = new HeapPage();
+    private final UnsafeBuffer diskLsnBuffer = new UnsafeBuffer(new byte[8]);
 
     /**
      * @param heap the table file on DSS (read-only is enough for a node that never checkpoints).
@@ -177,7 +178,7 @@ final class TablePageStore implements PageStore
         {
             buffer.setMemory(Math.max(read, 0), PAGE_SIZE - Math.max(read, 0), (byte)0);
         }
-        final HeapPage page = new HeapPage().wrap(buffer);
+        final HeapPage page = diskPage.wrap(buffer);
         if (page.isFormatted())
         {
             final int stored = page.storedChecksum();
@@ -200,13 +201,18 @@ final class TablePageStore implements PageStore
     public long diskLsn(final long pageId)
     {
         // read from DSS, not cached: another node may have written the page since this one last looked
-        final UnsafeBuffer lsn = new UnsafeBuffer(new byte[8]);
         try
         {
-            return heap.read(fileOffset(pageId) + LSN_OFFSET, lsn, 0, 8) == 8 ? lsn.getLong(0, ORDER) : 0;
+            return heap.read(fileOffset(pageId) + LSN_OFFSET, diskLsnBuffer, 0, 8) == 8 ?
+                diskLsnBuffer.getLong(0, ORDER) : 0;
         }
         catch (final RuntimeException ex)
         {
+            synchronized (this)
+            {
+                problems.add("cannot read a page's LSN from DSS: pageId=" + pageId + ", file=" + heap.path() +
+                    ", offset=" + (fileOffset(pageId) + LSN_OFFSET) + ", error=" + ex.getMessage());
+            }
             return 0;
         }
     }
@@ -265,12 +271,9 @@ final class TablePageStore implements PageStore
     @Override
     public void onModeChanged(final long pageId, final LockMode mode, final boolean earlierDirty)
     {
-        final Slot slot = slot(pageId);
-        slot.mode = mode;
-        slot.earlierDirty = earlierDirty;
         if (mode == LockMode.NULL && !earlierDirty)
         {
-            slot.dirty = false;
+            slot(pageId).dirty = false;
         }
     }
 }
