@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * environment variable {@value #CPUS_ENV_NAME} (messages name whichever was used), a comma-separated list of two
  * CPUs such as {@code 0,1} (one CPU pins both sides to it; any after the second are ignored): the asking side (the
  * benchmark thread, node 0's agent, the ping end of the raw echo) goes to the first CPU and the answering side
- * (the other nodes' agents, the echo end) to the second, as if each side had a machine of its own. Media drivers run inside those threads (invoker mode), so they follow.
+ * (the other nodes' agents, the echo end) to the second, as if each side had a machine of its own.
+ * Media drivers run inside those threads (invoker mode), so they follow.
  * Threads are pinned with {@code taskset -p} by thread id, found in {@code /proc/self/task/<tid>/comm} by name.
  * Unpinned forks say so loudly on stderr: on a small shared host the scheduler moves threads around, and whether the
  * two ends of a round trip share a CPU changes the figures by a factor of two.
