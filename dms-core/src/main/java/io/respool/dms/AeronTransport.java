@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.aeron.Aeron;
+import io.aeron.AeronVersion;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
@@ -11,7 +12,6 @@ import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.NodeAddress;
-import io.respool.dms.api.PortConflictException;
 import io.respool.dms.api.PortHolder;
 import io.respool.dms.api.PortProbe;
 import io.respool.dms.stat.StatCounter;
@@ -154,7 +154,8 @@ final class AeronTransport implements Transport, AutoCloseable
         catch (final AeronException ex)
         {
             throw new DmsException("cannot connect to the external media driver: nodeId=" + ctx.nodeId() +
-                ", dir=" + dir + ", reason=" + ex.getMessage(), ex, DmsException.Category.FATAL);
+                ", dir=" + dir + ", reason=" + ex.getMessage() + "; check that this user can read and write " + dir +
+                " and that the driver runs Aeron " + AeronVersion.VERSION, ex, DmsException.Category.FATAL);
         }
     }
 
@@ -172,8 +173,7 @@ final class AeronTransport implements Transport, AutoCloseable
                 final List<PortHolder> holders = new PortProbe().holders(selfAddress.host(), selfAddress.port());
                 if (!holders.isEmpty() || String.valueOf(ex.getMessage()).contains("Address already in use"))
                 {
-                    throw new PortConflictException(selfAddress.id(), selfAddress.host(), selfAddress.port(),
-                        holders);
+                    throw Dms.portConflict(ctx, holders);
                 }
                 throw ex;
             }
@@ -274,7 +274,8 @@ final class AeronTransport implements Transport, AutoCloseable
         final ExclusivePublication publication = publications[lane.code()][destination];
         if (null == publication)
         {
-            throw new IllegalArgumentException("no such node: destination=" + destination);
+            throw new IllegalArgumentException("no such node: self=" + self + ", destination=" + destination +
+                "; nodes are those of dms_url");
         }
         for (int attempt = 0; ; attempt++)
         {
@@ -314,27 +315,6 @@ final class AeronTransport implements Transport, AutoCloseable
             }
         }
         return true;
-    }
-
-    int maxMessageLength()
-    {
-        final ExclusivePublication any = firstPublication();
-        return null == any ? Integer.MAX_VALUE : any.maxMessageLength();
-    }
-
-    private ExclusivePublication firstPublication()
-    {
-        for (final ExclusivePublication[] byNode : publications)
-        {
-            for (final ExclusivePublication publication : byNode)
-            {
-                if (null != publication)
-                {
-                    return publication;
-                }
-            }
-        }
-        return null;
     }
 
     @Override

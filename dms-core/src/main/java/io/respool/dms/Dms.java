@@ -39,13 +39,7 @@ public final class Dms
         final List<PortHolder> holders = new PortProbe().holders(self.host(), self.port());
         if (!holders.isEmpty())
         {
-            final ExternalDriver driver = null == ctx.externalAeronDirectory() ?
-                null : ExternalDriver.read(ctx.externalAeronDirectory());
-            if (null != driver && holders.stream().anyMatch((holder) -> holder.pid() == driver.pid()))
-            {
-                throw new PortConflictException(self.id(), self.host(), self.port(), holders, driver.holdsPortAdvice());
-            }
-            throw new PortConflictException(self.id(), self.host(), self.port(), holders);
+            throw portConflict(ctx, holders);
         }
 
         NodeDirectory directory = null;
@@ -64,5 +58,22 @@ public final class Dms
             CloseHelper.quietCloseAll(transport, stats, directory);
             throw ex;
         }
+    }
+
+    /**
+     * @param ctx     the node's settings.
+     * @param holders who holds its port (may be empty when only the bind said so).
+     * @return the conflict, with the advice that fits when the holder is the external media driver itself.
+     */
+    static PortConflictException portConflict(final DmsContext ctx, final List<PortHolder> holders)
+    {
+        final NodeAddress self = ctx.self();
+        final ExternalDriver driver = null == ctx.externalAeronDirectory() ?
+            null : ExternalDriver.read(ctx.externalAeronDirectory());
+        if (null != driver && holders.stream().anyMatch((holder) -> holder.pid() == driver.pid()))
+        {
+            return new PortConflictException(self.id(), self.host(), self.port(), holders, driver.holdsPortAdvice());
+        }
+        return new PortConflictException(self.id(), self.host(), self.port(), holders);
     }
 }

@@ -39,11 +39,8 @@ record ExternalDriver(String directory, long pid, long clientLivenessTimeoutNs)
             mapped = IoUtil.mapExistingFile(cnc, FileChannel.MapMode.READ_ONLY, "cnc", 0,
                 CncFileDescriptor.END_OF_METADATA_OFFSET);
             final UnsafeBuffer metaData = CncFileDescriptor.createMetaDataBuffer(mapped);
-            final int version = metaData.getIntVolatile(CncFileDescriptor.cncVersionOffset(0));
-            if (version != CncFileDescriptor.CNC_VERSION)
-            {
-                return null;
-            }
+            // Aeron's own rule: any version with this client's major version (throws otherwise, caught below)
+            CncFileDescriptor.checkVersion(metaData.getIntVolatile(CncFileDescriptor.cncVersionOffset(0)));
             return new ExternalDriver(cnc.getParentFile().getAbsolutePath(), CncFileDescriptor.pid(metaData),
                 CncFileDescriptor.clientLivenessTimeoutNs(metaData));
         }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,6 +44,8 @@ final class Coordinator implements Agent
     static final long MAX_HOLD_MS = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+    /** How long reghl and unreghl wait for this instance's agent to act on its own fence sector. */
+    private static final long FENCE_SEEN_TIMEOUT_MS = 5_000;
 
     /**
      * What the coordinator asks of the engine.
@@ -135,7 +138,7 @@ final class Coordinator implements Agent
     private boolean anotherLiveMember()
     {
         final MemberSector current = sectors.readMember(instanceId);
-        if (current.isEmpty() || current.invalidReason() != null || current.pid() == 0 ||
+        if (!current.isValid() || current.pid() == 0 ||
             current.incarnation() == incarnation)
         {
             return false;
@@ -145,7 +148,7 @@ final class Coordinator implements Agent
             // In this very process, another open of the same instance is live (a closed one wrote pid 0).
             return current.pid() == Processes.PID || Processes.isRunningHere(current.pid(), current.bootId());
         }
-        java.util.concurrent.locks.LockSupport.parkNanos(3 * HEARTBEAT_MS * 1_000_000L);
+        LockSupport.parkNanos(3 * HEARTBEAT_MS * 1_000_000L);
         final MemberSector later = sectors.readMember(instanceId);
         return later.heartbeat() != current.heartbeat();
     }
@@ -153,7 +156,7 @@ final class Coordinator implements Agent
     private long fenceGenerationOnDisk()
     {
         final FenceSector fence = sectors.readFence(instanceId);
-        return fence.isEmpty() || fence.invalidReason() != null ? 0 : fence.generation();
+        return fence.isValid() ? fence.generation() : 0;
     }
 
     private void onError(final Throwable ex)
@@ -238,7 +241,7 @@ final class Coordinator implements Agent
             if (sinceDrain < 5)
             {
                 // Just gave the lock up for others: give their polling a moment before taking it back.
-                java.util.concurrent.locks.LockSupport.parkNanos((5 - sinceDrain) * 1_000_000L);
+                LockSupport.parkNanos((5 - sinceDrain) * 1_000_000L);
             }
             if (gate.isClosed())
             {
@@ -324,7 +327,7 @@ final class Coordinator implements Agent
                 return false;
             }
             final VgHead head = sectors.readHead();
-            if (head.isEmpty() || head.invalidReason() != null ||
+            if (!head.isValid() ||
                 (head.endLsn() == engine.durableLsn() && head.rootSequence() == engine.rootSequence()))
             {
                 return false;
@@ -446,7 +449,7 @@ final class Coordinator implements Agent
     private int pollFence()
     {
         final FenceSector fence = sectors.readFence(instanceId);
-        if (fence.isEmpty() || fence.invalidReason() != null || fence.generation() == fenceGenerationSeen)
+        if (!fence.isValid() || fence.generation() == fenceGenerationSeen)
         {
             return 0;
         }
@@ -508,11 +511,6 @@ final class Coordinator implements Agent
         CloseHelper.quietClose(vgLock);
     }
 
-    VgLock vgLock()
-    {
-        return vgLock;
-    }
-
     SharedSectors sectors()
     {
         return sectors;
@@ -524,10 +522,17 @@ final class Coordinator implements Agent
     void awaitFenceSeen()
     {
         final long generation = fenceGenerationOnDisk();
-        final long deadline = System.currentTimeMillis() + 5_000;
-        while (fenceGenerationSeen < generation && System.currentTimeMillis() < deadline)
+        final long deadline = System.currentTimeMillis() + FENCE_SEEN_TIMEOUT_MS;
+        while (fenceGenerationSeen < generation)
         {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            if (System.currentTimeMillis() - deadline > 0)
+            {
+                throw new DssException(ErrorCode.IO_ERROR, "this instance did not act on its fence sector within " +
+                    FENCE_SEEN_TIMEOUT_MS + " ms: vg=" + vgName + ", instance=" + instanceId + ", generation=" +
+                    generation + ", seen=" + fenceGenerationSeen + "; check the instance's log for I/O errors " +
+                    "and run inq_reg to see its state");
+            }
+            LockSupport.parkNanos(1_000_000);
         }
     }
 }

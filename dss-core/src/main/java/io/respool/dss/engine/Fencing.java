@@ -40,7 +40,7 @@ final class Fencing
         }
         checkRange(victim, vgName);
         final FenceSector mine = sectors.readFence(by);
-        if (!mine.isEmpty() && mine.invalidReason() == null && mine.fenced())
+        if (mine.isValid() && mine.fenced())
         {
             throw new DssException(ErrorCode.FENCED, "instance " + by + " is itself fenced and may not kick others: " +
                 "vg=" + vgName + "; register it first (dsscmd reghl)");
@@ -53,7 +53,7 @@ final class Fencing
         {
             final long now = System.currentTimeMillis();
             final MemberSector member = sectors.readMember(victim);
-            if (member.isEmpty() || member.invalidReason() != null || member.pid() == 0)
+            if (!member.isValid() || member.pid() == 0)
             {
                 return releaseLeaseOf(sectors, victim, KickResult.NOT_RUNNING);
             }
@@ -107,7 +107,7 @@ final class Fencing
     private static KickResult releaseLeaseOf(final SharedSectors sectors, final int victim, final KickResult result)
     {
         final DiskLease lease = sectors.readLease();
-        if (!lease.isEmpty() && lease.invalidReason() == null && lease.owner() == victim)
+        if (lease.isValid() && lease.owner() == victim)
         {
             sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(DiskLease.FREE).periodMs(lease.periodMs()));
         }
@@ -122,7 +122,7 @@ final class Fencing
     static long writeFence(final SharedSectors sectors, final int instanceId, final boolean fenced, final int by)
     {
         final FenceSector current = sectors.readFence(instanceId);
-        final long generation = (current.isEmpty() || current.invalidReason() != null ? 0 : current.generation()) + 1;
+        final long generation = (current.isValid() ? current.generation() : 0) + 1;
         sectors.writeFence(instanceId, SharedSectors.blank(new FenceSector()).generation(generation).fenced(fenced)
             .kickedBy(by).changedMs(System.currentTimeMillis()));
         return generation;
@@ -131,14 +131,14 @@ final class Fencing
     static List<InstanceStatus> statuses(final SharedSectors sectors)
     {
         final VgHead head = sectors.readHead();
-        final int lockHolder = !head.isEmpty() && head.invalidReason() == null && head.held() ? head.writer() : -1;
+        final int lockHolder = head.isValid() && head.held() ? head.writer() : -1;
         final List<InstanceStatus> statuses = new ArrayList<>();
         for (int id = 0; id < EntryVolumeLayout.MAX_INSTANCES; id++)
         {
             final FenceSector fence = sectors.readFence(id);
             final MemberSector member = sectors.readMember(id);
-            final boolean fenceValid = !fence.isEmpty() && fence.invalidReason() == null;
-            final boolean memberValid = !member.isEmpty() && member.invalidReason() == null;
+            final boolean fenceValid = fence.isValid();
+            final boolean memberValid = member.isValid();
             if (!fenceValid && !memberValid)
             {
                 continue;

@@ -75,12 +75,6 @@ final class FlockVgLock implements VgLock
     }
 
     @Override
-    public String describeHolder()
-    {
-        return "flock on " + lockFile;
-    }
-
-    @Override
     public void close()
     {
         release();

@@ -49,7 +49,7 @@ final class LeaseVgLock implements VgLock
         {
             final long now = System.currentTimeMillis();
             final DiskLease lease = sectors.readLease();
-            boolean free = lease.isEmpty() || lease.invalidReason() != null || lease.owner() == DiskLease.FREE;
+            boolean free = !lease.isValid() || lease.owner() == DiskLease.FREE;
             if (!free)
             {
                 final String key = lease.owner() + "/" + lease.generation() + "/" + lease.heartbeat();
@@ -71,7 +71,7 @@ final class LeaseVgLock implements VgLock
             {
                 throw new DssException(ErrorCode.VOLUME_IN_USE, "SHARE_DISK volume-group lease not granted within " +
                     timeoutMs + " ms: holder=instance " + lease.owner() + ", heartbeat=" + lease.heartbeat() +
-                    " (still renewing); retry later");
+                    "; another instance holds the lease or took it first; retry later");
             }
             LockSupport.parkNanos(5_000_000);
         }
@@ -145,14 +145,6 @@ final class LeaseVgLock implements VgLock
                 sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(DiskLease.FREE).periodMs(periodMs));
             }
         }
-    }
-
-    @Override
-    public String describeHolder()
-    {
-        final DiskLease lease = sectors.readLease();
-        return lease.isEmpty() || lease.owner() == DiskLease.FREE ? "SHARE_DISK lease free" :
-            "SHARE_DISK lease held by instance " + lease.owner() + " (heartbeat " + lease.heartbeat() + ")";
     }
 
     @Override

@@ -15,6 +15,16 @@ public final class Names
     }
 
     /**
+     * @param c a character.
+     * @return whether it may appear in a DSS name: {@code [0-9A-Za-z_.-]}.
+     */
+    public static boolean isNameChar(final char c)
+    {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' ||
+            c == '-';
+    }
+
+    /**
      * @param what what the name is, for the message ("file name", "volume group name").
      */
     public static void checkName(final String name, final String what)
@@ -36,8 +46,7 @@ public final class Names
         for (int i = 0; i < name.length(); i++)
         {
             final char c = name.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' ||
-                c == '-'))
+            if (!isNameChar(c))
             {
                 throw new DssException(ErrorCode.INVALID_PATH, what + " has a bad character: name=" + name +
                     ", char='" + c + "' at " + i + "; allowed are 0-9 A-Z a-z _ . -");

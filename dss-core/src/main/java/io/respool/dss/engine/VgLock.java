@@ -22,11 +22,6 @@ interface VgLock extends AutoCloseable
     {
     }
 
-    /**
-     * @return who holds it, for {@code getstatus} and error messages.
-     */
-    String describeHolder();
-
     @Override
     void close();
 }

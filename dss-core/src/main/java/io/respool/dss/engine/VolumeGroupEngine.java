@@ -846,9 +846,6 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
     }
 
     /**
-     * Make every logged change and every data write durable.
-     */
-    /**
      * Make a file's data durable, then its size, then every logged change: data before the size that covers it.
      * Only a size to log (or records still staged) needs the volume-group lock; the data flush does not.
      */
@@ -1106,7 +1103,7 @@ public final class VolumeGroupEngine implements VolumeGroup, Coordinator.Engine
         metaLock.writeLock().lock();
         try
         {
-            final boolean headValid = !head.isEmpty() && head.invalidReason() == null;
+            final boolean headValid = head.isValid();
             // Our own frees are durable by now (the log is flushed before the lock is released). Apply them before
             // anything of another instance's, which may already have given those AUs to its files or checkpoints.
             state.releaseFrees(log.durableLsn());

@@ -58,6 +58,14 @@ public abstract class SectorBlock<T extends SectorBlock<T>>
     }
 
     /**
+     * @return true if the sector was written and passes magic, version and checksum.
+     */
+    public boolean isValid()
+    {
+        return !isEmpty() && invalidReason() == null;
+    }
+
+    /**
      * @return null if valid, else why not.
      */
     public String invalidReason()

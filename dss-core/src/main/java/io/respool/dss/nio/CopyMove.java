@@ -60,7 +60,8 @@ final class CopyMove
                 else if (option != StandardCopyOption.COPY_ATTRIBUTES)
                 {
                     throw new UnsupportedOperationException("copy option not supported by DSS: option=" + option +
-                        (move ? "" : "; ATOMIC_MOVE applies to move only"));
+                        "; supported are REPLACE_EXISTING, NOFOLLOW_LINKS, COPY_ATTRIBUTES" +
+                        (move ? ", ATOMIC_MOVE" : " (ATOMIC_MOVE applies to move only)"));
                 }
             }
             return new Options(replace, follow, atomic);

@@ -20,11 +20,6 @@ final class DssFileAttributes implements BasicFileAttributes
         this.stat = stat;
     }
 
-    FileStat stat()
-    {
-        return stat;
-    }
-
     /**
      * {@inheritDoc}
      */

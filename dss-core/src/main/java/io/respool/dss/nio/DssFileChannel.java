@@ -64,11 +64,11 @@ final class DssFileChannel extends FileChannel
         }
     }
 
-    private static void checkPosition(final long position, final String what)
+    private void checkPosition(final long position, final String what)
     {
         if (position < 0)
         {
-            throw new IllegalArgumentException("negative " + what + ": " + what + "=" + position);
+            throw new IllegalArgumentException("negative " + what + ": " + what + "=" + position + ", path=" + path);
         }
     }
 

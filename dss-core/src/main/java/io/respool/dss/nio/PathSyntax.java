@@ -1,5 +1,7 @@
 package io.respool.dss.nio;
 
+import io.respool.dss.engine.Names;
+
 import java.nio.file.InvalidPathException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,6 @@ import java.util.List;
  */
 final class PathSyntax
 {
-    static final int MAX_NAME_LENGTH = 63;
     static final String CURRENT = ".";
     static final String PARENT = "..";
 
@@ -75,10 +76,10 @@ final class PathSyntax
 
     private static void checkName(final String input, final String name, final int offset, final boolean dotsAllowed)
     {
-        if (name.length() > MAX_NAME_LENGTH)
+        if (name.length() > Names.MAX_NAME_LENGTH)
         {
             throw new InvalidPathException(input, "name too long: name=" + name + ", length=" + name.length() +
-                ", max=" + MAX_NAME_LENGTH, offset);
+                ", max=" + Names.MAX_NAME_LENGTH, offset);
         }
         if (!dotsAllowed && (CURRENT.equals(name) || PARENT.equals(name)))
         {
@@ -87,8 +88,7 @@ final class PathSyntax
         for (int i = 0; i < name.length(); i++)
         {
             final char c = name.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' ||
-                c == '-'))
+            if (!Names.isNameChar(c))
             {
                 throw new InvalidPathException(input, "bad character in DSS name: name=" + name + ", char='" + c +
                     "'; allowed are 0-9 A-Z a-z _ . - (and + only to start an absolute path)", offset + i);
