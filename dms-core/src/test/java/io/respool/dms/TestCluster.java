@@ -2,13 +2,11 @@ package io.respool.dms;
 
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
+import io.respool.testsupport.FreePorts;
 import org.agrona.CloseHelper;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,34 +85,7 @@ final class TestCluster implements AutoCloseable
     /** Ports free for both UDP and TCP, distinct. */
     static int[] freePorts(final int count) throws IOException
     {
-        final int[] ports = new int[count];
-        final List<DatagramSocket> held = new ArrayList<>();
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                while (true)
-                {
-                    final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                    final int port = socket.getLocalPort();
-                    try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
-                    {
-                        held.add(socket);
-                        ports[i] = port;
-                        break;
-                    }
-                    catch (final IOException ex)
-                    {
-                        socket.close();
-                    }
-                }
-            }
-        }
-        finally
-        {
-            held.forEach(DatagramSocket::close);
-        }
-        return ports;
+        return FreePorts.freePorts(count);
     }
 
     /**

@@ -1,15 +1,12 @@
 package io.respool.examples.cluster;
 
+import io.respool.testsupport.FreePorts;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Free loopback ports and an output that goes both to the test log and to a buffer the test can search.
@@ -25,34 +22,7 @@ final class ClusterTestSupport
      */
     static int[] freePorts(final int count) throws IOException
     {
-        final int[] ports = new int[count];
-        final List<DatagramSocket> held = new ArrayList<>();
-        try
-        {
-            for (int i = 0; i < count; i++)
-            {
-                while (true)
-                {
-                    final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-                    final int port = socket.getLocalPort();
-                    try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress()))
-                    {
-                        held.add(socket);
-                        ports[i] = port;
-                        break;
-                    }
-                    catch (final IOException ex)
-                    {
-                        socket.close();
-                    }
-                }
-            }
-        }
-        finally
-        {
-            held.forEach(DatagramSocket::close);
-        }
-        return ports;
+        return FreePorts.freePorts(count);
     }
 
     static String url(final int[] ports)
