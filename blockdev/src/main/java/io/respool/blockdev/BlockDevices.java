@@ -69,7 +69,7 @@ public final class BlockDevices
         Objects.requireNonNull(options, "options");
 
         final DeviceKind kind = kindOf(path);
-        final Backend backend = null != options.backend() ?
+        final Backend backend = options.backend() != null ?
             options.backend() : (DeviceKind.BLOCK_DEVICE == kind ? Backend.DIRECT : Backend.MAPPED);
         final boolean readOnly = options.isReadOnly();
 
@@ -194,21 +194,16 @@ public final class BlockDevices
                 "; check the path and its file system", ex);
         }
 
-        switch (mode & S_IFMT)
+        return switch (mode & S_IFMT)
         {
-            case S_IFREG:
-                return DeviceKind.IMAGE_FILE;
-
-            case S_IFBLK:
-                return DeviceKind.BLOCK_DEVICE;
-
-            default:
-                throw new BlockDeviceException(
-                    Reason.NOT_A_FILE_OR_DEVICE, path, -1,
-                    "not a regular file or block device: path=" + path + ", type=" + typeName(mode & S_IFMT) +
-                    "; pass an image file (create one with: truncate -s 10G <file>) or a block device such as " +
-                    "/dev/sdb");
-        }
+            case S_IFREG -> DeviceKind.IMAGE_FILE;
+            case S_IFBLK -> DeviceKind.BLOCK_DEVICE;
+            default -> throw new BlockDeviceException(
+                Reason.NOT_A_FILE_OR_DEVICE, path, -1,
+                "not a regular file or block device: path=" + path + ", type=" + typeName(mode & S_IFMT) +
+                "; pass an image file (create one with: truncate -s 10G <file>) or a block device such as " +
+                "/dev/sdb");
+        };
     }
 
     /**
@@ -221,41 +216,34 @@ public final class BlockDevices
     {
         final String what = "cannot open block device: path=" + path + ", readOnly=" + readOnly +
             ", backend=" + backend + ", error=" + LibC.describe(errno);
-        switch (errno)
+        return switch (errno)
         {
-            case LibC.ENOENT:
-                return new BlockDeviceException(
-                    Reason.NOT_FOUND, path, -1, what + "; create an image with: truncate -s 10G " + path);
+            case LibC.ENOENT -> new BlockDeviceException(
+                Reason.NOT_FOUND, path, -1, what + "; create an image with: truncate -s 10G " + path);
 
-            case LibC.EACCES:
-            case LibC.EPERM:
-                return new BlockDeviceException(
-                    Reason.PERMISSION_DENIED, path, -1,
-                    what + "; run as a user that can " + (readOnly ? "read" : "read and write") + " it (check " +
-                    "ls -l, group membership such as 'disk', and lsattr for the immutable flag)" +
-                    (readOnly ? "" : ", or open it with OpenOptions.readOnly(true)"));
+            case LibC.EACCES, LibC.EPERM -> new BlockDeviceException(
+                Reason.PERMISSION_DENIED, path, -1,
+                what + "; run as a user that can " + (readOnly ? "read" : "read and write") + " it (check " +
+                "ls -l, group membership such as 'disk', and lsattr for the immutable flag)" +
+                (readOnly ? "" : ", or open it with OpenOptions.readOnly(true)"));
 
-            case LibC.EROFS:
-                return new BlockDeviceException(
-                    Reason.PERMISSION_DENIED, path, -1,
-                    what + "; the file system is mounted read-only: open with OpenOptions.readOnly(true) " +
-                    "or remount it read-write");
+            case LibC.EROFS -> new BlockDeviceException(
+                Reason.PERMISSION_DENIED, path, -1,
+                what + "; the file system is mounted read-only: open with OpenOptions.readOnly(true) " +
+                "or remount it read-write");
 
-            case LibC.EISDIR:
-                return new BlockDeviceException(
-                    Reason.NOT_A_FILE_OR_DEVICE, path, -1, what + "; pass an image file or a block device");
+            case LibC.EISDIR -> new BlockDeviceException(
+                Reason.NOT_A_FILE_OR_DEVICE, path, -1, what + "; pass an image file or a block device");
 
-            case LibC.EINVAL:
-                return new BlockDeviceException(
-                    Reason.IO_ERROR, path, -1,
-                    what + (Backend.DIRECT == backend ?
-                    "; the file system may not support O_DIRECT (tmpfs does not): use Backend.MAPPED" :
-                    "; check the path"));
+            case LibC.EINVAL -> new BlockDeviceException(
+                Reason.IO_ERROR, path, -1,
+                what + (Backend.DIRECT == backend ?
+                "; the file system may not support O_DIRECT (tmpfs does not): use Backend.MAPPED" :
+                "; check the path"));
 
-            default:
-                return new BlockDeviceException(
-                    Reason.IO_ERROR, path, -1, what + "; check the device and the kernel log (dmesg)");
-        }
+            default -> new BlockDeviceException(
+                Reason.IO_ERROR, path, -1, what + "; check the device and the kernel log (dmesg)");
+        };
     }
 
     private static BlockDeviceException notFound(final Path path, final Throwable cause)
@@ -269,7 +257,7 @@ public final class BlockDevices
     private static BlockDeviceException createFailure(final Path path, final long size, final IOException ex)
     {
         final Path parent = path.toAbsolutePath().getParent();
-        if (null != parent && !Files.isDirectory(parent))
+        if (parent != null && !Files.isDirectory(parent))
         {
             return new BlockDeviceException(
                 Reason.NOT_FOUND, path, -1,
@@ -278,7 +266,7 @@ public final class BlockDevices
         }
 
         final Reason reason = Files.exists(path) && !Files.isWritable(path) ||
-            !Files.exists(path) && null != parent && !Files.isWritable(parent) ?
+            !Files.exists(path) && parent != null && !Files.isWritable(parent) ?
             Reason.PERMISSION_DENIED : Reason.IO_ERROR;
 
         return new BlockDeviceException(
@@ -338,25 +326,14 @@ public final class BlockDevices
 
     private static String typeName(final int type)
     {
-        switch (type)
+        return switch (type)
         {
-            case 0040000:
-                return "directory";
-
-            case 0020000:
-                return "character device";
-
-            case 0010000:
-                return "fifo";
-
-            case 0140000:
-                return "socket";
-
-            case 0120000:
-                return "symbolic link";
-
-            default:
-                return "unknown(" + Integer.toOctalString(type) + ")";
-        }
+            case 0040000 -> "directory";
+            case 0020000 -> "character device";
+            case 0010000 -> "fifo";
+            case 0140000 -> "socket";
+            case 0120000 -> "symbolic link";
+            default -> "unknown(" + Integer.toOctalString(type) + ")";
+        };
     }
 }

@@ -292,7 +292,7 @@ final class DirectBlockDevice implements BlockDevice
      */
     static boolean isUsableInPlace(final byte[] array, final long address, final int alignment)
     {
-        return null == array && (address & (alignment - 1)) == 0;
+        return array == null && (address & (alignment - 1)) == 0;
     }
 
     private void enter()

@@ -142,6 +142,6 @@ final class LibC
             text = null;
         }
 
-        return (null == text ? "unknown error" : text) + " (errno=" + errno + ")";
+        return (text == null ? "unknown error" : text) + " (errno=" + errno + ")";
     }
 }

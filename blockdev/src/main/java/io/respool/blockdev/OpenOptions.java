@@ -99,7 +99,7 @@ public final class OpenOptions
     @Override
     public String toString()
     {
-        return "OpenOptions{backend=" + (null == backend ? "auto" : backend) +
+        return "OpenOptions{backend=" + (backend == null ? "auto" : backend) +
             ", readOnly=" + readOnly + ", minimumSize=" + minimumSize + '}';
     }
 }

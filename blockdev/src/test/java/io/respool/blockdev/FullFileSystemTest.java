@@ -59,7 +59,7 @@ class FullFileSystemTest
     @AfterEach
     void unmount() throws Exception
     {
-        if (null != mountPoint)
+        if (mountPoint != null)
         {
             run("umount", mountPoint.toString());
         }

@@ -62,7 +62,7 @@ class LoopDeviceTest
     @AfterEach
     void detachLoopDevice() throws Exception
     {
-        if (null != loopDevice)
+        if (loopDevice != null)
         {
             run("losetup", "-d", loopDevice.toString());
         }

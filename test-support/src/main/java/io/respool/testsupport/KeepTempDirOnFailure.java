@@ -35,7 +35,7 @@ public final class KeepTempDirOnFailure implements ParameterResolver, AfterEachC
     public void afterEach(final ExtensionContext context) throws IOException
     {
         final Path dir = context.getStore(NAMESPACE).remove(KEY, Path.class);
-        if (null == dir)
+        if (dir == null)
         {
             return;
         }

@@ -360,7 +360,7 @@ public class DmsBenchmark
     static void acquire(final DmsNode node, final long page, final LockMode mode, final AcquireResult expected)
     {
         final AcquireResult result = acquire(node, page, mode);
-        if (null != expected && result != expected)
+        if (expected != null && result != expected)
         {
             throw new IllegalStateException("benchmark setup went wrong: nodeId=" + node.nodeId() + ", page=" +
                 page + ", mode=" + mode + ", expected=" + expected + ", got=" + result);

@@ -30,7 +30,7 @@ public final class Pinning
     }
 
     /** Which of the two the value came from, for messages. */
-    private static final String SETTING = null != System.getProperty(CPUS_PROP_NAME) ?
+    private static final String SETTING = System.getProperty(CPUS_PROP_NAME) != null ?
         "-D" + CPUS_PROP_NAME : CPUS_ENV_NAME;
     private static final String[] CPUS = parse(System.getProperty(CPUS_PROP_NAME, System.getenv(CPUS_ENV_NAME)));
     private static boolean warned;
@@ -129,7 +129,7 @@ public final class Pinning
 
     private static String[] parse(final String value)
     {
-        if (null == value || value.isBlank())
+        if (value == null || value.isBlank())
         {
             return new String[0];
         }

@@ -6,7 +6,6 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.logbuffer.FragmentHandler;
 import io.respool.dms.AeronSetup;
 import io.respool.dms.DmsContext;
 import io.respool.dms.api.InMemoryPageStore;

@@ -104,7 +104,7 @@ public record Machine(String cpus, String memory, String kernel, String jvm, Str
                 bestLength = mountPoint.length();
             }
         }
-        return null == best ? directory.toString() : best;
+        return best == null ? directory.toString() : best;
     }
 
     private static Optional<String> field(final List<String> lines, final String name)

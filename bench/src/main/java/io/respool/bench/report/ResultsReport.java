@@ -175,7 +175,7 @@ public final class ResultsReport
         }
         for (final Suite dms : new Suite[]{ run.suite(Suite.DMS_UNPINNED), run.suite(Suite.DMS_PINNED) })
         {
-            final String where = null == dms ? "" : ", " + (Suite.DMS_PINNED.equals(dms.id()) ? "pinned" : "unpinned");
+            final String where = dms == null ? "" : ", " + (Suite.DMS_PINNED.equals(dms.id()) ? "pinned" : "unpinned");
             targetRow("4", "DMS 2-way S page fetch median / raw echo median" + where,
                 echoRatio(dms, "fetch2WayS", Figure::p50), false, FETCH_MEDIAN_TARGET);
             targetRow("4", "DMS 2-way S page fetch p99 / raw echo p99" + where,
@@ -216,7 +216,7 @@ public final class ResultsReport
             {
                 final Figure dss = suite.find(op + "Dss", "sample", "backend", backend);
                 final Figure raw = suite.find(op + "Raw", "sample", "backend", backend);
-                if (null == dss && null == raw)
+                if (dss == null && raw == null)
                 {
                     continue;
                 }
@@ -247,7 +247,7 @@ public final class ResultsReport
             for (final String backend : BACKENDS)
             {
                 final Figure dss = suite.find(method, "thrpt", "backend", backend);
-                if (null == dss)
+                if (dss == null)
                 {
                     continue;
                 }
@@ -255,7 +255,7 @@ public final class ResultsReport
                 final Figure pwrite = suite.find("rawTwoSyncsPwrite", "thrpt", "backend", backend);
                 final Figure latency = suite.find(method, "sample", "backend", backend);
                 line("| " + method + " | " + backend + " | " + perSecond(dss) + " | " + perSecond(raw) + " | " +
-                    ratio(null == raw ? Double.NaN : dss.score() / raw.score()) + " | " + percentiles(latency) +
+                    ratio(raw == null ? Double.NaN : dss.score() / raw.score()) + " | " + percentiles(latency) +
                     " | " + perSecond(pwrite) + " |");
             }
         }
@@ -276,7 +276,7 @@ public final class ResultsReport
         line("|---|---|---|---|---|---|---|---|");
         final List<Figure> rows = new ArrayList<>();
         final Figure echo = suite.find("rawEcho8k", "sample");
-        if (null != echo)
+        if (echo != null)
         {
             rows.add(echo);
         }
@@ -291,8 +291,8 @@ public final class ResultsReport
                 number(micros(figure.p90(), figure.unit())) + " | " + number(micros(figure.p99(), figure.unit())) +
                 " | " + number(micros(figure.p999(), figure.unit())) + " | " +
                 number(micros(figure.score(), figure.unit())) + " | " +
-                ratio(null == echo ? Double.NaN : figure.p50() / echo.p50()) + " | " +
-                ratio(null == echo ? Double.NaN : figure.p99() / echo.p99()) + " |");
+                ratio(echo == null ? Double.NaN : figure.p50() / echo.p50()) + " | " +
+                ratio(echo == null ? Double.NaN : figure.p99() / echo.p99()) + " |");
         }
         line();
     }
@@ -302,7 +302,7 @@ public final class ResultsReport
      */
     private boolean heading(final Suite suite)
     {
-        if (null == suite)
+        if (suite == null)
         {
             return false;
         }
@@ -313,42 +313,42 @@ public final class ResultsReport
 
     private static double speedRatio(final Suite suite, final String op, final String backend)
     {
-        if (null == suite)
+        if (suite == null)
         {
             return Double.NaN;
         }
         final Figure dss = suite.find(op + "Dss", "sample", "backend", backend);
         final Figure raw = suite.find(op + "Raw", "sample", "backend", backend);
-        return null == dss || null == raw ? Double.NaN : raw.score() / dss.score();
+        return dss == null || raw == null ? Double.NaN : raw.score() / dss.score();
     }
 
     private static double echoRatio(final Suite suite, final String method,
         final ToDoubleFunction<Figure> statistic)
     {
-        if (null == suite)
+        if (suite == null)
         {
             return Double.NaN;
         }
         final Figure figure = suite.find(method, "sample");
         final Figure echo = suite.find("rawEcho8k", "sample");
-        return null == figure || null == echo ? Double.NaN : statistic.applyAsDouble(figure) /
+        return figure == null || echo == null ? Double.NaN : statistic.applyAsDouble(figure) /
             statistic.applyAsDouble(echo);
     }
 
     private static String micros(final Figure figure)
     {
-        return null == figure ? "n/a" : number(micros(figure.score(), figure.unit()));
+        return figure == null ? "n/a" : number(micros(figure.score(), figure.unit()));
     }
 
     private static String percentiles(final Figure figure)
     {
-        return null == figure ? "n/a" :
+        return figure == null ? "n/a" :
             number(micros(figure.p50(), figure.unit())) + " / " + number(micros(figure.p99(), figure.unit()));
     }
 
     private static String perSecond(final Figure figure)
     {
-        if (null == figure)
+        if (figure == null)
         {
             return "n/a";
         }

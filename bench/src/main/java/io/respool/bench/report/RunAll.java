@@ -86,7 +86,7 @@ public final class RunAll
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i] + "; " + USAGE);
             }
         }
-        if (null == results)
+        if (results == null)
         {
             throw new IllegalArgumentException("missing --results FILE; " + USAGE);
         }

@@ -41,11 +41,11 @@ final class RunNodeCommand implements Callable<Integer>
     {
         final DmsContext ctx = new DmsContext().url(url).nodeId(id);
         ctx.pageStore(new InMemoryPageStore(ctx.pageSize()));
-        if (null != base)
+        if (base != null)
         {
             ctx.baseDirectory(base);
         }
-        if (null != idle)
+        if (idle != null)
         {
             ctx.idleStrategy(idle);
         }

@@ -46,15 +46,15 @@ final class StatCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final List<File> files = new ArrayList<>();
-        if (null != nodeDirectory)
+        if (nodeDirectory != null)
         {
             files.add(new File(nodeDirectory, StatsFileDescriptor.FILE_NAME));
         }
         else
         {
             final File[] dirs = baseDirectory.listFiles((dir, name) -> name.startsWith("node-") &&
-                (null == nodeId || name.equals("node-" + nodeId)));
-            if (null != dirs)
+                (nodeId == null || name.equals("node-" + nodeId)));
+            if (dirs != null)
             {
                 java.util.Arrays.sort(dirs);
                 for (final File dir : dirs)
@@ -67,7 +67,7 @@ final class StatCommand implements Callable<Integer>
         if (files.isEmpty())
         {
             spec.commandLine().getErr().println("dmscmd stat: no running node found: dir=" +
-                (null != nodeDirectory ? nodeDirectory : baseDirectory) +
+                (nodeDirectory != null ? nodeDirectory : baseDirectory) +
                 "; pass --dir <node directory> or --base <directory of node-<id> directories>");
             return 1;
         }
@@ -78,12 +78,12 @@ final class StatCommand implements Callable<Integer>
                 print(out, StatsReader.read(file), file);
             }
             out.flush();
-            if (null != watchSeconds)
+            if (watchSeconds != null)
             {
                 Thread.sleep(watchSeconds * 1000L);
             }
         }
-        while (null != watchSeconds);
+        while (watchSeconds != null);
         return 0;
     }
 

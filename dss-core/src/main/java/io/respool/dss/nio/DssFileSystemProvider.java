@@ -2,7 +2,6 @@ package io.respool.dss.nio;
 
 import io.respool.dss.Dss;
 import io.respool.dss.DssException;
-import io.respool.dss.ErrorCode;
 import io.respool.dss.FileStat;
 import io.respool.dss.FileType;
 

@@ -101,10 +101,10 @@ public record ClusterConfig(
     public static ClusterConfig from(final Properties props)
     {
         final String env = System.getenv(DIR_ENV_NAME);
-        final String tmp = null == System.getenv("TMPDIR") || System.getenv("TMPDIR").isBlank() ?
+        final String tmp = System.getenv("TMPDIR") == null || System.getenv("TMPDIR").isBlank() ?
             "/tmp" : System.getenv("TMPDIR");
         final Path directory = Path.of(props.getProperty(DIR_PROP_NAME,
-            null != env && !env.isBlank() ? env : tmp + "/respool-cluster")).toAbsolutePath().normalize();
+            env != null && !env.isBlank() ? env : tmp + "/respool-cluster")).toAbsolutePath().normalize();
 
         final long imageSize = parseSize(IMAGE_SIZE_PROP_NAME, props.getProperty(IMAGE_SIZE_PROP_NAME,
             IMAGE_SIZE_DEFAULT));
@@ -123,7 +123,7 @@ public record ClusterConfig(
         {
             throw bad(DMS_URL_PROP_NAME, dmsUrl, ex.getMessage());
         }
-        if (nodes.size() != 2 || null == nodes.node(0) || null == nodes.node(1))
+        if (nodes.size() != 2 || nodes.node(0) == null || nodes.node(1) == null)
         {
             throw bad(DMS_URL_PROP_NAME, dmsUrl, "the demo runs exactly nodes 0 and 1");
         }
@@ -236,7 +236,7 @@ public record ClusterConfig(
         final long min, final long max)
     {
         final String text = props.getProperty(name);
-        if (null == text)
+        if (text == null)
         {
             return defaultValue;
         }

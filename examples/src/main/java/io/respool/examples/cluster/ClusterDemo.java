@@ -133,7 +133,7 @@ public final class ClusterDemo
     {
         step(out, "Two-node cluster on this machine: dms_url " + config.dmsUrl());
         final String conflict = checkPorts(config, out);
-        if (null != conflict)
+        if (conflict != null)
         {
             return new Outcome(EXIT_PORT_CONFLICT, null, conflict);
         }
@@ -175,7 +175,7 @@ public final class ClusterDemo
         }
         for (final NodeProcess node : nodes)
         {
-            if (null != node && !node.isAlive() && node.exitValue() != 0)
+            if (node != null && !node.isAlive() && node.exitValue() != 0)
             {
                 problems.add("node " + node.nodeId() + " exited with status " + node.exitValue());
             }
@@ -210,9 +210,9 @@ public final class ClusterDemo
             final String message = new PortConflictException(node.id(), node.host(), node.port(), holders)
                 .getMessage();
             out.println("ERROR " + message);
-            first = null == first ? message : first;
+            first = first == null ? message : first;
         }
-        if (null == first)
+        if (first == null)
         {
             out.println("DMS ports free: " + free);
         }
@@ -315,7 +315,7 @@ public final class ClusterDemo
     {
         for (final NodeProcess node : nodes)
         {
-            if (null != node)
+            if (node != null)
             {
                 node.close();
             }

@@ -93,7 +93,7 @@ public final class ClusterNode
     private String required(final String name)
     {
         final String value = args.getProperty(name);
-        if (null == value)
+        if (value == null)
         {
             throw new IllegalArgumentException("missing node argument: " + name + "=...");
         }
@@ -338,7 +338,7 @@ public final class ClusterNode
                 try
                 {
                     final String line = task.get();
-                    if (null != line)
+                    if (line != null)
                     {
                         System.out.println(line);
                     }

@@ -64,7 +64,7 @@ final class ClusterStorage
             "DSS_NODES_LIST=" + config.dssNodesList() + ", DISK_LOCK_FILE_PATH=" + dir.resolve("dss0"));
 
         final String notUsable = config.recreate() ? "recreate asked for" : whyNotUsable(config);
-        if (null == notUsable)
+        if (notUsable == null)
         {
             out.println("reusing image " + config.image() + ": volume group " + VG_NAME + ", " +
                 describeImage(config.image()));
@@ -102,7 +102,7 @@ final class ClusterStorage
      */
     static void refuseInsideGitWorkTree(final Path dir)
     {
-        for (Path p = dir.toAbsolutePath().normalize(); null != p; p = p.getParent())
+        for (Path p = dir.toAbsolutePath().normalize(); p != null; p = p.getParent())
         {
             if (Files.exists(p.resolve(".git")))
             {

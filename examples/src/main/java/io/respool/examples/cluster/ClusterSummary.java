@@ -51,12 +51,12 @@ public record ClusterSummary(
         for (int i = 0; i < reports.length; i++)
         {
             final NodeReport report = reports[i];
-            if (null == report)
+            if (report == null)
             {
                 all.add("node " + i + " wrote no report");
                 continue;
             }
-            for (int p = 0; null != report.get("problem." + p); p++)
+            for (int p = 0; report.get("problem." + p) != null; p++)
             {
                 all.add("node " + i + ": " + report.get("problem." + p));
             }
@@ -66,12 +66,12 @@ public record ClusterSummary(
                 all.add("node " + i + ": " + more + " more problems");
             }
         }
-        final NodeReport w = null == writer ? new NodeReport() : writer;
-        final NodeReport r = null == reader ? new NodeReport() : reader;
+        final NodeReport w = writer == null ? new NodeReport() : writer;
+        final NodeReport r = reader == null ? new NodeReport() : reader;
         final long rowsWritten = w.getLong("inserted");
         final long rowsRead = r.getLong("finalRowsRead");
         final long pagesFromPeer = r.getLong("acquire.FROM_PEER");
-        if (null != writer && null != reader)
+        if (writer != null && reader != null)
         {
             if (1 != r.getLong("finalCheckDone"))
             {
@@ -105,7 +105,7 @@ public record ClusterSummary(
     private static long countKept(final NodeReport report)
     {
         long kept = 0;
-        while (null != report.get("problem." + kept))
+        while (report.get("problem." + kept) != null)
         {
             kept++;
         }
@@ -118,8 +118,8 @@ public record ClusterSummary(
     static void print(final ClusterSummary s, final NodeReport writer, final NodeReport reader,
         final String vgCheck, final PrintStream out)
     {
-        final NodeReport w = null == writer ? new NodeReport() : writer;
-        final NodeReport r = null == reader ? new NodeReport() : reader;
+        final NodeReport w = writer == null ? new NodeReport() : writer;
+        final NodeReport r = reader == null ? new NodeReport() : reader;
         out.println();
         out.println("== Summary");
         final double seconds = w.getDouble("writeSeconds");

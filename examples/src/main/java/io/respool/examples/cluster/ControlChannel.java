@@ -45,20 +45,31 @@ final class ControlChannel implements BroadcastHandler
         }
         switch (ControlMessage.type(buffer, offset))
         {
-            case ControlMessage.START:
+            case ControlMessage.START ->
+            {
                 started.countDown();
                 return ACK_OK;
-            case ControlMessage.DONE:
+            }
+
+            case ControlMessage.DONE ->
+            {
                 doneInserted = ControlMessage.inserted(buffer, offset);
                 doneUpdated = ControlMessage.updated(buffer, offset);
                 doneLastLsn = ControlMessage.lastLsn(buffer, offset);
                 done.countDown();
                 return ACK_OK;
-            case ControlMessage.FINISHED:
+            }
+
+            case ControlMessage.FINISHED ->
+            {
                 finished.countDown();
                 return ACK_OK;
-            default:
+            }
+
+            default ->
+            {
                 return ACK_BAD_MESSAGE;
+            }
         }
     }
 

@@ -25,7 +25,7 @@ final class HeapPage
      */
     HeapPage wrap(final MutableDirectBuffer buffer)
     {
-        if (null == buffer.byteArray())
+        if (buffer.byteArray() == null)
         {
             throw new IllegalArgumentException("page buffers of the demo are heap buffers: buffer=" + buffer);
         }

@@ -50,7 +50,7 @@ final class NodeProcess implements AutoCloseable
         final Map<String, String> passThrough, final PrintStream out)
     {
         final List<String> command = new ArrayList<>();
-        if (null != SETSID)
+        if (SETSID != null)
         {
             // its own session: a Ctrl-C in the terminal reaches the launcher only, which then stops the node in
             // order (closing its stdin) instead of the node dying with its DMS and DSS state left open
@@ -102,7 +102,7 @@ final class NodeProcess implements AutoCloseable
             StandardCharsets.UTF_8)))
         {
             String line;
-            while (null != (line = reader.readLine()))
+            while ((line = reader.readLine()) != null)
             {
                 out.println("node " + nodeId + " | " + line);
             }

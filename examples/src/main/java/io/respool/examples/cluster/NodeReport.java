@@ -61,13 +61,13 @@ final class NodeReport
     long getLong(final String key)
     {
         final String value = props.getProperty(key);
-        return null == value ? 0 : Long.parseLong(value);
+        return value == null ? 0 : Long.parseLong(value);
     }
 
     double getDouble(final String key)
     {
         final String value = props.getProperty(key);
-        return null == value ? 0 : Double.parseDouble(value);
+        return value == null ? 0 : Double.parseDouble(value);
     }
 
     String get(final String key)

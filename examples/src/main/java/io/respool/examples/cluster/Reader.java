@@ -177,7 +177,7 @@ final class Reader
                 }
                 for (; rowId < Math.min(to, pageEnd); rowId++)
                 {
-                    checkRow(rowId, null == finalVersions ? -1 : finalVersions[(int)rowId]);
+                    checkRow(rowId, finalVersions == null ? -1 : finalVersions[(int)rowId]);
                 }
             }
             finally
@@ -198,18 +198,18 @@ final class Reader
         final AcquireResult result = pages.acquire(pageId, LockMode.S);
         switch (result)
         {
-            case FROM_PEER:
+            case FROM_PEER ->
+            {
                 // shipped from node 0's buffer: the newest image, no disk read
-                break;
-            case LOCAL_HIT:
+            }
+
+            case LOCAL_HIT ->
+            {
                 // this node's S copy is still current: node 0 has not taken the page in X since
-                break;
-            case FROM_DISK:
-                problems.add("page read from disk, but node 0 holds it in memory: pageId=" + pageId);
-                break;
-            case UPGRADED:
-                problems.add("an S request reported an upgrade: pageId=" + pageId);
-                break;
+            }
+
+            case FROM_DISK -> problems.add("page read from disk, but node 0 holds it in memory: pageId=" + pageId);
+            case UPGRADED -> problems.add("an S request reported an upgrade: pageId=" + pageId);
         }
     }
 
@@ -235,7 +235,7 @@ final class Reader
     {
         rowReads++;
         final String problem = page.checkRow(rowId);
-        if (null != problem)
+        if (problem != null)
         {
             problems.add(problem);
             return;
@@ -360,7 +360,7 @@ final class Reader
         return String.format("sees %d rows; %d row reads in %d rounds; pages from node 0: %d, still current here: " +
             "%d, from disk: %d; %d row versions found committed in node 0's WAL on DSS",
             seenUpTo, rowReads, rounds, pages.count(AcquireResult.FROM_PEER), pages.count(AcquireResult.LOCAL_HIT),
-            pages.count(AcquireResult.FROM_DISK), null == wal ? 0 : wal.committedChecks());
+            pages.count(AcquireResult.FROM_DISK), wal == null ? 0 : wal.committedChecks());
     }
 
     void report(final NodeReport report)
@@ -368,8 +368,8 @@ final class Reader
         report.put("rowsSeen", seenUpTo);
         report.put("rowReads", rowReads);
         report.put("rounds", rounds);
-        report.put("walChecks", null == wal ? 0 : wal.committedChecks());
-        report.put("walRecordsReplayed", null == wal ? 0 : wal.recordsReplayed());
+        report.put("walChecks", wal == null ? 0 : wal.committedChecks());
+        report.put("walRecordsReplayed", wal == null ? 0 : wal.recordsReplayed());
         report.put("finalRowsRead", finalRowsRead);
         report.put("finalPagesCompared", finalPagesCompared);
         report.put("finalCheckDone", finalCheckDone ? 1 : 0);

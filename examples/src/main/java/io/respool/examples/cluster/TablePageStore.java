@@ -55,7 +55,7 @@ final class TablePageStore implements PageStore
     private final LongAdder dirtyPagesReceived = new LongAdder();
     private final LongAdder walFlushRequests = new LongAdder();
     private final List<String> problems = new ArrayList<>();
-    private volatile Runnable onWriteRequested = () -> { };
+    private volatile Runnable onWriteRequested = () -> {};
     // used only by the DMS callbacks readFromDisk and diskLsn, which run one at a time on the node's duty cycle
     private final HeapPage diskPage = new HeapPage();
     private final UnsafeBuffer diskLsnBuffer = new UnsafeBuffer(new byte[8]);

@@ -197,7 +197,7 @@ final class Wal implements AutoCloseable
     private void checkHealthy()
     {
         final Throwable t = failure;
-        if (null != t)
+        if (t != null)
         {
             throw new IllegalStateException("WAL writer failed: file=" + file.path() + ", reason=" + t, t);
         }

@@ -60,16 +60,12 @@ final class WalRecordDescriptor
      */
     static String typeName(final int type)
     {
-        switch (type)
+        return switch (type)
         {
-            case TYPE_INSERT:
-                return "INSERT";
-            case TYPE_UPDATE:
-                return "UPDATE";
-            case TYPE_META:
-                return "META";
-            default:
-                return "UNKNOWN(" + type + ")";
-        }
+            case TYPE_INSERT -> "INSERT";
+            case TYPE_UPDATE -> "UPDATE";
+            case TYPE_META -> "META";
+            default -> "UNKNOWN(" + type + ")";
+        };
     }
 }

@@ -66,7 +66,7 @@ final class WalVerifier
         }
         final String bad = check(record, 0, lsn - RECORD_LENGTH);
         final int expectedType = 1 == version ? TYPE_INSERT : TYPE_UPDATE;
-        if (null != bad)
+        if (bad != null)
         {
             problems.add(bad + " (for rowId=" + rowId + ", version=" + version + ")");
         }
@@ -107,7 +107,7 @@ final class WalVerifier
             {
                 recordsReplayed++;
                 final String bad = check(chunk, offset, position + offset);
-                if (null != bad)
+                if (bad != null)
                 {
                     problems.add(bad);
                     return versions;

@@ -115,14 +115,15 @@ final class Writer
             page.wrap(store.buffer(metaId));
             switch (result)
             {
-                case FROM_DISK:
+                case FROM_DISK ->
+                {
                     // nobody had the page in memory: DMS granted it and it was read from the new, empty file
-                    break;
-                case FROM_PEER:
-                case LOCAL_HIT:
-                case UPGRADED:
+                }
+
+                case FROM_PEER, LOCAL_HIT, UPGRADED ->
+                {
                     problems.add("the meta page of a new table was already in memory somewhere: result=" + result);
-                    break;
+                }
             }
             if (!page.isFormatted())
             {
@@ -182,7 +183,7 @@ final class Writer
         {
             page.wrap(store.buffer(pageId));
             final String problem = page.checkRow(rowId);
-            if (null != problem)
+            if (problem != null)
             {
                 problems.add("node 0 found its own row damaged: " + problem);
                 return;

@@ -165,18 +165,25 @@ public final class DmsPageExample
     {
         switch (result)
         {
-            case LOCAL_HIT:
+            case LOCAL_HIT ->
+            {
                 System.out.println(who + ": LOCAL_HIT, this node already held the page in a sufficient mode");
-                break;
-            case FROM_PEER:
+            }
+
+            case FROM_PEER ->
+            {
                 System.out.println(who + ": FROM_PEER, the page was shipped from the other node's memory");
-                break;
-            case FROM_DISK:
+            }
+
+            case FROM_DISK ->
+            {
                 System.out.println(who + ": FROM_DISK, nobody had it in memory; read from shared storage");
-                break;
-            case UPGRADED:
+            }
+
+            case UPGRADED ->
+            {
                 System.out.println(who + ": UPGRADED, S raised to X in place; the other copies were invalidated");
-                break;
+            }
         }
     }
 }

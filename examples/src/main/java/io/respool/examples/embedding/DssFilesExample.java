@@ -59,7 +59,7 @@ public final class DssFilesExample
         final String home = System.getProperty(HOME_PROP_NAME);
         final String vg = System.getProperty(VG_PROP_NAME, "data");
         final int pages = Integer.getInteger(PAGES_PROP_NAME, 16);
-        if (null != home)
+        if (home != null)
         {
             try (Dss dss = Dss.open(Path.of(home)))
             {
@@ -175,12 +175,13 @@ public final class DssFilesExample
         {
             switch (ex.errorCode())
             {
-                case ALREADY_EXISTS:
+                case ALREADY_EXISTS ->
+                {
                     System.out.println("creating t2 again fails as it should: " + ex.errorCode() + " (" +
                         ex.errorCode().code() + "): " + ex.getMessage());
-                    break;
-                default:
-                    throw ex;
+                }
+
+                default -> throw ex;
             }
         }
 

@@ -19,7 +19,7 @@ final class ExampleNodes
     static String url() throws IOException
     {
         final String url = System.getProperty(URL_PROP_NAME);
-        if (null != url)
+        if (url != null)
         {
             return url;
         }

@@ -74,7 +74,7 @@ final class ExamplePageStore implements PageStore
     {
         System.out.println("  [" + name + "] readFromDisk(page " + pageId + "): nobody had it in memory");
         final byte[] image = disk.get(pageId);
-        if (null == image)
+        if (image == null)
         {
             buffer.setMemory(0, pageSize, (byte)0);
         }
@@ -89,7 +89,7 @@ final class ExamplePageStore implements PageStore
     public long diskLsn(final long pageId)
     {
         final byte[] image = disk.get(pageId);
-        return null == image ? 0 : new UnsafeBuffer(image).getLong(LSN_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        return image == null ? 0 : new UnsafeBuffer(image).getLong(LSN_OFFSET, ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override
