@@ -11,7 +11,7 @@ import io.aeron.exceptions.AeronException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.respool.dms.api.DmsException;
-import io.respool.dms.api.NodeAddress;
+import io.respool.common.NodeAddress;
 import io.respool.dms.api.PortHolder;
 import io.respool.dms.api.PortProbe;
 import io.respool.dms.stat.StatCounter;

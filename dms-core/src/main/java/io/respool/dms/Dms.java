@@ -1,7 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DmsNode;
-import io.respool.dms.api.NodeAddress;
+import io.respool.common.NodeAddress;
 import io.respool.dms.api.PortConflictException;
 import io.respool.dms.api.PortHolder;
 import io.respool.dms.api.PortProbe;

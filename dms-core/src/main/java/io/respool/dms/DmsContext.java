@@ -2,7 +2,7 @@ package io.respool.dms;
 
 import io.respool.dms.api.BroadcastHandler;
 import io.respool.dms.api.DmsConfigException;
-import io.respool.dms.api.NodeAddress;
+import io.respool.common.NodeAddress;
 import io.respool.dms.api.NodeList;
 import io.respool.dms.api.PageStore;
 import org.agrona.ErrorHandler;

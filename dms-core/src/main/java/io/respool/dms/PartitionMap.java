@@ -1,6 +1,6 @@
 package io.respool.dms;
 
-import io.respool.dms.api.NodeAddress;
+import io.respool.common.NodeAddress;
 import io.respool.dms.api.NodeList;
 
 /**

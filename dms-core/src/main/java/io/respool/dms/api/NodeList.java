@@ -1,5 +1,6 @@
 package io.respool.dms.api;
 
+import io.respool.common.NodeAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -14,7 +15,7 @@ import java.util.Map;
 public final class NodeList
 {
     /** Most nodes a cluster may have, as in DMS ({@code DMS_MAX_INSTANCES}). */
-    public static final int MAX_NODES = 64;
+    public static final int MAX_NODES = NodeAddress.MAX_NODES;
 
     private final List<NodeAddress> nodes;
     private final NodeAddress[] byId = new NodeAddress[MAX_NODES];
@@ -80,60 +81,13 @@ public final class NodeList
 
     private static NodeAddress parseEntry(final String entry, final int index)
     {
-        if (entry.isEmpty())
-        {
-            throw new DmsConfigException(badEntry(entry, index, "empty entry (stray comma?)"));
-        }
-
-        final int firstColon = entry.indexOf(':');
-        final int lastColon = entry.lastIndexOf(':');
-        if (firstColon <= 0 || lastColon == firstColon)
-        {
-            throw new DmsConfigException(badEntry(entry, index, "expected id:host:port"));
-        }
-
-        final int id = parseInt(entry, index, "node id", entry.substring(0, firstColon));
-        if (id < 0 || id >= MAX_NODES)
-        {
-            throw new DmsConfigException(badEntry(entry, index, "node id out of range 0.." + (MAX_NODES - 1)));
-        }
-
-        String host = entry.substring(firstColon + 1, lastColon).trim();
-        if (host.startsWith("["))
-        {
-            if (!host.endsWith("]") || host.length() < 3)
-            {
-                throw new DmsConfigException(badEntry(entry, index, "unbalanced brackets around IPv6 host"));
-            }
-            host = host.substring(1, host.length() - 1);
-        }
-        else if (host.indexOf(':') >= 0)
-        {
-            throw new DmsConfigException(badEntry(entry, index, "IPv6 host must be written in brackets"));
-        }
-        if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace))
-        {
-            throw new DmsConfigException(badEntry(entry, index, "host is empty or contains blanks"));
-        }
-
-        final int port = parseInt(entry, index, "port", entry.substring(lastColon + 1));
-        if (port < 1 || port > 65535)
-        {
-            throw new DmsConfigException(badEntry(entry, index, "port out of range 1..65535"));
-        }
-
-        return new NodeAddress(id, host, port);
-    }
-
-    private static int parseInt(final String entry, final int index, final String what, final String text)
-    {
         try
         {
-            return Integer.parseInt(text.trim());
+            return NodeAddress.parse(entry);
         }
-        catch (final NumberFormatException ex)
+        catch (final IllegalArgumentException ex)
         {
-            throw new DmsConfigException(badEntry(entry, index, what + " is not a number: '" + text + "'"));
+            throw new DmsConfigException(badEntry(entry, index, ex.getMessage()));
         }
     }
 

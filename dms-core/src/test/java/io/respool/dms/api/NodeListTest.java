@@ -1,5 +1,6 @@
 package io.respool.dms.api;
 
+import io.respool.common.NodeAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,5 +1,6 @@
 package io.respool.dss.config;
 
+import io.respool.common.NodeAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,19 +166,22 @@ public final class InstanceConfig
         for (final String raw : value.split("[,|]"))
         {
             final String entry = raw.trim();
-            final String[] parts = entry.split(":");
-            if (parts.length != 3)
+            final NodeAddress node;
+            try
             {
-                throw new ConfigException("DSS_NODES_LIST entry is not id:ip:port: " + where + ", entry=" + entry);
+                node = NodeAddress.parse(entry);
             }
-            final int id = parseInt(parts[0].trim(), 0, MAX_INSTANCES - 1, where + ", entry=" + entry);
-            if (id != nodes.size())
+            catch (final IllegalArgumentException ex)
+            {
+                throw new ConfigException("DSS_NODES_LIST entry is not id:ip:port: " + where + ", entry=" + entry +
+                    ", problem=" + ex.getMessage());
+            }
+            if (node.id() != nodes.size())
             {
                 throw new ConfigException("DSS_NODES_LIST ids must count up from 0: " + where + ", entry=" + entry +
                     ", expectedId=" + nodes.size());
             }
-            final int port = parseInt(parts[2].trim(), 1, 65535, where + ", entry=" + entry);
-            nodes.add(new NodeAddress(id, parts[1].trim(), port));
+            nodes.add(node);
         }
         return nodes;
     }

@@ -1,5 +1,6 @@
 package io.respool.dss.config;
 
+import io.respool.common.NodeAddress;
 import io.respool.dss.Dss;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
