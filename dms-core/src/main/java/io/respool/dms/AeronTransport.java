@@ -10,6 +10,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.exceptions.AeronException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
+import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
 import io.respool.common.NodeAddress;
 import io.respool.dms.api.PortHolder;
@@ -145,17 +146,19 @@ final class AeronTransport implements Transport, AutoCloseable
         }
         catch (final DriverTimeoutException ex)
         {
-            throw new DmsException("no media driver runs in the external Aeron directory: nodeId=" + ctx.nodeId() +
+            throw new DmsException(DmsErrorCode.MEDIA_DRIVER,
+                "no media driver runs in the external Aeron directory: nodeId=" + ctx.nodeId() +
                 ", dir=" + dir + ", driverTimeoutMs=" + ctx.driverTimeoutMs() + ", reason=" + ex.getMessage() +
                 "; start the media driver (java -cp <aeron-all jar> -Daeron.dir=" + dir +
                 " io.aeron.driver.MediaDriver) or unset " + DmsContext.EXTERNAL_AERON_DIR_PROP_NAME +
-                " to embed one", ex, DmsException.Category.FATAL);
+                " to embed one", ex);
         }
         catch (final AeronException ex)
         {
-            throw new DmsException("cannot connect to the external media driver: nodeId=" + ctx.nodeId() +
+            throw new DmsException(DmsErrorCode.MEDIA_DRIVER,
+                "cannot connect to the external media driver: nodeId=" + ctx.nodeId() +
                 ", dir=" + dir + ", reason=" + ex.getMessage() + "; check that this user can read and write " + dir +
-                " and that the driver runs Aeron " + AeronVersion.VERSION, ex, DmsException.Category.FATAL);
+                " and that the driver runs Aeron " + AeronVersion.VERSION, ex);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;
@@ -112,8 +113,8 @@ final class LockClient
                     services.commands().offer(() -> onCancel(p));
                 }
                 Thread.currentThread().interrupt();
-                throw new DmsException("interrupted while waiting for a global lock: resourceId=" + resourceId,
-                    DmsException.Category.ERROR);
+                throw new DmsException(DmsErrorCode.INTERRUPTED,
+                    "interrupted while waiting for a global lock: resourceId=" + resourceId);
             }
         }
         return p.state.get() == GRANTED ? p.serial : 0;

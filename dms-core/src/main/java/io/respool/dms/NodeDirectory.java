@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DirectoryInUseException;
+import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
 import io.aeron.CommonContext;
 import org.agrona.IoUtil;
@@ -54,8 +55,9 @@ final class NodeDirectory implements AutoCloseable
         }
         if (!directory.mkdirs() && !directory.isDirectory())
         {
-            throw new DmsException("cannot create node directory: nodeId=" + nodeId + ", dir=" + directory +
-                "; check permissions and free space", DmsException.Category.FATAL);
+            throw new DmsException(DmsErrorCode.NODE_DIRECTORY,
+                "cannot create node directory: nodeId=" + nodeId + ", dir=" + directory +
+                "; check permissions and free space");
         }
 
         RandomAccessFile file = null;
@@ -83,8 +85,9 @@ final class NodeDirectory implements AutoCloseable
         catch (final IOException ex)
         {
             closeQuietly(file);
-            throw new DmsException("cannot lock node directory: nodeId=" + nodeId + ", dir=" + directory +
-                ", reason=" + ex.getMessage(), ex, DmsException.Category.FATAL);
+            throw new DmsException(DmsErrorCode.NODE_DIRECTORY,
+                "cannot lock node directory: nodeId=" + nodeId + ", dir=" + directory +
+                ", reason=" + ex.getMessage(), ex);
         }
     }
 
@@ -111,8 +114,9 @@ final class NodeDirectory implements AutoCloseable
             }
             catch (final IOException ex)
             {
-                throw new DmsException("cannot check node directory: nodeId=" + nodeId + ", dir=" + directory +
-                    ", reason=" + ex.getMessage(), ex, DmsException.Category.FATAL);
+                throw new DmsException(DmsErrorCode.NODE_DIRECTORY,
+                    "cannot check node directory: nodeId=" + nodeId + ", dir=" + directory +
+                    ", reason=" + ex.getMessage(), ex);
             }
         }
 

@@ -1,5 +1,6 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -100,7 +101,7 @@ final class NodeServices
     {
         if (closed)
         {
-            throw new DmsException("node is closed: nodeId=" + self, DmsException.Category.ERROR);
+            throw new DmsException(DmsErrorCode.CLOSED, "node is closed: nodeId=" + self);
         }
     }
 }

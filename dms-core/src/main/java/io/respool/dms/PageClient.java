@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;
@@ -304,8 +305,8 @@ final class PageClient
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            throw new DmsException("interrupted while waiting for a page: pageId=" + lp.pageId, ex,
-                DmsException.Category.ERROR);
+            throw new DmsException(DmsErrorCode.INTERRUPTED, "interrupted while waiting for a page: pageId=" + lp.pageId,
+                ex);
         }
         finally
         {

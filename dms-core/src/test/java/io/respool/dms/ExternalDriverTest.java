@@ -5,8 +5,10 @@ import io.aeron.CommonContext;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.respool.common.ErrorCategory;
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.DmsConfigException;
+import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
@@ -132,7 +134,8 @@ class ExternalDriverTest
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
 
         assertEquals(DmsException.class, ex.getClass(), ex::toString);
-        assertEquals(DmsException.Category.FATAL, ex.category());
+        assertEquals(ErrorCategory.FATAL, ex.category());
+        assertEquals(DmsErrorCode.MEDIA_DRIVER, ex.errorCode());
         assertTrue(ex.getMessage().startsWith("no media driver runs in the external Aeron directory: nodeId=0, " +
             "dir=" + dir.getAbsolutePath() + ", driverTimeoutMs=1000, reason="), ex.getMessage());
         assertTrue(ex.getMessage().contains("; start the media driver (java -cp <aeron-all jar> -Daeron.dir=" +

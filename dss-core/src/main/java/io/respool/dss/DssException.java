@@ -1,8 +1,11 @@
 package io.respool.dss;
 
+import io.respool.common.ErrorCategory;
+
 /**
- * A DSS operation failed. {@link #errorCode()} is stable; the message names the path, volume group or volume, and
- * says what to do when there is something to do.
+ * A DSS operation failed, in the shape DMS's {@code DmsException} has too: a stable {@link #errorCode()} and a
+ * {@link #category()}. The message names the path, volume group or volume, and says what to do when there is
+ * something to do.
  */
 public class DssException extends RuntimeException
 {
@@ -25,5 +28,13 @@ public class DssException extends RuntimeException
     public ErrorCode errorCode()
     {
         return errorCode;
+    }
+
+    /**
+     * @return how bad this error is: the category of its code.
+     */
+    public ErrorCategory category()
+    {
+        return errorCode.category();
     }
 }

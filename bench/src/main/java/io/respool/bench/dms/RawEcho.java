@@ -9,7 +9,7 @@ import io.aeron.driver.MediaDriver;
 import io.respool.dms.AeronSetup;
 import io.respool.dms.DmsContext;
 import io.respool.dms.api.InMemoryPageStore;
-import io.respool.dms.api.NodeAddress;
+import io.respool.common.NodeAddress;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;

@@ -1,6 +1,6 @@
 package io.respool.cli.dms;
 
-import io.respool.dms.api.NodeAddress;
+import io.respool.common.NodeAddress;
 import io.respool.dms.api.NodeList;
 import io.respool.dms.api.PortHolder;
 import io.respool.dms.api.PortProbe;

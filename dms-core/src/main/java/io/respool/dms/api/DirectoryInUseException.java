@@ -13,6 +13,6 @@ public class DirectoryInUseException extends DmsException
      */
     public DirectoryInUseException(final String message)
     {
-        super(message, Category.FATAL);
+        super(DmsErrorCode.DIRECTORY_IN_USE, message);
     }
 }

@@ -12,6 +12,6 @@ public class DmsConfigException extends DmsException
      */
     public DmsConfigException(final String message)
     {
-        super(message, Category.FATAL);
+        super(DmsErrorCode.CONFIG, message);
     }
 }

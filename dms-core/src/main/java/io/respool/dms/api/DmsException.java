@@ -1,52 +1,52 @@
 package io.respool.dms.api;
 
+import io.respool.common.ErrorCategory;
+
 /**
- * The one exception DMS throws on the control plane. Messages read {@code "what failed: name=value, ..."} and,
- * where it helps, what to do about it.
+ * The one exception DMS throws on the control plane, in the shape DSS's {@code DssException} has too: a stable
+ * {@link #errorCode()} and a {@link #category()}. Messages read {@code "what failed: name=value, ..."} and, where it
+ * helps, what to do about it.
  */
 public class DmsException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 
-    /** How bad an error is. */
-    public enum Category
-    {
-        /** The node cannot go on. */
-        FATAL,
-        /** The operation failed; the node goes on. */
-        ERROR,
-        /** Something is odd but nothing failed. */
-        WARN
-    }
-
-    private final Category category;
+    private final DmsErrorCode errorCode;
 
     /**
-     * @param message  what failed, with names and values.
-     * @param category how bad it is.
+     * @param errorCode the stable code; the category is the code's.
+     * @param message   what failed, with names and values.
      */
-    public DmsException(final String message, final Category category)
+    public DmsException(final DmsErrorCode errorCode, final String message)
     {
         super(message);
-        this.category = category;
+        this.errorCode = errorCode;
     }
 
     /**
-     * @param message  what failed, with names and values.
-     * @param cause    the underlying failure.
-     * @param category how bad it is.
+     * @param errorCode the stable code; the category is the code's.
+     * @param message   what failed, with names and values.
+     * @param cause     the underlying failure.
      */
-    public DmsException(final String message, final Throwable cause, final Category category)
+    public DmsException(final DmsErrorCode errorCode, final String message, final Throwable cause)
     {
         super(message, cause);
-        this.category = category;
+        this.errorCode = errorCode;
+    }
+
+    /**
+     * @return the stable code.
+     */
+    public DmsErrorCode errorCode()
+    {
+        return errorCode;
     }
 
     /**
      * @return how bad this error is.
      */
-    public Category category()
+    public ErrorCategory category()
     {
-        return category;
+        return errorCode.category();
     }
 }

@@ -13,6 +13,6 @@ public class DmsTimeoutException extends DmsException
      */
     public DmsTimeoutException(final String message)
     {
-        super(message, Category.ERROR);
+        super(DmsErrorCode.TIMEOUT, message);
     }
 }

@@ -38,7 +38,7 @@ public class PortConflictException extends DmsException
     public PortConflictException(
         final int nodeId, final String host, final int port, final List<PortHolder> holders, final String advice)
     {
-        super(message(nodeId, host, port, holders) + "; " + advice, Category.FATAL);
+        super(DmsErrorCode.PORT_CONFLICT, message(nodeId, host, port, holders) + "; " + advice);
         this.nodeId = nodeId;
         this.host = host;
         this.port = port;

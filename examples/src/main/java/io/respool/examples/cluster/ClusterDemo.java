@@ -1,6 +1,6 @@
 package io.respool.examples.cluster;
 
-import io.respool.dms.api.NodeAddress;
+import io.respool.common.NodeAddress;
 import io.respool.dms.api.PortConflictException;
 import io.respool.dms.api.PortHolder;
 import io.respool.dms.api.PortProbe;
