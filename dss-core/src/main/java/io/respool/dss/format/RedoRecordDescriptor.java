@@ -15,7 +15,8 @@ package io.respool.dss.format;
  * SET_SIZE      0 nodeId (8)     8 size (8)          16 writtenSize (8)
  * TRUNCATE      0 nodeId (8)     8 newSize (8)
  * FREE_ORPHAN   0 nodeId (8)
- * ADD_VOLUME    0 volumeId (4)   4 auCount (8)   12 uuid most significant (8)   20 least significant (8)   28 path (2 + n)
+ * ADD_VOLUME    0 volumeId (4)   4 auCount (8)   12 uuid most significant (8)   20 uuid least significant (8)
+ *              28 path (2 + n)
  * REMOVE_VOLUME 0 volumeId (4)
  * </pre>
  * Names and texts are {@link PrefixedStrings}. The payloads carry no version of their own: the record layout version
