@@ -5,6 +5,7 @@ import io.respool.dss.engine.VolumeGroupFormatter;
 import io.respool.dss.engine.Volumes;
 import io.respool.dss.format.EntryVolumeLayout;
 import io.respool.dss.format.LogRecordHeader;
+import io.respool.dss.format.LogRecords;
 import io.respool.dss.format.PrefixedStrings;
 import io.respool.dss.format.RedoRecordDescriptor;
 import io.respool.dss.format.RootControl;
@@ -156,6 +157,27 @@ class RecoveryTest
             .flatMap(field -> Arrays.stream(Tear.values()).map(tear -> Arguments.of(field, tear)));
     }
 
+    private static RootControl rootA(final RandomAccessFile raf) throws IOException
+    {
+        final UnsafeBuffer rootBytes = new UnsafeBuffer(new byte[RootControl.LENGTH]);
+        raf.seek(EntryVolumeLayout.ROOT_A_OFFSET);
+        raf.readFully(rootBytes.byteArray());
+        return new RootControl().wrap(rootBytes);
+    }
+
+    private static Path volumeWithTenDirectories(final Path dir)
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                dss.mkdir("+data/d" + i);
+            }
+        }
+        return volume;
+    }
+
     /**
      * @return the offset on the volume of the record that created {@code +data/d<n>}, the n-th record after the
      * checkpoint that is not padding, found by walking the log's record headers.
@@ -164,10 +186,7 @@ class RecoveryTest
     {
         try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
         {
-            final UnsafeBuffer rootBytes = new UnsafeBuffer(new byte[RootControl.LENGTH]);
-            raf.seek(EntryVolumeLayout.ROOT_A_OFFSET);
-            raf.readFully(rootBytes.byteArray());
-            final RootControl root = new RootControl().wrap(rootBytes);
+            final RootControl root = rootA(raf);
             final long start = root.logOffset() + root.checkpointLsn() % root.logLength();
             final UnsafeBuffer log = new UnsafeBuffer(new byte[64 * 1024]);
             raf.seek(start);
@@ -214,14 +233,7 @@ class RecoveryTest
     @MethodSource("tornRecords")
     void shouldRecoverUpToATornLogRecord(final RecordField field, final Tear tear) throws IOException
     {
-        final Path volume = newVolumeGroup(dir, 256L << 20);
-        try (Dss dss = Dss.openVolumeGroup("data", volume))
-        {
-            for (int i = 0; i < 10; i++)
-            {
-                dss.mkdir("+data/d" + i);
-            }
-        }
+        final Path volume = volumeWithTenDirectories(dir);
         // One record per mkdir, each commit padded to the device's write unit. Tear record 7.
         tear(volume, recordOffset(volume, 7), field, tear);
         try (Dss dss = Dss.openVolumeGroup("data", volume))
@@ -241,6 +253,30 @@ class RecoveryTest
             assertFalse(dss.exists("+data/d8"));
             assertEquals(List.of(), dss.volumeGroup("data").check());
         }
+    }
+
+    @Test
+    void shouldRefuseAWholeLogRecordOfAnUnknownVersionAndKeepTheLog() throws IOException
+    {
+        final Path volume = volumeWithTenDirectories(dir);
+        final long record = recordOffset(volume, 7);
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "rw"))
+        {
+            final long epoch = rootA(raf).logEpoch();
+            final UnsafeBuffer bytes = new UnsafeBuffer(new byte[LogRecordHeader.HEADER_LENGTH]);
+            raf.seek(record);
+            raf.readFully(bytes.byteArray());
+            final UnsafeBuffer whole = new UnsafeBuffer(new byte[LogRecordHeader.length(bytes, 0)]);
+            raf.seek(record);
+            raf.readFully(whole.byteArray());
+            LogRecords.restampVersion(whole, 0, LogRecordHeader.CURRENT_VERSION + 1, epoch);
+            raf.seek(record);
+            raf.write(whole.byteArray());
+        }
+        final String[] parts = {"unsupported redo record version", "version=" + (LogRecordHeader.CURRENT_VERSION + 1),
+            "supported=" + LogRecordHeader.MIN_COMPAT_VERSION + ".." + LogRecordHeader.CURRENT_VERSION};
+        openFails(volume, ErrorCode.UNSUPPORTED_VERSION, parts);
+        openFails(volume, ErrorCode.UNSUPPORTED_VERSION, parts);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.respool.blockdev.BlockDevices;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.format.LogRecordHeader;
+import io.respool.dss.format.LogRecords;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -15,13 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.CRC32C;
 
-import static io.respool.dss.format.LogRecordHeader.CRC_OFFSET;
 import static io.respool.dss.format.LogRecordHeader.HEADER_LENGTH;
-import static io.respool.dss.format.LogRecordHeader.PAYLOAD_LENGTH_OFFSET;
-import static io.respool.dss.format.LogRecordHeader.VERSION_OFFSET;
-import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,19 +62,9 @@ class RedoLogReplayTest
         }
     }
 
-    /** Stamp another version and a checksum that matches it (CRC32C seeded with the epoch, as documented). */
     private void restampVersion(final int index, final int version)
     {
-        log.putShort(index + VERSION_OFFSET, (short)version, LITTLE_ENDIAN);
-        final CRC32C crc = new CRC32C();
-        for (int i = 0; i < Long.BYTES; i++)
-        {
-            crc.update((int)(EPOCH >>> (i * 8)) & 0xFF);
-        }
-        crc.update(log.byteArray(), index, CRC_OFFSET);
-        crc.update(log.byteArray(), index + PAYLOAD_LENGTH_OFFSET,
-            4 + LogRecordHeader.payloadLength(log, index));
-        log.putInt(index + CRC_OFFSET, (int)crc.getValue(), LITTLE_ENDIAN);
+        LogRecords.restampVersion(log, index, version, EPOCH);
         assertTrue(LogRecordHeader.isValid(log, index, REGION_LENGTH - index, index, EPOCH));
     }
 
