@@ -4,19 +4,30 @@ import io.respool.blockdev.BlockDevices;
 import io.respool.dss.engine.VolumeGroupFormatter;
 import io.respool.dss.engine.Volumes;
 import io.respool.dss.format.EntryVolumeLayout;
+import io.respool.dss.format.LogRecordHeader;
+import io.respool.dss.format.LogRecords;
+import io.respool.dss.format.PrefixedStrings;
+import io.respool.dss.format.RedoRecordDescriptor;
+import io.respool.dss.format.RootControl;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static io.respool.dss.DssTestSupport.AU;
 import static io.respool.dss.DssTestSupport.image;
@@ -102,8 +113,59 @@ class RecoveryTest
         openFails(volume, ErrorCode.CORRUPT, "both root control copies are invalid", "offset=262144", "offset=524288");
     }
 
-    @Test
-    void shouldRecoverUpToATornLogRecord() throws IOException
+    /**
+     * The fields of a record header, in order, then a field of the payload (the new node's id, where this test
+     * once tore at a hard-coded offset): each ends where the next starts.
+     */
+    enum RecordField
+    {
+        LENGTH(LogRecordHeader.LENGTH_OFFSET),
+        TYPE(LogRecordHeader.TYPE_OFFSET),
+        VERSION(LogRecordHeader.VERSION_OFFSET),
+        LSN(LogRecordHeader.LSN_OFFSET),
+        TIMESTAMP(LogRecordHeader.TIMESTAMP_OFFSET),
+        CRC(LogRecordHeader.CRC_OFFSET),
+        PAYLOAD_LENGTH(LogRecordHeader.PAYLOAD_LENGTH_OFFSET),
+        PAYLOAD(LogRecordHeader.HEADER_LENGTH + RedoRecordDescriptor.CREATE_NODE_ID_OFFSET);
+
+        final int offset;
+
+        RecordField(final int offset)
+        {
+            this.offset = offset;
+        }
+
+        int length()
+        {
+            return ordinal() + 1 < values().length ? values()[ordinal() + 1].offset - offset :
+                RedoRecordDescriptor.CREATE_FILE_TYPE_OFFSET - RedoRecordDescriptor.CREATE_NODE_ID_OFFSET;
+        }
+    }
+
+    /** How a record is damaged at a field. */
+    enum Tear
+    {
+        /** The write stopped inside the field: from its middle to the record's end the old (zero) bytes remain. */
+        CUT,
+        /** The first byte of the field is wrong. */
+        FLIP
+    }
+
+    static Stream<Arguments> tornRecords()
+    {
+        return Arrays.stream(RecordField.values())
+            .flatMap(field -> Arrays.stream(Tear.values()).map(tear -> Arguments.of(field, tear)));
+    }
+
+    private static RootControl rootA(final RandomAccessFile raf) throws IOException
+    {
+        final UnsafeBuffer rootBytes = new UnsafeBuffer(new byte[RootControl.LENGTH]);
+        raf.seek(EntryVolumeLayout.ROOT_A_OFFSET);
+        raf.readFully(rootBytes.byteArray());
+        return new RootControl().wrap(rootBytes);
+    }
+
+    private static Path volumeWithTenDirectories(final Path dir)
     {
         final Path volume = newVolumeGroup(dir, 256L << 20);
         try (Dss dss = Dss.openVolumeGroup("data", volume))
@@ -113,8 +175,67 @@ class RecoveryTest
                 dss.mkdir("+data/d" + i);
             }
         }
-        // Each commit is padded to 512 bytes: record i starts at i * 512 of the log region (AU 1). Tear record 7.
-        overwrite(volume, AU + 7 * 512 + 40, new byte[]{(byte)0xFF});
+        return volume;
+    }
+
+    /**
+     * @return the offset on the volume of the record that created {@code +data/d<n>}, the n-th record after the
+     * checkpoint that is not padding, found by walking the log's record headers.
+     */
+    private static long recordOffset(final Path volume, final int n) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
+        {
+            final RootControl root = rootA(raf);
+            final long start = root.logOffset() + root.checkpointLsn() % root.logLength();
+            final UnsafeBuffer log = new UnsafeBuffer(new byte[64 * 1024]);
+            raf.seek(start);
+            raf.readFully(log.byteArray());
+            int at = 0;
+            for (int found = -1; ; at += LogRecordHeader.length(log, at))
+            {
+                assertTrue(LogRecordHeader.length(log, at) >= LogRecordHeader.HEADER_LENGTH, "a valid log at " + at);
+                if (LogRecordHeader.type(log, at) != LogRecordHeader.TYPE_PAD && ++found == n)
+                {
+                    break;
+                }
+            }
+            final int nameAt = at + LogRecordHeader.HEADER_LENGTH + RedoRecordDescriptor.CREATE_NAME_OFFSET;
+            assertEquals("d" + n, PrefixedStrings.getName(log, nameAt), "the record found creates d" + n);
+            return start + at;
+        }
+    }
+
+    private static void tear(final Path volume, final long record, final RecordField field, final Tear tear)
+        throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "rw"))
+        {
+            raf.seek(record + LogRecordHeader.LENGTH_OFFSET);
+            final int length = Integer.reverseBytes(raf.readInt());
+            if (tear == Tear.CUT)
+            {
+                final int at = field.offset + field.length() / 2;
+                raf.seek(record + at);
+                raf.write(new byte[length - at]);
+            }
+            else
+            {
+                raf.seek(record + field.offset);
+                final int old = raf.read();
+                raf.seek(record + field.offset);
+                raf.write(old ^ 0xFF);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{1} at {0}")
+    @MethodSource("tornRecords")
+    void shouldRecoverUpToATornLogRecord(final RecordField field, final Tear tear) throws IOException
+    {
+        final Path volume = volumeWithTenDirectories(dir);
+        // One record per mkdir, each commit padded to the device's write unit. Tear record 7.
+        tear(volume, recordOffset(volume, 7), field, tear);
         try (Dss dss = Dss.openVolumeGroup("data", volume))
         {
             for (int i = 0; i < 7; i++)
@@ -132,6 +253,30 @@ class RecoveryTest
             assertFalse(dss.exists("+data/d8"));
             assertEquals(List.of(), dss.volumeGroup("data").check());
         }
+    }
+
+    @Test
+    void shouldRefuseAWholeLogRecordOfAnUnknownVersionAndKeepTheLog() throws IOException
+    {
+        final Path volume = volumeWithTenDirectories(dir);
+        final long record = recordOffset(volume, 7);
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "rw"))
+        {
+            final long epoch = rootA(raf).logEpoch();
+            final UnsafeBuffer bytes = new UnsafeBuffer(new byte[LogRecordHeader.HEADER_LENGTH]);
+            raf.seek(record);
+            raf.readFully(bytes.byteArray());
+            final UnsafeBuffer whole = new UnsafeBuffer(new byte[LogRecordHeader.length(bytes, 0)]);
+            raf.seek(record);
+            raf.readFully(whole.byteArray());
+            LogRecords.restampVersion(whole, 0, LogRecordHeader.CURRENT_VERSION + 1, epoch);
+            raf.seek(record);
+            raf.write(whole.byteArray());
+        }
+        final String[] parts = {"unsupported redo record version", "version=" + (LogRecordHeader.CURRENT_VERSION + 1),
+            "supported=" + LogRecordHeader.MIN_COMPAT_VERSION + ".." + LogRecordHeader.CURRENT_VERSION};
+        openFails(volume, ErrorCode.UNSUPPORTED_VERSION, parts);
+        openFails(volume, ErrorCode.UNSUPPORTED_VERSION, parts);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.respool.dss.engine;
 import io.respool.blockdev.BlockDevice;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
+import io.respool.dss.format.CheckpointDescriptor;
 import io.respool.dss.format.Checksums;
 import io.respool.dss.format.FormatException;
 import io.respool.dss.format.RootControl;
@@ -183,7 +184,7 @@ final class Checkpointer
         {
             capacity += count * auSize;
         }
-        if (length < CheckpointCodec.HEADER_LENGTH || length > capacity || length > Integer.MAX_VALUE - 4096)
+        if (length < CheckpointDescriptor.HEADER_LENGTH || length > capacity || length > Integer.MAX_VALUE - 4096)
         {
             throw FormatException.corrupt("checkpoint length out of range: volume=" + entry.path() + ", length=" +
                 length + ", slotCapacity=" + capacity);

@@ -2,6 +2,7 @@ package io.respool.dss.engine;
 
 import io.respool.dss.FileType;
 import io.respool.dss.format.FormatException;
+import io.respool.dss.format.PrefixedStrings;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 
@@ -13,6 +14,37 @@ import java.util.UUID;
 import static io.respool.dss.format.EntryVolumeLayout.MAX_VOLUMES;
 import static io.respool.dss.format.EntryVolumeLayout.auIndexOf;
 import static io.respool.dss.format.EntryVolumeLayout.volumeOf;
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_AU_COUNT_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_PATH_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_UUID_LSB_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_UUID_MSB_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ALLOCATE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ALLOCATE_RUN_COUNT_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.CREATE_FILE_TYPE_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.CREATE_NAME_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.CREATE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.CREATE_PARENT_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.FREE_ORPHAN_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_ORPHAN_OWNER_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_TREE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_TREE_ORPHAN_COUNT_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_TREE_ORPHAN_OWNER_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_VOLUME_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RENAME_NAME_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RENAME_NEW_PARENT_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RENAME_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RUN_COUNT_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RUN_FILE_AU_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RUN_PHYSICAL_AU_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.SET_SIZE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.SET_SIZE_SIZE_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.SET_SIZE_WRITTEN_SIZE_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.TRUNCATE_NEW_SIZE_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.TRUNCATE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.allocateRunOffset;
+import static io.respool.dss.format.RedoRecordDescriptor.removeTreeOrphanOffset;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
@@ -164,39 +196,32 @@ final class MetadataState
         {
             case PAD -> { }
             case CREATE -> applyCreate(b, p, timestampMs);
-            case REMOVE -> remove(existing(b.getLong(p, LITTLE_ENDIAN), type), timestampMs,
-                b.getInt(p + 8, LITTLE_ENDIAN));
-            case REMOVE_TREE ->
-            {
-                final int owner = b.getInt(p + 8, LITTLE_ENDIAN);
-                final org.agrona.collections.LongHashSet kept = new org.agrona.collections.LongHashSet();
-                for (int n = 0, count = b.getInt(p + 12, LITTLE_ENDIAN); n < count; n++)
-                {
-                    kept.add(b.getLong(p + 16 + n * 8, LITTLE_ENDIAN));
-                }
-                removeTree(existing(b.getLong(p, LITTLE_ENDIAN), type), timestampMs, owner, kept);
-            }
+            case REMOVE -> remove(existing(b.getLong(p + REMOVE_NODE_ID_OFFSET, LITTLE_ENDIAN), type), timestampMs,
+                b.getInt(p + REMOVE_ORPHAN_OWNER_OFFSET, LITTLE_ENDIAN));
+            case REMOVE_TREE -> applyRemoveTree(b, p, timestampMs);
             case RENAME -> applyRename(b, p, timestampMs);
             case ALLOCATE -> applyAllocate(b, p, timestampMs);
             case SET_SIZE ->
             {
-                final Node node = existing(b.getLong(p, LITTLE_ENDIAN), type);
-                node.size = b.getLong(p + 8, LITTLE_ENDIAN);
-                node.writtenSize = b.getLong(p + 16, LITTLE_ENDIAN);
+                final Node node = existing(b.getLong(p + SET_SIZE_NODE_ID_OFFSET, LITTLE_ENDIAN), type);
+                node.size = b.getLong(p + SET_SIZE_SIZE_OFFSET, LITTLE_ENDIAN);
+                node.writtenSize = b.getLong(p + SET_SIZE_WRITTEN_SIZE_OFFSET, LITTLE_ENDIAN);
                 node.updatedMs = timestampMs;
             }
-            case TRUNCATE -> truncate(existing(b.getLong(p, LITTLE_ENDIAN), type), b.getLong(p + 8, LITTLE_ENDIAN),
-                timestampMs);
-            case FREE_ORPHAN -> free(existing(b.getLong(p, LITTLE_ENDIAN), type));
+            case TRUNCATE -> truncate(existing(b.getLong(p + TRUNCATE_NODE_ID_OFFSET, LITTLE_ENDIAN), type),
+                b.getLong(p + TRUNCATE_NEW_SIZE_OFFSET, LITTLE_ENDIAN), timestampMs);
+            case FREE_ORPHAN -> free(existing(b.getLong(p + FREE_ORPHAN_NODE_ID_OFFSET, LITTLE_ENDIAN), type));
             case ADD_VOLUME ->
             {
-                final int id = b.getInt(p, LITTLE_ENDIAN);
-                final UUID uuid = new UUID(b.getLong(p + 12, LITTLE_ENDIAN), b.getLong(p + 20, LITTLE_ENDIAN));
-                volumes[id] = new VolumeEntry(id, uuid, b.getLong(p + 4, LITTLE_ENDIAN), Records.getText(b, p + 28));
+                final int id = b.getInt(p + ADD_VOLUME_ID_OFFSET, LITTLE_ENDIAN);
+                final UUID uuid = new UUID(b.getLong(p + ADD_VOLUME_UUID_MSB_OFFSET, LITTLE_ENDIAN),
+                    b.getLong(p + ADD_VOLUME_UUID_LSB_OFFSET, LITTLE_ENDIAN));
+                volumes[id] = new VolumeEntry(id, uuid, b.getLong(p + ADD_VOLUME_AU_COUNT_OFFSET, LITTLE_ENDIAN),
+                    PrefixedStrings.getText(b, p + ADD_VOLUME_PATH_OFFSET));
             }
             case REMOVE_VOLUME ->
             {
-                final int id = b.getInt(p, LITTLE_ENDIAN);
+                final int id = b.getInt(p + REMOVE_VOLUME_ID_OFFSET, LITTLE_ENDIAN);
                 if (applyingForeign && volumes[id] != null)
                 {
                     removedVolumes.add(volumes[id]);
@@ -209,39 +234,53 @@ final class MetadataState
 
     private void applyCreate(final DirectBuffer b, final int p, final long ts)
     {
-        final Node parent = existing(b.getLong(p, LITTLE_ENDIAN), RecordType.CREATE);
-        final long id = b.getLong(p + 8, LITTLE_ENDIAN);
-        final FileType fileType = FileType.ofCode(b.getByte(p + 16));
-        final String name = Records.getName(b, p + 17);
-        final String target = fileType == FileType.LINK ? Records.getText(b, p + 17 + Records.nameLength(b, p + 17)) :
-            null;
+        final Node parent = existing(b.getLong(p + CREATE_PARENT_ID_OFFSET, LITTLE_ENDIAN), RecordType.CREATE);
+        final long id = b.getLong(p + CREATE_NODE_ID_OFFSET, LITTLE_ENDIAN);
+        final FileType fileType = FileType.ofCode(b.getByte(p + CREATE_FILE_TYPE_OFFSET));
+        final int nameAt = p + CREATE_NAME_OFFSET;
+        final String name = PrefixedStrings.getName(b, nameAt);
+        final String target = fileType == FileType.LINK ?
+            PrefixedStrings.getText(b, nameAt + PrefixedStrings.nameFieldLength(b, nameAt)) : null;
         final Node node = new Node(id, fileType, name, parent.id, ts, target);
         attach(parent, node, ts);
         nodes.put(id, node);
         nextNodeId = Math.max(nextNodeId, id + 1);
     }
 
+    private void applyRemoveTree(final DirectBuffer b, final int p, final long ts)
+    {
+        final int owner = b.getInt(p + REMOVE_TREE_ORPHAN_OWNER_OFFSET, LITTLE_ENDIAN);
+        final org.agrona.collections.LongHashSet kept = new org.agrona.collections.LongHashSet();
+        for (int n = 0, count = b.getInt(p + REMOVE_TREE_ORPHAN_COUNT_OFFSET, LITTLE_ENDIAN); n < count; n++)
+        {
+            kept.add(b.getLong(removeTreeOrphanOffset(p, n), LITTLE_ENDIAN));
+        }
+        removeTree(existing(b.getLong(p + REMOVE_TREE_NODE_ID_OFFSET, LITTLE_ENDIAN), RecordType.REMOVE_TREE), ts,
+            owner, kept);
+    }
+
     private void applyRename(final DirectBuffer b, final int p, final long ts)
     {
-        final Node node = existing(b.getLong(p, LITTLE_ENDIAN), RecordType.RENAME);
-        final Node newParent = existing(b.getLong(p + 8, LITTLE_ENDIAN), RecordType.RENAME);
+        final Node node = existing(b.getLong(p + RENAME_NODE_ID_OFFSET, LITTLE_ENDIAN), RecordType.RENAME);
+        final Node newParent = existing(b.getLong(p + RENAME_NEW_PARENT_ID_OFFSET, LITTLE_ENDIAN), RecordType.RENAME);
         detach(node, ts);
-        node.name = Records.getName(b, p + 16);
+        node.name = PrefixedStrings.getName(b, p + RENAME_NAME_OFFSET);
         node.parentId = newParent.id;
         attach(newParent, node, ts);
     }
 
     private void applyAllocate(final DirectBuffer b, final int p, final long ts)
     {
-        final Node node = existing(b.getLong(p, LITTLE_ENDIAN), RecordType.ALLOCATE);
-        final int runs = b.getInt(p + 8, LITTLE_ENDIAN);
+        final Node node = existing(b.getLong(p + ALLOCATE_NODE_ID_OFFSET, LITTLE_ENDIAN), RecordType.ALLOCATE);
+        final int runs = b.getInt(p + ALLOCATE_RUN_COUNT_OFFSET, LITTLE_ENDIAN);
         ExtentMap extents = node.extents;
-        for (int r = 0, at = p + 12; r < runs; r++, at += 24)
+        for (int r = 0; r < runs; r++)
         {
-            final long physicalAu = b.getLong(at + 8, LITTLE_ENDIAN);
-            final long count = b.getLong(at + 16, LITTLE_ENDIAN);
+            final int at = allocateRunOffset(p, r);
+            final long physicalAu = b.getLong(at + RUN_PHYSICAL_AU_OFFSET, LITTLE_ENDIAN);
+            final long count = b.getLong(at + RUN_COUNT_OFFSET, LITTLE_ENDIAN);
             markUsed(physicalAu, count);
-            extents = extents.with(b.getLong(at, LITTLE_ENDIAN), physicalAu, count);
+            extents = extents.with(b.getLong(at + RUN_FILE_AU_OFFSET, LITTLE_ENDIAN), physicalAu, count);
         }
         node.extents = extents;
         node.updatedMs = ts;

@@ -1,8 +1,8 @@
 package io.respool.dss.engine;
 
 /**
- * Redo record types. Codes are stored on disk and never change meaning; payload layouts are in {@link Records} and
- * in {@code FORMAT.md}.
+ * Redo record types. Codes are stored on disk and never change meaning; payload layouts are in
+ * {@link io.respool.dss.format.RedoRecordDescriptor} and in {@code FORMAT.md}.
  */
 enum RecordType
 {

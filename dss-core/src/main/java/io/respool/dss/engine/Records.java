@@ -1,34 +1,62 @@
 package io.respool.dss.engine;
 
 import io.respool.dss.FileType;
+import io.respool.dss.format.PrefixedStrings;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_AU_COUNT_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_PATH_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_UUID_LSB_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ADD_VOLUME_UUID_MSB_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ALLOCATE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.ALLOCATE_RUN_COUNT_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.CREATE_FILE_TYPE_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.CREATE_NAME_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.CREATE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.CREATE_PARENT_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.FREE_ORPHAN_LENGTH;
+import static io.respool.dss.format.RedoRecordDescriptor.FREE_ORPHAN_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_LENGTH;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_ORPHAN_OWNER_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_TREE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_TREE_ORPHAN_COUNT_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_TREE_ORPHAN_OWNER_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_VOLUME_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_VOLUME_LENGTH;
+import static io.respool.dss.format.RedoRecordDescriptor.RENAME_NAME_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RENAME_NEW_PARENT_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RENAME_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RUN_COUNT_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RUN_FILE_AU_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.RUN_PHYSICAL_AU_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.SET_SIZE_LENGTH;
+import static io.respool.dss.format.RedoRecordDescriptor.SET_SIZE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.SET_SIZE_SIZE_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.SET_SIZE_WRITTEN_SIZE_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.TRUNCATE_LENGTH;
+import static io.respool.dss.format.RedoRecordDescriptor.TRUNCATE_NEW_SIZE_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.TRUNCATE_NODE_ID_OFFSET;
+import static io.respool.dss.format.RedoRecordDescriptor.allocateLength;
+import static io.respool.dss.format.RedoRecordDescriptor.allocateRunOffset;
+import static io.respool.dss.format.RedoRecordDescriptor.removeTreeLength;
+import static io.respool.dss.format.RedoRecordDescriptor.removeTreeOrphanOffset;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 
 /**
- * Payload layouts of the redo records, little-endian, written at {@code index} (just after the record header).
- * Each encoder returns the payload length. Decoding lives next to the state it changes, in {@link MetadataState}.
- * <pre>
- * CREATE        parentId(8) nodeId(8) type(1) nameLength(1) name targetLength(2) target
- * REMOVE        nodeId(8) orphanOwner(4): the instance keeping the file open, -1 to free it now
- * REMOVE_TREE   nodeId(8) orphanOwner(4) orphanCount(4) orphanCount x nodeId(8): files below kept open
- * RENAME        nodeId(8) newParentId(8) nameLength(1) name
- * ALLOCATE      nodeId(8) runCount(4) runCount x { fileAu(8) physicalAu(8) count(8) }
- * SET_SIZE      nodeId(8) size(8) writtenSize(8)
- * TRUNCATE      nodeId(8) newSize(8)
- * FREE_ORPHAN   nodeId(8)
- * ADD_VOLUME    volumeId(4) auCount(8) uuid(16) pathLength(2) path
- * REMOVE_VOLUME volumeId(4)
- * </pre>
+ * Encoders of the redo record payloads, written at {@code index} (just after the record header). Each returns the
+ * payload length. The layouts are in {@link io.respool.dss.format.RedoRecordDescriptor}; decoding lives next to the
+ * state it changes, in {@link MetadataState}.
  */
 final class Records
 {
     static final int MAX_RUNS_PER_RECORD = 1024;
-    static final int MAX_PAYLOAD = 12 + MAX_RUNS_PER_RECORD * 24 + 8;
+    /** The largest payload, an ALLOCATE of the most runs, with 8 bytes to spare. */
+    static final int MAX_PAYLOAD = allocateLength(MAX_RUNS_PER_RECORD) + Long.BYTES;
 
     private Records()
     {
@@ -38,127 +66,119 @@ final class Records
         final MutableDirectBuffer b, final int i, final long parentId, final long nodeId, final FileType type,
         final String name, final String target)
     {
-        b.putLong(i, parentId, LITTLE_ENDIAN);
-        b.putLong(i + 8, nodeId, LITTLE_ENDIAN);
-        b.putByte(i + 16, (byte)type.code());
-        final int nameEnd = putName(b, i + 17, name);
+        b.putLong(i + CREATE_PARENT_ID_OFFSET, parentId, LITTLE_ENDIAN);
+        b.putLong(i + CREATE_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
+        b.putByte(i + CREATE_FILE_TYPE_OFFSET, (byte)type.code());
+        final int nameEnd = putName(b, i + CREATE_NAME_OFFSET, name);
         return putText(b, nameEnd, target == null ? "" : target) - i;
     }
 
+    /**
+     * A FREE_ORPHAN payload.
+     */
     static int nodeOnly(final MutableDirectBuffer b, final int i, final long nodeId)
     {
-        b.putLong(i, nodeId, LITTLE_ENDIAN);
-        return 8;
+        b.putLong(i + FREE_ORPHAN_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
+        return FREE_ORPHAN_LENGTH;
     }
 
     static int remove(final MutableDirectBuffer b, final int i, final long nodeId, final int orphanOwner)
     {
-        b.putLong(i, nodeId, LITTLE_ENDIAN);
-        b.putInt(i + 8, orphanOwner, LITTLE_ENDIAN);
-        return 12;
+        b.putLong(i + REMOVE_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
+        b.putInt(i + REMOVE_ORPHAN_OWNER_OFFSET, orphanOwner, LITTLE_ENDIAN);
+        return REMOVE_LENGTH;
     }
 
     static int removeTree(final MutableDirectBuffer b, final int i, final long nodeId, final int orphanOwner,
         final long[] orphans)
     {
-        b.putLong(i, nodeId, LITTLE_ENDIAN);
-        b.putInt(i + 8, orphanOwner, LITTLE_ENDIAN);
-        b.putInt(i + 12, orphans.length, LITTLE_ENDIAN);
+        b.putLong(i + REMOVE_TREE_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
+        b.putInt(i + REMOVE_TREE_ORPHAN_OWNER_OFFSET, orphanOwner, LITTLE_ENDIAN);
+        b.putInt(i + REMOVE_TREE_ORPHAN_COUNT_OFFSET, orphans.length, LITTLE_ENDIAN);
         for (int n = 0; n < orphans.length; n++)
         {
-            b.putLong(i + 16 + n * 8, orphans[n], LITTLE_ENDIAN);
+            b.putLong(removeTreeOrphanOffset(i, n), orphans[n], LITTLE_ENDIAN);
         }
-        return 16 + orphans.length * 8;
+        return removeTreeLength(orphans.length);
     }
 
     static int rename(final MutableDirectBuffer b, final int i, final long nodeId, final long newParentId,
         final String newName)
     {
-        b.putLong(i, nodeId, LITTLE_ENDIAN);
-        b.putLong(i + 8, newParentId, LITTLE_ENDIAN);
-        return putName(b, i + 16, newName) - i;
+        b.putLong(i + RENAME_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
+        b.putLong(i + RENAME_NEW_PARENT_ID_OFFSET, newParentId, LITTLE_ENDIAN);
+        return putName(b, i + RENAME_NAME_OFFSET, newName) - i;
     }
 
     static int allocate(final MutableDirectBuffer b, final int i, final long nodeId, final long[] fileAus,
         final long[] physicalAus, final long[] counts, final int runs)
     {
-        b.putLong(i, nodeId, LITTLE_ENDIAN);
-        b.putInt(i + 8, runs, LITTLE_ENDIAN);
-        int at = i + 12;
+        b.putLong(i + ALLOCATE_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
+        b.putInt(i + ALLOCATE_RUN_COUNT_OFFSET, runs, LITTLE_ENDIAN);
         for (int r = 0; r < runs; r++)
         {
-            b.putLong(at, fileAus[r], LITTLE_ENDIAN);
-            b.putLong(at + 8, physicalAus[r], LITTLE_ENDIAN);
-            b.putLong(at + 16, counts[r], LITTLE_ENDIAN);
-            at += 24;
+            final int at = allocateRunOffset(i, r);
+            b.putLong(at + RUN_FILE_AU_OFFSET, fileAus[r], LITTLE_ENDIAN);
+            b.putLong(at + RUN_PHYSICAL_AU_OFFSET, physicalAus[r], LITTLE_ENDIAN);
+            b.putLong(at + RUN_COUNT_OFFSET, counts[r], LITTLE_ENDIAN);
         }
-        return at - i;
+        return allocateLength(runs);
     }
 
     static int setSize(final MutableDirectBuffer b, final int i, final long nodeId, final long size,
         final long writtenSize)
     {
-        b.putLong(i, nodeId, LITTLE_ENDIAN);
-        b.putLong(i + 8, size, LITTLE_ENDIAN);
-        b.putLong(i + 16, writtenSize, LITTLE_ENDIAN);
-        return 24;
+        b.putLong(i + SET_SIZE_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
+        b.putLong(i + SET_SIZE_SIZE_OFFSET, size, LITTLE_ENDIAN);
+        b.putLong(i + SET_SIZE_WRITTEN_SIZE_OFFSET, writtenSize, LITTLE_ENDIAN);
+        return SET_SIZE_LENGTH;
     }
 
     static int truncate(final MutableDirectBuffer b, final int i, final long nodeId, final long newSize)
     {
-        b.putLong(i, nodeId, LITTLE_ENDIAN);
-        b.putLong(i + 8, newSize, LITTLE_ENDIAN);
-        return 16;
+        b.putLong(i + TRUNCATE_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
+        b.putLong(i + TRUNCATE_NEW_SIZE_OFFSET, newSize, LITTLE_ENDIAN);
+        return TRUNCATE_LENGTH;
     }
 
     static int addVolume(final MutableDirectBuffer b, final int i, final int volumeId, final long auCount,
         final UUID uuid, final String path)
     {
-        b.putInt(i, volumeId, LITTLE_ENDIAN);
-        b.putLong(i + 4, auCount, LITTLE_ENDIAN);
-        b.putLong(i + 12, uuid.getMostSignificantBits(), LITTLE_ENDIAN);
-        b.putLong(i + 20, uuid.getLeastSignificantBits(), LITTLE_ENDIAN);
-        return putText(b, i + 28, path) - i;
+        b.putInt(i + ADD_VOLUME_ID_OFFSET, volumeId, LITTLE_ENDIAN);
+        b.putLong(i + ADD_VOLUME_AU_COUNT_OFFSET, auCount, LITTLE_ENDIAN);
+        b.putLong(i + ADD_VOLUME_UUID_MSB_OFFSET, uuid.getMostSignificantBits(), LITTLE_ENDIAN);
+        b.putLong(i + ADD_VOLUME_UUID_LSB_OFFSET, uuid.getLeastSignificantBits(), LITTLE_ENDIAN);
+        return putText(b, i + ADD_VOLUME_PATH_OFFSET, path) - i;
     }
 
     static int removeVolume(final MutableDirectBuffer b, final int i, final int volumeId)
     {
-        b.putInt(i, volumeId, LITTLE_ENDIAN);
-        return 4;
+        b.putInt(i + REMOVE_VOLUME_ID_OFFSET, volumeId, LITTLE_ENDIAN);
+        return REMOVE_VOLUME_LENGTH;
     }
 
     static int putName(final MutableDirectBuffer b, final int i, final String name)
     {
-        final byte[] bytes = name.getBytes(StandardCharsets.US_ASCII);
-        b.putByte(i, (byte)bytes.length);
-        b.putBytes(i + 1, bytes);
-        return i + 1 + bytes.length;
+        return PrefixedStrings.putName(b, i, name);
     }
 
     static String getName(final DirectBuffer b, final int i)
     {
-        final byte[] bytes = new byte[b.getByte(i) & 0xFF];
-        b.getBytes(i + 1, bytes);
-        return new String(bytes, StandardCharsets.US_ASCII);
+        return PrefixedStrings.getName(b, i);
     }
 
     static int putText(final MutableDirectBuffer b, final int i, final String text)
     {
-        final byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        b.putShort(i, (short)bytes.length, LITTLE_ENDIAN);
-        b.putBytes(i + 2, bytes);
-        return i + 2 + bytes.length;
+        return PrefixedStrings.putText(b, i, text);
     }
 
     static String getText(final DirectBuffer b, final int i)
     {
-        final byte[] bytes = new byte[b.getShort(i, LITTLE_ENDIAN) & 0xFFFF];
-        b.getBytes(i + 2, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return PrefixedStrings.getText(b, i);
     }
 
     static int nameLength(final DirectBuffer b, final int i)
     {
-        return 1 + (b.getByte(i) & 0xFF);
+        return PrefixedStrings.nameFieldLength(b, i);
     }
 }

@@ -394,6 +394,7 @@ final class RedoLog
             {
                 break;
             }
+            LogRecordHeader.checkVersion(window, index, lsn);
             final int typeCode = LogRecordHeader.type(window, index);
             final RecordType type = RecordType.ofCode(typeCode);
             if (type == null)

@@ -1,5 +1,6 @@
 package io.respool.dss.format;
 
+import io.respool.dss.ErrorCode;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -12,7 +13,8 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
  * records of an earlier lap or of an earlier volume group on the same disk never validate.
  * <pre>
  *   0 total length, header included, multiple of 32 (4)
- *   4 record type (2)          6 record layout version (2)
+ *   4 record type (2)          6 record layout version (2): covers this header and the payload layouts of
+ *                              {@link RedoRecordDescriptor}
  *   8 LSN: byte position in the log stream (8)
  *  16 timestamp, ms since the epoch (8)
  *  24 CRC32C over [0, 24) and [28, 32 + payload length), seeded with the log epoch (4)
@@ -25,8 +27,9 @@ public final class LogRecordHeader
 {
     public static final int HEADER_LENGTH = 32;
     public static final int ALIGNMENT = 32;
-    /** Version 1: first record layout. */
+    /** Version 1: first record layout, header and payloads. */
     public static final int CURRENT_VERSION = 1;
+    public static final int MIN_COMPAT_VERSION = 1;
 
     public static final int LENGTH_OFFSET = 0;
     public static final int TYPE_OFFSET = 4;
@@ -115,6 +118,27 @@ public final class LogRecordHeader
     public static int type(final DirectBuffer buffer, final int index)
     {
         return buffer.getShort(index + TYPE_OFFSET, LITTLE_ENDIAN);
+    }
+
+    public static int version(final DirectBuffer buffer, final int index)
+    {
+        return buffer.getShort(index + VERSION_OFFSET, LITTLE_ENDIAN) & 0xFFFF;
+    }
+
+    /**
+     * Refuse a valid record of a layout this reader does not know: skipping it, or taking it for the end of the log,
+     * would lose it and every change after it.
+     *
+     * @throws FormatException naming the record's version and the supported range.
+     */
+    public static void checkVersion(final DirectBuffer buffer, final int index, final long lsn)
+    {
+        final int version = version(buffer, index);
+        if (version < MIN_COMPAT_VERSION || version > CURRENT_VERSION)
+        {
+            throw new FormatException(ErrorCode.UNSUPPORTED_VERSION, "unsupported redo record version: lsn=" + lsn +
+                ", version=" + version + ", supported=" + MIN_COMPAT_VERSION + ".." + CURRENT_VERSION);
+        }
     }
 
     public static long timestampMs(final DirectBuffer buffer, final int index)
