@@ -291,7 +291,7 @@ final class RedoLog
         {
             final long position = lsn % regionLength;
             final long length = Math.min(zeroEnd - lsn, regionLength - position);
-            device.zero(regionOffset + position, length);
+            zeroKeepingNeighbours(regionOffset + position, length);
             lsn += length;
         }
         device.flush();
@@ -309,6 +309,42 @@ final class RedoLog
             stagingLock.unlock();
         }
         awaitDurable(appendedLsn());
+    }
+
+    /**
+     * Zero {@code [offset, offset + length)} on a device that may only write whole blocks: the tail LSN, which bounds
+     * what recovery may zero, falls on a record boundary, and a log written through a backend with a smaller pad
+     * unit (mapped: 512 bytes) may be recovered through one with a larger (direct: 4 KiB). The partial blocks at the
+     * ends are read and written back with only the range zeroed; the bytes kept are rewritten as they were.
+     */
+    private void zeroKeepingNeighbours(final long offset, final long length)
+    {
+        final long alignment = device.alignment();
+        final long end = offset + length;
+        final long headEnd = Math.min(end, (offset + alignment - 1) / alignment * alignment);
+        final long tailStart = Math.max(headEnd, end / alignment * alignment);
+        if (offset < headEnd)
+        {
+            zeroWithinBlock(offset, headEnd);
+        }
+        if (headEnd < tailStart)
+        {
+            device.zero(headEnd, tailStart - headEnd);
+        }
+        if (tailStart < end)
+        {
+            zeroWithinBlock(tailStart, end);
+        }
+    }
+
+    private void zeroWithinBlock(final long from, final long to)
+    {
+        final int alignment = device.alignment();
+        final long blockStart = from / alignment * alignment;
+        final UnsafeBuffer block = new UnsafeBuffer(new byte[alignment]);
+        device.read(blockStart, block, 0, alignment);
+        block.setMemory((int)(from - blockStart), (int)(to - from), (byte)0);
+        device.write(blockStart, block, 0, alignment);
     }
 
     private void stagePad(final int length)
