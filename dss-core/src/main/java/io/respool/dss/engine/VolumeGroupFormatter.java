@@ -5,7 +5,6 @@ import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.format.Checksums;
 import io.respool.dss.format.EntryVolumeLayout;
-import io.respool.dss.format.RootControl;
 import io.respool.dss.format.VolumeHeader;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
