@@ -1,6 +1,8 @@
 package io.respool.dss.engine;
 
 import io.respool.blockdev.BlockDevice;
+import io.respool.blockdev.BlockDeviceException;
+import io.respool.blockdev.DeviceLock;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.format.Checksums;
@@ -15,7 +17,9 @@ import java.util.UUID;
 /**
  * Creates a volume group ({@code dsscmd cv}). Writes metadata only, a few KiB, so a 2 TiB sparse image is formatted
  * in milliseconds and stays sparse. The volume header is written last: a crash part-way leaves no volume group
- * behind, and {@code cv} can simply be run again.
+ * behind, and {@code cv} can simply be run again. The volume is held exclusively ({@link DeviceLock}) from the check
+ * that it belongs to no volume group until its header is written, so two {@code cv} racing on one volume cannot both
+ * succeed: the second finds the volume in use, or already in the first one's group.
  */
 public final class VolumeGroupFormatter
 {
@@ -44,7 +48,7 @@ public final class VolumeGroupFormatter
     {
         Names.checkName(vgName, "volume group name");
         checkAuSize(auSize);
-        try (BlockDevice device = volumes.open(entryVolume))
+        try (BlockDevice device = volumes.open(entryVolume); DeviceLock ignored = holdForFormat(entryVolume, vgName))
         {
             refuseIfInVolumeGroup(device, entryVolume);
             final long auCount = device.size() / auSize;
@@ -90,6 +94,23 @@ public final class VolumeGroupFormatter
             roots.store();
 
             writeVolumeHeader(device, vgName, vgUuid, state.volumes[0].uuid, 0, auSize, auCount, now);
+        }
+    }
+
+    /**
+     * Hold {@code volume} exclusively while it is formatted, or fail naming who holds it.
+     */
+    static DeviceLock holdForFormat(final Path volume, final String vgName)
+    {
+        try
+        {
+            return DeviceLock.tryLock(volume);
+        }
+        catch (final BlockDeviceException ex)
+        {
+            throw new DssException(ErrorCode.VOLUME_IN_USE, "cannot format volume for volume group " + vgName +
+                ": volume=" + volume + " is held by another process (another dsscmd cv or adv?): " + ex.getMessage(),
+                ex);
         }
     }
 
