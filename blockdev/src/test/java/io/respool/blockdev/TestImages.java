@@ -1,12 +1,14 @@
 package io.respool.blockdev;
 
+import io.respool.testsupport.ChildProcess;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -83,24 +85,32 @@ final class TestImages
      * @return its standard output.
      * @throws IOException if it fails or exits non-zero, with its output.
      */
-    static String run(final String... command) throws IOException, InterruptedException
+    static String run(final String... command) throws IOException
     {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final boolean exited = process.waitFor(10, TimeUnit.SECONDS);
-        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!exited)
+        final ChildProcess process;
+        try
         {
-            process.destroyForcibly();
-            throw new IOException("command timed out: " + String.join(" ", command));
+            process = ChildProcess.builder(List.of(command)).start();
         }
-        if (0 != process.exitValue())
+        catch (final UncheckedIOException ex)
         {
-            throw new IOException(
-                "command failed: " + String.join(" ", command) + ", exit=" + process.exitValue() +
-                ", output=" + output);
+            throw ex.getCause();
         }
-
-        return output;
+        try (process)
+        {
+            if (!process.waitFor(Duration.ofSeconds(10)))
+            {
+                throw new IOException("command timed out: " + String.join(" ", command));
+            }
+            final String output = process.output();
+            if (0 != process.exitValue())
+            {
+                throw new IOException(
+                    "command failed: " + String.join(" ", command) + ", exit=" + process.exitValue() +
+                    ", output=" + output);
+            }
+            return output;
+        }
     }
 
     /**

@@ -13,6 +13,8 @@ import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.PortConflictException;
+import io.respool.testsupport.ChildJvm;
+import io.respool.testsupport.ChildProcess;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.AfterEach;
@@ -24,11 +26,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -53,20 +55,16 @@ class ExternalDriverTest
     @TempDir
     File tempDir;
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final List<Process> driverProcesses = new ArrayList<>();
+    private final List<ChildProcess> driverProcesses = new ArrayList<>();
 
     @AfterEach
-    void closeNodesThenDrivers() throws InterruptedException
+    void closeNodesThenDrivers()
     {
         Collections.reverse(resources);
         CloseHelper.closeAll(resources);
-        for (final Process process : driverProcesses)
+        for (final ChildProcess process : driverProcesses)
         {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly().waitFor();
-            }
+            process.stop(Duration.ofSeconds(10));
         }
     }
 
@@ -222,22 +220,19 @@ class ExternalDriverTest
      *
      * @return its Aeron directory, once it is active.
      */
-    private String launchDriverProcess(final String name) throws IOException, InterruptedException
+    private String launchDriverProcess(final String name) throws InterruptedException
     {
         final File dir = new File(tempDir, name);
-        final Process process = new ProcessBuilder(
-            ProcessHandle.current().info().command().orElse("java"),
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"),
-            "-Daeron.dir=" + dir.getAbsolutePath(),
-            "-Daeron.threading.mode=SHARED",
-            "-Daeron.shared.idle.strategy=backoff",
-            "-Daeron.dir.delete.on.start=true",
-            "-Daeron.dir.delete.on.shutdown=true",
-            "-Daeron.print.configuration=false",
-            "io.aeron.driver.MediaDriver")
-            .redirectErrorStream(true)
-            .redirectOutput(new File(tempDir, name + ".log"))
+        final ChildProcess process = ChildJvm.of("io.aeron.driver.MediaDriver").name("media driver " + name)
+            .jvmArgs(
+                "-Daeron.dir=" + dir.getAbsolutePath(),
+                "-Daeron.threading.mode=SHARED",
+                "-Daeron.shared.idle.strategy=backoff",
+                "-Daeron.dir.delete.on.start=true",
+                "-Daeron.dir.delete.on.shutdown=true",
+                "-Daeron.print.configuration=false")
+            .process()
+            .logTo(new File(tempDir, name + ".log").toPath())
             .start();
         driverProcesses.add(process);
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -2,14 +2,14 @@ package io.respool.dms;
 
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
+import io.respool.testsupport.ChildJvm;
+import io.respool.testsupport.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,35 +32,17 @@ class MultiProcessTest
     {
         final long seed = CoherenceTest.seed();
         final String url = TestCluster.freeUrl(3);
-        final List<Process> children = new ArrayList<>();
-        final List<BufferedReader> outputs = new ArrayList<>();
+        final List<ChildProcess> children = new ArrayList<>();
         final MemoryPageStore store = new MemoryPageStore(0, TestCluster.PAGE_SIZE,
             new SharedDisk(TestCluster.PAGE_SIZE));
         try
         {
             for (int id = 1; id <= 2; id++)
             {
-                final List<String> command = new ArrayList<>();
-                command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-                for (final String arg : System.getProperty("respool.jvm.args",
-                    "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED").trim().split("\\s+"))
-                {
-                    command.add(arg);
-                }
-                command.add("-Xmx256m");
-                command.add("-cp");
-                command.add(System.getProperty("java.class.path"));
-                command.add(NodeProcessMain.class.getName());
-                command.add(url);
-                command.add(String.valueOf(id));
-                command.add(base.getPath());
-                command.add(String.valueOf(PAGES));
-                command.add(String.valueOf(OPERATIONS));
-                command.add(String.valueOf(seed + id));
-                final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-                children.add(process);
-                outputs.add(new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8)));
+                children.add(ChildJvm.of(NodeProcessMain.class).name("node " + id).jvmArgs("-Xmx256m")
+                    .args(url, String.valueOf(id), base.getPath(), String.valueOf(PAGES), String.valueOf(OPERATIONS),
+                        String.valueOf(seed + id))
+                    .start());
             }
 
             try (DmsNode node = Dms.launch(new DmsContext().url(url).nodeId(0).baseDirectory(base).pageStore(store)))
@@ -85,16 +67,12 @@ class MultiProcessTest
                         node.unlatchPage(pageId);
                     }
                 }
-                for (final BufferedReader output : outputs)
+                for (final ChildProcess child : children)
                 {
-                    String line;
-                    final StringBuilder seen = new StringBuilder();
-                    while (null != (line = output.readLine()) && !line.startsWith("DONE"))
-                    {
-                        seen.append(line).append('\n');
-                        assertFalse(line.startsWith("FAILED"), () -> "seed=" + seed + ": " + seen);
-                    }
-                    assertNotNull(line, () -> "child ended without DONE, seed=" + seed + ": " + seen);
+                    final String line = child.awaitLine("DONE or FAILED, seed=" + seed,
+                        (printed) -> printed.startsWith("DONE") || printed.startsWith("FAILED"),
+                        Duration.ofSeconds(90));
+                    assertFalse(line.startsWith("FAILED"), () -> "seed=" + seed + ": " + child.output());
                     final String[] counts = line.substring(5).trim().split(" ");
                     for (int p = 0; p < PAGES; p++)
                     {
@@ -114,23 +92,22 @@ class MultiProcessTest
                         node.unlatchPage(pageId);
                     }
                 }
-                for (final Process child : children)
+                for (final ChildProcess child : children)
                 {
-                    child.getOutputStream().write("exit\n".getBytes(StandardCharsets.US_ASCII));
-                    child.getOutputStream().flush();
+                    child.send("exit");
                 }
-                for (final Process child : children)
+                for (final ChildProcess child : children)
                 {
-                    assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not exit");
+                    assertTrue(child.waitFor(Duration.ofSeconds(30)), "child did not exit");
                     assertEquals(0, child.exitValue());
                 }
             }
         }
         finally
         {
-            for (final Process child : children)
+            for (final ChildProcess child : children)
             {
-                child.destroyForcibly();
+                child.close();
             }
         }
     }

@@ -1,22 +1,19 @@
 package io.respool.cli.dss;
 
+import io.respool.testsupport.ChildJvm;
+import io.respool.testsupport.ChildProcess;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -144,53 +141,21 @@ class ChildProcessTest
 
     private static Outcome java(final Map<String, String> env, final String... args)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(System.getProperty("respool.jvm.args",
-            "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED").trim().split("\\s+")));
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(DssCmd.class.getName());
-        command.addAll(Arrays.asList(args));
-        return process(env, command.toArray(new String[0]));
+        return run(ChildJvm.of(DssCmd.class).name("dsscmd").jvmArgs("-XX:TieredStopAtLevel=1").args(args).process(),
+            env);
     }
 
     private static Outcome process(final Map<String, String> env, final String... command)
     {
-        try
-        {
-            final ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().remove("DSS_HOME");
-            builder.environment().remove("JAVA_OPTS");
-            builder.environment().putAll(env);
-            final Process process = builder.start();
-            process.getOutputStream().close();
-            final CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process, true));
-            final CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process, false));
-            if (!process.waitFor(60, TimeUnit.SECONDS))
-            {
-                process.destroyForcibly();
-                throw new AssertionError("dsscmd did not finish in 60 s: " + String.join(" ", command));
-            }
-            return new Outcome(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
-        }
-        catch (final Exception ex)
-        {
-            throw new AssertionError("cannot run " + String.join(File.pathSeparator, command) + ": " + ex, ex);
-        }
+        return run(ChildProcess.builder(List.of(command)), env);
     }
 
-    private static String read(final Process process, final boolean stdout)
+    private static Outcome run(final ChildProcess.Builder builder, final Map<String, String> env)
     {
-        try
-        {
-            return new String((stdout ? process.getInputStream() : process.getErrorStream()).readAllBytes(),
-                StandardCharsets.UTF_8);
-        }
-        catch (final IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex);
-        }
+        final ChildProcess process = builder.withoutEnvironment("DSS_HOME", "JAVA_OPTS").environment(env)
+            .separateStderr().start();
+        process.closeInput();
+        final int exitCode = process.awaitExit(Duration.ofSeconds(60));
+        return new Outcome(exitCode, process.output(), process.errorOutput());
     }
 }

@@ -1,11 +1,11 @@
 package io.respool.cli.dss;
 
+import io.respool.testsupport.TempDssHome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -22,14 +22,13 @@ class FenceCommandsTest
     @TempDir
     Path dir;
 
-    private Map<String, String> home(final int instance, final Path image) throws IOException
+    private Map<String, String> home(final int instance, final Path image)
     {
-        final Path home = Files.createDirectories(dir.resolve("dss" + instance + "/dssdba/cfg")).getParent();
-        Files.writeString(home.resolve("cfg/dss_inst.ini"), "INST_ID=" + instance + "\n" +
-            "DSS_NODES_LIST=0:127.0.0.1:17102, 1:127.0.0.1:18102\n" +
-            "_DISK_LOCK_FILE_PATH=" + dir + "\n");
-        Files.writeString(home.resolve("cfg/dss_vg_conf.ini"), "data:" + image + "\n");
-        return Map.of("DSS_HOME", home.toString());
+        final TempDssHome home = TempDssHome.at(dir.resolve("dss" + instance + "/dssdba")).instanceId(instance)
+            .nodesList("0:127.0.0.1:17102, 1:127.0.0.1:18102").set("_DISK_LOCK_FILE_PATH", dir.toString())
+            .volumeGroup("data", image);
+        home.write();
+        return home.env();
     }
 
     @Test

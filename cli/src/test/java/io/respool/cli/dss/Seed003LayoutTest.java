@@ -1,14 +1,17 @@
 package io.respool.cli.dss;
 
 import io.respool.blockdev.BlockDevices;
+import io.respool.testsupport.ChildProcess;
+import io.respool.testsupport.TempDssHome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,24 +48,13 @@ class Seed003LayoutTest
         final Path image = dss.resolve("dev/dss-dba");
         BlockDevices.createSparseImage(image, TWO_TIB);
 
-        write(home0.resolve("cfg/dss_inst.ini"),
-            "INST_ID=0",
-            "_LOG_LEVEL=255",
-            "DSS_NODES_LIST=0:127.0.0.1:17102, 1:127.0.0.1:18102",
-            "DISK_LOCK_FILE_PATH=" + dss.resolve("dss0"),
-            "LSNR_PATH=" + dss.resolve("dss0"),
-            "_LOG_MAX_FILE_SIZE=20M",
-            "_LOG_BACKUP_FILE_COUNT=128");
-        write(home0.resolve("cfg/dss_vg_conf.ini"), "data:" + image);
-        write(home1.resolve("cfg/dss_inst.ini"),
-            "INST_ID=1",
-            "_LOG_LEVEL=255",
-            "DSS_NODES_LIST=0:127.0.0.1:17102, 1:127.0.0.1:18102",
-            "DISK_LOCK_FILE_PATH=" + dss.resolve("dss0"),
-            "LSNR_PATH=" + dss.resolve("dss1"),
-            "_LOG_MAX_FILE_SIZE=20M",
-            "_LOG_BACKUP_FILE_COUNT=128");
-        write(home1.resolve("cfg/dss_vg_conf.ini"), "data:" + image);
+        for (int instance = 0; instance < 2; instance++)
+        {
+            TempDssHome.at(dss.resolve("dss" + instance + "/dssdba")).instanceId(instance).logLevel(255)
+                .nodesList("0:127.0.0.1:17102, 1:127.0.0.1:18102").diskLockFilePath(dss.resolve("dss0"))
+                .listenerPath(dss.resolve("dss" + instance)).set("_LOG_MAX_FILE_SIZE", "20M")
+                .set("_LOG_BACKUP_FILE_COUNT", "128").volumeGroup("data", image).write();
+        }
 
         // source /home/cctest/envfile: export DSS_HOME=/home/test/dss/dss0/dssdba
         final Map<String, String> env = Map.of("DSS_HOME", home0.toString());
@@ -98,27 +90,20 @@ class Seed003LayoutTest
         assertEquals("base", ls0.outLines().get(1).split("\\s+")[5]);
     }
 
-    private static void write(final Path file, final String... lines) throws IOException
-    {
-        Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-    }
-
     /**
      * @return KiB the image really occupies, from {@code du -k}, or 0 if {@code du} cannot tell.
      */
     private static long allocatedKb(final Path image)
     {
-        try
+        try (ChildProcess du = ChildProcess.builder(List.of("du", "-k", image.toString())).start())
         {
-            final Process du = new ProcessBuilder("du", "-k", image.toString()).redirectErrorStream(true).start();
-            final String output = new String(du.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!du.waitFor(10, TimeUnit.SECONDS) || du.exitValue() != 0)
+            if (!du.waitFor(Duration.ofSeconds(10)) || du.exitValue() != 0)
             {
                 return 0;
             }
-            return Long.parseLong(output.trim().split("\\s+")[0]);
+            return Long.parseLong(du.output().trim().split("\\s+")[0]);
         }
-        catch (final IOException | InterruptedException | NumberFormatException ex)
+        catch (final UncheckedIOException | NumberFormatException ex)
         {
             return 0;
         }

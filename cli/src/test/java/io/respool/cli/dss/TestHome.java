@@ -1,10 +1,10 @@
 package io.respool.cli.dss;
 
 import io.respool.blockdev.BlockDevices;
+import io.respool.testsupport.TempDssHome;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,22 +48,19 @@ final class TestHome
         final TestHome testHome = new TestHome(root, imageSize);
         try
         {
-            Files.createDirectories(testHome.home.resolve("cfg"));
             Files.createDirectories(testHome.devices);
-            Files.writeString(testHome.home.resolve("cfg").resolve("dss_inst.ini"),
-                "INST_ID=0\n_LOG_LEVEL=255\nDSS_NODES_LIST=0:127.0.0.1:17102\nLSNR_PATH=" + root + "\n",
-                StandardCharsets.UTF_8);
-            final StringBuilder vgConf = new StringBuilder("# volume groups\n");
-            for (final String vg : vgNames)
-            {
-                vgConf.append(vg).append(':').append(testHome.image(vg)).append('\n');
-            }
-            Files.writeString(testHome.vgConf(), vgConf.toString(), StandardCharsets.UTF_8);
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException(ex);
         }
+        final TempDssHome dssHome = TempDssHome.at(testHome.home).instanceId(0).logLevel(255)
+            .nodesList("0:127.0.0.1:17102").listenerPath(root).vgComment("volume groups");
+        for (final String vg : vgNames)
+        {
+            dssHome.volumeGroup(vg, testHome.image(vg));
+        }
+        dssHome.write();
         return testHome;
     }
 

@@ -5,6 +5,7 @@ import io.respool.dss.Dss;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.blockdev.BlockDevices;
+import io.respool.testsupport.TempDssHome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,8 +111,7 @@ class ConfigTest
         final Path image = dir.resolve("dss-dba");
         BlockDevices.createSparseImage(image, 256L << 20);
         Dss.createVolumeGroup("data", image, 2 << 20);
-        final Path home = Files.createDirectories(dir.resolve("dss0/dssdba/cfg")).getParent();
-        Files.writeString(home.resolve("cfg/dss_vg_conf.ini"), "data:" + image + "\n");
+        final Path home = TempDssHome.at(dir.resolve("dss0/dssdba")).volumeGroup("data", image).write();
         try (Dss dss = Dss.open(home))
         {
             dss.mkdir("+data/x");
@@ -120,7 +120,7 @@ class ConfigTest
             assertTrue(missing.getMessage().contains("vg=log") && missing.getMessage().contains("dss_vg_conf.ini"),
                 missing.getMessage());
         }
-        Files.writeString(home.resolve("cfg/dss_vg_conf.ini"), "log:" + image + "\n");
+        TempDssHome.at(home).volumeGroup("log", image).write();
         final DssException renamed = assertThrows(DssException.class, () -> Dss.open(home));
         assertEquals(ErrorCode.CONFIG, renamed.errorCode());
         assertTrue(renamed.getMessage().contains("configured=log") && renamed.getMessage().contains("onDisk=data"),

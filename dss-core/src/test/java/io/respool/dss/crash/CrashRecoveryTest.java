@@ -4,6 +4,7 @@ import io.respool.blockdev.BlockDevices;
 import io.respool.dss.Dss;
 import io.respool.dss.engine.VolumeGroupFormatter;
 import io.respool.dss.engine.Volumes;
+import io.respool.testsupport.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -49,16 +49,16 @@ class CrashRecoveryTest
 
         for (int run = 0; run < KILLS; run++)
         {
-            final Process child = CrashTestSupport.startWorkload(volume, journals, run, random.nextLong(), THREADS);
+            final ChildProcess child = CrashTestSupport.startWorkload(volume, journals, run, random.nextLong(),
+                THREADS);
             try
             {
-                CrashTestSupport.awaitReady(child, run);
+                CrashTestSupport.awaitReady(child);
                 Thread.sleep(30 + random.nextInt(400));
             }
             finally
             {
-                child.destroyForcibly();
-                child.waitFor(30, TimeUnit.SECONDS);
+                child.kill();
             }
             try (Dss dss = Dss.openVolumeGroup("data", volume))
             {

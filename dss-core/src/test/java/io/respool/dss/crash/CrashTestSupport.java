@@ -5,18 +5,17 @@ import io.respool.dss.DssFile;
 import io.respool.dss.FileStat;
 import io.respool.dss.FileType;
 
-import java.io.BufferedReader;
+import io.respool.testsupport.ChildJvm;
+import io.respool.testsupport.ChildProcess;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -34,48 +33,20 @@ public final class CrashTestSupport
     /**
      * Start {@link CrashWorkload} in a child JVM; {@code extra} are its optional arguments.
      */
-    public static Process startWorkload(final Path volume, final Path journals, final int run, final long seed,
-        final int threads, final String... extra) throws IOException
+    public static ChildProcess startWorkload(final Path volume, final Path journals, final int run, final long seed,
+        final int threads, final String... extra)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-exports");
-        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Xmx256m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(CrashWorkload.class.getName());
-        command.add(volume.toString());
-        command.add(journals.toString());
-        command.add(Integer.toString(run));
-        command.add(Long.toString(seed));
-        command.add(Integer.toString(threads));
-        command.addAll(List.of(extra));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return ChildJvm.of(CrashWorkload.class).name("workload " + run)
+            .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m")
+            .args(volume.toString(), journals.toString(), Integer.toString(run), Long.toString(seed),
+                Integer.toString(threads))
+            .args(extra)
+            .start();
     }
 
-    public static void awaitReady(final Process child, final int run) throws IOException
+    public static void awaitReady(final ChildProcess child)
     {
-        final BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(),
-            StandardCharsets.UTF_8));
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        final StringBuilder output = new StringBuilder();
-        String line;
-        while ((line = reader.readLine()) != null)
-        {
-            if (line.equals("READY"))
-            {
-                return;
-            }
-            output.append(line).append('\n');
-            if (System.nanoTime() - deadline > 0)
-            {
-                break;
-            }
-        }
-        fail("workload " + run + " did not start:\n" + output);
+        child.awaitLine("READY", Duration.ofSeconds(30));
     }
 
     /**

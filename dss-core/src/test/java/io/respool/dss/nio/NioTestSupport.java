@@ -2,6 +2,7 @@ package io.respool.dss.nio;
 
 import io.respool.blockdev.BlockDevices;
 import io.respool.dss.Dss;
+import io.respool.testsupport.TempDssHome;
 import org.junit.jupiter.api.function.Executable;
 
 import java.io.IOException;
@@ -34,18 +35,16 @@ final class NioTestSupport
      */
     static Path newDssHome(final Path dir, final String... volumeGroups) throws IOException
     {
-        final Path home = dir.resolve("home");
-        Files.createDirectories(home.resolve("cfg"));
-        final StringBuilder config = new StringBuilder();
+        Files.createDirectories(dir);
+        final TempDssHome home = TempDssHome.at(dir.resolve("home"));
         for (final String name : volumeGroups)
         {
             final Path image = dir.resolve(name + ".img");
             BlockDevices.createSparseImage(image, IMAGE_SIZE);
             Dss.createVolumeGroup(name, image, AU);
-            config.append(name).append(':').append(image.toAbsolutePath()).append('\n');
+            home.volumeGroup(name, image.toAbsolutePath());
         }
-        Files.writeString(home.resolve("cfg").resolve("dss_vg_conf.ini"), config.toString());
-        return home;
+        return home.write();
     }
 
     static URI uriOf(final Path home)

@@ -5,19 +5,18 @@ import io.respool.dss.Dss;
 import io.respool.dss.DssFile;
 import io.respool.dss.KickResult;
 import io.respool.dss.engine.InstanceOptions;
+import io.respool.testsupport.ChildJvm;
+import io.respool.testsupport.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,10 +40,12 @@ class FencingProcessTest
         BlockDevices.createSparseImage(volume, 256L << 20);
         Dss.createVolumeGroup("data", volume, 2 << 20);
         final Path journal = dir.resolve("writer.journal");
-        final Process writer = start(volume, journal);
+        final ChildProcess writer = ChildJvm.of(FencedWriter.class).name("writer")
+            .jvmArgs("-XX:+UseSerialGC", "-Xmx256m").args(volume.toString(), dir.toString(), journal.toString())
+            .start();
         try (Dss kicker = Dss.openVolumeGroup("data", volume, InstanceOptions.defaults().withLockDirectory(dir)))
         {
-            awaitReady(writer);
+            writer.awaitLine("READY", Duration.ofSeconds(30));
             while (count(journal, "A ") < 2000)
             {
                 Thread.sleep(10);
@@ -53,13 +54,11 @@ class FencingProcessTest
             final byte[] atKick = readPages(kicker);
             Thread.sleep(500);
             assertArrayEquals(atKick, readPages(kicker), "nothing the kicked process wrote reached the volume");
-            if (!writer.waitFor(60, TimeUnit.SECONDS))
+            if (!writer.waitFor(Duration.ofSeconds(60)))
             {
                 final List<String> tail = Files.readAllLines(journal, StandardCharsets.UTF_8);
-                final Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack")
-                    .toString(), Long.toString(writer.pid())).redirectErrorStream(true).start();
-                final String stacks = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                writer.destroyForcibly();
+                final String stacks = writer.threadDump();
+                writer.kill();
                 throw new AssertionError("the writer did not stop after its writes failed; journal ends: " +
                     tail.subList(Math.max(0, tail.size() - 3), tail.size()) + "\n" + stacks);
             }
@@ -95,7 +94,7 @@ class FencingProcessTest
         }
         finally
         {
-            writer.destroyForcibly();
+            writer.close();
         }
     }
 
@@ -121,28 +120,5 @@ class FencingProcessTest
             n += line.startsWith(prefix) ? 1 : 0;
         }
         return n;
-    }
-
-    private Process start(final Path volume, final Path journal) throws Exception
-    {
-        final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xmx256m",
-            "-cp", System.getProperty("java.class.path"), FencedWriter.class.getName(),
-            volume.toString(), dir.toString(), journal.toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
-    private static void awaitReady(final Process process) throws Exception
-    {
-        final BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
-            StandardCharsets.UTF_8));
-        String line;
-        final StringBuilder output = new StringBuilder();
-        while ((line = reader.readLine()) != null && !line.equals("READY"))
-        {
-            output.append(line).append('\n');
-        }
-        assertTrue(line != null, "writer did not start:\n" + output);
     }
 }

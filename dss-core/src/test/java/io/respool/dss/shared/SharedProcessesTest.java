@@ -7,6 +7,7 @@ import io.respool.dss.crash.CrashTestSupport;
 import io.respool.dss.engine.InstanceOptions;
 import io.respool.dss.engine.VolumeGroupFormatter;
 import io.respool.dss.engine.Volumes;
+import io.respool.testsupport.ChildProcess;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -54,7 +56,7 @@ class SharedProcessesTest
         final Path volume = newVolumeGroup();
         final Path journals = Files.createDirectories(dir.resolve("journals"));
         final Random random = new Random(seed);
-        final List<Process> children = new ArrayList<>();
+        final List<ChildProcess> children = new ArrayList<>();
         for (int i = 0; i < instances; i++)
         {
             children.add(CrashTestSupport.startWorkload(volume, journals, i, random.nextLong(), 2,
@@ -63,7 +65,7 @@ class SharedProcessesTest
         final InstanceOptions tool = InstanceOptions.defaults().withLockDirectory(dir).withStorageMode(mode)
             .withInstanceId(instances);
         int toolRuns = 0;
-        while (children.stream().anyMatch(Process::isAlive))
+        while (children.stream().anyMatch(ChildProcess::isAlive))
         {
             // What dsscmd does while the instances run: open, change, list, close.
             try (Dss dss = Dss.openVolumeGroup("data", volume, tool))
@@ -75,10 +77,9 @@ class SharedProcessesTest
         }
         for (int i = 0; i < instances; i++)
         {
-            final Process child = children.get(i);
-            assertTrue(child.waitFor(120, TimeUnit.SECONDS), "instance " + i + " did not finish");
-            assertEquals(0, child.exitValue(), "instance " + i + " failed:\n" +
-                new String(child.getInputStream().readAllBytes()));
+            final ChildProcess child = children.get(i);
+            assertTrue(child.waitFor(Duration.ofSeconds(120)), "instance " + i + " did not finish");
+            assertEquals(0, child.exitValue(), "instance " + i + " failed:\n" + child.output());
         }
         try (Dss dss = Dss.openVolumeGroup("data", volume, InstanceOptions.defaults().withLockDirectory(dir)
             .withStorageMode(mode).withInstanceId(instances)))
@@ -113,14 +114,14 @@ class SharedProcessesTest
         final Path volume = newVolumeGroup();
         final Path journals = Files.createDirectories(dir.resolve("journals"));
         final Random random = new Random(seed);
-        final Process victim = CrashTestSupport.startWorkload(volume, journals, 0, random.nextLong(), 3,
+        final ChildProcess victim = CrashTestSupport.startWorkload(volume, journals, 0, random.nextLong(), 3,
             "0", mode.name(), dir.toString(), "0");
-        final Process survivor = CrashTestSupport.startWorkload(volume, journals, 1, random.nextLong(), 2,
+        final ChildProcess survivor = CrashTestSupport.startWorkload(volume, journals, 1, random.nextLong(), 2,
             "1", mode.name(), dir.toString(), "-1");
-        CrashTestSupport.awaitReady(victim, 0);
+        CrashTestSupport.awaitReady(victim);
         Thread.sleep(1500 + random.nextInt(500));
-        victim.destroyForcibly();
-        assertTrue(victim.waitFor(30, TimeUnit.SECONDS));
+        victim.kill();
+        assertTrue(victim.waitFor(Duration.ofSeconds(30)));
         final long killedAt = System.nanoTime();
         final int beforeKill = CrashTestSupport.acknowledged(journals, 1, 2);
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -130,8 +131,8 @@ class SharedProcessesTest
         }
         final double carriedOnAfter = (System.nanoTime() - killedAt) / 1e9;
         Files.writeString(journals.resolve("stop"), "stop");
-        assertTrue(survivor.waitFor(60, TimeUnit.SECONDS), "survivor did not finish");
-        assertEquals(0, survivor.exitValue(), new String(survivor.getInputStream().readAllBytes()));
+        assertTrue(survivor.waitFor(Duration.ofSeconds(60)), "survivor did not finish");
+        assertEquals(0, survivor.exitValue(), survivor.output());
         final int total = CrashTestSupport.acknowledged(journals, 1, 2);
         System.out.println("SharedProcessesTest " + mode + ": survivor carried on " + carriedOnAfter +
             " s after the kill");
