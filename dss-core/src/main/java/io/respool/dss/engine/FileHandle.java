@@ -190,32 +190,39 @@ final class FileHandle implements DssFile
         FileSpace.checkFileSize(end, path);
         checkNotDeleted();
         final FenceGate gate = coordinator.gate();
-        if (!gate.tryEnter())
-        {
-            throw gate.refused("write to " + path);
-        }
         node.ioLock.readLock().lock();
         try
         {
-            ensureAllocated(filePosition, end);
-            if (end > node.size)
+            ensureAllocated(filePosition, end, gate);
+            if (!gate.tryEnter())
             {
-                writeExtending(filePosition, src, index, length);
+                throw gate.refused("write to " + path);
             }
-            else
+            try
             {
-                copyIn(filePosition, src, index, length);
-            }
-            long written;
-            while (end > (written = node.writtenSize))
-            {
-                if (WRITTEN_SIZE.compareAndSet(node, written, end))
+                if (end > node.size)
                 {
-                    node.sizeDirty = true;
-                    break;
+                    writeExtending(filePosition, src, index, length);
                 }
+                else
+                {
+                    copyIn(filePosition, src, index, length);
+                }
+                long written;
+                while (end > (written = node.writtenSize))
+                {
+                    if (WRITTEN_SIZE.compareAndSet(node, written, end))
+                    {
+                        node.sizeDirty = true;
+                        break;
+                    }
+                }
+                node.updatedMs = System.currentTimeMillis();
             }
-            node.updatedMs = System.currentTimeMillis();
+            finally
+            {
+                gate.exit();
+            }
         }
         catch (final BlockDeviceException ex)
         {
@@ -224,11 +231,15 @@ final class FileHandle implements DssFile
         finally
         {
             node.ioLock.readLock().unlock();
-            gate.exit();
         }
     }
 
-    private void ensureAllocated(final long from, final long to)
+    /**
+     * Allocate the holes the write reaches. This is a metadata change of its own, made before the write enters the
+     * fence gate: it may wait for the volume-group lock, which the coordination agent releases, and the agent closes
+     * the gate by waiting for every write inside to leave (dss-core/DESIGN.md, "Lock order").
+     */
+    private void ensureAllocated(final long from, final long to, final FenceGate gate)
     {
         final long firstAu = from / auSize;
         final long lastAu = (to - 1) / auSize;
@@ -237,6 +248,10 @@ final class FileHandle implements DssFile
         {
             if (extents.lookup(au) == ExtentMap.HOLE)
             {
+                if (gate.isClosed())
+                {
+                    throw gate.refused("write to " + path);
+                }
                 space.allocate(node, au, lastAu, path);
                 return;
             }
