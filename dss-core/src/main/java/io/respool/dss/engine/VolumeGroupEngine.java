@@ -9,7 +9,6 @@ import io.respool.dss.VolumeInfo;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * An open volume group: the {@link VolumeGroup} API over its parts. Metadata lives in memory
@@ -22,10 +21,9 @@ import java.util.UUID;
  * <p>
  * Lock order: dss-core/DESIGN.md, "Lock order".
  */
-public final class VolumeGroupEngine implements VolumeGroup
+final class VolumeGroupEngine implements VolumeGroup
 {
     private final String name;
-    private final UUID vgUuid;
     private final int auSize;
     private final Coordinator coordinator;
     private final MetaLock metaLock;
@@ -35,12 +33,11 @@ public final class VolumeGroupEngine implements VolumeGroup
     private final Namespace namespace;
     private final ConsistencyChecker checker;
 
-    VolumeGroupEngine(final String name, final UUID vgUuid, final int auSize, final Coordinator coordinator,
-        final MetaLock metaLock, final ChangeRunner runner, final VolumeSet volumes, final FileSpace space,
-        final Namespace namespace, final ConsistencyChecker checker)
+    VolumeGroupEngine(final String name, final int auSize, final Coordinator coordinator, final MetaLock metaLock,
+        final ChangeRunner runner, final VolumeSet volumes, final FileSpace space, final Namespace namespace,
+        final ConsistencyChecker checker)
     {
         this.name = name;
-        this.vgUuid = vgUuid;
         this.auSize = auSize;
         this.coordinator = coordinator;
         this.metaLock = metaLock;
@@ -54,7 +51,7 @@ public final class VolumeGroupEngine implements VolumeGroup
     /**
      * Open and recover a volume group; see {@link VolumeGroupLoader#open}.
      */
-    public static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes,
+    static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes,
         final InstanceOptions options)
     {
         return VolumeGroupLoader.open(expectedName, entryVolume, volumes, options);
@@ -72,11 +69,6 @@ public final class VolumeGroupEngine implements VolumeGroup
     public int auSize()
     {
         return auSize;
-    }
-
-    public UUID uuid()
-    {
-        return vgUuid;
     }
 
     @Override

@@ -18,7 +18,7 @@ import static io.respool.dss.format.EntryVolumeLayout.physicalAu;
 /**
  * Opens a volume group and recovers it: checks the disk's identity, loads the root control and the active
  * checkpoint, replays every valid redo record after it, opens the other volumes, seals the log's end, and frees files
- * that were deleted while open before a crash.
+ * that were deleted while open before a crash. It also builds the engine's parts, giving each its collaborators.
  */
 final class VolumeGroupLoader
 {
@@ -93,8 +93,8 @@ final class VolumeGroupLoader
                 volumeSet);
             final ConsistencyChecker checker = new ConsistencyChecker(header.vgUuid(), entry, roots, state, log,
                 checkpointer, metaLock);
-            final VolumeGroupEngine engine = new VolumeGroupEngine(name, header.vgUuid(), auSize, coordinator,
-                metaLock, runner, volumeSet, space, namespace, checker);
+            final VolumeGroupEngine engine = new VolumeGroupEngine(name, auSize, coordinator, metaLock, runner,
+                volumeSet, space, namespace, checker);
             state.markUsed(physicalAu(0, root.logOffset() / auSize), logAus(root));
             checkpointer.markSlotAus();
             openOtherVolumes(header, state, volumes);
