@@ -1,5 +1,6 @@
 package io.respool.dss.engine;
 
+import io.respool.blockdev.BlockDevice;
 import io.respool.dss.DssException;
 import io.respool.dss.FileType;
 import io.respool.dss.format.RootControl;
@@ -13,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 
 import static io.respool.dss.format.EntryVolumeLayout.auIndexOf;
 import static io.respool.dss.format.EntryVolumeLayout.physicalAu;
@@ -26,35 +28,64 @@ import static io.respool.dss.format.EntryVolumeLayout.volumeOf;
  */
 final class ConsistencyChecker
 {
-    private final VolumeGroupEngine engine;
-    private final MetadataState live;
+    private final UUID vgUuid;
     private final int auSize;
-    private final List<String> problems = new ArrayList<>();
+    private final BlockDevice entry;
+    private final RootStore roots;
+    private final MetadataState live;
+    private final RedoLog log;
+    private final Checkpointer checkpointer;
+    private final MetaLock metaLock;
+    private List<String> problems;
 
-    ConsistencyChecker(final VolumeGroupEngine engine)
+    ConsistencyChecker(final UUID vgUuid, final BlockDevice entry, final RootStore roots, final MetadataState live,
+        final RedoLog log, final Checkpointer checkpointer, final MetaLock metaLock)
     {
-        this.engine = engine;
-        this.live = engine.state();
-        this.auSize = engine.auSize();
+        this.vgUuid = vgUuid;
+        this.auSize = live.auSize;
+        this.entry = entry;
+        this.roots = roots;
+        this.live = live;
+        this.log = log;
+        this.checkpointer = checkpointer;
+        this.metaLock = metaLock;
     }
 
+    /**
+     * Flush the log, then check, all under the metadata write lock. The caller runs inside a change (it holds the
+     * volume-group lock), so no other instance writes meanwhile.
+     *
+     * @return the problems found, one line each; empty if none.
+     */
     List<String> check()
     {
-        checkRootCopies();
-        checkVolumeHeaders();
-        final MetadataState onDisk = rebuildFromDisk();
-        if (onDisk != null)
+        metaLock.writeLock().lock();
+        try
         {
-            compare(onDisk);
+            metaLock.checkOpen();
+            log.awaitDurable(log.appendedLsn());
+            live.releaseFrees(log.durableLsn());
+            problems = new ArrayList<>();
+            checkRootCopies();
+            checkVolumeHeaders();
+            final MetadataState onDisk = rebuildFromDisk();
+            if (onDisk != null)
+            {
+                compare(onDisk);
+            }
+            checkTree();
+            checkAllocation();
+            return problems;
         }
-        checkTree();
-        checkAllocation();
-        return problems;
+        finally
+        {
+            metaLock.writeLock().unlock();
+        }
     }
 
     private void checkRootCopies()
     {
-        final RootStore store = new RootStore(engine.entry());
+        final RootStore store = new RootStore(entry);
         for (int copy = 0; copy < 2; copy++)
         {
             final String reason = store.read(copy);
@@ -73,7 +104,7 @@ final class ConsistencyChecker
             try
             {
                 final VolumeHeader header = VolumeGroupFormatter.readHeader(volume.device).validate(volume.path);
-                if (!header.vgUuid().equals(engine.uuid()) || header.volumeId() != volume.id ||
+                if (!header.vgUuid().equals(vgUuid) || header.volumeId() != volume.id ||
                     (volume.id != 0 && !header.volumeUuid().equals(volume.uuid)))
                 {
                     problems.add("volume header does not match the group: volume=" + volume.path + ", id=" +
@@ -91,15 +122,15 @@ final class ConsistencyChecker
     {
         try
         {
-            final RootControl root = new RootStore(engine.entry()).load();
+            final RootControl root = new RootStore(entry).load();
             final MetadataState state = new MetadataState(auSize);
-            final UnsafeBuffer checkpoint = Checkpointer.read(engine.entry(), root, auSize);
+            final UnsafeBuffer checkpoint = Checkpointer.read(entry, root, auSize);
             CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), state);
-            final long end = RedoLog.replay(engine.entry(), root.logOffset(), root.logLength(), root.logEpoch(),
+            final long end = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 root.checkpointLsn(), (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
-            if (end != engine.log().durableLsn())
+            if (end != log.durableLsn())
             {
-                problems.add("redo log ends early: validEnd=" + end + ", durable=" + engine.log().durableLsn());
+                problems.add("redo log ends early: validEnd=" + end + ", durable=" + log.durableLsn());
             }
             return state;
         }
@@ -225,14 +256,14 @@ final class ConsistencyChecker
         {
             own(owners, physicalAu(volume.id, 0), 1, "system area of volume " + volume.id);
         }
-        final RootControl root = engine.roots().root();
+        final RootControl root = roots.root();
         own(owners, physicalAu(0, root.logOffset() / auSize), VolumeGroupLoader.logAus(root), "redo log");
         for (int slot = 0; slot < 2; slot++)
         {
-            final long[] aus = engine.checkpointer().slotAus()[slot];
+            final long[] aus = checkpointer.slotAus()[slot];
             for (int i = 0; i < aus.length; i++)
             {
-                own(owners, aus[i], engine.checkpointer().slotCounts()[slot][i], "checkpoint slot " + slot);
+                own(owners, aus[i], checkpointer.slotCounts()[slot][i], "checkpoint slot " + slot);
             }
         }
         for (final Node node : live.nodes.values())

@@ -26,7 +26,10 @@ final class FileHandle implements DssFile
         AtomicLongFieldUpdater.newUpdater(Node.class, "writtenSize");
     private static final ThreadLocal<UnsafeBuffer> WRAPPER = ThreadLocal.withInitial(UnsafeBuffer::new);
 
-    private final VolumeGroupEngine engine;
+    private final Namespace namespace;
+    private final FileSpace space;
+    private final Coordinator coordinator;
+    private final MetaLock metaLock;
     private final Node node;
     private final String path;
     private final boolean writable;
@@ -35,15 +38,18 @@ final class FileHandle implements DssFile
     private final AtomicLong position = new AtomicLong();
     private volatile boolean closed;
 
-    FileHandle(final VolumeGroupEngine engine, final Node node, final String path, final boolean writable,
-        final boolean append)
+    FileHandle(final Namespace namespace, final FileSpace space, final Coordinator coordinator,
+        final MetaLock metaLock, final Node node, final String path, final boolean writable, final boolean append)
     {
-        this.engine = engine;
+        this.namespace = namespace;
+        this.space = space;
+        this.coordinator = coordinator;
+        this.metaLock = metaLock;
         this.node = node;
         this.path = path;
         this.writable = writable;
         this.append = append;
-        this.auSize = engine.auSize();
+        this.auSize = space.auSize();
     }
 
     Node node()
@@ -64,7 +70,7 @@ final class FileHandle implements DssFile
         checkRange(filePosition, length);
         if (mayMiss(filePosition, length))
         {
-            engine.refresh();
+            coordinator.refresh();
         }
         checkNotDeleted();
         node.ioLock.readLock().lock();
@@ -91,7 +97,7 @@ final class FileHandle implements DssFile
                 }
                 else
                 {
-                    engine.io(au).read(auIndexOf(au) * auSize + within, dst, index + done, chunk);
+                    space.io(au).read(auIndexOf(au) * auSize + within, dst, index + done, chunk);
                 }
                 done += chunk;
                 at += chunk;
@@ -181,35 +187,42 @@ final class FileHandle implements DssFile
             return;
         }
         final long end = filePosition + length;
-        VolumeGroupEngine.checkFileSize(end, path);
+        FileSpace.checkFileSize(end, path);
         checkNotDeleted();
-        final FenceGate gate = engine.coordinator().gate();
-        if (!gate.tryEnter())
-        {
-            throw gate.refused("write to " + path);
-        }
+        final FenceGate gate = coordinator.gate();
         node.ioLock.readLock().lock();
         try
         {
-            ensureAllocated(filePosition, end);
-            if (end > node.size)
+            ensureAllocated(filePosition, end, gate);
+            if (!gate.tryEnter())
             {
-                writeExtending(filePosition, src, index, length);
+                throw gate.refused("write to " + path);
             }
-            else
+            try
             {
-                copyIn(filePosition, src, index, length);
-            }
-            long written;
-            while (end > (written = node.writtenSize))
-            {
-                if (WRITTEN_SIZE.compareAndSet(node, written, end))
+                if (end > node.size)
                 {
-                    node.sizeDirty = true;
-                    break;
+                    writeExtending(filePosition, src, index, length);
                 }
+                else
+                {
+                    copyIn(filePosition, src, index, length);
+                }
+                long written;
+                while (end > (written = node.writtenSize))
+                {
+                    if (WRITTEN_SIZE.compareAndSet(node, written, end))
+                    {
+                        node.sizeDirty = true;
+                        break;
+                    }
+                }
+                node.updatedMs = System.currentTimeMillis();
             }
-            node.updatedMs = System.currentTimeMillis();
+            finally
+            {
+                gate.exit();
+            }
         }
         catch (final BlockDeviceException ex)
         {
@@ -218,11 +231,15 @@ final class FileHandle implements DssFile
         finally
         {
             node.ioLock.readLock().unlock();
-            gate.exit();
         }
     }
 
-    private void ensureAllocated(final long from, final long to)
+    /**
+     * Allocate the holes the write reaches. This is a metadata change of its own, made before the write enters the
+     * fence gate: it may wait for the volume-group lock, which the coordination agent releases, and the agent closes
+     * the gate by waiting for every write inside to leave (dss-core/DESIGN.md, "Lock order").
+     */
+    private void ensureAllocated(final long from, final long to, final FenceGate gate)
     {
         final long firstAu = from / auSize;
         final long lastAu = (to - 1) / auSize;
@@ -231,7 +248,11 @@ final class FileHandle implements DssFile
         {
             if (extents.lookup(au) == ExtentMap.HOLE)
             {
-                engine.allocate(node, au, lastAu, path);
+                if (gate.isClosed())
+                {
+                    throw gate.refused("write to " + path);
+                }
+                space.allocate(node, au, lastAu, path);
                 return;
             }
         }
@@ -249,7 +270,7 @@ final class FileHandle implements DssFile
             final long size = node.size;
             if (filePosition > size)
             {
-                engine.zeroAllocated(node, size, filePosition);
+                space.zeroAllocated(node, size, filePosition);
             }
             copyIn(filePosition, src, index, length);
             if (filePosition + length > node.size)
@@ -275,7 +296,7 @@ final class FileHandle implements DssFile
             final int within = (int)(at - fileAu * auSize);
             final int chunk = Math.min(length - done, auSize - within);
             final long au = extents.lookup(fileAu);
-            engine.io(au).write(auIndexOf(au) * auSize + within, src, index + done, chunk);
+            space.io(au).write(auIndexOf(au) * auSize + within, src, index + done, chunk);
             done += chunk;
             at += chunk;
         }
@@ -333,7 +354,7 @@ final class FileHandle implements DssFile
     public long size()
     {
         checkOpen();
-        engine.refresh(); // another instance may have grown the file: one sector read when nothing changed
+        coordinator.refresh(); // another instance may have grown the file: one sector read when nothing changed
         return node.size;
     }
 
@@ -344,7 +365,7 @@ final class FileHandle implements DssFile
         node.ioLock.writeLock().lock();
         try
         {
-            engine.truncate(node, newSize, path);
+            space.truncate(node, newSize, path);
         }
         catch (final BlockDeviceException ex)
         {
@@ -366,14 +387,14 @@ final class FileHandle implements DssFile
             return;
         }
         final long end = offset + length;
-        VolumeGroupEngine.checkFileSize(end, path);
+        FileSpace.checkFileSize(end, path);
         node.ioLock.writeLock().lock();
         try
         {
-            engine.allocateDurably(node, offset / auSize, (end - 1) / auSize, path);
+            space.allocateDurably(node, offset / auSize, (end - 1) / auSize, path);
             if (!keepSize && end > node.size)
             {
-                engine.truncate(node, end, path);
+                space.truncate(node, end, path);
             }
         }
         catch (final BlockDeviceException ex)
@@ -391,14 +412,14 @@ final class FileHandle implements DssFile
     {
         checkOpen();
         checkNotDeleted();
-        engine.flush(node);
+        space.flush(node);
     }
 
     @Override
     public FileStat stat()
     {
         checkOpen();
-        return engine.stat(node);
+        return namespace.stat(node);
     }
 
     @Override
@@ -409,11 +430,11 @@ final class FileHandle implements DssFile
             closed = true;
             try
             {
-                engine.logSizeIfDirty(node);
+                space.logSizeIfDirty(node);
             }
             finally
             {
-                engine.release(node);
+                namespace.release(node);
             }
         }
     }
@@ -424,7 +445,7 @@ final class FileHandle implements DssFile
         {
             throw new DssException(ErrorCode.CLOSED, "file handle is closed: path=" + path);
         }
-        engine.checkOpen();
+        metaLock.checkOpen();
     }
 
     private void checkWritable()

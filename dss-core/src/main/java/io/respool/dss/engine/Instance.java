@@ -105,7 +105,7 @@ public final class Instance implements Dss
         for (int hop = 0; hop <= MAX_LINK_HOPS; hop++)
         {
             final VolumeGroupEngine engine = engine(path.vg(), text);
-            final VolumeGroupEngine.Lookup lookup = engine.lookup(path.components(), followLast, text);
+            final Namespace.Lookup lookup = engine.lookup(path.components(), followLast, text);
             if (lookup.node != null)
             {
                 return new Resolved(engine, path, lookup.node, lookup.parent);

@@ -18,7 +18,7 @@ import static io.respool.dss.format.EntryVolumeLayout.physicalAu;
 /**
  * Opens a volume group and recovers it: checks the disk's identity, loads the root control and the active
  * checkpoint, replays every valid redo record after it, opens the other volumes, seals the log's end, and frees files
- * that were deleted while open before a crash.
+ * that were deleted while open before a crash. It also builds the engine's parts, giving each its collaborators.
  */
 final class VolumeGroupLoader
 {
@@ -80,16 +80,29 @@ final class VolumeGroupLoader
                 new LeaseVgLock(sectors, options.instanceId(), options.leasePeriodMs());
             final Coordinator coordinator = new Coordinator(header.vgName(), options.instanceId(), sectors, vgLock);
             log.gate(coordinator.gate());
-            final VolumeGroupEngine engine = new VolumeGroupEngine(header.vgName(), header.vgUuid(),
-                header.auSize(), volumes, coordinator, entry, roots, state, log);
-            state.markUsed(physicalAu(0, root.logOffset() / header.auSize()), logAus(root));
-            engine.checkpointer().markSlotAus();
-            openOtherVolumes(engine, state, volumes);
+            final String name = header.vgName();
+            final int auSize = header.auSize();
+            final Checkpointer checkpointer = new Checkpointer(name, entry, roots, state, log);
+            final MetaLock metaLock = new MetaLock(name);
+            final ChangeRunner runner = new ChangeRunner(name, coordinator, state, log, checkpointer);
+            final VolumeSet volumeSet = new VolumeSet(name, header.vgUuid(), auSize, volumes, entry, state, log,
+                metaLock, runner);
+            final FileSpace space = new FileSpace(name, auSize, state, log, metaLock, runner, volumeSet);
+            final Namespace namespace = new Namespace(auSize, state, metaLock, runner, coordinator, space);
+            final CatchUp catchUp = new CatchUp(name, auSize, entry, roots, state, log, checkpointer, metaLock,
+                volumeSet);
+            final ConsistencyChecker checker = new ConsistencyChecker(header.vgUuid(), entry, roots, state, log,
+                checkpointer, metaLock);
+            final VolumeGroupEngine engine = new VolumeGroupEngine(name, auSize, coordinator, metaLock, runner,
+                volumeSet, space, namespace, checker);
+            state.markUsed(physicalAu(0, root.logOffset() / auSize), logAus(root));
+            checkpointer.markSlotAus();
+            openOtherVolumes(header, state, volumes);
             state.deferFrees();
-            coordinator.start(engine);
+            coordinator.start(catchUp);
             try
             {
-                engine.freeOrphans();
+                namespace.freeOrphans();
             }
             catch (final RuntimeException ex)
             {
@@ -123,7 +136,7 @@ final class VolumeGroupLoader
         }
     }
 
-    private static void openOtherVolumes(final VolumeGroupEngine engine, final MetadataState state,
+    private static void openOtherVolumes(final VolumeHeader entryHeader, final MetadataState state,
         final Volumes volumes)
     {
         for (final VolumeEntry volume : state.volumeList())
@@ -134,11 +147,11 @@ final class VolumeGroupLoader
                 volume.attach(device);
                 final VolumeHeader header = VolumeGroupFormatter.readHeader(device).validate(volume.path);
                 checkVolumeSize(device, header);
-                if (!header.vgUuid().equals(engine.uuid()) || header.volumeId() != volume.id ||
+                if (!header.vgUuid().equals(entryHeader.vgUuid()) || header.volumeId() != volume.id ||
                     !header.volumeUuid().equals(volume.uuid))
                 {
                     throw new DssException(ErrorCode.CORRUPT, "volume is not the one the group recorded: vg=" +
-                        engine.name() + ", volume=" + volume.path + ", expectedId=" + volume.id + ", foundVg=" +
+                        entryHeader.vgName() + ", volume=" + volume.path + ", expectedId=" + volume.id + ", foundVg=" +
                         header.vgName() + ", foundId=" + header.volumeId() + "; was the device path reassigned?");
                 }
             }

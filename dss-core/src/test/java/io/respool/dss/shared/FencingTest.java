@@ -204,6 +204,35 @@ class FencingTest
         }
     }
 
+    @Test
+    void shouldRefuseAWriteIntoAHoleOnceFencedWithoutAllocatingIt()
+    {
+        final Path volume = dir.resolve("vol0");
+        BlockDevices.createSparseImage(volume, 256L << 20);
+        Dss.createVolumeGroup("data", volume, AU);
+        try (Dss dss = Dss.openVolumeGroup("data", volume, InstanceOptions.defaults().withLockDirectory(dir)))
+        {
+            final DssFile file = dss.open("+data/holes", OpenFlag.CREATE, OpenFlag.WRITE);
+            file.write(ByteBuffer.wrap(new byte[]{1}), 0);
+            file.flush(); // a fence drops what is not yet durable, and the log must then be reopened
+            final long freeBefore = dss.volumeGroup("data").freeBytes();
+            dss.volumeGroup("data").unregister();
+
+            final DssException refused = assertThrows(DssException.class,
+                () -> file.write(ByteBuffer.wrap(new byte[]{2}), 4L * AU));
+            assertEquals(ErrorCode.FENCED, refused.errorCode());
+            assertTrue(refused.getMessage().startsWith("write to +data/holes refused: ") &&
+                refused.getMessage().contains("reghl"), refused.getMessage());
+            assertEquals(freeBefore, dss.volumeGroup("data").freeBytes(), "a refused write allocated space");
+
+            dss.volumeGroup("data").register();
+            file.write(ByteBuffer.wrap(new byte[]{2}), 4L * AU);
+            assertEquals(4L * AU + 1, file.size());
+            file.close();
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+    }
+
     /**
      * Small file helper for these tests.
      */
