@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The child of {@link ChildJvmTest}: prints its arguments, {@code READY} and the variable {@code CHILD_VAR}, then
- * echoes each line of stdin as {@code ECHO <line>} (and {@code ERR <line>} on stderr) until {@code exit <code>} or
+ * echoes each line of stdin as {@code ECHO <line>} (and {@code ERR <line>} on stderr) until {@code exit N} or
  * end of input.
  */
 public final class ChildMain

@@ -194,7 +194,10 @@ final class MetadataState
     {
         switch (type)
         {
-            case PAD -> {}
+            case PAD ->
+            {
+                // a pad only fills the log to a block boundary
+            }
             case CREATE -> applyCreate(b, p, timestampMs);
             case REMOVE -> remove(existing(b.getLong(p + REMOVE_NODE_ID_OFFSET, LITTLE_ENDIAN), type), timestampMs,
                 b.getInt(p + REMOVE_ORPHAN_OWNER_OFFSET, LITTLE_ENDIAN));
