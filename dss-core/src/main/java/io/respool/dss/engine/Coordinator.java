@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -42,6 +41,8 @@ final class Coordinator implements Agent
     static final long LOCK_TIMEOUT_MS = 30_000;
     /** Longest a busy instance keeps the lock while others may wait for it. */
     static final long MAX_HOLD_MS = 500;
+    /** How long an instance that drained the lock for others waits before it takes the lock back. */
+    static final long DRAIN_GRACE_MS = 5;
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     /** How long reghl and unreghl wait for this instance's agent to act on its own fence sector. */
@@ -80,6 +81,7 @@ final class Coordinator implements Agent
     private final int instanceId;
     private final SharedSectors sectors;
     private final VgLock vgLock;
+    private final CoordinationClock clock;
     private final FenceGate gate = new FenceGate();
     private final long incarnation = ThreadLocalRandom.current().nextLong();
     private final ReentrantLock holdLock = new ReentrantLock();
@@ -105,10 +107,18 @@ final class Coordinator implements Agent
 
     Coordinator(final String vgName, final int instanceId, final SharedSectors sectors, final VgLock vgLock)
     {
+        this(vgName, instanceId, sectors, vgLock, CoordinationClock.SYSTEM);
+    }
+
+    Coordinator(
+        final String vgName, final int instanceId, final SharedSectors sectors, final VgLock vgLock,
+        final CoordinationClock clock)
+    {
         this.vgName = vgName;
         this.instanceId = instanceId;
         this.sectors = sectors;
         this.vgLock = vgLock;
+        this.clock = clock;
     }
 
     /**
@@ -148,9 +158,16 @@ final class Coordinator implements Agent
             // In this very process, another open of the same instance is live (a closed one wrote pid 0).
             return current.pid() == Processes.PID || Processes.isRunningHere(current.pid(), current.bootId());
         }
-        LockSupport.parkNanos(3 * HEARTBEAT_MS * 1_000_000L);
-        final MemberSector later = sectors.readMember(instanceId);
-        return later.heartbeat() != current.heartbeat();
+        final long deadline = clock.time() + 3 * HEARTBEAT_MS;
+        while (clock.time() - deadline <= 0)
+        {
+            if (sectors.readMember(instanceId).heartbeat() != current.heartbeat())
+            {
+                return true;
+            }
+            clock.pauseMs(TICK_MS);
+        }
+        return false;
     }
 
     private long fenceGenerationOnDisk()
@@ -212,7 +229,7 @@ final class Coordinator implements Agent
             }
             while (true)
             {
-                if (externalHeld && System.currentTimeMillis() - heldSinceMs > MAX_HOLD_MS)
+                if (externalHeld && clock.time() - heldSinceMs > MAX_HOLD_MS)
                 {
                     draining = true; // held long enough: let it go so that other instances get their turn
                 }
@@ -227,7 +244,7 @@ final class Coordinator implements Agent
                     acquiring = true;
                     break;
                 }
-                holdChanged.awaitUninterruptibly();
+                clock.await(holdLock, holdChanged, TICK_MS);
             }
         }
         finally
@@ -237,11 +254,10 @@ final class Coordinator implements Agent
         boolean ok = false;
         try
         {
-            final long sinceDrain = System.currentTimeMillis() - drainedAtMs;
-            if (sinceDrain < 5)
+            // Just gave the lock up for others: give their polling a moment before taking it back.
+            for (long sinceDrain; (sinceDrain = clock.time() - drainedAtMs) < DRAIN_GRACE_MS; )
             {
-                // Just gave the lock up for others: give their polling a moment before taking it back.
-                LockSupport.parkNanos((5 - sinceDrain) * 1_000_000L);
+                clock.pauseMs(DRAIN_GRACE_MS - sinceDrain);
             }
             if (gate.isClosed())
             {
@@ -282,7 +298,7 @@ final class Coordinator implements Agent
                 if (ok)
                 {
                     externalHeld = true;
-                    heldSinceMs = System.currentTimeMillis();
+                    heldSinceMs = clock.time();
                     holders++;
                     shares[0]++;
                 }
@@ -303,7 +319,7 @@ final class Coordinator implements Agent
         {
             if (--holders == 0)
             {
-                lingerDeadlineMs = draining ? 0 : System.currentTimeMillis() + LINGER_MS;
+                lingerDeadlineMs = draining ? 0 : clock.time() + LINGER_MS;
             }
         }
         finally
@@ -346,7 +362,7 @@ final class Coordinator implements Agent
      */
     void checkStillHeld()
     {
-        if (vgLock instanceof LeaseVgLock lease && !lease.isValid(System.currentTimeMillis()))
+        if (vgLock instanceof LeaseVgLock lease && !lease.isValid(clock.time()))
         {
             throw new DssException(ErrorCode.VOLUME_IN_USE, "SHARE_DISK lease lost before a metadata write: vg=" +
                 vgName + ", instance=" + instanceId + "; the change was not made, retry it");
@@ -381,7 +397,7 @@ final class Coordinator implements Agent
     @Override
     public int doWork()
     {
-        final long now = System.currentTimeMillis();
+        final long now = clock.time();
         int work = pollFence();
         vgLock.onTick(now);
         if (member && now - lastHeartbeatMs >= HEARTBEAT_MS)
@@ -475,7 +491,7 @@ final class Coordinator implements Agent
     {
         sectors.writeMember(instanceId, SharedSectors.blank(new MemberSector()).registered(registered)
             .pid((int)Processes.PID).incarnation(incarnation).heartbeat(++heartbeat).ackedFenceGeneration(ackedFence)
-            .bootId(Processes.BOOT_ID).heartbeatMs(System.currentTimeMillis()));
+            .bootId(Processes.BOOT_ID).heartbeatMs(clock.time()));
     }
 
     @Override
@@ -506,7 +522,7 @@ final class Coordinator implements Agent
         {
             sectors.writeMember(instanceId, SharedSectors.blank(new MemberSector()).registered(!gate.isClosed())
                 .pid(0).incarnation(incarnation).heartbeat(++heartbeat).ackedFenceGeneration(fenceGenerationSeen)
-                .bootId(Processes.BOOT_ID).heartbeatMs(System.currentTimeMillis()));
+                .bootId(Processes.BOOT_ID).heartbeatMs(clock.time()));
         }
         CloseHelper.quietClose(vgLock);
     }
@@ -522,17 +538,17 @@ final class Coordinator implements Agent
     void awaitFenceSeen()
     {
         final long generation = fenceGenerationOnDisk();
-        final long deadline = System.currentTimeMillis() + FENCE_SEEN_TIMEOUT_MS;
+        final long deadline = clock.time() + FENCE_SEEN_TIMEOUT_MS;
         while (fenceGenerationSeen < generation)
         {
-            if (System.currentTimeMillis() - deadline > 0)
+            if (clock.time() - deadline > 0)
             {
                 throw new DssException(ErrorCode.IO_ERROR, "this instance did not act on its fence sector within " +
                     FENCE_SEEN_TIMEOUT_MS + " ms: vg=" + vgName + ", instance=" + instanceId + ", generation=" +
                     generation + ", seen=" + fenceGenerationSeen + "; check the instance's log for I/O errors " +
                     "and run inq_reg to see its state");
             }
-            LockSupport.parkNanos(1_000_000);
+            clock.pauseMs(1);
         }
     }
 }

@@ -13,7 +13,6 @@ import io.respool.dss.format.VgHead;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * I/O fencing over the instance table, the image-file stand-in for SCSI-3 persistent reservations. A kick raises
@@ -26,12 +25,20 @@ final class Fencing
 {
     static final long ACK_TIMEOUT_MS = 5_000;
     static final long STALE_MS = 1_000;
+    /** How often a kick looks for the victim's acknowledgement. */
+    static final long POLL_MS = 5;
 
     private Fencing()
     {
     }
 
     static KickResult kick(final SharedSectors sectors, final int victim, final int by, final String vgName)
+    {
+        return kick(sectors, CoordinationClock.SYSTEM, victim, by, vgName);
+    }
+
+    static KickResult kick(
+        final SharedSectors sectors, final CoordinationClock clock, final int victim, final int by, final String vgName)
     {
         if (victim == by)
         {
@@ -45,13 +52,13 @@ final class Fencing
             throw new DssException(ErrorCode.FENCED, "instance " + by + " is itself fenced and may not kick others: " +
                 "vg=" + vgName + "; register it first (dsscmd reghl)");
         }
-        final long generation = writeFence(sectors, victim, true, by);
-        final long start = System.currentTimeMillis();
+        final long generation = writeFence(sectors, clock, victim, true, by);
+        final long start = clock.time();
         long lastHeartbeat = Long.MIN_VALUE;
         long lastChangeMs = start;
         while (true)
         {
-            final long now = System.currentTimeMillis();
+            final long now = clock.time();
             final MemberSector member = sectors.readMember(victim);
             if (!member.isValid() || member.pid() == 0)
             {
@@ -79,7 +86,7 @@ final class Fencing
                 }
                 return KickResult.UNCONFIRMED;
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            clock.pauseMs(POLL_MS);
         }
     }
 
@@ -121,15 +128,28 @@ final class Fencing
      */
     static long writeFence(final SharedSectors sectors, final int instanceId, final boolean fenced, final int by)
     {
+        return writeFence(sectors, CoordinationClock.SYSTEM, instanceId, fenced, by);
+    }
+
+    static long writeFence(
+        final SharedSectors sectors, final CoordinationClock clock, final int instanceId, final boolean fenced,
+        final int by)
+    {
         final FenceSector current = sectors.readFence(instanceId);
         final long generation = (current.isValid() ? current.generation() : 0) + 1;
         sectors.writeFence(instanceId, SharedSectors.blank(new FenceSector()).generation(generation).fenced(fenced)
-            .kickedBy(by).changedMs(System.currentTimeMillis()));
+            .kickedBy(by).changedMs(clock.time()));
         return generation;
     }
 
     static List<InstanceStatus> statuses(final SharedSectors sectors)
     {
+        return statuses(sectors, CoordinationClock.SYSTEM);
+    }
+
+    static List<InstanceStatus> statuses(final SharedSectors sectors, final CoordinationClock clock)
+    {
+        final long nowMs = clock.time();
         final VgHead head = sectors.readHead();
         final int lockHolder = head.isValid() && head.held() ? head.writer() : -1;
         final List<InstanceStatus> statuses = new ArrayList<>();
@@ -147,10 +167,10 @@ final class Fencing
             final int pid = memberValid ? member.pid() : 0;
             final boolean alive = memberValid && pid != 0 && (Processes.isThisHost(member.bootId()) ?
                 Processes.isRunningHere(pid, member.bootId()) :
-                System.currentTimeMillis() - member.heartbeatMs() < STALE_MS * 3);
+                nowMs - member.heartbeatMs() < STALE_MS * 3);
             statuses.add(new InstanceStatus(id, memberValid && member.registered() && !fenced, fenced,
                 fenceValid && memberValid && member.ackedFenceGeneration() >= fence.generation(), pid, alive,
-                memberValid ? System.currentTimeMillis() - member.heartbeatMs() : -1, lockHolder == id));
+                memberValid ? nowMs - member.heartbeatMs() : -1, lockHolder == id));
         }
         return statuses;
     }
