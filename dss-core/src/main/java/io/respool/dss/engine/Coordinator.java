@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How one instance (process) shares a volume group with others: the coordination agent, composed of
@@ -64,6 +65,7 @@ final class Coordinator implements Agent
     private final CoordinationClock clock;
     private final FenceGate gate = new FenceGate();
     private final MembershipAgent membership;
+    private final AtomicLong errors = new AtomicLong();
     private HeadPublisher head;
     private VgLockHold hold;
     private AgentRunner runner;
@@ -111,9 +113,23 @@ final class Coordinator implements Agent
         membership.join();
     }
 
-    private void onError(final Throwable ex)
+    /**
+     * Where the agent's errors go: counted, then logged. The agent carries on (the next duty cycle tries again).
+     */
+    void onError(final Throwable ex)
     {
-        LOG.warn("volume-group coordination: vg={}, instance={}: {}", vgName, instanceId, ex.toString());
+        final long count = errors.incrementAndGet();
+        LOG.warn("volume-group coordination: vg={}, instance={}, errors={}: {}", vgName, instanceId, count,
+            ex.toString());
+    }
+
+    /**
+     * @return how many errors the coordination agent (this instance's fencing agent) has had since it started: a
+     * rising count means heartbeats, fence polls or lock releases are failing.
+     */
+    long errorCount()
+    {
+        return errors.get();
     }
 
     FenceGate gate()
