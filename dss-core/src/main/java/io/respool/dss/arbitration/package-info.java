@@ -21,7 +21,8 @@
  * span of the reader's own clock, never by comparing clocks of two hosts (the ms fields are for display).
  * <ul>
  * <li>A lease whose (owner, generation, heartbeat) stayed the same for one whole lease period may be taken over; its
- * holder stops writing metadata half a period after its last renewal confirmed on disk.</li>
+ * holder stops writing metadata half a period after its last renewal confirmed on disk
+ * ({@link io.respool.dss.arbitration.LeaseWatch}).</li>
  * <li>A member that acknowledged fence generation <i>g</i> ({@code ackedFenceGeneration >= g}) has shut its gate and
  * waited out its writes in flight: nothing it writes reaches the volumes any more.</li>
  * <li>A member whose heartbeat did not change for {@link io.respool.dss.arbitration.Kick#STALE_MS} is unresponsive: it

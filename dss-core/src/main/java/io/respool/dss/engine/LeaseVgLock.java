@@ -2,6 +2,7 @@ package io.respool.dss.engine;
 
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
+import io.respool.dss.arbitration.LeaseWatch;
 import io.respool.dss.format.DiskLease;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +22,7 @@ final class LeaseVgLock implements VgLock
 {
     static final int DEFAULT_PERIOD_MS = 2000;
     static final long SETTLE_MS = 20;
-    static final double SAFE_FRACTION = 0.5;
+    static final double SAFE_FRACTION = LeaseWatch.SAFE_FRACTION;
     /** How often a contender looks at the lease sector. */
     static final long POLL_MS = 5;
 
@@ -51,27 +52,12 @@ final class LeaseVgLock implements VgLock
     public void acquire(final long timeoutMs)
     {
         final long deadline = clock.time() + timeoutMs;
-        String observed = null;
-        long observedSinceMs = 0;
+        final LeaseWatch watch = new LeaseWatch(periodMs);
         while (true)
         {
             final long now = clock.time();
             final DiskLease lease = sectors.readLease();
-            boolean free = !lease.isValid() || lease.owner() == DiskLease.FREE;
-            if (!free)
-            {
-                final String key = lease.owner() + "/" + lease.generation() + "/" + lease.heartbeat();
-                if (!key.equals(observed))
-                {
-                    observed = key;
-                    observedSinceMs = now;
-                }
-                else if (now - observedSinceMs > Math.max(lease.periodMs(), periodMs))
-                {
-                    free = true;
-                }
-            }
-            if (free && unchanged(lease) && claim())
+            if (watch.mayTake(lease, now) && LeaseWatch.same(lease, sectors.readLease()) && claim())
             {
                 return;
             }
@@ -83,17 +69,6 @@ final class LeaseVgLock implements VgLock
             }
             clock.pauseMs(POLL_MS);
         }
-    }
-
-    /**
-     * Read the lease again just before claiming it: another contender may have claimed it since we looked.
-     */
-    private boolean unchanged(final DiskLease observed)
-    {
-        final DiskLease now = sectors.readLease();
-        return now.isEmpty() && observed.isEmpty() ||
-            now.owner() == observed.owner() && now.generation() == observed.generation() &&
-            now.heartbeat() == observed.heartbeat();
     }
 
     private boolean claim()
@@ -141,7 +116,7 @@ final class LeaseVgLock implements VgLock
      */
     boolean isValid(final long nowMs)
     {
-        return held && nowMs - confirmedMs < periodMs * SAFE_FRACTION;
+        return held && LeaseWatch.holderMayWrite(confirmedMs, nowMs, periodMs);
     }
 
     @Override
