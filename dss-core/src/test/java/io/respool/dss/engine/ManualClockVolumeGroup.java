@@ -31,7 +31,7 @@ final class ManualClockVolumeGroup implements AutoCloseable
     /** The log every instance appends to in turn: which instance wrote each record. */
     final List<Integer> commits = new ArrayList<>();
     final SteppedClock clock = new SteppedClock();
-    final Instance[] instances;
+    final Peer[] peers;
     private final List<Action> actions = new ArrayList<>();
     private long nextDutyMs = START_MS;
 
@@ -92,9 +92,9 @@ final class ManualClockVolumeGroup implements AutoCloseable
     }
 
     /**
-     * One instance: its own open of the entry volume, its lease, and its coordinator.
+     * One instance sharing the volume group: its own open of the entry volume, its lease, and its coordinator.
      */
-    final class Instance
+    final class Peer
     {
         final int id;
         final BlockDevice device;
@@ -105,7 +105,7 @@ final class ManualClockVolumeGroup implements AutoCloseable
         /** False while paused or dead: its agent's duty cycle is not run. */
         boolean running = true;
 
-        Instance(final int id, final Path entryVolume)
+        Peer(final int id, final Path entryVolume)
         {
             this.id = id;
             this.device = BlockDevices.open(entryVolume, OpenOptions.defaults());
@@ -197,16 +197,16 @@ final class ManualClockVolumeGroup implements AutoCloseable
     {
         final Path entryVolume = dir.resolve("entry");
         BlockDevices.createSparseImage(entryVolume, 4L << 20);
-        instances = new Instance[count];
+        peers = new Peer[count];
         for (int i = 0; i < count; i++)
         {
-            instances[i] = new Instance(i, entryVolume);
+            peers[i] = new Peer(i, entryVolume);
         }
     }
 
-    Instance instance(final int id)
+    Peer peer(final int id)
     {
-        return instances[id];
+        return peers[id];
     }
 
     long nowMs()
@@ -227,11 +227,11 @@ final class ManualClockVolumeGroup implements AutoCloseable
             if (clock.nowMs - nextDutyMs >= 0)
             {
                 nextDutyMs = clock.nowMs + Coordinator.TICK_MS;
-                for (final Instance instance : instances)
+                for (final Peer peer : peers)
                 {
-                    if (instance.running)
+                    if (peer.running)
                     {
-                        instance.dutyCycle();
+                        peer.dutyCycle();
                     }
                 }
             }
@@ -276,9 +276,9 @@ final class ManualClockVolumeGroup implements AutoCloseable
     @Override
     public void close()
     {
-        for (final Instance instance : instances)
+        for (final Peer peer : peers)
         {
-            CloseHelper.quietClose(instance.device);
+            CloseHelper.quietClose(peer.device);
         }
     }
 }

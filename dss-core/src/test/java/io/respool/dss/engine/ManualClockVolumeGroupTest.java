@@ -36,15 +36,15 @@ class ManualClockVolumeGroupTest
     Path dir;
 
     private ManualClockVolumeGroup group;
-    private ManualClockVolumeGroup.Instance a;
-    private ManualClockVolumeGroup.Instance b;
+    private ManualClockVolumeGroup.Peer a;
+    private ManualClockVolumeGroup.Peer b;
 
     @BeforeEach
     void setUp()
     {
         group = new ManualClockVolumeGroup(dir, 2);
-        a = group.instance(0);
-        b = group.instance(1);
+        a = group.peer(0);
+        b = group.peer(1);
     }
 
     @AfterEach
