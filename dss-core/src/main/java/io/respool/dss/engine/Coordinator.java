@@ -1,9 +1,7 @@
 package io.respool.dss.engine;
 
-import io.respool.dss.DssException;
-import io.respool.dss.ErrorCode;
-import io.respool.dss.format.FenceSector;
-import io.respool.dss.format.MemberSector;
+import io.respool.dss.InstanceStatus;
+import io.respool.dss.KickResult;
 import io.respool.dss.format.VgHead;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
@@ -12,40 +10,24 @@ import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How one instance (process) shares a volume group with others.
+ * How one instance (process) shares a volume group with others: the coordination agent, composed of
  * <ul>
- * <li><b>Volume-group lock.</b> Metadata changes run between {@link #enter()} and {@link #exit()}. The first thread
- * in takes the external {@link VgLock} and brings the state up to date from the log; the instance's other threads
- * share the hold, so their records are still group-committed. The lock is released {@link #LINGER_MS} after the last
- * thread left, so that a burst of changes does not pay for the lock each time.</li>
- * <li><b>VG head.</b> After each durable commit, {@link #publish} writes where the log ends; other instances read
- * that one sector before a lookup and replay what is new. A head left "held" means its holder died mid-change: the
- * next holder zeroes whatever a torn batch may have left past the valid end.</li>
- * <li><b>Membership and fencing.</b> The process that runs an instance is its member: it heartbeats in its member
- * sector. Every process, member or not, watches its instance's fence sector; once fenced it shuts its
- * {@link FenceGate} (waiting out writes in flight) and the member acknowledges, so that {@code kickh} knows no
- * write of it can reach the volumes any more.</li>
+ * <li>{@link VgLockHold}: the instance's threads share one hold on the volume-group lock;</li>
+ * <li>{@link HeadPublisher}: the VG head, where the log ends and whether a change is under way;</li>
+ * <li>{@link MembershipAgent}: the member heartbeat and the fence, which shuts the {@link FenceGate}.</li>
  * </ul>
- * The agent runs every {@link #TICK_MS} on its own thread, sleeping in between.
+ * The agent runs every {@link #TICK_MS} on its own thread, sleeping in between, and reads its
+ * {@link CoordinationClock} once per duty cycle. {@link #join} instead lets a test drive {@link #doWork} by hand.
  */
 final class Coordinator implements Agent
 {
     static final long TICK_MS = 5;
-    static final long LINGER_MS = 10;
-    static final long HEARTBEAT_MS = 100;
-    static final long LOCK_TIMEOUT_MS = 30_000;
-    /** Longest a busy instance keeps the lock while others may wait for it. */
-    static final long MAX_HOLD_MS = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
-    /** How long reghl and unreghl wait for this instance's agent to act on its own fence sector. */
-    private static final long FENCE_SEEN_TIMEOUT_MS = 5_000;
 
     /**
      * What the coordinator asks of the engine.
@@ -80,49 +62,37 @@ final class Coordinator implements Agent
     private final int instanceId;
     private final SharedSectors sectors;
     private final VgLock vgLock;
+    private final CoordinationClock clock;
     private final FenceGate gate = new FenceGate();
-    private final long incarnation = ThreadLocalRandom.current().nextLong();
-    private final ReentrantLock holdLock = new ReentrantLock();
-    private final Condition holdChanged = holdLock.newCondition();
-    private final Object publishLock = new Object();
-    /** Shares the calling thread holds: a nested change re-enters even while the lock is being drained. */
-    private final ThreadLocal<int[]> threadShares = ThreadLocal.withInitial(() -> new int[1]);
-    private Engine engine;
+    private final MembershipAgent membership;
+    private final AtomicLong errors = new AtomicLong();
+    private HeadPublisher head;
+    private VgLockHold hold;
     private AgentRunner runner;
 
-    private int holders;
-    private boolean externalHeld;
-    private boolean acquiring;
-    private long lingerDeadlineMs;
-    private long heldSinceMs;
-    private boolean draining;
-    private long drainedAtMs;
-    private long published = -1;
-    private boolean member;
-    private long heartbeat;
-    private long lastHeartbeatMs;
-    private volatile long fenceGenerationSeen = -1;
-
     Coordinator(final String vgName, final int instanceId, final SharedSectors sectors, final VgLock vgLock)
+    {
+        this(vgName, instanceId, sectors, vgLock, CoordinationClock.SYSTEM);
+    }
+
+    Coordinator(
+        final String vgName, final int instanceId, final SharedSectors sectors, final VgLock vgLock,
+        final CoordinationClock clock)
     {
         this.vgName = vgName;
         this.instanceId = instanceId;
         this.sectors = sectors;
         this.vgLock = vgLock;
+        this.clock = clock;
+        this.membership = new MembershipAgent(vgName, instanceId, sectors, gate, clock);
     }
 
     /**
-     * Join: become the instance's member unless a live process already is, look at the fence, and start the agent.
+     * Join, and start the agent on its own (daemon) thread.
      */
     void start(final Engine engine)
     {
-        this.engine = engine;
-        member = !anotherLiveMember();
-        if (member)
-        {
-            writeMember(true, fenceGenerationOnDisk());
-        }
-        pollFence();
+        join(engine);
         runner = new AgentRunner(new SleepingMillisIdleStrategy(TICK_MS), this::onError, null, this);
         AgentRunner.startOnThread(runner, task ->
         {
@@ -133,35 +103,33 @@ final class Coordinator implements Agent
     }
 
     /**
-     * @return true if another process runs this instance: alive on this host, or heartbeating from another.
+     * Join: become the instance's member unless a live process already is, and look at the fence. The caller then
+     * runs {@link #doWork} ({@link #start} does so on a thread).
      */
-    private boolean anotherLiveMember()
+    void join(final Engine engine)
     {
-        final MemberSector current = sectors.readMember(instanceId);
-        if (!current.isValid() || current.pid() == 0 ||
-            current.incarnation() == incarnation)
-        {
-            return false;
-        }
-        if (Processes.isThisHost(current.bootId()))
-        {
-            // In this very process, another open of the same instance is live (a closed one wrote pid 0).
-            return current.pid() == Processes.PID || Processes.isRunningHere(current.pid(), current.bootId());
-        }
-        LockSupport.parkNanos(3 * HEARTBEAT_MS * 1_000_000L);
-        final MemberSector later = sectors.readMember(instanceId);
-        return later.heartbeat() != current.heartbeat();
+        head = new HeadPublisher(instanceId, sectors, engine);
+        hold = new VgLockHold(vgName, instanceId, vgLock, gate, head, clock);
+        membership.join();
     }
 
-    private long fenceGenerationOnDisk()
+    /**
+     * Where the agent's errors go: counted, then logged. The agent carries on (the next duty cycle tries again).
+     */
+    void onError(final Throwable ex)
     {
-        final FenceSector fence = sectors.readFence(instanceId);
-        return fence.isValid() ? fence.generation() : 0;
+        final long count = errors.incrementAndGet();
+        LOG.warn("volume-group coordination: vg={}, instance={}, errors={}: {}", vgName, instanceId, count,
+            ex.toString());
     }
 
-    private void onError(final Throwable ex)
+    /**
+     * @return how many errors the coordination agent (this instance's fencing agent) has had since it started: a
+     * rising count means heartbeats, fence polls or lock releases are failing.
+     */
+    long errorCount()
     {
-        LOG.warn("volume-group coordination: vg={}, instance={}: {}", vgName, instanceId, ex.toString());
+        return errors.get();
     }
 
     FenceGate gate()
@@ -174,15 +142,12 @@ final class Coordinator implements Agent
      */
     boolean isHeld()
     {
-        holdLock.lock();
-        try
-        {
-            return externalHeld && holders > 0;
-        }
-        finally
-        {
-            holdLock.unlock();
-        }
+        return hold.isHeld();
+    }
+
+    VgLockHold.State holdState()
+    {
+        return hold.state();
     }
 
     int instanceId()
@@ -192,7 +157,7 @@ final class Coordinator implements Agent
 
     boolean isMember()
     {
-        return member;
+        return membership.isMember();
     }
 
     /**
@@ -200,116 +165,12 @@ final class Coordinator implements Agent
      */
     void enter()
     {
-        final int[] shares = threadShares.get();
-        holdLock.lock();
-        try
-        {
-            if (shares[0] > 0)
-            {
-                holders++; // nested in a change this thread is making: the lock is held, and must stay so
-                shares[0]++;
-                return;
-            }
-            while (true)
-            {
-                if (externalHeld && System.currentTimeMillis() - heldSinceMs > MAX_HOLD_MS)
-                {
-                    draining = true; // held long enough: let it go so that other instances get their turn
-                }
-                if (externalHeld && !draining)
-                {
-                    holders++;
-                    shares[0]++;
-                    return;
-                }
-                if (!externalHeld && !acquiring)
-                {
-                    acquiring = true;
-                    break;
-                }
-                holdChanged.awaitUninterruptibly();
-            }
-        }
-        finally
-        {
-            holdLock.unlock();
-        }
-        boolean ok = false;
-        try
-        {
-            final long sinceDrain = System.currentTimeMillis() - drainedAtMs;
-            if (sinceDrain < 5)
-            {
-                // Just gave the lock up for others: give their polling a moment before taking it back.
-                LockSupport.parkNanos((5 - sinceDrain) * 1_000_000L);
-            }
-            if (gate.isClosed())
-            {
-                throw gate.refused("metadata change on volume group " + vgName);
-            }
-            vgLock.acquire(LOCK_TIMEOUT_MS);
-            try
-            {
-                if (!gate.tryEnter())
-                {
-                    throw gate.refused("metadata change on volume group " + vgName);
-                }
-                try
-                {
-                    engine.catchUp(sectors.readHead(), true);
-                    writeHead(true, true);
-                }
-                finally
-                {
-                    gate.exit();
-                }
-                ok = true;
-            }
-            finally
-            {
-                if (!ok)
-                {
-                    vgLock.release();
-                }
-            }
-        }
-        finally
-        {
-            holdLock.lock();
-            try
-            {
-                acquiring = false;
-                if (ok)
-                {
-                    externalHeld = true;
-                    heldSinceMs = System.currentTimeMillis();
-                    holders++;
-                    shares[0]++;
-                }
-                holdChanged.signalAll();
-            }
-            finally
-            {
-                holdLock.unlock();
-            }
-        }
+        hold.enter();
     }
 
     void exit()
     {
-        threadShares.get()[0]--;
-        holdLock.lock();
-        try
-        {
-            if (--holders == 0)
-            {
-                lingerDeadlineMs = draining ? 0 : System.currentTimeMillis() + LINGER_MS;
-            }
-        }
-        finally
-        {
-            holdLock.unlock();
-        }
+        hold.exit();
     }
 
     /**
@@ -319,26 +180,7 @@ final class Coordinator implements Agent
      */
     boolean refresh()
     {
-        holdLock.lock();
-        try
-        {
-            if (externalHeld || acquiring)
-            {
-                return false;
-            }
-            final VgHead head = sectors.readHead();
-            if (!head.isValid() ||
-                (head.endLsn() == engine.durableLsn() && head.rootSequence() == engine.rootSequence()))
-            {
-                return false;
-            }
-            engine.catchUp(head, false);
-            return true;
-        }
-        finally
-        {
-            holdLock.unlock();
-        }
+        return hold.runIfFree(head::catchUpIfMoved);
     }
 
     /**
@@ -346,11 +188,7 @@ final class Coordinator implements Agent
      */
     void checkStillHeld()
     {
-        if (vgLock instanceof LeaseVgLock lease && !lease.isValid(System.currentTimeMillis()))
-        {
-            throw new DssException(ErrorCode.VOLUME_IN_USE, "SHARE_DISK lease lost before a metadata write: vg=" +
-                vgName + ", instance=" + instanceId + "; the change was not made, retry it");
-        }
+        hold.checkStillHeld();
     }
 
     /**
@@ -358,124 +196,21 @@ final class Coordinator implements Agent
      */
     void publish()
     {
-        synchronized (publishLock)
-        {
-            if (engine.durableLsn() > published)
-            {
-                writeHead(true, false);
-            }
-        }
-    }
-
-    private void writeHead(final boolean held, final boolean durable)
-    {
-        synchronized (publishLock)
-        {
-            final long end = engine.durableLsn();
-            sectors.writeHead(SharedSectors.blank(new VgHead()).endLsn(end).checkpointLsn(engine.tailLsn())
-                .rootSequence(engine.rootSequence()).writer(instanceId).held(held), durable);
-            published = end;
-        }
+        head.publish();
     }
 
     @Override
     public int doWork()
     {
-        final long now = System.currentTimeMillis();
-        int work = pollFence();
-        vgLock.onTick(now);
-        if (member && now - lastHeartbeatMs >= HEARTBEAT_MS)
+        final long nowMs = clock.time();
+        int work = membership.doWork(nowMs);
+        if (membership.isFenceDrainPending())
         {
-            writeMember(!gate.isClosed() || fenceGenerationSeen == 0, fenceGenerationSeen);
-            lastHeartbeatMs = now;
-            work++;
+            return work; // as if stuck until the writes in flight have left: no lease renewal, no release
         }
-        holdLock.lock();
-        try
-        {
-            if (externalHeld && holders == 0 && !acquiring && now - lingerDeadlineMs >= 0)
-            {
-                releaseExternal();
-                if (draining)
-                {
-                    draining = false;
-                    drainedAtMs = now;
-                }
-                holdChanged.signalAll();
-                work++;
-            }
-        }
-        finally
-        {
-            holdLock.unlock();
-        }
+        vgLock.onTick(nowMs);
+        work += hold.doWork(nowMs);
         return work;
-    }
-
-    /**
-     * Make every staged record durable and publish a clean head before another instance may take the lock; a
-     * fenced instance writes neither, and leaves the head "held" so that the next holder seals the log's end.
-     */
-    private void releaseExternal()
-    {
-        try
-        {
-            gate.enter("release of the volume-group lock");
-            try
-            {
-                engine.flushLog();
-                writeHead(false, false);
-            }
-            finally
-            {
-                gate.exit();
-            }
-        }
-        catch (final DssException ex)
-        {
-            if (ex.errorCode() != ErrorCode.FENCED)
-            {
-                throw ex;
-            }
-            engine.dropStaged("fenced before they were written");
-        }
-        finally
-        {
-            externalHeld = false;
-            vgLock.release();
-        }
-    }
-
-    private int pollFence()
-    {
-        final FenceSector fence = sectors.readFence(instanceId);
-        if (!fence.isValid() || fence.generation() == fenceGenerationSeen)
-        {
-            return 0;
-        }
-        if (fence.fenced())
-        {
-            gate.close("instance " + instanceId + " is fenced off volume group " + vgName + " (kicked by instance " +
-                fence.kickedBy() + "); nothing was written. Once it is safe, run dsscmd reghl to register again");
-            LOG.info("fenced: vg={}, instance={}, by={}", vgName, instanceId, fence.kickedBy());
-        }
-        else
-        {
-            gate.open();
-        }
-        fenceGenerationSeen = fence.generation();
-        if (member)
-        {
-            writeMember(!fence.fenced(), fenceGenerationSeen);
-        }
-        return 1;
-    }
-
-    private void writeMember(final boolean registered, final long ackedFence)
-    {
-        sectors.writeMember(instanceId, SharedSectors.blank(new MemberSector()).registered(registered)
-            .pid((int)Processes.PID).incarnation(incarnation).heartbeat(++heartbeat).ackedFenceGeneration(ackedFence)
-            .bootId(Processes.BOOT_ID).heartbeatMs(System.currentTimeMillis()));
     }
 
     @Override
@@ -490,24 +225,11 @@ final class Coordinator implements Agent
     void close()
     {
         CloseHelper.quietClose(runner);
-        holdLock.lock();
-        try
+        if (hold != null)
         {
-            if (externalHeld)
-            {
-                releaseExternal();
-            }
+            hold.close();
         }
-        finally
-        {
-            holdLock.unlock();
-        }
-        if (member)
-        {
-            sectors.writeMember(instanceId, SharedSectors.blank(new MemberSector()).registered(!gate.isClosed())
-                .pid(0).incarnation(incarnation).heartbeat(++heartbeat).ackedFenceGeneration(fenceGenerationSeen)
-                .bootId(Processes.BOOT_ID).heartbeatMs(System.currentTimeMillis()));
-        }
+        membership.leave();
         CloseHelper.quietClose(vgLock);
     }
 
@@ -521,18 +243,35 @@ final class Coordinator implements Agent
      */
     void awaitFenceSeen()
     {
-        final long generation = fenceGenerationOnDisk();
-        final long deadline = System.currentTimeMillis() + FENCE_SEEN_TIMEOUT_MS;
-        while (fenceGenerationSeen < generation)
-        {
-            if (System.currentTimeMillis() - deadline > 0)
-            {
-                throw new DssException(ErrorCode.IO_ERROR, "this instance did not act on its fence sector within " +
-                    FENCE_SEEN_TIMEOUT_MS + " ms: vg=" + vgName + ", instance=" + instanceId + ", generation=" +
-                    generation + ", seen=" + fenceGenerationSeen + "; check the instance's log for I/O errors " +
-                    "and run inq_reg to see its state");
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
+        membership.awaitFenceSeen();
+    }
+
+    /**
+     * Fence {@code victim}, timed by this coordinator's clock; see {@link Fencing}.
+     */
+    KickResult kick(final int victim)
+    {
+        return membership.kick(victim);
+    }
+
+    /**
+     * reghl: lift this instance's fence and wait until the agent acted on it.
+     */
+    void register()
+    {
+        membership.register();
+    }
+
+    /**
+     * unreghl: fence this instance and wait until the agent acted on it.
+     */
+    void unregister()
+    {
+        membership.unregister();
+    }
+
+    List<InstanceStatus> statuses()
+    {
+        return membership.statuses();
     }
 }

@@ -59,12 +59,29 @@ final class FenceGate
      */
     void close(final String reason)
     {
-        closedReason = reason;
-        while (inFlight.get() != 0)
+        shut(reason);
+        while (!isDrained())
         {
             Thread.onSpinWait();
             Thread.yield();
         }
+    }
+
+    /**
+     * Shut the gate without waiting: from now on every write is refused, and once {@link #isDrained()} no write
+     * that entered before is still in flight. Refusals name the latest reason.
+     */
+    void shut(final String reason)
+    {
+        closedReason = reason;
+    }
+
+    /**
+     * @return true if no write is in flight: after {@link #shut}, none can reach the volumes any more.
+     */
+    boolean isDrained()
+    {
+        return inFlight.get() == 0;
     }
 
     void open()

@@ -4,7 +4,7 @@ import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.InstanceStatus;
 import io.respool.dss.KickResult;
-import io.respool.dss.format.DiskLease;
+import io.respool.dss.arbitration.Kick;
 import io.respool.dss.format.EntryVolumeLayout;
 import io.respool.dss.format.FenceSector;
 import io.respool.dss.format.MemberSector;
@@ -13,25 +13,34 @@ import io.respool.dss.format.VgHead;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * I/O fencing over the instance table, the image-file stand-in for SCSI-3 persistent reservations. A kick raises
- * the victim's fence generation and waits for the victim's process to acknowledge it: its {@link Coordinator} shuts
- * its {@link FenceGate} and waits out writes in flight before it writes the acknowledgement. A victim that stops
- * heartbeating without acknowledging (paused, hung) is killed if it runs on this host, and the kick returns once it
- * has exited; on another host the kick says it could not confirm.
+ * I/O fencing over the instance table, the image-file stand-in for SCSI-3 persistent reservations. A kick
+ * ({@link Kick}) raises the victim's fence generation and waits for the victim's process to acknowledge it: its
+ * {@link MembershipAgent} shuts its {@link FenceGate} and waits out writes in flight before it writes the
+ * acknowledgement. The sectors and the kick's timing rules are {@code io.respool.dss.arbitration}'s; this class adds
+ * the waiting on a {@link CoordinationClock}, and what becomes of a victim that stops heartbeating without
+ * acknowledging (paused, hung): it is killed if it runs on this host, and the kick returns once it has exited; on
+ * another host the kick says it could not confirm.
  */
 final class Fencing
 {
-    static final long ACK_TIMEOUT_MS = 5_000;
-    static final long STALE_MS = 1_000;
+    static final long ACK_TIMEOUT_MS = Kick.ACK_TIMEOUT_MS;
+    static final long STALE_MS = Kick.STALE_MS;
+    /** How often a kick looks for the victim's acknowledgement. */
+    static final long POLL_MS = 5;
 
     private Fencing()
     {
     }
 
     static KickResult kick(final SharedSectors sectors, final int victim, final int by, final String vgName)
+    {
+        return kick(sectors, CoordinationClock.SYSTEM, victim, by, vgName);
+    }
+
+    static KickResult kick(
+        final SharedSectors sectors, final CoordinationClock clock, final int victim, final int by, final String vgName)
     {
         if (victim == by)
         {
@@ -45,41 +54,36 @@ final class Fencing
             throw new DssException(ErrorCode.FENCED, "instance " + by + " is itself fenced and may not kick others: " +
                 "vg=" + vgName + "; register it first (dsscmd reghl)");
         }
-        final long generation = writeFence(sectors, victim, true, by);
-        final long start = System.currentTimeMillis();
-        long lastHeartbeat = Long.MIN_VALUE;
-        long lastChangeMs = start;
+        final Kick kick = new Kick(sectors.arbitration(), victim, by);
+        kick.start(clock.time());
         while (true)
         {
-            final long now = System.currentTimeMillis();
-            final MemberSector member = sectors.readMember(victim);
-            if (!member.isValid() || member.pid() == 0)
+            switch (kick.poll(clock.time()))
             {
-                return releaseLeaseOf(sectors, victim, KickResult.NOT_RUNNING);
-            }
-            if (member.ackedFenceGeneration() >= generation)
-            {
-                return releaseLeaseOf(sectors, victim, KickResult.ACKNOWLEDGED);
-            }
-            if (member.heartbeat() != lastHeartbeat)
-            {
-                lastHeartbeat = member.heartbeat();
-                lastChangeMs = now;
-            }
-            if (now - lastChangeMs > STALE_MS || now - start > ACK_TIMEOUT_MS)
-            {
-                if (Processes.isThisHost(member.bootId()))
+                case NOT_RUNNING ->
                 {
-                    if (Processes.isRunningHere(member.pid(), member.bootId()))
-                    {
-                        killAndWait(member.pid(), victim, vgName);
-                        return releaseLeaseOf(sectors, victim, KickResult.KILLED);
-                    }
                     return releaseLeaseOf(sectors, victim, KickResult.NOT_RUNNING);
                 }
-                return KickResult.UNCONFIRMED;
+                case ACKNOWLEDGED ->
+                {
+                    return releaseLeaseOf(sectors, victim, KickResult.ACKNOWLEDGED);
+                }
+                case UNRESPONSIVE ->
+                {
+                    final MemberSector member = kick.member();
+                    if (Processes.isThisHost(member.bootId()))
+                    {
+                        if (Processes.isRunningHere(member.pid(), member.bootId()))
+                        {
+                            killAndWait(member.pid(), victim, vgName);
+                            return releaseLeaseOf(sectors, victim, KickResult.KILLED);
+                        }
+                        return releaseLeaseOf(sectors, victim, KickResult.NOT_RUNNING);
+                    }
+                    return KickResult.UNCONFIRMED;
+                }
+                case WAITING -> clock.pauseMs(POLL_MS);
             }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 
@@ -106,11 +110,7 @@ final class Fencing
      */
     private static KickResult releaseLeaseOf(final SharedSectors sectors, final int victim, final KickResult result)
     {
-        final DiskLease lease = sectors.readLease();
-        if (lease.isValid() && lease.owner() == victim)
-        {
-            sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(DiskLease.FREE).periodMs(lease.periodMs()));
-        }
+        sectors.arbitration().freeLeaseOf(victim);
         return result;
     }
 
@@ -121,15 +121,24 @@ final class Fencing
      */
     static long writeFence(final SharedSectors sectors, final int instanceId, final boolean fenced, final int by)
     {
-        final FenceSector current = sectors.readFence(instanceId);
-        final long generation = (current.isValid() ? current.generation() : 0) + 1;
-        sectors.writeFence(instanceId, SharedSectors.blank(new FenceSector()).generation(generation).fenced(fenced)
-            .kickedBy(by).changedMs(System.currentTimeMillis()));
-        return generation;
+        return writeFence(sectors, CoordinationClock.SYSTEM, instanceId, fenced, by);
+    }
+
+    static long writeFence(
+        final SharedSectors sectors, final CoordinationClock clock, final int instanceId, final boolean fenced,
+        final int by)
+    {
+        return sectors.arbitration().raiseFence(instanceId, fenced, by, clock.time());
     }
 
     static List<InstanceStatus> statuses(final SharedSectors sectors)
     {
+        return statuses(sectors, CoordinationClock.SYSTEM);
+    }
+
+    static List<InstanceStatus> statuses(final SharedSectors sectors, final CoordinationClock clock)
+    {
+        final long nowMs = clock.time();
         final VgHead head = sectors.readHead();
         final int lockHolder = head.isValid() && head.held() ? head.writer() : -1;
         final List<InstanceStatus> statuses = new ArrayList<>();
@@ -147,10 +156,10 @@ final class Fencing
             final int pid = memberValid ? member.pid() : 0;
             final boolean alive = memberValid && pid != 0 && (Processes.isThisHost(member.bootId()) ?
                 Processes.isRunningHere(pid, member.bootId()) :
-                System.currentTimeMillis() - member.heartbeatMs() < STALE_MS * 3);
+                nowMs - member.heartbeatMs() < STALE_MS * 3);
             statuses.add(new InstanceStatus(id, memberValid && member.registered() && !fenced, fenced,
                 fenceValid && memberValid && member.ackedFenceGeneration() >= fence.generation(), pid, alive,
-                memberValid ? System.currentTimeMillis() - member.heartbeatMs() : -1, lockHolder == id));
+                memberValid ? nowMs - member.heartbeatMs() : -1, lockHolder == id));
         }
         return statuses;
     }

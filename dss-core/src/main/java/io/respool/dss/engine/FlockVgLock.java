@@ -8,7 +8,6 @@ import io.respool.dss.ErrorCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * STORAGE_MODE=DISK: an exclusive {@code flock} on {@code <_DISK_LOCK_FILE_PATH>/dss_vglock_<entry volume name>}, the
@@ -17,11 +16,21 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class FlockVgLock implements VgLock
 {
+    /** How often a waiter tries the lock again. */
+    static final long POLL_NS = 200_000;
+
     private final Path lockFile;
+    private final CoordinationClock clock;
     private DeviceLock held;
 
     FlockVgLock(final Path lockDirectory, final Path entryVolume)
     {
+        this(lockDirectory, entryVolume, CoordinationClock.SYSTEM);
+    }
+
+    FlockVgLock(final Path lockDirectory, final Path entryVolume, final CoordinationClock clock)
+    {
+        this.clock = clock;
         this.lockFile = lockDirectory.resolve("dss_vglock_" + entryVolume.getFileName());
         try
         {
@@ -44,7 +53,7 @@ final class FlockVgLock implements VgLock
     @Override
     public void acquire(final long timeoutMs)
     {
-        final long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        final long deadline = clock.time() + timeoutMs;
         while (true)
         {
             try
@@ -54,12 +63,12 @@ final class FlockVgLock implements VgLock
             }
             catch (final BlockDeviceException ex)
             {
-                if (System.nanoTime() - deadline > 0)
+                if (clock.time() - deadline > 0)
                 {
                     throw new DssException(ErrorCode.VOLUME_IN_USE, "volume-group lock not granted within " +
                         timeoutMs + " ms: " + ex.getMessage());
                 }
-                LockSupport.parkNanos(200_000);
+                clock.pauseNs(POLL_NS);
             }
         }
     }

@@ -2,10 +2,10 @@ package io.respool.dss.engine;
 
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
+import io.respool.dss.arbitration.LeaseWatch;
 import io.respool.dss.format.DiskLease;
 
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * STORAGE_MODE=SHARE_DISK: a heartbeat lease in the lease sector of the entry volume, needing no shared file system
@@ -22,11 +22,14 @@ final class LeaseVgLock implements VgLock
 {
     static final int DEFAULT_PERIOD_MS = 2000;
     static final long SETTLE_MS = 20;
-    static final double SAFE_FRACTION = 0.5;
+    static final double SAFE_FRACTION = LeaseWatch.SAFE_FRACTION;
+    /** How often a contender looks at the lease sector. */
+    static final long POLL_MS = 5;
 
     private final SharedSectors sectors;
     private final int instanceId;
     private final int periodMs;
+    private final CoordinationClock clock;
     private volatile boolean held;
     private volatile long confirmedMs;
     private long generation;
@@ -34,36 +37,27 @@ final class LeaseVgLock implements VgLock
 
     LeaseVgLock(final SharedSectors sectors, final int instanceId, final int periodMs)
     {
+        this(sectors, instanceId, periodMs, CoordinationClock.SYSTEM);
+    }
+
+    LeaseVgLock(final SharedSectors sectors, final int instanceId, final int periodMs, final CoordinationClock clock)
+    {
         this.sectors = sectors;
         this.instanceId = instanceId;
         this.periodMs = periodMs;
+        this.clock = clock;
     }
 
     @Override
     public void acquire(final long timeoutMs)
     {
-        final long deadline = System.currentTimeMillis() + timeoutMs;
-        String observed = null;
-        long observedSinceMs = 0;
+        final long deadline = clock.time() + timeoutMs;
+        final LeaseWatch watch = new LeaseWatch(periodMs);
         while (true)
         {
-            final long now = System.currentTimeMillis();
+            final long now = clock.time();
             final DiskLease lease = sectors.readLease();
-            boolean free = !lease.isValid() || lease.owner() == DiskLease.FREE;
-            if (!free)
-            {
-                final String key = lease.owner() + "/" + lease.generation() + "/" + lease.heartbeat();
-                if (!key.equals(observed))
-                {
-                    observed = key;
-                    observedSinceMs = now;
-                }
-                else if (now - observedSinceMs > Math.max(lease.periodMs(), periodMs))
-                {
-                    free = true;
-                }
-            }
-            if (free && unchanged(lease) && claim())
+            if (watch.mayTake(lease, now) && LeaseWatch.same(lease, sectors.readLease()) && claim())
             {
                 return;
             }
@@ -73,28 +67,20 @@ final class LeaseVgLock implements VgLock
                     timeoutMs + " ms: holder=instance " + lease.owner() + ", heartbeat=" + lease.heartbeat() +
                     "; another instance holds the lease or took it first; retry later");
             }
-            LockSupport.parkNanos(5_000_000);
+            clock.pauseMs(POLL_MS);
         }
-    }
-
-    /**
-     * Read the lease again just before claiming it: another contender may have claimed it since we looked.
-     */
-    private boolean unchanged(final DiskLease observed)
-    {
-        final DiskLease now = sectors.readLease();
-        return now.isEmpty() && observed.isEmpty() ||
-            now.owner() == observed.owner() && now.generation() == observed.generation() &&
-            now.heartbeat() == observed.heartbeat();
     }
 
     private boolean claim()
     {
         final long claimGeneration = ThreadLocalRandom.current().nextLong();
-        final long start = System.currentTimeMillis();
+        final long start = clock.time();
         sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(instanceId).periodMs(periodMs)
             .generation(claimGeneration).heartbeat(0));
-        LockSupport.parkNanos(SETTLE_MS * 1_000_000L);
+        while (clock.time() - start < SETTLE_MS)
+        {
+            clock.pauseMs(SETTLE_MS - (clock.time() - start));
+        }
         final DiskLease check = sectors.readLease();
         if (check.invalidReason() == null && check.owner() == instanceId && check.generation() == claimGeneration)
         {
@@ -112,7 +98,7 @@ final class LeaseVgLock implements VgLock
     {
         if (held && nowMs - confirmedMs >= periodMs / 4)
         {
-            final long start = System.currentTimeMillis();
+            final long start = clock.time();
             final DiskLease lease = sectors.readLease();
             if (lease.invalidReason() != null || lease.owner() != instanceId || lease.generation() != generation)
             {
@@ -130,7 +116,7 @@ final class LeaseVgLock implements VgLock
      */
     boolean isValid(final long nowMs)
     {
-        return held && nowMs - confirmedMs < periodMs * SAFE_FRACTION;
+        return held && LeaseWatch.holderMayWrite(confirmedMs, nowMs, periodMs);
     }
 
     @Override

@@ -1,54 +1,83 @@
 package io.respool.dss.engine;
 
+import io.respool.dss.arbitration.ArbitrationSectors;
+import io.respool.dss.arbitration.SectorIo;
 import io.respool.dss.format.DiskLease;
 import io.respool.dss.format.EntryVolumeLayout;
 import io.respool.dss.format.FenceSector;
 import io.respool.dss.format.MemberSector;
 import io.respool.dss.format.SectorBlock;
 import io.respool.dss.format.VgHead;
-import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * Reads and writes the one-sector structures that instances sharing a volume group use to coordinate: the VG head,
- * the SHARE_DISK lease, and each instance's fence and member sectors. Each sits alone in its own 4 KiB block, so
- * writing one never rewrites another instance's sector. A write is flushed before it returns. Thread-safe: every
- * call uses its own buffer.
+ * which is the engine's, and the arbitration sectors (the SHARE_DISK lease, each instance's fence and member
+ * sectors), which are {@link ArbitrationSectors}'. Each sits alone in its own 4 KiB block, so writing one never
+ * rewrites another instance's sector. Thread-safe: every call uses its own buffer.
  */
 final class SharedSectors
 {
-    private final DeviceIo io;
+    private final ArbitrationSectors arbitration;
 
     SharedSectors(final DeviceIo io)
     {
-        this.io = io;
+        this.arbitration = new ArbitrationSectors(new SectorIo()
+        {
+            @Override
+            public void read(final long offset, final MutableDirectBuffer dst, final int index, final int length)
+            {
+                io.read(offset, dst, index, length);
+            }
+
+            @Override
+            public void write(
+                final long offset, final DirectBuffer src, final int index, final int length, final boolean durable)
+            {
+                io.write(offset, src, index, length);
+                if (durable)
+                {
+                    io.device().flush(offset - offset % ArbitrationSectors.BLOCK, ArbitrationSectors.BLOCK);
+                }
+            }
+        });
+    }
+
+    /**
+     * @return the arbitration sectors alone, as a cluster manager sees them.
+     */
+    ArbitrationSectors arbitration()
+    {
+        return arbitration;
     }
 
     VgHead readHead()
     {
-        return read(new VgHead(), EntryVolumeLayout.VG_HEAD_OFFSET);
+        return arbitration.read(new VgHead(), EntryVolumeLayout.VG_HEAD_OFFSET);
     }
 
     DiskLease readLease()
     {
-        return read(new DiskLease(), EntryVolumeLayout.LEASE_AREA_OFFSET);
+        return arbitration.readLease();
     }
 
     FenceSector readFence(final int instanceId)
     {
-        return read(new FenceSector(), EntryVolumeLayout.fenceSectorOffset(instanceId));
+        return arbitration.readFence(instanceId);
     }
 
     MemberSector readMember(final int instanceId)
     {
-        return read(new MemberSector(), EntryVolumeLayout.memberSectorOffset(instanceId));
+        return arbitration.readMember(instanceId);
     }
 
     /**
-     * @return a new, initialised sector of the given kind, ready for fields then {@link #write}.
+     * @return a new, initialised sector of the given kind, ready for fields then a write.
      */
     static <T extends SectorBlock<T>> T blank(final T sector)
     {
-        return sector.wrap(new UnsafeBuffer(new byte[SectorBlock.LENGTH]), 0).initialise();
+        return ArbitrationSectors.blank(sector);
     }
 
     /**
@@ -58,48 +87,21 @@ final class SharedSectors
      */
     void writeHead(final VgHead head, final boolean durable)
     {
-        if (durable)
-        {
-            write(head, EntryVolumeLayout.VG_HEAD_OFFSET);
-        }
-        else
-        {
-            head.seal();
-            io.write(EntryVolumeLayout.VG_HEAD_OFFSET, head.buffer(), 0, SectorBlock.LENGTH);
-        }
+        arbitration.write(head, EntryVolumeLayout.VG_HEAD_OFFSET, durable);
     }
 
     void writeLease(final DiskLease lease)
     {
-        write(lease, EntryVolumeLayout.LEASE_AREA_OFFSET);
+        arbitration.writeLease(lease);
     }
 
     void writeFence(final int instanceId, final FenceSector fence)
     {
-        write(fence, EntryVolumeLayout.fenceSectorOffset(instanceId));
+        arbitration.writeFence(instanceId, fence);
     }
 
     void writeMember(final int instanceId, final MemberSector member)
     {
-        write(member, EntryVolumeLayout.memberSectorOffset(instanceId));
-    }
-
-    private <T extends SectorBlock<T>> T read(final T sector, final long offset)
-    {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[SectorBlock.LENGTH]);
-        io.read(offset, buffer, 0, SectorBlock.LENGTH);
-        return sector.wrap(buffer, 0);
-    }
-
-    private void write(final SectorBlock<?> sector, final long offset)
-    {
-        sector.seal();
-        io.write(offset, sectorBuffer(sector), 0, SectorBlock.LENGTH);
-        io.device().flush(offset - offset % 4096, 4096);
-    }
-
-    private static UnsafeBuffer sectorBuffer(final SectorBlock<?> sector)
-    {
-        return sector.buffer();
+        arbitration.writeMember(instanceId, member);
     }
 }

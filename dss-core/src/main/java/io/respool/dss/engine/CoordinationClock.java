@@ -1,0 +1,62 @@
+package io.respool.dss.engine;
+
+import org.agrona.concurrent.EpochClock;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Time for the code that shares a volume group with other instances ({@link Coordinator}, the {@link VgLock}s,
+ * {@link Fencing}): what time it is, and how to let time pass while waiting on another instance. {@link #SYSTEM}
+ * reads the wall clock and parks the thread. A test passes a stepped clock whose {@link #pauseNs} advances a manual
+ * clock and runs the agents' duty cycles instead, so that a lease expiry or a kick plays out on one thread with no
+ * sleep. Times are ms since the epoch (the member sector shows them); deadlines are compared as
+ * {@code now - deadline > 0}, never across hosts.
+ */
+interface CoordinationClock extends EpochClock
+{
+    /**
+     * The wall clock, and parking.
+     */
+    CoordinationClock SYSTEM = new CoordinationClock()
+    {
+        @Override
+        public long time()
+        {
+            return System.currentTimeMillis();
+        }
+
+        @Override
+        public void pauseNs(final long ns)
+        {
+            LockSupport.parkNanos(ns);
+        }
+
+        @Override
+        public void await(final ReentrantLock lock, final Condition condition, final long ms)
+        {
+            condition.awaitUninterruptibly(); // the coordination agent signals every change of state
+        }
+    };
+
+    /**
+     * Let about {@code ns} pass before the caller looks again.
+     */
+    void pauseNs(long ns);
+
+    /**
+     * Let about {@code ms} pass before the caller looks again.
+     */
+    default void pauseMs(final long ms)
+    {
+        pauseNs(TimeUnit.MILLISECONDS.toNanos(ms));
+    }
+
+    /**
+     * Wait on {@code condition}, whose {@code lock} the caller holds once, until it is signalled; a stepped clock
+     * instead releases the lock and lets {@code ms} pass. Either way the caller then looks at its state again.
+     */
+    void await(ReentrantLock lock, Condition condition, long ms);
+}

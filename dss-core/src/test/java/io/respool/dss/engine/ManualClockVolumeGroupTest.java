@@ -1,0 +1,247 @@
+package io.respool.dss.engine;
+
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
+import io.respool.dss.InstanceStatus;
+import io.respool.dss.KickResult;
+import io.respool.dss.format.DiskLease;
+import io.respool.dss.format.FenceSector;
+import io.respool.dss.format.MemberSector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.respool.dss.engine.ManualClockVolumeGroup.LEASE_PERIOD_MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The shared volume group's coordination, stepped by a manual clock on one thread: lease expiry, takeover, a kick, a
+ * late fence acknowledgement and a drain, each at the exact clock time it must happen.
+ */
+@Timeout(60)
+class ManualClockVolumeGroupTest
+{
+    @TempDir
+    Path dir;
+
+    private ManualClockVolumeGroup group;
+    private ManualClockVolumeGroup.Peer a;
+    private ManualClockVolumeGroup.Peer b;
+
+    @BeforeEach
+    void setUp()
+    {
+        group = new ManualClockVolumeGroup(dir, 2);
+        a = group.peer(0);
+        b = group.peer(1);
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        group.close();
+    }
+
+    @Test
+    void shouldHandTheLockOverOnceTheHolderIsIdleForTheLinger()
+    {
+        a.change();
+        a.change();
+        assertEquals(VgLockHold.State.HELD, a.coordinator.holdState());
+        assertEquals(0, lease().owner());
+
+        final long start = group.nowMs();
+        b.change();
+
+        assertTrue(group.nowMs() - start <= VgLockHold.LINGER_MS + Coordinator.TICK_MS + LeaseVgLock.SETTLE_MS +
+            2 * LeaseVgLock.POLL_MS, "took " + (group.nowMs() - start) + " ms");
+        assertEquals(VgLockHold.State.FREE, a.coordinator.holdState());
+        assertEquals(1, a.log.flushes, "the holder made its log durable before it let go");
+        assertEquals(3, b.log.durableLsn, "the new holder caught up with both records of the old");
+        assertEquals(1, b.log.sealingCatchUps);
+        assertEquals(List.of(0, 0, 1), group.commits);
+        assertEquals(1, lease().owner());
+        assertEquals(0, a.coordinator.errorCount() + b.coordinator.errorCount());
+    }
+
+    @Test
+    void shouldTakeTheLeaseOverOnlyAPeriodAfterTheHolderStoppedRenewingIt()
+    {
+        a.change();
+        a.coordinator.enter(); // a change under way...
+        a.running = false; // ...when the process stops: no more renewals
+        final long stoppedMs = group.nowMs();
+
+        group.at(stoppedMs + LEASE_PERIOD_MS / 2, () -> assertThrows(DssException.class,
+            a.coordinator::checkStillHeld, "half a period on, the paused holder may no longer write"));
+        b.change();
+
+        final long waited = group.nowMs() - stoppedMs;
+        assertTrue(waited > LEASE_PERIOD_MS && waited <= LEASE_PERIOD_MS + 2 * LeaseVgLock.SETTLE_MS +
+            2 * LeaseVgLock.POLL_MS, "took over after " + waited + " ms");
+        assertFalse(group.hasPendingActions());
+        assertEquals(1, lease().owner());
+        assertEquals(List.of(0, 1), group.commits);
+        assertEquals(2, b.log.durableLsn, "the new holder caught up with the old one's published end");
+
+        final DssException late = assertThrows(DssException.class, a.coordinator::checkStillHeld);
+        assertEquals(ErrorCode.VOLUME_IN_USE, late.errorCode());
+        assertTrue(late.getMessage().contains("lease lost"), late.getMessage());
+        a.running = true;
+        group.advance(LEASE_PERIOD_MS);
+        assertNotEquals(0, lease().owner(), "the old holder, woken, does not take the lease back by renewing it");
+    }
+
+    @Test
+    void shouldNotTakeALeaseWhoseHolderKeepsRenewingIt()
+    {
+        a.change();
+        a.coordinator.enter(); // a long change: the hold is kept, the lease renewed
+        final long start = group.nowMs();
+
+        final DssException refused = assertThrows(DssException.class, b::change);
+
+        assertEquals(ErrorCode.VOLUME_IN_USE, refused.errorCode());
+        assertTrue(refused.getMessage().contains("holder=instance 0"), refused.getMessage());
+        assertTrue(group.nowMs() - start > VgLockHold.LOCK_TIMEOUT_MS);
+        assertEquals(VgLockHold.State.FREE, b.coordinator.holdState());
+        assertEquals(0, lease().owner());
+        a.coordinator.checkStillHeld();
+        a.coordinator.exit();
+    }
+
+    @Test
+    void shouldFenceAKickedInstanceAndFreeItsLeaseAtOnce()
+    {
+        a.change();
+        a.coordinator.enter();
+        final long start = group.nowMs();
+
+        assertEquals(KickResult.ACKNOWLEDGED, b.coordinator.kick(0));
+
+        assertTrue(group.nowMs() - start <= 2 * Coordinator.TICK_MS, "acknowledged after " +
+            (group.nowMs() - start) + " ms");
+        assertTrue(a.coordinator.gate().isClosed());
+        assertEquals(DiskLease.FREE, lease().owner(), "the kick freed the victim's lease rather than let it expire");
+        final DssException fenced = assertThrows(DssException.class, a::change);
+        assertEquals(ErrorCode.FENCED, fenced.errorCode());
+        b.change();
+        assertEquals(List.of(0, 1), group.commits);
+
+        a.coordinator.exit();
+        group.advance(VgLockHold.LINGER_MS + Coordinator.TICK_MS);
+        assertEquals(VgLockHold.State.FREE, a.coordinator.holdState());
+        assertEquals("fenced before they were written", a.log.dropped);
+        final InstanceStatus victim = b.coordinator.statuses().get(0);
+        assertTrue(victim.fenced() && victim.fenceAcked() && !victim.registered(), victim.toString());
+
+        a.coordinator.register();
+        a.change();
+        assertEquals(List.of(0, 1, 0), group.commits);
+        assertEquals(0, a.coordinator.errorCount() + b.coordinator.errorCount());
+    }
+
+    @Test
+    void shouldAcknowledgeAKickOnlyOnceTheWritesInFlightHaveLeft()
+    {
+        assertTrue(a.coordinator.gate().tryEnter()); // a data write in flight
+        final long start = group.nowMs();
+        final long writeEndsMs = start + 300;
+        final AtomicBoolean checked = new AtomicBoolean();
+        group.at(writeEndsMs, () ->
+        {
+            final MemberSector member = a.sectors.readMember(0);
+            final FenceSector fence = a.sectors.readFence(0);
+            assertTrue(fence.fenced());
+            assertTrue(member.ackedFenceGeneration() < fence.generation(), "no acknowledgement while in flight");
+            assertTrue(a.coordinator.gate().isClosed(), "new writes are refused at once");
+            assertFalse(a.coordinator.gate().tryEnter());
+            checked.set(true);
+            a.coordinator.gate().exit();
+        });
+
+        assertEquals(KickResult.ACKNOWLEDGED, b.coordinator.kick(0));
+
+        assertTrue(checked.get());
+        final long waited = group.nowMs() - start;
+        assertTrue(waited >= 300 && waited <= 300 + 2 * Coordinator.TICK_MS, "acknowledged after " + waited + " ms");
+        assertTrue(a.sectors.readMember(0).ackedFenceGeneration() >= a.sectors.readFence(0).generation());
+    }
+
+    @Test
+    void shouldReportAKickUnconfirmedWhenAVictimOnAnotherHostStopsHeartbeating()
+    {
+        a.sectors.writeMember(5, SharedSectors.blank(new MemberSector()).registered(true).pid(4242)
+            .incarnation(7).heartbeat(9).bootId(Processes.BOOT_ID + 1).heartbeatMs(group.nowMs()));
+        final long start = group.nowMs();
+
+        assertEquals(KickResult.UNCONFIRMED, b.coordinator.kick(5));
+
+        final long waited = group.nowMs() - start;
+        assertTrue(waited > Fencing.STALE_MS && waited <= Fencing.STALE_MS + Fencing.POLL_MS,
+            "gave up after " + waited + " ms");
+        assertTrue(a.sectors.readFence(5).fenced());
+    }
+
+    @Test
+    void shouldDrainALongHoldSoThatAnotherInstanceGetsATurn()
+    {
+        final long startMs = group.nowMs();
+        a.change();
+        final long generation = lease().generation();
+        final AtomicLong bRanAtMs = new AtomicLong();
+        group.when(() -> a.coordinator.holdState() == VgLockHold.State.FREE, () ->
+        {
+            bRanAtMs.set(group.nowMs());
+            b.change();
+        });
+        while (bRanAtMs.get() == 0)
+        {
+            assertEquals(VgLockHold.State.HELD, a.coordinator.holdState());
+            assertEquals(generation, lease().generation(), "a busy holder keeps the lease");
+            assertTrue(group.nowMs() - startMs < 2 * VgLockHold.MAX_HOLD_MS, "never drained");
+            group.advance(Coordinator.TICK_MS); // shorter than the linger: the lock is not let go between changes
+            a.change(); // once held too long: drain, let the other instance in, then take the lock back
+        }
+
+        final long ranAfter = bRanAtMs.get() - startMs;
+        assertTrue(ranAfter > VgLockHold.MAX_HOLD_MS && ranAfter <= VgLockHold.MAX_HOLD_MS +
+            LeaseVgLock.SETTLE_MS + VgLockHold.LINGER_MS + 2 * Coordinator.TICK_MS, "drained after " + ranAfter + " ms");
+        final int last = group.commits.size() - 1;
+        assertEquals(List.of(1, 0), group.commits.subList(last - 1, last + 1), "the other instance came between");
+        assertTrue(group.commits.subList(0, last - 1).stream().allMatch(id -> id == 0), group.commits.toString());
+        assertEquals(group.commits.size(), a.log.durableLsn, "the drained holder caught up with the other's record");
+        assertEquals(0, lease().owner());
+        assertNotEquals(generation, lease().generation(), "the lease was given up and taken again");
+        assertEquals(VgLockHold.State.HELD, a.coordinator.holdState());
+        assertEquals(0, a.coordinator.errorCount() + b.coordinator.errorCount());
+    }
+
+    @Test
+    void shouldCountTheAgentsErrors()
+    {
+        a.change();
+        a.device.close(); // every sector read and write of instance 0 now fails
+
+        group.advance(4 * Coordinator.TICK_MS);
+
+        assertTrue(a.coordinator.errorCount() >= 3, "errors=" + a.coordinator.errorCount());
+        assertEquals(0, b.coordinator.errorCount());
+    }
+
+    private DiskLease lease()
+    {
+        return b.sectors.readLease();
+    }
+}
