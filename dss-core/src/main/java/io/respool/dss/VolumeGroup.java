@@ -69,6 +69,13 @@ public interface VolumeGroup extends AutoCloseable
     void unregister();
 
     /**
+     * @return how many errors this instance's coordination agent (heartbeat, lease renewal, fence polling) has met
+     *         since the volume group was opened; each is logged too. A count that keeps rising means the instance
+     *         cannot reach the shared sectors and will lose its lease and be fenced.
+     */
+    long coordinatorErrors();
+
+    /**
      * Verify every on-disk and in-memory metadata structure.
      *
      * @return problems found, empty when the volume group is consistent.

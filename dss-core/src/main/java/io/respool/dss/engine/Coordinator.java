@@ -70,11 +70,6 @@ final class Coordinator implements Agent
     private VgLockHold hold;
     private AgentRunner runner;
 
-    Coordinator(final String vgName, final int instanceId, final SharedSectors sectors, final VgLock vgLock)
-    {
-        this(vgName, instanceId, sectors, vgLock, CoordinationClock.SYSTEM);
-    }
-
     Coordinator(
         final String vgName, final int instanceId, final SharedSectors sectors, final VgLock vgLock,
         final CoordinationClock clock)

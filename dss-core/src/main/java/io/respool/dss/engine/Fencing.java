@@ -34,11 +34,6 @@ final class Fencing
     {
     }
 
-    static KickResult kick(final SharedSectors sectors, final int victim, final int by, final String vgName)
-    {
-        return kick(sectors, CoordinationClock.SYSTEM, victim, by, vgName);
-    }
-
     static KickResult kick(
         final SharedSectors sectors, final CoordinationClock clock, final int victim, final int by, final String vgName)
     {
@@ -119,21 +114,11 @@ final class Fencing
      *
      * @return the new generation.
      */
-    static long writeFence(final SharedSectors sectors, final int instanceId, final boolean fenced, final int by)
-    {
-        return writeFence(sectors, CoordinationClock.SYSTEM, instanceId, fenced, by);
-    }
-
     static long writeFence(
         final SharedSectors sectors, final CoordinationClock clock, final int instanceId, final boolean fenced,
         final int by)
     {
         return sectors.arbitration().raiseFence(instanceId, fenced, by, clock.time());
-    }
-
-    static List<InstanceStatus> statuses(final SharedSectors sectors)
-    {
-        return statuses(sectors, CoordinationClock.SYSTEM);
     }
 
     static List<InstanceStatus> statuses(final SharedSectors sectors, final CoordinationClock clock)

@@ -23,11 +23,6 @@ final class FlockVgLock implements VgLock
     private final CoordinationClock clock;
     private DeviceLock held;
 
-    FlockVgLock(final Path lockDirectory, final Path entryVolume)
-    {
-        this(lockDirectory, entryVolume, CoordinationClock.SYSTEM);
-    }
-
     FlockVgLock(final Path lockDirectory, final Path entryVolume, final CoordinationClock clock)
     {
         this.clock = clock;

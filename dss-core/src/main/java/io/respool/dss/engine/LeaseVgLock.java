@@ -35,11 +35,6 @@ final class LeaseVgLock implements VgLock
     private long generation;
     private long heartbeat;
 
-    LeaseVgLock(final SharedSectors sectors, final int instanceId, final int periodMs)
-    {
-        this(sectors, instanceId, periodMs, CoordinationClock.SYSTEM);
-    }
-
     LeaseVgLock(final SharedSectors sectors, final int instanceId, final int periodMs, final CoordinationClock clock)
     {
         this.sectors = sectors;

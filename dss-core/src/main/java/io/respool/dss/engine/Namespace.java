@@ -335,7 +335,7 @@ final class Namespace
             return; // fenced: opens read-only, frees nothing
         }
         final Set<Integer> alive = new HashSet<>();
-        for (final InstanceStatus status : Fencing.statuses(coordinator.sectors()))
+        for (final InstanceStatus status : coordinator.statuses())
         {
             // This instance's id is dead only if this process took over as its member: otherwise its running
             // server (say, while dsscmd opens the group with the same INST_ID) may still have the orphans open.

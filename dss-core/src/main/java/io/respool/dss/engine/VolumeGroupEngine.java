@@ -81,30 +81,34 @@ final class VolumeGroupEngine implements VolumeGroup
     public List<InstanceStatus> instances()
     {
         metaLock.checkOpen();
-        return Fencing.statuses(coordinator.sectors());
+        return coordinator.statuses();
+    }
+
+    @Override
+    public long coordinatorErrors()
+    {
+        return coordinator.errorCount();
     }
 
     @Override
     public KickResult kick(final int victim)
     {
         metaLock.checkOpen();
-        return Fencing.kick(coordinator.sectors(), victim, coordinator.instanceId(), name);
+        return coordinator.kick(victim);
     }
 
     @Override
     public void register()
     {
         metaLock.checkOpen();
-        Fencing.writeFence(coordinator.sectors(), coordinator.instanceId(), false, coordinator.instanceId());
-        coordinator.awaitFenceSeen();
+        coordinator.register();
     }
 
     @Override
     public void unregister()
     {
         metaLock.checkOpen();
-        Fencing.writeFence(coordinator.sectors(), coordinator.instanceId(), true, coordinator.instanceId());
-        coordinator.awaitFenceSeen();
+        coordinator.unregister();
     }
 
     @Override

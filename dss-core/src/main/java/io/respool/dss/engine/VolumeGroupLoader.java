@@ -76,9 +76,10 @@ final class VolumeGroupLoader
                 checkpointLsn, endLsn);
             final SharedSectors sectors = new SharedSectors(state.volumes[0].io);
             vgLock = options.storageMode() == StorageMode.DISK ?
-                new FlockVgLock(options.lockDirectory(), entryVolume) :
-                new LeaseVgLock(sectors, options.instanceId(), options.leasePeriodMs());
-            final Coordinator coordinator = new Coordinator(header.vgName(), options.instanceId(), sectors, vgLock);
+                new FlockVgLock(options.lockDirectory(), entryVolume, CoordinationClock.SYSTEM) :
+                new LeaseVgLock(sectors, options.instanceId(), options.leasePeriodMs(), CoordinationClock.SYSTEM);
+            final Coordinator coordinator = new Coordinator(header.vgName(), options.instanceId(), sectors, vgLock,
+                CoordinationClock.SYSTEM);
             log.gate(coordinator.gate());
             final String name = header.vgName();
             final int auSize = header.auSize();
