@@ -94,7 +94,7 @@ class RecoveryTest
     }
 
     @Test
-    void shouldOpenFromTheOtherRootCopyWhenOneIsTorn() throws IOException
+    void shouldOpenFromTheOtherRootCopyWhenOneIsTornAndRewriteIt() throws IOException
     {
         final Path volume = newVolumeGroup(dir, 256L << 20);
         try (Dss dss = Dss.openVolumeGroup("data", volume))
@@ -105,10 +105,21 @@ class RecoveryTest
         try (Dss dss = Dss.openVolumeGroup("data", volume))
         {
             assertTrue(dss.exists("+data/kept"));
+            assertEquals(List.of(), dss.volumeGroup("data").check(), "the open rewrote copy A from copy B");
+
+            overwrite(volume, EntryVolumeLayout.ROOT_B_OFFSET + 40, new byte[]{9, 9, 9, 9});
             final List<String> problems = dss.volumeGroup("data").check();
             assertEquals(1, problems.size(), problems.toString());
-            assertTrue(problems.get(0).contains("copy A is invalid"), problems.toString());
+            assertTrue(problems.get(0).contains("copy B is invalid") && problems.get(0).contains("rewritten"),
+                problems.toString());
+            assertEquals(List.of(), dss.volumeGroup("data").check(), "the check rewrote copy B from copy A");
         }
+        overwrite(volume, EntryVolumeLayout.ROOT_A_OFFSET + 40, new byte[]{9, 9, 9, 9});
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            assertTrue(dss.exists("+data/kept"), "copy A was rewritten, so copy B can be lost too");
+        }
+        overwrite(volume, EntryVolumeLayout.ROOT_A_OFFSET + 40, new byte[]{9, 9, 9, 9});
         overwrite(volume, EntryVolumeLayout.ROOT_B_OFFSET + 40, new byte[]{9, 9, 9, 9});
         openFails(volume, ErrorCode.CORRUPT, "both root control copies are invalid", "offset=262144", "offset=524288");
     }

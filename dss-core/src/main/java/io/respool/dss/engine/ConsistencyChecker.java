@@ -92,7 +92,7 @@ final class ConsistencyChecker
             if (reason != null)
             {
                 problems.add("root control copy " + (copy == 0 ? "A" : "B") + " is invalid: " + reason +
-                    " (the other copy is used; the next checkpoint rewrites both)");
+                    " (rewritten from the other copy, which is used)");
             }
         }
     }

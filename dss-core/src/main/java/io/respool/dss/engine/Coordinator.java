@@ -132,14 +132,6 @@ final class Coordinator implements Agent
         return gate;
     }
 
-    /**
-     * @return true while this instance holds the volume-group lock and some thread has a share of it.
-     */
-    boolean isHeld()
-    {
-        return hold.isHeld();
-    }
-
     VgLockHold.State holdState()
     {
         return hold.state();

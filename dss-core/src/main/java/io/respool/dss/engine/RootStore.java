@@ -5,13 +5,19 @@ import io.respool.dss.format.EntryVolumeLayout;
 import io.respool.dss.format.FormatException;
 import io.respool.dss.format.RootControl;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes the two copies of the root control block. A write goes to copy A, is flushed, then to copy B and
- * is flushed, each with a higher sequence: whichever copy a crash tears, the other is whole.
+ * is flushed, each with a higher sequence: whichever copy a crash tears, the other is whole. A copy found torn or
+ * damaged when loading is rewritten at once from the whole one, so that the volume group never runs for long on a
+ * single copy (the next checkpoint may be many commits away).
  */
 final class RootStore
 {
+    private static final Logger LOG = LoggerFactory.getLogger(RootStore.class);
+
     private final BlockDevice device;
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[RootControl.LENGTH]);
     private final RootControl root = new RootControl().wrap(buffer);
@@ -44,7 +50,29 @@ final class RootStore
         {
             read(0);
         }
+        if (reasonA != null || reasonB != null)
+        {
+            repair(reasonA != null ? 0 : 1, reasonA != null ? reasonA : reasonB);
+        }
         return root;
+    }
+
+    /**
+     * Rewrite the invalid copy {@code copy} from the valid one in the buffer. Safe beside another instance storing
+     * the root at the same time: the copy written here holds the highest valid sequence this instance saw, and a
+     * store in progress ends with both copies at a higher one, whatever the order the writes land in.
+     */
+    private void repair(final int copy, final String reason)
+    {
+        if (device.isReadOnly())
+        {
+            return;
+        }
+        device.write(EntryVolumeLayout.rootOffset(copy), buffer, 0, RootControl.LENGTH);
+        device.flush(EntryVolumeLayout.rootOffset(copy), RootControl.LENGTH);
+        LOG.warn("root control copy {} was invalid and is rewritten from the other copy: volume={}, offset={}, " +
+            "sequence={}, reason={}", copy == 0 ? "A" : "B", device.path(), EntryVolumeLayout.rootOffset(copy),
+            root.sequence(), reason);
     }
 
     /**
