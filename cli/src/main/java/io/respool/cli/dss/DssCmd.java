@@ -29,6 +29,10 @@ public final class DssCmd
     /** System property: {@code true} to draw progress bars on stderr. */
     public static final String PROGRESS_PROP_NAME = "respool.dsscmd.progress";
 
+    /** openGauss's hint after an unknown command. */
+    static final String HELP_HINT = "Try \"dsscmd -h/--help\" for help information.";
+    static final String ALL_HINT = "Try \"dsscmd -a/--all\" for detailed help information.";
+
     private static final String SLF4J_LEVEL_PROP_NAME = "org.slf4j.simpleLogger.defaultLogLevel";
 
     private DssCmd()
@@ -78,9 +82,10 @@ public final class DssCmd
         {
             if (args.length > 0 && !args[0].startsWith("-") && !commandLine.getSubcommands().containsKey(args[0]))
             {
-                err.println(ErrorLines.PREFIX + "command(" + ErrorLines.oneLine(args[0]) + ") not found!");
-                err.println(ErrorLines.PREFIX + "commands: " + String.join(" ", commandLine.getSubcommands().keySet()) +
-                    "; try dsscmd -h/--help");
+                // openGauss's three lines, on stdout as it prints them
+                out.println(ErrorLines.PREFIX + "command(" + ErrorLines.oneLine(args[0]) + ") not found!");
+                out.println(ErrorLines.PREFIX + HELP_HINT);
+                out.println(ErrorLines.PREFIX + ALL_HINT);
                 return ExitCodes.ERROR;
             }
             return commandLine.execute(args);
@@ -113,6 +118,7 @@ public final class DssCmd
             .setParameterExceptionHandler(DssCmd::onParameterError)
             .setExecutionExceptionHandler((ex, cl, parseResult) ->
             {
+                printOpenGaussLines(context, cl.getCommand(), ex);
                 context.err.println(ErrorLines.line(commandName(cl), ex));
                 return ExitCodes.ERROR;
             });
@@ -152,6 +158,27 @@ public final class DssCmd
             new FenceCommands.Unregister(context),
             new FenceCommands.Kick(context),
             new FenceCommands.Inquire(context));
+    }
+
+    /**
+     * Print on stdout what openGauss prints there for this failure: the failure's own line or the command's, then
+     * the {@code  detail reason} line if there is one.
+     */
+    private static void printOpenGaussLines(final CliContext context, final Object command, final Exception ex)
+    {
+        final CliException cli = ex instanceof CliException ? (CliException)ex : null;
+        if (cli != null && cli.openGaussLine != null)
+        {
+            context.out.println(cli.openGaussLine);
+        }
+        else if (command instanceof OpenGaussFailure)
+        {
+            context.out.println(((OpenGaussFailure)command).openGaussFailureLine());
+        }
+        if (cli != null && cli.openGaussDetail != null)
+        {
+            context.out.println(" detail reason " + cli.openGaussDetail);
+        }
     }
 
     private static int onParameterError(final ParameterException ex, final String[] args)

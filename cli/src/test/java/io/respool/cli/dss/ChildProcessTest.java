@@ -64,8 +64,9 @@ class ChildProcessTest
 
         final Outcome unknown = java(env, "frob");
         assertEquals(255, unknown.exitCode(), unknown.describe());
-        assertEquals("", unknown.out(), unknown.describe());
-        assertTrue(unknown.err().startsWith("dsscmd: command(frob) not found!\n"), unknown.describe());
+        assertTrue(unknown.out().startsWith("dsscmd: command(frob) not found!\n"), unknown.describe());
+        assertEquals(3, unknown.out().lines().count(), unknown.describe());
+        assertEquals("", unknown.err(), unknown.describe());
 
         final Outcome noHome = java(Map.of(), "lsvg");
         assertEquals(255, noHome.exitCode(), noHome.describe());
@@ -100,7 +101,8 @@ class ChildProcessTest
 
             final Outcome unknown = process(Map.of(), link.toString(), "frob");
             assertEquals(255, unknown.exitCode(), unknown.describe());
-            assertEquals("", unknown.out(), unknown.describe());
+            assertEquals("", unknown.err(), unknown.describe());
+            assertTrue(unknown.out().startsWith("dsscmd: command(frob) not found!\n"), unknown.describe());
 
             final Outcome noHome = process(Map.of("JAVA_OPTS", "-Xmx64m"), link.toString(), "lsvg");
             assertEquals(255, noHome.exitCode(), noHome.describe());

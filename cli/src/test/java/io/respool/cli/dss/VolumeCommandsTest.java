@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
@@ -92,7 +93,7 @@ class VolumeCommandsTest
         home.dsscmd("cv", "-g", "data", "-v", other.toString())
             .assertError("cv: volume group is configured with another entry volume", "configured=" +
                 home.image("data"), "given=" + other, "line=2", "pass -v " + home.image("data"));
-        home.dsscmd("ls", "-p", "+data").assertError("ls: ", "wrong magic");
+        home.dsscmd("ls", "-p", "+data").assertError("ls: volume group is not created", "vg=data", "dsscmd cv");
     }
 
     @Test
@@ -218,13 +219,56 @@ class VolumeCommandsTest
     }
 
     @Test
-    void shouldFailOneLineWhenVgInConfigIsNotCreated()
+    void shouldWorkOnTheCreatedVgWhenConfigNamesAVgNeverCreated()
     {
         final TestHome home = TestHome.createWithVolumeGroups(dir, "data");
-        home.dsscmd("check").assertSuccess();
         BlockDevices.createSparseImage(home.image("log"), TestHome.IMAGE_SIZE);
         final TestHome withLog = TestHome.create(dir, "data", "log");
-        withLog.dsscmd("lsvg").assertError("lsvg: not a DSS volume (wrong magic)", "log.img", "dsscmd cv");
+        withLog.dsscmd("mkdir", "-p", "+data", "-d", "base").assertSuccess();
+        withLog.dsscmd("touch", "-p", "+data/base/t1").assertSuccess();
+        withLog.dsscmd("ls", "-p", "+data/base").assertSuccess("Succeed to ls dir info +data/base.");
+        withLog.dsscmd("check", "-g", "data").assertSuccess();
+
+        withLog.dsscmd("ls", "-p", "+log").assertError("ls: volume group is not created", "vg=log",
+            "all zeros", "line=3", "dsscmd cv -g log -v " + withLog.image("log"));
+        withLog.dsscmd("touch", "-p", "+log/x").assertError("touch: volume group is not created", "vg=log");
+        withLog.dsscmd("check", "-g", "log").assertError("check: volume group is not created", "dsscmd cv -g log");
+
+        final DssCmdRunner.Result lsvg = withLog.dsscmd("lsvg");
+        assertEquals(0, lsvg.exitCode(), lsvg.describe());
+        assertEquals(3, lsvg.outLines().size(), lsvg.describe());
+        assertTrue(lsvg.outLines().get(1).startsWith("data "), lsvg.describe());
+        assertEquals(1, lsvg.errLines().size(), lsvg.describe());
+        assertTrue(lsvg.errLines().get(0).startsWith("dsscmd: warning: volume group log is in dss_vg_conf.ini but " +
+            "not created, skipped"), lsvg.describe());
+        assertTrue(lsvg.errLines().get(0).contains("dsscmd cv -g log -v " + withLog.image("log")), lsvg.describe());
+
+        withLog.dsscmd("cv", "-g", "log", "-v", withLog.image("log").toString()).assertSuccess();
+        withLog.dsscmd("lsvg").assertSuccess("Succeed to display lsvg info.");
+        withLog.dsscmd("touch", "-p", "+log/x").assertSuccess();
+    }
+
+    @Test
+    void shouldNameTheMissingEntryVolumeWhenConfigNamesAVgWhoseVolumeDoesNotExist() throws IOException
+    {
+        final TestHome home = TestHome.createWithVolumeGroups(dir, "data");
+        final Path missing = dir.resolve("dev/never.img");
+        Files.writeString(home.vgConf(), "data:" + home.image("data") + "\nlog:" + missing + "\n");
+        home.dsscmd("touch", "-p", "+data/t1").assertSuccess();
+        home.dsscmd("rm", "-p", "+log/t1").assertError("rm: volume group is not created", "does not exist",
+            "truncate -s 10G " + missing + " && dsscmd cv -g log -v " + missing);
+    }
+
+    @Test
+    void shouldStillFailEveryCommandWhenAConfiguredVgIsDamaged() throws IOException
+    {
+        final TestHome home = TestHome.createWithVolumeGroups(dir, "data", "log");
+        try (RandomAccessFile file = new RandomAccessFile(home.image("log").toFile(), "rw"))
+        {
+            file.seek(0);
+            file.write(new byte[]{1, 2, 3, 4});
+        }
+        home.dsscmd("ls", "-p", "+data").assertError("ls: ", "log.img");
     }
 
     static void corruptRootCopyA(final Path image) throws IOException
