@@ -61,28 +61,28 @@ class VolumeCommandsTest
     }
 
     @Test
-    void shouldCreateButWarnWithTheLineToAddWhenVgNotInConfig()
+    void shouldRefuseAsOpenGaussDoesWhenVgNotInConfig()
     {
         final TestHome home = TestHome.create(dir, "data");
         final Path image = home.image("extra");
-        final DssCmdRunner.Result result = home.dsscmd("cv", "-g", "extra", "-v", image.toString());
-        assertEquals(0, result.exitCode(), result.describe());
-        assertEquals(List.of("Succeed to create volume group extra, entry volume is " + image + "."),
+        final DssCmdRunner.Result result = home.dsscmd("cv", "-g", "extra", "-v", image.toString())
+            .assertError("cv: volume group is not in dss_vg_conf.ini", "vg=extra", "add the line extra:" + image);
+        assertEquals(List.of("Failed to create volume group, vg name is extra, volume path is " + image + ".",
+            " detail reason [2000] : Create volume group extra failed, reason Failed to find vg info from config"),
             result.outLines());
-        assertEquals(1, result.errLines().size(), result.describe());
-        assertTrue(result.errLines().get(0).startsWith("dsscmd: warning: volume group extra is not in "),
-            result.describe());
-        assertTrue(result.errLines().get(0).contains("add the line extra:" + image), result.describe());
+        assertFalse(ConfiguredGroups.isCreated(image), "cv formatted a volume group it refused");
     }
 
     @Test
-    void shouldCreateAndWarnWhenHomeHasNoVgConfigYet() throws IOException
+    void shouldRefuseAsOpenGaussDoesWhenHomeHasNoVgConfig() throws IOException
     {
         final TestHome home = TestHome.create(dir);
         Files.delete(home.vgConf());
-        final DssCmdRunner.Result result = home.dsscmd("cv", "-g", "data", "-v", home.image("data").toString());
-        assertEquals(0, result.exitCode(), result.describe());
-        assertTrue(result.err().contains("add the line data:" + home.image("data")), result.describe());
+        final DssCmdRunner.Result result = home.dsscmd("cv", "-g", "data", "-v", home.image("data").toString())
+            .assertError("cv: no dss_vg_conf.ini", "create it with the line data:" + home.image("data"));
+        assertEquals(List.of("Failed to create volume group, vg name is data, volume path is " + home.image("data") +
+            ".", " detail reason [2190] : The file " + home.vgConf() + " of config does not exist"), result.outLines());
+        assertFalse(ConfiguredGroups.isCreated(home.image("data")), "cv formatted a volume group it refused");
     }
 
     @Test
@@ -93,6 +93,9 @@ class VolumeCommandsTest
         home.dsscmd("cv", "-g", "data", "-v", other.toString())
             .assertError("cv: volume group is configured with another entry volume", "configured=" +
                 home.image("data"), "given=" + other, "line=2", "pass -v " + home.image("data"));
+        assertEquals(List.of("Failed to create volume group, vg name is data, volume path is " + other + ".",
+            " detail reason [2000] : Create volume group data failed, reason Failed to cmp super-block name with " +
+            "entry_path config in dss_vg_conf."), home.dsscmd("cv", "-g", "data", "-v", other.toString()).outLines());
         home.dsscmd("ls", "-p", "+data").assertError("ls: volume group is not created", "vg=data", "dsscmd cv");
     }
 
@@ -113,9 +116,10 @@ class VolumeCommandsTest
     }
 
     @Test
-    void shouldRefuseBadVgNameAndMissingVolume()
+    void shouldRefuseBadVgNameAndMissingVolume() throws IOException
     {
         final TestHome home = TestHome.create(dir);
+        Files.writeString(home.vgConf(), "bad/name:" + home.image("x") + "\ndata:" + dir.resolve("missing.img") + "\n");
         home.dsscmd("cv", "-g", "bad/name", "-v", home.image("x").toString()).assertError("cv: ", "bad/name");
         home.dsscmd("cv", "-g", "data", "-v", dir.resolve("missing.img").toString())
             .assertError("cv: ", "missing.img", "truncate -s");
