@@ -15,11 +15,14 @@ import java.util.Properties;
 /**
  * {@code dsscmd}: the openGauss DSS command line, offline. Subcommands keep openGauss's names, flags, meanings and
  * success lines ({@code cv, lsvg, adv, rmv, mkdir, touch, ls, cp, rm, rmdir, rename, truncate, du, find, ln,
- * readlink, unlink, examine, showdisk}) and add {@code check}. Each invocation opens the volume groups of the DSS
+ * readlink, unlink, examine, showdisk}, the fencing commands and the {@code dss_contrl.sh} ones: {@code stopdss,
+ * scandisk, clean_vglock}) and add {@code check}. Each invocation opens the volume groups of the DSS
  * home ({@code -D DIR}, else {@code $DSS_HOME}) and closes them.
  * <p>
  * Output: results and success lines on stdout; errors as one line {@code dsscmd: <command>: <message>} on stderr,
- * never a stack trace. Exit status 0 on success, 255 on any error, 1 when {@code check} finds problems.
+ * never a stack trace. Where openGauss prints a failure line of its own (an {@link OpenGaussFailure} command, or a
+ * {@link CliException} that carries one), that line goes to stdout first, as openGauss prints it. Exit status 0 on
+ * success, 255 on any error, 1 when {@code check} finds problems.
  * <p>
  * System property {@value #PROGRESS_PROP_NAME}: {@code true} lets {@code cp} draw a progress bar on stderr for large
  * copies; {@code bin/dsscmd} sets it when stderr is a terminal.
@@ -157,7 +160,10 @@ public final class DssCmd
             new FenceCommands.Register(context),
             new FenceCommands.Unregister(context),
             new FenceCommands.Kick(context),
-            new FenceCommands.Inquire(context));
+            new FenceCommands.Inquire(context),
+            new ScriptCommands.Stop(context),
+            new ScandiskCommand(context),
+            new ScriptCommands.CleanVgLock(context));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.respool.cli.dss;
 
+import io.respool.dss.Dss;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,7 +58,7 @@ class ChildProcessTest
 
         final Outcome missing = java(env, "ls", "-p", "+data/none");
         assertEquals(255, missing.exitCode(), missing.describe());
-        assertEquals("", missing.out(), missing.describe());
+        assertEquals("The path +data/none is not exist.\n", missing.out(), missing.describe());
         assertTrue(missing.err().startsWith("dsscmd: ls: no such file or directory: path=+data/none"),
             missing.describe());
         assertEquals(1, missing.err().lines().count(), missing.describe());
@@ -77,6 +78,26 @@ class ChildProcessTest
         assertEquals(0, lsvg.exitCode(), lsvg.describe());
         assertTrue(lsvg.out().endsWith("Succeed to display lsvg info.\n"), lsvg.describe());
         assertEquals("", lsvg.err(), lsvg.describe());
+    }
+
+    @Test
+    void shouldRefuseStopdssNamingTheProcessThatRunsTheInstance()
+    {
+        final TestHome home = TestHome.createWithVolumeGroups(dir, "data");
+        final Map<String, String> env = Map.of("DSS_HOME", home.home.toString());
+        try (Dss running = Dss.open(home.home))
+        {
+            running.createFile("+data/t1");
+            final Outcome stop = java(env, "stopdss");
+            assertEquals(255, stop.exitCode(), stop.describe());
+            assertEquals("Failed to stop server.\n", stop.out(), stop.describe());
+            assertTrue(stop.err().startsWith("dsscmd: stopdss: instance 0 of this DSS home runs inside process " +
+                ProcessHandle.current().pid() + " "), stop.describe());
+            assertTrue(stop.err().contains("stop that process"), stop.describe());
+        }
+        final Outcome stopped = java(env, "stopdss");
+        assertEquals(0, stopped.exitCode(), stopped.describe());
+        assertEquals("Succeed to stop server.\n", stopped.out(), stopped.describe());
     }
 
     @Test

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DssCmdTest
 {
     private static final String[] COMMANDS = {"cv", "lsvg", "adv", "rmv", "mkdir", "touch", "ls", "cp", "rm", "rmdir",
-        "rename", "truncate", "du", "find", "ln", "readlink", "unlink", "examine", "showdisk", "check"};
+        "rename", "truncate", "du", "find", "ln", "readlink", "unlink", "examine", "showdisk", "check", "getstatus",
+        "reghl", "unreghl", "kickh", "inq_reg", "stopdss", "scandisk", "clean_vglock"};
 
     @TempDir
     Path dir;
@@ -39,7 +40,8 @@ class DssCmdTest
 
     @ParameterizedTest
     @ValueSource(strings = {"cv", "lsvg", "adv", "rmv", "mkdir", "touch", "ls", "cp", "rm", "rmdir", "rename",
-        "truncate", "du", "find", "ln", "readlink", "unlink", "examine", "showdisk", "check"})
+        "truncate", "du", "find", "ln", "readlink", "unlink", "examine", "showdisk", "check", "getstatus", "reghl",
+        "unreghl", "kickh", "inq_reg", "stopdss", "scandisk", "clean_vglock"})
     void shouldPrintCommandHelpWithoutDssHomeWhenAskedWithDashH(final String command)
     {
         for (final String flag : new String[]{"-h", "--help"})

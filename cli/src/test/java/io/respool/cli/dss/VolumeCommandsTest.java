@@ -143,6 +143,18 @@ class VolumeCommandsTest
     }
 
     @Test
+    void shouldPadTheVgNameColumnTo64AsOpenGaussDoesSince2024()
+    {
+        final String name = "a".repeat(63);
+        final TestHome home = TestHome.createWithVolumeGroups(dir, "data", name);
+        final List<String> lines = home.dsscmd("lsvg").assertSuccess("Succeed to display lsvg info.").outLines();
+        assertEquals(String.format("%-64s%-20s%-20s %-20s %-20s %s", "vg_name", "volume_count", "size", "free",
+            "used", "percent(%)"), lines.get(0));
+        assertTrue(lines.get(1).startsWith(String.format("%-64s%-20s1073741824.00000 ", "data", "1")), lines.get(1));
+        assertTrue(lines.get(2).startsWith(name + " 1" + " ".repeat(19) + "1073741824.00000 "), lines.get(2));
+    }
+
+    @Test
     void shouldShowSizesInTheUnitGivenWithDashM()
     {
         final TestHome home = TestHome.createWithVolumeGroups(dir, "data");
