@@ -42,6 +42,14 @@ public interface Dss extends AutoCloseable
     }
 
     /**
+     * Open every volume group of a loaded DSS home, e.g. one whose {@link DssHome#vgConfig()} keeps only some lines.
+     */
+    static Dss open(final DssHome home)
+    {
+        return Instance.open(home, Volumes.fromSystemProperties());
+    }
+
+    /**
      * Open one volume group from its entry volume, without a DSS home.
      */
     static Dss openVolumeGroup(final String vgName, final Path entryVolume)

@@ -30,6 +30,12 @@ final class AddVolumeCommand extends DssCommand
     }
 
     @Override
+    String vgOption()
+    {
+        return vgName;
+    }
+
+    @Override
     int execute(final Dss dss)
     {
         final Path path = Path.of(volume).toAbsolutePath().normalize();

@@ -25,6 +25,12 @@ final class CheckCommand extends DssCommand
     }
 
     @Override
+    String vgOption()
+    {
+        return vgName;
+    }
+
+    @Override
     int execute(final Dss dss)
     {
         final List<VolumeGroup> groups = vgName == null ? dss.volumeGroups() : List.of(dss.volumeGroup(vgName));

@@ -15,11 +15,14 @@ import java.util.Properties;
 /**
  * {@code dsscmd}: the openGauss DSS command line, offline. Subcommands keep openGauss's names, flags, meanings and
  * success lines ({@code cv, lsvg, adv, rmv, mkdir, touch, ls, cp, rm, rmdir, rename, truncate, du, find, ln,
- * readlink, unlink, examine, showdisk}) and add {@code check}. Each invocation opens the volume groups of the DSS
+ * readlink, unlink, examine, showdisk}, the fencing commands and the {@code dss_contrl.sh} ones: {@code stopdss,
+ * scandisk, clean_vglock}) and add {@code check}. Each invocation opens the volume groups of the DSS
  * home ({@code -D DIR}, else {@code $DSS_HOME}) and closes them.
  * <p>
  * Output: results and success lines on stdout; errors as one line {@code dsscmd: <command>: <message>} on stderr,
- * never a stack trace. Exit status 0 on success, 255 on any error, 1 when {@code check} finds problems.
+ * never a stack trace. Where openGauss prints a failure line of its own (an {@link OpenGaussFailure} command, or a
+ * {@link CliException} that carries one), that line goes to stdout first, as openGauss prints it. Exit status 0 on
+ * success, 255 on any error, 1 when {@code check} finds problems.
  * <p>
  * System property {@value #PROGRESS_PROP_NAME}: {@code true} lets {@code cp} draw a progress bar on stderr for large
  * copies; {@code bin/dsscmd} sets it when stderr is a terminal.
@@ -28,6 +31,10 @@ public final class DssCmd
 {
     /** System property: {@code true} to draw progress bars on stderr. */
     public static final String PROGRESS_PROP_NAME = "respool.dsscmd.progress";
+
+    /** openGauss's hint after an unknown command. */
+    static final String HELP_HINT = "Try \"dsscmd -h/--help\" for help information.";
+    static final String ALL_HINT = "Try \"dsscmd -a/--all\" for detailed help information.";
 
     private static final String SLF4J_LEVEL_PROP_NAME = "org.slf4j.simpleLogger.defaultLogLevel";
 
@@ -78,9 +85,10 @@ public final class DssCmd
         {
             if (args.length > 0 && !args[0].startsWith("-") && !commandLine.getSubcommands().containsKey(args[0]))
             {
-                err.println(ErrorLines.PREFIX + "command(" + ErrorLines.oneLine(args[0]) + ") not found!");
-                err.println(ErrorLines.PREFIX + "commands: " + String.join(" ", commandLine.getSubcommands().keySet()) +
-                    "; try dsscmd -h/--help");
+                // openGauss's three lines, on stdout as it prints them
+                out.println(ErrorLines.PREFIX + "command(" + ErrorLines.oneLine(args[0]) + ") not found!");
+                out.println(ErrorLines.PREFIX + HELP_HINT);
+                out.println(ErrorLines.PREFIX + ALL_HINT);
                 return ExitCodes.ERROR;
             }
             return commandLine.execute(args);
@@ -113,6 +121,7 @@ public final class DssCmd
             .setParameterExceptionHandler(DssCmd::onParameterError)
             .setExecutionExceptionHandler((ex, cl, parseResult) ->
             {
+                printOpenGaussLines(context, cl.getCommand(), ex);
                 context.err.println(ErrorLines.line(commandName(cl), ex));
                 return ExitCodes.ERROR;
             });
@@ -151,7 +160,31 @@ public final class DssCmd
             new FenceCommands.Register(context),
             new FenceCommands.Unregister(context),
             new FenceCommands.Kick(context),
-            new FenceCommands.Inquire(context));
+            new FenceCommands.Inquire(context),
+            new ScriptCommands.Stop(context),
+            new ScandiskCommand(context),
+            new ScriptCommands.CleanVgLock(context));
+    }
+
+    /**
+     * Print on stdout what openGauss prints there for this failure: the failure's own line or the command's, then
+     * the {@code  detail reason} line if there is one.
+     */
+    private static void printOpenGaussLines(final CliContext context, final Object command, final Exception ex)
+    {
+        final CliException cli = ex instanceof CliException ? (CliException)ex : null;
+        if (cli != null && cli.openGaussLine != null)
+        {
+            context.out.println(cli.openGaussLine);
+        }
+        else if (command instanceof OpenGaussFailure)
+        {
+            context.out.println(((OpenGaussFailure)command).openGaussFailureLine());
+        }
+        if (cli != null && cli.openGaussDetail != null)
+        {
+            context.out.println(" detail reason " + cli.openGaussDetail);
+        }
     }
 
     private static int onParameterError(final ParameterException ex, final String[] args)

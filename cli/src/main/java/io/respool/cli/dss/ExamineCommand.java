@@ -10,13 +10,17 @@ import java.nio.ByteBuffer;
 /**
  * {@code examine -p path -o offset -f c|h|u|l|s|x [-s size]}: dump {@code size} bytes (default 512) of a file from
  * {@code offset}, after the line {@code filename is <path>, offset is <offset>.}. A range past the end of the file
- * is cut at the end; a never-written range reads as zeros.
+ * is cut at the end; a never-written range reads as zeros. {@code size} above 2147483647 is refused, as openGauss
+ * refuses it.
  */
 @Command(name = "examine", sortOptions = false, description = "[client command] display dss file content")
 final class ExamineCommand extends DssCommand
 {
     static final int DEFAULT_READ_SIZE = 512;
     static final int CHUNK = 64 * 1024;
+
+    /** openGauss reads {@code -s} as an int32 and refuses more. */
+    static final long MAX_READ_SIZE = Integer.MAX_VALUE;
 
     @Option(names = {"-p", "--path"}, required = true, paramLabel = "path",
         description = "the file to examine, must begin with +")
@@ -31,7 +35,7 @@ final class ExamineCommand extends DssCommand
     String format;
 
     @Option(names = {"-s", "--read_size"}, paramLabel = "read_size",
-        description = "bytes to show; default 512")
+        description = "bytes to show, 0 to 2147483647; default 512")
     long readSize = DEFAULT_READ_SIZE;
 
     ExamineCommand(final CliContext context)
@@ -52,6 +56,11 @@ final class ExamineCommand extends DssCommand
         {
             throw new CliException("negative offset or read_size: offset=" + offset + ", read_size=" + readSize +
                 "; give 0 or more");
+        }
+        if (readSize > MAX_READ_SIZE)
+        {
+            throw new CliException("read_size too large: read_size=" + readSize + ", max=" + MAX_READ_SIZE +
+                " (2 GiB - 1, as openGauss's int32); give a smaller -s, e.g. -s 8192, and step -o through the file");
         }
         try (DssFile file = dss.open(path))
         {

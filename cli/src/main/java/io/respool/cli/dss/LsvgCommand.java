@@ -16,10 +16,11 @@ import java.util.List;
  */
 @Command(name = "lsvg", sortOptions = false,
     description = "[client command] show information of volume group and disk usage space")
-final class LsvgCommand extends DssCommand
+final class LsvgCommand extends DssCommand implements OpenGaussFailure
 {
-    static final String TABLE_HEADER = "%-14s%-20s%-20s %-20s %-20s %-20s";
-    static final String TABLE_ROW = "%-14s%-20d%-20.05f %-20.05f %-20.05f %-20.2f";
+    /** openGauss's layout since its commit b575373 (2024-12-24) widened the name column from 14 to 64. */
+    static final String TABLE_HEADER = "%-64s%-20s%-20s %-20s %-20s %-20s";
+    static final String TABLE_ROW = "%-64s%-20d%-20.05f %-20.05f %-20.05f %-20.2f";
 
     @Option(names = {"-m", "--measure_type"}, paramLabel = "measure_type",
         description = "unit of sizes: B, K, M, G or T (powers of 1024); default B")
@@ -35,11 +36,18 @@ final class LsvgCommand extends DssCommand
     }
 
     @Override
+    public String openGaussFailureLine()
+    {
+        return "Failed to display lsvg info.";
+    }
+
+    @Override
     int execute(final Dss dss)
     {
         if (!"t".equals(showType) && !"d".equals(showType))
         {
-            throw new CliException("invalid show_type: show_type=" + showType + "; use t (table) or d (detail)");
+            throw CliException.withOpenGaussLine("invalid show_type: show_type=" + showType +
+                "; use t (table) or d (detail)", "show_type error.");
         }
         final boolean detail = "d".equals(showType);
         final PrintStream out = context.out;

@@ -29,6 +29,12 @@ final class RemoveVolumeCommand extends DssCommand
     }
 
     @Override
+    String vgOption()
+    {
+        return vgName;
+    }
+
+    @Override
     int execute(final Dss dss)
     {
         final Path path = Path.of(volume).toAbsolutePath().normalize();

@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
     commandListHeading = "%nCommands:%n",
     footerHeading = "%n",
     footer = {
-        "Exit status: 0 on success, 255 on any error (one line on stderr), 1 when check finds problems.",
+        "Exit status: 0 on success, 255 on any error (one line on stderr, after openGauss's own failure line on",
+        "stdout where openGauss prints one), 1 when check finds problems.",
         "Example: dsscmd cv -g data -v /home/test/dss/dev/dss-dba && dsscmd lsvg && dsscmd ls -m M -p +data"})
 final class TopCommand implements Callable<Integer>
 {

@@ -1,5 +1,6 @@
 package io.respool.cli.dss;
 
+import io.respool.dss.Dss;
 import io.respool.testsupport.ChildJvm;
 import io.respool.testsupport.ChildProcess;
 import org.junit.jupiter.api.Assumptions;
@@ -54,15 +55,16 @@ class ChildProcessTest
 
         final Outcome missing = java(env, "ls", "-p", "+data/none");
         assertEquals(255, missing.exitCode(), missing.describe());
-        assertEquals("", missing.out(), missing.describe());
+        assertEquals("The path +data/none is not exist.\n", missing.out(), missing.describe());
         assertTrue(missing.err().startsWith("dsscmd: ls: no such file or directory: path=+data/none"),
             missing.describe());
         assertEquals(1, missing.err().lines().count(), missing.describe());
 
         final Outcome unknown = java(env, "frob");
         assertEquals(255, unknown.exitCode(), unknown.describe());
-        assertEquals("", unknown.out(), unknown.describe());
-        assertTrue(unknown.err().startsWith("dsscmd: command(frob) not found!\n"), unknown.describe());
+        assertTrue(unknown.out().startsWith("dsscmd: command(frob) not found!\n"), unknown.describe());
+        assertEquals(3, unknown.out().lines().count(), unknown.describe());
+        assertEquals("", unknown.err(), unknown.describe());
 
         final Outcome noHome = java(Map.of(), "lsvg");
         assertEquals(255, noHome.exitCode(), noHome.describe());
@@ -73,6 +75,26 @@ class ChildProcessTest
         assertEquals(0, lsvg.exitCode(), lsvg.describe());
         assertTrue(lsvg.out().endsWith("Succeed to display lsvg info.\n"), lsvg.describe());
         assertEquals("", lsvg.err(), lsvg.describe());
+    }
+
+    @Test
+    void shouldRefuseStopdssNamingTheProcessThatRunsTheInstance()
+    {
+        final TestHome home = TestHome.createWithVolumeGroups(dir, "data");
+        final Map<String, String> env = Map.of("DSS_HOME", home.home.toString());
+        try (Dss running = Dss.open(home.home))
+        {
+            running.createFile("+data/t1");
+            final Outcome stop = java(env, "stopdss");
+            assertEquals(255, stop.exitCode(), stop.describe());
+            assertEquals("Failed to stop server.\n", stop.out(), stop.describe());
+            assertTrue(stop.err().startsWith("dsscmd: stopdss: instance 0 of this DSS home runs inside process " +
+                ProcessHandle.current().pid() + " "), stop.describe());
+            assertTrue(stop.err().contains("stop that process"), stop.describe());
+        }
+        final Outcome stopped = java(env, "stopdss");
+        assertEquals(0, stopped.exitCode(), stopped.describe());
+        assertEquals("Succeed to stop server.\n", stopped.out(), stopped.describe());
     }
 
     @Test
@@ -97,7 +119,8 @@ class ChildProcessTest
 
             final Outcome unknown = process(Map.of(), link.toString(), "frob");
             assertEquals(255, unknown.exitCode(), unknown.describe());
-            assertEquals("", unknown.out(), unknown.describe());
+            assertEquals("", unknown.err(), unknown.describe());
+            assertTrue(unknown.out().startsWith("dsscmd: command(frob) not found!\n"), unknown.describe());
 
             final Outcome noHome = process(Map.of("JAVA_OPTS", "-Xmx64m"), link.toString(), "lsvg");
             assertEquals(255, noHome.exitCode(), noHome.describe());

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DssCmdTest
 {
     private static final String[] COMMANDS = {"cv", "lsvg", "adv", "rmv", "mkdir", "touch", "ls", "cp", "rm", "rmdir",
-        "rename", "truncate", "du", "find", "ln", "readlink", "unlink", "examine", "showdisk", "check"};
+        "rename", "truncate", "du", "find", "ln", "readlink", "unlink", "examine", "showdisk", "check", "getstatus",
+        "reghl", "unreghl", "kickh", "inq_reg", "stopdss", "scandisk", "clean_vglock"};
 
     @TempDir
     Path dir;
@@ -38,7 +40,8 @@ class DssCmdTest
 
     @ParameterizedTest
     @ValueSource(strings = {"cv", "lsvg", "adv", "rmv", "mkdir", "touch", "ls", "cp", "rm", "rmdir", "rename",
-        "truncate", "du", "find", "ln", "readlink", "unlink", "examine", "showdisk", "check"})
+        "truncate", "du", "find", "ln", "readlink", "unlink", "examine", "showdisk", "check", "getstatus", "reghl",
+        "unreghl", "kickh", "inq_reg", "stopdss", "scandisk", "clean_vglock"})
     void shouldPrintCommandHelpWithoutDssHomeWhenAskedWithDashH(final String command)
     {
         for (final String flag : new String[]{"-h", "--help"})
@@ -71,13 +74,14 @@ class DssCmdTest
     }
 
     @Test
-    void shouldFailWithOpenGaussMessageWhenCommandUnknown()
+    void shouldPrintOpenGaussLineAndHelpHintOnStdoutWhenCommandUnknown()
     {
         final DssCmdRunner.Result result = DssCmdRunner.run(Map.of(), "mkfs", "-g", "data").assertNoStackTrace();
         assertEquals(ExitCodes.ERROR, result.exitCode());
-        assertEquals("", result.out());
-        assertEquals("dsscmd: command(mkfs) not found!", result.errLines().get(0));
-        assertTrue(result.errLines().get(1).contains("cv lsvg adv rmv mkdir"), result.describe());
+        assertEquals(List.of("dsscmd: command(mkfs) not found!",
+            "dsscmd: Try \"dsscmd -h/--help\" for help information.",
+            "dsscmd: Try \"dsscmd -a/--all\" for detailed help information."), result.outLines());
+        assertEquals("", result.err(), result.describe());
     }
 
     @Test

@@ -229,4 +229,36 @@ class FileCommandsTest
         home.dsscmd("examine", "-p", "+data/f", "-o", "-1", "-f", "x").assertError("examine: negative offset");
         home.dsscmd("examine", "-p", "+data", "-o", "0", "-f", "x").assertError("examine: ", "+data");
     }
+
+    @Test
+    void shouldRefuseEmptyPathComponentNamingThePath()
+    {
+        home.dsscmd("touch", "-p", "+data//x").assertError("touch: empty path component", "path=+data//x",
+            "option=-p", "e.g. +data/x");
+        home.dsscmd("mkdir", "-p", "+data//", "-d", "d").assertError("mkdir: empty path component", "path=+data//");
+        home.dsscmd("cp", "-s", "+data/a//b", "-d", "+log/b").assertError("cp: empty path component",
+            "path=+data/a//b", "option=-s");
+        home.dsscmd("rename", "-o", "+data/a", "-n", "+data///b").assertError("rename: empty path component",
+            "option=-n");
+        assertEquals(List.of("type", "time", "size", "written_size", "name", "fid", "node_id"), List.of(
+            home.dsscmd("ls", "-p", "+data").assertSuccess("Succeed to ls dir info +data.").outLines().get(0)
+                .split("\\s+")));
+        assertEquals(2, home.dsscmd("ls", "-p", "+data").outLines().size(), "touch created a file it refused");
+        home.dsscmd("touch", "-p", "+data/x").assertSuccess("Succeed to create file, name is +data/x.");
+        home.dsscmd("ls", "-p", "+data/").assertSuccess("Succeed to ls dir info +data/.");
+    }
+
+    @Test
+    void shouldRefuseExamineReadSizeBeyondWhatOpenGaussReadsNamingIt()
+    {
+        home.dsscmd("touch", "-p", "+data/f").assertSuccess();
+        home.dsscmd("truncate", "-p", "+data/f", "-l", "100000").assertSuccess();
+        final DssCmdRunner.Result result = home.dsscmd("examine", "-p", "+data/f", "-o", "0", "-f", "x", "-s",
+            "99999999999").assertError("examine: read_size too large", "read_size=99999999999", "max=2147483647");
+        assertEquals("", result.out(), result.describe());
+        assertEquals(2, home.dsscmd("examine", "-p", "+data/f", "-o", "0", "-f", "x", "-s", "16").assertSuccess()
+            .outLines().size());
+        assertEquals(List.of("filename is +data/f, offset is 99999999999."), home.dsscmd("examine", "-p", "+data/f",
+            "-o", "99999999999", "-f", "x", "-s", "2147483647").assertSuccess().outLines());
+    }
 }

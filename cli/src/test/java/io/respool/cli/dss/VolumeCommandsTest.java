@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(60)
@@ -60,28 +61,28 @@ class VolumeCommandsTest
     }
 
     @Test
-    void shouldCreateButWarnWithTheLineToAddWhenVgNotInConfig()
+    void shouldRefuseAsOpenGaussDoesWhenVgNotInConfig()
     {
         final TestHome home = TestHome.create(dir, "data");
         final Path image = home.image("extra");
-        final DssCmdRunner.Result result = home.dsscmd("cv", "-g", "extra", "-v", image.toString());
-        assertEquals(0, result.exitCode(), result.describe());
-        assertEquals(List.of("Succeed to create volume group extra, entry volume is " + image + "."),
+        final DssCmdRunner.Result result = home.dsscmd("cv", "-g", "extra", "-v", image.toString())
+            .assertError("cv: volume group is not in dss_vg_conf.ini", "vg=extra", "add the line extra:" + image);
+        assertEquals(List.of("Failed to create volume group, vg name is extra, volume path is " + image + ".",
+            " detail reason [2000] : Create volume group extra failed, reason Failed to find vg info from config"),
             result.outLines());
-        assertEquals(1, result.errLines().size(), result.describe());
-        assertTrue(result.errLines().get(0).startsWith("dsscmd: warning: volume group extra is not in "),
-            result.describe());
-        assertTrue(result.errLines().get(0).contains("add the line extra:" + image), result.describe());
+        assertFalse(ConfiguredGroups.isCreated(image), "cv formatted a volume group it refused");
     }
 
     @Test
-    void shouldCreateAndWarnWhenHomeHasNoVgConfigYet() throws IOException
+    void shouldRefuseAsOpenGaussDoesWhenHomeHasNoVgConfig() throws IOException
     {
         final TestHome home = TestHome.create(dir);
         Files.delete(home.vgConf());
-        final DssCmdRunner.Result result = home.dsscmd("cv", "-g", "data", "-v", home.image("data").toString());
-        assertEquals(0, result.exitCode(), result.describe());
-        assertTrue(result.err().contains("add the line data:" + home.image("data")), result.describe());
+        final DssCmdRunner.Result result = home.dsscmd("cv", "-g", "data", "-v", home.image("data").toString())
+            .assertError("cv: no dss_vg_conf.ini", "create it with the line data:" + home.image("data"));
+        assertEquals(List.of("Failed to create volume group, vg name is data, volume path is " + home.image("data") +
+            ".", " detail reason [2190] : The file " + home.vgConf() + " of config does not exist"), result.outLines());
+        assertFalse(ConfiguredGroups.isCreated(home.image("data")), "cv formatted a volume group it refused");
     }
 
     @Test
@@ -92,7 +93,10 @@ class VolumeCommandsTest
         home.dsscmd("cv", "-g", "data", "-v", other.toString())
             .assertError("cv: volume group is configured with another entry volume", "configured=" +
                 home.image("data"), "given=" + other, "line=2", "pass -v " + home.image("data"));
-        home.dsscmd("ls", "-p", "+data").assertError("ls: ", "wrong magic");
+        assertEquals(List.of("Failed to create volume group, vg name is data, volume path is " + other + ".",
+            " detail reason [2000] : Create volume group data failed, reason Failed to cmp super-block name with " +
+            "entry_path config in dss_vg_conf."), home.dsscmd("cv", "-g", "data", "-v", other.toString()).outLines());
+        home.dsscmd("ls", "-p", "+data").assertError("ls: volume group is not created", "vg=data", "dsscmd cv");
     }
 
     @Test
@@ -112,9 +116,10 @@ class VolumeCommandsTest
     }
 
     @Test
-    void shouldRefuseBadVgNameAndMissingVolume()
+    void shouldRefuseBadVgNameAndMissingVolume() throws IOException
     {
         final TestHome home = TestHome.create(dir);
+        Files.writeString(home.vgConf(), "bad/name:" + home.image("x") + "\ndata:" + dir.resolve("missing.img") + "\n");
         home.dsscmd("cv", "-g", "bad/name", "-v", home.image("x").toString()).assertError("cv: ", "bad/name");
         home.dsscmd("cv", "-g", "data", "-v", dir.resolve("missing.img").toString())
             .assertError("cv: ", "missing.img", "truncate -s");
@@ -135,6 +140,18 @@ class VolumeCommandsTest
         assertEquals(Double.parseDouble(data[2]), Double.parseDouble(data[3]) + Double.parseDouble(data[4]), 0.001);
         assertTrue(data[5].matches("\\d+\\.\\d\\d"), data[5]);
         assertTrue(lines.get(2).startsWith("log "), lines.get(2));
+    }
+
+    @Test
+    void shouldPadTheVgNameColumnTo64AsOpenGaussDoesSince2024()
+    {
+        final String name = "a".repeat(63);
+        final TestHome home = TestHome.createWithVolumeGroups(dir, "data", name);
+        final List<String> lines = home.dsscmd("lsvg").assertSuccess("Succeed to display lsvg info.").outLines();
+        assertEquals(String.format("%-64s%-20s%-20s %-20s %-20s %s", "vg_name", "volume_count", "size", "free",
+            "used", "percent(%)"), lines.get(0));
+        assertTrue(lines.get(1).startsWith(String.format("%-64s%-20s1073741824.00000 ", "data", "1")), lines.get(1));
+        assertTrue(lines.get(2).startsWith(name + " 1" + " ".repeat(19) + "1073741824.00000 "), lines.get(2));
     }
 
     @Test
@@ -218,13 +235,56 @@ class VolumeCommandsTest
     }
 
     @Test
-    void shouldFailOneLineWhenVgInConfigIsNotCreated()
+    void shouldWorkOnTheCreatedVgWhenConfigNamesAVgNeverCreated()
     {
         final TestHome home = TestHome.createWithVolumeGroups(dir, "data");
-        home.dsscmd("check").assertSuccess();
         BlockDevices.createSparseImage(home.image("log"), TestHome.IMAGE_SIZE);
         final TestHome withLog = TestHome.create(dir, "data", "log");
-        withLog.dsscmd("lsvg").assertError("lsvg: not a DSS volume (wrong magic)", "log.img", "dsscmd cv");
+        withLog.dsscmd("mkdir", "-p", "+data", "-d", "base").assertSuccess();
+        withLog.dsscmd("touch", "-p", "+data/base/t1").assertSuccess();
+        withLog.dsscmd("ls", "-p", "+data/base").assertSuccess("Succeed to ls dir info +data/base.");
+        withLog.dsscmd("check", "-g", "data").assertSuccess();
+
+        withLog.dsscmd("ls", "-p", "+log").assertError("ls: volume group is not created", "vg=log",
+            "all zeros", "line=3", "dsscmd cv -g log -v " + withLog.image("log"));
+        withLog.dsscmd("touch", "-p", "+log/x").assertError("touch: volume group is not created", "vg=log");
+        withLog.dsscmd("check", "-g", "log").assertError("check: volume group is not created", "dsscmd cv -g log");
+
+        final DssCmdRunner.Result lsvg = withLog.dsscmd("lsvg");
+        assertEquals(0, lsvg.exitCode(), lsvg.describe());
+        assertEquals(3, lsvg.outLines().size(), lsvg.describe());
+        assertTrue(lsvg.outLines().get(1).startsWith("data "), lsvg.describe());
+        assertEquals(1, lsvg.errLines().size(), lsvg.describe());
+        assertTrue(lsvg.errLines().get(0).startsWith("dsscmd: warning: volume group log is in dss_vg_conf.ini but " +
+            "not created, skipped"), lsvg.describe());
+        assertTrue(lsvg.errLines().get(0).contains("dsscmd cv -g log -v " + withLog.image("log")), lsvg.describe());
+
+        withLog.dsscmd("cv", "-g", "log", "-v", withLog.image("log").toString()).assertSuccess();
+        withLog.dsscmd("lsvg").assertSuccess("Succeed to display lsvg info.");
+        withLog.dsscmd("touch", "-p", "+log/x").assertSuccess();
+    }
+
+    @Test
+    void shouldNameTheMissingEntryVolumeWhenConfigNamesAVgWhoseVolumeDoesNotExist() throws IOException
+    {
+        final TestHome home = TestHome.createWithVolumeGroups(dir, "data");
+        final Path missing = dir.resolve("dev/never.img");
+        Files.writeString(home.vgConf(), "data:" + home.image("data") + "\nlog:" + missing + "\n");
+        home.dsscmd("touch", "-p", "+data/t1").assertSuccess();
+        home.dsscmd("rm", "-p", "+log/t1").assertError("rm: volume group is not created", "does not exist",
+            "truncate -s 10G " + missing + " && dsscmd cv -g log -v " + missing);
+    }
+
+    @Test
+    void shouldStillFailEveryCommandWhenAConfiguredVgIsDamaged() throws IOException
+    {
+        final TestHome home = TestHome.createWithVolumeGroups(dir, "data", "log");
+        try (RandomAccessFile file = new RandomAccessFile(home.image("log").toFile(), "rw"))
+        {
+            file.seek(0);
+            file.write(new byte[]{1, 2, 3, 4});
+        }
+        home.dsscmd("ls", "-p", "+data").assertError("ls: ", "log.img");
     }
 
     static void corruptRootCopyA(final Path image) throws IOException

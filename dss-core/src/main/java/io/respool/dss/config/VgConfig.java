@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * {@code cfg/dss_vg_conf.ini}: one {@code vgname:entry_volume_path} a line, {@code #} comments, blank lines
@@ -130,6 +131,23 @@ public final class VgConfig
     public List<Entry> entries()
     {
         return entries;
+    }
+
+    /**
+     * @return the same file with only the lines that {@code keep} accepts, in their order; for opening some of
+     * the volume groups of a DSS home.
+     */
+    public VgConfig retain(final Predicate<Entry> keep)
+    {
+        final List<Entry> kept = new ArrayList<>(entries.size());
+        for (final Entry entry : entries)
+        {
+            if (keep.test(entry))
+            {
+                kept.add(entry);
+            }
+        }
+        return new VgConfig(file, kept);
     }
 
     /**
