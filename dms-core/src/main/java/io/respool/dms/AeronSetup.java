@@ -61,7 +61,7 @@ public final class AeronSetup
             .useConductorAgentInvoker(true)
             .driverTimeoutMs(ctx.driverTimeoutMs())
             .errorHandler(errorHandler);
-        if (null != driver)
+        if (driver != null)
         {
             aeronCtx.aeronDirectoryName(driver.aeronDirectoryName()).driverAgentInvoker(driver.sharedAgentInvoker());
         }

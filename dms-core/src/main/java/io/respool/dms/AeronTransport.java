@@ -84,7 +84,7 @@ final class AeronTransport implements Transport, AutoCloseable
         this.loss = loss;
         this.driver = driver;
         this.aeron = aeron;
-        this.driverInvoker = null != driver ? driver.sharedAgentInvoker() : null;
+        this.driverInvoker = driver != null ? driver.sharedAgentInvoker() : null;
         this.clientInvoker = aeron.conductorAgentInvoker();
         this.publications = new ExclusivePublication[Lane.LANES.length][64];
     }
@@ -101,7 +101,7 @@ final class AeronTransport implements Transport, AutoCloseable
         AeronTransport transport = null;
         try
         {
-            if (null == ctx.externalAeronDirectory())
+            if (ctx.externalAeronDirectory() == null)
             {
                 driver = MediaDriver.launch(
                     AeronSetup.driverContext(ctx, directory.aeronDirectory(), ctx.errorHandler()));
@@ -115,7 +115,7 @@ final class AeronTransport implements Transport, AutoCloseable
         }
         catch (final RuntimeException | Error ex)
         {
-            if (null != transport)
+            if (transport != null)
             {
                 transport.close();
             }
@@ -134,7 +134,7 @@ final class AeronTransport implements Transport, AutoCloseable
     private static Aeron connect(final DmsContext ctx, final MediaDriver driver)
     {
         final Aeron.Context aeronCtx = AeronSetup.clientContext(ctx, driver, ctx.errorHandler());
-        if (null != driver)
+        if (driver != null)
         {
             return Aeron.connect(aeronCtx);
         }
@@ -224,7 +224,7 @@ final class AeronTransport implements Transport, AutoCloseable
     public int invoke()
     {
         int work = 0;
-        if (null != driverInvoker)
+        if (driverInvoker != null)
         {
             work += driverInvoker.invoke();
         }
@@ -272,7 +272,7 @@ final class AeronTransport implements Transport, AutoCloseable
             return selfQueue.append(buffer, offset, length);
         }
         final ExclusivePublication publication = publications[lane.code()][destination];
-        if (null == publication)
+        if (publication == null)
         {
             throw new IllegalArgumentException("no such node: self=" + self + ", destination=" + destination +
                 "; nodes are those of dms_url");
@@ -308,7 +308,7 @@ final class AeronTransport implements Transport, AutoCloseable
         {
             for (final ExclusivePublication publication : byNode)
             {
-                if (null != publication && !publication.isConnected())
+                if (publication != null && !publication.isConnected())
                 {
                     return false;
                 }
@@ -326,7 +326,7 @@ final class AeronTransport implements Transport, AutoCloseable
         }
         closed = true;
         CloseHelper.quietCloseAll(aeron, driver);
-        if (null == driver && Arrays.stream(subscriptions).anyMatch(Objects::nonNull))
+        if (driver == null && Arrays.stream(subscriptions).anyMatch(Objects::nonNull))
         {
             awaitPortReleased();
         }

@@ -124,7 +124,7 @@ final class Broadcaster
     void onBroadcastAck(final MessageFlyweight msg, final long nowNs)
     {
         final Pending p = pending.get(msg.serial());
-        if (null == p)
+        if (p == null)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;

@@ -68,9 +68,9 @@ public final class Dms
     static PortConflictException portConflict(final DmsContext ctx, final List<PortHolder> holders)
     {
         final NodeAddress self = ctx.self();
-        final ExternalDriver driver = null == ctx.externalAeronDirectory() ?
+        final ExternalDriver driver = ctx.externalAeronDirectory() == null ?
             null : ExternalDriver.read(ctx.externalAeronDirectory());
-        if (null != driver && holders.stream().anyMatch((holder) -> holder.pid() == driver.pid()))
+        if (driver != null && holders.stream().anyMatch((holder) -> holder.pid() == driver.pid()))
         {
             return new PortConflictException(self.id(), self.host(), self.port(), holders, driver.holdsPortAdvice());
         }

@@ -92,7 +92,7 @@ public final class DmsContext
 
     private String url = System.getProperty(URL_PROP_NAME);
     private int nodeId = Integer.getInteger(NODE_ID_PROP_NAME, -1);
-    private File baseDirectory = null != System.getProperty(BASE_DIR_PROP_NAME) ?
+    private File baseDirectory = System.getProperty(BASE_DIR_PROP_NAME) != null ?
         new File(System.getProperty(BASE_DIR_PROP_NAME)) : null;
     private int pageSize = Integer.getInteger(PAGE_SIZE_PROP_NAME, PAGE_SIZE_DEFAULT);
     private String idleStrategy = System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
@@ -129,13 +129,13 @@ public final class DmsContext
         {
             return this;
         }
-        if (null == url)
+        if (url == null)
         {
             throw new DmsConfigException("url not set: set DmsContext.url(\"0:127.0.0.1:1613,1:127.0.0.1:1614\") " +
                 "or -D" + URL_PROP_NAME);
         }
         nodeList = NodeList.parse(url);
-        if (null == nodeList.node(nodeId))
+        if (nodeList.node(nodeId) == null)
         {
             throw new DmsConfigException("nodeId not in dms_url: nodeId=" + nodeId + ", url=" + url);
         }
@@ -153,7 +153,7 @@ public final class DmsContext
             throw new DmsConfigException("termLength must be a power of two >= 64 KiB and >= 8 * mtuLength: " +
                 "termLength=" + termLength + ", mtuLength=" + mtuLength);
         }
-        if (centralizedMaster != -1 && null == nodeList.node(centralizedMaster))
+        if (centralizedMaster != -1 && nodeList.node(centralizedMaster) == null)
         {
             throw new DmsConfigException("centralizedMaster not in dms_url: centralizedMaster=" +
                 centralizedMaster + ", url=" + url);
@@ -179,21 +179,21 @@ public final class DmsContext
         {
             throw new DmsConfigException("driverTimeoutMs must be >= 1000: driverTimeoutMs=" + driverTimeoutMs);
         }
-        if (null == pageStore)
+        if (pageStore == null)
         {
             throw new DmsConfigException("pageStore not set: the database must lend its buffers through a " +
                 "PageStore (DmsContext.pageStore(...))");
         }
-        if (null == baseDirectory)
+        if (baseDirectory == null)
         {
             baseDirectory = defaultBaseDirectory();
         }
         nodeDirectory = new File(baseDirectory, "node-" + nodeId);
-        if (null != externalAeronDirectory)
+        if (externalAeronDirectory != null)
         {
             checkExternalAeronDirectory();
         }
-        if (null == errorHandler)
+        if (errorHandler == null)
         {
             errorHandler = (throwable) -> LoggerFactory.getLogger(DmsContext.class)
                 .error("dms node error: nodeId={}", nodeId, throwable);

@@ -190,7 +190,7 @@ final class DmsNodeImpl implements DmsNode
     {
         final LocalPage lp = pages.get(pageId);
         final String local;
-        if (null == lp)
+        if (lp == null)
         {
             local = "none";
         }

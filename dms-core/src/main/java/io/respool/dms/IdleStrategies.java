@@ -36,21 +36,18 @@ final class IdleStrategies
 
     static IdleStrategy create(final String name)
     {
-        switch (name)
+        return switch (name)
         {
-            case "yield":
-                return new YieldingIdleStrategy();
-            case "backoff":
-                return new BackoffIdleStrategy();
-            case "sleep":
-                return new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
-            case "sleep-1ms":
-                return new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
-            case "busy":
-                return new BusySpinIdleStrategy();
-            default:
+            case "yield" -> new YieldingIdleStrategy();
+            case "backoff" -> new BackoffIdleStrategy();
+            case "sleep" -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
+            case "sleep-1ms" -> new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
+            case "busy" -> new BusySpinIdleStrategy();
+            default ->
+            {
                 check(name);
                 throw new IllegalStateException("unreachable");
-        }
+            }
+        };
     }
 }

@@ -174,7 +174,7 @@ final class LockClient
         final long serial = msg.serial();
         final boolean granted = msg.status() == STATUS_OK;
         final Pending p = pending.remove(serial);
-        if (null == p)
+        if (p == null)
         {
             if (granted && !held.containsKey(serial) && !releasing.containsKey(serial))
             {

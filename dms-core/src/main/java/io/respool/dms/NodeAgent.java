@@ -234,7 +234,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
         }
         final MessageFlyweight msg = inbound.wrapForRead(buffer, offset);
         final MessageType type = MessageType.get(msg.typeCode());
-        if (msg.version() != MessageDescriptor.CURRENT_VERSION || null == type || msg.destinationNode() != self ||
+        if (msg.version() != MessageDescriptor.CURRENT_VERSION || type == null || msg.destinationNode() != self ||
             msg.totalLength() > length)
         {
             stats.increment(StatCounter.BAD_MESSAGES);
@@ -248,64 +248,25 @@ final class NodeAgent implements Agent, Transport.MessageSink
         final long nowNs = services.nowNs();
         switch (type)
         {
-            case ASK_MASTER:
-                drc.onAskMaster(msg, nowNs);
-                break;
-            case ASK_OWNER:
-                pageOwner.onAskOwner(msg);
-                break;
-            case GRANT:
-            case ALREADY_OWNER:
-            case PAGE_READY:
-                pageClient.onReply(type, msg);
-                break;
-            case CLAIM:
-                drc.onClaim(msg, nowNs);
-                break;
-            case INVALIDATE:
-                pageOwner.onInvalidate(msg);
-                break;
-            case INVALIDATE_ACK:
-                drc.onInvalidateAck(msg, nowNs);
-                break;
-            case RELEASE:
-                drc.onRelease(msg, nowNs);
-                break;
-            case RELEASE_ACK:
-                pageClient.onReleaseAck(msg);
-                break;
-            case CLEAN_EDP:
-                drc.onCleanEdp(msg);
-                break;
-            case EDP_CLEANED:
-                pageOwner.onEdpCleaned(msg);
-                break;
-            case CKPT_EDP:
-                drc.onCkptEdp(msg);
-                break;
-            case OWNER_CKPT_EDP:
-                pageOwner.onOwnerCkptEdp(msg);
-                break;
-            case LOCK_REQUEST:
-                lockMaster.onLockRequest(msg, nowNs);
-                break;
-            case LOCK_REPLY:
-                lockClient.onLockReply(msg);
-                break;
-            case LOCK_RELEASE:
-                lockMaster.onLockRelease(msg, nowNs);
-                break;
-            case LOCK_RELEASE_ACK:
-                lockClient.onLockReleaseAck(msg);
-                break;
-            case BROADCAST:
-                broadcaster.onBroadcast(msg, nowNs);
-                break;
-            case BROADCAST_ACK:
-                broadcaster.onBroadcastAck(msg, nowNs);
-                break;
-            default:
-                stats.increment(StatCounter.BAD_MESSAGES);
+            case ASK_MASTER -> drc.onAskMaster(msg, nowNs);
+            case ASK_OWNER -> pageOwner.onAskOwner(msg);
+            case GRANT, ALREADY_OWNER, PAGE_READY -> pageClient.onReply(type, msg);
+            case CLAIM -> drc.onClaim(msg, nowNs);
+            case INVALIDATE -> pageOwner.onInvalidate(msg);
+            case INVALIDATE_ACK -> drc.onInvalidateAck(msg, nowNs);
+            case RELEASE -> drc.onRelease(msg, nowNs);
+            case RELEASE_ACK -> pageClient.onReleaseAck(msg);
+            case CLEAN_EDP -> drc.onCleanEdp(msg);
+            case EDP_CLEANED -> pageOwner.onEdpCleaned(msg);
+            case CKPT_EDP -> drc.onCkptEdp(msg);
+            case OWNER_CKPT_EDP -> pageOwner.onOwnerCkptEdp(msg);
+            case LOCK_REQUEST -> lockMaster.onLockRequest(msg, nowNs);
+            case LOCK_REPLY -> lockClient.onLockReply(msg);
+            case LOCK_RELEASE -> lockMaster.onLockRelease(msg, nowNs);
+            case LOCK_RELEASE_ACK -> lockClient.onLockReleaseAck(msg);
+            case BROADCAST -> broadcaster.onBroadcast(msg, nowNs);
+            case BROADCAST_ACK -> broadcaster.onBroadcastAck(msg, nowNs);
+            default -> stats.increment(StatCounter.BAD_MESSAGES);
         }
     }
 

@@ -200,7 +200,7 @@ final class PageClient
     void unlatch(final long pageId)
     {
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             throw new IllegalStateException("page not latched: nodeId=" + self + ", pageId=" + pageId);
         }
@@ -226,7 +226,7 @@ final class PageClient
     {
         final long deadlineNs = System.nanoTime() + timeoutNs;
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             return true;
         }
@@ -279,7 +279,7 @@ final class PageClient
     LockMode mode(final long pageId)
     {
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             return LockMode.NULL;
         }
@@ -357,7 +357,7 @@ final class PageClient
     void onReply(final MessageType type, final MessageFlyweight msg)
     {
         final LocalPage lp = pages.get(msg.resourceId());
-        if (null == lp)
+        if (lp == null)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;
@@ -399,20 +399,20 @@ final class PageClient
         long lsn = 0;
         switch (type)
         {
-            case GRANT:
+            case GRANT ->
+            {
                 lp.needLoad = true;
                 lp.lastResult = AcquireResult.FROM_DISK;
-                break;
-
-            case ALREADY_OWNER:
+            }
+            case ALREADY_OWNER ->
+            {
                 if (lp.mode == LockMode.NULL && !lp.holdsImage())
                 {
                     lp.needLoad = true;
                 }
                 lp.lastResult = AcquireResult.UPGRADED;
-                break;
-
-            case PAGE_READY:
+            }
+            case PAGE_READY ->
             {
                 final MutableDirectBuffer buffer = store.buffer(pageId);
                 buffer.putBytes(0, msg.buffer(), msg.payloadOffset(), Math.min(pageSize, msg.payloadLength()));
@@ -425,11 +425,8 @@ final class PageClient
                 }
                 lp.needLoad = false;
                 lp.lastResult = AcquireResult.FROM_PEER;
-                break;
             }
-
-            default:
-                throw new IllegalStateException("not a reply: type=" + type);
+            default -> throw new IllegalStateException("not a reply: type=" + type);
         }
 
         lp.mode = mode;
@@ -477,7 +474,7 @@ final class PageClient
     void onReleaseAck(final MessageFlyweight msg)
     {
         final LocalPage lp = pages.get(msg.resourceId());
-        if (null == lp)
+        if (lp == null)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;

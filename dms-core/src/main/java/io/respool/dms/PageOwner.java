@@ -39,7 +39,7 @@ final class PageOwner
         final int requester = msg.requesterNode();
         final LockMode mode = LockMode.get(msg.modeCode());
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             grantWithoutPage(pageId, requester, mode, msg.serial(), msg.seq());
             return;
@@ -75,7 +75,7 @@ final class PageOwner
     {
         final long pageId = msg.resourceId();
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             services.proxy().invalidateAck(msg.sourceNode(), pageId, msg.seq());
             return;
@@ -106,7 +106,7 @@ final class PageOwner
     void onEdpCleaned(final MessageFlyweight msg)
     {
         final LocalPage lp = pages.get(msg.resourceId());
-        if (null == lp)
+        if (lp == null)
         {
             return;
         }
@@ -130,7 +130,7 @@ final class PageOwner
     {
         final long pageId = msg.resourceId();
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;

@@ -130,7 +130,7 @@ final class ManualClockCluster implements AutoCloseable
         LockMode mode(final long pageId)
         {
             final LocalPage lp = parts.pages.get(pageId);
-            return null == lp ? LockMode.NULL : lp.mode;
+            return lp == null ? LockMode.NULL : lp.mode;
         }
 
         /**
@@ -321,11 +321,11 @@ final class ManualClockCluster implements AutoCloseable
                 holders |= 1L << node.id;
             }
         }
-        if (holders == 0 && (null == entry || entry.owner == NO_NODE))
+        if (holders == 0 && (entry == null || entry.owner == NO_NODE))
         {
             return;
         }
-        if (null == entry || entry.owner == NO_NODE || null != entry.converting ||
+        if (entry == null || entry.owner == NO_NODE || entry.converting != null ||
             holders != ((1L << entry.owner) | entry.copies) || nodes[entry.owner].mode(pageId) != entry.mode)
         {
             throw new AssertionError("directory and nodes disagree: pageId=" + pageId + ", holders=0x" +
@@ -348,7 +348,7 @@ final class ManualClockCluster implements AutoCloseable
     {
         for (final Node node : nodes)
         {
-            if (null != node)
+            if (node != null)
             {
                 CloseHelper.quietClose(node.stats);
             }

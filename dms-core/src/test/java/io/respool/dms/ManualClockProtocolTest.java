@@ -443,7 +443,8 @@ class ManualClockProtocolTest
             final Node node = cluster.node(t / THREADS_PER_NODE);
             switch (threadState[t])
             {
-                case 0:
+                case 0 ->
+                {
                     if (startNew)
                     {
                         threadPage[t] = random.nextInt(pages.length);
@@ -451,8 +452,8 @@ class ManualClockProtocolTest
                         threadState[t] = 1;
                         thread(t, false);
                     }
-                    break;
-                case 1:
+                }
+                case 1 ->
                 {
                     final int p = (int)threadPage[t];
                     if (node.tryLatch(pages[p], threadMode[t]))
@@ -473,14 +474,15 @@ class ManualClockProtocolTest
                         threadState[t] = 2;
                         threadReleaseAt[t] = step + random.nextInt(40);
                     }
-                    break;
                 }
-                default:
+                default ->
+                {
                     if (step >= threadReleaseAt[t] || !startNew)
                     {
                         node.unlatch(pages[(int)threadPage[t]]);
                         threadState[t] = 0;
                     }
+                }
             }
         }
 

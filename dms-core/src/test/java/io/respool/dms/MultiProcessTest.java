@@ -89,7 +89,7 @@ class MultiProcessTest
                 {
                     String line;
                     final StringBuilder seen = new StringBuilder();
-                    while (null != (line = output.readLine()) && !line.startsWith("DONE"))
+                    while ((line = output.readLine()) != null && !line.startsWith("DONE"))
                     {
                         seen.append(line).append('\n');
                         assertFalse(line.startsWith("FAILED"), () -> "seed=" + seed + ": " + seen);

@@ -27,7 +27,7 @@ final class SharedDisk
     void read(final long pageId, final MutableDirectBuffer buffer)
     {
         final byte[] image = images.get(pageId);
-        if (null == image)
+        if (image == null)
         {
             buffer.setMemory(0, pageSize, (byte)0);
         }
@@ -60,7 +60,7 @@ final class SharedDisk
     long lsn(final long pageId)
     {
         final byte[] image = images.get(pageId);
-        return null == image ? 0 : new org.agrona.concurrent.UnsafeBuffer(image).getLong(LSN_OFFSET);
+        return image == null ? 0 : new org.agrona.concurrent.UnsafeBuffer(image).getLong(LSN_OFFSET);
     }
 
     void flushWal(final long lsn)

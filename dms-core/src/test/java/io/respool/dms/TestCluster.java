@@ -154,7 +154,7 @@ final class TestCluster implements AutoCloseable
 
     static void deleteQuietly(final File dir)
     {
-        if (null != dir)
+        if (dir != null)
         {
             org.agrona.IoUtil.delete(dir, true);
         }

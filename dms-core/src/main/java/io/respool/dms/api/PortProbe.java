@@ -169,7 +169,7 @@ public final class PortProbe
                         {
                             final long inode = Long.parseLong(target.substring(8, target.length() - 1));
                             final Long current = inodeToPid.get(inode);
-                            if (null != current && current < 0)
+                            if (current != null && current < 0)
                             {
                                 inodeToPid.put(inode, pid);
                                 if (--remaining == 0)
