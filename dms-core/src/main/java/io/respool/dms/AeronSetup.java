@@ -3,6 +3,7 @@ package io.respool.dms;
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.NodeAddress;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;

@@ -10,10 +10,11 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.exceptions.AeronException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.NodeAddress;
 import io.respool.dms.api.PortHolder;
-import io.respool.dms.api.PortProbe;
+import io.respool.dms.diag.PortProbe;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -173,7 +174,7 @@ final class AeronTransport implements Transport, AutoCloseable
                 final List<PortHolder> holders = new PortProbe().holders(selfAddress.host(), selfAddress.port());
                 if (!holders.isEmpty() || String.valueOf(ex.getMessage()).contains("Address already in use"))
                 {
-                    throw Dms.portConflict(ctx, holders);
+                    throw NodeLauncher.portConflict(ctx, holders);
                 }
                 throw ex;
             }

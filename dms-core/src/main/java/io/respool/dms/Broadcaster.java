@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.BroadcastHandler;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatEvent;
 import org.agrona.DirectBuffer;

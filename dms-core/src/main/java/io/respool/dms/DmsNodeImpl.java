@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
 import org.agrona.CloseHelper;

@@ -1,5 +1,6 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.PageStore;
 import io.respool.dms.stat.StatCounter;

@@ -1,6 +1,6 @@
 package io.respool.dms;
 
-import io.respool.dms.api.DmsConfigException;
+import io.respool.dms.api.DmsContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -15,23 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class IdleStrategies
 {
-    static final String[] NAMES = { "yield", "backoff", "sleep", "sleep-1ms", "busy" };
-
     private IdleStrategies()
     {
-    }
-
-    static void check(final String name)
-    {
-        for (final String known : NAMES)
-        {
-            if (known.equals(name))
-            {
-                return;
-            }
-        }
-        throw new DmsConfigException("unknown idleStrategy: idleStrategy=" + name +
-            ", known=" + String.join(",", NAMES));
     }
 
     static IdleStrategy create(final String name)
@@ -45,7 +30,7 @@ final class IdleStrategies
             case "busy" -> new BusySpinIdleStrategy();
             default ->
             {
-                check(name);
+                DmsContext.checkIdleStrategy(name);
                 throw new IllegalStateException("unreachable");
             }
         };

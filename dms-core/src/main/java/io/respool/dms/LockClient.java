@@ -1,5 +1,6 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;

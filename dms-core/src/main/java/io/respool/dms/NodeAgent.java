@@ -1,5 +1,6 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;

@@ -1,5 +1,6 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.NodeAddress;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.ErrorHandler;

@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;

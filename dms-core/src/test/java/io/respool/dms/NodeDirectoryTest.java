@@ -1,6 +1,8 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DirectoryInUseException;
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

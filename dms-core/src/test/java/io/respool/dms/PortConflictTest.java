@@ -1,5 +1,7 @@
 package io.respool.dms;
 
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.PortConflictException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,5 +1,7 @@
 package io.respool.dms;
 
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
 import io.respool.testsupport.FreePorts;

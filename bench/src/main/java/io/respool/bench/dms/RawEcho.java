@@ -8,7 +8,7 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.logbuffer.FragmentHandler;
 import io.respool.dms.AeronSetup;
-import io.respool.dms.DmsContext;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.NodeAddress;
 import org.agrona.BufferUtil;

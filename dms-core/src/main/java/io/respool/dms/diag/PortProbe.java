@@ -1,4 +1,7 @@
-package io.respool.dms.api;
+package io.respool.dms.diag;
+
+import io.respool.dms.api.DmsConfigException;
+import io.respool.dms.api.PortHolder;
 
 import java.io.IOException;
 import java.net.InetAddress;

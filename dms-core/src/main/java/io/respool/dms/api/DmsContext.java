@@ -1,16 +1,12 @@
-package io.respool.dms;
+package io.respool.dms.api;
 
-import io.respool.dms.api.BroadcastHandler;
-import io.respool.dms.api.DmsConfigException;
-import io.respool.dms.api.NodeAddress;
-import io.respool.dms.api.NodeList;
-import io.respool.dms.api.PageStore;
 import org.agrona.ErrorHandler;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +35,8 @@ public final class DmsContext
      * soon as there are more spinning threads than cores. Yield is the best median that stays fair.
      */
     public static final String IDLE_STRATEGY_DEFAULT = "yield";
+    /** Every idle strategy name {@link #IDLE_STRATEGY_PROP_NAME} accepts. */
+    public static final List<String> IDLE_STRATEGIES = List.of("yield", "backoff", "sleep", "sleep-1ms", "busy");
     /** Aeron MTU: 16 KiB puts an 8 KiB page in one frame. */
     public static final String MTU_PROP_NAME = "respool.dms.mtu";
     /** Default MTU. */
@@ -143,7 +141,7 @@ public final class DmsContext
         {
             throw new DmsConfigException("pageSize must be a power of two in 512..32768: pageSize=" + pageSize);
         }
-        IdleStrategies.check(idleStrategy);
+        checkIdleStrategy(idleStrategy);
         if (mtuLength < 4096 || mtuLength > 65504 || (mtuLength & 31) != 0)
         {
             throw new DmsConfigException("mtuLength must be a multiple of 32 in 4096..65504: mtuLength=" + mtuLength);
@@ -220,6 +218,19 @@ public final class DmsContext
             throw new DmsConfigException("externalAeronDirectory and the nodes' base directory must not hold one " +
                 "another: externalAeronDirectory=" + external + ", baseDirectory=" + base + "; give the driver a " +
                 "directory of its own");
+        }
+    }
+
+    /**
+     * @param name an idle strategy name.
+     * @throws DmsConfigException if it is not one of {@link #IDLE_STRATEGIES}.
+     */
+    public static void checkIdleStrategy(final String name)
+    {
+        if (!IDLE_STRATEGIES.contains(name))
+        {
+            throw new DmsConfigException("unknown idleStrategy: idleStrategy=" + name +
+                ", known=" + String.join(",", IDLE_STRATEGIES));
         }
     }
 
