@@ -1,6 +1,8 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.InMemoryDisk;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.stat.StatsFileDescriptor;
 import org.agrona.CloseHelper;
@@ -59,7 +61,7 @@ final class ManualClockCluster implements AutoCloseable
     final class Node implements Transport
     {
         final int id;
-        final MemoryPageStore store;
+        final InMemoryPageStore store;
         final NodeStats stats;
         final NodeParts parts;
         private final ArrayDeque<byte[]> selfQueue = new ArrayDeque<>();
@@ -68,7 +70,7 @@ final class ManualClockCluster implements AutoCloseable
         Node(final int id, final String url, final File base)
         {
             this.id = id;
-            this.store = new MemoryPageStore(id, PAGE_SIZE, disk);
+            this.store = new InMemoryPageStore(id, PAGE_SIZE, disk);
             final DmsContext ctx = new DmsContext().url(url).nodeId(id).baseDirectory(base).pageStore(store)
                 .pageSize(PAGE_SIZE).retryIntervalNs(RETRY_INTERVAL_NS).redriveIntervalNs(REDRIVE_INTERVAL_NS)
                 .conclude();
@@ -162,7 +164,7 @@ final class ManualClockCluster implements AutoCloseable
     }
 
     final CachedNanoClock clock = new CachedNanoClock();
-    final SharedDisk disk = new SharedDisk(PAGE_SIZE);
+    final InMemoryDisk disk = new InMemoryDisk(PAGE_SIZE);
     final List<Packet> network = new ArrayList<>();
     final Node[] nodes;
     private final File base;

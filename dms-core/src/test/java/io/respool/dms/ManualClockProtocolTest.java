@@ -294,7 +294,7 @@ class ManualClockProtocolTest
         final long other = cluster.pageMasteredBy(0, page + 1);
         acquireAll(1, LockMode.X);
         take(1, other, LockMode.X);
-        node(1).store.walByHand = true;
+        node(1).store.walByHand(true);
 
         // node 2 wants the dirty page: node 1 asks for the WAL flush and defers the transfer
         request(2, LockMode.X);
@@ -319,7 +319,7 @@ class ManualClockProtocolTest
         write(2);
         cluster.deliverAll();
         cluster.assertDirectoryMatchesNodes(page);
-        assertTrue(node(2).store.violations.isEmpty(), () -> "WAL rule broken: " + node(2).store.violations);
+        assertTrue(node(2).store.violations().isEmpty(), () -> "WAL rule broken: " + node(2).store.violations());
     }
 
     @Test
@@ -378,7 +378,7 @@ class ManualClockProtocolTest
             this.increments = new long[pageCount];
             for (final Node node : cluster.nodes)
             {
-                node.store.walByHand = true;
+                node.store.walByHand(true);
             }
             final int threads = cluster.nodes.length * THREADS_PER_NODE;
             threadPage = new long[threads];

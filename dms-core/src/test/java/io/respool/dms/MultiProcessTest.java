@@ -3,6 +3,8 @@ package io.respool.dms;
 import io.respool.dms.api.Dms;
 import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryDisk;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,8 +38,8 @@ class MultiProcessTest
         final String url = TestCluster.freeUrl(3);
         final List<Process> children = new ArrayList<>();
         final List<BufferedReader> outputs = new ArrayList<>();
-        final MemoryPageStore store = new MemoryPageStore(0, TestCluster.PAGE_SIZE,
-            new SharedDisk(TestCluster.PAGE_SIZE));
+        final InMemoryPageStore store = new InMemoryPageStore(0, TestCluster.PAGE_SIZE,
+            new InMemoryDisk(TestCluster.PAGE_SIZE));
         try
         {
             for (int id = 1; id <= 2; id++)
@@ -67,7 +69,7 @@ class MultiProcessTest
 
             try (DmsNode node = Dms.launch(new DmsContext().url(url).nodeId(0).baseDirectory(base).pageStore(store)))
             {
-                store.node = node;
+                store.attach(node);
                 assertTrue(node.awaitConnected(TimeUnit.SECONDS.toNanos(60)), "children did not connect");
                 final long[] expected = new long[PAGES];
                 final Random random = new Random(seed);

@@ -72,7 +72,7 @@ class PageProtocolTest
         assertEquals(4, cluster.read(2, page));
         assertEquals(4, cluster.read(0, page));
 
-        assertTrue(cluster.stores.stream().allMatch((s) -> s.violations.isEmpty()), "WAL rule broken");
+        assertTrue(cluster.stores.stream().allMatch((s) -> s.violations().isEmpty()), "WAL rule broken");
     }
 
     @Test
