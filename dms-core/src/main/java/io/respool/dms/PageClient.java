@@ -100,9 +100,7 @@ final class PageClient
                     final long remainingNs = deadlineNs - System.nanoTime();
                     if (remainingNs <= 0)
                     {
-                        throw new DmsTimeoutException("page acquire timed out: nodeId=" + self + ", pageId=" +
-                            pageId + ", mode=" + mode + ", master=" + services.masterOf(pageId) + ", state=" + lp +
-                            "; the request goes on and a late answer is applied, retry or raise the timeout");
+                        throw onAcquireTimeout(lp, mode);
                     }
                     observed = lp.changes;
                     if (0 == driveNs)
@@ -176,6 +174,32 @@ final class PageClient
             return ISSUED;
         }
         return MUST_WAIT;
+    }
+
+    /**
+     * The caller of {@link #acquire} gives up, under the page's monitor. A request the agent has not sent yet is
+     * withdrawn, so nothing of this call is left to hold up a later one (a thread still waiting on it is woken and
+     * issues its own). A request already sent goes on: the master may be converting it already, and a requester
+     * that forgot the serial would never claim, stalling the page on every node; its late answer is applied, and a
+     * later acquire of a mode it covers is served by it.
+     *
+     * @return the exception to throw.
+     */
+    DmsTimeoutException onAcquireTimeout(final LocalPage lp, final LockMode mode)
+    {
+        assert Thread.holdsLock(lp) : "onAcquireTimeout runs under the page's monitor: synchronized (lp)";
+        final String state = lp.toString();
+        final boolean withdrawn = lp.requestSerial != 0 && !lp.requestSent;
+        if (withdrawn)
+        {
+            lp.requestSerial = 0;
+            lp.requestMode = LockMode.NULL;
+            lp.signal();
+        }
+        return new DmsTimeoutException("page acquire timed out: nodeId=" + self + ", pageId=" + lp.pageId +
+            ", mode=" + mode + ", master=" + services.masterOf(lp.pageId) + ", state=" + state +
+            (withdrawn ? "; the request was not sent yet and is withdrawn" :
+            "; the request goes on and a late answer is applied") + ", retry or raise the timeout");
     }
 
     /**

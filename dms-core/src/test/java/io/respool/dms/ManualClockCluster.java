@@ -161,6 +161,20 @@ final class ManualClockCluster implements AutoCloseable
         {
             parts.pageClient.unlatch(pageId);
         }
+
+        /**
+         * As an application thread whose {@code acquirePage} ran out of time: give up waiting for the page.
+         *
+         * @return the timeout's message.
+         */
+        String timeOut(final long pageId, final LockMode mode)
+        {
+            final LocalPage lp = parts.pages.get(pageId);
+            synchronized (lp)
+            {
+                return parts.pageClient.onAcquireTimeout(lp, mode).getMessage();
+            }
+        }
     }
 
     final CachedNanoClock clock = new CachedNanoClock();

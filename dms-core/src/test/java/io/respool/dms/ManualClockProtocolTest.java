@@ -128,6 +128,39 @@ class ManualClockProtocolTest
     }
 
     @Test
+    void shouldLeaveNoRequestBehindWhenAnAcquireTimesOutBeforeItsRequestIsSent()
+    {
+        start(3);
+        assertFalse(node(2).tryLatch(page, LockMode.X), "expected a request, not a latch");
+        assertTrue(node(2).timeOut(page, LockMode.X).contains("the request was not sent yet and is withdrawn"));
+        cluster.cycle();
+
+        assertTrue(cluster.network.isEmpty(), () -> "a withdrawn request must not be sent: " + cluster.network);
+        assertEquals(0, node(2).page(page).requestSerial, "no request serial may be left set");
+        request(2, LockMode.S);
+        final Packet ask = only(MessageType.ASK_MASTER, 0);
+        assertEquals(LockMode.S.code(), ask.view.modeCode(), "the later acquire's own mode must be asked for");
+        cluster.deliverAll();
+        read(2);
+        assertEquals(LockMode.S, node(2).mode(page));
+        cluster.assertDirectoryMatchesNodes(page);
+    }
+
+    @Test
+    void shouldServeALaterAcquireFromATimedOutRequestThatWasAlreadySent()
+    {
+        start(3);
+        request(2, LockMode.X);
+        assertTrue(node(2).timeOut(page, LockMode.X).contains("the request goes on"));
+        cluster.deliverAll();
+
+        assertEquals(LockMode.X, node(2).mode(page), "the late grant is applied");
+        assertEquals(0, node(2).page(page).requestSerial, "the answered request is done");
+        write(2);
+        cluster.assertDirectoryMatchesNodes(page);
+    }
+
+    @Test
     void shouldQueueRequestsForOnePageAndServeThemInArrivalOrder()
     {
         start(4);
