@@ -98,6 +98,7 @@ public final class DmsContext
     private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
     private int membershipVersion = Integer.getInteger(MEMBERSHIP_VERSION_PROP_NAME, 1);
     private int centralizedMaster = Integer.getInteger(CENTRALIZED_MASTER_PROP_NAME, -1);
+    private MembershipSource membershipSource;
     private long retryIntervalNs = Long.getLong(RETRY_INTERVAL_PROP_NAME, RETRY_INTERVAL_DEFAULT_NS);
     private long redriveIntervalNs = Long.getLong(REDRIVE_INTERVAL_PROP_NAME, REDRIVE_INTERVAL_DEFAULT_NS);
     private long waitDriveNs = Long.getLong(WAIT_DRIVE_PROP_NAME, WAIT_DRIVE_DEFAULT_NS);
@@ -156,6 +157,7 @@ public final class DmsContext
             throw new DmsConfigException("centralizedMaster not in dms_url: centralizedMaster=" +
                 centralizedMaster + ", url=" + url);
         }
+        concludeMembership();
         if (retryIntervalNs < TimeUnit.MICROSECONDS.toNanos(100))
         {
             throw new DmsConfigException("retryIntervalNs must be >= 100 us: retryIntervalNs=" + retryIntervalNs);
@@ -219,6 +221,22 @@ public final class DmsContext
                 "another: externalAeronDirectory=" + external + ", baseDirectory=" + base + "; give the driver a " +
                 "directory of its own");
         }
+    }
+
+    private void concludeMembership()
+    {
+        if (membershipSource == null)
+        {
+            membershipSource = new FixedMembershipSource(
+                MembershipView.allOf(membershipVersion, nodeList, centralizedMaster));
+        }
+        final MembershipView view = membershipSource.current();
+        if (view == null || (view.members() & ~nodeList.idBitmap()) != 0)
+        {
+            throw new DmsConfigException("membership view must name only nodes of dms_url: view=" + view +
+                ", url=" + url);
+        }
+        membershipVersion = view.version();
     }
 
     /**
@@ -392,11 +410,31 @@ public final class DmsContext
     }
 
     /**
-     * @return membership version.
+     * @return membership version; after {@link #conclude()}, the version of the source's current view.
      */
     public int membershipVersion()
     {
         return membershipVersion;
+    }
+
+    /**
+     * @param source where membership views come from. Default: a {@link FixedMembershipSource} of every node in
+     *               the url at {@link #membershipVersion(int)}, the lowest id reforming and the centralized master
+     *               (else the lowest id) primary. A source given here overrides {@link #membershipVersion(int)}.
+     * @return this.
+     */
+    public DmsContext membershipSource(final MembershipSource source)
+    {
+        this.membershipSource = source;
+        return this;
+    }
+
+    /**
+     * @return where membership views come from; set by {@link #conclude()} if not given.
+     */
+    public MembershipSource membershipSource()
+    {
+        return membershipSource;
     }
 
     /**
