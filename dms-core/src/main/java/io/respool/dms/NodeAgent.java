@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.NodeList;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -28,6 +29,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
 
     private final int self;
     private final int membershipVersion;
+    private final PeerIncarnations peers;
     private final Transport transport;
     private final NodeServices services;
     private final NodeStats stats;
@@ -64,6 +66,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
         this.clock = clock;
         this.self = ctx.nodeId();
         this.membershipVersion = ctx.membershipVersion();
+        this.peers = new PeerIncarnations(self);
         this.transport = transport;
         this.services = services;
         this.stats = services.stats();
@@ -241,9 +244,8 @@ final class NodeAgent implements Agent, Transport.MessageSink
             stats.increment(StatCounter.BAD_MESSAGES);
             return;
         }
-        if (msg.membershipVersion() != membershipVersion)
+        if (!admit(msg))
         {
-            stats.increment(StatCounter.MEMBERSHIP_MISMATCH);
             return;
         }
         final long nowNs = services.nowNs();
@@ -269,6 +271,38 @@ final class NodeAgent implements Agent, Transport.MessageSink
             case BROADCAST_ACK -> broadcaster.onBroadcastAck(msg, nowNs);
             default -> stats.increment(StatCounter.BAD_MESSAGES);
         }
+    }
+
+    /**
+     * Drop, and count, a message of another membership epoch or from a dead incarnation of its sender.
+     *
+     * @return whether the message may be handled.
+     */
+    private boolean admit(final MessageFlyweight msg)
+    {
+        final int epoch = msg.membershipVersion();
+        if (epoch != membershipVersion)
+        {
+            stats.increment(epoch < membershipVersion ? StatCounter.STALE_EPOCH : StatCounter.MEMBERSHIP_MISMATCH);
+            return false;
+        }
+        final int source = msg.sourceNode();
+        if (source >= NodeList.MAX_NODES)
+        {
+            stats.increment(StatCounter.BAD_MESSAGES);
+            return false;
+        }
+        final int incarnation = peers.admit(source, msg.sourceIncarnation());
+        if (incarnation == PeerIncarnations.DEAD)
+        {
+            stats.increment(StatCounter.DEAD_INCARNATION);
+            return false;
+        }
+        if (incarnation == PeerIncarnations.RESTARTED)
+        {
+            stats.increment(StatCounter.PEER_RESTARTS);
+        }
+        return true;
     }
 
     @Override

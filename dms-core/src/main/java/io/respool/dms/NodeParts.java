@@ -18,6 +18,8 @@ final class NodeParts
     final ConcurrentHashMap<Long, LocalPage> pages = new ConcurrentHashMap<>();
     final PartitionMap partitionMap;
     final NodeServices services;
+    /** Which start of this node this is: stamped on every message it sends. */
+    final long incarnation;
     final PageClient pageClient;
     final PageOwner pageOwner;
     final DrcMaster drc;
@@ -38,8 +40,9 @@ final class NodeParts
     {
         partitionMap = PartitionMap.create(ctx.nodeList(), ctx.centralizedMaster(), 1);
         services = new NodeServices(ctx.nodeId(), stats, partitionMap, ctx.tombstoneTtlNs());
-        services.proxy(new MessageProxy(ctx.nodeId(), transport, ctx.membershipVersion(), partitionMap.version(),
-            Math.max(ctx.pageSize(), maxBroadcastLength(ctx))));
+        incarnation = Incarnation.next();
+        services.proxy(new MessageProxy(ctx.nodeId(), incarnation, transport, ctx.membershipVersion(),
+            partitionMap.version(), Math.max(ctx.pageSize(), maxBroadcastLength(ctx))));
         pageClient = new PageClient(ctx, services, pages);
         pageOwner = new PageOwner(ctx, services, pages);
         drc = new DrcMaster(ctx, services);

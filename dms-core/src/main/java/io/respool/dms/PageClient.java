@@ -353,8 +353,7 @@ final class PageClient
             lp.requestStartNs = nowNs;
             lp.requestRetryDelayNs = retryIntervalNs;
             lp.requestNextRetryNs = nowNs + retryIntervalNs;
-            services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode, lp.requestSerial,
-                lp.mode);
+            services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode, lp.requestSerial);
         }
         requesting.add(lp);
     }
@@ -549,7 +548,7 @@ final class PageClient
                     lp.requestNextRetryNs = nowNs + lp.requestRetryDelayNs;
                     services.stats().increment(StatCounter.REQUEST_RETRANSMITS);
                     services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode,
-                        lp.requestSerial, lp.mode);
+                        lp.requestSerial);
                     work++;
                 }
             }

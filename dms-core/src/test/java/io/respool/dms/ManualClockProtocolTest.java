@@ -3,12 +3,15 @@ package io.respool.dms;
 import io.respool.dms.ManualClockCluster.Node;
 import io.respool.dms.ManualClockCluster.Packet;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.stat.StatCounter;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +161,52 @@ class ManualClockProtocolTest
         assertEquals(0, node(2).page(page).requestSerial, "the answered request is done");
         write(2);
         cluster.assertDirectoryMatchesNodes(page);
+    }
+
+    @Test
+    void shouldDropAndCountMessagesOfAnOlderEpochOrADeadIncarnation()
+    {
+        start(2);
+        request(1, LockMode.X);
+        final Packet ask = only(MessageType.ASK_MASTER, 0);
+        final long incarnation = ask.view.sourceIncarnation();
+        assertEquals(node(1).parts.incarnation, incarnation, "every message carries its sender's incarnation");
+        assertEquals(1, ask.view.membershipVersion(), "and the membership epoch");
+
+        cluster.deliverCopy(rewritten(ask, MessageDescriptor.MEMBERSHIP_VERSION_OFFSET, 0));
+        assertEquals(1, node(0).stats.get(StatCounter.STALE_EPOCH));
+        assertEquals(List.of(ask), cluster.network, "a message of an older epoch must not be served");
+
+        deliver(ask);
+        cluster.deliverAll();
+        assertEquals(LockMode.X, node(1).mode(page), "the current epoch and incarnation are served");
+        final Packet fromDead = rewritten(ask, MessageDescriptor.SOURCE_INCARNATION_OFFSET, incarnation - 1);
+        cluster.deliverCopy(fromDead);
+        assertEquals(1, node(0).stats.get(StatCounter.DEAD_INCARNATION));
+        assertEquals(0, node(0).stats.get(StatCounter.PEER_RESTARTS));
+        assertTrue(cluster.network.isEmpty(), "a message from a dead incarnation must not be served");
+
+        cluster.deliverCopy(rewritten(ask, MessageDescriptor.SOURCE_INCARNATION_OFFSET, incarnation + 1));
+        assertEquals(1, node(0).stats.get(StatCounter.PEER_RESTARTS), "a newer incarnation: the peer restarted");
+        cluster.deliverAll();
+        cluster.deliverCopy(ask);
+        assertEquals(2, node(0).stats.get(StatCounter.DEAD_INCARNATION), "its old incarnation is dead now");
+        assertEquals(0, node(0).stats.get(StatCounter.MEMBERSHIP_MISMATCH));
+    }
+
+    /** A copy of a message with one 4- or 8-byte header field changed. */
+    private static Packet rewritten(final Packet packet, final int offset, final long value)
+    {
+        final UnsafeBuffer copy = new UnsafeBuffer(packet.bytes.clone());
+        if (offset == MessageDescriptor.MEMBERSHIP_VERSION_OFFSET)
+        {
+            copy.putInt(offset, (int)value, ByteOrder.LITTLE_ENDIAN);
+        }
+        else
+        {
+            copy.putLong(offset, value, ByteOrder.LITTLE_ENDIAN);
+        }
+        return new Packet(packet.from, packet.to, copy, 0, packet.bytes.length);
     }
 
     @Test
