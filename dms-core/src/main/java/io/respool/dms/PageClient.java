@@ -165,11 +165,11 @@ final class PageClient
             }
             return LATCHED;
         }
-        if (!lp.mode.covers(mode) && 0 == lp.requestSerial && !lp.releasing)
+        if (!lp.mode.covers(mode) && lp.request == LocalPage.Request.IDLE && !lp.isReleasing())
         {
+            lp.request(LocalPage.Request.ISSUED, "acquire needs a mode not held");
             lp.requestSerial = services.nextSerial();
             lp.requestMode = mode;
-            lp.requestSent = false;
             services.commands().offer(() -> onRequestCommand(lp));
             return ISSUED;
         }
@@ -189,10 +189,10 @@ final class PageClient
     {
         assert Thread.holdsLock(lp) : "onAcquireTimeout runs under the page's monitor: synchronized (lp)";
         final String state = lp.toString();
-        final boolean withdrawn = lp.requestSerial != 0 && !lp.requestSent;
+        final boolean withdrawn = lp.request == LocalPage.Request.ISSUED;
         if (withdrawn)
         {
-            lp.requestSerial = 0;
+            lp.request(LocalPage.Request.IDLE, "acquire timed out before the request was sent");
             lp.requestMode = LockMode.NULL;
             lp.signal();
         }
@@ -257,8 +257,8 @@ final class PageClient
         }
         synchronized (lp)
         {
-            while (lp.latched() || 0 != lp.requestSerial || lp.releasing ||
-                lp.revokeType != LocalPage.REVOKE_NONE)
+            while (lp.latched() || lp.request != LocalPage.Request.IDLE || lp.isReleasing() ||
+                lp.revoke != LocalPage.Revoke.NONE)
             {
                 final long remainingNs = deadlineNs - System.nanoTime();
                 if (remainingNs <= 0 || lp.removed)
@@ -283,12 +283,10 @@ final class PageClient
                 lp.signal();
                 return true;
             }
-            lp.releasing = true;
+            lp.release(LocalPage.Release.ISSUED, "release asked before an eviction");
             lp.releaseSerial = services.nextSerial();
-            lp.releaseDone = false;
-            lp.releaseSent = false;
             services.commands().offer(() -> onReleaseCommand(lp));
-            while (!lp.releaseDone)
+            while (!lp.isReleaseAnswered())
             {
                 final long remainingNs = deadlineNs - System.nanoTime();
                 if (remainingNs <= 0)
@@ -297,7 +295,7 @@ final class PageClient
                 }
                 waitOn(lp, remainingNs);
             }
-            return lp.releaseOk;
+            return lp.release == LocalPage.Release.GRANTED;
         }
     }
 
@@ -344,12 +342,12 @@ final class PageClient
     {
         synchronized (lp)
         {
-            if (0 == lp.requestSerial || lp.requestSent)
+            if (lp.request != LocalPage.Request.ISSUED)
             {
                 return;
             }
             final long nowNs = services.nowNs();
-            lp.requestSent = true;
+            lp.request(LocalPage.Request.SENT, "sent to the master");
             lp.requestStartNs = nowNs;
             lp.requestRetryDelayNs = retryIntervalNs;
             lp.requestNextRetryNs = nowNs + retryIntervalNs;
@@ -362,12 +360,12 @@ final class PageClient
     {
         synchronized (lp)
         {
-            if (!lp.releasing || lp.releaseDone || lp.releaseSent)
+            if (lp.release != LocalPage.Release.ISSUED)
             {
                 return;
             }
             final long nowNs = services.nowNs();
-            lp.releaseSent = true;
+            lp.release(LocalPage.Release.SENT, "sent to the master");
             lp.releaseStartNs = nowNs;
             lp.releaseNextRetryNs = nowNs + retryIntervalNs;
             services.proxy().release(services.masterOf(lp.pageId), lp.pageId, lp.releaseSerial, lp.mode);
@@ -390,8 +388,8 @@ final class PageClient
         synchronized (lp)
         {
             final long serial = msg.serial();
-            woken = 0 != serial && lp.requestSerial == serial && lp.waiters > 0;
-            if (0 != serial && lp.requestSerial == serial)
+            woken = serial != 0 && lp.awaits(serial) && lp.waiters > 0;
+            if (serial != 0 && lp.awaits(serial))
             {
                 install(lp, type, msg);
                 lp.signal();
@@ -463,7 +461,8 @@ final class PageClient
         lp.completedMode = mode;
         lp.completedFlags = claimFlags;
         lp.completedLsn = lsn;
-        lp.requestSerial = 0;
+        lp.request(LocalPage.Request.IDLE, type == MessageType.GRANT ? "granted: read from disk" :
+            type == MessageType.ALREADY_OWNER ? "already owner" : "page received");
 
         final int master = services.masterOf(pageId);
         services.proxy().claim(master, pageId, mode, lp.completedSerial, lp.completedSeq, claimFlags, lsn);
@@ -505,15 +504,15 @@ final class PageClient
         }
         synchronized (lp)
         {
-            if (!lp.releasing || lp.releaseSerial != msg.serial() || lp.releaseDone)
+            if (!lp.isReleasing() || lp.releaseSerial != msg.serial())
             {
                 services.stats().increment(StatCounter.STALE_MESSAGES);
                 return;
             }
-            lp.releaseDone = true;
-            lp.releasing = false;
-            lp.releaseOk = msg.status() == STATUS_OK;
-            if (lp.releaseOk)
+            final boolean released = msg.status() == STATUS_OK;
+            lp.release(released ? LocalPage.Release.GRANTED : LocalPage.Release.DENIED,
+                released ? "the master let the page go" : "the master kept the page");
+            if (released)
             {
                 lp.mode = LockMode.NULL;
                 lp.shipPending = false;
@@ -537,7 +536,7 @@ final class PageClient
             final LocalPage lp = requesting.get(i);
             synchronized (lp)
             {
-                if (0 == lp.requestSerial || !lp.requestSent)
+                if (lp.request != LocalPage.Request.SENT)
                 {
                     removeAt(requesting, i);
                     continue;
@@ -558,7 +557,7 @@ final class PageClient
             final LocalPage lp = releasing.get(i);
             synchronized (lp)
             {
-                if (!lp.releasing || lp.releaseDone)
+                if (!lp.isReleasing())
                 {
                     removeAt(releasing, i);
                     continue;

@@ -139,6 +139,7 @@ class ManualClockProtocolTest
         cluster.cycle();
 
         assertTrue(cluster.network.isEmpty(), () -> "a withdrawn request must not be sent: " + cluster.network);
+        assertEquals(LocalPage.Request.IDLE, node(2).page(page).request, "no request may be left behind");
         assertEquals(0, node(2).page(page).requestSerial, "no request serial may be left set");
         request(2, LockMode.S);
         final Packet ask = only(MessageType.ASK_MASTER, 0);
@@ -158,7 +159,8 @@ class ManualClockProtocolTest
         cluster.deliverAll();
 
         assertEquals(LockMode.X, node(2).mode(page), "the late grant is applied");
-        assertEquals(0, node(2).page(page).requestSerial, "the answered request is done");
+        assertEquals(LocalPage.Request.IDLE, node(2).page(page).request, "the answered request is done");
+        assertEquals(0, node(2).page(page).requestSerial, "and its serial cleared");
         write(2);
         cluster.assertDirectoryMatchesNodes(page);
     }
