@@ -67,7 +67,7 @@ final class LocalPage
     /** Where giving the page back to its master (before an eviction) stands. */
     enum Release
     {
-        /** Never asked. */
+        /** Never asked, or withdrawn before it was sent. */
         IDLE(0),
         /** Asked for by an application thread; the agent has not sent it yet. */
         ISSUED(1),
@@ -195,7 +195,7 @@ final class LocalPage
             case ISSUED -> !isReleasing();
             case SENT -> release == Release.ISSUED;
             case GRANTED, DENIED -> isReleasing();
-            case IDLE -> false;
+            case IDLE -> release == Release.ISSUED;
         }) : "release cannot go " + release + " -> " + next + ": " + this;
         trace("release", release, next, reason);
         release = next;

@@ -103,7 +103,7 @@ final class PageClient
                         throw onAcquireTimeout(lp, mode);
                     }
                     observed = lp.changes;
-                    if (0 == driveNs)
+                    if (driveNs == 0)
                     {
                         waitOn(lp, remainingNs);
                         continue;
@@ -291,6 +291,13 @@ final class PageClient
                 final long remainingNs = deadlineNs - System.nanoTime();
                 if (remainingNs <= 0)
                 {
+                    if (lp.release == LocalPage.Release.ISSUED)
+                    {
+                        // not sent yet: withdraw it, so that it holds up no later latch; one sent goes on, and
+                        // its late answer is applied
+                        lp.release(LocalPage.Release.IDLE, "release timed out before it was sent");
+                        lp.signal();
+                    }
                     return false;
                 }
                 waitOn(lp, remainingNs);
@@ -394,7 +401,7 @@ final class PageClient
                 install(lp, type, msg);
                 lp.signal();
             }
-            else if (0 != serial && lp.completedSerial == serial && lp.completedSeq == msg.seq())
+            else if (serial != 0 && lp.completedSerial == serial && lp.completedSeq == msg.seq())
             {
                 // our claim was lost and the master drove the conversion again: claim again, change nothing
                 services.proxy().claim(services.masterOf(lp.pageId), lp.pageId, lp.completedMode, serial,

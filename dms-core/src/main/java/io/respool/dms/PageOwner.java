@@ -171,7 +171,7 @@ final class PageOwner
                     continue;
                 }
                 if (lp.blocksRevoke(lp.revoke, lp.revokeMode) ||
-                    (0 != lp.walWaitLsn && store.walFlushedLsn() < lp.walWaitLsn))
+                    (lp.walWaitLsn != 0 && store.walFlushedLsn() < lp.walWaitLsn))
                 {
                     continue;
                 }

@@ -166,6 +166,23 @@ class ManualClockProtocolTest
     }
 
     @Test
+    void shouldLeaveNoReleaseBehindWhenAReleaseTimesOutBeforeItIsSent()
+    {
+        start(2);
+        take(1, page, LockMode.X);
+
+        assertFalse(node(1).parts.pageClient.release(page, 0), "no time to ask the master");
+        cluster.cycle();
+        assertTrue(cluster.network.isEmpty(), () -> "a withdrawn release must not be sent: " + cluster.network);
+        assertEquals(LocalPage.Release.IDLE, node(1).page(page).release);
+        assertTrue(node(1).tryLatch(page, LockMode.S), () -> "a later latch must not wait for the release: " +
+            cluster.describe(page));
+        node(1).unlatch(page);
+        assertEquals(LockMode.X, node(1).mode(page));
+        cluster.assertDirectoryMatchesNodes(page);
+    }
+
+    @Test
     void shouldDropAndCountMessagesOfAnOlderEpochOrADeadIncarnation()
     {
         start(2);
