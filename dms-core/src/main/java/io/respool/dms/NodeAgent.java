@@ -30,6 +30,8 @@ final class NodeAgent implements Agent, Transport.MessageSink
     private final int self;
     private final int membershipVersion;
     private final PeerIncarnations peers;
+    /** Bitmap of the members of the view this node serves: a node outside it gets no service. */
+    private final long members;
     private final Transport transport;
     private final NodeServices services;
     private final NodeStats stats;
@@ -67,6 +69,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
         this.self = ctx.nodeId();
         this.membershipVersion = ctx.membershipVersion();
         this.peers = new PeerIncarnations(self);
+        this.members = ctx.membershipSource().current().members();
         this.transport = transport;
         this.services = services;
         this.stats = services.stats();
@@ -274,7 +277,8 @@ final class NodeAgent implements Agent, Transport.MessageSink
     }
 
     /**
-     * Drop, and count, a message of another membership epoch or from a dead incarnation of its sender.
+     * Drop, and count, a message of another membership epoch, from a node outside the view, or from a dead
+     * incarnation of its sender.
      *
      * @return whether the message may be handled.
      */
@@ -290,6 +294,11 @@ final class NodeAgent implements Agent, Transport.MessageSink
         if (source >= NodeList.MAX_NODES)
         {
             stats.increment(StatCounter.BAD_MESSAGES);
+            return false;
+        }
+        if ((members & (1L << source)) == 0)
+        {
+            stats.increment(StatCounter.NOT_MEMBER);
             return false;
         }
         final int incarnation = peers.admit(source, msg.sourceIncarnation());

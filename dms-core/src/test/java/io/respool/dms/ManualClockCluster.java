@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static io.respool.dms.MessageDescriptor.NO_NODE;
 
@@ -67,13 +68,13 @@ final class ManualClockCluster implements AutoCloseable
         private final ArrayDeque<byte[]> selfQueue = new ArrayDeque<>();
         private MessageSink sink;
 
-        Node(final int id, final String url, final File base)
+        Node(final int id, final String url, final File base, final UnaryOperator<DmsContext> settings)
         {
             this.id = id;
             this.store = new InMemoryPageStore(id, PAGE_SIZE, disk);
-            final DmsContext ctx = new DmsContext().url(url).nodeId(id).baseDirectory(base).pageStore(store)
-                .pageSize(PAGE_SIZE).retryIntervalNs(RETRY_INTERVAL_NS).redriveIntervalNs(REDRIVE_INTERVAL_NS)
-                .conclude();
+            final DmsContext ctx = settings.apply(new DmsContext().url(url).nodeId(id).baseDirectory(base)
+                .pageStore(store).pageSize(PAGE_SIZE).retryIntervalNs(RETRY_INTERVAL_NS)
+                .redriveIntervalNs(REDRIVE_INTERVAL_NS)).conclude();
             final File dir = new File(base, "node-" + id);
             if (!dir.mkdirs())
             {
@@ -185,6 +186,14 @@ final class ManualClockCluster implements AutoCloseable
 
     ManualClockCluster(final int count, final File base)
     {
+        this(count, base, UnaryOperator.identity());
+    }
+
+    /**
+     * @param settings changes every node's settings before they are concluded.
+     */
+    ManualClockCluster(final int count, final File base, final UnaryOperator<DmsContext> settings)
+    {
         this.base = base;
         final StringBuilder url = new StringBuilder();
         for (int i = 0; i < count; i++)
@@ -195,7 +204,7 @@ final class ManualClockCluster implements AutoCloseable
         nodes = new Node[count];
         for (int i = 0; i < count; i++)
         {
-            nodes[i] = new Node(i, url.toString(), base);
+            nodes[i] = new Node(i, url.toString(), base, settings);
         }
     }
 

@@ -2,7 +2,9 @@ package io.respool.dms;
 
 import io.respool.dms.ManualClockCluster.Node;
 import io.respool.dms.ManualClockCluster.Packet;
+import io.respool.dms.api.FixedMembershipSource;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.MembershipView;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AutoClose;
@@ -211,6 +213,25 @@ class ManualClockProtocolTest
         cluster.deliverCopy(ask);
         assertEquals(2, node(0).stats.get(StatCounter.DEAD_INCARNATION), "its old incarnation is dead now");
         assertEquals(0, node(0).stats.get(StatCounter.MEMBERSHIP_MISMATCH));
+    }
+
+    @Test
+    void shouldServeNoNodeOutsideTheMembershipView()
+    {
+        final MembershipView view = new MembershipView(1, 0b011, 0, 0);
+        cluster = new ManualClockCluster(3, tempDir, (ctx) -> ctx.membershipSource(new FixedMembershipSource(view)));
+        page = cluster.pageMasteredBy(0, 100);
+
+        request(2, LockMode.X);
+        deliver(only(MessageType.ASK_MASTER, 0));
+        assertEquals(1, node(0).stats.get(StatCounter.NOT_MEMBER));
+        assertTrue(cluster.network.isEmpty(), () -> "a node outside the view must get no answer: " +
+            cluster.network);
+
+        request(1, LockMode.X);
+        cluster.deliverAll();
+        assertEquals(LockMode.X, node(1).mode(page), "a member is served");
+        assertEquals(1, node(0).stats.get(StatCounter.NOT_MEMBER));
     }
 
     /** A copy of a message with one 4- or 8-byte header field changed. */

@@ -75,7 +75,9 @@ public enum StatCounter
     /** Messages from a dead incarnation of their sender (sent before it restarted), dropped on arrival. */
     DEAD_INCARNATION(33, "messages from a dead incarnation"),
     /** Peers seen with a newer incarnation than before: they restarted. */
-    PEER_RESTARTS(34, "peers seen restarted");
+    PEER_RESTARTS(34, "peers seen restarted"),
+    /** Messages from a node outside the membership view, dropped on arrival: it gets no service. */
+    NOT_MEMBER(35, "messages from a node outside the view");
 
     private static final StatCounter[] BY_ID = values();
 
