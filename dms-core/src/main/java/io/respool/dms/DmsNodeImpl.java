@@ -4,6 +4,7 @@ import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.MembershipView;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -31,6 +32,7 @@ final class DmsNodeImpl implements DmsNode
     private final NodeAgent agent;
     private final DrcMaster drc;
     private final ConcurrentHashMap<Long, LocalPage> pages;
+    private final MembershipView view;
     private boolean closed;
 
     DmsNodeImpl(
@@ -48,6 +50,7 @@ final class DmsNodeImpl implements DmsNode
         this.lockClient = parts.lockClient;
         this.broadcaster = parts.broadcaster;
         this.agent = parts.agent;
+        this.view = parts.view;
         this.runner = new AgentRunner(AeronSetup.idleStrategy(ctx), parts.errorHandler, null, parts.agent);
         AgentRunner.startOnThread(runner);
     }
@@ -175,6 +178,12 @@ final class DmsNodeImpl implements DmsNode
     public int membershipVersion()
     {
         return ctx.membershipVersion();
+    }
+
+    @Override
+    public MembershipView membershipView()
+    {
+        return view;
     }
 
     @Override

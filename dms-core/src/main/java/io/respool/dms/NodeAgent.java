@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.NodeList;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.DirectBuffer;
@@ -53,6 +54,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
 
     NodeAgent(
         final DmsContext ctx,
+        final MembershipView view,
         final Transport transport,
         final NodeServices services,
         final PageClient pageClient,
@@ -69,7 +71,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
         this.self = ctx.nodeId();
         this.membershipVersion = ctx.membershipVersion();
         this.peers = new PeerIncarnations(self);
-        this.members = ctx.membershipSource().current().members();
+        this.members = view.members();
         this.transport = transport;
         this.services = services;
         this.stats = services.stats();
