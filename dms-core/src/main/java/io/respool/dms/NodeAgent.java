@@ -279,8 +279,8 @@ final class NodeAgent implements Agent, Transport.MessageSink
     }
 
     /**
-     * Drop, and count, a message of another membership epoch, from a node outside the view, or from a dead
-     * incarnation of its sender.
+     * Drop, and count, a message of another membership epoch or partition map, from a node outside the view, or
+     * from a dead incarnation of its sender.
      *
      * @return whether the message may be handled.
      */
@@ -290,6 +290,12 @@ final class NodeAgent implements Agent, Transport.MessageSink
         if (epoch != membershipVersion)
         {
             stats.increment(epoch < membershipVersion ? StatCounter.STALE_EPOCH : StatCounter.MEMBERSHIP_MISMATCH);
+            return false;
+        }
+        if (msg.partitionMapVersion() != services.partitionMap().version())
+        {
+            // the sender would find another master for the resource: nothing it asks can be served here
+            stats.increment(StatCounter.PARTITION_MAP_MISMATCH);
             return false;
         }
         final int source = msg.sourceNode();

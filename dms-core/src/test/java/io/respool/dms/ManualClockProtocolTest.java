@@ -185,7 +185,7 @@ class ManualClockProtocolTest
     }
 
     @Test
-    void shouldDropAndCountMessagesOfAnOlderEpochOrADeadIncarnation()
+    void shouldDropAndCountMessagesOfAnOlderEpochAnotherPartitionMapOrADeadIncarnation()
     {
         start(2);
         request(1, LockMode.X);
@@ -213,6 +213,10 @@ class ManualClockProtocolTest
         cluster.deliverCopy(ask);
         assertEquals(2, node(0).stats.get(StatCounter.DEAD_INCARNATION), "its old incarnation is dead now");
         assertEquals(0, node(0).stats.get(StatCounter.MEMBERSHIP_MISMATCH));
+
+        cluster.deliverCopy(rewritten(ask, MessageDescriptor.PARTITION_MAP_VERSION_OFFSET, 2));
+        assertEquals(1, node(0).stats.get(StatCounter.PARTITION_MAP_MISMATCH));
+        assertTrue(cluster.network.isEmpty(), "a message of another partition map must not be served");
     }
 
     @Test
@@ -238,7 +242,8 @@ class ManualClockProtocolTest
     private static Packet rewritten(final Packet packet, final int offset, final long value)
     {
         final UnsafeBuffer copy = new UnsafeBuffer(packet.bytes.clone());
-        if (offset == MessageDescriptor.MEMBERSHIP_VERSION_OFFSET)
+        if (offset == MessageDescriptor.MEMBERSHIP_VERSION_OFFSET ||
+            offset == MessageDescriptor.PARTITION_MAP_VERSION_OFFSET)
         {
             copy.putInt(offset, (int)value, ByteOrder.LITTLE_ENDIAN);
         }

@@ -77,7 +77,9 @@ public enum StatCounter
     /** Peers seen with a newer incarnation than before: they restarted. */
     PEER_RESTARTS(34, "peers seen restarted"),
     /** Messages from a node outside the membership view, dropped on arrival: it gets no service. */
-    NOT_MEMBER(35, "messages from a node outside the view");
+    NOT_MEMBER(35, "messages from a node outside the view"),
+    /** Messages stamped with another partition map version, dropped on arrival. */
+    PARTITION_MAP_MISMATCH(36, "messages of another partition map version");
 
     private static final StatCounter[] BY_ID = values();
 
