@@ -177,6 +177,12 @@ final class MessageProxy
         return send(MessageType.BROADCAST, node);
     }
 
+    boolean refused(final int node, final long incarnation)
+    {
+        header(MessageType.REFUSED, node).resourceId(incarnation);
+        return send(MessageType.REFUSED, node);
+    }
+
     boolean broadcastAck(final int node, final long serial, final int status)
     {
         header(MessageType.BROADCAST_ACK, node).serial(serial).status(status);

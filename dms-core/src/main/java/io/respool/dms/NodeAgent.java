@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.DmsException;
 import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.NodeList;
 import io.respool.dms.stat.StatCounter;
@@ -33,6 +34,10 @@ final class NodeAgent implements Agent, Transport.MessageSink
     private final PeerIncarnations peers;
     /** Bitmap of the members of the view this node serves: a node outside it gets no service. */
     private final long members;
+    /** Which start of this node this is. */
+    private final long incarnation;
+    /** Bitmap of the peers whose newest incarnation is refused: they restarted while the cluster ran on. */
+    private long refused;
     private final Transport transport;
     private final NodeServices services;
     private final NodeStats stats;
@@ -55,6 +60,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
     NodeAgent(
         final DmsContext ctx,
         final MembershipView view,
+        final long incarnation,
         final Transport transport,
         final NodeServices services,
         final PageClient pageClient,
@@ -72,6 +78,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
         this.membershipVersion = ctx.membershipVersion();
         this.peers = new PeerIncarnations(self);
         this.members = view.members();
+        this.incarnation = incarnation;
         this.transport = transport;
         this.services = services;
         this.stats = services.stats();
@@ -274,6 +281,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
             case LOCK_RELEASE_ACK -> lockClient.onLockReleaseAck(msg);
             case BROADCAST -> broadcaster.onBroadcast(msg, nowNs);
             case BROADCAST_ACK -> broadcaster.onBroadcastAck(msg, nowNs);
+            case REFUSED -> onRefused(msg);
             default -> stats.increment(StatCounter.BAD_MESSAGES);
         }
     }
@@ -309,17 +317,44 @@ final class NodeAgent implements Agent, Transport.MessageSink
             stats.increment(StatCounter.NOT_MEMBER);
             return false;
         }
-        final int incarnation = peers.admit(source, msg.sourceIncarnation());
-        if (incarnation == PeerIncarnations.DEAD)
+        final long sourceIncarnation = msg.sourceIncarnation();
+        final int seen = peers.admit(source, sourceIncarnation);
+        if (seen == PeerIncarnations.DEAD)
         {
             stats.increment(StatCounter.DEAD_INCARNATION);
             return false;
         }
-        if (incarnation == PeerIncarnations.RESTARTED)
+        if (seen == PeerIncarnations.RESTARTED)
         {
+            // this node may hold state from its dead incarnation (ownership, copies, locks); without a reform to
+            // rebuild it, serving the new one would hand out pages and locks twice
             stats.increment(StatCounter.PEER_RESTARTS);
+            refused |= 1L << source;
+        }
+        if ((refused & (1L << source)) != 0)
+        {
+            stats.increment(StatCounter.REFUSED_PEER_MESSAGES);
+            services.proxy().refused(source, sourceIncarnation);
+            return false;
         }
         return true;
+    }
+
+    private void onRefused(final MessageFlyweight msg)
+    {
+        if (msg.resourceId() != incarnation)
+        {
+            stats.increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        final String reason = "node refused by its peers: nodeId=" + self + ", refusedBy=" + msg.sourceNode() +
+            ", incarnation=" + incarnation + "; it restarted while the cluster ran on, and a fixed membership " +
+            "cannot take it back (that needs a reform): stop every node and start the cluster again";
+        if (!services.isFailed())
+        {
+            services.fail(reason);
+            errorHandler.onError(new DmsException(reason, DmsException.Category.FATAL));
+        }
     }
 
     @Override

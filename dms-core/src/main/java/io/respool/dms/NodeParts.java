@@ -59,8 +59,8 @@ final class NodeParts
             ctx.errorHandler().onError(throwable);
         };
         agent = new NodeAgent(
-            ctx, view, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient, broadcaster, clock,
-            errorHandler);
+            ctx, view, incarnation, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient,
+            broadcaster, clock, errorHandler);
         pageClient.agent(agent);
         lockClient.agent(agent);
     }

@@ -22,6 +22,7 @@ final class NodeServices
     private MessageProxy proxy;
     private long nowNs = System.nanoTime();
     private volatile boolean closed;
+    private volatile String failure;
 
     NodeServices(final int self, final NodeStats stats, final PartitionMap partitionMap, final long tombstoneTtlNs)
     {
@@ -96,8 +97,28 @@ final class NodeServices
         return closed;
     }
 
+    /**
+     * The node cannot go on: every later call into it fails with this reason.
+     *
+     * @param reason what happened and what to do.
+     */
+    void fail(final String reason)
+    {
+        failure = reason;
+    }
+
+    boolean isFailed()
+    {
+        return failure != null;
+    }
+
     void checkOpen()
     {
+        final String reason = failure;
+        if (reason != null)
+        {
+            throw new DmsException(reason, DmsException.Category.FATAL);
+        }
         if (closed)
         {
             throw new DmsException("node is closed: nodeId=" + self, DmsException.Category.ERROR);

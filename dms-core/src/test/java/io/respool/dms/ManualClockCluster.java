@@ -183,6 +183,8 @@ final class ManualClockCluster implements AutoCloseable
     final List<Packet> network = new ArrayList<>();
     final Node[] nodes;
     private final File base;
+    private final String url;
+    private final UnaryOperator<DmsContext> settings;
 
     ManualClockCluster(final int count, final File base)
     {
@@ -195,17 +197,32 @@ final class ManualClockCluster implements AutoCloseable
     ManualClockCluster(final int count, final File base, final UnaryOperator<DmsContext> settings)
     {
         this.base = base;
+        this.settings = settings;
         final StringBuilder url = new StringBuilder();
         for (int i = 0; i < count; i++)
         {
             url.append(i == 0 ? "" : ",").append(i).append(":127.0.0.1:").append(41000 + i);
         }
+        this.url = url.toString();
         clock.update(TimeUnit.SECONDS.toNanos(1));
         nodes = new Node[count];
         for (int i = 0; i < count; i++)
         {
-            nodes[i] = new Node(i, url.toString(), base, settings);
+            nodes[i] = new Node(i, this.url, base, settings);
         }
+    }
+
+    /**
+     * As {@code kill -9} and a start on the same ports: the node comes back empty, with a new incarnation, while
+     * its peers keep what they knew of it and the messages its dead incarnation sent stay in flight.
+     *
+     * @return the new node.
+     */
+    Node restart(final int id)
+    {
+        CloseHelper.quietClose(nodes[id].stats);
+        nodes[id] = new Node(id, url, new File(base, "restart-" + id + "-" + nowNs()), settings);
+        return nodes[id];
     }
 
     Node node(final int id)

@@ -2,6 +2,7 @@ package io.respool.dms;
 
 import io.respool.dms.ManualClockCluster.Node;
 import io.respool.dms.ManualClockCluster.Packet;
+import io.respool.dms.api.DmsException;
 import io.respool.dms.api.FixedMembershipSource;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.MembershipView;
@@ -236,6 +237,31 @@ class ManualClockProtocolTest
         cluster.deliverAll();
         assertEquals(LockMode.X, node(1).mode(page), "a member is served");
         assertEquals(1, node(0).stats.get(StatCounter.NOT_MEMBER));
+    }
+
+    @Test
+    void shouldRefuseAPeerThatRestartedWhileTheClusterRanOn()
+    {
+        start(3);
+        acquireAll(1, LockMode.X);
+        final long deadIncarnation = node(1).parts.incarnation;
+
+        final Node restarted = cluster.restart(1);
+        assertTrue(restarted.parts.incarnation > deadIncarnation);
+        request(1, LockMode.X);
+        deliver(only(MessageType.ASK_MASTER, 0));
+        assertEquals(1, node(0).stats.get(StatCounter.PEER_RESTARTS));
+        assertEquals(1, node(0).stats.get(StatCounter.REFUSED_PEER_MESSAGES));
+        final Packet refusal = only(MessageType.REFUSED, 1);
+        assertEquals(restarted.parts.incarnation, refusal.view.resourceId(), "names the refused incarnation");
+
+        deliver(refusal);
+        final DmsException ex = assertThrows(DmsException.class, () -> restarted.parts.services.checkOpen());
+        assertEquals(DmsException.Category.FATAL, ex.category());
+        assertTrue(ex.getMessage().startsWith("node refused by its peers: nodeId=1, refusedBy=0, incarnation=" +
+            restarted.parts.incarnation + "; it restarted while the cluster ran on"), ex.getMessage());
+        assertEquals(1, restarted.stats.get(StatCounter.ERRORS), "and the database hears of it");
+        assertEquals(1, cluster.entry(page).owner, "the master keeps what it knew: the dead incarnation's X");
     }
 
     /** A copy of a message with one 4- or 8-byte header field changed. */

@@ -79,7 +79,9 @@ public enum StatCounter
     /** Messages from a node outside the membership view, dropped on arrival: it gets no service. */
     NOT_MEMBER(35, "messages from a node outside the view"),
     /** Messages stamped with another partition map version, dropped on arrival. */
-    PARTITION_MAP_MISMATCH(36, "messages of another partition map version");
+    PARTITION_MAP_MISMATCH(36, "messages of another partition map version"),
+    /** Messages from a peer refused because it restarted while the cluster ran on, dropped on arrival. */
+    REFUSED_PEER_MESSAGES(37, "messages from a refused restarted peer");
 
     private static final StatCounter[] BY_ID = values();
 
