@@ -4,6 +4,7 @@ import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.respool.common.NodeAddress;
+import io.respool.dms.api.DmsContext;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -61,7 +62,7 @@ public final class AeronSetup
             .useConductorAgentInvoker(true)
             .driverTimeoutMs(ctx.driverTimeoutMs())
             .errorHandler(errorHandler);
-        if (null != driver)
+        if (driver != null)
         {
             aeronCtx.aeronDirectoryName(driver.aeronDirectoryName()).driverAgentInvoker(driver.sharedAgentInvoker());
         }

@@ -11,10 +11,11 @@ import io.aeron.exceptions.AeronException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsException;
 import io.respool.common.NodeAddress;
 import io.respool.dms.api.PortHolder;
-import io.respool.dms.api.PortProbe;
+import io.respool.dms.diag.PortProbe;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -85,7 +86,7 @@ final class AeronTransport implements Transport, AutoCloseable
         this.loss = loss;
         this.driver = driver;
         this.aeron = aeron;
-        this.driverInvoker = null != driver ? driver.sharedAgentInvoker() : null;
+        this.driverInvoker = driver != null ? driver.sharedAgentInvoker() : null;
         this.clientInvoker = aeron.conductorAgentInvoker();
         this.publications = new ExclusivePublication[Lane.LANES.length][64];
     }
@@ -102,7 +103,7 @@ final class AeronTransport implements Transport, AutoCloseable
         AeronTransport transport = null;
         try
         {
-            if (null == ctx.externalAeronDirectory())
+            if (ctx.externalAeronDirectory() == null)
             {
                 driver = MediaDriver.launch(
                     AeronSetup.driverContext(ctx, directory.aeronDirectory(), ctx.errorHandler()));
@@ -116,7 +117,7 @@ final class AeronTransport implements Transport, AutoCloseable
         }
         catch (final RuntimeException | Error ex)
         {
-            if (null != transport)
+            if (transport != null)
             {
                 transport.close();
             }
@@ -135,7 +136,7 @@ final class AeronTransport implements Transport, AutoCloseable
     private static Aeron connect(final DmsContext ctx, final MediaDriver driver)
     {
         final Aeron.Context aeronCtx = AeronSetup.clientContext(ctx, driver, ctx.errorHandler());
-        if (null != driver)
+        if (driver != null)
         {
             return Aeron.connect(aeronCtx);
         }
@@ -176,7 +177,7 @@ final class AeronTransport implements Transport, AutoCloseable
                 final List<PortHolder> holders = new PortProbe().holders(selfAddress.host(), selfAddress.port());
                 if (!holders.isEmpty() || String.valueOf(ex.getMessage()).contains("Address already in use"))
                 {
-                    throw Dms.portConflict(ctx, holders);
+                    throw NodeLauncher.portConflict(ctx, holders);
                 }
                 throw ex;
             }
@@ -227,7 +228,7 @@ final class AeronTransport implements Transport, AutoCloseable
     public int invoke()
     {
         int work = 0;
-        if (null != driverInvoker)
+        if (driverInvoker != null)
         {
             work += driverInvoker.invoke();
         }
@@ -275,7 +276,7 @@ final class AeronTransport implements Transport, AutoCloseable
             return selfQueue.append(buffer, offset, length);
         }
         final ExclusivePublication publication = publications[lane.code()][destination];
-        if (null == publication)
+        if (publication == null)
         {
             throw new IllegalArgumentException("no such node: self=" + self + ", destination=" + destination +
                 "; nodes are those of dms_url");
@@ -311,7 +312,7 @@ final class AeronTransport implements Transport, AutoCloseable
         {
             for (final ExclusivePublication publication : byNode)
             {
-                if (null != publication && !publication.isConnected())
+                if (publication != null && !publication.isConnected())
                 {
                     return false;
                 }
@@ -329,7 +330,7 @@ final class AeronTransport implements Transport, AutoCloseable
         }
         closed = true;
         CloseHelper.quietCloseAll(aeron, driver);
-        if (null == driver && Arrays.stream(subscriptions).anyMatch(Objects::nonNull))
+        if (driver == null && Arrays.stream(subscriptions).anyMatch(Objects::nonNull))
         {
             awaitPortReleased();
         }

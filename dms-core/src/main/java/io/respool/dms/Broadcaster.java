@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.BroadcastHandler;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatEvent;
 import org.agrona.DirectBuffer;
@@ -124,7 +125,7 @@ final class Broadcaster
     void onBroadcastAck(final MessageFlyweight msg, final long nowNs)
     {
         final Pending p = pending.get(msg.serial());
-        if (null == p)
+        if (p == null)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;

@@ -1,8 +1,10 @@
 package io.respool.dms;
 
 import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.MembershipView;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -30,6 +32,7 @@ final class DmsNodeImpl implements DmsNode
     private final NodeAgent agent;
     private final DrcMaster drc;
     private final ConcurrentHashMap<Long, LocalPage> pages;
+    private final MembershipView view;
     private boolean closed;
 
     DmsNodeImpl(
@@ -47,6 +50,7 @@ final class DmsNodeImpl implements DmsNode
         this.lockClient = parts.lockClient;
         this.broadcaster = parts.broadcaster;
         this.agent = parts.agent;
+        this.view = parts.view;
         this.runner = new AgentRunner(AeronSetup.idleStrategy(ctx), parts.errorHandler, null, parts.agent);
         AgentRunner.startOnThread(runner);
     }
@@ -177,6 +181,12 @@ final class DmsNodeImpl implements DmsNode
     }
 
     @Override
+    public MembershipView membershipView()
+    {
+        return view;
+    }
+
+    @Override
     public File nodeDirectory()
     {
         return directory.directory();
@@ -190,7 +200,7 @@ final class DmsNodeImpl implements DmsNode
     {
         final LocalPage lp = pages.get(pageId);
         final String local;
-        if (null == lp)
+        if (lp == null)
         {
             local = "none";
         }

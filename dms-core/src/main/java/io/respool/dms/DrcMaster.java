@@ -1,5 +1,6 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.PageStore;
 import io.respool.dms.stat.StatCounter;
@@ -61,13 +62,13 @@ final class DrcMaster
             return;
         }
         DrcPage page = entries.get(pageId);
-        if (null == page)
+        if (page == null)
         {
             page = new DrcPage(pageId);
             entries.put(pageId, page);
         }
         final Conversion current = page.converting;
-        if (null != current)
+        if (current != null)
         {
             if (current.requester == requester && current.serial == serial)
             {
@@ -147,17 +148,10 @@ final class DrcMaster
         final MessageProxy proxy = services.proxy();
         switch (c.action)
         {
-            case GRANT:
-                proxy.grant(c.requester, page.pageId, c.mode, c.serial, c.seq, 0);
-                break;
-            case ALREADY_OWNER:
-                proxy.alreadyOwner(c.requester, page.pageId, c.mode, c.serial, c.seq);
-                break;
-            case FORWARD:
-                proxy.askOwner(c.target, page.pageId, c.requester, c.mode, c.serial, c.seq, c.flags);
-                break;
-            default:
-                throw new IllegalStateException("no action to send: " + c);
+            case GRANT -> proxy.grant(c.requester, page.pageId, c.mode, c.serial, c.seq, 0);
+            case ALREADY_OWNER -> proxy.alreadyOwner(c.requester, page.pageId, c.mode, c.serial, c.seq);
+            case FORWARD -> proxy.askOwner(c.target, page.pageId, c.requester, c.mode, c.serial, c.seq, c.flags);
+            default -> throw new IllegalStateException("no action to send: " + c);
         }
     }
 
@@ -190,8 +184,8 @@ final class DrcMaster
     void onInvalidateAck(final MessageFlyweight msg, final long nowNs)
     {
         final DrcPage page = entries.get(msg.resourceId());
-        final Conversion c = null == page ? null : page.converting;
-        if (null == c || c.state != Conversion.State.INVALIDATING || c.seq != msg.seq())
+        final Conversion c = page == null ? null : page.converting;
+        if (c == null || c.state != Conversion.State.INVALIDATING || c.seq != msg.seq())
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;
@@ -212,9 +206,9 @@ final class DrcMaster
     void onClaim(final MessageFlyweight msg, final long nowNs)
     {
         final DrcPage page = entries.get(msg.resourceId());
-        final Conversion c = null == page ? null : page.converting;
+        final Conversion c = page == null ? null : page.converting;
         final int requester = msg.sourceNode();
-        if (null == c || c.requester != requester || c.serial != msg.serial() ||
+        if (c == null || c.requester != requester || c.serial != msg.serial() ||
             c.state != Conversion.State.AWAIT_CLAIM)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
@@ -300,9 +294,9 @@ final class DrcMaster
         }
         final DrcPage page = entries.get(pageId);
         int status = STATUS_OK;
-        if (null != page)
+        if (page != null)
         {
-            if (null != page.converting)
+            if (page.converting != null)
             {
                 status = STATUS_DENIED;
             }
@@ -341,7 +335,7 @@ final class DrcMaster
     void onCleanEdp(final MessageFlyweight msg)
     {
         final DrcPage page = entries.get(msg.resourceId());
-        if (null == page || page.edpMap == 0 || msg.lsn() < page.lastEdpLsn)
+        if (page == null || page.edpMap == 0 || msg.lsn() < page.lastEdpLsn)
         {
             return;
         }
@@ -369,7 +363,7 @@ final class DrcMaster
     void onCkptEdp(final MessageFlyweight msg)
     {
         final DrcPage page = entries.get(msg.resourceId());
-        if (null == page || page.edpMap == 0 || page.owner == NO_NODE)
+        if (page == null || page.edpMap == 0 || page.owner == NO_NODE)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;
@@ -388,7 +382,7 @@ final class DrcMaster
         {
             final DrcPage page = active.get(i);
             final Conversion c = page.converting;
-            if (null == c)
+            if (c == null)
             {
                 PageClient.removeAt(active, i);
                 continue;

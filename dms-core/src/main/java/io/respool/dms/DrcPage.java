@@ -36,7 +36,7 @@ final class DrcPage
 
     boolean isIdle()
     {
-        return null == converting && queue.isEmpty() && owner == NO_NODE && copies == 0 && edpMap == 0;
+        return converting == null && queue.isEmpty() && owner == NO_NODE && copies == 0 && edpMap == 0;
     }
 
     boolean isQueued(final int requester, final long serial)

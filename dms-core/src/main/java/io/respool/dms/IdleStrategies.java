@@ -1,6 +1,6 @@
 package io.respool.dms;
 
-import io.respool.dms.api.DmsConfigException;
+import io.respool.dms.api.DmsContext;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -15,42 +15,24 @@ import java.util.concurrent.TimeUnit;
  */
 final class IdleStrategies
 {
-    static final String[] NAMES = { "yield", "backoff", "sleep", "sleep-1ms", "busy" };
-
     private IdleStrategies()
     {
     }
 
-    static void check(final String name)
-    {
-        for (final String known : NAMES)
-        {
-            if (known.equals(name))
-            {
-                return;
-            }
-        }
-        throw new DmsConfigException("unknown idleStrategy: idleStrategy=" + name +
-            ", known=" + String.join(",", NAMES));
-    }
-
     static IdleStrategy create(final String name)
     {
-        switch (name)
+        return switch (name)
         {
-            case "yield":
-                return new YieldingIdleStrategy();
-            case "backoff":
-                return new BackoffIdleStrategy();
-            case "sleep":
-                return new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
-            case "sleep-1ms":
-                return new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
-            case "busy":
-                return new BusySpinIdleStrategy();
-            default:
-                check(name);
+            case "yield" -> new YieldingIdleStrategy();
+            case "backoff" -> new BackoffIdleStrategy();
+            case "sleep" -> new SleepingIdleStrategy(TimeUnit.MICROSECONDS.toNanos(100));
+            case "sleep-1ms" -> new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1));
+            case "busy" -> new BusySpinIdleStrategy();
+            default ->
+            {
+                DmsContext.checkIdleStrategy(name);
                 throw new IllegalStateException("unreachable");
-        }
+            }
+        };
     }
 }

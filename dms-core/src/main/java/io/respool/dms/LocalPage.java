@@ -2,6 +2,8 @@ package io.respool.dms;
 
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.LockMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's state of one page: the cluster-wide mode it holds, the local latch, the outstanding request, the
@@ -9,12 +11,87 @@ import io.respool.dms.api.LockMode;
  * given back. Shared by application threads and the agent: every field is guarded by this object's monitor, which
  * is only ever held briefly (the duty cycle never waits on it, and no thread runs the duty cycle while it holds
  * it), and waiters are woken with {@link #signal()}.
+ * <p>
+ * Three state machines live here, each changed only through its transition method, which logs the change and its
+ * reason (at trace level): this node's own {@link Request} for the page, a {@link Revoke} deferred until local
+ * latches are given back, and a {@link Release} of the page to its master.
  */
 final class LocalPage
 {
-    static final int REVOKE_NONE = 0;
-    static final int REVOKE_ASK_OWNER = 1;
-    static final int REVOKE_INVALIDATE = 2;
+    /** Where this node's own request for the page stands. */
+    enum Request
+    {
+        /** No request out: {@link #requestSerial} is 0. */
+        IDLE(0),
+        /** An application thread asked for a mode this node does not hold; the agent has not sent it yet. */
+        ISSUED(1),
+        /** Sent to the master, and resent until answered. */
+        SENT(2);
+
+        private final int code;
+
+        Request(final int code)
+        {
+            this.code = StableCodes.check(code, ordinal());
+        }
+
+        int code()
+        {
+            return code;
+        }
+    }
+
+    /** A revoke a peer asked for, carried out once local latches no longer stand in its way. */
+    enum Revoke
+    {
+        /** Nothing deferred. */
+        NONE(0),
+        /** Ship the page to a requester (ask-owner). */
+        ASK_OWNER(1),
+        /** Drop a shared copy (invalidate). */
+        INVALIDATE(2);
+
+        private final int code;
+
+        Revoke(final int code)
+        {
+            this.code = StableCodes.check(code, ordinal());
+        }
+
+        int code()
+        {
+            return code;
+        }
+    }
+
+    /** Where giving the page back to its master (before an eviction) stands. */
+    enum Release
+    {
+        /** Never asked, or withdrawn before it was sent. */
+        IDLE(0),
+        /** Asked for by an application thread; the agent has not sent it yet. */
+        ISSUED(1),
+        /** Sent to the master, and resent until answered. */
+        SENT(2),
+        /** The master let the page go. */
+        GRANTED(3),
+        /** The master kept the page (converting, or earlier dirty copies). */
+        DENIED(4);
+
+        private final int code;
+
+        Release(final int code)
+        {
+            this.code = StableCodes.check(code, ordinal());
+        }
+
+        int code()
+        {
+            return code;
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalPage.class);
 
     final long pageId;
 
@@ -40,9 +117,9 @@ final class LocalPage
      */
     volatile int changes;
 
+    Request request = Request.IDLE;
     long requestSerial;
     LockMode requestMode = LockMode.NULL;
-    boolean requestSent;
     long requestStartNs;
     long requestNextRetryNs;
     long requestRetryDelayNs;
@@ -54,7 +131,7 @@ final class LocalPage
     int completedFlags;
     long completedLsn;
 
-    int revokeType = REVOKE_NONE;
+    Revoke revoke = Revoke.NONE;
     /** A deferred ship of a dirty image waits until the WAL is durable up to this LSN (0: not waiting). */
     long walWaitLsn;
     int revokeRequester;
@@ -64,17 +141,90 @@ final class LocalPage
     int revokeFlags;
     int revokeSource;
 
-    boolean releasing;
+    Release release = Release.IDLE;
     long releaseSerial;
-    boolean releaseSent;
-    boolean releaseDone;
-    boolean releaseOk;
     long releaseStartNs;
     long releaseNextRetryNs;
 
     LocalPage(final long pageId)
     {
         this.pageId = pageId;
+    }
+
+    /**
+     * Under the monitor: move this node's request on. Going {@link Request#IDLE} clears the serial, so that no
+     * answer matches it any more.
+     *
+     * @param next   the new state.
+     * @param reason why, for the log.
+     */
+    void request(final Request next, final String reason)
+    {
+        assert (next == Request.IDLE ? request != Request.IDLE : next.code() == request.code() + 1) :
+            "request cannot go " + request + " -> " + next + ": " + this;
+        trace("request", request, next, reason);
+        request = next;
+        if (next == Request.IDLE)
+        {
+            requestSerial = 0;
+        }
+    }
+
+    /**
+     * Under the monitor: defer a revoke, replace a deferred one with a newer one, or end it.
+     *
+     * @param next   the new state.
+     * @param reason why, for the log.
+     */
+    void revoke(final Revoke next, final String reason)
+    {
+        trace("revoke", revoke, next, reason);
+        revoke = next;
+    }
+
+    /**
+     * Under the monitor: move the release on.
+     *
+     * @param next   the new state.
+     * @param reason why, for the log.
+     */
+    void release(final Release next, final String reason)
+    {
+        assert (switch (next)
+        {
+            case ISSUED -> !isReleasing();
+            case SENT -> release == Release.ISSUED;
+            case GRANTED, DENIED -> isReleasing();
+            case IDLE -> release == Release.ISSUED;
+        }) : "release cannot go " + release + " -> " + next + ": " + this;
+        trace("release", release, next, reason);
+        release = next;
+    }
+
+    /** Whether a release is out and not yet answered. */
+    boolean isReleasing()
+    {
+        return release == Release.ISSUED || release == Release.SENT;
+    }
+
+    /** Whether the release asked for last has been answered. */
+    boolean isReleaseAnswered()
+    {
+        return release == Release.GRANTED || release == Release.DENIED;
+    }
+
+    /** Whether an answer with this serial is for this node's outstanding request. */
+    boolean awaits(final long serial)
+    {
+        return request != Request.IDLE && requestSerial == serial;
+    }
+
+    private void trace(final String machine, final Enum<?> from, final Enum<?> to, final String reason)
+    {
+        if (LOG.isTraceEnabled())
+        {
+            LOG.trace("page state: pageId={}, {} {} -> {}: {}", pageId, machine, from, to, reason);
+        }
     }
 
     /**
@@ -89,7 +239,7 @@ final class LocalPage
     /** Whether a thread may take the local latch in {@code wanted} now. */
     boolean canLatch(final LockMode wanted)
     {
-        if (removed || releasing || loading || revokeType != REVOKE_NONE || !mode.covers(wanted))
+        if (removed || isReleasing() || loading || revoke != Revoke.NONE || !mode.covers(wanted))
         {
             return false;
         }
@@ -113,10 +263,10 @@ final class LocalPage
         return writer || readers > 0 || loading;
     }
 
-    /** Whether local latches stop the page being given up in {@code revokedTo} now. */
-    boolean blocksRevoke(final int type, final LockMode requested)
+    /** Whether local latches stop the page being given up to a revoke of {@code type} for {@code requested} now. */
+    boolean blocksRevoke(final Revoke type, final LockMode requested)
     {
-        if (type == REVOKE_INVALIDATE || requested == LockMode.X)
+        if (type == Revoke.INVALIDATE || requested == LockMode.X)
         {
             return writer || readers > 0 || loading;
         }
@@ -134,8 +284,9 @@ final class LocalPage
     {
         return "LocalPage{pageId=" + pageId + ", mode=" + mode + ", grantSeq=" + grantSeq + ", readers=" + readers +
             ", writer=" + writer + ", loading=" + loading + ", needLoad=" + needLoad + ", edp=" + edp +
-            ", shipPending=" + shipPending + ", shippedSeq=" + shippedSeq + ", requestSerial=" + requestSerial +
-            ", requestMode=" + requestMode + ", revokeType=" + revokeType + ", walWaitLsn=" + walWaitLsn +
-            ", releasing=" + releasing + ", removed=" + removed + ", waiters=" + waiters + "}";
+            ", shipPending=" + shipPending + ", shippedSeq=" + shippedSeq + ", request=" + request +
+            ", requestSerial=" + requestSerial + ", requestMode=" + requestMode + ", revoke=" + revoke +
+            ", walWaitLsn=" + walWaitLsn + ", release=" + release + ", removed=" + removed + ", waiters=" + waiters +
+            "}";
     }
 }

@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;
@@ -175,7 +176,7 @@ final class LockClient
         final long serial = msg.serial();
         final boolean granted = msg.status() == STATUS_OK;
         final Pending p = pending.remove(serial);
-        if (null == p)
+        if (p == null)
         {
             if (granted && !held.containsKey(serial) && !releasing.containsKey(serial))
             {

@@ -106,12 +106,12 @@ final class LockMaster
             return;
         }
         Resource r = resources.get(id);
-        if (null == r)
+        if (r == null)
         {
             r = new Resource(id);
             resources.put(id, r);
         }
-        if (null != r.find(r.holders, node, serial))
+        if (r.find(r.holders, node, serial) != null)
         {
             services.proxy().lockReply(node, id, serial, STATUS_OK);
             return;
@@ -148,7 +148,7 @@ final class LockMaster
         final long id = msg.resourceId();
         services.tombstones().add(node, serial, nowNs);
         final Resource r = resources.get(id);
-        if (null != r)
+        if (r != null)
         {
             r.holders.removeIf((h) -> h.node == node && h.serial == serial);
             r.queue.removeIf((h) -> h.node == node && h.serial == serial);

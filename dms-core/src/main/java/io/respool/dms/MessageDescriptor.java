@@ -1,7 +1,8 @@
 package io.respool.dms;
 
 /**
- * Layout of every DMS message: a fixed 64-byte header, then an optional payload (a page image, a broadcast).
+ * Layout of every DMS message: a fixed 64-byte header, then an optional payload (a page image, a broadcast). Which
+ * fields each message uses, and how a node admits a message, is in {@code dms-core/PROTOCOL.md}.
  * Little-endian.
  * <pre>
  *   0                   1                   2                   3
@@ -11,7 +12,7 @@ package io.respool.dms;
  *  +---------------+---------------+-------------------------------+
  *  |          Source Node          |       Destination Node        |
  *  +-------------------------------+-------------------------------+
- *  |                     Membership Version                        |
+ *  |              Membership Version (the epoch)                   |
  *  +---------------------------------------------------------------+
  *  |                   Partition Map Version                       |
  *  +---------------------------------------------------------------+
@@ -27,7 +28,7 @@ package io.respool.dms;
  *  +---------------------------------------------------------------+
  *  |                         LSN (8)                               |
  *  +---------------------------------------------------------------+
- *  |                    Aux: bitmap or value (8)                   |
+ *  |               Source Incarnation (8 bytes)                    |
  *  +---------------------------------------------------------------+
  *  |                        Payload ...                           ...
  *  +---------------------------------------------------------------+
@@ -35,8 +36,8 @@ package io.respool.dms;
  */
 final class MessageDescriptor
 {
-    /** Version 1: first layout. */
-    static final int CURRENT_VERSION = 1;
+    /** Version 1: first layout. Version 2: the sender's incarnation where aux (never read) was. */
+    static final int CURRENT_VERSION = 2;
 
     static final int VERSION_OFFSET = 0;
     static final int TYPE_OFFSET = 1;
@@ -53,7 +54,7 @@ final class MessageDescriptor
     static final int RESOURCE_ID_OFFSET = 32;
     static final int SEQ_OFFSET = 40;
     static final int LSN_OFFSET = 48;
-    static final int AUX_OFFSET = 56;
+    static final int SOURCE_INCARNATION_OFFSET = 56;
     static final int HEADER_LENGTH = 64;
 
     /** Page image is newer than disk: the sender flushed its WAL up to LSN first. */

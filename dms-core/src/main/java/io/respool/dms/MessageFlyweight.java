@@ -195,14 +195,14 @@ final class MessageFlyweight
         return i64(LSN_OFFSET, lsn);
     }
 
-    long aux()
+    long sourceIncarnation()
     {
-        return i64(AUX_OFFSET);
+        return i64(SOURCE_INCARNATION_OFFSET);
     }
 
-    MessageFlyweight aux(final long aux)
+    MessageFlyweight sourceIncarnation(final long incarnation)
     {
-        return i64(AUX_OFFSET, aux);
+        return i64(SOURCE_INCARNATION_OFFSET, incarnation);
     }
 
     int payloadOffset()
@@ -221,6 +221,7 @@ final class MessageFlyweight
     MessageFlyweight header(
         final MessageType type,
         final int sourceNode,
+        final long sourceIncarnation,
         final int destinationNode,
         final int membershipVersion,
         final int partitionMapVersion)
@@ -229,6 +230,7 @@ final class MessageFlyweight
         return version(CURRENT_VERSION)
             .type(type)
             .sourceNode(sourceNode)
+            .sourceIncarnation(sourceIncarnation)
             .destinationNode(destinationNode)
             .membershipVersion(membershipVersion)
             .partitionMapVersion(partitionMapVersion)
@@ -242,7 +244,7 @@ final class MessageFlyweight
         return "Message{type=" + type + ", src=" + sourceNode() + ", dst=" + destinationNode() +
             ", mv=" + membershipVersion() + ", serial=" + serial() + ", requester=" + requesterNode() +
             ", mode=" + modeCode() + ", status=" + status() + ", resource=" + resourceId() + ", seq=" + seq() +
-            ", lsn=" + lsn() + ", aux=" + aux() + ", flags=0x" + Integer.toHexString(flags()) +
+            ", lsn=" + lsn() + ", incarnation=" + sourceIncarnation() + ", flags=0x" + Integer.toHexString(flags()) +
             ", payload=" + payloadLength() + "}";
     }
 

@@ -14,16 +14,18 @@ import static io.respool.dms.MessageDescriptor.*;
 final class MessageProxy
 {
     private final int self;
+    private final long incarnation;
     private final Transport transport;
     private final UnsafeBuffer sendBuffer;
     private final MessageFlyweight fw = new MessageFlyweight();
     private final int membershipVersion;
     private int partitionMapVersion;
 
-    MessageProxy(final int self, final Transport transport, final int membershipVersion,
+    MessageProxy(final int self, final long incarnation, final Transport transport, final int membershipVersion,
         final int partitionMapVersion, final int maxPayload)
     {
         this.self = self;
+        this.incarnation = incarnation;
         this.transport = transport;
         this.membershipVersion = membershipVersion;
         this.partitionMapVersion = partitionMapVersion;
@@ -34,7 +36,7 @@ final class MessageProxy
 
     private MessageFlyweight header(final MessageType type, final int destination)
     {
-        return fw.header(type, self, destination, membershipVersion, partitionMapVersion);
+        return fw.header(type, self, incarnation, destination, membershipVersion, partitionMapVersion);
     }
 
     private boolean send(final MessageType type, final int destination)
@@ -42,11 +44,10 @@ final class MessageProxy
         return transport.send(destination, type.lane(), sendBuffer, 0, fw.totalLength());
     }
 
-    boolean askMaster(final int master, final long pageId, final LockMode mode, final long serial,
-        final LockMode currentMode)
+    boolean askMaster(final int master, final long pageId, final LockMode mode, final long serial)
     {
         header(MessageType.ASK_MASTER, master).resourceId(pageId).modeCode(mode.code()).serial(serial)
-            .requesterNode(self).aux(currentMode.code());
+            .requesterNode(self);
         return send(MessageType.ASK_MASTER, master);
     }
 
@@ -174,6 +175,12 @@ final class MessageProxy
         header(MessageType.BROADCAST, node).serial(serial).requesterNode(self).payloadLength(length);
         sendBuffer.putBytes(fw.payloadOffset(), payload, offset, length);
         return send(MessageType.BROADCAST, node);
+    }
+
+    boolean refused(final int node, final long incarnation)
+    {
+        header(MessageType.REFUSED, node).resourceId(incarnation);
+        return send(MessageType.REFUSED, node);
     }
 
     boolean broadcastAck(final int node, final long serial, final int status)

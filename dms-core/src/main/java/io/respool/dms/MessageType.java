@@ -46,7 +46,12 @@ enum MessageType
     /** Node to master (a checkpoint): get the newest image written so my earlier dirty copy can be cleaned. */
     CKPT_EDP(19, Lane.CLAIM),
     /** Master to owner: write the page soon (lsn: newest earlier dirty copy), then clean edp. */
-    OWNER_CKPT_EDP(20, Lane.CLAIM);
+    OWNER_CKPT_EDP(20, Lane.CLAIM),
+    /**
+     * Node to a peer that restarted while the cluster ran on (resource id: the refused incarnation): the membership
+     * cannot take it back without a reform, so it is served nothing and must stop.
+     */
+    REFUSED(21, Lane.CONTROL);
 
     private static final MessageType[] BY_CODE = values();
 

@@ -1,5 +1,10 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsException;
+import io.respool.dms.api.MembershipView;
+import io.respool.dms.api.NodeList;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
@@ -27,6 +32,13 @@ final class NodeAgent implements Agent, Transport.MessageSink
 
     private final int self;
     private final int membershipVersion;
+    private final PeerIncarnations peers;
+    /** Bitmap of the members of the view this node serves: a node outside it gets no service. */
+    private final long members;
+    /** Which start of this node this is. */
+    private final long incarnation;
+    /** Bitmap of the peers whose newest incarnation is refused: they restarted while the cluster ran on. */
+    private long refused;
     private final Transport transport;
     private final NodeServices services;
     private final NodeStats stats;
@@ -48,6 +60,8 @@ final class NodeAgent implements Agent, Transport.MessageSink
 
     NodeAgent(
         final DmsContext ctx,
+        final MembershipView view,
+        final long incarnation,
         final Transport transport,
         final NodeServices services,
         final PageClient pageClient,
@@ -63,6 +77,9 @@ final class NodeAgent implements Agent, Transport.MessageSink
         this.clock = clock;
         this.self = ctx.nodeId();
         this.membershipVersion = ctx.membershipVersion();
+        this.peers = new PeerIncarnations(self);
+        this.members = view.members();
+        this.incarnation = incarnation;
         this.transport = transport;
         this.services = services;
         this.stats = services.stats();
@@ -234,78 +251,110 @@ final class NodeAgent implements Agent, Transport.MessageSink
         }
         final MessageFlyweight msg = inbound.wrapForRead(buffer, offset);
         final MessageType type = MessageType.get(msg.typeCode());
-        if (msg.version() != MessageDescriptor.CURRENT_VERSION || null == type || msg.destinationNode() != self ||
+        if (msg.version() != MessageDescriptor.CURRENT_VERSION || type == null || msg.destinationNode() != self ||
             msg.totalLength() > length)
         {
             stats.increment(StatCounter.BAD_MESSAGES);
             return;
         }
-        if (msg.membershipVersion() != membershipVersion)
+        if (!admit(msg))
         {
-            stats.increment(StatCounter.MEMBERSHIP_MISMATCH);
             return;
         }
         final long nowNs = services.nowNs();
         switch (type)
         {
-            case ASK_MASTER:
-                drc.onAskMaster(msg, nowNs);
-                break;
-            case ASK_OWNER:
-                pageOwner.onAskOwner(msg);
-                break;
-            case GRANT:
-            case ALREADY_OWNER:
-            case PAGE_READY:
-                pageClient.onReply(type, msg);
-                break;
-            case CLAIM:
-                drc.onClaim(msg, nowNs);
-                break;
-            case INVALIDATE:
-                pageOwner.onInvalidate(msg);
-                break;
-            case INVALIDATE_ACK:
-                drc.onInvalidateAck(msg, nowNs);
-                break;
-            case RELEASE:
-                drc.onRelease(msg, nowNs);
-                break;
-            case RELEASE_ACK:
-                pageClient.onReleaseAck(msg);
-                break;
-            case CLEAN_EDP:
-                drc.onCleanEdp(msg);
-                break;
-            case EDP_CLEANED:
-                pageOwner.onEdpCleaned(msg);
-                break;
-            case CKPT_EDP:
-                drc.onCkptEdp(msg);
-                break;
-            case OWNER_CKPT_EDP:
-                pageOwner.onOwnerCkptEdp(msg);
-                break;
-            case LOCK_REQUEST:
-                lockMaster.onLockRequest(msg, nowNs);
-                break;
-            case LOCK_REPLY:
-                lockClient.onLockReply(msg);
-                break;
-            case LOCK_RELEASE:
-                lockMaster.onLockRelease(msg, nowNs);
-                break;
-            case LOCK_RELEASE_ACK:
-                lockClient.onLockReleaseAck(msg);
-                break;
-            case BROADCAST:
-                broadcaster.onBroadcast(msg, nowNs);
-                break;
-            case BROADCAST_ACK:
-                broadcaster.onBroadcastAck(msg, nowNs);
-                break;
-            default:
-                stats.increment(StatCounter.BAD_MESSAGES);
+            case ASK_MASTER -> drc.onAskMaster(msg, nowNs);
+            case ASK_OWNER -> pageOwner.onAskOwner(msg);
+            case GRANT, ALREADY_OWNER, PAGE_READY -> pageClient.onReply(type, msg);
+            case CLAIM -> drc.onClaim(msg, nowNs);
+            case INVALIDATE -> pageOwner.onInvalidate(msg);
+            case INVALIDATE_ACK -> drc.onInvalidateAck(msg, nowNs);
+            case RELEASE -> drc.onRelease(msg, nowNs);
+            case RELEASE_ACK -> pageClient.onReleaseAck(msg);
+            case CLEAN_EDP -> drc.onCleanEdp(msg);
+            case EDP_CLEANED -> pageOwner.onEdpCleaned(msg);
+            case CKPT_EDP -> drc.onCkptEdp(msg);
+            case OWNER_CKPT_EDP -> pageOwner.onOwnerCkptEdp(msg);
+            case LOCK_REQUEST -> lockMaster.onLockRequest(msg, nowNs);
+            case LOCK_REPLY -> lockClient.onLockReply(msg);
+            case LOCK_RELEASE -> lockMaster.onLockRelease(msg, nowNs);
+            case LOCK_RELEASE_ACK -> lockClient.onLockReleaseAck(msg);
+            case BROADCAST -> broadcaster.onBroadcast(msg, nowNs);
+            case BROADCAST_ACK -> broadcaster.onBroadcastAck(msg, nowNs);
+            case REFUSED -> onRefused(msg);
+            default -> stats.increment(StatCounter.BAD_MESSAGES);
+        }
+    }
+
+    /**
+     * Drop, and count, a message of another membership epoch or partition map, from a node outside the view, or
+     * from a dead incarnation of its sender.
+     *
+     * @return whether the message may be handled.
+     */
+    private boolean admit(final MessageFlyweight msg)
+    {
+        final int epoch = msg.membershipVersion();
+        if (epoch != membershipVersion)
+        {
+            stats.increment(epoch < membershipVersion ? StatCounter.STALE_EPOCH : StatCounter.MEMBERSHIP_MISMATCH);
+            return false;
+        }
+        if (msg.partitionMapVersion() != services.partitionMap().version())
+        {
+            // the sender would find another master for the resource: nothing it asks can be served here
+            stats.increment(StatCounter.PARTITION_MAP_MISMATCH);
+            return false;
+        }
+        final int source = msg.sourceNode();
+        if (source >= NodeList.MAX_NODES)
+        {
+            stats.increment(StatCounter.BAD_MESSAGES);
+            return false;
+        }
+        if ((members & (1L << source)) == 0)
+        {
+            stats.increment(StatCounter.NOT_MEMBER);
+            return false;
+        }
+        final long sourceIncarnation = msg.sourceIncarnation();
+        final int seen = peers.admit(source, sourceIncarnation);
+        if (seen == PeerIncarnations.DEAD)
+        {
+            stats.increment(StatCounter.DEAD_INCARNATION);
+            return false;
+        }
+        if (seen == PeerIncarnations.RESTARTED)
+        {
+            // this node may hold state from its dead incarnation (ownership, copies, locks); without a reform to
+            // rebuild it, serving the new one would hand out pages and locks twice
+            stats.increment(StatCounter.PEER_RESTARTS);
+            refused |= 1L << source;
+        }
+        if ((refused & (1L << source)) != 0)
+        {
+            stats.increment(StatCounter.REFUSED_PEER_MESSAGES);
+            services.proxy().refused(source, sourceIncarnation);
+            return false;
+        }
+        return true;
+    }
+
+    private void onRefused(final MessageFlyweight msg)
+    {
+        if (msg.resourceId() != incarnation)
+        {
+            stats.increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        final String reason = "node refused by its peers: nodeId=" + self + ", refusedBy=" + msg.sourceNode() +
+            ", incarnation=" + incarnation + "; it restarted while the cluster ran on, and a fixed membership " +
+            "cannot take it back (that needs a reform): stop every node and start the cluster again";
+        if (!services.isFailed())
+        {
+            services.fail(reason);
+            errorHandler.onError(new DmsException(DmsErrorCode.REFUSED, reason));
         }
     }
 

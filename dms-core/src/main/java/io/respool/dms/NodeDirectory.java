@@ -65,7 +65,7 @@ final class NodeDirectory implements AutoCloseable
         {
             file = new RandomAccessFile(new File(directory, LOCK_FILE_NAME), "rw");
             final FileLock lock = file.getChannel().tryLock();
-            if (null == lock)
+            if (lock == null)
             {
                 throw new DirectoryInUseException("node directory was taken while starting: nodeId=" + nodeId +
                     ", dir=" + directory + "; give each node its own directory");
@@ -99,7 +99,7 @@ final class NodeDirectory implements AutoCloseable
             try (RandomAccessFile file = new RandomAccessFile(lockPath, "rw"); FileChannel channel = file.getChannel())
             {
                 final FileLock probe = channel.tryLock();
-                if (null == probe)
+                if (probe == null)
                 {
                     throw new DirectoryInUseException("node directory is in use by a live process: nodeId=" +
                         nodeId + ", dir=" + directory + ", holder=" + describeOwner(lockPath) +
@@ -158,7 +158,7 @@ final class NodeDirectory implements AutoCloseable
 
     private static void closeQuietly(final AutoCloseable closeable)
     {
-        if (null != closeable)
+        if (closeable != null)
         {
             try
             {

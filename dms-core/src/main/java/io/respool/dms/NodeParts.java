@@ -1,6 +1,8 @@
 package io.respool.dms;
 
 import io.respool.common.NodeAddress;
+import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.MembershipView;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
@@ -17,6 +19,10 @@ final class NodeParts
     final ConcurrentHashMap<Long, LocalPage> pages = new ConcurrentHashMap<>();
     final PartitionMap partitionMap;
     final NodeServices services;
+    /** Which start of this node this is: stamped on every message it sends. */
+    final long incarnation;
+    /** The membership view this node serves: the source's view at start (reform, which moves it on, is to come). */
+    final MembershipView view;
     final PageClient pageClient;
     final PageOwner pageOwner;
     final DrcMaster drc;
@@ -37,8 +43,10 @@ final class NodeParts
     {
         partitionMap = PartitionMap.create(ctx.nodeList(), ctx.centralizedMaster(), 1);
         services = new NodeServices(ctx.nodeId(), stats, partitionMap, ctx.tombstoneTtlNs());
-        services.proxy(new MessageProxy(ctx.nodeId(), transport, ctx.membershipVersion(), partitionMap.version(),
-            Math.max(ctx.pageSize(), maxBroadcastLength(ctx))));
+        incarnation = Incarnation.next();
+        view = ctx.membershipSource().current();
+        services.proxy(new MessageProxy(ctx.nodeId(), incarnation, transport, ctx.membershipVersion(),
+            partitionMap.version(), Math.max(ctx.pageSize(), maxBroadcastLength(ctx))));
         pageClient = new PageClient(ctx, services, pages);
         pageOwner = new PageOwner(ctx, services, pages);
         drc = new DrcMaster(ctx, services);
@@ -51,8 +59,8 @@ final class NodeParts
             ctx.errorHandler().onError(throwable);
         };
         agent = new NodeAgent(
-            ctx, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient, broadcaster, clock,
-            errorHandler);
+            ctx, view, incarnation, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient,
+            broadcaster, clock, errorHandler);
         pageClient.agent(agent);
         lockClient.agent(agent);
     }

@@ -23,6 +23,7 @@ final class NodeServices
     private MessageProxy proxy;
     private long nowNs = System.nanoTime();
     private volatile boolean closed;
+    private volatile String failure;
 
     NodeServices(final int self, final NodeStats stats, final PartitionMap partitionMap, final long tombstoneTtlNs)
     {
@@ -97,8 +98,28 @@ final class NodeServices
         return closed;
     }
 
+    /**
+     * The node cannot go on: every later call into it fails with this reason.
+     *
+     * @param reason what happened and what to do.
+     */
+    void fail(final String reason)
+    {
+        failure = reason;
+    }
+
+    boolean isFailed()
+    {
+        return failure != null;
+    }
+
     void checkOpen()
     {
+        final String reason = failure;
+        if (reason != null)
+        {
+            throw new DmsException(DmsErrorCode.REFUSED, reason);
+        }
         if (closed)
         {
             throw new DmsException(DmsErrorCode.CLOSED, "node is closed: nodeId=" + self);

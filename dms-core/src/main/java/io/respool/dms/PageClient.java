@@ -2,6 +2,7 @@ package io.respool.dms;
 
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;
@@ -100,12 +101,10 @@ final class PageClient
                     final long remainingNs = deadlineNs - System.nanoTime();
                     if (remainingNs <= 0)
                     {
-                        throw new DmsTimeoutException("page acquire timed out: nodeId=" + self + ", pageId=" +
-                            pageId + ", mode=" + mode + ", master=" + services.masterOf(pageId) + ", state=" + lp +
-                            "; the request goes on and a late answer is applied, retry or raise the timeout");
+                        throw onAcquireTimeout(lp, mode);
                     }
                     observed = lp.changes;
-                    if (0 == driveNs)
+                    if (driveNs == 0)
                     {
                         waitOn(lp, remainingNs);
                         continue;
@@ -167,15 +166,41 @@ final class PageClient
             }
             return LATCHED;
         }
-        if (!lp.mode.covers(mode) && 0 == lp.requestSerial && !lp.releasing)
+        if (!lp.mode.covers(mode) && lp.request == LocalPage.Request.IDLE && !lp.isReleasing())
         {
+            lp.request(LocalPage.Request.ISSUED, "acquire needs a mode not held");
             lp.requestSerial = services.nextSerial();
             lp.requestMode = mode;
-            lp.requestSent = false;
             services.commands().offer(() -> onRequestCommand(lp));
             return ISSUED;
         }
         return MUST_WAIT;
+    }
+
+    /**
+     * The caller of {@link #acquire} gives up, under the page's monitor. A request the agent has not sent yet is
+     * withdrawn, so nothing of this call is left to hold up a later one (a thread still waiting on it is woken and
+     * issues its own). A request already sent goes on: the master may be converting it already, and a requester
+     * that forgot the serial would never claim, stalling the page on every node; its late answer is applied, and a
+     * later acquire of a mode it covers is served by it.
+     *
+     * @return the exception to throw.
+     */
+    DmsTimeoutException onAcquireTimeout(final LocalPage lp, final LockMode mode)
+    {
+        assert Thread.holdsLock(lp) : "onAcquireTimeout runs under the page's monitor: synchronized (lp)";
+        final String state = lp.toString();
+        final boolean withdrawn = lp.request == LocalPage.Request.ISSUED;
+        if (withdrawn)
+        {
+            lp.request(LocalPage.Request.IDLE, "acquire timed out before the request was sent");
+            lp.requestMode = LockMode.NULL;
+            lp.signal();
+        }
+        return new DmsTimeoutException("page acquire timed out: nodeId=" + self + ", pageId=" + lp.pageId +
+            ", mode=" + mode + ", master=" + services.masterOf(lp.pageId) + ", state=" + state +
+            (withdrawn ? "; the request was not sent yet and is withdrawn" :
+            "; the request goes on and a late answer is applied") + ", retry or raise the timeout");
     }
 
     /**
@@ -201,7 +226,7 @@ final class PageClient
     void unlatch(final long pageId)
     {
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             throw new IllegalStateException("page not latched: nodeId=" + self + ", pageId=" + pageId);
         }
@@ -227,14 +252,14 @@ final class PageClient
     {
         final long deadlineNs = System.nanoTime() + timeoutNs;
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             return true;
         }
         synchronized (lp)
         {
-            while (lp.latched() || 0 != lp.requestSerial || lp.releasing ||
-                lp.revokeType != LocalPage.REVOKE_NONE)
+            while (lp.latched() || lp.request != LocalPage.Request.IDLE || lp.isReleasing() ||
+                lp.revoke != LocalPage.Revoke.NONE)
             {
                 final long remainingNs = deadlineNs - System.nanoTime();
                 if (remainingNs <= 0 || lp.removed)
@@ -259,28 +284,33 @@ final class PageClient
                 lp.signal();
                 return true;
             }
-            lp.releasing = true;
+            lp.release(LocalPage.Release.ISSUED, "release asked before an eviction");
             lp.releaseSerial = services.nextSerial();
-            lp.releaseDone = false;
-            lp.releaseSent = false;
             services.commands().offer(() -> onReleaseCommand(lp));
-            while (!lp.releaseDone)
+            while (!lp.isReleaseAnswered())
             {
                 final long remainingNs = deadlineNs - System.nanoTime();
                 if (remainingNs <= 0)
                 {
+                    if (lp.release == LocalPage.Release.ISSUED)
+                    {
+                        // not sent yet: withdraw it, so that it holds up no later latch; one sent goes on, and
+                        // its late answer is applied
+                        lp.release(LocalPage.Release.IDLE, "release timed out before it was sent");
+                        lp.signal();
+                    }
                     return false;
                 }
                 waitOn(lp, remainingNs);
             }
-            return lp.releaseOk;
+            return lp.release == LocalPage.Release.GRANTED;
         }
     }
 
     LockMode mode(final long pageId)
     {
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             return LockMode.NULL;
         }
@@ -320,17 +350,16 @@ final class PageClient
     {
         synchronized (lp)
         {
-            if (0 == lp.requestSerial || lp.requestSent)
+            if (lp.request != LocalPage.Request.ISSUED)
             {
                 return;
             }
             final long nowNs = services.nowNs();
-            lp.requestSent = true;
+            lp.request(LocalPage.Request.SENT, "sent to the master");
             lp.requestStartNs = nowNs;
             lp.requestRetryDelayNs = retryIntervalNs;
             lp.requestNextRetryNs = nowNs + retryIntervalNs;
-            services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode, lp.requestSerial,
-                lp.mode);
+            services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode, lp.requestSerial);
         }
         requesting.add(lp);
     }
@@ -339,12 +368,12 @@ final class PageClient
     {
         synchronized (lp)
         {
-            if (!lp.releasing || lp.releaseDone || lp.releaseSent)
+            if (lp.release != LocalPage.Release.ISSUED)
             {
                 return;
             }
             final long nowNs = services.nowNs();
-            lp.releaseSent = true;
+            lp.release(LocalPage.Release.SENT, "sent to the master");
             lp.releaseStartNs = nowNs;
             lp.releaseNextRetryNs = nowNs + retryIntervalNs;
             services.proxy().release(services.masterOf(lp.pageId), lp.pageId, lp.releaseSerial, lp.mode);
@@ -358,7 +387,7 @@ final class PageClient
     void onReply(final MessageType type, final MessageFlyweight msg)
     {
         final LocalPage lp = pages.get(msg.resourceId());
-        if (null == lp)
+        if (lp == null)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;
@@ -367,13 +396,13 @@ final class PageClient
         synchronized (lp)
         {
             final long serial = msg.serial();
-            woken = 0 != serial && lp.requestSerial == serial && lp.waiters > 0;
-            if (0 != serial && lp.requestSerial == serial)
+            woken = serial != 0 && lp.awaits(serial) && lp.waiters > 0;
+            if (serial != 0 && lp.awaits(serial))
             {
                 install(lp, type, msg);
                 lp.signal();
             }
-            else if (0 != serial && lp.completedSerial == serial && lp.completedSeq == msg.seq())
+            else if (serial != 0 && lp.completedSerial == serial && lp.completedSeq == msg.seq())
             {
                 // our claim was lost and the master drove the conversion again: claim again, change nothing
                 services.proxy().claim(services.masterOf(lp.pageId), lp.pageId, lp.completedMode, serial,
@@ -400,20 +429,20 @@ final class PageClient
         long lsn = 0;
         switch (type)
         {
-            case GRANT:
+            case GRANT ->
+            {
                 lp.needLoad = true;
                 lp.lastResult = AcquireResult.FROM_DISK;
-                break;
-
-            case ALREADY_OWNER:
+            }
+            case ALREADY_OWNER ->
+            {
                 if (lp.mode == LockMode.NULL && !lp.holdsImage())
                 {
                     lp.needLoad = true;
                 }
                 lp.lastResult = AcquireResult.UPGRADED;
-                break;
-
-            case PAGE_READY:
+            }
+            case PAGE_READY ->
             {
                 final MutableDirectBuffer buffer = store.buffer(pageId);
                 buffer.putBytes(0, msg.buffer(), msg.payloadOffset(), Math.min(pageSize, msg.payloadLength()));
@@ -426,11 +455,8 @@ final class PageClient
                 }
                 lp.needLoad = false;
                 lp.lastResult = AcquireResult.FROM_PEER;
-                break;
             }
-
-            default:
-                throw new IllegalStateException("not a reply: type=" + type);
+            default -> throw new IllegalStateException("not a reply: type=" + type);
         }
 
         lp.mode = mode;
@@ -443,7 +469,8 @@ final class PageClient
         lp.completedMode = mode;
         lp.completedFlags = claimFlags;
         lp.completedLsn = lsn;
-        lp.requestSerial = 0;
+        lp.request(LocalPage.Request.IDLE, type == MessageType.GRANT ? "granted: read from disk" :
+            type == MessageType.ALREADY_OWNER ? "already owner" : "page received");
 
         final int master = services.masterOf(pageId);
         services.proxy().claim(master, pageId, mode, lp.completedSerial, lp.completedSeq, claimFlags, lsn);
@@ -478,22 +505,22 @@ final class PageClient
     void onReleaseAck(final MessageFlyweight msg)
     {
         final LocalPage lp = pages.get(msg.resourceId());
-        if (null == lp)
+        if (lp == null)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;
         }
         synchronized (lp)
         {
-            if (!lp.releasing || lp.releaseSerial != msg.serial() || lp.releaseDone)
+            if (!lp.isReleasing() || lp.releaseSerial != msg.serial())
             {
                 services.stats().increment(StatCounter.STALE_MESSAGES);
                 return;
             }
-            lp.releaseDone = true;
-            lp.releasing = false;
-            lp.releaseOk = msg.status() == STATUS_OK;
-            if (lp.releaseOk)
+            final boolean released = msg.status() == STATUS_OK;
+            lp.release(released ? LocalPage.Release.GRANTED : LocalPage.Release.DENIED,
+                released ? "the master let the page go" : "the master kept the page");
+            if (released)
             {
                 lp.mode = LockMode.NULL;
                 lp.shipPending = false;
@@ -517,7 +544,7 @@ final class PageClient
             final LocalPage lp = requesting.get(i);
             synchronized (lp)
             {
-                if (0 == lp.requestSerial || !lp.requestSent)
+                if (lp.request != LocalPage.Request.SENT)
                 {
                     removeAt(requesting, i);
                     continue;
@@ -528,7 +555,7 @@ final class PageClient
                     lp.requestNextRetryNs = nowNs + lp.requestRetryDelayNs;
                     services.stats().increment(StatCounter.REQUEST_RETRANSMITS);
                     services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode,
-                        lp.requestSerial, lp.mode);
+                        lp.requestSerial);
                     work++;
                 }
             }
@@ -538,7 +565,7 @@ final class PageClient
             final LocalPage lp = releasing.get(i);
             synchronized (lp)
             {
-                if (!lp.releasing || lp.releaseDone)
+                if (!lp.isReleasing())
                 {
                     removeAt(releasing, i);
                     continue;

@@ -1,5 +1,6 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.PageStore;
 import io.respool.dms.stat.StatCounter;
@@ -39,7 +40,7 @@ final class PageOwner
         final int requester = msg.requesterNode();
         final LockMode mode = LockMode.get(msg.modeCode());
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             grantWithoutPage(pageId, requester, mode, msg.serial(), msg.seq());
             return;
@@ -56,17 +57,17 @@ final class PageOwner
                 services.proxy().pageReady(requester, pageId, mode, msg.serial(), seq, lp.shippedLsn,
                     lp.shippedFlags, store.buffer(pageId), pageSize);
             }
-            else if (lp.revokeType != LocalPage.REVOKE_NONE && seq <= lp.revokeSeq)
+            else if (lp.revoke != LocalPage.Revoke.NONE && seq <= lp.revokeSeq)
             {
                 services.stats().increment(StatCounter.STALE_MESSAGES);
             }
-            else if (lp.blocksRevoke(LocalPage.REVOKE_ASK_OWNER, mode))
+            else if (lp.blocksRevoke(LocalPage.Revoke.ASK_OWNER, mode))
             {
-                defer(lp, LocalPage.REVOKE_ASK_OWNER, msg, mode);
+                defer(lp, LocalPage.Revoke.ASK_OWNER, "local latches stand in the way", msg, mode);
             }
             else if (!ship(lp, requester, mode, msg.serial(), seq, msg.flags()))
             {
-                defer(lp, LocalPage.REVOKE_ASK_OWNER, msg, mode);
+                defer(lp, LocalPage.Revoke.ASK_OWNER, "the ship cannot go yet", msg, mode);
             }
         }
     }
@@ -75,7 +76,7 @@ final class PageOwner
     {
         final long pageId = msg.resourceId();
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             services.proxy().invalidateAck(msg.sourceNode(), pageId, msg.seq());
             return;
@@ -88,13 +89,13 @@ final class PageOwner
                 services.stats().increment(StatCounter.STALE_MESSAGES);
                 services.proxy().invalidateAck(msg.sourceNode(), pageId, seq);
             }
-            else if (lp.revokeType != LocalPage.REVOKE_NONE && seq <= lp.revokeSeq)
+            else if (lp.revoke != LocalPage.Revoke.NONE && seq <= lp.revokeSeq)
             {
                 services.stats().increment(StatCounter.STALE_MESSAGES);
             }
-            else if (lp.blocksRevoke(LocalPage.REVOKE_INVALIDATE, LockMode.X))
+            else if (lp.blocksRevoke(LocalPage.Revoke.INVALIDATE, LockMode.X))
             {
-                defer(lp, LocalPage.REVOKE_INVALIDATE, msg, LockMode.NULL);
+                defer(lp, LocalPage.Revoke.INVALIDATE, "local latches stand in the way", msg, LockMode.NULL);
             }
             else
             {
@@ -106,7 +107,7 @@ final class PageOwner
     void onEdpCleaned(final MessageFlyweight msg)
     {
         final LocalPage lp = pages.get(msg.resourceId());
-        if (null == lp)
+        if (lp == null)
         {
             return;
         }
@@ -130,7 +131,7 @@ final class PageOwner
     {
         final long pageId = msg.resourceId();
         final LocalPage lp = pages.get(pageId);
-        if (null == lp)
+        if (lp == null)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;
@@ -164,17 +165,17 @@ final class PageOwner
             final LocalPage lp = deferred.get(i);
             synchronized (lp)
             {
-                if (lp.revokeType == LocalPage.REVOKE_NONE)
+                if (lp.revoke == LocalPage.Revoke.NONE)
                 {
                     PageClient.removeAt(deferred, i);
                     continue;
                 }
-                if (lp.blocksRevoke(lp.revokeType, lp.revokeMode) ||
-                    (0 != lp.walWaitLsn && store.walFlushedLsn() < lp.walWaitLsn))
+                if (lp.blocksRevoke(lp.revoke, lp.revokeMode) ||
+                    (lp.walWaitLsn != 0 && store.walFlushedLsn() < lp.walWaitLsn))
                 {
                     continue;
                 }
-                if (lp.revokeType == LocalPage.REVOKE_ASK_OWNER)
+                if (lp.revoke == LocalPage.Revoke.ASK_OWNER)
                 {
                     if (!ship(lp, lp.revokeRequester, lp.revokeMode, lp.revokeSerial, lp.revokeSeq, lp.revokeFlags))
                     {
@@ -185,7 +186,7 @@ final class PageOwner
                 {
                     invalidate(lp, lp.revokeSource, lp.revokeSeq);
                 }
-                lp.revokeType = LocalPage.REVOKE_NONE;
+                lp.revoke(LocalPage.Revoke.NONE, "carried out");
                 PageClient.removeAt(deferred, i);
                 lp.signal();
                 work++;
@@ -194,10 +195,12 @@ final class PageOwner
         return work;
     }
 
-    private void defer(final LocalPage lp, final int type, final MessageFlyweight msg, final LockMode mode)
+    private void defer(
+        final LocalPage lp, final LocalPage.Revoke type, final String reason, final MessageFlyweight msg,
+        final LockMode mode)
     {
-        final boolean wasDeferred = lp.revokeType != LocalPage.REVOKE_NONE;
-        lp.revokeType = type;
+        final boolean wasDeferred = lp.revoke != LocalPage.Revoke.NONE;
+        lp.revoke(type, reason);
         lp.revokeRequester = msg.requesterNode();
         lp.revokeMode = mode;
         lp.revokeSerial = msg.serial();

@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatsFileDescriptor;
@@ -38,38 +39,36 @@ class CheckpointEdpTest
         page = cluster.pageMasteredBy(2, 1);
         cluster.increment(0, page);
         cluster.increment(1, page);
-        assertTrue(cluster.store(0).slot(page).edp, "node 0 must keep an earlier dirty copy");
+        assertTrue(cluster.store(0).isEarlierDirty(page), "node 0 must keep an earlier dirty copy");
         assertFalse(cluster.store(0).evict(page, TIMEOUT), "an earlier dirty copy must not be evicted");
     }
 
     @Test
     void shouldAskOwnerToWriteSoEarlierDirtyCopyCanGo()
     {
-        checkpointUntil(() -> cluster.store(1).writeRequests.contains(page), "owner asked to write the page");
-        assertTrue(cluster.store(0).slot(page).edp, "the copy stays until the newer image is written");
+        checkpointUntil(() -> cluster.store(1).writeRequests().contains(page), "owner asked to write the page");
+        assertTrue(cluster.store(0).isEarlierDirty(page), "the copy stays until the newer image is written");
         assertEquals(0, cluster.disk.lsn(page));
 
         // node 1's checkpointer writes the page and cleans
         cluster.store(1).checkpoint(page, TIMEOUT);
 
-        awaitTrue(() -> !cluster.store(0).slot(page).edp, "earlier dirty copy cleaned");
+        awaitTrue(() -> !cluster.store(0).isEarlierDirty(page), "earlier dirty copy cleaned");
         assertTrue(cluster.store(0).evict(page, TIMEOUT));
         assertEquals(2, counterOnDisk());
         assertTrue(counter(2, StatCounter.CKPT_EDP_FORWARDED) >= 1);
-        assertEquals(cluster.store(1).writeRequests.size(), counter(1, StatCounter.WRITES_REQUESTED));
-        assertTrue(cluster.stores.stream().allMatch((s) -> s.violations.isEmpty()), "WAL rule broken");
+        assertEquals(cluster.store(1).writeRequests().size(), counter(1, StatCounter.WRITES_REQUESTED));
+        assertTrue(cluster.stores.stream().allMatch((s) -> s.violations().isEmpty()), "WAL rule broken");
     }
 
     @Test
     void shouldCleanAtOnceWhenOwnerAlreadyWroteThePage()
     {
         // node 1 wrote the page but its clean never reached the master (say it was lost)
-        final MemoryPageStore.Slot slot = cluster.store(1).slot(page);
-        cluster.disk.write(page, slot.buffer);
-        slot.dirty = false;
+        cluster.store(1).write(page);
 
-        checkpointUntil(() -> !cluster.store(0).slot(page).edp, "earlier dirty copy cleaned");
-        assertTrue(cluster.store(1).writeRequests.isEmpty(), "a clean owner must not be asked to write");
+        checkpointUntil(() -> !cluster.store(0).isEarlierDirty(page), "earlier dirty copy cleaned");
+        assertTrue(cluster.store(1).writeRequests().isEmpty(), "a clean owner must not be asked to write");
         assertTrue(cluster.store(0).evict(page, TIMEOUT));
         assertEquals(2, counterOnDisk());
     }
@@ -78,13 +77,13 @@ class CheckpointEdpTest
     void shouldDoNothingForPageWithoutEarlierDirtyCopies() throws Exception
     {
         cluster.store(1).checkpoint(page, TIMEOUT);
-        awaitTrue(() -> !cluster.store(0).slot(page).edp, "earlier dirty copy cleaned");
+        awaitTrue(() -> !cluster.store(0).isEarlierDirty(page), "earlier dirty copy cleaned");
 
         cluster.node(0).checkpointEdp(page);
         cluster.node(1).checkpointEdp(page + 1_000_000);
         Thread.sleep(50);
 
-        assertTrue(cluster.store(1).writeRequests.isEmpty());
+        assertTrue(cluster.store(1).writeRequests().isEmpty());
         assertEquals(0, counter(2, StatCounter.CKPT_EDP_FORWARDED));
     }
 
@@ -92,7 +91,7 @@ class CheckpointEdpTest
     {
         final org.agrona.concurrent.UnsafeBuffer image = new org.agrona.concurrent.UnsafeBuffer(new byte[8192]);
         cluster.disk.read(page, image);
-        return image.getLong(SharedDisk.COUNTER_OFFSET);
+        return image.getLong(InMemoryPageStore.COUNTER_OFFSET);
     }
 
     private long counter(final int nodeIndex, final StatCounter counter)

@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ final class CoherenceLoad
     private void worker(final TestCluster cluster, final int nodeIndex, final Random random, final long endNs)
     {
         final DmsNode node = cluster.node(nodeIndex);
-        final MemoryPageStore store = cluster.store(nodeIndex);
+        final InMemoryPageStore store = cluster.store(nodeIndex);
         final long[] lastSeen = new long[pages];
         final long timeoutNs = TimeUnit.SECONDS.toNanos(20);
         try
@@ -173,9 +174,9 @@ final class CoherenceLoad
                 failures.add("final read failed: pageId=" + pageId + ", " + ex);
             }
         }
-        for (final MemoryPageStore store : cluster.stores)
+        for (final InMemoryPageStore store : cluster.stores)
         {
-            failures.addAll(store.violations);
+            failures.addAll(store.violations());
         }
     }
 }

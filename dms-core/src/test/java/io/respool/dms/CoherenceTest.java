@@ -21,7 +21,7 @@ class CoherenceTest
     static long seed()
     {
         final Long fixed = Long.getLong("respool.test.seed");
-        return null != fixed ? fixed : System.nanoTime();
+        return fixed != null ? fixed : System.nanoTime();
     }
 
     @ParameterizedTest(name = "{0} nodes")

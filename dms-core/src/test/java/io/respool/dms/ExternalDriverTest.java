@@ -7,10 +7,14 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.respool.common.ErrorCategory;
 import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.Dms;
 import io.respool.dms.api.DmsConfigException;
 import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryDisk;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.PortConflictException;
 import io.respool.testsupport.ChildJvm;
@@ -281,7 +285,7 @@ class ExternalDriverTest
     private static DmsContext context(final String url, final int nodeId, final File base)
     {
         return new DmsContext().url(url).nodeId(nodeId).baseDirectory(base)
-            .pageStore(new MemoryPageStore(nodeId, TestCluster.PAGE_SIZE, new SharedDisk(TestCluster.PAGE_SIZE)));
+            .pageStore(new InMemoryPageStore(nodeId, TestCluster.PAGE_SIZE, new InMemoryDisk(TestCluster.PAGE_SIZE)));
     }
 
     /**
@@ -316,7 +320,7 @@ class ExternalDriverTest
         assertEquals(2, cluster.store(0).counter(exclusive));
         n0.unlatchPage(exclusive);
 
-        assertTrue(cluster.stores.stream().allMatch((s) -> s.violations.isEmpty()), "WAL rule broken");
+        assertTrue(cluster.stores.stream().allMatch((s) -> s.violations().isEmpty()), "WAL rule broken");
     }
 
     private static void lockGlobally(final TestCluster cluster, final long resource)

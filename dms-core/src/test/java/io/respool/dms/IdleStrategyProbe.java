@@ -1,5 +1,6 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
 import org.HdrHistogram.Histogram;
@@ -23,7 +24,7 @@ public final class IdleStrategyProbe
     {
         final int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         final String[] strategies = args.length > 1 ?
-            java.util.Arrays.copyOfRange(args, 1, args.length) : IdleStrategies.NAMES;
+            java.util.Arrays.copyOfRange(args, 1, args.length) : DmsContext.IDLE_STRATEGIES.toArray(new String[0]);
         for (final String strategy : strategies)
         {
             try (TestCluster cluster = new TestCluster(2, (ctx) -> ctx.idleStrategy(strategy)))

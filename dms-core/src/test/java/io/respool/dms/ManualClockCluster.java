@@ -1,5 +1,8 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.InMemoryDisk;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.stat.StatsFileDescriptor;
 import org.agrona.CloseHelper;
@@ -12,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static io.respool.dms.MessageDescriptor.NO_NODE;
 
@@ -58,19 +62,19 @@ final class ManualClockCluster implements AutoCloseable
     final class Node implements Transport
     {
         final int id;
-        final MemoryPageStore store;
+        final InMemoryPageStore store;
         final NodeStats stats;
         final NodeParts parts;
         private final ArrayDeque<byte[]> selfQueue = new ArrayDeque<>();
         private MessageSink sink;
 
-        Node(final int id, final String url, final File base)
+        Node(final int id, final String url, final File base, final UnaryOperator<DmsContext> settings)
         {
             this.id = id;
-            this.store = new MemoryPageStore(id, PAGE_SIZE, disk);
-            final DmsContext ctx = new DmsContext().url(url).nodeId(id).baseDirectory(base).pageStore(store)
-                .pageSize(PAGE_SIZE).retryIntervalNs(RETRY_INTERVAL_NS).redriveIntervalNs(REDRIVE_INTERVAL_NS)
-                .conclude();
+            this.store = new InMemoryPageStore(id, PAGE_SIZE, disk);
+            final DmsContext ctx = settings.apply(new DmsContext().url(url).nodeId(id).baseDirectory(base)
+                .pageStore(store).pageSize(PAGE_SIZE).retryIntervalNs(RETRY_INTERVAL_NS)
+                .redriveIntervalNs(REDRIVE_INTERVAL_NS)).conclude();
             final File dir = new File(base, "node-" + id);
             if (!dir.mkdirs())
             {
@@ -130,7 +134,7 @@ final class ManualClockCluster implements AutoCloseable
         LockMode mode(final long pageId)
         {
             final LocalPage lp = parts.pages.get(pageId);
-            return null == lp ? LockMode.NULL : lp.mode;
+            return lp == null ? LockMode.NULL : lp.mode;
         }
 
         /**
@@ -158,28 +162,67 @@ final class ManualClockCluster implements AutoCloseable
         {
             parts.pageClient.unlatch(pageId);
         }
+
+        /**
+         * As an application thread whose {@code acquirePage} ran out of time: give up waiting for the page.
+         *
+         * @return the timeout's message.
+         */
+        String timeOut(final long pageId, final LockMode mode)
+        {
+            final LocalPage lp = parts.pages.get(pageId);
+            synchronized (lp)
+            {
+                return parts.pageClient.onAcquireTimeout(lp, mode).getMessage();
+            }
+        }
     }
 
     final CachedNanoClock clock = new CachedNanoClock();
-    final SharedDisk disk = new SharedDisk(PAGE_SIZE);
+    final InMemoryDisk disk = new InMemoryDisk(PAGE_SIZE);
     final List<Packet> network = new ArrayList<>();
     final Node[] nodes;
     private final File base;
+    private final String url;
+    private final UnaryOperator<DmsContext> settings;
 
     ManualClockCluster(final int count, final File base)
     {
+        this(count, base, UnaryOperator.identity());
+    }
+
+    /**
+     * @param settings changes every node's settings before they are concluded.
+     */
+    ManualClockCluster(final int count, final File base, final UnaryOperator<DmsContext> settings)
+    {
         this.base = base;
+        this.settings = settings;
         final StringBuilder url = new StringBuilder();
         for (int i = 0; i < count; i++)
         {
             url.append(i == 0 ? "" : ",").append(i).append(":127.0.0.1:").append(41000 + i);
         }
+        this.url = url.toString();
         clock.update(TimeUnit.SECONDS.toNanos(1));
         nodes = new Node[count];
         for (int i = 0; i < count; i++)
         {
-            nodes[i] = new Node(i, url.toString(), base);
+            nodes[i] = new Node(i, this.url, base, settings);
         }
+    }
+
+    /**
+     * As {@code kill -9} and a start on the same ports: the node comes back empty, with a new incarnation, while
+     * its peers keep what they knew of it and the messages its dead incarnation sent stay in flight.
+     *
+     * @return the new node.
+     */
+    Node restart(final int id)
+    {
+        CloseHelper.quietClose(nodes[id].stats);
+        nodes[id] = new Node(id, url, new File(base, "restart-" + id + "-" + nowNs()), settings);
+        return nodes[id];
     }
 
     Node node(final int id)
@@ -321,11 +364,11 @@ final class ManualClockCluster implements AutoCloseable
                 holders |= 1L << node.id;
             }
         }
-        if (holders == 0 && (null == entry || entry.owner == NO_NODE))
+        if (holders == 0 && (entry == null || entry.owner == NO_NODE))
         {
             return;
         }
-        if (null == entry || entry.owner == NO_NODE || null != entry.converting ||
+        if (entry == null || entry.owner == NO_NODE || entry.converting != null ||
             holders != ((1L << entry.owner) | entry.copies) || nodes[entry.owner].mode(pageId) != entry.mode)
         {
             throw new AssertionError("directory and nodes disagree: pageId=" + pageId + ", holders=0x" +
@@ -348,7 +391,7 @@ final class ManualClockCluster implements AutoCloseable
     {
         for (final Node node : nodes)
         {
-            if (null != node)
+            if (node != null)
             {
                 CloseHelper.quietClose(node.stats);
             }

@@ -1,14 +1,22 @@
 package io.respool.dms;
 
+import io.respool.common.ErrorCategory;
 import io.respool.dms.ManualClockCluster.Node;
 import io.respool.dms.ManualClockCluster.Packet;
+import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsException;
+import io.respool.dms.api.FixedMembershipSource;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.MembershipView;
+import io.respool.dms.stat.StatCounter;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +133,154 @@ class ManualClockProtocolTest
         {
             read(id);
         }
+    }
+
+    @Test
+    void shouldLeaveNoRequestBehindWhenAnAcquireTimesOutBeforeItsRequestIsSent()
+    {
+        start(3);
+        assertFalse(node(2).tryLatch(page, LockMode.X), "expected a request, not a latch");
+        assertTrue(node(2).timeOut(page, LockMode.X).contains("the request was not sent yet and is withdrawn"));
+        cluster.cycle();
+
+        assertTrue(cluster.network.isEmpty(), () -> "a withdrawn request must not be sent: " + cluster.network);
+        assertEquals(LocalPage.Request.IDLE, node(2).page(page).request, "no request may be left behind");
+        assertEquals(0, node(2).page(page).requestSerial, "no request serial may be left set");
+        request(2, LockMode.S);
+        final Packet ask = only(MessageType.ASK_MASTER, 0);
+        assertEquals(LockMode.S.code(), ask.view.modeCode(), "the later acquire's own mode must be asked for");
+        cluster.deliverAll();
+        read(2);
+        assertEquals(LockMode.S, node(2).mode(page));
+        cluster.assertDirectoryMatchesNodes(page);
+    }
+
+    @Test
+    void shouldServeALaterAcquireFromATimedOutRequestThatWasAlreadySent()
+    {
+        start(3);
+        request(2, LockMode.X);
+        assertTrue(node(2).timeOut(page, LockMode.X).contains("the request goes on"));
+        cluster.deliverAll();
+
+        assertEquals(LockMode.X, node(2).mode(page), "the late grant is applied");
+        assertEquals(LocalPage.Request.IDLE, node(2).page(page).request, "the answered request is done");
+        assertEquals(0, node(2).page(page).requestSerial, "and its serial cleared");
+        write(2);
+        cluster.assertDirectoryMatchesNodes(page);
+    }
+
+    @Test
+    void shouldLeaveNoReleaseBehindWhenAReleaseTimesOutBeforeItIsSent()
+    {
+        start(2);
+        take(1, page, LockMode.X);
+
+        assertFalse(node(1).parts.pageClient.release(page, 0), "no time to ask the master");
+        cluster.cycle();
+        assertTrue(cluster.network.isEmpty(), () -> "a withdrawn release must not be sent: " + cluster.network);
+        assertEquals(LocalPage.Release.IDLE, node(1).page(page).release);
+        assertTrue(node(1).tryLatch(page, LockMode.S), () -> "a later latch must not wait for the release: " +
+            cluster.describe(page));
+        node(1).unlatch(page);
+        assertEquals(LockMode.X, node(1).mode(page));
+        cluster.assertDirectoryMatchesNodes(page);
+    }
+
+    @Test
+    void shouldDropAndCountMessagesOfAnOlderEpochAnotherPartitionMapOrADeadIncarnation()
+    {
+        start(2);
+        request(1, LockMode.X);
+        final Packet ask = only(MessageType.ASK_MASTER, 0);
+        final long incarnation = ask.view.sourceIncarnation();
+        assertEquals(node(1).parts.incarnation, incarnation, "every message carries its sender's incarnation");
+        assertEquals(1, ask.view.membershipVersion(), "and the membership epoch");
+
+        cluster.deliverCopy(rewritten(ask, MessageDescriptor.MEMBERSHIP_VERSION_OFFSET, 0));
+        assertEquals(1, node(0).stats.get(StatCounter.STALE_EPOCH));
+        assertEquals(List.of(ask), cluster.network, "a message of an older epoch must not be served");
+
+        deliver(ask);
+        cluster.deliverAll();
+        assertEquals(LockMode.X, node(1).mode(page), "the current epoch and incarnation are served");
+        final Packet fromDead = rewritten(ask, MessageDescriptor.SOURCE_INCARNATION_OFFSET, incarnation - 1);
+        cluster.deliverCopy(fromDead);
+        assertEquals(1, node(0).stats.get(StatCounter.DEAD_INCARNATION));
+        assertEquals(0, node(0).stats.get(StatCounter.PEER_RESTARTS));
+        assertTrue(cluster.network.isEmpty(), "a message from a dead incarnation must not be served");
+
+        cluster.deliverCopy(rewritten(ask, MessageDescriptor.SOURCE_INCARNATION_OFFSET, incarnation + 1));
+        assertEquals(1, node(0).stats.get(StatCounter.PEER_RESTARTS), "a newer incarnation: the peer restarted");
+        cluster.deliverAll();
+        cluster.deliverCopy(ask);
+        assertEquals(2, node(0).stats.get(StatCounter.DEAD_INCARNATION), "its old incarnation is dead now");
+        assertEquals(0, node(0).stats.get(StatCounter.MEMBERSHIP_MISMATCH));
+
+        cluster.deliverCopy(rewritten(ask, MessageDescriptor.PARTITION_MAP_VERSION_OFFSET, 2));
+        assertEquals(1, node(0).stats.get(StatCounter.PARTITION_MAP_MISMATCH));
+        assertTrue(cluster.network.isEmpty(), "a message of another partition map must not be served");
+    }
+
+    @Test
+    void shouldServeNoNodeOutsideTheMembershipView()
+    {
+        final MembershipView view = new MembershipView(1, 0b011, 0, 0);
+        cluster = new ManualClockCluster(3, tempDir, (ctx) -> ctx.membershipSource(new FixedMembershipSource(view)));
+        page = cluster.pageMasteredBy(0, 100);
+
+        request(2, LockMode.X);
+        deliver(only(MessageType.ASK_MASTER, 0));
+        assertEquals(1, node(0).stats.get(StatCounter.NOT_MEMBER));
+        assertTrue(cluster.network.isEmpty(), () -> "a node outside the view must get no answer: " +
+            cluster.network);
+
+        request(1, LockMode.X);
+        cluster.deliverAll();
+        assertEquals(LockMode.X, node(1).mode(page), "a member is served");
+        assertEquals(1, node(0).stats.get(StatCounter.NOT_MEMBER));
+    }
+
+    @Test
+    void shouldRefuseAPeerThatRestartedWhileTheClusterRanOn()
+    {
+        start(3);
+        acquireAll(1, LockMode.X);
+        final long deadIncarnation = node(1).parts.incarnation;
+
+        final Node restarted = cluster.restart(1);
+        assertTrue(restarted.parts.incarnation > deadIncarnation);
+        request(1, LockMode.X);
+        deliver(only(MessageType.ASK_MASTER, 0));
+        assertEquals(1, node(0).stats.get(StatCounter.PEER_RESTARTS));
+        assertEquals(1, node(0).stats.get(StatCounter.REFUSED_PEER_MESSAGES));
+        final Packet refusal = only(MessageType.REFUSED, 1);
+        assertEquals(restarted.parts.incarnation, refusal.view.resourceId(), "names the refused incarnation");
+
+        deliver(refusal);
+        final DmsException ex = assertThrows(DmsException.class, () -> restarted.parts.services.checkOpen());
+        assertEquals(ErrorCategory.FATAL, ex.category());
+        assertEquals(DmsErrorCode.REFUSED, ex.errorCode());
+        assertTrue(ex.getMessage().startsWith("node refused by its peers: nodeId=1, refusedBy=0, incarnation=" +
+            restarted.parts.incarnation + "; it restarted while the cluster ran on"), ex.getMessage());
+        assertEquals(1, restarted.stats.get(StatCounter.ERRORS), "and the database hears of it");
+        assertEquals(1, cluster.entry(page).owner, "the master keeps what it knew: the dead incarnation's X");
+    }
+
+    /** A copy of a message with one 4- or 8-byte header field changed. */
+    private static Packet rewritten(final Packet packet, final int offset, final long value)
+    {
+        final UnsafeBuffer copy = new UnsafeBuffer(packet.bytes.clone());
+        if (offset == MessageDescriptor.MEMBERSHIP_VERSION_OFFSET ||
+            offset == MessageDescriptor.PARTITION_MAP_VERSION_OFFSET)
+        {
+            copy.putInt(offset, (int)value, ByteOrder.LITTLE_ENDIAN);
+        }
+        else
+        {
+            copy.putLong(offset, value, ByteOrder.LITTLE_ENDIAN);
+        }
+        return new Packet(packet.from, packet.to, copy, 0, packet.bytes.length);
     }
 
     @Test
@@ -294,7 +450,7 @@ class ManualClockProtocolTest
         final long other = cluster.pageMasteredBy(0, page + 1);
         acquireAll(1, LockMode.X);
         take(1, other, LockMode.X);
-        node(1).store.walByHand = true;
+        node(1).store.walByHand(true);
 
         // node 2 wants the dirty page: node 1 asks for the WAL flush and defers the transfer
         request(2, LockMode.X);
@@ -319,7 +475,7 @@ class ManualClockProtocolTest
         write(2);
         cluster.deliverAll();
         cluster.assertDirectoryMatchesNodes(page);
-        assertTrue(node(2).store.violations.isEmpty(), () -> "WAL rule broken: " + node(2).store.violations);
+        assertTrue(node(2).store.violations().isEmpty(), () -> "WAL rule broken: " + node(2).store.violations());
     }
 
     @Test
@@ -378,7 +534,7 @@ class ManualClockProtocolTest
             this.increments = new long[pageCount];
             for (final Node node : cluster.nodes)
             {
-                node.store.walByHand = true;
+                node.store.walByHand(true);
             }
             final int threads = cluster.nodes.length * THREADS_PER_NODE;
             threadPage = new long[threads];
@@ -443,7 +599,8 @@ class ManualClockProtocolTest
             final Node node = cluster.node(t / THREADS_PER_NODE);
             switch (threadState[t])
             {
-                case 0:
+                case 0 ->
+                {
                     if (startNew)
                     {
                         threadPage[t] = random.nextInt(pages.length);
@@ -451,8 +608,8 @@ class ManualClockProtocolTest
                         threadState[t] = 1;
                         thread(t, false);
                     }
-                    break;
-                case 1:
+                }
+                case 1 ->
                 {
                     final int p = (int)threadPage[t];
                     if (node.tryLatch(pages[p], threadMode[t]))
@@ -473,14 +630,15 @@ class ManualClockProtocolTest
                         threadState[t] = 2;
                         threadReleaseAt[t] = step + random.nextInt(40);
                     }
-                    break;
                 }
-                default:
+                default ->
+                {
                     if (step >= threadReleaseAt[t] || !startNew)
                     {
                         node.unlatch(pages[(int)threadPage[t]]);
                         threadState[t] = 0;
                     }
+                }
             }
         }
 

@@ -19,11 +19,12 @@ class MessageFlyweightTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[HEADER_LENGTH + 16]);
         final MessageFlyweight fw = new MessageFlyweight().wrap(buffer, 0);
-        fw.header(MessageType.PAGE_READY, 3, 7, 42, 5).serial(0x1122334455667788L).requesterNode(9)
-            .modeCode(LockMode.X.code()).status(STATUS_DENIED).payloadLength(16).resourceId(-2L).seq(77).lsn(88)
-            .aux(99).flags(FLAG_DIRTY | FLAG_HAS_EDP);
+        fw.header(MessageType.PAGE_READY, 3, 0x0102030405060708L, 7, 42, 5).serial(0x1122334455667788L)
+            .requesterNode(9).modeCode(LockMode.X.code()).status(STATUS_DENIED).payloadLength(16).resourceId(-2L)
+            .seq(77).lsn(88).flags(FLAG_DIRTY | FLAG_HAS_EDP);
 
         final ByteOrder le = ByteOrder.LITTLE_ENDIAN;
+        assertEquals(2, CURRENT_VERSION, "version 2 carries the sender's incarnation");
         assertEquals(CURRENT_VERSION, buffer.getByte(VERSION_OFFSET));
         assertEquals(MessageType.PAGE_READY.code(), buffer.getByte(TYPE_OFFSET));
         assertEquals(FLAG_DIRTY | FLAG_HAS_EDP, buffer.getShort(FLAGS_OFFSET, le));
@@ -39,13 +40,15 @@ class MessageFlyweightTest
         assertEquals(-2L, buffer.getLong(RESOURCE_ID_OFFSET, le));
         assertEquals(77, buffer.getLong(SEQ_OFFSET, le));
         assertEquals(88, buffer.getLong(LSN_OFFSET, le));
-        assertEquals(99, buffer.getLong(AUX_OFFSET, le));
+        assertEquals(0x0102030405060708L, buffer.getLong(SOURCE_INCARNATION_OFFSET, le));
         assertEquals(HEADER_LENGTH + 16, fw.totalLength());
 
         final MessageFlyweight read = new MessageFlyweight().wrapForRead(buffer, 0);
         assertEquals(MessageType.PAGE_READY, MessageType.get(read.typeCode()));
         assertEquals(9, read.requesterNode());
         assertEquals(42, read.membershipVersion());
+        assertEquals(3, read.sourceNode());
+        assertEquals(0x0102030405060708L, read.sourceIncarnation());
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.respool.dms;
 
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryDisk;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 import io.respool.testsupport.ChildJvm;
 import io.respool.testsupport.ChildProcess;
@@ -33,8 +37,8 @@ class MultiProcessTest
         final long seed = CoherenceTest.seed();
         final String url = TestCluster.freeUrl(3);
         final List<ChildProcess> children = new ArrayList<>();
-        final MemoryPageStore store = new MemoryPageStore(0, TestCluster.PAGE_SIZE,
-            new SharedDisk(TestCluster.PAGE_SIZE));
+        final InMemoryPageStore store = new InMemoryPageStore(0, TestCluster.PAGE_SIZE,
+            new InMemoryDisk(TestCluster.PAGE_SIZE));
         try
         {
             for (int id = 1; id <= 2; id++)
@@ -47,7 +51,7 @@ class MultiProcessTest
 
             try (DmsNode node = Dms.launch(new DmsContext().url(url).nodeId(0).baseDirectory(base).pageStore(store)))
             {
-                store.node = node;
+                store.attach(node);
                 assertTrue(node.awaitConnected(TimeUnit.SECONDS.toNanos(60)), "children did not connect");
                 final long[] expected = new long[PAGES];
                 final Random random = new Random(seed);

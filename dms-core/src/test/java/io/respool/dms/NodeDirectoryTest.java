@@ -1,7 +1,11 @@
 package io.respool.dms;
 
 import io.respool.dms.api.DirectoryInUseException;
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryDisk;
+import io.respool.dms.api.InMemoryPageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,15 +53,15 @@ class NodeDirectoryTest
     void shouldRefuseTwoNodesSharingABaseDirectoryAndId(@TempDir final File base) throws Exception
     {
         final String url = TestCluster.freeUrl(2);
-        final SharedDisk disk = new SharedDisk(8192);
+        final InMemoryDisk disk = new InMemoryDisk(8192);
         try (DmsNode node = Dms.launch(new DmsContext().url(url).nodeId(0).baseDirectory(base)
-            .pageStore(new MemoryPageStore(0, 8192, disk))))
+            .pageStore(new InMemoryPageStore(0, 8192, disk))))
         {
             final String otherUrl = url.replaceFirst("0:127.0.0.1:\\d+", "0:127.0.0.1:" +
                 TestCluster.freePorts(1)[0]);
             final DirectoryInUseException ex = assertThrows(DirectoryInUseException.class, () -> Dms.launch(
                 new DmsContext().url(otherUrl).nodeId(0).baseDirectory(base)
-                    .pageStore(new MemoryPageStore(0, 8192, disk))));
+                    .pageStore(new InMemoryPageStore(0, 8192, disk))));
             assertTrue(ex.getMessage().contains("dir=" + new File(base, "node-0")), ex.getMessage());
             assertTrue(new File(node.nodeDirectory(), "aeron").isDirectory(), "the live node keeps running");
         }

@@ -1,6 +1,10 @@
 package io.respool.dms;
 
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryDisk;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 
 import java.io.BufferedReader;
@@ -30,10 +34,10 @@ public final class NodeProcessMain
         final int pages = Integer.parseInt(args[3]);
         final int operations = Integer.parseInt(args[4]);
         final long seed = Long.parseLong(args[5]);
-        final MemoryPageStore store = new MemoryPageStore(id, TestCluster.PAGE_SIZE, new SharedDisk(TestCluster.PAGE_SIZE));
+        final InMemoryPageStore store = new InMemoryPageStore(id, TestCluster.PAGE_SIZE, new InMemoryDisk(TestCluster.PAGE_SIZE));
         try (DmsNode node = Dms.launch(new DmsContext().url(url).nodeId(id).baseDirectory(base).pageStore(store)))
         {
-            store.node = node;
+            store.attach(node);
             System.out.println("STARTED " + id + " pid=" + ProcessHandle.current().pid());
             if (!node.awaitConnected(TimeUnit.SECONDS.toNanos(30)))
             {

@@ -3,6 +3,7 @@ package io.respool.dms;
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.MembershipView;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatEvent;
 import io.respool.dms.stat.StatsFileDescriptor;
@@ -26,6 +27,17 @@ class PageProtocolTest
     private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(10);
     @AutoClose
     private TestCluster cluster;
+
+    @Test
+    void shouldServeTheDefaultViewOfEveryNode()
+    {
+        cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> { }));
+        for (int i = 0; i < 2; i++)
+        {
+            assertEquals(new MembershipView(1, 0b11, 0, 0), cluster.node(i).membershipView());
+            assertEquals(1, cluster.node(i).membershipVersion());
+        }
+    }
 
     @Test
     void shouldShipPagesBetweenThreeNodes()
@@ -72,7 +84,7 @@ class PageProtocolTest
         assertEquals(4, cluster.read(2, page));
         assertEquals(4, cluster.read(0, page));
 
-        assertTrue(cluster.stores.stream().allMatch((s) -> s.violations.isEmpty()), "WAL rule broken");
+        assertTrue(cluster.stores.stream().allMatch((s) -> s.violations().isEmpty()), "WAL rule broken");
     }
 
     @Test

@@ -1,5 +1,9 @@
 package io.respool.dms;
 
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.InMemoryDisk;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.PortConflictException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,7 +31,7 @@ class PortConflictTest
         {
             final String url = "0:127.0.0.1:" + ports[0] + ",1:127.0.0.1:" + ports[1];
             final DmsContext ctx = new DmsContext().url(url).nodeId(1).baseDirectory(base)
-                .pageStore(new MemoryPageStore(1, 8192, new SharedDisk(8192)));
+                .pageStore(new InMemoryPageStore(1, 8192, new InMemoryDisk(8192)));
             final PortConflictException ex = assertThrows(PortConflictException.class, () -> Dms.launch(ctx));
             final long pid = ProcessHandle.current().pid();
             assertEquals(1, ex.nodeId());

@@ -1,6 +1,10 @@
 package io.respool.dms;
 
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryDisk;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 import io.respool.testsupport.FreePorts;
 import org.agrona.CloseHelper;
@@ -22,8 +26,8 @@ final class TestCluster implements AutoCloseable
     static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     final List<DmsNode> nodes = new ArrayList<>();
-    final List<MemoryPageStore> stores = new ArrayList<>();
-    final SharedDisk disk = new SharedDisk(PAGE_SIZE);
+    final List<InMemoryPageStore> stores = new ArrayList<>();
+    final InMemoryDisk disk = new InMemoryDisk(PAGE_SIZE);
     final String url;
     final File baseDir;
 
@@ -43,7 +47,7 @@ final class TestCluster implements AutoCloseable
         {
             for (int i = 0; i < count; i++)
             {
-                final MemoryPageStore store = new MemoryPageStore(i, PAGE_SIZE, disk);
+                final InMemoryPageStore store = new InMemoryPageStore(i, PAGE_SIZE, disk);
                 final DmsContext ctx = new DmsContext()
                     .url(url)
                     .nodeId(i)
@@ -52,7 +56,7 @@ final class TestCluster implements AutoCloseable
                     .pageSize(PAGE_SIZE);
                 customise.accept(ctx);
                 final DmsNode node = Dms.launch(ctx);
-                store.node = node;
+                store.attach(node);
                 nodes.add(node);
                 stores.add(store);
             }
@@ -140,7 +144,7 @@ final class TestCluster implements AutoCloseable
         return nodes.get(i);
     }
 
-    MemoryPageStore store(final int i)
+    InMemoryPageStore store(final int i)
     {
         return stores.get(i);
     }
@@ -154,7 +158,7 @@ final class TestCluster implements AutoCloseable
 
     static void deleteQuietly(final File dir)
     {
-        if (null != dir)
+        if (dir != null)
         {
             org.agrona.IoUtil.delete(dir, true);
         }

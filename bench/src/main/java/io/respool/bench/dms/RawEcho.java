@@ -7,7 +7,7 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.respool.dms.AeronSetup;
-import io.respool.dms.DmsContext;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.InMemoryPageStore;
 import io.respool.common.NodeAddress;
 import org.agrona.BufferUtil;

@@ -1,6 +1,6 @@
 package io.respool.bench.dms;
 
-import io.respool.dms.DmsContext;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.InMemoryPageStore;
 
 import java.util.concurrent.ExecutorService;

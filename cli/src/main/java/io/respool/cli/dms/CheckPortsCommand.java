@@ -3,7 +3,7 @@ package io.respool.cli.dms;
 import io.respool.common.NodeAddress;
 import io.respool.dms.api.NodeList;
 import io.respool.dms.api.PortHolder;
-import io.respool.dms.api.PortProbe;
+import io.respool.dms.diag.PortProbe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

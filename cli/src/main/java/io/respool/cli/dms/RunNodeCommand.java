@@ -1,7 +1,7 @@
 package io.respool.cli.dms;
 
-import io.respool.dms.Dms;
-import io.respool.dms.DmsContext;
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;

@@ -1,6 +1,6 @@
 package io.respool.cli.dms;
 
-import io.respool.dms.DmsContext;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatsFileDescriptor;
 import io.respool.dms.stat.StatsReader;

@@ -24,7 +24,9 @@ public enum DmsErrorCode implements StableCode
     /** The calling thread was interrupted while it waited. */
     INTERRUPTED(3007, ErrorCategory.ERROR),
     /** The node was closed. */
-    CLOSED(3008, ErrorCategory.ERROR);
+    CLOSED(3008, ErrorCategory.ERROR),
+    /** The node may no longer serve: its peers refused it (it restarted while the cluster ran on). */
+    REFUSED(3009, ErrorCategory.FATAL);
 
     private final int code;
     private final ErrorCategory category;

@@ -144,6 +144,11 @@ public interface DmsNode extends AutoCloseable
     int membershipVersion();
 
     /**
+     * @return the membership view this node serves (today the source's first view, for the node's whole life).
+     */
+    MembershipView membershipView();
+
+    /**
      * @return the directory of this node (driver directory, statistics file).
      */
     java.io.File nodeDirectory();

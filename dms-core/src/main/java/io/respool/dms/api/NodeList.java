@@ -40,7 +40,7 @@ public final class NodeList
      */
     public static NodeList parse(final String url)
     {
-        if (null == url || url.isBlank())
+        if (url == null || url.isBlank())
         {
             throw new DmsConfigException(
                 "dms_url is empty: url='" + url + "', expected id:host:port[,id:host:port...], " +
@@ -62,13 +62,13 @@ public final class NodeList
             final String entry = entries[i].trim();
             final NodeAddress node = parseEntry(entry, i);
             final Integer dupId = idToIndex.putIfAbsent(node.id(), i);
-            if (null != dupId)
+            if (dupId != null)
             {
                 throw new DmsConfigException(badEntry(entry, i,
                     "duplicate node id " + node.id() + " (also entry " + dupId + ")"));
             }
             final Integer dupAddress = addressToIndex.putIfAbsent(node.endpoint(), i);
-            if (null != dupAddress)
+            if (dupAddress != null)
             {
                 throw new DmsConfigException(badEntry(entry, i,
                     "duplicate address " + node.endpoint() + " (also entry " + dupAddress + ")"));

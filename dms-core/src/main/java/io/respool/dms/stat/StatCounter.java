@@ -16,8 +16,8 @@ public enum StatCounter
     SEND_NOT_CONNECTED(3, "sends to an unconnected peer"),
     /** Sends given up after back pressure. */
     SEND_BACK_PRESSURED(4, "sends dropped on back pressure"),
-    /** Messages with a different membership version, dropped. */
-    MEMBERSHIP_MISMATCH(5, "messages of another membership version"),
+    /** Messages of a newer membership epoch than this node's, dropped (until reform lets a node move on). */
+    MEMBERSHIP_MISMATCH(5, "messages of a newer membership epoch"),
     /** Messages with an unknown codec version or type, dropped. */
     BAD_MESSAGES(6, "messages with a bad version or type"),
     /** Page requests sent to a master again after no answer. */
@@ -69,7 +69,19 @@ public enum StatCounter
     /** Pages this node, as owner, was asked to write for another node's checkpoint. */
     WRITES_REQUESTED(30, "page writes requested by a checkpoint elsewhere"),
     /** Dirty pages whose transfer waited, without blocking the agent, for the database's WAL flush. */
-    WAL_FLUSH_WAITS(31, "dirty page transfers that waited for the WAL");
+    WAL_FLUSH_WAITS(31, "dirty page transfers that waited for the WAL"),
+    /** Messages of an older membership epoch, dropped on arrival. */
+    STALE_EPOCH(32, "messages of an older membership epoch"),
+    /** Messages from a dead incarnation of their sender (sent before it restarted), dropped on arrival. */
+    DEAD_INCARNATION(33, "messages from a dead incarnation"),
+    /** Peers seen with a newer incarnation than before: they restarted. */
+    PEER_RESTARTS(34, "peers seen restarted"),
+    /** Messages from a node outside the membership view, dropped on arrival: it gets no service. */
+    NOT_MEMBER(35, "messages from a node outside the view"),
+    /** Messages stamped with another partition map version, dropped on arrival. */
+    PARTITION_MAP_MISMATCH(36, "messages of another partition map version"),
+    /** Messages from a peer refused because it restarted while the cluster ran on, dropped on arrival. */
+    REFUSED_PEER_MESSAGES(37, "messages from a refused restarted peer");
 
     private static final StatCounter[] BY_ID = values();
 

@@ -129,7 +129,7 @@ public final class StatsReader
             for (int i = 0; i < Math.min(eventSlots, EVENT_SLOTS); i++)
             {
                 final StatEvent event = StatEvent.get(i);
-                if (null == event)
+                if (event == null)
                 {
                     continue;
                 }

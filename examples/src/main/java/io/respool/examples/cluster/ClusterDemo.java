@@ -3,7 +3,7 @@ package io.respool.examples.cluster;
 import io.respool.common.NodeAddress;
 import io.respool.dms.api.PortConflictException;
 import io.respool.dms.api.PortHolder;
-import io.respool.dms.api.PortProbe;
+import io.respool.dms.diag.PortProbe;
 import io.respool.dss.Dss;
 import io.respool.dss.DssException;
 

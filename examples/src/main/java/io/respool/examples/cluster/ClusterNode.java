@@ -1,8 +1,8 @@
 package io.respool.examples.cluster;
 
-import io.respool.dms.Dms;
-import io.respool.dms.DmsContext;
 import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.PortConflictException;
 import io.respool.dms.stat.StatCounter;

@@ -1,8 +1,8 @@
 package io.respool.examples.embedding;
 
-import io.respool.dms.Dms;
-import io.respool.dms.DmsContext;
 import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;

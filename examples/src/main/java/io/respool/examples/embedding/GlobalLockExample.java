@@ -1,7 +1,7 @@
 package io.respool.examples.embedding;
 
-import io.respool.dms.Dms;
-import io.respool.dms.DmsContext;
+import io.respool.dms.api.Dms;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;

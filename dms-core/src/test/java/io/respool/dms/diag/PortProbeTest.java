@@ -1,5 +1,6 @@
-package io.respool.dms.api;
+package io.respool.dms.diag;
 
+import io.respool.dms.api.PortHolder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

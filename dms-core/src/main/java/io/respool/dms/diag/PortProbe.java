@@ -1,4 +1,7 @@
-package io.respool.dms.api;
+package io.respool.dms.diag;
+
+import io.respool.dms.api.DmsConfigException;
+import io.respool.dms.api.PortHolder;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -169,7 +172,7 @@ public final class PortProbe
                         {
                             final long inode = Long.parseLong(target.substring(8, target.length() - 1));
                             final Long current = inodeToPid.get(inode);
-                            if (null != current && current < 0)
+                            if (current != null && current < 0)
                             {
                                 inodeToPid.put(inode, pid);
                                 if (--remaining == 0)

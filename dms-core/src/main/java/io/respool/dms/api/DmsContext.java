@@ -1,16 +1,13 @@
-package io.respool.dms;
+package io.respool.dms.api;
 
-import io.respool.dms.api.BroadcastHandler;
-import io.respool.dms.api.DmsConfigException;
 import io.respool.common.NodeAddress;
-import io.respool.dms.api.NodeList;
-import io.respool.dms.api.PageStore;
 import org.agrona.ErrorHandler;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +36,8 @@ public final class DmsContext
      * soon as there are more spinning threads than cores. Yield is the best median that stays fair.
      */
     public static final String IDLE_STRATEGY_DEFAULT = "yield";
+    /** Every idle strategy name {@link #IDLE_STRATEGY_PROP_NAME} accepts. */
+    public static final List<String> IDLE_STRATEGIES = List.of("yield", "backoff", "sleep", "sleep-1ms", "busy");
     /** Aeron MTU: 16 KiB puts an 8 KiB page in one frame. */
     public static final String MTU_PROP_NAME = "respool.dms.mtu";
     /** Default MTU. */
@@ -92,7 +91,7 @@ public final class DmsContext
 
     private String url = System.getProperty(URL_PROP_NAME);
     private int nodeId = Integer.getInteger(NODE_ID_PROP_NAME, -1);
-    private File baseDirectory = null != System.getProperty(BASE_DIR_PROP_NAME) ?
+    private File baseDirectory = System.getProperty(BASE_DIR_PROP_NAME) != null ?
         new File(System.getProperty(BASE_DIR_PROP_NAME)) : null;
     private int pageSize = Integer.getInteger(PAGE_SIZE_PROP_NAME, PAGE_SIZE_DEFAULT);
     private String idleStrategy = System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT);
@@ -100,6 +99,7 @@ public final class DmsContext
     private int termLength = Integer.getInteger(TERM_LENGTH_PROP_NAME, TERM_LENGTH_DEFAULT);
     private int membershipVersion = Integer.getInteger(MEMBERSHIP_VERSION_PROP_NAME, 1);
     private int centralizedMaster = Integer.getInteger(CENTRALIZED_MASTER_PROP_NAME, -1);
+    private MembershipSource membershipSource;
     private long retryIntervalNs = Long.getLong(RETRY_INTERVAL_PROP_NAME, RETRY_INTERVAL_DEFAULT_NS);
     private long redriveIntervalNs = Long.getLong(REDRIVE_INTERVAL_PROP_NAME, REDRIVE_INTERVAL_DEFAULT_NS);
     private long waitDriveNs = Long.getLong(WAIT_DRIVE_PROP_NAME, WAIT_DRIVE_DEFAULT_NS);
@@ -129,13 +129,13 @@ public final class DmsContext
         {
             return this;
         }
-        if (null == url)
+        if (url == null)
         {
             throw new DmsConfigException("url not set: set DmsContext.url(\"0:127.0.0.1:1613,1:127.0.0.1:1614\") " +
                 "or -D" + URL_PROP_NAME);
         }
         nodeList = NodeList.parse(url);
-        if (null == nodeList.node(nodeId))
+        if (nodeList.node(nodeId) == null)
         {
             throw new DmsConfigException("nodeId not in dms_url: nodeId=" + nodeId + ", url=" + url);
         }
@@ -143,7 +143,7 @@ public final class DmsContext
         {
             throw new DmsConfigException("pageSize must be a power of two in 512..32768: pageSize=" + pageSize);
         }
-        IdleStrategies.check(idleStrategy);
+        checkIdleStrategy(idleStrategy);
         if (mtuLength < 4096 || mtuLength > 65504 || (mtuLength & 31) != 0)
         {
             throw new DmsConfigException("mtuLength must be a multiple of 32 in 4096..65504: mtuLength=" + mtuLength);
@@ -153,11 +153,12 @@ public final class DmsContext
             throw new DmsConfigException("termLength must be a power of two >= 64 KiB and >= 8 * mtuLength: " +
                 "termLength=" + termLength + ", mtuLength=" + mtuLength);
         }
-        if (centralizedMaster != -1 && null == nodeList.node(centralizedMaster))
+        if (centralizedMaster != -1 && nodeList.node(centralizedMaster) == null)
         {
             throw new DmsConfigException("centralizedMaster not in dms_url: centralizedMaster=" +
                 centralizedMaster + ", url=" + url);
         }
+        concludeMembership();
         if (retryIntervalNs < TimeUnit.MICROSECONDS.toNanos(100))
         {
             throw new DmsConfigException("retryIntervalNs must be >= 100 us: retryIntervalNs=" + retryIntervalNs);
@@ -179,21 +180,21 @@ public final class DmsContext
         {
             throw new DmsConfigException("driverTimeoutMs must be >= 1000: driverTimeoutMs=" + driverTimeoutMs);
         }
-        if (null == pageStore)
+        if (pageStore == null)
         {
             throw new DmsConfigException("pageStore not set: the database must lend its buffers through a " +
                 "PageStore (DmsContext.pageStore(...))");
         }
-        if (null == baseDirectory)
+        if (baseDirectory == null)
         {
             baseDirectory = defaultBaseDirectory();
         }
         nodeDirectory = new File(baseDirectory, "node-" + nodeId);
-        if (null != externalAeronDirectory)
+        if (externalAeronDirectory != null)
         {
             checkExternalAeronDirectory();
         }
-        if (null == errorHandler)
+        if (errorHandler == null)
         {
             errorHandler = (throwable) -> LoggerFactory.getLogger(DmsContext.class)
                 .error("dms node error: nodeId={}", nodeId, throwable);
@@ -220,6 +221,35 @@ public final class DmsContext
             throw new DmsConfigException("externalAeronDirectory and the nodes' base directory must not hold one " +
                 "another: externalAeronDirectory=" + external + ", baseDirectory=" + base + "; give the driver a " +
                 "directory of its own");
+        }
+    }
+
+    private void concludeMembership()
+    {
+        if (membershipSource == null)
+        {
+            membershipSource = new FixedMembershipSource(
+                MembershipView.allOf(membershipVersion, nodeList, centralizedMaster));
+        }
+        final MembershipView view = membershipSource.current();
+        if (view == null || (view.members() & ~nodeList.idBitmap()) != 0)
+        {
+            throw new DmsConfigException("membership view must name only nodes of dms_url: view=" + view +
+                ", url=" + url);
+        }
+        membershipVersion = view.version();
+    }
+
+    /**
+     * @param name an idle strategy name.
+     * @throws DmsConfigException if it is not one of {@link #IDLE_STRATEGIES}.
+     */
+    public static void checkIdleStrategy(final String name)
+    {
+        if (!IDLE_STRATEGIES.contains(name))
+        {
+            throw new DmsConfigException("unknown idleStrategy: idleStrategy=" + name +
+                ", known=" + String.join(",", IDLE_STRATEGIES));
         }
     }
 
@@ -381,11 +411,31 @@ public final class DmsContext
     }
 
     /**
-     * @return membership version.
+     * @return membership version; after {@link #conclude()}, the version of the source's current view.
      */
     public int membershipVersion()
     {
         return membershipVersion;
+    }
+
+    /**
+     * @param source where membership views come from. Default: a {@link FixedMembershipSource} of every node in
+     *               the url at {@link #membershipVersion(int)}, the lowest id reforming and the centralized master
+     *               (else the lowest id) primary. A source given here overrides {@link #membershipVersion(int)}.
+     * @return this.
+     */
+    public DmsContext membershipSource(final MembershipSource source)
+    {
+        this.membershipSource = source;
+        return this;
+    }
+
+    /**
+     * @return where membership views come from; set by {@link #conclude()} if not given.
+     */
+    public MembershipSource membershipSource()
+    {
+        return membershipSource;
     }
 
     /**

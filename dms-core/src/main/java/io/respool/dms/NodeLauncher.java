@@ -1,10 +1,11 @@
 package io.respool.dms;
 
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.common.NodeAddress;
 import io.respool.dms.api.PortConflictException;
 import io.respool.dms.api.PortHolder;
-import io.respool.dms.api.PortProbe;
+import io.respool.dms.diag.PortProbe;
 import io.respool.dms.stat.StatsFileDescriptor;
 import org.agrona.CloseHelper;
 
@@ -12,14 +13,15 @@ import java.io.File;
 import java.util.List;
 
 /**
- * Starts DMS nodes. The order is fixed and each step is undone if a later one fails, so that nothing is left
- * started half-way: check the node's port is free (naming the holder if not), take the node directory, map the
+ * Starts DMS nodes for {@link io.respool.dms.api.Dms#launch}, public only so that the API package can reach the
+ * engine: applications call {@code Dms.launch}. The order is fixed and each step is undone if a later one fails,
+ * so that nothing is left started half-way: check the node's port is free (naming the holder if not), take the node directory, map the
  * statistics file, start the embedded media driver (or find the external one) and the Aeron client and open the
  * lanes, then start the agent thread.
  */
-public final class Dms
+public final class NodeLauncher
 {
-    private Dms()
+    private NodeLauncher()
     {
     }
 
@@ -68,9 +70,9 @@ public final class Dms
     static PortConflictException portConflict(final DmsContext ctx, final List<PortHolder> holders)
     {
         final NodeAddress self = ctx.self();
-        final ExternalDriver driver = null == ctx.externalAeronDirectory() ?
+        final ExternalDriver driver = ctx.externalAeronDirectory() == null ?
             null : ExternalDriver.read(ctx.externalAeronDirectory());
-        if (null != driver && holders.stream().anyMatch((holder) -> holder.pid() == driver.pid()))
+        if (driver != null && holders.stream().anyMatch((holder) -> holder.pid() == driver.pid()))
         {
             return new PortConflictException(self.id(), self.host(), self.port(), holders, driver.holdsPortAdvice());
         }

@@ -1,0 +1,41 @@
+package io.respool.dms.api;
+
+/**
+ * Where a node's membership views come from: a cluster manager, or a test. DMS listens and turns each new view into
+ * a reform (not built yet: today a node serves the first view for its whole life).
+ * <p>
+ * The contract a source keeps:
+ * <ul>
+ *     <li>versions strictly increase;</li>
+ *     <li>every node gets the same view for a version;</li>
+ *     <li>a removed node has been fenced off the shared storage before the view that removes it is published;</li>
+ *     <li>the reformer is a member.</li>
+ * </ul>
+ */
+public interface MembershipSource
+{
+    /** Told of every new view. */
+    @FunctionalInterface
+    interface Listener
+    {
+        /**
+         * A new view, its version higher than every one before. Called on the source's thread: hand the view off
+         * and return at once, never call back into the source or into DMS.
+         *
+         * @param view the new view.
+         */
+        void onView(MembershipView view);
+    }
+
+    /**
+     * @return the view in force now; never null.
+     */
+    MembershipView current();
+
+    /**
+     * Start telling {@code listener} of every view after {@link #current()}.
+     *
+     * @param listener the listener.
+     */
+    void listen(Listener listener);
+}
