@@ -153,16 +153,22 @@ class ManualClockProtocolTest
         cluster.assertDirectoryMatchesNodes(page);
     }
 
-    @Test
-    void shouldCancelATimedOutRequestStillQueuedAtTheMaster()
+    /** On 3 nodes: node 1 holds the page in X and keeps it latched; node 2's X request reaches it and waits. */
+    private void startWithNode2WaitingForNode1()
     {
         start(3);
         acquireAll(1, LockMode.X);
         assertTrue(node(1).tryLatch(page, LockMode.X), "node 1 keeps the page latched");
         request(2, LockMode.X);
         cluster.deliverAll();
-        assertNotNull(cluster.entry(page).converting, "node 2's request is served first");
-        assertTrue(node(0).tryLatch(page, LockMode.S) == false, "node 0 asks too");
+        assertNotNull(cluster.entry(page).converting, "node 2's request is being served");
+    }
+
+    @Test
+    void shouldCancelATimedOutRequestStillQueuedAtTheMaster()
+    {
+        startWithNode2WaitingForNode1();
+        assertFalse(node(0).tryLatch(page, LockMode.S), "node 0 asks too");
         cluster.cycle();
         cluster.cycle();
         assertEquals(1, cluster.entry(page).queue.size(), "node 0's request waits in the master's queue");
@@ -185,12 +191,7 @@ class ManualClockProtocolTest
     @Test
     void shouldKeepWaitingForATimedOutRequestTheMasterServesAlready()
     {
-        start(3);
-        acquireAll(1, LockMode.X);
-        assertTrue(node(1).tryLatch(page, LockMode.X), "node 1 keeps the page latched");
-        request(2, LockMode.X);
-        deliver(only(MessageType.ASK_MASTER, 0));
-        deliver(only(MessageType.ASK_OWNER, 1));
+        startWithNode2WaitingForNode1();
 
         node(2).timeOut(page, LockMode.X);
         cluster.cycle();
