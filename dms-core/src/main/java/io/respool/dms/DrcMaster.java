@@ -281,6 +281,37 @@ final class DrcMaster
         }
     }
 
+    /**
+     * A requester's caller gave up: drop its request if it is still queued (or not yet here: the tombstone turns
+     * it away when it comes); one being served goes on, and the requester applies its answer.
+     */
+    void onCancel(final MessageFlyweight msg, final long nowNs)
+    {
+        final long pageId = msg.resourceId();
+        final int node = msg.sourceNode();
+        final long serial = msg.serial();
+        final int remembered = services.tombstones().outcome(node, serial);
+        if (remembered >= 0 || services.tombstones().contains(node, serial))
+        {
+            // cancelled before (the same answer again), or served and claimed already (too late)
+            services.proxy().cancelAck(node, pageId, serial, remembered >= 0 ? remembered : STATUS_DENIED);
+            return;
+        }
+        final DrcPage page = entries.get(pageId);
+        final Conversion current = page == null ? null : page.converting;
+        if (current != null && current.requester == node && current.serial == serial)
+        {
+            services.proxy().cancelAck(node, pageId, serial, STATUS_DENIED);
+            return;
+        }
+        if (page != null && page.queue.removeIf((c) -> c.requester == node && c.serial == serial))
+        {
+            queued--;
+        }
+        services.tombstones().add(node, serial, nowNs, STATUS_OK);
+        services.proxy().cancelAck(node, pageId, serial, STATUS_OK);
+    }
+
     void onRelease(final MessageFlyweight msg, final long nowNs)
     {
         final long pageId = msg.resourceId();

@@ -26,7 +26,9 @@ final class LocalPage
         /** An application thread asked for a mode this node does not hold; the agent has not sent it yet. */
         ISSUED(1),
         /** Sent to the master, and resent until answered. */
-        SENT(2);
+        SENT(2),
+        /** Its caller gave up: a cancel is out, resent until the master answers it (or answers the request). */
+        CANCELLING(3);
 
         private final int code;
 
@@ -160,7 +162,13 @@ final class LocalPage
      */
     void request(final Request next, final String reason)
     {
-        assert (next == Request.IDLE ? request != Request.IDLE : next.code() == request.code() + 1) :
+        assert (switch (next)
+        {
+            case IDLE -> request != Request.IDLE;
+            case ISSUED -> request == Request.IDLE;
+            case SENT -> request == Request.ISSUED || request == Request.CANCELLING;
+            case CANCELLING -> request == Request.SENT;
+        }) :
             "request cannot go " + request + " -> " + next + ": " + this;
         trace("request", request, next, reason);
         request = next;

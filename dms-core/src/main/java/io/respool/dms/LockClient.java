@@ -57,7 +57,8 @@ final class LockClient
     private final long driveNs;
     private NodeAgent agent;
     private final Long2ObjectHashMap<Pending> pending = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap held = new Long2LongHashMap(MISSING);
+    /** The locks this node holds, by token, with the resource and the mode: what a reform rebuilds them from. */
+    private final Long2ObjectHashMap<Pending> held = new Long2ObjectHashMap<>();
     private final Long2LongHashMap releasing = new Long2LongHashMap(MISSING);
     private final Long2LongHashMap releaseRetryNs = new Long2LongHashMap(MISSING);
 
@@ -155,13 +156,13 @@ final class LockClient
 
     private void onUnlockCommand(final long token)
     {
-        final long resourceId = held.remove(token);
-        if (resourceId == MISSING)
+        final Pending lock = held.remove(token);
+        if (lock == null)
         {
             throw new IllegalStateException("unlock of a lock not held: nodeId=" + self + ", token=" + token +
                 "; unlock each token from lock/tryLock exactly once");
         }
-        startRelease(token, resourceId);
+        startRelease(token, lock.resourceId);
     }
 
     private void startRelease(final long serial, final long resourceId)
@@ -188,7 +189,7 @@ final class LockClient
         services.stats().record(StatEvent.LOCK_WAIT, services.nowNs() - p.startNs);
         if (granted)
         {
-            held.put(serial, p.resourceId);
+            held.put(serial, p);
             if (p.state.compareAndSet(WAITING, GRANTED))
             {
                 services.stats().increment(StatCounter.LOCKS_GRANTED);

@@ -177,6 +177,18 @@ final class MessageProxy
         return send(MessageType.BROADCAST, node);
     }
 
+    boolean cancel(final int master, final long pageId, final long serial)
+    {
+        header(MessageType.CANCEL, master).resourceId(pageId).serial(serial).requesterNode(self);
+        return send(MessageType.CANCEL, master);
+    }
+
+    boolean cancelAck(final int node, final long pageId, final long serial, final int status)
+    {
+        header(MessageType.CANCEL_ACK, node).resourceId(pageId).serial(serial).status(status);
+        return send(MessageType.CANCEL_ACK, node);
+    }
+
     boolean refused(final int node, final long incarnation)
     {
         header(MessageType.REFUSED, node).resourceId(incarnation);

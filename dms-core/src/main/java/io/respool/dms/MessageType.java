@@ -51,7 +51,11 @@ enum MessageType
      * Node to a peer that restarted while the cluster ran on (resource id: the refused incarnation): the membership
      * cannot take it back without a reform, so it is served nothing and must stop.
      */
-    REFUSED(21, Lane.CONTROL);
+    REFUSED(21, Lane.CONTROL),
+    /** Requester to master: drop my request with serial, its caller gave up (behind ASK_MASTER on its lane). */
+    CANCEL(22, Lane.DATA),
+    /** Master to requester: status OK, the request is dropped; DENIED, it is being served and its answer comes. */
+    CANCEL_ACK(23, Lane.DATA);
 
     private static final MessageType[] BY_CODE = values();
 

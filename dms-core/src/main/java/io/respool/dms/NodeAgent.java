@@ -283,6 +283,8 @@ final class NodeAgent implements Agent, Transport.MessageSink
             case BROADCAST -> broadcaster.onBroadcast(msg, nowNs);
             case BROADCAST_ACK -> broadcaster.onBroadcastAck(msg, nowNs);
             case REFUSED -> onRefused(msg);
+            case CANCEL -> drc.onCancel(msg, nowNs);
+            case CANCEL_ACK -> pageClient.onCancelAck(msg);
             default -> stats.increment(StatCounter.BAD_MESSAGES);
         }
     }

@@ -180,9 +180,9 @@ final class PageClient
     /**
      * The caller of {@link #acquire} gives up, under the page's monitor. A request the agent has not sent yet is
      * withdrawn, so nothing of this call is left to hold up a later one (a thread still waiting on it is woken and
-     * issues its own). A request already sent goes on: the master may be converting it already, and a requester
-     * that forgot the serial would never claim, stalling the page on every node; its late answer is applied, and a
-     * later acquire of a mode it covers is served by it.
+     * issues its own). A request already sent is cancelled at the master: dropped if it is still queued there; if
+     * the master is serving it already it goes on (a requester that forgot the serial would never claim, stalling
+     * the page on every node), its answer is applied, and a later acquire of a mode it covers is served by it.
      *
      * @return the exception to throw.
      */
@@ -197,10 +197,16 @@ final class PageClient
             lp.requestMode = LockMode.NULL;
             lp.signal();
         }
+        else if (lp.request == LocalPage.Request.SENT)
+        {
+            lp.request(LocalPage.Request.CANCELLING, "acquire timed out: cancel it at the master");
+            services.commands().offer(() -> onCancelCommand(lp));
+        }
         return new DmsTimeoutException("page acquire timed out: nodeId=" + self + ", pageId=" + lp.pageId +
             ", mode=" + mode + ", master=" + services.masterOf(lp.pageId) + ", state=" + state +
             (withdrawn ? "; the request was not sent yet and is withdrawn" :
-            "; the request goes on and a late answer is applied") + ", retry or raise the timeout");
+            "; the request is cancelled, or if the master serves it already its answer is applied") +
+            ", retry or raise the timeout");
     }
 
     /**
@@ -362,6 +368,49 @@ final class PageClient
             services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode, lp.requestSerial);
         }
         requesting.add(lp);
+    }
+
+    void onCancelCommand(final LocalPage lp)
+    {
+        synchronized (lp)
+        {
+            if (lp.request == LocalPage.Request.CANCELLING)
+            {
+                lp.requestNextRetryNs = services.nowNs() + retryIntervalNs;
+                services.proxy().cancel(services.masterOf(lp.pageId), lp.pageId, lp.requestSerial);
+            }
+        }
+    }
+
+    /**
+     * The master's answer to a cancel: the request is dropped, or it is being served and its answer comes.
+     */
+    void onCancelAck(final MessageFlyweight msg)
+    {
+        final LocalPage lp = pages.get(msg.resourceId());
+        if (lp == null)
+        {
+            services.stats().increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        synchronized (lp)
+        {
+            if (lp.request != LocalPage.Request.CANCELLING || lp.requestSerial != msg.serial())
+            {
+                services.stats().increment(StatCounter.STALE_MESSAGES);
+                return;
+            }
+            if (msg.status() == STATUS_OK)
+            {
+                lp.request(LocalPage.Request.IDLE, "cancelled at the master");
+                lp.requestMode = LockMode.NULL;
+            }
+            else
+            {
+                lp.request(LocalPage.Request.SENT, "too late to cancel: the master serves it");
+            }
+            lp.signal();
+        }
     }
 
     void onReleaseCommand(final LocalPage lp)
@@ -544,9 +593,19 @@ final class PageClient
             final LocalPage lp = requesting.get(i);
             synchronized (lp)
             {
-                if (lp.request != LocalPage.Request.SENT)
+                if (lp.request != LocalPage.Request.SENT && lp.request != LocalPage.Request.CANCELLING)
                 {
                     removeAt(requesting, i);
+                    continue;
+                }
+                if (lp.request == LocalPage.Request.CANCELLING)
+                {
+                    if (nowNs - lp.requestNextRetryNs >= 0)
+                    {
+                        lp.requestNextRetryNs = nowNs + retryIntervalNs;
+                        services.proxy().cancel(services.masterOf(lp.pageId), lp.pageId, lp.requestSerial);
+                        work++;
+                    }
                     continue;
                 }
                 if (nowNs - lp.requestNextRetryNs >= 0)

@@ -155,12 +155,70 @@ class ManualClockProtocolTest
         cluster.assertDirectoryMatchesNodes(page);
     }
 
+    /** On 3 nodes: node 1 holds the page in X and keeps it latched; node 2's X request reaches it and waits. */
+    private void startWithNode2WaitingForNode1()
+    {
+        start(3);
+        acquireAll(1, LockMode.X);
+        assertTrue(node(1).tryLatch(page, LockMode.X), "node 1 keeps the page latched");
+        request(2, LockMode.X);
+        cluster.deliverAll();
+        assertNotNull(cluster.entry(page).converting, "node 2's request is being served");
+    }
+
+    @Test
+    void shouldCancelATimedOutRequestStillQueuedAtTheMaster()
+    {
+        startWithNode2WaitingForNode1();
+        assertFalse(node(0).tryLatch(page, LockMode.S), "node 0 asks too");
+        cluster.cycle();
+        cluster.cycle();
+        assertEquals(1, cluster.entry(page).queue.size(), "node 0's request waits in the master's queue");
+
+        node(0).timeOut(page, LockMode.S);
+        cluster.cycle();
+        cluster.cycle();
+        assertEquals(LocalPage.Request.IDLE, node(0).page(page).request, "cancelled: nothing left behind");
+        assertTrue(cluster.entry(page).queue.isEmpty(), "and nothing left at the master");
+
+        node(1).unlatch(page);
+        cluster.cycle();
+        cluster.deliverAll();
+        assertEquals(LockMode.X, node(2).mode(page), "node 2 got the page");
+        assertEquals(LockMode.NULL, node(0).mode(page), "and keeps it: the cancelled request takes nothing");
+        write(2);
+        cluster.assertDirectoryMatchesNodes(page);
+    }
+
+    @Test
+    void shouldKeepWaitingForATimedOutRequestTheMasterServesAlready()
+    {
+        startWithNode2WaitingForNode1();
+
+        node(2).timeOut(page, LockMode.X);
+        cluster.cycle();
+        deliver(only(MessageType.CANCEL, 0));
+        final Packet ack = only(MessageType.CANCEL_ACK, 2);
+        assertEquals(MessageDescriptor.STATUS_DENIED, ack.view.status(), "too late: the owner was asked already");
+        deliver(ack);
+        assertEquals(LocalPage.Request.SENT, node(2).page(page).request, "the request goes on");
+
+        node(1).unlatch(page);
+        cluster.cycle();
+        cluster.deliverAll();
+        assertEquals(LockMode.X, node(2).mode(page), "its answer is applied");
+        assertEquals(LocalPage.Request.IDLE, node(2).page(page).request);
+        write(2);
+        cluster.assertDirectoryMatchesNodes(page);
+    }
+
     @Test
     void shouldServeALaterAcquireFromATimedOutRequestThatWasAlreadySent()
     {
         start(3);
         request(2, LockMode.X);
-        assertTrue(node(2).timeOut(page, LockMode.X).contains("the request goes on"));
+        assertTrue(node(2).timeOut(page, LockMode.X).contains("if the master serves it already its answer is applied"));
+        assertEquals(LocalPage.Request.CANCELLING, node(2).page(page).request);
         cluster.deliverAll();
 
         assertEquals(LockMode.X, node(2).mode(page), "the late grant is applied");
