@@ -105,6 +105,10 @@ class RecoveryTest
         try (Dss dss = Dss.openVolumeGroup("data", volume))
         {
             assertTrue(dss.exists("+data/kept"));
+            final List<String> repaired = dss.volumeGroup("data").check();
+            assertEquals(1, repaired.size(), repaired.toString());
+            assertTrue(repaired.get(0).contains("copy A is invalid") && repaired.get(0).contains("rewritten"),
+                repaired.toString());
             assertEquals(List.of(), dss.volumeGroup("data").check(), "the open rewrote copy A from copy B");
 
             overwrite(volume, EntryVolumeLayout.ROOT_B_OFFSET + 40, new byte[]{9, 9, 9, 9});

@@ -85,6 +85,7 @@ final class ConsistencyChecker
 
     private void checkRootCopies()
     {
+        problems.addAll(roots.takeRepairs());
         final RootStore store = new RootStore(entry);
         for (int copy = 0; copy < 2; copy++)
         {

@@ -8,6 +8,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Reads and writes the two copies of the root control block. A write goes to copy A, is flushed, then to copy B and
  * is flushed, each with a higher sequence: whichever copy a crash tears, the other is whole. A copy found torn or
@@ -21,6 +24,7 @@ final class RootStore
     private final BlockDevice device;
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[RootControl.LENGTH]);
     private final RootControl root = new RootControl().wrap(buffer);
+    private final List<String> repairs = new ArrayList<>();
 
     RootStore(final BlockDevice device)
     {
@@ -70,9 +74,28 @@ final class RootStore
         }
         device.write(EntryVolumeLayout.rootOffset(copy), buffer, 0, RootControl.LENGTH);
         device.flush(EntryVolumeLayout.rootOffset(copy), RootControl.LENGTH);
-        LOG.warn("root control copy {} was invalid and is rewritten from the other copy: volume={}, offset={}, " +
-            "sequence={}, reason={}", copy == 0 ? "A" : "B", device.path(), EntryVolumeLayout.rootOffset(copy),
-            root.sequence(), reason);
+        final String repair = "root control copy " + (copy == 0 ? "A" : "B") + " is invalid: " + reason +
+            " (found when the root was loaded, and rewritten from the other copy: offset=" +
+            EntryVolumeLayout.rootOffset(copy) + ", sequence=" + root.sequence() + ")";
+        LOG.warn("{}: volume={}", repair, device.path());
+        synchronized (repairs)
+        {
+            repairs.add(repair);
+        }
+    }
+
+    /**
+     * @return the copies rewritten since the last call, one line each, so that a check reports damage that a load
+     *         repaired before the check could see it.
+     */
+    List<String> takeRepairs()
+    {
+        synchronized (repairs)
+        {
+            final List<String> taken = List.copyOf(repairs);
+            repairs.clear();
+            return taken;
+        }
     }
 
     /**
