@@ -122,7 +122,7 @@ final class NodeDirectory implements AutoCloseable
 
         final File aeronDir = new File(directory, AERON_DIR_NAME);
         if (new File(aeronDir, "cnc.dat").exists() &&
-            CommonContext.isDriverActive(aeronDir, 1_000, (msg) -> { }))
+            CommonContext.isDriverActive(aeronDir, 1_000, (msg) -> {}))
         {
             throw new DirectoryInUseException("a live media driver uses the node's Aeron directory: nodeId=" +
                 nodeId + ", dir=" + aeronDir + "; stop that driver or give this node another directory");

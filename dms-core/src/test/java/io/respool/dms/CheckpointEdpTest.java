@@ -1,8 +1,6 @@
 package io.respool.dms;
 
-import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.InMemoryPageStore;
-import io.respool.dms.api.LockMode;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatsFileDescriptor;
 import io.respool.dms.stat.StatsReader;

@@ -31,7 +31,7 @@ class CoherenceTest
     {
         final long seed = seed();
         final CoherenceLoad load = new CoherenceLoad(seed, 12, 2, TimeUnit.SECONDS.toNanos(3), 0.4, 0.03);
-        try (TestCluster cluster = new TestCluster(nodes, (ctx) -> { }))
+        try (TestCluster cluster = new TestCluster(nodes, (ctx) -> {}))
         {
             load.run(cluster);
             System.out.println("coherence " + nodes + " nodes: " + load.describe());

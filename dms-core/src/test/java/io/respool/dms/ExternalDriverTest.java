@@ -240,7 +240,7 @@ class ExternalDriverTest
             .start();
         driverProcesses.add(process);
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!CommonContext.isDriverActive(dir, 1_000, (msg) -> { }))
+        while (!CommonContext.isDriverActive(dir, 1_000, (msg) -> {}))
         {
             assertTrue(process.isAlive(), () -> "the media driver process exited: see " + name + ".log");
             assertTrue(System.nanoTime() - deadlineNs < 0, "the media driver process did not start in 30 s");
@@ -343,7 +343,7 @@ class ExternalDriverTest
     {
         final File driverDir = new File(driver.aeronDirectoryName());
         assertTrue(new File(driverDir, "cnc.dat").exists(), "the node must not delete " + driverDir);
-        assertTrue(CommonContext.isDriverActive(driverDir, 1_000, (msg) -> { }), "driver stopped: " + driverDir);
+        assertTrue(CommonContext.isDriverActive(driverDir, 1_000, (msg) -> {}), "driver stopped: " + driverDir);
         final ByteArrayOutputStream errors = new ByteArrayOutputStream();
         assertEquals(0, driver.context().saveErrorLog(new PrintStream(errors, true, StandardCharsets.UTF_8)),
             () -> errors.toString(StandardCharsets.UTF_8));

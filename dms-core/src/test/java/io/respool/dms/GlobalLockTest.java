@@ -32,7 +32,7 @@ class GlobalLockTest
     @Test
     void shouldShareSAndExcludeXWithTryAndTimedLock()
     {
-        cluster = assertDoesNotThrow(() -> new TestCluster(3, (ctx) -> { }));
+        cluster = assertDoesNotThrow(() -> new TestCluster(3, (ctx) -> {}));
         final DmsNode n0 = cluster.node(0);
         final DmsNode n1 = cluster.node(1);
         final DmsNode n2 = cluster.node(2);

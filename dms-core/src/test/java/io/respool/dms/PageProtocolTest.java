@@ -31,7 +31,7 @@ class PageProtocolTest
     @Test
     void shouldServeTheDefaultViewOfEveryNode()
     {
-        cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> { }));
+        cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> {}));
         for (int i = 0; i < 2; i++)
         {
             assertEquals(new MembershipView(1, 0b11, 0, 0), cluster.node(i).membershipView());
@@ -42,7 +42,7 @@ class PageProtocolTest
     @Test
     void shouldShipPagesBetweenThreeNodes()
     {
-        cluster = assertDoesNotThrow(() -> new TestCluster(3, (ctx) -> { }));
+        cluster = assertDoesNotThrow(() -> new TestCluster(3, (ctx) -> {}));
         final DmsNode n0 = cluster.node(0);
         final DmsNode n1 = cluster.node(1);
         final DmsNode n2 = cluster.node(2);
@@ -90,7 +90,7 @@ class PageProtocolTest
     @Test
     void shouldUpgradeSharedToExclusiveWithoutShipping()
     {
-        cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> { }));
+        cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> {}));
         final DmsNode n0 = cluster.node(0);
         final DmsNode n1 = cluster.node(1);
         final long page = cluster.pageMasteredBy(1, 5000);
@@ -106,7 +106,7 @@ class PageProtocolTest
     @Test
     void shouldDeferTransferUntilLocalLatchIsReleased() throws Exception
     {
-        cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> { }));
+        cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> {}));
         final DmsNode n0 = cluster.node(0);
         final DmsNode n1 = cluster.node(1);
         final long page = cluster.pageMasteredBy(0, 7000);
@@ -129,7 +129,7 @@ class PageProtocolTest
     @Test
     void shouldReleaseOwnershipAndReadFromDiskAfterwards() throws Exception
     {
-        cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> { }));
+        cluster = assertDoesNotThrow(() -> new TestCluster(2, (ctx) -> {}));
         final DmsNode n0 = cluster.node(0);
         final long page = cluster.pageMasteredBy(1, 9000);
 
