@@ -58,7 +58,7 @@ final class CatchUp implements Coordinator.Engine
             final long knownSequence = roots.root().sequence();
             if (holdingLock || (headValid && head.rootSequence() != knownSequence))
             {
-                final RootControl root = roots.load();
+                final RootControl root = roots.load(holdingLock);
                 if (root.sequence() != knownSequence)
                 {
                     log.tail(root.checkpointLsn());

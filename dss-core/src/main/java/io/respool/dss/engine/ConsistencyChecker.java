@@ -87,14 +87,21 @@ final class ConsistencyChecker
     {
         problems.addAll(roots.takeRepairs());
         final RootStore store = new RootStore(entry);
+        int invalid = 0;
         for (int copy = 0; copy < 2; copy++)
         {
             final String reason = store.read(copy);
             if (reason != null)
             {
+                invalid++;
                 problems.add("root control copy " + (copy == 0 ? "A" : "B") + " is invalid: " + reason +
-                    " (rewritten from the other copy, which is used)");
+                    " (rewritten from the other copy by this check)");
             }
+        }
+        if (invalid == 1)
+        {
+            // a check runs as a change: under the volume-group lock, inside the fence gate
+            store.load(true);
         }
     }
 
@@ -123,7 +130,7 @@ final class ConsistencyChecker
     {
         try
         {
-            final RootControl root = new RootStore(entry).load();
+            final RootControl root = new RootStore(entry).load(false);
             final MetadataState state = new MetadataState(auSize);
             final UnsafeBuffer checkpoint = Checkpointer.read(entry, root, auSize);
             CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), state);

@@ -35,6 +35,11 @@ final class FenceGate
      */
     boolean tryEnter()
     {
+        // Refused writers must not touch the count: their brief increments could keep a drain from ever being seen.
+        if (closedReason != null)
+        {
+            return false;
+        }
         inFlight.incrementAndGet();
         if (closedReason != null)
         {

@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * Reads and writes the two copies of the root control block. A write goes to copy A, is flushed, then to copy B and
  * is flushed, each with a higher sequence: whichever copy a crash tears, the other is whole. A copy found torn or
- * damaged when loading is rewritten at once from the whole one, so that the volume group never runs for long on a
- * single copy (the next checkpoint may be many commits away).
+ * damaged is rewritten from the whole one the next time the root is loaded under the volume-group lock (the first
+ * change after open, or a check), so that the volume group never runs for long on a single copy (the next checkpoint
+ * may be many commits away).
  */
 final class RootStore
 {
@@ -34,10 +35,13 @@ final class RootStore
     /**
      * Load the valid copy with the highest sequence.
      *
+     * @param mayRepair true only while this instance holds the volume-group lock inside the fence gate: then an
+     *                  invalid copy is rewritten from the valid one. Without the lock a rewrite could race the
+     *                  holder's own root store, or come from an instance already fenced off.
      * @return the root control, a flyweight over this store's buffer.
      * @throws FormatException naming both copies' faults if neither is valid.
      */
-    RootControl load()
+    RootControl load(final boolean mayRepair)
     {
         final String reasonA = read(0);
         final long sequenceA = reasonA == null ? root.sequence() : -1;
@@ -54,7 +58,7 @@ final class RootStore
         {
             read(0);
         }
-        if (reasonA != null || reasonB != null)
+        if (mayRepair && (reasonA != null || reasonB != null))
         {
             repair(reasonA != null ? 0 : 1, reasonA != null ? reasonA : reasonB);
         }
@@ -62,9 +66,7 @@ final class RootStore
     }
 
     /**
-     * Rewrite the invalid copy {@code copy} from the valid one in the buffer. Safe beside another instance storing
-     * the root at the same time: the copy written here holds the highest valid sequence this instance saw, and a
-     * store in progress ends with both copies at a higher one, whatever the order the writes land in.
+     * Rewrite the invalid copy {@code copy} from the valid one in the buffer.
      */
     private void repair(final int copy, final String reason)
     {

@@ -55,7 +55,7 @@ final class VolumeGroupLoader
                     "; fix the line in dss_vg_conf.ini");
             }
             final RootStore roots = new RootStore(entry);
-            final RootControl root = roots.load();
+            final RootControl root = roots.load(false);
             if (!root.vgUuid().equals(header.vgUuid()))
             {
                 throw FormatException.corrupt("root control belongs to another volume group: volume=" + entryVolume +
