@@ -4,6 +4,9 @@ import io.respool.blockdev.BlockDeviceException;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 
+import static io.respool.dss.format.RedoRecordDescriptor.allocateLength;
+import static io.respool.dss.format.RedoRecordDescriptor.TRUNCATE_LENGTH;
+import static io.respool.dss.format.RedoRecordDescriptor.SET_SIZE_LENGTH;
 import static io.respool.dss.format.EntryVolumeLayout.auIndexOf;
 import static io.respool.dss.format.EntryVolumeLayout.physicalAu;
 import static io.respool.dss.format.EntryVolumeLayout.volumeOf;
@@ -112,7 +115,7 @@ final class FileSpace
                     if (runs > 0)
                     {
                         final int n = runs;
-                        lsn = runner.commit(RecordType.ALLOCATE, 12 + n * 24,
+                        lsn = runner.commit(RecordType.ALLOCATE, allocateLength(n),
                             (b, i) -> Records.allocate(b, i, node.id, fileAus, physicalAus, counts, n));
                     }
                 }
@@ -198,7 +201,7 @@ final class FileSpace
                     zeroAllocated(node, node.size, newSize);
                 }
                 logSizeIfDirty(node);
-                lsn = runner.commit(RecordType.TRUNCATE, 16, (b, i) -> Records.truncate(b, i, node.id, newSize));
+                lsn = runner.commit(RecordType.TRUNCATE, TRUNCATE_LENGTH, (b, i) -> Records.truncate(b, i, node.id, newSize));
             }
             finally
             {
@@ -232,7 +235,7 @@ final class FileSpace
                 node.sizeDirty = false;
                 final long size = node.size;
                 final long written = node.writtenSize;
-                return runner.commit(RecordType.SET_SIZE, 24, (b, i) -> Records.setSize(b, i, node.id, size, written));
+                return runner.commit(RecordType.SET_SIZE, SET_SIZE_LENGTH, (b, i) -> Records.setSize(b, i, node.id, size, written));
             }
             finally
             {

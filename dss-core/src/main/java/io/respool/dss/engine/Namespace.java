@@ -14,6 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.respool.dss.format.RedoRecordDescriptor.renameMaxLength;
+import static io.respool.dss.format.RedoRecordDescriptor.removeTreeLength;
+import static io.respool.dss.format.RedoRecordDescriptor.createMaxLength;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_LENGTH;
+import static io.respool.dss.format.RedoRecordDescriptor.FREE_ORPHAN_LENGTH;
+
 /**
  * The directory tree of one volume group: walking paths, creating, removing, renaming, listing and opening, and
  * freeing the space of files deleted while open once nobody holds them. Reads check the tree under the metadata read
@@ -115,8 +121,7 @@ final class Namespace
                     throw new DssException(ErrorCode.ALREADY_EXISTS, "already exists: path=" + pathForErrors);
                 }
                 final long id = state.nextNodeId;
-                lsn = runner.commit(RecordType.CREATE,
-                    8 + 8 + 1 + 64 + 2 + (target == null ? 0 : target.length() * 4),
+                lsn = runner.commit(RecordType.CREATE, createMaxLength(target == null ? 0 : target.length()),
                     (b, i) -> Records.create(b, i, parent.id, id, type, childName, target));
                 created = state.node(id);
             }
@@ -158,13 +163,13 @@ final class Namespace
                 if (node.isDirectory())
                 {
                     final long[] kept = openFilesBelow(node);
-                    lsn = runner.commit(RecordType.REMOVE_TREE, 16 + kept.length * 8,
+                    lsn = runner.commit(RecordType.REMOVE_TREE, removeTreeLength(kept.length),
                         (b, i) -> Records.removeTree(b, i, node.id, me, kept));
                 }
                 else
                 {
                     final int owner = node.openCount.get() > 0 ? me : -1;
-                    lsn = runner.commit(RecordType.REMOVE, 12, (b, i) -> Records.remove(b, i, node.id, owner));
+                    lsn = runner.commit(RecordType.REMOVE, REMOVE_LENGTH, (b, i) -> Records.remove(b, i, node.id, owner));
                 }
             }
             finally
@@ -224,7 +229,7 @@ final class Namespace
                             oldPath + ", new=" + newPath);
                     }
                 }
-                lsn = runner.commit(RecordType.RENAME, 16 + 64,
+                lsn = runner.commit(RecordType.RENAME, renameMaxLength(),
                     (b, i) -> Records.rename(b, i, node.id, newParent.id, newName));
             }
             finally
@@ -311,7 +316,7 @@ final class Namespace
                 {
                     if (node.orphan && node.openCount.get() == 0 && !node.deleted && !metaLock.isClosed())
                     {
-                        lsn = runner.commit(RecordType.FREE_ORPHAN, 8, (b, i) -> Records.nodeOnly(b, i, node.id));
+                        lsn = runner.commit(RecordType.FREE_ORPHAN, FREE_ORPHAN_LENGTH, (b, i) -> Records.nodeOnly(b, i, node.id));
                     }
                 }
                 finally
@@ -363,7 +368,7 @@ final class Namespace
                 {
                     if (node.orphan && node.openCount.get() == 0 && !alive.contains(node.orphanOwner))
                     {
-                        lsn = runner.commit(RecordType.FREE_ORPHAN, 8, (b, i) -> Records.nodeOnly(b, i, node.id));
+                        lsn = runner.commit(RecordType.FREE_ORPHAN, FREE_ORPHAN_LENGTH, (b, i) -> Records.nodeOnly(b, i, node.id));
                     }
                 }
             }

@@ -2,7 +2,6 @@ package io.respool.dss.engine;
 
 import io.respool.dss.FileType;
 import io.respool.dss.format.PrefixedStrings;
-import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
 import java.util.UUID;
@@ -69,8 +68,8 @@ final class Records
         b.putLong(i + CREATE_PARENT_ID_OFFSET, parentId, LITTLE_ENDIAN);
         b.putLong(i + CREATE_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
         b.putByte(i + CREATE_FILE_TYPE_OFFSET, (byte)type.code());
-        final int nameEnd = putName(b, i + CREATE_NAME_OFFSET, name);
-        return putText(b, nameEnd, target == null ? "" : target) - i;
+        final int nameEnd = PrefixedStrings.putName(b, i + CREATE_NAME_OFFSET, name);
+        return PrefixedStrings.putText(b, nameEnd, target == null ? "" : target) - i;
     }
 
     /**
@@ -107,7 +106,7 @@ final class Records
     {
         b.putLong(i + RENAME_NODE_ID_OFFSET, nodeId, LITTLE_ENDIAN);
         b.putLong(i + RENAME_NEW_PARENT_ID_OFFSET, newParentId, LITTLE_ENDIAN);
-        return putName(b, i + RENAME_NAME_OFFSET, newName) - i;
+        return PrefixedStrings.putName(b, i + RENAME_NAME_OFFSET, newName) - i;
     }
 
     static int allocate(final MutableDirectBuffer b, final int i, final long nodeId, final long[] fileAus,
@@ -148,37 +147,12 @@ final class Records
         b.putLong(i + ADD_VOLUME_AU_COUNT_OFFSET, auCount, LITTLE_ENDIAN);
         b.putLong(i + ADD_VOLUME_UUID_MSB_OFFSET, uuid.getMostSignificantBits(), LITTLE_ENDIAN);
         b.putLong(i + ADD_VOLUME_UUID_LSB_OFFSET, uuid.getLeastSignificantBits(), LITTLE_ENDIAN);
-        return putText(b, i + ADD_VOLUME_PATH_OFFSET, path) - i;
+        return PrefixedStrings.putText(b, i + ADD_VOLUME_PATH_OFFSET, path) - i;
     }
 
     static int removeVolume(final MutableDirectBuffer b, final int i, final int volumeId)
     {
         b.putInt(i + REMOVE_VOLUME_ID_OFFSET, volumeId, LITTLE_ENDIAN);
         return REMOVE_VOLUME_LENGTH;
-    }
-
-    static int putName(final MutableDirectBuffer b, final int i, final String name)
-    {
-        return PrefixedStrings.putName(b, i, name);
-    }
-
-    static String getName(final DirectBuffer b, final int i)
-    {
-        return PrefixedStrings.getName(b, i);
-    }
-
-    static int putText(final MutableDirectBuffer b, final int i, final String text)
-    {
-        return PrefixedStrings.putText(b, i, text);
-    }
-
-    static String getText(final DirectBuffer b, final int i)
-    {
-        return PrefixedStrings.getText(b, i);
-    }
-
-    static int nameLength(final DirectBuffer b, final int i)
-    {
-        return PrefixedStrings.nameFieldLength(b, i);
     }
 }

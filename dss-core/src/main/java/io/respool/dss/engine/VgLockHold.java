@@ -23,9 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Every change goes through {@link #state(State, long, String)}. The state is guarded by the hold lock; the
  * coordination agent ({@link #doWork}) releases, the instance's threads acquire.
  * <p>
- * Lock order: the hold lock, then the external VG lock, then the fence gate, then the metadata write lock (catch-up),
- * then the log's locks (flush), then the head's publish lock. {@link #enter} takes the VG lock, the gate and the
- * catch-up with the hold lock released (ACQUIRING stands in for it, so other threads of this instance wait on the
+ * Lock order: see "Lock order" in dss-core/DESIGN.md. {@link #enter} takes the VG lock, the gate and the catch-up
+ * with the hold lock released (ACQUIRING stands in for it, so other threads of this instance wait on the
  * hold, not the VG lock); {@link #doWork}, {@link #close} and {@link #runIfFree} call into the engine under it. So
  * no caller may hold the metadata lock when it calls {@link #enter} or {@link #runIfFree}.
  */

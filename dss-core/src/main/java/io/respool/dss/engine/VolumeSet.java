@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import static io.respool.dss.format.RedoRecordDescriptor.addVolumeMaxLength;
+import static io.respool.dss.format.RedoRecordDescriptor.REMOVE_VOLUME_LENGTH;
+
 /**
  * The volumes of one volume group and their devices: listing them with their free space, adding and removing them,
  * and opening the devices of volumes another instance added (closing those it removed).
@@ -106,7 +109,7 @@ final class VolumeSet
                     VolumeGroupFormatter.writeVolumeHeader(device, vgName, vgUuid, uuid, id, auSize, auCount,
                         System.currentTimeMillis());
                     final int volumeId = id;
-                    lsn = runner.commit(RecordType.ADD_VOLUME, 30 + path.toString().length() * 4,
+                    lsn = runner.commit(RecordType.ADD_VOLUME, addVolumeMaxLength(path.toString().length()),
                         (b, i) -> Records.addVolume(b, i, volumeId, auCount, uuid, path.toString()));
                     added = state.volumes[volumeId];
                     added.attach(device);
@@ -160,7 +163,7 @@ final class VolumeSet
                         ", volume=" + path + ", usedAus=" + (removed.space.usedCount() - 1) +
                         "; delete or move the files on it first");
                 }
-                lsn = runner.commit(RecordType.REMOVE_VOLUME, 4, (b, i) -> Records.removeVolume(b, i, removed.id));
+                lsn = runner.commit(RecordType.REMOVE_VOLUME, REMOVE_VOLUME_LENGTH, (b, i) -> Records.removeVolume(b, i, removed.id));
             }
             finally
             {

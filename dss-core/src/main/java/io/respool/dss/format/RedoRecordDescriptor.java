@@ -110,4 +110,35 @@ public final class RedoRecordDescriptor
     {
         return ALLOCATE_RUNS_OFFSET + runCount * RUN_LENGTH;
     }
+
+    /**
+     * Room for a name field in the staging buffer: its length byte and at most 63 ASCII bytes (names are checked
+     * before they reach the log).
+     */
+    public static final int NAME_FIELD_MAX_LENGTH = PrefixedStrings.NAME_PREFIX_LENGTH + 63;
+
+    /**
+     * @return room to stage a CREATE payload whose link target has {@code targetChars} characters (4 bytes each at
+     *         most in UTF-8).
+     */
+    public static int createMaxLength(final int targetChars)
+    {
+        return CREATE_NAME_OFFSET + NAME_FIELD_MAX_LENGTH + PrefixedStrings.TEXT_PREFIX_LENGTH + targetChars * 4;
+    }
+
+    /**
+     * @return room to stage a RENAME payload.
+     */
+    public static int renameMaxLength()
+    {
+        return RENAME_NAME_OFFSET + NAME_FIELD_MAX_LENGTH;
+    }
+
+    /**
+     * @return room to stage an ADD_VOLUME payload whose path has {@code pathChars} characters.
+     */
+    public static int addVolumeMaxLength(final int pathChars)
+    {
+        return ADD_VOLUME_PATH_OFFSET + PrefixedStrings.TEXT_PREFIX_LENGTH + pathChars * 4;
+    }
 }
