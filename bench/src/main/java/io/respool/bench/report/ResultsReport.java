@@ -5,8 +5,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+
+import static io.respool.bench.report.Format.micros;
+import static io.respool.bench.report.Format.number;
+import static io.respool.bench.report.Format.perSecond;
+import static io.respool.bench.report.Format.percentiles;
+import static io.respool.bench.report.Format.ratio;
 
 /**
  * Renders a run of every benchmark as the generated section of {@code bench/RESULTS.md}: the machine and the exact
@@ -369,9 +374,9 @@ public final class ResultsReport
                 number(micros(figure.p90(), figure.unit())) + " | " + number(micros(figure.p99(), figure.unit())) +
                 " | " + number(micros(figure.p999(), figure.unit())) + " | " +
                 number(micros(figure.score(), figure.unit())) + " | " +
-                ratio(figure, udp, Figure::p50) + " | " + ratio(figure, udp, Figure::p99) + " | " +
-                ratio(figure, ipc, Figure::p50) + " | " + ratio(figure, ipc, Figure::p99) + " | " +
-                ratio(figure, tcp, Figure::p50) + " |");
+                floorRatio(figure, udp, Figure::p50) + " | " + floorRatio(figure, udp, Figure::p99) + " | " +
+                floorRatio(figure, ipc, Figure::p50) + " | " + floorRatio(figure, ipc, Figure::p99) + " | " +
+                floorRatio(figure, tcp, Figure::p50) + " |");
         }
         line();
     }
@@ -387,7 +392,7 @@ public final class ResultsReport
         };
     }
 
-    private static String ratio(final Figure figure, final Figure floor, final ToDoubleFunction<Figure> statistic)
+    private static String floorRatio(final Figure figure, final Figure floor, final ToDoubleFunction<Figure> statistic)
     {
         return ratio(floor == null ? Double.NaN : statistic.applyAsDouble(figure) / statistic.applyAsDouble(floor));
     }
@@ -442,65 +447,6 @@ public final class ResultsReport
         final Figure echo = suite.find(floor, "sample");
         return figure == null || echo == null ? Double.NaN : statistic.applyAsDouble(figure) /
             statistic.applyAsDouble(echo);
-    }
-
-    private static String micros(final Figure figure)
-    {
-        return figure == null ? "n/a" : number(micros(figure.score(), figure.unit()));
-    }
-
-    private static String percentiles(final Figure figure)
-    {
-        return figure == null ? "n/a" :
-            number(micros(figure.p50(), figure.unit())) + " / " + number(micros(figure.p99(), figure.unit()));
-    }
-
-    private static String perSecond(final Figure figure)
-    {
-        if (figure == null)
-        {
-            return "n/a";
-        }
-        final double scale = 1.0 / secondsPer(figure.unit().substring(figure.unit().indexOf('/') + 1));
-        final double error = Double.isNaN(figure.error()) ? Double.NaN : figure.error() * scale;
-        return String.format(Locale.ROOT, "%.0f", figure.score() * scale) +
-            (Double.isNaN(error) ? "" : String.format(Locale.ROOT, " ± %.0f", error));
-    }
-
-    /**
-     * @param value a time per operation.
-     * @param unit  its JMH unit, such as {@code ms/op}.
-     * @return the value in microseconds.
-     */
-    static double micros(final double value, final String unit)
-    {
-        return value * secondsPer(unit.substring(0, unit.indexOf('/'))) * 1e6;
-    }
-
-    private static double secondsPer(final String timeUnit)
-    {
-        return switch (timeUnit)
-        {
-            case "s" -> 1.0;
-            case "ms" -> 1e-3;
-            case "us" -> 1e-6;
-            case "ns" -> 1e-9;
-            default -> throw new IllegalArgumentException("unknown JMH time unit: " + timeUnit);
-        };
-    }
-
-    private static String number(final double value)
-    {
-        if (Double.isNaN(value))
-        {
-            return "n/a";
-        }
-        return String.format(Locale.ROOT, value >= 100 ? "%.0f" : (value >= 10 ? "%.1f" : "%.2f"), value);
-    }
-
-    private static String ratio(final double value)
-    {
-        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2fx", value);
     }
 
     private void line(final String text)

@@ -219,10 +219,10 @@ class ResultsReportTest
     @Test
     void shouldConvertTimeUnitsToMicroseconds()
     {
-        assertEquals(1500.0, ResultsReport.micros(1.5, "ms/op"), 1e-9);
-        assertEquals(0.25, ResultsReport.micros(250, "ns/op"), 1e-9);
-        assertEquals(7.0, ResultsReport.micros(7, "us/op"), 1e-9);
-        assertThrows(IllegalArgumentException.class, () -> ResultsReport.micros(1, "min/op"));
+        assertEquals(1500.0, Format.micros(1.5, "ms/op"), 1e-9);
+        assertEquals(0.25, Format.micros(250, "ns/op"), 1e-9);
+        assertEquals(7.0, Format.micros(7, "us/op"), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> Format.micros(1, "min/op"));
     }
 
     private static void assertContains(final String report, final String expected)
