@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * The figure to read is DSS time over raw time per backend and operation; issue 2's target is DSS at 0.9x raw
  * throughput or better. A MAPPED read or write is a memory copy, which no system call matches, so its own floor is
- * {@link DssMappedCopyBenchmark} (issue 14's target: the MAPPED write at 0.8x the memory copy or better). Pin the benchmark thread with {@value Affinity#CPUS_ENV_NAME}; put the image elsewhere with
+ * {@link DssMappedCopyBenchmark} (issue 14's target: the MAPPED write at 0.8x the memory copy or better). Pin the
+ * benchmark thread with {@value Affinity#CPUS_ENV_NAME}; put the image elsewhere with
  * {@value BenchVolume#DIR_ENV_NAME}.
  */
 @Fork(value = 1, jvmArgsAppend = { "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g" })

@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
  * {@link UnsafeBuffer} at the image offsets holding the blocks the DSS method touches, in the same order.
  * <p>
  * What the floor includes: the 8 KiB copy and the page faults the kernel takes on the mapping (the first store to a
- * clean page, as on the DSS mapping). What it leaves out is exactly what DSS adds: the file handle's checks, the
- * extent lookup from file offset to image offset, and the device's range checks and close guard. Neither side does
- * an {@code msync} per operation: the DSS MAPPED write syncs only in {@code flush()}, so neither is durable.
+ * clean page, as on the DSS mapping). What it leaves out is exactly what DSS adds: the file handle's checks, its I/O
+ * read lock and fence gate, the extent lookup from file offset to image offset, the written-size bookkeeping, and
+ * the device's range checks and close guard. Neither side does an {@code msync} per operation: the DSS MAPPED write
+ * syncs only in {@code flush()}, so neither is durable.
  */
 @Fork(value = 1, jvmArgsAppend = { "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g" })
 @Warmup(iterations = 3, time = 2)

@@ -281,8 +281,8 @@ public final class ResultsReport
             "MAPPED is beside page-cache I/O, DIRECT beside `O_DIRECT` on its own descriptor. A MAPPED read or " +
             "write is a memory copy, so its floor is the memory copy: the same 8 KiB copied out of or into a " +
             "second shared mapping of the same image at the same offsets, no `msync` per operation on either side " +
-            "(the floor has the copy and its page faults, not DSS's extent lookup and checks). Copy ratio = copy " +
-            "time / DSS time (≥ 0.8 for the write meets issue 14's target).");
+            "(the floor has the copy and its page faults, not DSS's locks, extent lookup and checks). Copy ratio = " +
+            "copy time / DSS time (≥ 0.8 for the write meets issue 14's target).");
         line();
         line("| operation | backend | DSS mean | raw mean | ratio | DSS p50 / p99 | raw p50 / p99 | memory copy mean " +
             "| copy ratio | copy p50 / p99 |");
