@@ -8,9 +8,11 @@
 #                                  the figures are marked as not for comparison
 #   bench/run-all.sh --in-place    build the working tree as it is instead of HEAD (the commit is marked +dirty)
 #
-# Suites, in order: DSS data path (8 KiB random read/write beside raw pread/pwrite, MAPPED then DIRECT), DSS metadata
-# (create+delete beside raw durable writes), DMS unpinned, DMS pinned (asking side on CPU 0, answering side on CPU 1),
-# each DMS suite with the raw Aeron 8 KiB echo. JMH JSON of each suite stays in $TMPDIR/respool-bench-<time>.
+# Suites, in order: DSS data path (8 KiB random read/write beside raw pread/pwrite, MAPPED then DIRECT; MAPPED also
+# beside its floor, a raw memory copy into a mapping of the same image), DSS metadata (create+delete beside raw
+# durable writes), DMS unpinned, DMS pinned (asking side on CPU 0, answering side on CPU 1), each DMS suite with its
+# floors: raw 8 KiB echoes over Aeron UDP, Aeron IPC (one driver) and TCP loopback (NIO, TCP_NODELAY).
+# JMH JSON of each suite stays in $TMPDIR/respool-bench-<time>.
 # The DSS images (up to 1.25 GiB, sparse) go to java.io.tmpdir, or to $RESPOOL_BENCH_DIR if set.
 set -euo pipefail
 cd "$(dirname "$0")/.."

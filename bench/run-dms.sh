@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# DMS benchmarks of issue 4: build, run every io.respool.bench.dms benchmark in one JMH run (the raw Aeron 8 KiB
-# echo included), print the table that bench/RESULTS.md ("## DMS (issue 4)") records. Rewrites no file in the
+# DMS benchmarks of issue 4: build, run every io.respool.bench.dms benchmark in one JMH run (the floors included:
+# raw 8 KiB echoes over Aeron UDP, Aeron IPC and TCP loopback), print the table that bench/RESULTS.md
+# ("## DMS (issue 4)") records. Rewrites no file in the
 # repository.
 #
 #   bench/run-dms.sh                          build, run, print the table (JSON to /tmp/dms-bench.json)
@@ -22,6 +23,7 @@ import json, sys
 runs = json.load(open(sys.argv[1]))
 rows = []
 raw = None
+floors = {}
 for r in runs:
     name = r["benchmark"].rsplit(".", 1)[1]
     params = r.get("params", {})
@@ -30,6 +32,8 @@ for r in runs:
     row = (label, p["50.0"], p["90.0"], p["99.0"], p["99.9"], r["primaryMetric"]["score"])
     if name == "rawEcho8k":
         raw = row
+    if name in ("rawIpcEcho8k", "rawTcpEcho8k"):
+        floors[name] = row
     rows.append(row)
 
 def ratio(x, base):
@@ -47,6 +51,13 @@ if raw and two:
     print()
     print(f"2-way page fetch target (median <= 1.25x, p99 <= 2x the raw echo): median {p50 / raw[1]:.2f}x "
           f"{'met' if ok50 else 'MISSED'}, p99 {p99 / raw[3]:.2f}x {'met' if ok99 else 'MISSED'}")
+ipc, tcp = floors.get("rawIpcEcho8k"), floors.get("rawTcpEcho8k")
+if ipc and tcp and two:
+    _, p50, _, p99, _, _ = two[0]
+    print(f"issue 14, same host (median <= 1.25x and p99 <= 2x the IPC echo, median below the TCP echo): "
+          f"median {p50 / ipc[1]:.2f}x {'met' if p50 <= 1.25 * ipc[1] else 'MISSED'}, "
+          f"p99 {p99 / ipc[3]:.2f}x {'met' if p99 <= 2 * ipc[3] else 'MISSED'}, "
+          f"median / TCP {p50 / tcp[1]:.2f}x {'met' if p50 < tcp[1] else 'MISSED'}")
 PY
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# DSS benchmarks of issue 2: build, run, print the tables that bench/RESULTS.md ("## DSS (issue 2)") records.
+# DSS benchmarks of issue 2: build, run, print the tables that bench/RESULTS.md ("## DSS (issue 2)") records, and the
+# MAPPED data path beside its floor, a raw memory copy into a mapping of the same image (issue 14).
 # Rewrites no file in the repository.
 #
 #   bench/run-dss.sh                       build the committed HEAD, run every io.respool.bench.dss benchmark once,
@@ -53,6 +54,18 @@ for op in ("read", "write"):
         ratio = r["score"] / d["score"] if d and r else float("nan")
         print(f"| 8 KiB random {op} | {backend} | {score(d)} | {score(r)} | {fmt(ratio)}x"
               f" | {fmt(pct(ds, '50.0'))} / {fmt(pct(ds, '99.0'))} | {fmt(pct(rs, '50.0'))} / {fmt(pct(rs, '99.0'))} |")
+print()
+print("MAPPED floor: the same 8 KiB copied out of / into a second mapping of the image (DssMappedCopyBenchmark), us/op;")
+print("ratio = copy time / DSS MAPPED time (>= 0.8 for the write meets issue 14's target)")
+print()
+print("| operation | DSS MAPPED avg | memory copy avg | ratio | copy p50 / p99 |")
+print("|---|---|---|---|---|")
+for op in ("read", "write"):
+    d, c, cs = get(op + "Dss", "MAPPED", "avgt"), get(op + "MappedCopy", "", "avgt"), get(op + "MappedCopy", "", "sample")
+    if not c:
+        continue
+    ratio = c["score"] / d["score"] if d else float("nan")
+    print(f"| 8 KiB random {op} | {score(d)} | {score(c)} | {fmt(ratio)}x | {fmt(pct(cs, '50.0'))} / {fmt(pct(cs, '99.0'))} |")
 print()
 print("Metadata, create + delete of a file, each durable on return, ops/s; ratio = DSS rate / raw log-mechanism rate")
 print()

@@ -26,16 +26,22 @@ import java.util.concurrent.TimeUnit;
 import static io.respool.bench.dms.BenchNodes.TIMEOUT_NS;
 
 /**
- * DMS latencies next to the raw Aeron 8 KiB echo ({@link RawEcho}) between endpoints set up exactly as the nodes'
- * (same embedded invoker-mode drivers, channels, MTU, term length and idle strategy), all in one JMH run, sampled
- * per operation so that p50 and p99 come out. Nodes run in this JVM on loopback with the default settings; each
+ * DMS latencies next to their floors, all in one JMH run, sampled per operation so that p50 and p99 come out: the
+ * raw Aeron 8 KiB echo ({@link RawEcho}) between endpoints set up exactly as the nodes' (same embedded invoker-mode
+ * drivers, channels, MTU, term length and idle strategy), the same over Aeron IPC through one shared driver, and a
+ * raw TCP loopback echo ({@link TcpEcho}). Nodes run in this JVM on loopback with the default settings; each
  * benchmark gets a fresh fork and fresh nodes. Per-invocation setups put the page back into the state the
  * measured operation starts from; they are not timed.
  * <ul>
- *   <li>{@code rawEcho8k}: the baseline, one 8 KiB message there and back.</li>
+ *   <li>{@code rawEcho8k}: the baseline, one 8 KiB message there and back over Aeron UDP on loopback.</li>
+ *   <li>{@code rawIpcEcho8k}: the same over {@code aeron:ipc}, both ends clients of one driver: the floor for nodes
+ *       on one host (issue 14's target: the 2-way S fetch median at most 1.25x, p99 at most 2x this).</li>
+ *   <li>{@code rawTcpEcho8k}: 8 KiB there and back over one TCP loopback connection (blocking NIO,
+ *       {@code TCP_NODELAY}): what a TCP transport such as openGauss's MES could do at best; issue 14 wants the
+ *       same-host fetch median below it.</li>
  *   <li>{@code localHit}: acquire X and unlatch a page this node already holds in X (no message).</li>
  *   <li>{@code fetch2WayS}: 2 nodes; node 0 reads in S a page whose master, node 1, owns it in X: one request, the
- *       page shipped back (the issue's target: median at most 1.25x and p99 at most 2x the raw echo).</li>
+ *       page shipped back (issue 4: median at most 1.25x and p99 at most 2x the raw UDP echo).</li>
  *   <li>{@code fetch2WayX}: 2 nodes; the page moves in X to the other node each operation (every one a 2-way).</li>
  *   <li>{@code fetch3WayS}: 3 nodes; node 0 reads in S a page mastered by node 1 and owned in X by node 2, which
  *       ships it straight to node 0.</li>
@@ -56,7 +62,7 @@ import static io.respool.bench.dms.BenchNodes.TIMEOUT_NS;
 @Measurement(iterations = 5, time = 2)
 public class DmsBenchmark
 {
-    /** Two endpoints echoing 8 KiB. */
+    /** Two endpoints echoing 8 KiB over Aeron UDP, each with its own driver, as the nodes talk today. */
     @State(Scope.Benchmark)
     public static class Echo
     {
@@ -65,8 +71,46 @@ public class DmsBenchmark
         @Setup(Level.Trial)
         public void setup() throws IOException
         {
-            echo = new RawEcho(8192);
-            Pinning.pinThread(RawEcho.ROLE_NAME, Pinning.Side.ANSWERING);
+            echo = echo(RawEcho.Transport.UDP);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            echo.close();
+        }
+    }
+
+    /** Two endpoints echoing 8 KiB over Aeron IPC through one shared driver. */
+    @State(Scope.Benchmark)
+    public static class IpcEcho
+    {
+        RawEcho echo;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException
+        {
+            echo = echo(RawEcho.Transport.IPC);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            echo.close();
+        }
+    }
+
+    /** One TCP loopback connection echoing 8 KiB. */
+    @State(Scope.Benchmark)
+    public static class TcpLoopbackEcho
+    {
+        TcpEcho echo;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException
+        {
+            echo = new TcpEcho(8192);
+            Pinning.pinThread(TcpEcho.ROLE_NAME, Pinning.Side.ANSWERING);
             Pinning.pinCurrentThread(Pinning.Side.ASKING);
         }
 
@@ -75,6 +119,14 @@ public class DmsBenchmark
         {
             echo.close();
         }
+    }
+
+    private static RawEcho echo(final RawEcho.Transport transport) throws IOException
+    {
+        final RawEcho echo = new RawEcho(transport, 8192);
+        Pinning.pinThread(transport.roleName, Pinning.Side.ANSWERING);
+        Pinning.pinCurrentThread(Pinning.Side.ASKING);
+        return echo;
     }
 
     /** Nodes in this JVM, started before and closed after each trial. */
@@ -297,6 +349,18 @@ public class DmsBenchmark
 
     @Benchmark
     public void rawEcho8k(final Echo state)
+    {
+        state.echo.roundTrip();
+    }
+
+    @Benchmark
+    public void rawIpcEcho8k(final IpcEcho state)
+    {
+        state.echo.roundTrip();
+    }
+
+    @Benchmark
+    public void rawTcpEcho8k(final TcpLoopbackEcho state)
     {
         state.echo.roundTrip();
     }

@@ -25,21 +25,43 @@ import java.io.File;
 import java.io.IOException;
 
 /**
- * The raw Aeron baseline: an 8 KiB message echoed between two endpoints set up exactly as DMS nodes set up theirs
- * ({@link AeronSetup}: one embedded driver per endpoint in invoker mode, the same channels, MTU, term length and
- * idle strategy). The echo side is an agent on its own thread, as a node's agent is; the ping side is the calling
- * thread, which runs its endpoint's duty cycle itself while it waits (Aeron's Ping/Pong shape, the transport's best
- * case: no hand-off between an application thread and an agent).
+ * The raw Aeron floors: an 8 KiB message echoed between two endpoints set up as DMS nodes set up theirs
+ * ({@link AeronSetup}: embedded drivers in invoker mode, the same MTU, term length and idle strategy). The echo side
+ * is an agent on its own thread, as a node's agent is; the ping side is the calling thread, which runs its
+ * endpoint's duty cycle itself while it waits (Aeron's Ping/Pong shape, the transport's best case: no hand-off
+ * between an application thread and an agent).
+ * <ul>
+ *   <li>{@link Transport#UDP}: one driver per endpoint and the nodes' UDP channels on loopback, as DMS runs today.</li>
+ *   <li>{@link Transport#IPC}: both endpoints are clients of one driver and talk over {@code aeron:ipc} (the same
+ *   MTU and term length), the floor for nodes on one host sharing a driver. The ping thread runs that driver's duty
+ *   cycle too; the echo side needs none, because IPC data goes through the shared log buffers, not the driver.</li>
+ * </ul>
  */
 final class RawEcho implements AutoCloseable
 {
-    /** Name of the echo end's thread. */
-    static final String ROLE_NAME = "raw-echo";
-    private static final int STREAM_ID = 4001;
+    /** Which Aeron media the echo goes over. */
+    enum Transport
+    {
+        UDP("raw-echo"), IPC("raw-ipc-echo");
+
+        /** Name of the echo end's thread, for pinning. */
+        final String roleName;
+
+        Transport(final String roleName)
+        {
+            this.roleName = roleName;
+        }
+    }
+
+    private static final int PING_STREAM_ID = 4001;
+    /** IPC endpoints share one channel, so each direction has its own stream; UDP ones keep the nodes' one stream. */
+    private static final int PONG_STREAM_ID = 4002;
     private static final int FRAGMENT_LIMIT = 16;
+    private static final ErrorHandler ERROR_HANDLER = Throwable::printStackTrace;
 
     private final File base;
     private final int length;
+    private MediaDriver sharedDriver;
     private final IdleStrategy pingIdle;
     private final UnsafeBuffer message;
     private Endpoint ping;
@@ -49,7 +71,7 @@ final class RawEcho implements AutoCloseable
     private final FragmentAssembler pingHandler =
         new FragmentAssembler((buffer, offset, len, header) -> received = true);
 
-    RawEcho(final int length) throws IOException
+    RawEcho(final Transport transport, final int length) throws IOException
     {
         this.length = length;
         this.message = new UnsafeBuffer(BufferUtil.allocateDirectAligned(length, 64));
@@ -61,8 +83,20 @@ final class RawEcho implements AutoCloseable
         this.base = BenchNodes.tempDirectory("dms-echo");
         try
         {
-            ping = new Endpoint(ctx0, new File(base, "ping"), ctx0.nodeList().node(1));
-            pong = new Endpoint(ctx1, new File(base, "pong"), ctx1.nodeList().node(0));
+            if (transport == Transport.UDP)
+            {
+                ping = Endpoint.udp(ctx0, new File(base, "ping"), ctx0.nodeList().node(1));
+                pong = Endpoint.udp(ctx1, new File(base, "pong"), ctx1.nodeList().node(0));
+            }
+            else
+            {
+                sharedDriver = Endpoint.launchDriver(ctx0, new File(base, "shared"));
+                final String channel = "aeron:ipc?mtu=" + ctx0.mtuLength() + "|term-length=" + ctx0.termLength() +
+                    "|sparse=true";
+                ping = new Endpoint(ctx0, sharedDriver, true, channel, PONG_STREAM_ID, channel, PING_STREAM_ID, null);
+                pong = new Endpoint(ctx1, sharedDriver, false, channel, PING_STREAM_ID, channel, PONG_STREAM_ID,
+                    null);
+            }
             final Endpoint echo = pong;
             final FragmentAssembler echoHandler = new FragmentAssembler(
                 (buffer, offset, len, header) -> echo.offer(buffer, offset, len));
@@ -78,7 +112,7 @@ final class RawEcho implements AutoCloseable
                     @Override
                     public String roleName()
                     {
-                        return ROLE_NAME;
+                        return transport.roleName;
                     }
                 });
             AgentRunner.startOnThread(pongRunner);
@@ -136,7 +170,7 @@ final class RawEcho implements AutoCloseable
     {
         try
         {
-            CloseHelper.closeAll(pongRunner, ping, pong);
+            CloseHelper.closeAll(pongRunner, ping, pong, sharedDriver);
         }
         finally
         {
@@ -144,38 +178,68 @@ final class RawEcho implements AutoCloseable
         }
     }
 
-    /** One endpoint: an embedded driver, a client, a subscription on its own address and a publication to the peer. */
+    /**
+     * One endpoint: a client, a subscription on its own address and a publication to the peer, and the embedded
+     * driver it runs, if any ({@code invokesDriver}: this endpoint's thread runs the driver's duty cycle).
+     */
     private static final class Endpoint implements AutoCloseable
     {
-        final MediaDriver driver;
+        final MediaDriver ownDriver;
         final Aeron aeron;
         final AgentInvoker driverInvoker;
         final AgentInvoker clientInvoker;
         final Subscription subscription;
         final ExclusivePublication publication;
 
-        Endpoint(final DmsContext ctx, final File dir, final NodeAddress peer)
+        /** A UDP endpoint with a driver of its own, as a node has. */
+        static Endpoint udp(final DmsContext ctx, final File dir, final NodeAddress peer)
         {
-            final ErrorHandler errorHandler = Throwable::printStackTrace;
-            driver = MediaDriver.launch(AeronSetup.driverContext(ctx, new File(dir, "aeron"), errorHandler));
+            final MediaDriver driver = launchDriver(ctx, dir);
             try
             {
-                aeron = Aeron.connect(AeronSetup.clientContext(ctx, driver, errorHandler));
+                return new Endpoint(ctx, driver, true, AeronSetup.subscriptionChannel(ctx.self()), PING_STREAM_ID,
+                    AeronSetup.publicationChannel(ctx, peer), PING_STREAM_ID, driver);
             }
             catch (final RuntimeException ex)
             {
                 driver.close();
                 throw ex;
             }
-            driverInvoker = driver.sharedAgentInvoker();
+        }
+
+        static MediaDriver launchDriver(final DmsContext ctx, final File dir)
+        {
+            return MediaDriver.launch(AeronSetup.driverContext(ctx, new File(dir, "aeron"), ERROR_HANDLER));
+        }
+
+        /**
+         * @param ownDriver the driver this endpoint closes, or null when it belongs to someone else.
+         */
+        Endpoint(final DmsContext ctx, final MediaDriver driver, final boolean invokesDriver,
+            final String subscriptionChannel, final int subscriptionStreamId,
+            final String publicationChannel, final int publicationStreamId, final MediaDriver ownDriver)
+        {
+            // the client invokes the driver only while it awaits the driver's answers (adding and closing
+            // resources), which happens on the setting-up thread before the echo runs and after it stops
+            aeron = Aeron.connect(AeronSetup.clientContext(ctx, driver, ERROR_HANDLER));
+            this.ownDriver = ownDriver;
+            driverInvoker = invokesDriver ? driver.sharedAgentInvoker() : null;
             clientInvoker = aeron.conductorAgentInvoker();
-            subscription = aeron.addSubscription(AeronSetup.subscriptionChannel(ctx.self()), STREAM_ID);
-            publication = aeron.addExclusivePublication(AeronSetup.publicationChannel(ctx, peer), STREAM_ID);
+            try
+            {
+                subscription = aeron.addSubscription(subscriptionChannel, subscriptionStreamId);
+                publication = aeron.addExclusivePublication(publicationChannel, publicationStreamId);
+            }
+            catch (final RuntimeException ex)
+            {
+                aeron.close();
+                throw ex;
+            }
         }
 
         int invoke()
         {
-            return driverInvoker.invoke() + clientInvoker.invoke();
+            return (driverInvoker == null ? 0 : driverInvoker.invoke()) + clientInvoker.invoke();
         }
 
         void offer(final DirectBuffer buffer, final int offset, final int length)
@@ -194,7 +258,7 @@ final class RawEcho implements AutoCloseable
         @Override
         public void close()
         {
-            CloseHelper.closeAll(aeron, driver);
+            CloseHelper.closeAll(aeron, ownDriver);
         }
     }
 }

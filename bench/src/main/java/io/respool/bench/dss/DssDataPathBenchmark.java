@@ -1,6 +1,5 @@
 package io.respool.bench.dss;
 
-import io.respool.dss.Dss;
 import io.respool.dss.DssFile;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,8 +16,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.nio.ByteOrder;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,18 +24,20 @@ import java.util.concurrent.TimeUnit;
  * beside the same operation done with raw {@code pread}/{@code pwrite} on the same image file, at the image offsets
  * holding the same file blocks, in the same order.
  * <p>
- * Every fork builds the same image: a 1 GiB DSS file, pre-allocated and fully written, on a sparse image in a
- * temporary directory (deleted at the end). Offsets are 8 KiB-aligned, drawn from a seeded generator, so the DSS and
- * raw methods visit the same blocks in the same sequence. The caller buffer is 4096-aligned native memory, so neither
- * path needs a bounce copy.
+ * Every fork builds the same {@link DataPathImage}: a 1 GiB DSS file, pre-allocated and fully written, on a sparse
+ * image in a temporary directory (deleted at the end). Offsets are 8 KiB-aligned, drawn from a seeded generator, so
+ * the DSS and raw methods visit the same blocks in the same sequence. The caller buffer is 4096-aligned native
+ * memory, so neither path needs a bounce copy.
  * <ul>
  *   <li>{@code backend=MAPPED}: DSS copies to and from its {@code mmap} of the image; the baseline is a page-cache
  *   {@code pread}/{@code pwrite}. Neither is durable (nor is the DSS write until {@code flush()}).</li>
  *   <li>{@code backend=DIRECT}: DSS does {@code O_DIRECT} I/O; the baseline is {@code O_DIRECT} on its own
  *   descriptor.</li>
  * </ul>
- * The figure to read is DSS time over raw time per backend and operation; the target is DSS at 0.9x raw throughput
- * or better. Pin the benchmark thread with {@value Affinity#CPUS_ENV_NAME}; put the image elsewhere with
+ * The figure to read is DSS time over raw time per backend and operation; issue 2's target is DSS at 0.9x raw
+ * throughput or better. A MAPPED read or write is a memory copy, which no system call matches, so its own floor is
+ * {@link DssMappedCopyBenchmark} (issue 14's target: the MAPPED write at 0.8x the memory copy or better). Pin the
+ * benchmark thread with {@value Affinity#CPUS_ENV_NAME}; put the image elsewhere with
  * {@value BenchVolume#DIR_ENV_NAME}.
  */
 @Fork(value = 1, jvmArgsAppend = { "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xms1g", "-Xmx1g" })
@@ -49,17 +48,13 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class DssDataPathBenchmark
 {
-    static final int IO_SIZE = 8192;
-    static final long FILE_SIZE = 1L << 30;
-    static final long IMAGE_SIZE = FILE_SIZE + (256L << 20);
-    static final int OFFSET_COUNT = 1 << 20;
-    static final long SEED = 0x5EED_D55L;
-    static final String PATH = "+" + BenchVolume.VG_NAME + "/data";
+    static final int IO_SIZE = DataPathImage.IO_SIZE;
+    static final int OFFSET_COUNT = DataPathImage.OFFSET_COUNT;
 
     @Param({ "MAPPED", "DIRECT" })
     String backend;
 
-    private BenchVolume volume;
+    private DataPathImage image;
     private DssFile file;
     private int fd;
     private long ioAddress;
@@ -75,29 +70,13 @@ public class DssDataPathBenchmark
     public void setUp()
     {
         Affinity.pinCurrentThread(0);
-        volume = BenchVolume.create(backend, IMAGE_SIZE, Dss.DEFAULT_AU_SIZE);
-        file = volume.prepareFile(PATH, FILE_SIZE, SEED);
-        final long[] auOffsets = volume.locate(FILE_SIZE, SEED);
-        fd = volume.fd();
-
-        ioAddress = RawIo.allocateAligned(BenchVolume.ALIGNMENT, IO_SIZE);
-        ioBuffer = new UnsafeBuffer(ioAddress, IO_SIZE);
-        final SplittableRandom random = new SplittableRandom(SEED);
-        for (int i = 0; i < IO_SIZE; i += 8)
-        {
-            ioBuffer.putLong(i, random.nextLong(), ByteOrder.LITTLE_ENDIAN);
-        }
-
-        final int auSize = volume.auSize();
-        final long slots = FILE_SIZE / IO_SIZE;
-        fileOffsets = new long[OFFSET_COUNT];
-        imageOffsets = new long[OFFSET_COUNT];
-        for (int i = 0; i < OFFSET_COUNT; i++)
-        {
-            final long offset = random.nextLong(slots) * IO_SIZE;
-            fileOffsets[i] = offset;
-            imageOffsets[i] = auOffsets[(int)(offset / auSize)] + offset % auSize;
-        }
+        image = new DataPathImage(backend);
+        file = image.file;
+        fd = image.volume.fd();
+        ioAddress = image.ioAddress;
+        ioBuffer = image.ioBuffer;
+        fileOffsets = image.fileOffsets;
+        imageOffsets = image.imageOffsets;
         cursor = 0;
     }
 
@@ -107,15 +86,7 @@ public class DssDataPathBenchmark
     @TearDown(Level.Trial)
     public void tearDown()
     {
-        try
-        {
-            file.close();
-            volume.close();
-        }
-        finally
-        {
-            RawIo.free(ioAddress);
-        }
+        image.close();
     }
 
     /**

@@ -38,6 +38,7 @@ import java.util.function.UnaryOperator;
 public final class RunAll
 {
     private static final String DATA_PATH = "io.respool.bench.dss.DssDataPathBenchmark.";
+    private static final String MAPPED_COPY = "io.respool.bench.dss.DssMappedCopyBenchmark.";
     private static final String METADATA = "io.respool.bench.dss.DssMetadataBenchmark.";
     private static final String DMS = "io.respool.bench.dms.DmsBenchmark.";
     private static final String USAGE =
@@ -121,8 +122,11 @@ public final class RunAll
         final List<RunResult> dataPath = new ArrayList<>();
         for (final String backend : new String[]{ "MAPPED", "DIRECT" })
         {
-            // One backend at a time, so that each DSS method runs right before its raw twin on the same disk state.
-            dataPath.addAll(jmh(Suite.DSS_DATA_PATH + "-" + backend, DATA_PATH + "(read|write)(Dss|Raw)$",
+            // One backend at a time, so that each DSS method runs right before its raw twin on the same disk state;
+            // the MAPPED memory-copy floors (no backend parameter: always MAPPED) run right after their backend.
+            final String include = DATA_PATH + "(read|write)(Dss|Raw)$" +
+                ("MAPPED".equals(backend) ? "|" + MAPPED_COPY + "(read|write)MappedCopy$" : "");
+            dataPath.addAll(jmh(Suite.DSS_DATA_PATH + "-" + backend, include,
                 (options) -> options.param("backend", backend).mode(Mode.SampleTime)));
         }
         suites.add(suite(Suite.DSS_DATA_PATH, "DSS data path (issue 2)", started, loadBefore, dataPath));

@@ -45,8 +45,76 @@ class ResultsReportTest
             "| 4 | DMS 2-way S page fetch median / raw echo median, pinned | ≤ 1.25x | 1.10x | met |");
         assertContains(report,
             "| 4 | DMS 2-way S page fetch p99 / raw echo p99, pinned | ≤ 2.0x | 2.40x | **missed** |");
-        assertContains(report, "| rawEcho8k (baseline) | 20.0 | 40.0 | 50.0 | 200 | 25.0 | 1.00x | 1.00x |");
-        assertContains(report, "| fetch2WayS | 30.0 | 40.0 | 60.0 | 200 | 25.0 | 1.50x | 1.20x |");
+        assertContains(report,
+            "| rawEcho8k (floor: Aeron UDP) | 20.0 | 40.0 | 50.0 | 200 | 25.0 | 1.00x | 1.00x | n/a | n/a | n/a |");
+        assertContains(report, "| fetch2WayS | 30.0 | 40.0 | 60.0 | 200 | 25.0 | 1.50x | 1.20x | n/a | n/a | n/a |");
+    }
+
+    @Test
+    void shouldJudgeTheSameHostFetchAgainstTheIpcAndTcpFloorsOfTheSameSuite()
+    {
+        final String report = ResultsReport.render(run(false,
+            dmsWithFloors(Suite.DMS_UNPINNED, 20, 50, 4, 10, 10, 30, 30, 60),
+            dmsWithFloors(Suite.DMS_PINNED, 20, 50, 4, 40, 10, 30, 5, 60)));
+
+        assertContains(report, "| 14 | same-host DMS 2-way S page fetch median / raw Aeron IPC echo median, " +
+            "unpinned | ≤ 1.25x | 7.50x | **missed** |");
+        assertContains(report, "| 14 | same-host DMS 2-way S page fetch median / raw TCP loopback echo median, " +
+            "unpinned | < 1.0x | 3.00x | **missed** |");
+        assertContains(report, "| 14 | same-host DMS 2-way S page fetch p99 / raw Aeron IPC echo p99, " +
+            "unpinned | ≤ 2.0x | 6.00x | **missed** |");
+        assertContains(report, "| 14 | same-host DMS 2-way S page fetch median / raw Aeron IPC echo median, " +
+            "pinned | ≤ 1.25x | 1.25x | met |");
+        assertContains(report, "| 14 | same-host DMS 2-way S page fetch median / raw TCP loopback echo median, " +
+            "pinned | < 1.0x | 0.50x | met |");
+        assertContains(report, "| 14 | same-host DMS 2-way S page fetch p99 / raw Aeron IPC echo p99, " +
+            "pinned | ≤ 2.0x | 1.50x | met |");
+        assertContains(report, "| 4 | DMS 2-way S page fetch median / raw echo median, unpinned | ≤ 1.25x | 1.50x | " +
+            "**missed** |");
+        assertContains(report, "| rawIpcEcho8k (floor: Aeron IPC) | 4.00 | 40.0 | 10.0 | 200 | 25.0 | 0.20x | " +
+            "0.20x | 1.00x | 1.00x | 0.40x |");
+        assertContains(report, "| rawTcpEcho8k (floor: TCP loopback) | 10.0 | 40.0 | 30.0 | 200 | 25.0 | 0.50x | " +
+            "0.60x | 2.50x | 3.00x | 1.00x |");
+        assertContains(report, "| fetch2WayS | 30.0 | 40.0 | 60.0 | 200 | 25.0 | 1.50x | 1.20x | 7.50x | 6.00x | " +
+            "3.00x |");
+        assertContains(report, ResultsReport.SAME_HOST_TRANSPORT);
+    }
+
+    @Test
+    void shouldMissTheTcpTargetWhenTheFetchOnlyTiesTheTcpEcho()
+    {
+        final String report = ResultsReport.render(run(false,
+            dmsWithFloors(Suite.DMS_UNPINNED, 20, 50, 4, 10, 10.002, 30, 10, 60)));
+
+        assertContains(report, "| 14 | same-host DMS 2-way S page fetch median / raw TCP loopback echo median, " +
+            "unpinned | < 1.0x | 1.00x | **missed** |");
+    }
+
+    @Test
+    void shouldJudgeTheMappedWriteAgainstTheMemoryCopyAndKeepThePwriteRatio()
+    {
+        final Suite dataPath = new Suite(Suite.DSS_DATA_PATH, "DSS data path (issue 2)",
+            "1 × 1 s warmup, 2 × 1 s, 1 fork", "0 / 0 / 0", "0 / 0 / 0", Duration.ZERO, List.of(
+                figure("writeDss", "sample", "us/op", 1.0, 0.01, 0.9, 1.6, "backend", "MAPPED"),
+                figure("writeRaw", "sample", "us/op", 20.0, 0.2, 19.0, 60.0, "backend", "MAPPED"),
+                new Figure("writeMappedCopy", Map.of(), "sample", "us/op", 0.7, 0.01, 0.6, 0.6, 1.2, 1.2),
+                new Figure("readMappedCopy", Map.of(), "sample", "us/op", 0.5, 0.01, 0.4, 0.4, 0.9, 0.9),
+                figure("readDss", "sample", "us/op", 0.8, 0.01, 0.7, 1.5, "backend", "MAPPED"),
+                figure("readDss", "sample", "us/op", 30, 1, 28, 50, "backend", "DIRECT"),
+                figure("readRaw", "sample", "us/op", 29, 1, 27, 49, "backend", "DIRECT")));
+
+        final String report = ResultsReport.render(run(false, dataPath));
+
+        assertContains(report,
+            "| 14 | DSS 8 KiB random write, MAPPED: memory copy time / DSS time (mean) | ≥ 0.8x | 0.70x | **missed** |");
+        assertContains(report,
+            "| 2 | DSS 8 KiB random write, MAPPED: raw time / DSS time (mean) | ≥ 0.9x | 20.00x | met |");
+        assertContains(report, "| 8 KiB random write | MAPPED | 1.00 | 20.0 | 20.00x | 0.90 / 1.60 | 19.0 / 60.0 | " +
+            "0.70 | 0.70x | 0.60 / 1.20 |");
+        assertContains(report, "| 8 KiB random read | MAPPED | 0.80 | n/a | n/a | 0.70 / 1.50 | n/a | 0.50 | 0.63x | " +
+            "0.40 / 0.90 |");
+        assertContains(report, "| 8 KiB random read | DIRECT | 30.0 | 29.0 | 0.97x | 28.0 / 50.0 | 27.0 / 49.0 | " +
+            "n/a | n/a | n/a |");
     }
 
     @Test
@@ -151,10 +219,10 @@ class ResultsReportTest
     @Test
     void shouldConvertTimeUnitsToMicroseconds()
     {
-        assertEquals(1500.0, ResultsReport.micros(1.5, "ms/op"), 1e-9);
-        assertEquals(0.25, ResultsReport.micros(250, "ns/op"), 1e-9);
-        assertEquals(7.0, ResultsReport.micros(7, "us/op"), 1e-9);
-        assertThrows(IllegalArgumentException.class, () -> ResultsReport.micros(1, "min/op"));
+        assertEquals(1500.0, Format.micros(1.5, "ms/op"), 1e-9);
+        assertEquals(0.25, Format.micros(250, "ns/op"), 1e-9);
+        assertEquals(7.0, Format.micros(7, "us/op"), 1e-9);
+        assertThrows(IllegalArgumentException.class, () -> Format.micros(1, "min/op"));
     }
 
     private static void assertContains(final String report, final String expected)
@@ -183,6 +251,17 @@ class ResultsReportTest
     {
         return new Suite(id, id, "1 × 1 s warmup, 2 × 1 s, 1 fork", "0 / 0 / 0", "0 / 0 / 0", Duration.ZERO, List.of(
             new Figure("rawEcho8k", Map.of(), "sample", "us/op", 25, 1, echoP50, 40, echoP99, 200),
+            new Figure("fetch2WayS", Map.of(), "sample", "us/op", 25, 1, fetchP50, 40, fetchP99, 200)));
+    }
+
+    private static Suite dmsWithFloors(final String id, final double udpP50, final double udpP99,
+        final double ipcP50, final double ipcP99, final double tcpP50, final double tcpP99, final double fetchP50,
+        final double fetchP99)
+    {
+        return new Suite(id, id, "1 × 1 s warmup, 2 × 1 s, 1 fork", "0 / 0 / 0", "0 / 0 / 0", Duration.ZERO, List.of(
+            new Figure("rawEcho8k", Map.of(), "sample", "us/op", 25, 1, udpP50, 40, udpP99, 200),
+            new Figure("rawIpcEcho8k", Map.of(), "sample", "us/op", 25, 1, ipcP50, 40, ipcP99, 200),
+            new Figure("rawTcpEcho8k", Map.of(), "sample", "us/op", 25, 1, tcpP50, 40, tcpP99, 200),
             new Figure("fetch2WayS", Map.of(), "sample", "us/op", 25, 1, fetchP50, 40, fetchP99, 200)));
     }
 
