@@ -2,11 +2,8 @@ package io.respool.dss.nio;
 
 import io.respool.testsupport.ChildJvm;
 import io.respool.testsupport.ChildProcess;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static io.respool.dss.nio.NioTestSupport.assertFails;
-import static io.respool.dss.nio.NioTestSupport.newDssHome;
 import static io.respool.dss.nio.NioTestSupport.otherInstanceHome;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
@@ -49,27 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * directory channels.
  */
 @Timeout(120)
-class DssFileLockTest
+class DssFileLockTest extends OneVolumeGroupFixture
 {
-    @TempDir
-    Path dir;
-    FileSystem fs;
-
-    @BeforeEach
-    void setUp() throws IOException
-    {
-        fs = NioTestSupport.open(newDssHome(dir, "data"));
-    }
-
-    @AfterEach
-    void tearDown() throws IOException
-    {
-        if (fs != null)
-        {
-            fs.close();
-        }
-    }
-
     private FileChannel open(final FileSystem fileSystem, final String path) throws IOException
     {
         return FileChannel.open(fileSystem.getPath(path), CREATE, READ, WRITE);
