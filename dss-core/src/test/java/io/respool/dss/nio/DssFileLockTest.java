@@ -1,7 +1,11 @@
 package io.respool.dss.nio;
 
+import io.respool.blockdev.BlockDevices;
+import io.respool.dss.Dss;
+import io.respool.dss.config.StorageMode;
 import io.respool.testsupport.ChildJvm;
 import io.respool.testsupport.ChildProcess;
+import io.respool.testsupport.TempDssHome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -179,6 +183,26 @@ class DssFileLockTest extends OneVolumeGroupFixture
             holder.kill();
             final FileLock lock = mine.lock();
             assertTrue(lock.isValid(), "the kernel dropped the killed instance's lock");
+        }
+    }
+
+    @Test
+    void shouldRefuseFileLocksAcrossHostsInShareDiskMode() throws IOException
+    {
+        final Path other = dir.resolve("share");
+        Files.createDirectories(other);
+        final Path image = other.resolve("data.img");
+        BlockDevices.createSparseImage(image, NioTestSupport.IMAGE_SIZE);
+        Dss.createVolumeGroup("data", image, NioTestSupport.AU);
+        final Path home = TempDssHome.at(other.resolve("home")).storageMode(StorageMode.SHARE_DISK)
+            .diskLockFilePath(NioTestSupport.lockDirectory(other)).volumeGroup("data", image).write();
+        try (FileSystem shared = NioTestSupport.open(home); FileChannel channel = open(shared, "+data/f"))
+        {
+            assertFails(UnsupportedOperationException.class,
+                "file locks on DSS need STORAGE_MODE=DISK: path=+data/f, storageMode=SHARE_DISK", channel::tryLock);
+            assertFails(UnsupportedOperationException.class, "lock records on the shared disk", channel::lock);
+            channel.write(ByteBuffer.wrap(new byte[] {1}));
+            assertEquals(1, channel.size(), "the channel still works");
         }
     }
 
