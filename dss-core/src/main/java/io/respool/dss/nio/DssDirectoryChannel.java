@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.FileSystemException;
 
 /**
  * A directory opened for reading, as the JDK's default provider allows on Linux: programs open one to
@@ -34,9 +35,13 @@ final class DssDirectoryChannel extends LockableChannel
         return lockKey;
     }
 
+    /**
+     * The JDK's {@code read(2)} failure is a bare {@link IOException}; this one is a {@link FileSystemException}
+     * (an {@link IOException} too) so that it names the path.
+     */
     private IOException isADirectory()
     {
-        return new IOException("Is a directory: path=" + path);
+        return new FileSystemException(path, null, "Is a directory");
     }
 
     /**
