@@ -9,41 +9,62 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.NonReadableChannelException;
 import java.nio.channels.NonWritableChannelException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.NoSuchFileException;
 import java.util.Objects;
 
 /**
  * A {@link FileChannel} over a {@link DssFile}: positional and sequential reads and writes, size, truncate and
  * force. Thread-safe as the {@link DssFile} is; interruptible as {@link FileChannel}s are (an interrupt closes it).
  * <p>
- * Memory mapping and file locks are not supported: {@link #map} and {@link #lock}/{@link #tryLock} throw
- * {@link UnsupportedOperationException}. {@link #transferTo} and {@link #transferFrom} copy through a heap buffer.
+ * File locks are described in {@link LockableChannel}; {@link #map} supports {@code READ_ONLY} only, as a copy.
+ * {@link #transferTo} and {@link #transferFrom} copy through a heap buffer.
  */
-final class DssFileChannel extends FileChannel
+final class DssFileChannel extends LockableChannel
 {
-    private final DssFileSystem fileSystem;
-    private final String path;
     private final DssFile file;
-    private final OpenOptionSet options;
+    private volatile FileLockTable.Key lockKey;
 
     DssFileChannel(final DssFileSystem fileSystem, final String path, final DssFile file, final OpenOptionSet options)
     {
-        this.fileSystem = fileSystem;
-        this.path = path;
+        super(fileSystem, path, options);
         this.file = file;
-        this.options = options;
     }
 
-    private void ensureOpen() throws ClosedChannelException
+    /**
+     * The file's id, and the volume group it is in after following links; if its path no longer resolves (renamed
+     * since it was opened), the volume group of that path, which a rename does not change.
+     */
+    @Override
+    FileLockTable.Key lockKey() throws IOException
     {
-        if (!isOpen())
+        FileLockTable.Key key = lockKey;
+        if (key == null)
         {
-            throw new ClosedChannelException();
+            final DssNioPath named = DssNioPath.parse(fileSystem, path);
+            String volumeGroup;
+            try
+            {
+                volumeGroup = fileSystem.realPath(named, true).volumeGroup();
+            }
+            catch (final NoSuchFileException ex)
+            {
+                volumeGroup = named.volumeGroup();
+            }
+            try
+            {
+                key = new FileLockTable.Key(volumeGroup, file.stat().id());
+            }
+            catch (final DssException ex)
+            {
+                throw translate(ex);
+            }
+            lockKey = key;
         }
+        return key;
     }
 
     private void ensureReadable() throws ClosedChannelException
@@ -321,37 +342,31 @@ final class DssFileChannel extends FileChannel
     }
 
     /**
-     * Always throws: DSS files cannot be memory-mapped.
+     * {@code READ_ONLY}: a private copy of the range, read now ({@link ReadOnlyMapping}); the JDK leaves unspecified
+     * whether a mapping sees later changes to the file, and this one does not. The other modes are not supported.
      */
     @Override
-    public MappedByteBuffer map(final MapMode mode, final long position, final long size)
+    public MappedByteBuffer map(final MapMode mode, final long position, final long size) throws IOException
     {
-        throw new UnsupportedOperationException("cannot memory-map a DSS file: path=" + path +
-            "; DSS data lives in allocation units spread over shared volumes, use read and write instead");
-    }
-
-    /**
-     * Always throws: DSS has no file locks.
-     */
-    @Override
-    public FileLock lock(final long position, final long size, final boolean shared)
-    {
-        throw noLocks();
-    }
-
-    /**
-     * Always throws: DSS has no file locks.
-     */
-    @Override
-    public FileLock tryLock(final long position, final long size, final boolean shared)
-    {
-        throw noLocks();
-    }
-
-    private UnsupportedOperationException noLocks()
-    {
-        return new UnsupportedOperationException("file locks are not supported on DSS: path=" + path +
-            "; DSS has no byte-range locks, coordinate writers in the application");
+        if (mode != MapMode.READ_ONLY)
+        {
+            throw new UnsupportedOperationException("cannot memory-map a DSS file for writing: path=" + path +
+                ", mode=" + mode + "; DSS data lives in allocation units spread over shared volumes, only READ_ONLY" +
+                " (a copy of the range) is supported, use write instead");
+        }
+        checkPosition(position, "position");
+        checkPosition(size, "size");
+        if (size > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("size exceeds Integer.MAX_VALUE: size=" + size + ", path=" + path);
+        }
+        ensureReadable();
+        if (position + size > size())
+        {
+            throw new IOException("channel not open for writing - cannot extend file to required size: path=" +
+                path + ", position=" + position + ", size=" + size + ", fileSize=" + size());
+        }
+        return ReadOnlyMapping.copyOf(this, position, (int)size);
     }
 
     /**
@@ -360,6 +375,7 @@ final class DssFileChannel extends FileChannel
     @Override
     protected void implCloseChannel() throws IOException
     {
+        releaseLocks();
         try
         {
             file.close();

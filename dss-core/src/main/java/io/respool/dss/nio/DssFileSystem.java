@@ -41,16 +41,18 @@ final class DssFileSystem extends FileSystem
     private final DssFileSystemProvider provider;
     private final Path home;
     private final Dss dss;
+    private final FileLockTable fileLocks;
     private final List<String> volumeGroupNames;
     private final DssNioPath defaultDirectory;
     private final Set<Closeable> openResources = ConcurrentHashMap.newKeySet();
     private volatile boolean open = true;
 
-    DssFileSystem(final DssFileSystemProvider provider, final Path home, final Dss dss)
+    DssFileSystem(final DssFileSystemProvider provider, final Path home, final Dss dss, final FileLockTable fileLocks)
     {
         this.provider = provider;
         this.home = home;
         this.dss = dss;
+        this.fileLocks = fileLocks;
         final List<String> names = new ArrayList<>();
         for (final VolumeGroup group : dss.volumeGroups())
         {
@@ -76,6 +78,14 @@ final class DssFileSystem extends FileSystem
     {
         ensureOpen();
         return dss;
+    }
+
+    /**
+     * @return this instance's file locks.
+     */
+    FileLockTable fileLocks()
+    {
+        return fileLocks;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.respool.dss.nio;
 
 import io.respool.dss.Dss;
 import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
 import io.respool.dss.FileStat;
 import io.respool.dss.FileType;
 
@@ -43,7 +44,8 @@ import java.util.Set;
  * environment map is not used.
  * <p>
  * What DSS cannot do throws {@link UnsupportedOperationException} with the reason: POSIX, DOS, owner and user
- * attributes, setting file times, hard links, file locks, memory mapping and watch services.
+ * attributes, setting file times, hard links, writable memory mapping and watch services. File locks hold across
+ * the instances of a volume group in {@code STORAGE_MODE=DISK} ({@link FileLockTable}).
  */
 public final class DssFileSystemProvider extends FileSystemProvider
 {
@@ -160,7 +162,8 @@ public final class DssFileSystemProvider extends FileSystemProvider
     /**
      * Open a {@link FileChannel}; see {@link FileChannel#open} for the options. {@code SPARSE} is ignored,
      * {@code SYNC}/{@code DSYNC} flush every write, {@code DELETE_ON_CLOSE} removes the file when the channel
-     * closes (whatever is at the path then), {@code NOFOLLOW_LINKS} fails on a link.
+     * closes (whatever is at the path then), {@code NOFOLLOW_LINKS} fails on a link. A directory opens for
+     * reading ({@link DssDirectoryChannel}), to be forced.
      */
     @Override
     public FileChannel newFileChannel(
@@ -176,8 +179,19 @@ public final class DssFileSystemProvider extends FileSystemProvider
         {
             final Dss dss = fileSystem.dss();
             openOptions.checkExisting(dss, text);
-            final DssFileChannel channel = new DssFileChannel(fileSystem, text, dss.open(text, openOptions.flags()),
-                openOptions);
+            final LockableChannel channel;
+            try
+            {
+                channel = new DssFileChannel(fileSystem, text, dss.open(text, openOptions.flags()), openOptions);
+            }
+            catch (final DssException ex)
+            {
+                if (ex.errorCode() != ErrorCode.IS_A_DIRECTORY)
+                {
+                    throw ex;
+                }
+                return openDirectory(dssPath, text, openOptions);
+            }
             fileSystem.register(channel);
             return channel;
         }
@@ -185,6 +199,26 @@ public final class DssFileSystemProvider extends FileSystemProvider
         {
             throw fileSystem.translate(ex, text, null);
         }
+    }
+
+    /**
+     * A directory opens for reading only, as on Linux: {@code open(2)} of a directory for writing fails with
+     * EISDIR.
+     */
+    private static FileChannel openDirectory(final DssNioPath dssPath, final String text,
+        final OpenOptionSet openOptions) throws IOException
+    {
+        if (openOptions.writable)
+        {
+            throw new FileSystemException(text, null, "Is a directory");
+        }
+        final DssFileSystem fileSystem = dssPath.getFileSystem();
+        final DssNioPath real = fileSystem.realPath(dssPath, true);
+        final FileStat stat = fileSystem.dss().stat(DssFileSystem.dssPathOf(real));
+        final DssDirectoryChannel channel = new DssDirectoryChannel(fileSystem, text, openOptions,
+            new FileLockTable.Key(real.volumeGroup(), stat.id()));
+        fileSystem.register(channel);
+        return channel;
     }
 
     /**

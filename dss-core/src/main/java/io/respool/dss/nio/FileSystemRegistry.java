@@ -2,6 +2,7 @@ package io.respool.dss.nio;
 
 import io.respool.dss.Dss;
 import io.respool.dss.DssException;
+import io.respool.dss.config.DssHome;
 
 import java.io.IOException;
 import java.net.URI;
@@ -37,16 +38,18 @@ final class FileSystemRegistry
                 throw new FileSystemAlreadyExistsException("a DSS file system is already open for this home: home=" +
                     home + "; share it with FileSystems.getFileSystem(uri), or close it first");
             }
+            final DssHome dssHome;
             final Dss dss;
             try
             {
-                dss = Dss.open(home);
+                dssHome = DssHome.load(home);
+                dss = Dss.open(dssHome);
             }
             catch (final DssException ex)
             {
                 throw NioExceptions.translate(ex, home.toString(), null);
             }
-            final DssFileSystem fileSystem = new DssFileSystem(provider, home, dss);
+            final DssFileSystem fileSystem = new DssFileSystem(provider, home, dss, new FileLockTable(dssHome));
             fileSystems.put(home, fileSystem);
             return fileSystem;
         }

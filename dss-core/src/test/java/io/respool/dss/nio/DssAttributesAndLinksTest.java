@@ -1,15 +1,11 @@
 package io.respool.dss.nio;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.AccessMode;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -29,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 
 import static io.respool.dss.nio.NioTestSupport.assertFails;
-import static io.respool.dss.nio.NioTestSupport.newDssHome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -42,27 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Basic attributes, symbolic links, and what DSS cannot do, through the JDK's {@link Files}.
  */
 @Timeout(60)
-class DssAttributesAndLinksTest
+class DssAttributesAndLinksTest extends OneVolumeGroupFixture
 {
-    @TempDir
-    Path dir;
-    FileSystem fs;
-
-    @BeforeEach
-    void setUp() throws IOException
-    {
-        fs = NioTestSupport.open(newDssHome(dir, "data"));
-    }
-
-    @AfterEach
-    void tearDown() throws IOException
-    {
-        if (fs != null)
-        {
-            fs.close();
-        }
-    }
-
     private Path path(final String text)
     {
         return fs.getPath(text);

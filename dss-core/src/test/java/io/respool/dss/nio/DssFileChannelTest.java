@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -30,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static io.respool.dss.nio.NioTestSupport.AU;
 import static io.respool.dss.nio.NioTestSupport.assertFails;
 import static io.respool.dss.nio.NioTestSupport.newDssHome;
 import static io.respool.dss.nio.NioTestSupport.randomBytes;
@@ -284,15 +286,39 @@ class DssFileChannelTest
     }
 
     @Test
-    void shouldThrowUnsupportedWithAReasonWhenMappingOrLocking() throws IOException
+    void shouldThrowUnsupportedWithAReasonWhenMappingForWriting() throws IOException
     {
         try (FileChannel channel = FileChannel.open(path("+data/f"), CREATE, READ, WRITE))
         {
-            assertFails(UnsupportedOperationException.class, "cannot memory-map a DSS file: path=+data/f",
-                () -> channel.map(FileChannel.MapMode.READ_ONLY, 0, 1));
-            assertFails(UnsupportedOperationException.class, "file locks are not supported on DSS: path=+data/f",
-                channel::lock);
-            assertFails(UnsupportedOperationException.class, "file locks", channel::tryLock);
+            assertFails(UnsupportedOperationException.class,
+                "cannot memory-map a DSS file for writing: path=+data/f, mode=READ_WRITE",
+                () -> channel.map(FileChannel.MapMode.READ_WRITE, 0, 1));
+            assertFails(UnsupportedOperationException.class, "mode=PRIVATE",
+                () -> channel.map(FileChannel.MapMode.PRIVATE, 0, 1));
+        }
+    }
+
+    @Test
+    void shouldMapARangeReadOnlyAsACopy() throws IOException
+    {
+        final byte[] data = randomBytes(7, 3 * AU + 123);
+        Files.write(path("+data/m"), data);
+        try (FileChannel channel = FileChannel.open(path("+data/m"), READ, WRITE))
+        {
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, AU - 5, 2 * AU + 10);
+            assertTrue(mapped.isReadOnly());
+            assertEquals(2 * AU + 10, mapped.remaining());
+            final byte[] read = new byte[mapped.remaining()];
+            mapped.get(read);
+            assertArrayEquals(Arrays.copyOfRange(data, AU - 5, 3 * AU + 5), read);
+            assertEquals(0, channel.map(FileChannel.MapMode.READ_ONLY, data.length, 0).remaining());
+            assertFails(IOException.class, "cannot extend file to required size",
+                () -> channel.map(FileChannel.MapMode.READ_ONLY, data.length - 1, 2));
+        }
+        try (FileChannel writeOnly = FileChannel.open(path("+data/m"), WRITE))
+        {
+            assertThrows(NonReadableChannelException.class,
+                () -> writeOnly.map(FileChannel.MapMode.READ_ONLY, 0, 1));
         }
     }
 

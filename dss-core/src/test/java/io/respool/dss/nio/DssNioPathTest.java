@@ -1,16 +1,11 @@
 package io.respool.dss.nio;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.nio.file.FileSystem;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -21,7 +16,6 @@ import java.util.TreeSet;
 import java.util.regex.PatternSyntaxException;
 
 import static io.respool.dss.nio.NioTestSupport.assertFails;
-import static io.respool.dss.nio.NioTestSupport.newDssHome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,27 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Path} operations on DSS paths: syntax, names, resolution, relativization, comparison and matching.
  */
 @Timeout(60)
-class DssNioPathTest
+class DssNioPathTest extends OneVolumeGroupFixture
 {
-    @TempDir
-    Path dir;
-    FileSystem fs;
-
-    @BeforeEach
-    void setUp() throws IOException
-    {
-        fs = NioTestSupport.open(newDssHome(dir, "data"));
-    }
-
-    @AfterEach
-    void tearDown() throws IOException
-    {
-        if (fs != null)
-        {
-            fs.close();
-        }
-    }
-
     private Path path(final String text)
     {
         return fs.getPath(text);

@@ -36,7 +36,7 @@ final class NioTestSupport
     static Path newDssHome(final Path dir, final String... volumeGroups) throws IOException
     {
         Files.createDirectories(dir);
-        final TempDssHome home = TempDssHome.at(dir.resolve("home"));
+        final TempDssHome home = TempDssHome.at(dir.resolve("home")).diskLockFilePath(lockDirectory(dir));
         for (final String name : volumeGroups)
         {
             final Path image = dir.resolve(name + ".img");
@@ -45,6 +45,31 @@ final class NioTestSupport
             home.volumeGroup(name, image.toAbsolutePath());
         }
         return home.write();
+    }
+
+    /**
+     * A second DSS home, {@code dir/home<instanceId>}, over the volume groups {@link #newDssHome} made in
+     * {@code dir}: another instance of them, sharing their lock directory.
+     */
+    static Path otherInstanceHome(final Path dir, final int instanceId, final String... volumeGroups)
+        throws IOException
+    {
+        final TempDssHome home = TempDssHome.at(dir.resolve("home" + instanceId)).instanceId(instanceId)
+            .nodesList("0:127.0.0.1:1611," + instanceId + ":127.0.0.1:" + (1611 + instanceId))
+            .diskLockFilePath(lockDirectory(dir));
+        for (final String name : volumeGroups)
+        {
+            home.volumeGroup(name, dir.resolve(name + ".img").toAbsolutePath());
+        }
+        return home.write();
+    }
+
+    /**
+     * The lock directory of the homes in {@code dir}: the test's own, not the shared /tmp default.
+     */
+    static Path lockDirectory(final Path dir)
+    {
+        return dir.resolve("locks").toAbsolutePath();
     }
 
     static URI uriOf(final Path home)
