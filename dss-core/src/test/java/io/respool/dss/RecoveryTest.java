@@ -9,6 +9,7 @@ import io.respool.dss.format.LogRecords;
 import io.respool.dss.format.PrefixedStrings;
 import io.respool.dss.format.RedoRecordDescriptor;
 import io.respool.dss.format.RootControl;
+import io.respool.dss.format.VgHead;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -32,6 +34,7 @@ import java.util.stream.Stream;
 import static io.respool.dss.DssTestSupport.AU;
 import static io.respool.dss.DssTestSupport.image;
 import static io.respool.dss.DssTestSupport.newVolumeGroup;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -240,13 +243,72 @@ class RecoveryTest
         }
     }
 
+    /**
+     * @return the LSN of the record at {@code offset} on the volume, from where the log region starts.
+     */
+    private static long recordLsn(final Path volume, final long offset) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
+        {
+            final RootControl root = rootA(raf);
+            return root.checkpointLsn() + offset - (root.logOffset() + root.checkpointLsn() % root.logLength());
+        }
+    }
+
+    private static VgHead readHead(final RandomAccessFile raf) throws IOException
+    {
+        final UnsafeBuffer sector = new UnsafeBuffer(new byte[VgHead.LENGTH]);
+        raf.seek(EntryVolumeLayout.VG_HEAD_OFFSET);
+        raf.readFully(sector.byteArray());
+        final VgHead head = new VgHead().wrap(sector, 0);
+        assertTrue(head.isValid(), "the VG head was published");
+        return head;
+    }
+
+    private static long publishedEnd(final Path volume) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
+        {
+            return readHead(raf).endLsn();
+        }
+    }
+
+    /**
+     * Leave the VG head as a holder that crashed while writing the record at {@code lsn} leaves it: held, its end
+     * the last one published, before that record.
+     */
+    private static void crashBeforePublishing(final Path volume, final long lsn) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "rw"))
+        {
+            final VgHead head = readHead(raf);
+            head.endLsn(lsn).held(true).seal();
+            raf.seek(EntryVolumeLayout.VG_HEAD_OFFSET);
+            raf.write(head.buffer().byteArray());
+        }
+    }
+
+    private static byte[] bytesAt(final Path volume, final long offset, final int length) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
+        {
+            final byte[] bytes = new byte[length];
+            raf.seek(offset);
+            raf.readFully(bytes);
+            return bytes;
+        }
+    }
+
     @ParameterizedTest(name = "{1} at {0}")
     @MethodSource("tornRecords")
     void shouldRecoverUpToATornLogRecord(final RecordField field, final Tear tear) throws IOException
     {
         final Path volume = volumeWithTenDirectories(dir);
-        // One record per mkdir, each commit padded to the device's write unit. Tear record 7.
-        tear(volume, recordOffset(volume, 7), field, tear);
+        // One record per mkdir, each commit padded to the device's write unit. Tear record 7, the one being written
+        // when the holder crashed: the VG head it last published ends before it.
+        final long record = recordOffset(volume, 7);
+        crashBeforePublishing(volume, recordLsn(volume, record));
+        tear(volume, record, field, tear);
         try (Dss dss = Dss.openVolumeGroup("data", volume))
         {
             for (int i = 0; i < 7; i++)
@@ -263,6 +325,104 @@ class RecoveryTest
             assertTrue(dss.exists("+data/after"));
             assertFalse(dss.exists("+data/d8"));
             assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+    }
+
+    /**
+     * Record 7 of 10 damaged after the volume group was closed: the VG head proves records 7 to 9 were committed.
+     * Open refuses, naming the damage and what is lost, and leaves the log as it was, so that it refuses again.
+     */
+    @ParameterizedTest(name = "{1} at {0}")
+    @MethodSource("tornRecords")
+    void shouldRefuseToOpenALogDamagedInsideItsPublishedEnd(final RecordField field, final Tear tear)
+        throws IOException
+    {
+        final Path volume = volumeWithTenDirectories(dir);
+        final long record = recordOffset(volume, 7);
+        final long lsn = recordLsn(volume, record);
+        final long end = publishedEnd(volume);
+        tear(volume, record, field, tear);
+        final byte[] damaged = bytesAt(volume, record, 64 * 1024);
+        final String[] parts = {"redo log damaged inside its committed part", "vg=data", "volume=" + volume,
+            "lsn=" + lsn + ",", "publishedEnd=" + end, "and 2 intact change record(s) after them",
+            (end - lsn) + " bytes of log", "the volume group is not opened", "restore the volume group from a backup"};
+        openFails(volume, ErrorCode.CORRUPT, parts);
+        assertArrayEquals(damaged, bytesAt(volume, record, 64 * 1024), "open must not seal the log at the damage");
+        openFails(volume, ErrorCode.CORRUPT, parts);
+    }
+
+    @ParameterizedTest(name = "record {0}")
+    @ValueSource(ints = {0, 4, 9})
+    void shouldCountTheIntactChangesAfterADamagedCommittedRecord(final int n) throws IOException
+    {
+        final Path volume = volumeWithTenDirectories(dir);
+        final long record = recordOffset(volume, n);
+        final long lsn = recordLsn(volume, record);
+        tear(volume, record, RecordField.CRC, Tear.FLIP);
+        openFails(volume, ErrorCode.CORRUPT, "lsn=" + lsn + ",", "publishedEnd=" + publishedEnd(volume),
+            "and " + (9 - n) + " intact change record(s) after them");
+    }
+
+    @Test
+    void shouldReportInCheckALogDamagedWhileOpenThenRefuseToReopen() throws IOException
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        final long lsn;
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                dss.mkdir("+data/d" + i);
+            }
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+            final long record = recordOffset(volume, 3);
+            lsn = recordLsn(volume, record);
+            tear(volume, record, RecordField.PAYLOAD, Tear.FLIP);
+            final List<String> problems = dss.volumeGroup("data").check();
+            assertFalse(problems.isEmpty(), "check must report the damage");
+            final String problem = problems.get(0);
+            for (final String part : new String[]{"redo log damaged inside its committed part", "vg=data",
+                "lsn=" + lsn + ",", "durableEnd=", "and 6 intact change record(s) after them"})
+            {
+                assertTrue(problem.contains(part), () -> "'" + problem + "' lacks '" + part + "'");
+            }
+            assertTrue(dss.exists("+data/d9"), "the instance's own state is whole");
+        }
+        openFails(volume, ErrorCode.CORRUPT, "lsn=" + lsn + ",", "publishedEnd=" + publishedEnd(volume),
+            "and 6 intact change record(s) after them");
+    }
+
+    @Test
+    void shouldRefuseAChangeWhenCatchingUpHitsDamageInsideThePublishedEnd() throws IOException
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        final io.respool.dss.engine.InstanceOptions zero = io.respool.dss.engine.InstanceOptions.defaults()
+            .withLockDirectory(dir);
+        try (Dss first = Dss.openVolumeGroup("data", volume, zero))
+        {
+            final Dss second = Dss.openVolumeGroup("data", volume, zero.withInstanceId(1));
+            for (int i = 0; i < 10; i++)
+            {
+                first.mkdir("+data/d" + i);
+            }
+            final long record = recordOffset(volume, 7);
+            final long lsn = recordLsn(volume, record);
+            tear(volume, record, RecordField.LENGTH, Tear.CUT);
+            final byte[] damaged = bytesAt(volume, record, 64 * 1024);
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                final DssException ex = assertThrows(DssException.class, () -> second.mkdir("+data/second"));
+                assertEquals(ErrorCode.CORRUPT, ex.errorCode(), ex.getMessage());
+                for (final String part : new String[]{"lsn=" + lsn + ",", "publishedEnd=" + publishedEnd(volume),
+                    "and 2 intact change record(s) after them", "no metadata change is made"})
+                {
+                    assertTrue(ex.getMessage().contains(part), () -> "'" + ex.getMessage() + "' lacks '" + part + "'");
+                }
+            }
+            assertArrayEquals(damaged, bytesAt(volume, record, 64 * 1024), "catch-up must not seal the log");
+            // Close is a change too (it logs the sizes writes changed): refused the same way, the devices closed.
+            final DssException onClose = assertThrows(DssException.class, second::close);
+            assertEquals(ErrorCode.CORRUPT, onClose.errorCode(), onClose.getMessage());
         }
     }
 

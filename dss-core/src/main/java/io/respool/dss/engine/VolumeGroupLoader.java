@@ -6,6 +6,7 @@ import io.respool.dss.ErrorCode;
 import io.respool.dss.config.StorageMode;
 import io.respool.dss.format.FormatException;
 import io.respool.dss.format.RootControl;
+import io.respool.dss.format.VgHead;
 import io.respool.dss.format.VolumeHeader;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -70,11 +71,12 @@ final class VolumeGroupLoader
                     checkpointLsn + ", root=" + root.checkpointLsn() + ", volume=" + entryVolume);
             }
             state.volumes[0].attach(entry);
-            final long endLsn = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+            final long replayedEnd = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
+            final SharedSectors sectors = new SharedSectors(state.volumes[0].io);
+            final long endLsn = checkNothingCommittedLost(header.vgName(), entry, root, state, sectors, replayedEnd);
             final RedoLog log = new RedoLog(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, endLsn);
-            final SharedSectors sectors = new SharedSectors(state.volumes[0].io);
             vgLock = options.storageMode() == StorageMode.DISK ?
                 new FlockVgLock(options.lockDirectory(), entryVolume, CoordinationClock.SYSTEM) :
                 new LeaseVgLock(sectors, options.instanceId(), options.leasePeriodMs(), CoordinationClock.SYSTEM);
@@ -92,8 +94,8 @@ final class VolumeGroupLoader
             final Namespace namespace = new Namespace(auSize, state, metaLock, runner, coordinator, space);
             final CatchUp catchUp = new CatchUp(name, auSize, entry, roots, state, log, checkpointer, metaLock,
                 volumeSet);
-            final ConsistencyChecker checker = new ConsistencyChecker(header.vgUuid(), entry, roots, state, log,
-                checkpointer, metaLock);
+            final ConsistencyChecker checker = new ConsistencyChecker(name, header.vgUuid(), entry, roots, state,
+                log, checkpointer, metaLock);
             final VolumeGroupEngine engine = new VolumeGroupEngine(name, auSize, coordinator, metaLock, runner,
                 volumeSet, space, namespace, checker);
             state.markUsed(physicalAu(0, root.logOffset() / auSize), logAus(root));
@@ -117,6 +119,33 @@ final class VolumeGroupLoader
             CloseHelper.quietCloseAll(entry, vgLock);
             throw ex;
         }
+    }
+
+    /**
+     * The VG head is published only once the log is durable up to its end: a log that ends before it has lost
+     * acknowledged changes, and opening for writing would seal the log there and destroy the records after the
+     * damage. Another instance may have appended since the replay passed, so what it wrote is replayed first; a
+     * checkpoint of its may even have let the log wrap over the records replayed, and then the root has moved.
+     *
+     * @return the end of the log, with the records another instance appended meanwhile applied.
+     * @throws DssException {@link ErrorCode#CORRUPT} naming the damage, what is lost and what the operator can do.
+     */
+    private static long checkNothingCommittedLost(final String vgName, final BlockDevice entry,
+        final RootControl root, final MetadataState state, final SharedSectors sectors, final long replayedEnd)
+    {
+        final VgHead head = sectors.readHead();
+        if (!head.isValid() || head.endLsn() <= replayedEnd)
+        {
+            return replayedEnd;
+        }
+        final long end = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(), replayedEnd,
+            (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
+        if (end < head.endLsn() && new RootStore(entry).load().sequence() == root.sequence())
+        {
+            throw LogDamage.scan(entry, root, end, head.endLsn()).refusal(vgName, entry.path().toString(),
+                "the volume group is not opened");
+        }
+        return end;
     }
 
     /**
