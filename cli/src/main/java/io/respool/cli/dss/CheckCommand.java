@@ -1,6 +1,8 @@
 package io.respool.cli.dss;
 
 import io.respool.dss.Dss;
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
 import io.respool.dss.VolumeGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +30,23 @@ final class CheckCommand extends DssCommand
     String vgOption()
     {
         return vgName;
+    }
+
+    /**
+     * A volume group whose metadata is damaged where open can prove it (committed redo log records that cannot be
+     * replayed) is not opened: that is the problem to report, as if check had found it.
+     */
+    @Override
+    int openRefused(final DssException ex)
+    {
+        if (ex.errorCode() != ErrorCode.CORRUPT)
+        {
+            throw ex;
+        }
+        context.out.println((vgName == null ? "" : vgName + ": ") + ErrorLines.oneLine(ex.getMessage()));
+        context.err.println(ErrorLines.PREFIX + "check: a volume group could not be opened, the problem is listed " +
+            "on stdout; do not write to it, and restore it from a backup or report the problem");
+        return ExitCodes.PROBLEMS_FOUND;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.respool.cli.dss;
 
 import io.respool.dss.Dss;
+import io.respool.dss.DssException;
 import io.respool.dss.DssPath;
 import io.respool.dss.config.DssHome;
 import picocli.CommandLine.Mixin;
@@ -50,10 +51,29 @@ abstract class DssCommand implements Callable<Integer>
             groups.notCreatedWarnings().forEach(context::warn);
         }
         named.forEach(groups::checkCreated);
-        try (Dss dss = Dss.open(groups.createdOnly()))
+        final Dss opened;
+        try
+        {
+            opened = Dss.open(groups.createdOnly());
+        }
+        catch (final DssException ex)
+        {
+            return openRefused(ex);
+        }
+        try (Dss dss = opened)
         {
             return execute(dss);
         }
+    }
+
+    /**
+     * The volume groups could not be opened. Most commands fail with the reason; {@code check} reports it.
+     *
+     * @return the exit status.
+     */
+    int openRefused(final DssException ex)
+    {
+        throw ex;
     }
 
     /**
