@@ -1,6 +1,7 @@
 package io.respool.dss;
 
 import io.respool.blockdev.BlockDevices;
+import io.respool.dss.engine.InstanceOptions;
 import io.respool.dss.engine.VolumeGroupFormatter;
 import io.respool.dss.engine.Volumes;
 import io.respool.dss.format.EntryVolumeLayout;
@@ -349,6 +350,39 @@ class RecoveryTest
         openFails(volume, ErrorCode.CORRUPT, parts);
         assertArrayEquals(damaged, bytesAt(volume, record, 64 * 1024), "open must not seal the log at the damage");
         openFails(volume, ErrorCode.CORRUPT, parts);
+    }
+
+    @Test
+    void shouldOpenAsOfTheDamageOnlyWhenAnOperatorAcceptsTheLossAtItsLsn() throws IOException
+    {
+        final Path volume = volumeWithTenDirectories(dir);
+        final long record = recordOffset(volume, 7);
+        final long lsn = recordLsn(volume, record);
+        tear(volume, record, RecordField.TYPE, Tear.FLIP);
+        final InstanceOptions lockHere = InstanceOptions.defaults().withLockDirectory(dir);
+        final DssException wrongLsn = assertThrows(DssException.class,
+            () -> Dss.openVolumeGroup("data", volume, lockHere.withAcceptLogLossAt(lsn + 32)).close());
+        assertEquals(ErrorCode.CORRUPT, wrongLsn.errorCode(), wrongLsn.getMessage());
+        assertTrue(wrongLsn.getMessage().contains("InstanceOptions.acceptLogLossAt=" + lsn), wrongLsn.getMessage());
+        try (Dss dss = Dss.openVolumeGroup("data", volume, lockHere.withAcceptLogLossAt(lsn)))
+        {
+            for (int i = 0; i < 7; i++)
+            {
+                assertTrue(dss.exists("+data/d" + i), "d" + i);
+            }
+            for (int i = 7; i < 10; i++)
+            {
+                assertFalse(dss.exists("+data/d" + i), "d" + i + " was given up");
+            }
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+            dss.mkdir("+data/after");
+        }
+        try (Dss dss = Dss.openVolumeGroup("data", volume, lockHere))
+        {
+            assertTrue(dss.exists("+data/after"));
+            assertFalse(dss.exists("+data/d8"), "a record given up never comes back");
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
     }
 
     @ParameterizedTest(name = "record {0}")

@@ -24,8 +24,8 @@ class CheckCommandTest
 
     /**
      * The first record after the checkpoint damaged once the volume group is closed: the VG head proves it and the
-     * records after it were committed. {@code check} from another DSS home (instance 1) reports it as its problem, with the LSN
-     * and how many acknowledged changes are lost; other commands refuse to open the group.
+     * records after it were committed. {@code check} from another DSS home (instance 1) reports it as its problem,
+     * with the LSN and how many acknowledged changes are lost; other commands refuse to open the group.
      */
     @Test
     void shouldReportARedoLogDamagedInsideItsPublishedEnd() throws IOException

@@ -87,8 +87,9 @@ final class LogDamage
     DssException refusal(final String vgName, final String volume, final String refused)
     {
         return new DssException(ErrorCode.CORRUPT, describe(vgName, volume, "publishedEnd") + "; " + refused +
-            ", so nothing is overwritten: restore the volume group from a backup, or have an operator accept the " +
-            "loss of everything from lsn=" + damagedLsn + " on");
+            ", so nothing is overwritten: restore the volume group from a backup, or, with every other instance " +
+            "stopped, accept the loss of every change from lsn=" + damagedLsn + " on by opening it once with " +
+            "InstanceOptions.acceptLogLossAt=" + damagedLsn);
     }
 
     /**

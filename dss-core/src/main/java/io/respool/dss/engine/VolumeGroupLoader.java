@@ -10,6 +10,8 @@ import io.respool.dss.format.VgHead;
 import io.respool.dss.format.VolumeHeader;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,8 @@ import static io.respool.dss.format.EntryVolumeLayout.physicalAu;
  */
 final class VolumeGroupLoader
 {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeGroupLoader.class);
+
     private VolumeGroupLoader()
     {
     }
@@ -74,7 +78,13 @@ final class VolumeGroupLoader
             final long replayedEnd = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
             final SharedSectors sectors = new SharedSectors(state.volumes[0].io);
-            final long endLsn = checkNothingCommittedLost(header.vgName(), entry, root, state, sectors, replayedEnd);
+            final VgHead head = sectors.readHead();
+            final long endLsn = replayToPublishedEnd(entry, root, state, head, replayedEnd);
+            final LogDamage damage = committedLoss(entry, root, head, endLsn);
+            if (damage != null && damage.damagedLsn != options.acceptLogLossAt())
+            {
+                throw damage.refusal(header.vgName(), entryVolume.toString(), "the volume group is not opened");
+            }
             final RedoLog log = new RedoLog(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, endLsn);
             vgLock = options.storageMode() == StorageMode.DISK ?
@@ -82,6 +92,10 @@ final class VolumeGroupLoader
                 new LeaseVgLock(sectors, options.instanceId(), options.leasePeriodMs(), CoordinationClock.SYSTEM);
             final Coordinator coordinator = new Coordinator(header.vgName(), options.instanceId(), sectors, vgLock,
                 CoordinationClock.SYSTEM);
+            if (damage != null)
+            {
+                acceptLoss(header.vgName(), damage, log, vgLock, sectors, head, options.instanceId(), root);
+            }
             log.gate(coordinator.gate());
             final String name = header.vgName();
             final int auSize = header.auSize();
@@ -122,30 +136,70 @@ final class VolumeGroupLoader
     }
 
     /**
-     * The VG head is published only once the log is durable up to its end: a log that ends before it has lost
-     * acknowledged changes, and opening for writing would seal the log there and destroy the records after the
-     * damage. Another instance may have appended since the replay passed, so what it wrote is replayed first; a
-     * checkpoint of its may even have let the log wrap over the records replayed, and then the root has moved.
+     * Another instance may have appended since the replay passed the records it found: replay what it wrote before
+     * publishing {@code head}.
      *
      * @return the end of the log, with the records another instance appended meanwhile applied.
-     * @throws DssException {@link ErrorCode#CORRUPT} naming the damage, what is lost and what the operator can do.
      */
-    private static long checkNothingCommittedLost(final String vgName, final BlockDevice entry,
-        final RootControl root, final MetadataState state, final SharedSectors sectors, final long replayedEnd)
+    private static long replayToPublishedEnd(final BlockDevice entry, final RootControl root,
+        final MetadataState state, final VgHead head, final long replayedEnd)
     {
-        final VgHead head = sectors.readHead();
         if (!head.isValid() || head.endLsn() <= replayedEnd)
         {
             return replayedEnd;
         }
-        final long end = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(), replayedEnd,
+        return RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(), replayedEnd,
             (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
-        if (end < head.endLsn() && new RootStore(entry).load().sequence() == root.sequence())
+    }
+
+    /**
+     * The VG head is published only once the log is durable up to its end: a log that ends before it has lost
+     * acknowledged changes, and opening for writing would seal the log there and destroy the records after the
+     * damage. A checkpoint of another instance may have let the log wrap over the records replayed; then the root
+     * has moved, and the catch-up of the first change reloads from the new checkpoint.
+     *
+     * @return the damage, or null if the log reaches the published end.
+     */
+    private static LogDamage committedLoss(final BlockDevice entry, final RootControl root, final VgHead head,
+        final long end)
+    {
+        if (!head.isValid() || end >= head.endLsn() || new RootStore(entry).load().sequence() != root.sequence())
         {
-            throw LogDamage.scan(entry, root, end, head.endLsn()).refusal(vgName, entry.path().toString(),
-                "the volume group is not opened");
+            return null;
         }
-        return end;
+        return LogDamage.scan(entry, root, end, head.endLsn());
+    }
+
+    /**
+     * An operator accepted the loss at the damage: under the volume-group lock, zero the log from the damage past
+     * the published end and publish the end at the damage, so that no instance takes the damage for new loss and
+     * nothing given up comes back. Every other instance must be stopped: one that still holds the lost changes in
+     * memory would disagree with the log.
+     */
+    private static void acceptLoss(final String vgName, final LogDamage damage, final RedoLog log,
+        final VgLock vgLock, final SharedSectors sectors, final VgHead headBefore, final int instanceId,
+        final RootControl root)
+    {
+        LOG.warn("{}; accepted by the operator (acceptLogLossAt={}): the volume group opens as of that LSN, and the " +
+            "log after it is zeroed", damage.describe(vgName, log.devicePath(), "publishedEnd"), damage.damagedLsn);
+        vgLock.acquire(VgLockHold.LOCK_TIMEOUT_MS);
+        try
+        {
+            final VgHead head = sectors.readHead();
+            if (head.endLsn() != headBefore.endLsn() || head.rootSequence() != headBefore.rootSequence())
+            {
+                throw new DssException(ErrorCode.VOLUME_IN_USE, "another instance changed the volume group " +
+                    "while its log loss was being accepted: vg=" + vgName + ", publishedEnd=" + head.endLsn() +
+                    "; stop every other instance of the volume group and open it again");
+            }
+            log.sealRecoveredEnd(damage.provenEnd);
+            sectors.writeHead(SharedSectors.blank(new VgHead()).endLsn(log.durableLsn())
+                .checkpointLsn(log.tailLsn()).rootSequence(root.sequence()).writer(instanceId).held(false), true);
+        }
+        finally
+        {
+            vgLock.release();
+        }
     }
 
     /**
