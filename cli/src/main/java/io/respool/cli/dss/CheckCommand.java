@@ -3,6 +3,7 @@ package io.respool.cli.dss;
 import io.respool.dss.Dss;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
+import io.respool.dss.engine.InstanceOptions;
 import io.respool.dss.VolumeGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Option;
 import java.util.List;
 
 /**
- * {@code check [-g vg]}: verify every metadata structure of one volume group, or of all, like {@code fsck}. Prints
+ * {@code check [-g vg] [--accept_log_loss_at lsn]}: verify every metadata structure of one volume group, or of all, like {@code fsck}. Prints
  * each problem on stdout as {@code <vg>: <problem>}; exits 1 if there are any, 0 with a success line if not.
  */
 @Command(name = "check", sortOptions = false,
@@ -21,6 +22,11 @@ final class CheckCommand extends DssCommand
         description = "the volume group to check; default every volume group of the DSS home")
     String vgName;
 
+    @Option(names = "--accept_log_loss_at", paramLabel = "lsn",
+        description = "give up every change from this LSN on, where check reported the redo log damaged inside " +
+            "its committed part; stop every other instance first")
+    Long acceptLogLossAt;
+
     CheckCommand(final CliContext context)
     {
         super(context);
@@ -30,6 +36,12 @@ final class CheckCommand extends DssCommand
     String vgOption()
     {
         return vgName;
+    }
+
+    @Override
+    long acceptLogLossAt()
+    {
+        return acceptLogLossAt == null ? InstanceOptions.NO_LOSS_ACCEPTED : acceptLogLossAt;
     }
 
     /**
@@ -52,6 +64,11 @@ final class CheckCommand extends DssCommand
     @Override
     int execute(final Dss dss)
     {
+        if (acceptLogLossAt != null)
+        {
+            context.warn("accept_log_loss_at=" + acceptLogLossAt + ": a volume group whose committed redo log was " +
+                "damaged at that LSN opened without every change from it on (the DSS log names what was given up)");
+        }
         final List<VolumeGroup> groups = vgName == null ? dss.volumeGroups() : List.of(dss.volumeGroup(vgName));
         int total = 0;
         for (final VolumeGroup vg : groups)

@@ -4,6 +4,7 @@ import io.respool.dss.Dss;
 import io.respool.dss.DssException;
 import io.respool.dss.DssPath;
 import io.respool.dss.config.DssHome;
+import io.respool.dss.engine.InstanceOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -54,7 +55,8 @@ abstract class DssCommand implements Callable<Integer>
         final Dss opened;
         try
         {
-            opened = Dss.open(groups.createdOnly());
+            final DssHome created = groups.createdOnly();
+            opened = Dss.open(created, InstanceOptions.of(created).withAcceptLogLossAt(acceptLogLossAt()));
         }
         catch (final DssException ex)
         {
@@ -64,6 +66,15 @@ abstract class DssCommand implements Callable<Integer>
         {
             return execute(dss);
         }
+    }
+
+    /**
+     * @return the LSN where the operator accepts the loss of a damaged redo log, or
+     * {@link InstanceOptions#NO_LOSS_ACCEPTED}.
+     */
+    long acceptLogLossAt()
+    {
+        return InstanceOptions.NO_LOSS_ACCEPTED;
     }
 
     /**

@@ -25,7 +25,8 @@ class CheckCommandTest
     /**
      * The first record after the checkpoint damaged once the volume group is closed: the VG head proves it and the
      * records after it were committed. {@code check} from another DSS home (instance 1) reports it as its problem,
-     * with the LSN and how many acknowledged changes are lost; other commands refuse to open the group.
+     * with the LSN and how many acknowledged changes are lost; other commands refuse to open the group, until the
+     * operator accepts the loss at that LSN.
      */
     @Test
     void shouldReportARedoLogDamagedInsideItsPublishedEnd() throws IOException
@@ -65,5 +66,16 @@ class CheckCommandTest
         assertTrue(check.err().contains("check: a volume group could not be opened"), check.describe());
         home.dsscmd("ls", "-p", "+data").assertError("ls: ", "redo log damaged inside its committed part",
             "lsn=" + lsn + ",");
+        final DssCmdRunner.Result wrong = home.dsscmd("check", "-g", "data", "--accept_log_loss_at",
+            String.valueOf(lsn + 32)).assertNoStackTrace();
+        assertEquals(ExitCodes.PROBLEMS_FOUND, wrong.exitCode(), wrong.describe());
+        final DssCmdRunner.Result accepted = home.dsscmd("check", "-g", "data", "--accept_log_loss_at",
+            String.valueOf(lsn)).assertNoStackTrace();
+        assertEquals(ExitCodes.SUCCESS, accepted.exitCode(), accepted.describe());
+        assertEquals(List.of("Succeed to check volume group data, no problem found."), accepted.outLines());
+        assertTrue(accepted.err().contains("accept_log_loss_at=" + lsn), accepted.describe());
+        home.dsscmd("ls", "-p", "+data/d0").assertError("ls: no such file or directory");
+        home.dsscmd("mkdir", "-p", "+data", "-d", "after").assertSuccess();
+        home.dsscmd("check").assertSuccess();
     }
 }
