@@ -11,8 +11,10 @@ import picocli.CommandLine.Option;
 import java.util.List;
 
 /**
- * {@code check [-g vg] [--accept_log_loss_at lsn]}: verify every metadata structure of one volume group, or of all, like {@code fsck}. Prints
- * each problem on stdout as {@code <vg>: <problem>}; exits 1 if there are any, 0 with a success line if not.
+ * {@code check [-g vg] [--accept_log_loss_at lsn]}: verify every metadata structure of one volume group, or of all,
+ * like {@code fsck}. Prints each problem on stdout as {@code <vg>: <problem>}; exits 1 if there are any, 0 with a
+ * success line if not. A group that open refuses as damaged is reported the same way; the operator may then give up
+ * the changes after a damaged committed redo log record by naming its LSN.
  */
 @Command(name = "check", sortOptions = false,
     description = "[manage command] verify every metadata structure of a volume group and report what is wrong")
