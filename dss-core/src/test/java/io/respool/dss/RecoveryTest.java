@@ -1,6 +1,7 @@
 package io.respool.dss;
 
 import io.respool.blockdev.BlockDevices;
+import io.respool.dss.config.StorageMode;
 import io.respool.dss.engine.InstanceOptions;
 import io.respool.dss.engine.VolumeGroupFormatter;
 import io.respool.dss.engine.Volumes;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -352,14 +354,15 @@ class RecoveryTest
         openFails(volume, ErrorCode.CORRUPT, parts);
     }
 
-    @Test
-    void shouldOpenAsOfTheDamageOnlyWhenAnOperatorAcceptsTheLossAtItsLsn() throws IOException
+    @ParameterizedTest
+    @EnumSource(value = StorageMode.class, names = {"DISK", "SHARE_DISK"})
+    void shouldOpenAsOfTheDamageOnlyWhenAnOperatorAcceptsTheLossAtItsLsn(final StorageMode mode) throws IOException
     {
         final Path volume = volumeWithTenDirectories(dir);
         final long record = recordOffset(volume, 7);
         final long lsn = recordLsn(volume, record);
         tear(volume, record, RecordField.TYPE, Tear.FLIP);
-        final InstanceOptions lockHere = InstanceOptions.defaults().withLockDirectory(dir);
+        final InstanceOptions lockHere = InstanceOptions.defaults().withLockDirectory(dir).withStorageMode(mode);
         final DssException wrongLsn = assertThrows(DssException.class,
             () -> Dss.openVolumeGroup("data", volume, lockHere.withAcceptLogLossAt(lsn + 32)).close());
         assertEquals(ErrorCode.CORRUPT, wrongLsn.errorCode(), wrongLsn.getMessage());
