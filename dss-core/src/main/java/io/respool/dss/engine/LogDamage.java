@@ -89,7 +89,8 @@ final class LogDamage
         return new DssException(ErrorCode.CORRUPT, describe(vgName, volume, "publishedEnd") + "; " + refused +
             ", so nothing is overwritten: restore the volume group from a backup, or, with every other instance " +
             "stopped, accept the loss of every change from lsn=" + damagedLsn + " on by opening it once with " +
-            "InstanceOptions.acceptLogLossAt=" + damagedLsn);
+            "InstanceOptions.acceptLogLossAt=" + damagedLsn + " (dsscmd check --accept_log_loss_at " + damagedLsn +
+            ")");
     }
 
     /**
