@@ -50,6 +50,15 @@ public interface Dss extends AutoCloseable
     }
 
     /**
+     * Open every volume group of a loaded DSS home with {@code options}, normally {@link InstanceOptions#of} the
+     * home with an operator's override, e.g. {@link InstanceOptions#withAcceptLogLossAt}.
+     */
+    static Dss open(final DssHome home, final InstanceOptions options)
+    {
+        return Instance.open(home, Volumes.fromSystemProperties(), options);
+    }
+
+    /**
      * Open one volume group from its entry volume, without a DSS home.
      */
     static Dss openVolumeGroup(final String vgName, final Path entryVolume)

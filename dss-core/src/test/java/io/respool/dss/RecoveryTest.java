@@ -1,6 +1,8 @@
 package io.respool.dss;
 
 import io.respool.blockdev.BlockDevices;
+import io.respool.dss.config.StorageMode;
+import io.respool.dss.engine.InstanceOptions;
 import io.respool.dss.engine.VolumeGroupFormatter;
 import io.respool.dss.engine.Volumes;
 import io.respool.dss.format.EntryVolumeLayout;
@@ -9,13 +11,16 @@ import io.respool.dss.format.LogRecords;
 import io.respool.dss.format.PrefixedStrings;
 import io.respool.dss.format.RedoRecordDescriptor;
 import io.respool.dss.format.RootControl;
+import io.respool.dss.format.VgHead;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -32,6 +37,7 @@ import java.util.stream.Stream;
 import static io.respool.dss.DssTestSupport.AU;
 import static io.respool.dss.DssTestSupport.image;
 import static io.respool.dss.DssTestSupport.newVolumeGroup;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -244,13 +250,72 @@ class RecoveryTest
         }
     }
 
+    /**
+     * @return the LSN of the record at {@code offset} on the volume, from where the log region starts.
+     */
+    private static long recordLsn(final Path volume, final long offset) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
+        {
+            final RootControl root = rootA(raf);
+            return root.checkpointLsn() + offset - (root.logOffset() + root.checkpointLsn() % root.logLength());
+        }
+    }
+
+    private static VgHead readHead(final RandomAccessFile raf) throws IOException
+    {
+        final UnsafeBuffer sector = new UnsafeBuffer(new byte[VgHead.LENGTH]);
+        raf.seek(EntryVolumeLayout.VG_HEAD_OFFSET);
+        raf.readFully(sector.byteArray());
+        final VgHead head = new VgHead().wrap(sector, 0);
+        assertTrue(head.isValid(), "the VG head was published");
+        return head;
+    }
+
+    private static long publishedEnd(final Path volume) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
+        {
+            return readHead(raf).endLsn();
+        }
+    }
+
+    /**
+     * Leave the VG head as a holder that crashed while writing the record at {@code lsn} leaves it: held, its end
+     * the last one published, before that record.
+     */
+    private static void crashBeforePublishing(final Path volume, final long lsn) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "rw"))
+        {
+            final VgHead head = readHead(raf);
+            head.endLsn(lsn).held(true).seal();
+            raf.seek(EntryVolumeLayout.VG_HEAD_OFFSET);
+            raf.write(head.buffer().byteArray());
+        }
+    }
+
+    private static byte[] bytesAt(final Path volume, final long offset, final int length) throws IOException
+    {
+        try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
+        {
+            final byte[] bytes = new byte[length];
+            raf.seek(offset);
+            raf.readFully(bytes);
+            return bytes;
+        }
+    }
+
     @ParameterizedTest(name = "{1} at {0}")
     @MethodSource("tornRecords")
     void shouldRecoverUpToATornLogRecord(final RecordField field, final Tear tear) throws IOException
     {
         final Path volume = volumeWithTenDirectories(dir);
-        // One record per mkdir, each commit padded to the device's write unit. Tear record 7.
-        tear(volume, recordOffset(volume, 7), field, tear);
+        // One record per mkdir, each commit padded to the device's write unit. Tear record 7, the one being written
+        // when the holder crashed: the VG head it last published ends before it.
+        final long record = recordOffset(volume, 7);
+        crashBeforePublishing(volume, recordLsn(volume, record));
+        tear(volume, record, field, tear);
         try (Dss dss = Dss.openVolumeGroup("data", volume))
         {
             for (int i = 0; i < 7; i++)
@@ -267,6 +332,138 @@ class RecoveryTest
             assertTrue(dss.exists("+data/after"));
             assertFalse(dss.exists("+data/d8"));
             assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+    }
+
+    /**
+     * Record 7 of 10 damaged after the volume group was closed: the VG head proves records 7 to 9 were committed.
+     * Open refuses, naming the damage and what is lost, and leaves the log as it was, so that it refuses again.
+     */
+    @ParameterizedTest(name = "{1} at {0}")
+    @MethodSource("tornRecords")
+    void shouldRefuseToOpenALogDamagedInsideItsPublishedEnd(final RecordField field, final Tear tear)
+        throws IOException
+    {
+        final Path volume = volumeWithTenDirectories(dir);
+        final long record = recordOffset(volume, 7);
+        final long lsn = recordLsn(volume, record);
+        final long end = publishedEnd(volume);
+        tear(volume, record, field, tear);
+        final byte[] damaged = bytesAt(volume, record, 64 * 1024);
+        final String[] parts = {"redo log damaged inside its committed part", "vg=data", "volume=" + volume,
+            "lsn=" + lsn + ",", "publishedEnd=" + end, "and 2 intact change record(s) after them",
+            (end - lsn) + " bytes of log", "the volume group is not opened", "restore the volume group from a backup"};
+        openFails(volume, ErrorCode.CORRUPT, parts);
+        assertArrayEquals(damaged, bytesAt(volume, record, 64 * 1024), "open must not seal the log at the damage");
+        openFails(volume, ErrorCode.CORRUPT, parts);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = StorageMode.class, names = {"DISK", "SHARE_DISK"})
+    void shouldOpenAsOfTheDamageOnlyWhenAnOperatorAcceptsTheLossAtItsLsn(final StorageMode mode) throws IOException
+    {
+        final Path volume = volumeWithTenDirectories(dir);
+        final long record = recordOffset(volume, 7);
+        final long lsn = recordLsn(volume, record);
+        tear(volume, record, RecordField.TYPE, Tear.FLIP);
+        final InstanceOptions lockHere = InstanceOptions.defaults().withLockDirectory(dir).withStorageMode(mode);
+        final DssException wrongLsn = assertThrows(DssException.class,
+            () -> Dss.openVolumeGroup("data", volume, lockHere.withAcceptLogLossAt(lsn + 32)).close());
+        assertEquals(ErrorCode.CORRUPT, wrongLsn.errorCode(), wrongLsn.getMessage());
+        assertTrue(wrongLsn.getMessage().contains("InstanceOptions.acceptLogLossAt=" + lsn), wrongLsn.getMessage());
+        try (Dss dss = Dss.openVolumeGroup("data", volume, lockHere.withAcceptLogLossAt(lsn)))
+        {
+            for (int i = 0; i < 7; i++)
+            {
+                assertTrue(dss.exists("+data/d" + i), "d" + i);
+            }
+            for (int i = 7; i < 10; i++)
+            {
+                assertFalse(dss.exists("+data/d" + i), "d" + i + " was given up");
+            }
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+            dss.mkdir("+data/after");
+        }
+        try (Dss dss = Dss.openVolumeGroup("data", volume, lockHere))
+        {
+            assertTrue(dss.exists("+data/after"));
+            assertFalse(dss.exists("+data/d8"), "a record given up never comes back");
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+        }
+    }
+
+    @ParameterizedTest(name = "record {0}")
+    @ValueSource(ints = {0, 4, 9})
+    void shouldCountTheIntactChangesAfterADamagedCommittedRecord(final int n) throws IOException
+    {
+        final Path volume = volumeWithTenDirectories(dir);
+        final long record = recordOffset(volume, n);
+        final long lsn = recordLsn(volume, record);
+        tear(volume, record, RecordField.CRC, Tear.FLIP);
+        openFails(volume, ErrorCode.CORRUPT, "lsn=" + lsn + ",", "publishedEnd=" + publishedEnd(volume),
+            "and " + (9 - n) + " intact change record(s) after them");
+    }
+
+    @Test
+    void shouldReportInCheckALogDamagedWhileOpenThenRefuseToReopen() throws IOException
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        final long lsn;
+        try (Dss dss = Dss.openVolumeGroup("data", volume))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                dss.mkdir("+data/d" + i);
+            }
+            assertEquals(List.of(), dss.volumeGroup("data").check());
+            final long record = recordOffset(volume, 3);
+            lsn = recordLsn(volume, record);
+            tear(volume, record, RecordField.PAYLOAD, Tear.FLIP);
+            final List<String> problems = dss.volumeGroup("data").check();
+            assertFalse(problems.isEmpty(), "check must report the damage");
+            final String problem = problems.get(0);
+            for (final String part : new String[]{"redo log damaged inside its committed part", "vg=data",
+                "lsn=" + lsn + ",", "durableEnd=", "and 6 intact change record(s) after them"})
+            {
+                assertTrue(problem.contains(part), () -> "'" + problem + "' lacks '" + part + "'");
+            }
+            assertTrue(dss.exists("+data/d9"), "the instance's own state is whole");
+        }
+        openFails(volume, ErrorCode.CORRUPT, "lsn=" + lsn + ",", "publishedEnd=" + publishedEnd(volume),
+            "and 6 intact change record(s) after them");
+    }
+
+    @Test
+    void shouldRefuseAChangeWhenCatchingUpHitsDamageInsideThePublishedEnd() throws IOException
+    {
+        final Path volume = newVolumeGroup(dir, 256L << 20);
+        final io.respool.dss.engine.InstanceOptions zero = io.respool.dss.engine.InstanceOptions.defaults()
+            .withLockDirectory(dir);
+        try (Dss first = Dss.openVolumeGroup("data", volume, zero))
+        {
+            final Dss second = Dss.openVolumeGroup("data", volume, zero.withInstanceId(1));
+            for (int i = 0; i < 10; i++)
+            {
+                first.mkdir("+data/d" + i);
+            }
+            final long record = recordOffset(volume, 7);
+            final long lsn = recordLsn(volume, record);
+            tear(volume, record, RecordField.LENGTH, Tear.CUT);
+            final byte[] damaged = bytesAt(volume, record, 64 * 1024);
+            for (int attempt = 0; attempt < 2; attempt++)
+            {
+                final DssException ex = assertThrows(DssException.class, () -> second.mkdir("+data/second"));
+                assertEquals(ErrorCode.CORRUPT, ex.errorCode(), ex.getMessage());
+                for (final String part : new String[]{"lsn=" + lsn + ",", "publishedEnd=" + publishedEnd(volume),
+                    "and 2 intact change record(s) after them", "no metadata change is made"})
+                {
+                    assertTrue(ex.getMessage().contains(part), () -> "'" + ex.getMessage() + "' lacks '" + part + "'");
+                }
+            }
+            assertArrayEquals(damaged, bytesAt(volume, record, 64 * 1024), "catch-up must not seal the log");
+            // Close is a change too (it logs the sizes writes changed): refused the same way, the devices closed.
+            final DssException onClose = assertThrows(DssException.class, second::close);
+            assertEquals(ErrorCode.CORRUPT, onClose.errorCode(), onClose.getMessage());
         }
     }
 

@@ -1,8 +1,10 @@
 package io.respool.cli.dss;
 
 import io.respool.dss.Dss;
+import io.respool.dss.DssException;
 import io.respool.dss.DssPath;
 import io.respool.dss.config.DssHome;
+import io.respool.dss.engine.InstanceOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -50,10 +52,39 @@ abstract class DssCommand implements Callable<Integer>
             groups.notCreatedWarnings().forEach(context::warn);
         }
         named.forEach(groups::checkCreated);
-        try (Dss dss = Dss.open(groups.createdOnly()))
+        final Dss opened;
+        try
+        {
+            final DssHome created = groups.createdOnly();
+            opened = Dss.open(created, InstanceOptions.of(created).withAcceptLogLossAt(acceptLogLossAt()));
+        }
+        catch (final DssException ex)
+        {
+            return openRefused(ex);
+        }
+        try (Dss dss = opened)
         {
             return execute(dss);
         }
+    }
+
+    /**
+     * @return the LSN where the operator accepts the loss of a damaged redo log, or
+     * {@link InstanceOptions#NO_LOSS_ACCEPTED}.
+     */
+    long acceptLogLossAt()
+    {
+        return InstanceOptions.NO_LOSS_ACCEPTED;
+    }
+
+    /**
+     * The volume groups could not be opened. Most commands fail with the reason; {@code check} reports it.
+     *
+     * @return the exit status.
+     */
+    int openRefused(final DssException ex)
+    {
+        throw ex;
     }
 
     /**

@@ -83,10 +83,10 @@ final class CatchUp implements Coordinator.Engine
                 end = reloadFromCheckpoint();
             }
             final boolean shortOfPublished = headValid && end < head.endLsn();
-            if (shortOfPublished)
+            final LogDamage damage = shortOfPublished ? LogDamage.scan(entry, roots.root(), end, head.endLsn()) : null;
+            if (damage != null && !holdingLock)
             {
-                LOG.warn("redo log ends before its published end: vg={}, validEnd={}, published={}; " +
-                    "acknowledged changes may be lost, run dsscmd check", vgName, end, head.endLsn());
+                LOG.warn("{}; run dsscmd check", damage.describe(vgName, entry.path().toString(), "publishedEnd"));
             }
             if (end != from)
             {
@@ -96,7 +96,12 @@ final class CatchUp implements Coordinator.Engine
             // a record replayed may free an AU that a later checkpoint of another instance took for its slot.
             checkpointer.markSlotAus();
             volumes.attachNew();
-            if (holdingLock && (!headValid || head.held() || shortOfPublished))
+            if (holdingLock && damage != null)
+            {
+                // Sealing here would zero the records after the damage, the only copy of those changes.
+                throw damage.refusal(vgName, entry.path().toString(), "no metadata change is made");
+            }
+            if (holdingLock && (!headValid || head.held()))
             {
                 log.sealRecoveredEnd();
             }

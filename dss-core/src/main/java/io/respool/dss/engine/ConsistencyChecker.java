@@ -28,6 +28,7 @@ import static io.respool.dss.format.EntryVolumeLayout.volumeOf;
  */
 final class ConsistencyChecker
 {
+    private final String vgName;
     private final UUID vgUuid;
     private final int auSize;
     private final BlockDevice entry;
@@ -38,9 +39,10 @@ final class ConsistencyChecker
     private final MetaLock metaLock;
     private List<String> problems;
 
-    ConsistencyChecker(final UUID vgUuid, final BlockDevice entry, final RootStore roots, final MetadataState live,
-        final RedoLog log, final Checkpointer checkpointer, final MetaLock metaLock)
+    ConsistencyChecker(final String vgName, final UUID vgUuid, final BlockDevice entry, final RootStore roots,
+        final MetadataState live, final RedoLog log, final Checkpointer checkpointer, final MetaLock metaLock)
     {
+        this.vgName = vgName;
         this.vgUuid = vgUuid;
         this.auSize = live.auSize;
         this.entry = entry;
@@ -136,7 +138,12 @@ final class ConsistencyChecker
             CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), state);
             final long end = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 root.checkpointLsn(), (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
-            if (end != log.durableLsn())
+            if (end < log.durableLsn())
+            {
+                problems.add(LogDamage.scan(entry, root, end, log.durableLsn())
+                    .describe(vgName, entry.path().toString(), "durableEnd"));
+            }
+            else if (end != log.durableLsn())
             {
                 problems.add("redo log ends early: validEnd=" + end + ", durable=" + log.durableLsn());
             }

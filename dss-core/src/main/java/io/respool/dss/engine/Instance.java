@@ -40,13 +40,21 @@ public final class Instance implements Dss
 
     public static Instance open(final DssHome home, final Volumes volumes)
     {
+        return open(home, volumes, InstanceOptions.of(home));
+    }
+
+    /**
+     * @param options normally {@link InstanceOptions#of} the home, with an operator's overrides.
+     */
+    public static Instance open(final DssHome home, final Volumes volumes, final InstanceOptions options)
+    {
         final Map<String, VolumeGroupEngine> groups = new LinkedHashMap<>();
         try
         {
             for (final VgConfig.Entry entry : home.vgConfig().entries())
             {
                 groups.put(entry.name(), VolumeGroupEngine.open(entry.name(), entry.entryVolume(), volumes,
-                    InstanceOptions.of(home)));
+                    options));
             }
         }
         catch (final RuntimeException ex)

@@ -14,9 +14,16 @@ import java.nio.file.Path;
  *                      CLUSTER_RAID) a lease on the entry volume.
  * @param lockDirectory {@code _DISK_LOCK_FILE_PATH}: must be the same for every instance on the host.
  * @param leasePeriodMs how long a SHARE_DISK lease outlives its holder's last renewal.
+ * @param acceptLogLossAt {@link #NO_LOSS_ACCEPTED}, or the LSN where an operator accepts that the redo log is
+ *                      damaged inside its committed part: open then loses every change from it on, instead of
+ *                      refusing. Only that exact LSN, the one open's refusal names, is accepted.
  */
-public record InstanceOptions(int instanceId, StorageMode storageMode, Path lockDirectory, int leasePeriodMs)
+public record InstanceOptions(int instanceId, StorageMode storageMode, Path lockDirectory, int leasePeriodMs,
+    long acceptLogLossAt)
 {
+    /** No damage to the committed redo log is accepted: open refuses it. */
+    public static final long NO_LOSS_ACCEPTED = -1;
+
     public InstanceOptions
     {
         if (instanceId < 0 || instanceId >= EntryVolumeLayout.MAX_INSTANCES)
@@ -31,27 +38,36 @@ public record InstanceOptions(int instanceId, StorageMode storageMode, Path lock
      */
     public static InstanceOptions defaults()
     {
-        return new InstanceOptions(0, StorageMode.DISK, Path.of("/tmp"), LeaseVgLock.DEFAULT_PERIOD_MS);
+        return new InstanceOptions(0, StorageMode.DISK, Path.of("/tmp"), LeaseVgLock.DEFAULT_PERIOD_MS,
+            NO_LOSS_ACCEPTED);
     }
 
     public static InstanceOptions of(final DssHome home)
     {
         return new InstanceOptions(home.instance().instanceId(), home.instance().storageMode(),
-            home.instance().diskLockFilePath(), LeaseVgLock.DEFAULT_PERIOD_MS);
+            home.instance().diskLockFilePath(), LeaseVgLock.DEFAULT_PERIOD_MS, NO_LOSS_ACCEPTED);
     }
 
     public InstanceOptions withInstanceId(final int id)
     {
-        return new InstanceOptions(id, storageMode, lockDirectory, leasePeriodMs);
+        return new InstanceOptions(id, storageMode, lockDirectory, leasePeriodMs, acceptLogLossAt);
     }
 
     public InstanceOptions withStorageMode(final StorageMode mode)
     {
-        return new InstanceOptions(instanceId, mode, lockDirectory, leasePeriodMs);
+        return new InstanceOptions(instanceId, mode, lockDirectory, leasePeriodMs, acceptLogLossAt);
     }
 
     public InstanceOptions withLockDirectory(final Path directory)
     {
-        return new InstanceOptions(instanceId, storageMode, directory, leasePeriodMs);
+        return new InstanceOptions(instanceId, storageMode, directory, leasePeriodMs, acceptLogLossAt);
+    }
+
+    /**
+     * @param lsn the LSN of the damage, as open's refusal names it: the changes from it on are given up.
+     */
+    public InstanceOptions withAcceptLogLossAt(final long lsn)
+    {
+        return new InstanceOptions(instanceId, storageMode, lockDirectory, leasePeriodMs, lsn);
     }
 }

@@ -263,6 +263,11 @@ final class RedoLog
         tailLsn = lsn;
     }
 
+    String devicePath()
+    {
+        return device.path().toString();
+    }
+
     long regionLength()
     {
         return regionLength;
@@ -284,9 +289,18 @@ final class RedoLog
      */
     void sealRecoveredEnd()
     {
+        sealRecoveredEnd(appendedLsn());
+    }
+
+    /**
+     * As {@link #sealRecoveredEnd()}, zeroing at least up to {@code discardedEnd}: an operator gave up the records
+     * there, which must not come back when the log grows over them again.
+     */
+    void sealRecoveredEnd(final long discardedEnd)
+    {
         final long end = appendedLsn;
         final long alignedEnd = (end + padUnit - 1) / padUnit * padUnit;
-        final long zeroEnd = Math.min(alignedEnd + MAX_IN_FLIGHT, tailLsn + regionLength);
+        final long zeroEnd = Math.min(Math.max(alignedEnd, discardedEnd) + MAX_IN_FLIGHT, tailLsn + regionLength);
         for (long lsn = alignedEnd; lsn < zeroEnd; )
         {
             final long position = lsn % regionLength;

@@ -6,9 +6,12 @@ import io.respool.dss.ErrorCode;
 import io.respool.dss.config.StorageMode;
 import io.respool.dss.format.FormatException;
 import io.respool.dss.format.RootControl;
+import io.respool.dss.format.VgHead;
 import io.respool.dss.format.VolumeHeader;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,8 @@ import static io.respool.dss.format.EntryVolumeLayout.physicalAu;
  */
 final class VolumeGroupLoader
 {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeGroupLoader.class);
+
     private VolumeGroupLoader()
     {
     }
@@ -70,16 +75,27 @@ final class VolumeGroupLoader
                     checkpointLsn + ", root=" + root.checkpointLsn() + ", volume=" + entryVolume);
             }
             state.volumes[0].attach(entry);
-            final long endLsn = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+            final long replayedEnd = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
+            final SharedSectors sectors = new SharedSectors(state.volumes[0].io);
+            final VgHead head = sectors.readHead();
+            final long endLsn = replayToPublishedEnd(entry, root, state, head, replayedEnd);
+            final LogDamage damage = committedLoss(entry, root, head, endLsn);
+            if (damage != null && damage.damagedLsn != options.acceptLogLossAt())
+            {
+                throw damage.refusal(header.vgName(), entryVolume.toString(), "the volume group is not opened");
+            }
             final RedoLog log = new RedoLog(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, endLsn);
-            final SharedSectors sectors = new SharedSectors(state.volumes[0].io);
             vgLock = options.storageMode() == StorageMode.DISK ?
                 new FlockVgLock(options.lockDirectory(), entryVolume, CoordinationClock.SYSTEM) :
                 new LeaseVgLock(sectors, options.instanceId(), options.leasePeriodMs(), CoordinationClock.SYSTEM);
             final Coordinator coordinator = new Coordinator(header.vgName(), options.instanceId(), sectors, vgLock,
                 CoordinationClock.SYSTEM);
+            if (damage != null)
+            {
+                acceptLoss(header.vgName(), damage, log, vgLock, sectors, head, options.instanceId(), root);
+            }
             log.gate(coordinator.gate());
             final String name = header.vgName();
             final int auSize = header.auSize();
@@ -92,8 +108,8 @@ final class VolumeGroupLoader
             final Namespace namespace = new Namespace(auSize, state, metaLock, runner, coordinator, space);
             final CatchUp catchUp = new CatchUp(name, auSize, entry, roots, state, log, checkpointer, metaLock,
                 volumeSet);
-            final ConsistencyChecker checker = new ConsistencyChecker(header.vgUuid(), entry, roots, state, log,
-                checkpointer, metaLock);
+            final ConsistencyChecker checker = new ConsistencyChecker(name, header.vgUuid(), entry, roots, state,
+                log, checkpointer, metaLock);
             final VolumeGroupEngine engine = new VolumeGroupEngine(name, auSize, coordinator, metaLock, runner,
                 volumeSet, space, namespace, checker);
             state.markUsed(physicalAu(0, root.logOffset() / auSize), logAus(root));
@@ -116,6 +132,73 @@ final class VolumeGroupLoader
         {
             CloseHelper.quietCloseAll(entry, vgLock);
             throw ex;
+        }
+    }
+
+    /**
+     * Another instance may have appended since the replay passed the records it found: replay what it wrote before
+     * publishing {@code head}.
+     *
+     * @return the end of the log, with the records another instance appended meanwhile applied.
+     */
+    private static long replayToPublishedEnd(final BlockDevice entry, final RootControl root,
+        final MetadataState state, final VgHead head, final long replayedEnd)
+    {
+        if (!head.isValid() || head.endLsn() <= replayedEnd)
+        {
+            return replayedEnd;
+        }
+        return RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(), replayedEnd,
+            (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
+    }
+
+    /**
+     * The VG head is published only once the log is durable up to its end: a log that ends before it has lost
+     * acknowledged changes, and opening for writing would seal the log there and destroy the records after the
+     * damage. A checkpoint of another instance may have let the log wrap over the records replayed; then the root
+     * has moved, and the catch-up of the first change reloads from the new checkpoint.
+     *
+     * @return the damage, or null if the log reaches the published end.
+     */
+    private static LogDamage committedLoss(final BlockDevice entry, final RootControl root, final VgHead head,
+        final long end)
+    {
+        if (!head.isValid() || end >= head.endLsn() || new RootStore(entry).load().sequence() != root.sequence())
+        {
+            return null;
+        }
+        return LogDamage.scan(entry, root, end, head.endLsn());
+    }
+
+    /**
+     * An operator accepted the loss at the damage: under the volume-group lock, zero the log from the damage past
+     * the published end and publish the end at the damage, so that no instance takes the damage for new loss and
+     * nothing given up comes back. Every other instance must be stopped: one that still holds the lost changes in
+     * memory would disagree with the log.
+     */
+    private static void acceptLoss(final String vgName, final LogDamage damage, final RedoLog log,
+        final VgLock vgLock, final SharedSectors sectors, final VgHead headBefore, final int instanceId,
+        final RootControl root)
+    {
+        LOG.warn("{}; accepted by the operator (acceptLogLossAt={}): the volume group opens as of that LSN, and the " +
+            "log after it is zeroed", damage.describe(vgName, log.devicePath(), "publishedEnd"), damage.damagedLsn);
+        vgLock.acquire(VgLockHold.LOCK_TIMEOUT_MS);
+        try
+        {
+            final VgHead head = sectors.readHead();
+            if (head.endLsn() != headBefore.endLsn() || head.rootSequence() != headBefore.rootSequence())
+            {
+                throw new DssException(ErrorCode.VOLUME_IN_USE, "another instance changed the volume group " +
+                    "while its log loss was being accepted: vg=" + vgName + ", publishedEnd=" + head.endLsn() +
+                    "; stop every other instance of the volume group and open it again");
+            }
+            log.sealRecoveredEnd(damage.provenEnd);
+            sectors.writeHead(SharedSectors.blank(new VgHead()).endLsn(log.durableLsn())
+                .checkpointLsn(log.tailLsn()).rootSequence(root.sequence()).writer(instanceId).held(false), true);
+        }
+        finally
+        {
+            vgLock.release();
         }
     }
 
