@@ -180,7 +180,9 @@ final class FileSpace
 
     /**
      * Set a file's length. The caller holds the node's {@code ioLock} for writing. Growing zeroes what lies past
-     * the old end inside allocated AUs first, so the new range reads as zeros.
+     * the old end inside allocated AUs first, so the new range reads as zeros. Shrinking zeroes the rest of the
+     * last AU kept, before the record: a write past the end zeroes nothing, so what a truncate leaves behind must
+     * already read as zeros when the file grows again (dss-core/DESIGN.md, "Growing a file").
      */
     void truncate(final Node node, final long newSize, final String path)
     {
@@ -196,6 +198,10 @@ final class FileSpace
                 if (newSize > node.size)
                 {
                     zeroAllocated(node, node.size, newSize);
+                }
+                else
+                {
+                    zeroAllocated(node, newSize, (newSize + auSize - 1) / auSize * auSize);
                 }
                 logSizeIfDirty(node);
                 lsn = runner.commit(RecordType.TRUNCATE, 16, (b, i) -> Records.truncate(b, i, node.id, newSize));
@@ -248,7 +254,7 @@ final class FileSpace
     void flush(final Node node)
     {
         volumes.flushDevices();
-        if ((node != null && node.sizeDirty) || log.appendedLsn() > log.durableLsn())
+        if ((node != null && node.sizeDirty) || hasRecordsToFlush())
         {
             runner.mutate("flush", () ->
             {
@@ -259,6 +265,25 @@ final class FileSpace
                 runner.flushLog();
                 return null;
             });
+        }
+    }
+
+    /**
+     * Records appended and not yet durable. Another thread may be logging this file's size right now: it cleared
+     * {@code sizeDirty} and has not appended yet, both under the metadata write lock. Taking the read lock waits
+     * for that, so a flush that found the flag clear never returns before the size that covers its writes is
+     * durable.
+     */
+    private boolean hasRecordsToFlush()
+    {
+        metaLock.readLock().lock();
+        try
+        {
+            return log.appendedLsn() > log.durableLsn();
+        }
+        finally
+        {
+            metaLock.readLock().unlock();
         }
     }
 
