@@ -181,8 +181,9 @@ final class FileSpace
     /**
      * Set a file's length. The caller holds the node's {@code ioLock} for writing. Growing zeroes what lies past
      * the old end inside allocated AUs first, so the new range reads as zeros. Shrinking zeroes the rest of the
-     * last AU kept, before the record: a write past the end zeroes nothing, so what a truncate leaves behind must
-     * already read as zeros when the file grows again (dss-core/DESIGN.md, "Growing a file").
+     * last AU kept once the record is durable: a write past the end zeroes nothing, so what a truncate leaves
+     * behind must already read as zeros when the file grows again, and zeroing before the record would lose the
+     * data of a truncate that a crash undoes (dss-core/DESIGN.md, "Growing a file").
      */
     void truncate(final Node node, final long newSize, final String path)
     {
@@ -190,18 +191,16 @@ final class FileSpace
         {
             checkFileSize(newSize, path);
             final long lsn;
+            final boolean grows;
             metaLock.writeLock().lock();
             try
             {
                 metaLock.checkOpen();
                 checkOpenable(node, path);
-                if (newSize > node.size)
+                grows = newSize > node.size;
+                if (grows)
                 {
                     zeroAllocated(node, node.size, newSize);
-                }
-                else
-                {
-                    zeroAllocated(node, newSize, (newSize + auSize - 1) / auSize * auSize);
                 }
                 logSizeIfDirty(node);
                 lsn = runner.commit(RecordType.TRUNCATE, 16, (b, i) -> Records.truncate(b, i, node.id, newSize));
@@ -211,6 +210,10 @@ final class FileSpace
                 metaLock.writeLock().unlock();
             }
             runner.awaitDurable(lsn);
+            if (!grows)
+            {
+                zeroAllocated(node, newSize, (newSize + auSize - 1) / auSize * auSize);
+            }
             return null;
         });
     }
@@ -290,7 +293,7 @@ final class FileSpace
     /**
      * Zero the allocated parts of byte range {@code [from, to)} of a file.
      */
-    void zeroAllocated(final Node node, final long from, final long to)
+    private void zeroAllocated(final Node node, final long from, final long to)
     {
         long position = from;
         while (position < to)
