@@ -103,7 +103,7 @@ final class LsCommand extends DssCommand
     }
 
     /**
-     * Every byte of a file here below its written size reads back as written or as zeros (growth zeroes the gap),
+     * Every byte of a file here below its written size reads back as written or as zeros (new AUs and a truncated tail are zeroed),
      * which is what openGauss's min_inited_size promises.
      */
     static String rowInited(final FileStat stat, final SizeUnit unit)

@@ -11,19 +11,18 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import static io.respool.dss.format.EntryVolumeLayout.auIndexOf;
 
 /**
  * An open file. The data path: map the file offset to an allocation unit through the file's published extent map,
  * then copy straight between the caller's buffer and the device, with no metadata lock. Only a write that reaches
- * a hole (allocation) or the end of the file (size change) takes more than the node's shared {@code ioLock}.
+ * a hole (allocation) takes more than the node's shared {@code ioLock}. A write past the end zeroes nothing: it
+ * copies its own bytes and raises the size, so writes of several threads or instances growing one file never
+ * touch each other's bytes (dss-core/DESIGN.md, "Growing a file").
  */
 final class FileHandle implements DssFile
 {
-    private static final AtomicLongFieldUpdater<Node> WRITTEN_SIZE =
-        AtomicLongFieldUpdater.newUpdater(Node.class, "writtenSize");
     private static final ThreadLocal<UnsafeBuffer> WRAPPER = ThreadLocal.withInitial(UnsafeBuffer::new);
 
     private final Namespace namespace;
@@ -200,22 +199,14 @@ final class FileHandle implements DssFile
             }
             try
             {
-                if (end > node.size)
+                copyIn(filePosition, src, index, length);
+                // Raise, never store: another thread's write or a SET_SIZE may have raised the size meanwhile. The
+                // flag is set after the sizes: a size log clears it and then reads them, so it logs this raise or
+                // leaves the flag set for the next one.
+                final boolean grew = node.raiseSize(end);
+                if (node.raiseWrittenSize(end) || grew)
                 {
-                    writeExtending(filePosition, src, index, length);
-                }
-                else
-                {
-                    copyIn(filePosition, src, index, length);
-                }
-                long written;
-                while (end > (written = node.writtenSize))
-                {
-                    if (WRITTEN_SIZE.compareAndSet(node, written, end))
-                    {
-                        node.sizeDirty = true;
-                        break;
-                    }
+                    node.sizeDirty = true;
                 }
                 node.updatedMs = System.currentTimeMillis();
             }
@@ -255,33 +246,6 @@ final class FileHandle implements DssFile
                 space.allocate(node, au, lastAu, path);
                 return;
             }
-        }
-    }
-
-    /**
-     * A write past the end: zero the gap between the old end and the write inside allocated AUs (it may hold what a
-     * truncate left behind), write, then publish the new size. Serialized per file.
-     */
-    private void writeExtending(final long filePosition, final DirectBuffer src, final int index, final int length)
-    {
-        node.extendLock.lock();
-        try
-        {
-            final long size = node.size;
-            if (filePosition > size)
-            {
-                space.zeroAllocated(node, size, filePosition);
-            }
-            copyIn(filePosition, src, index, length);
-            if (filePosition + length > node.size)
-            {
-                node.size = filePosition + length;
-                node.sizeDirty = true;
-            }
-        }
-        finally
-        {
-            node.extendLock.unlock();
         }
     }
 

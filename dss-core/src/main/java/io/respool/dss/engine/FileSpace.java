@@ -183,7 +183,10 @@ final class FileSpace
 
     /**
      * Set a file's length. The caller holds the node's {@code ioLock} for writing. Growing zeroes what lies past
-     * the old end inside allocated AUs first, so the new range reads as zeros.
+     * the old end inside allocated AUs first, so the new range reads as zeros. Shrinking zeroes the rest of the
+     * last AU kept once the record is durable: a write past the end zeroes nothing, so what a truncate leaves
+     * behind must already read as zeros when the file grows again, and zeroing before the record would lose the
+     * data of a truncate that a crash undoes (dss-core/DESIGN.md, "Growing a file").
      */
     void truncate(final Node node, final long newSize, final String path)
     {
@@ -191,12 +194,14 @@ final class FileSpace
         {
             checkFileSize(newSize, path);
             final long lsn;
+            final boolean grows;
             metaLock.writeLock().lock();
             try
             {
                 metaLock.checkOpen();
                 checkOpenable(node, path);
-                if (newSize > node.size)
+                grows = newSize > node.size;
+                if (grows)
                 {
                     zeroAllocated(node, node.size, newSize);
                 }
@@ -208,6 +213,10 @@ final class FileSpace
                 metaLock.writeLock().unlock();
             }
             runner.awaitDurable(lsn);
+            if (!grows)
+            {
+                zeroAllocated(node, newSize, (newSize + auSize - 1) / auSize * auSize);
+            }
             return null;
         });
     }
@@ -251,7 +260,7 @@ final class FileSpace
     void flush(final Node node)
     {
         volumes.flushDevices();
-        if ((node != null && node.sizeDirty) || log.appendedLsn() > log.durableLsn())
+        if ((node != null && node.sizeDirty) || hasRecordsToFlush())
         {
             runner.mutate("flush", () ->
             {
@@ -266,9 +275,28 @@ final class FileSpace
     }
 
     /**
+     * Records appended and not yet durable. Another thread may be logging this file's size right now: it cleared
+     * {@code sizeDirty} and has not appended yet, both under the metadata write lock. Taking the read lock waits
+     * for that, so a flush that found the flag clear never returns before the size that covers its writes is
+     * durable.
+     */
+    private boolean hasRecordsToFlush()
+    {
+        metaLock.readLock().lock();
+        try
+        {
+            return log.appendedLsn() > log.durableLsn();
+        }
+        finally
+        {
+            metaLock.readLock().unlock();
+        }
+    }
+
+    /**
      * Zero the allocated parts of byte range {@code [from, to)} of a file.
      */
-    void zeroAllocated(final Node node, final long from, final long to)
+    private void zeroAllocated(final Node node, final long from, final long to)
     {
         long position = from;
         while (position < to)

@@ -207,8 +207,10 @@ final class MetadataState
             case SET_SIZE ->
             {
                 final Node node = existing(b.getLong(p + SET_SIZE_NODE_ID_OFFSET, LITTLE_ENDIAN), type);
-                node.size = b.getLong(p + SET_SIZE_SIZE_OFFSET, LITTLE_ENDIAN);
-                node.writtenSize = b.getLong(p + SET_SIZE_WRITTEN_SIZE_OFFSET, LITTLE_ENDIAN);
+                // Sizes grown by writes: several instances log their own views of one growing file, in any order,
+                // and this instance's writes raise the size meanwhile. The file is as long as the largest of them.
+                node.raiseSize(b.getLong(p + SET_SIZE_SIZE_OFFSET, LITTLE_ENDIAN));
+                node.raiseWrittenSize(b.getLong(p + SET_SIZE_WRITTEN_SIZE_OFFSET, LITTLE_ENDIAN));
                 node.updatedMs = timestampMs;
             }
             case TRUNCATE -> truncate(existing(b.getLong(p + TRUNCATE_NODE_ID_OFFSET, LITTLE_ENDIAN), type),
@@ -375,9 +377,16 @@ final class MetadataState
             {
                 node.name = f.name;
                 node.parentId = f.parentId;
-                if (!node.sizeDirty)
+                if (node.sizeDirty)
                 {
-                    node.size = f.size; // a size grown by writes not yet logged is newer than any checkpoint
+                    // a size grown by writes not yet logged is newer than any checkpoint, but the checkpoint may
+                    // hold another instance's growth of the same file
+                    node.raiseSize(f.size);
+                    node.raiseWrittenSize(f.writtenSize);
+                }
+                else
+                {
+                    node.size = f.size;
                     node.writtenSize = f.writtenSize;
                 }
                 node.extents = f.extents;

@@ -5,7 +5,7 @@ import io.respool.dss.FileType;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -15,6 +15,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class Node
 {
+    private static final AtomicLongFieldUpdater<Node> SIZE = AtomicLongFieldUpdater.newUpdater(Node.class, "size");
+    private static final AtomicLongFieldUpdater<Node> WRITTEN_SIZE =
+        AtomicLongFieldUpdater.newUpdater(Node.class, "writtenSize");
+
     final long id;
     final FileType type;
     final long createdMs;
@@ -42,8 +46,6 @@ final class Node
     final AtomicInteger openCount = new AtomicInteger();
     /** Shared by reads and writes; exclusive while AUs of this file are freed. Taken before the metadata lock. */
     final ReentrantReadWriteLock ioLock = new ReentrantReadWriteLock();
-    /** Serializes writes that extend the file, so zeroing the gap past the old end never races another write. */
-    final ReentrantLock extendLock = new ReentrantLock();
 
     Node(final long id, final FileType type, final String name, final long parentId, final long createdMs,
         final String target)
@@ -60,6 +62,42 @@ final class Node
         {
             this.size = target.length();
         }
+    }
+
+    /**
+     * Raise the size to at least {@code atLeast}, never lower it. Writes of this instance's threads and the
+     * SET_SIZE records of every instance only grow a file, and they race each other (writes hold no metadata
+     * lock), so each is a compare-and-set of the maximum: a plain store could lower a size another thread had
+     * just raised, and the pages past it would be lost (dss-core/DESIGN.md, "Growing a file").
+     *
+     * @return true if the size was raised.
+     */
+    boolean raiseSize(final long atLeast)
+    {
+        return raise(SIZE, atLeast);
+    }
+
+    /**
+     * Raise the written size to at least {@code atLeast}, as {@link #raiseSize}.
+     *
+     * @return true if the written size was raised.
+     */
+    boolean raiseWrittenSize(final long atLeast)
+    {
+        return raise(WRITTEN_SIZE, atLeast);
+    }
+
+    private boolean raise(final AtomicLongFieldUpdater<Node> field, final long atLeast)
+    {
+        long current;
+        while (atLeast > (current = field.get(this)))
+        {
+            if (field.compareAndSet(this, current, atLeast))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean isDirectory()

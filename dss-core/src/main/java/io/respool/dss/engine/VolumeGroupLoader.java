@@ -163,7 +163,7 @@ final class VolumeGroupLoader
     private static LogDamage committedLoss(final BlockDevice entry, final RootControl root, final VgHead head,
         final long end)
     {
-        if (!head.isValid() || end >= head.endLsn() || new RootStore(entry).load().sequence() != root.sequence())
+        if (!head.isValid() || end >= head.endLsn() || new RootStore(entry).load(false).sequence() != root.sequence())
         {
             return null;
         }

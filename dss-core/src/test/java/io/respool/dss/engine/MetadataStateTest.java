@@ -77,6 +77,23 @@ class MetadataStateTest
     }
 
     @Test
+    void shouldNeverLowerASizeBySetSizeOnlyByTruncate()
+    {
+        final long grown = file.size + 2L * AU_SIZE;
+        Records.setSize(buffer, 0, file.id, grown, grown - 1);
+        state.apply(RecordType.SET_SIZE, buffer, 0, 5000);
+        Records.setSize(buffer, 0, file.id, file.size - AU_SIZE, file.size - AU_SIZE);
+        state.apply(RecordType.SET_SIZE, buffer, 0, 5001);
+        assertEquals(grown, file.size, "another instance's smaller view of a growing file, logged later");
+        assertEquals(grown - 1, file.writtenSize);
+
+        Records.truncate(buffer, 0, file.id, AU_SIZE);
+        state.apply(RecordType.TRUNCATE, buffer, 0, 5002);
+        assertEquals(AU_SIZE, file.size);
+        assertEquals(AU_SIZE, file.writtenSize);
+    }
+
+    @Test
     void shouldTagOnlyTheFreesOfTheLastRecord()
     {
         state.deferFrees();
