@@ -81,6 +81,7 @@ final class VolumeGroupLoader
             final Coordinator coordinator = new Coordinator(header.vgName(), options.instanceId(), sectors, vgLock,
                 CoordinationClock.SYSTEM);
             log.gate(coordinator.gate());
+            log.checkStillHeld(coordinator::checkStillHeld);
             final String name = header.vgName();
             final int auSize = header.auSize();
             final Checkpointer checkpointer = new Checkpointer(name, entry, roots, state, log);
