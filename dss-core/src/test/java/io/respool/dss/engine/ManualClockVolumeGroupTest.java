@@ -58,6 +58,33 @@ class ManualClockVolumeGroupTest
         group.close();
     }
 
+    /**
+     * A contender that read the lease free, then stalled before writing its claim, lands that claim over the lease
+     * another instance won and holds (three instances, one a busy {@code dsscmd check}: issue 10, item 1). The
+     * holder re-reads the sector before every write: it finds out at its next one and writes nothing more, nor renews
+     * over the late claim, so that two instances never write as holders at once.
+     */
+    @Test
+    void shouldStopWritingOnceALateClaimLandedOverTheLease()
+    {
+        a.change();
+        a.coordinator.enter(); // a change under way
+        b.sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(1).periodMs(LEASE_PERIOD_MS)
+            .generation(4242).heartbeat(0)); // b's claim, decided on a stale read, lands now
+
+        final DssException refused = assertThrows(DssException.class, a.coordinator::checkStillHeld);
+        assertEquals(ErrorCode.VOLUME_IN_USE, refused.errorCode());
+        assertTrue(refused.getMessage().contains("lease lost") && refused.getMessage().contains("sector owner=1"),
+            refused.getMessage());
+        assertThrows(DssException.class, a::change, "no further change of the old holder");
+        a.coordinator.exit();
+        group.advance(LEASE_PERIOD_MS);
+
+        assertEquals(1, lease().owner(), "the old holder neither renewed nor freed the lease over the claim");
+        assertEquals(4242, lease().generation());
+        assertEquals(List.of(0), group.commits);
+    }
+
     /** Longer than a lease period, as the issue's 5 s pause against a 2 s lease. */
     private static final long PAUSE_MS = 5 * LEASE_PERIOD_MS / 2;
 
