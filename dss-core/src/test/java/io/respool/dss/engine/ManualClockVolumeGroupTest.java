@@ -358,6 +358,7 @@ class ManualClockVolumeGroupTest
             assertEquals(Step.BEFORE_LOG_WRITE, step, "only records staged and never written poison the log");
         }
     }
+
     private DiskLease lease()
     {
         return b.sectors.readLease();

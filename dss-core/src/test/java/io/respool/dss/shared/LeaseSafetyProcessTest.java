@@ -52,26 +52,33 @@ class LeaseSafetyProcessTest
         final Path volume = newVolumeGroup();
         final Path journals = Files.createDirectories(dir.resolve("journals"));
         final List<ChildProcess> children = startInstances(volume, journals, seed, WORKLOAD_MS);
-        final List<String> problems = new ArrayList<>();
-        int checks = 0;
-        while (children.stream().anyMatch(ChildProcess::isAlive))
+        try
         {
-            try (ChildProcess check = ChildJvm.of(CheckOnce.class).name("check " + checks)
-                .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m")
-                .args(volume.toString(), dir.toString(), "2").start())
+            final List<String> problems = new ArrayList<>();
+            int checks = 0;
+            while (children.stream().anyMatch(ChildProcess::isAlive))
             {
-                assertEquals(0, check.awaitExit(Duration.ofSeconds(60)), check.output());
-                if (check.output().contains("PROBLEM"))
+                try (ChildProcess check = ChildJvm.of(CheckOnce.class).name("check " + checks)
+                    .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m")
+                    .args(volume.toString(), dir.toString(), "2").start())
                 {
-                    problems.add("check " + checks + ": " + check.output());
+                    assertEquals(0, check.awaitExit(Duration.ofSeconds(60)), check.output());
+                    if (check.output().contains("PROBLEM"))
+                    {
+                        problems.add("check " + checks + ": " + check.output());
+                    }
                 }
+                checks++;
             }
-            checks++;
+            awaitClean(children);
+            System.out.println("LeaseSafetyProcessTest checks=" + checks + ", with problems=" + problems.size());
+            assertEquals(List.of(), problems, "seed=" + seed);
+            verify(volume, journals, seed, false);
         }
-        awaitClean(children);
-        System.out.println("LeaseSafetyProcessTest checks=" + checks + ", with problems=" + problems.size());
-        assertEquals(List.of(), problems, "seed=" + seed);
-        verify(volume, journals, seed, false);
+        finally
+        {
+            children.forEach(ChildProcess::close); // none left running (or stopped) if the test failed
+        }
     }
 
     @Test
@@ -83,44 +90,51 @@ class LeaseSafetyProcessTest
         final Path volume = newVolumeGroup();
         final Path journals = Files.createDirectories(dir.resolve("journals"));
         final List<ChildProcess> children = startInstances(volume, journals, seed, -1);
-        children.forEach(CrashTestSupport::awaitReady);
-        final StringBuilder pauses = new StringBuilder();
-        try (BlockDevice device = BlockDevices.open(volume, OpenOptions.defaults()))
+        try
         {
-            final ArbitrationSectors sectors = ArbitrationSectors.on(device);
-            for (int round = 0; round < PAUSES; round++)
+            children.forEach(CrashTestSupport::awaitReady);
+            final StringBuilder pauses = new StringBuilder();
+            try (BlockDevice device = BlockDevices.open(volume, OpenOptions.defaults()))
             {
-                Thread.sleep(1000);
-                final int holder = awaitHolder(sectors);
-                final int other = 1 - holder;
-                final int otherBefore = CrashTestSupport.acknowledged(journals, other, 2);
-                final int otherDuring;
-                children.get(holder).pause();
-                try
+                final ArbitrationSectors sectors = ArbitrationSectors.on(device);
+                for (int round = 0; round < PAUSES; round++)
                 {
-                    Thread.sleep(PAUSE_MS);
-                    otherDuring = CrashTestSupport.acknowledged(journals, other, 2);
+                    Thread.sleep(1000);
+                    final int holder = awaitHolder(sectors);
+                    final int other = 1 - holder;
+                    final int otherBefore = CrashTestSupport.acknowledged(journals, other, 2);
+                    final int otherDuring;
+                    children.get(holder).pause();
+                    try
+                    {
+                        Thread.sleep(PAUSE_MS);
+                        otherDuring = CrashTestSupport.acknowledged(journals, other, 2);
+                    }
+                    finally
+                    {
+                        children.get(holder).resume();
+                    }
+                    pauses.append(" paused ").append(holder).append(", other acknowledged ")
+                        .append(otherDuring - otherBefore).append(';');
+                    // Later on, the other's threads may have ended: a thread that finds its lease lost stops there.
+                    assertTrue(round > 0 || otherDuring > otherBefore, "instance " + other + " did not carry on while " +
+                        holder + " was paused:" + pauses);
                 }
-                finally
-                {
-                    children.get(holder).resume();
-                }
-                pauses.append(" paused ").append(holder).append(", other acknowledged ")
-                    .append(otherDuring - otherBefore).append(';');
-                // Later on, the other's threads may have ended: a thread that finds its lease lost stops there.
-                assertTrue(round > 0 || otherDuring > otherBefore, "instance " + other + " did not carry on while " +
-                    holder + " was paused:" + pauses);
             }
+            Thread.sleep(1000);
+            Files.writeString(journals.resolve("stop"), "stop");
+            for (final ChildProcess child : children)
+            {
+                assertTrue(child.waitFor(Duration.ofSeconds(120)), child.name() + " did not finish");
+            }
+            System.out.println("LeaseSafetyProcessTest" + pauses + " exit values " + children.get(0).exitValue() +
+                ", " + children.get(1).exitValue());
+            verify(volume, journals, seed, true); // the change in flight when a thread found its lease lost is either
         }
-        Thread.sleep(1000);
-        Files.writeString(journals.resolve("stop"), "stop");
-        for (final ChildProcess child : children)
+        finally
         {
-            assertTrue(child.waitFor(Duration.ofSeconds(120)), child.name() + " did not finish");
+            children.forEach(ChildProcess::close); // none left running (or stopped) if the test failed
         }
-        System.out.println("LeaseSafetyProcessTest" + pauses + " exit values " + children.get(0).exitValue() +
-            ", " + children.get(1).exitValue());
-        verify(volume, journals, seed, true); // the change in flight when a thread found its lease lost is either
     }
 
     /**
