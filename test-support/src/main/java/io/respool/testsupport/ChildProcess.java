@@ -266,6 +266,44 @@ public final class ChildProcess implements AutoCloseable
     }
 
     /**
+     * SIGSTOP: the child stops where it is, as under a long GC pause or a frozen VM, until {@link #resume}.
+     */
+    public void pause()
+    {
+        signal("STOP");
+    }
+
+    /**
+     * SIGCONT: a child {@link #pause}d carries on where it stopped.
+     */
+    public void resume()
+    {
+        signal("CONT");
+    }
+
+    private void signal(final String name)
+    {
+        try
+        {
+            final Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+            if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0)
+            {
+                throw new AssertionError("kill -" + name + " " + process.pid() + " failed: " + this.name);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while signalling " + this.name, ex);
+        }
+    }
+
+    /**
      * Kill the child if it still runs.
      */
     @Override

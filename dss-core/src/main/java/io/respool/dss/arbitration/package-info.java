@@ -21,7 +21,8 @@
  * span of the reader's own clock, never by comparing clocks of two hosts (the ms fields are for display).
  * <ul>
  * <li>A lease whose (owner, generation, heartbeat) stayed the same for one whole lease period may be taken over; its
- * holder stops writing metadata half a period after its last renewal confirmed on disk
+ * holder stops writing metadata half a period after its last renewal confirmed on disk, or as soon as the sector,
+ * read again before each write, no longer holds its claim, and then never writes the sector again
  * ({@link io.respool.dss.arbitration.LeaseWatch}).</li>
  * <li>A member that acknowledged fence generation <i>g</i> ({@code ackedFenceGeneration >= g}) has shut its gate and
  * waited out its writes in flight: nothing it writes reaches the volumes any more.</li>

@@ -100,6 +100,15 @@ final class ChangeRunner
     }
 
     /**
+     * Check, immediately before writing into AUs just allocated (zeroing them), that the volume-group lock is still
+     * this instance's: their allocation is not durable yet, so a taker may give them to its own files.
+     */
+    void checkStillHeld()
+    {
+        coordinator.checkStillHeld();
+    }
+
+    /**
      * Wait until the log is durable up to {@code lsn}; 0 (nothing committed) returns at once.
      */
     void awaitDurable(final long lsn)

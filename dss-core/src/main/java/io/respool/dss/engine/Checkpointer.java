@@ -116,6 +116,7 @@ final class Checkpointer
                 .checkpointLength(length)
                 .checkpointCrc(Checksums.crc32c(0, buffer, 0, length))
                 .slotExtents(slot, slotAus[slot], slotCounts[slot], slotAus[slot].length);
+            log.checkWriter(lsn); // writing the slot took time: a paused holder must not switch the root
             roots.store();
         }
         catch (final RuntimeException ex)

@@ -103,7 +103,7 @@ final class Coordinator implements Agent
      */
     void join(final Engine engine)
     {
-        head = new HeadPublisher(instanceId, sectors, engine);
+        head = new HeadPublisher(instanceId, sectors, engine, () -> vgLock.checkBeforeWrite(clock.time()));
         hold = new VgLockHold(vgName, instanceId, vgLock, gate, head, clock);
         membership.join();
     }

@@ -243,7 +243,9 @@ final class FileHandle implements DssFile
                 {
                     throw gate.refused("write to " + path);
                 }
-                space.allocate(node, au, lastAu, path);
+                // Durable before any data lands there: the allocation was then written under a valid lease, so an
+                // instance that takes the lease over replays it and never gives these AUs to another file.
+                space.allocateDurably(node, au, lastAu, path);
                 return;
             }
         }

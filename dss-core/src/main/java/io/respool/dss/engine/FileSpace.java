@@ -100,6 +100,7 @@ final class FileSpace
                             physicalAus[runs] = physicalAu(volume.id, au);
                             counts[runs] = runLength[0];
                             runs++;
+                            runner.checkStillHeld(); // not durably ours yet: a taker could reuse them
                             volume.io.zero(au * auSize, runLength[0] * auSize);
                             fileAu += runLength[0];
                         }

@@ -14,14 +14,21 @@ final class HeadPublisher
     private final int instanceId;
     private final SharedSectors sectors;
     private final Coordinator.Engine engine;
+    private final Runnable checkStillHeld;
     private final Object publishLock = new Object();
     private long published = -1;
 
-    HeadPublisher(final int instanceId, final SharedSectors sectors, final Coordinator.Engine engine)
+    /**
+     * @param checkStillHeld run immediately before each write of the head: throws if the volume-group lock may no
+     *                       longer be this instance's.
+     */
+    HeadPublisher(final int instanceId, final SharedSectors sectors, final Coordinator.Engine engine,
+        final Runnable checkStillHeld)
     {
         this.instanceId = instanceId;
         this.sectors = sectors;
         this.engine = engine;
+        this.checkStillHeld = checkStillHeld;
     }
 
     /**
@@ -89,6 +96,7 @@ final class HeadPublisher
         synchronized (publishLock)
         {
             final long end = engine.durableLsn();
+            checkStillHeld.run();
             sectors.writeHead(SharedSectors.blank(new VgHead()).endLsn(end).checkpointLsn(engine.tailLsn())
                 .rootSequence(engine.rootSequence()).writer(instanceId).held(held), durable);
             published = end;

@@ -15,8 +15,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * reads it back: of two contenders writing at once, only the one whose write landed last keeps it.
  * <p>
  * A holder that stops renewing (killed, or paused) loses the lease after one period. So that a paused holder that
- * wakes up cannot write on, {@link #isValid} is checked before every metadata write: the lease counts as held only
- * within {@link #SAFE_FRACTION} of a period after the last renewal that was confirmed on disk.
+ * wakes up cannot write on, {@link #checkBeforeWrite} runs immediately before every metadata write: the lease counts
+ * as held only within {@link #SAFE_FRACTION} of a period after the last renewal that was confirmed on disk, and only
+ * while the sector still names this holder's claim. A holder that lost it that way never writes the sector again
+ * (no renewal, no release): it could overwrite the claim of whoever took it over. dss-core/DESIGN.md, "The paused
+ * holder", gives the argument and the timing bound that remains.
  */
 final class LeaseVgLock implements VgLock
 {
@@ -34,6 +37,7 @@ final class LeaseVgLock implements VgLock
     private volatile long confirmedMs;
     private long generation;
     private long heartbeat;
+    private volatile int lastSeenOwner = -1;
 
     LeaseVgLock(final SharedSectors sectors, final int instanceId, final int periodMs, final CoordinationClock clock)
     {
@@ -94,10 +98,9 @@ final class LeaseVgLock implements VgLock
         if (held && nowMs - confirmedMs >= periodMs / 4)
         {
             final long start = clock.time();
-            final DiskLease lease = sectors.readLease();
-            if (lease.invalidReason() != null || lease.owner() != instanceId || lease.generation() != generation)
+            if (!stillOurs(start))
             {
-                held = false;
+                held = false; // paused past the safe part of the period, or taken over: renewing could undo a claim
                 return;
             }
             sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(instanceId).periodMs(periodMs)
@@ -115,16 +118,46 @@ final class LeaseVgLock implements VgLock
     }
 
     @Override
+    public void checkBeforeWrite(final long nowMs)
+    {
+        if (!held || !stillOurs(nowMs))
+        {
+            held = false;
+            throw new DssException(ErrorCode.VOLUME_IN_USE, "SHARE_DISK lease lost before a metadata write: " +
+                "instance=" + instanceId + ", " + (confirmedMs == 0 ? "never held" : "last renewed " +
+                (clock.time() - confirmedMs) + " ms ago (period " + periodMs + " ms)") + ", sector owner=" +
+                lastSeenOwner + "; nothing was written; the change was not made, retry it");
+        }
+    }
+
+    /**
+     * @return true if, as of {@code nowMs} (read before the sector), the last renewal is recent enough and the
+     * sector still holds this holder's claim. Read again just before each write: another contender's claim may have
+     * landed over ours.
+     */
+    private boolean stillOurs(final long nowMs)
+    {
+        if (!LeaseWatch.holderMayWrite(confirmedMs, nowMs, periodMs))
+        {
+            return false;
+        }
+        final DiskLease lease = sectors.readLease();
+        lastSeenOwner = lease.invalidReason() == null ? lease.owner() : -1;
+        return lease.invalidReason() == null && lease.owner() == instanceId && lease.generation() == generation &&
+            LeaseWatch.holderMayWrite(confirmedMs, clock.time(), periodMs);
+    }
+
+    @Override
     public void release()
     {
         if (held)
         {
-            held = false;
-            final DiskLease lease = sectors.readLease();
-            if (lease.invalidReason() == null && lease.owner() == instanceId && lease.generation() == generation)
+            // Free it only while surely still ours: a holder paused past its lease leaves it to expire.
+            if (stillOurs(clock.time()))
             {
                 sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(DiskLease.FREE).periodMs(periodMs));
             }
+            held = false;
         }
     }
 

@@ -48,6 +48,7 @@ final class RedoLog
      */
     private volatile DssException failure;
     private FenceGate gate;
+    private Runnable checkStillHeld = () -> {};
 
     RedoLog(final BlockDevice device, final long regionOffset, final long regionLength, final long epoch,
         final long tailLsn, final long endLsn)
@@ -153,6 +154,14 @@ final class RedoLog
                         start);
                 }
                 checkHealthy();
+                try
+                {
+                    checkWriter(start);
+                }
+                catch (final DssException ex)
+                {
+                    throw fail(ex); // the state in memory holds these records: nothing after them may be written
+                }
                 if (gate != null && !gate.tryEnter())
                 {
                     throw fail(gate.refused("redo log write at lsn=" + start));
@@ -187,6 +196,31 @@ final class RedoLog
     void gate(final FenceGate gate)
     {
         this.gate = gate;
+    }
+
+    /**
+     * @param checkStillHeld run immediately before every batch is written: throws if the volume-group lock may no
+     *                       longer be this instance's (a SHARE_DISK lease that ran out while the process was paused).
+     */
+    void checkStillHeld(final Runnable checkStillHeld)
+    {
+        this.checkStillHeld = checkStillHeld;
+    }
+
+    /**
+     * Check, immediately before a write this log's owner makes under the volume-group lock, that the lock is still
+     * its own.
+     */
+    void checkWriter(final long lsn)
+    {
+        try
+        {
+            checkStillHeld.run();
+        }
+        catch (final DssException ex)
+        {
+            throw new DssException(ex.errorCode(), "redo log write at lsn=" + lsn + " refused: " + ex.getMessage(), ex);
+        }
     }
 
     /**

@@ -22,6 +22,17 @@ interface VgLock extends AutoCloseable
     {
     }
 
+    /**
+     * Called immediately before every metadata write (a log batch, the VG head, the root, the zeroing of AUs
+     * allocated under the lock): throw if the lock may no longer be this instance's, so that nothing is written.
+     * The {@code flock} cannot be lost while held; a lease can.
+     *
+     * @throws io.respool.dss.DssException VOLUME_IN_USE if the lock may be another instance's by now.
+     */
+    default void checkBeforeWrite(final long nowMs)
+    {
+    }
+
     @Override
     void close();
 }

@@ -1,7 +1,6 @@
 package io.respool.dss.engine;
 
 import io.respool.dss.DssException;
-import io.respool.dss.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -267,15 +266,14 @@ final class VgLockHold
     }
 
     /**
-     * Check, just before a metadata write, that the volume-group lock is still this instance's.
+     * Check, immediately before a metadata write (a log batch, the head, the root, zeroing AUs just allocated), that
+     * the volume-group lock is still this instance's: for a lease, renewed recently enough and not taken over.
+     *
+     * @throws DssException VOLUME_IN_USE if it may not be; nothing may be written then.
      */
     void checkStillHeld()
     {
-        if (vgLock instanceof LeaseVgLock lease && !lease.isValid(clock.time()))
-        {
-            throw new DssException(ErrorCode.VOLUME_IN_USE, "SHARE_DISK lease lost before a metadata write: vg=" +
-                vgName + ", instance=" + instanceId + "; the change was not made, retry it");
-        }
+        vgLock.checkBeforeWrite(clock.time());
     }
 
     /**
@@ -348,7 +346,8 @@ final class VgLockHold
 
     /**
      * Make every staged record durable and publish a clean head before another instance may take the lock; a
-     * fenced instance writes neither, and leaves the head "held" so that the next holder seals the log's end.
+     * fenced instance, or one whose lease ran out (it was paused), writes neither, and leaves the head "held" so
+     * that the next holder seals the log's end.
      */
     private void releaseExternal()
     {
@@ -366,11 +365,12 @@ final class VgLockHold
         }
         catch (final DssException ex)
         {
-            if (ex.errorCode() != ErrorCode.FENCED)
+            switch (ex.errorCode())
             {
-                throw ex;
+                case FENCED -> head.abandon("fenced before they were written");
+                case VOLUME_IN_USE -> head.abandon("the SHARE_DISK lease was lost before they were written");
+                default -> throw ex;
             }
-            head.abandon("fenced before they were written");
         }
         finally
         {

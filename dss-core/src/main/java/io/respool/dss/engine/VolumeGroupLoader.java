@@ -97,6 +97,7 @@ final class VolumeGroupLoader
                 acceptLoss(header.vgName(), damage, log, vgLock, sectors, head, options.instanceId(), root);
             }
             log.gate(coordinator.gate());
+            log.checkStillHeld(coordinator::checkStillHeld);
             final String name = header.vgName();
             final int auSize = header.auSize();
             final Checkpointer checkpointer = new Checkpointer(name, entry, roots, state, log);

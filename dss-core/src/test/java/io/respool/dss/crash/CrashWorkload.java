@@ -137,6 +137,10 @@ public final class CrashWorkload
                 }
                 catch (final RuntimeException ex)
                 {
+                    if (lostTheVolumeGroupLock(ex))
+                    {
+                        return; // may or may not have been made: left in flight, as a kill would leave it
+                    }
                     journal.println("F " + ex.getMessage().replace('\n', ' '));
                     journal.flush();
                 }
@@ -146,6 +150,16 @@ public final class CrashWorkload
         {
             throw new IllegalStateException(ex);
         }
+    }
+
+    /**
+     * @return true if {@code ex} says this instance lost the SHARE_DISK lease (it was paused past it) while the
+     * change was under way: the change may be durable or not, and the volume group may need reopening.
+     */
+    private static boolean lostTheVolumeGroupLock(final RuntimeException ex)
+    {
+        final String message = String.valueOf(ex.getMessage());
+        return message.contains("lease lost") || message.contains("lease was lost");
     }
 
     private static void intent(final PrintStream journal, final String op)

@@ -8,6 +8,7 @@ import org.agrona.CloseHelper;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,10 @@ final class ManualClockVolumeGroup implements AutoCloseable
 
     /** The log every instance appends to in turn: which instance wrote each record. */
     final List<Integer> commits = new ArrayList<>();
+    /** The shared AUs a change may allocate and zero: which instance last wrote each (-1: never written). */
+    final int[] auWriters = new int[8];
+    /** The AUs whose allocation is in the shared log (durable). */
+    final boolean[] durableAus = new boolean[8];
     final SteppedClock clock = new SteppedClock();
     final Peer[] peers;
     private final List<Action> actions = new ArrayList<>();
@@ -40,11 +45,19 @@ final class ManualClockVolumeGroup implements AutoCloseable
      */
     static final class FakeLog implements Coordinator.Engine
     {
+        /** Run before a staged batch is written, as the loader wires {@link RedoLog#checkStillHeld}. */
+        Runnable checkStillHeld = () -> {};
+        /** Where a batch goes: the group's shared log; each record allocates one AU. */
+        java.util.function.IntConsumer writeRecord = au -> {};
+        /** The AUs of the records staged, not yet written. */
+        final List<Integer> staged = new ArrayList<>();
         long durableLsn;
         int catchUps;
         int sealingCatchUps;
         int flushes;
         String dropped;
+        /** Staged records were refused or dropped: as {@link RedoLog}, nothing more may be written. */
+        boolean poisoned;
 
         @Override
         public void catchUp(final VgHead head, final boolean holdingLock)
@@ -70,12 +83,46 @@ final class ManualClockVolumeGroup implements AutoCloseable
         public void flushLog()
         {
             flushes++;
+            writeStaged();
+        }
+
+        /**
+         * Write the staged records, as {@link RedoLog#awaitDurable} does: checked, then written, else failed (a
+         * failure leaves them staged and marks the log unusable, see {@link #dropped}).
+         */
+        void writeStaged()
+        {
+            if (staged.isEmpty())
+            {
+                return;
+            }
+            if (poisoned)
+            {
+                throw new IllegalStateException("log unusable: " + dropped);
+            }
+            try
+            {
+                checkStillHeld.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                dropped = ex.getMessage();
+                poisoned = true;
+                throw ex;
+            }
+            for (final int au : staged)
+            {
+                durableLsn++;
+                writeRecord.accept(au);
+            }
+            staged.clear();
         }
 
         @Override
         public void dropStaged(final String why)
         {
             dropped = why;
+            poisoned |= !staged.isEmpty(); // as RedoLog.dropStaged: records that will never be written
         }
 
         @Override
@@ -112,7 +159,66 @@ final class ManualClockVolumeGroup implements AutoCloseable
             this.sectors = new SharedSectors(new DeviceIo(device));
             this.lease = new LeaseVgLock(sectors, id, LEASE_PERIOD_MS, clock);
             this.coordinator = new Coordinator("data", id, sectors, lease, clock);
+            log.checkStillHeld = coordinator::checkStillHeld;
+            log.writeRecord = au ->
+            {
+                commits.add(id);
+                durableAus[au] = true;
+            };
             coordinator.join(log);
+        }
+
+        /**
+         * One metadata change that allocates an AU (the first free one in this instance's view), step by step as the engine makes it, with
+         * {@code pause} run at {@code pauseAt}: take a share of the hold (the lease), zero the AU just allocated
+         * (checked first, as {@link FileSpace} does), commit (checked, staged), write the batch (checked, as
+         * {@link RedoLog} does), publish the head, leave. Whatever is refused ends the change with its exception.
+         */
+        int allocatingChange(final Step pauseAt, final Runnable pause)
+        {
+            int au = -1;
+            pauseAt(Step.BEFORE_ENTER, pauseAt, pause);
+            coordinator.enter();
+            try
+            {
+                coordinator.gate().enter("change");
+                try
+                {
+                    au = 0;
+                    while (durableAus[au] || log.staged.contains(au))
+                    {
+                        au++; // the first AU free in this instance's state: durable allocations, and its own
+                    }
+                    pauseAt(Step.BEFORE_ZERO, pauseAt, pause);
+                    coordinator.checkStillHeld();
+                    auWriters[au] = id;
+                    pauseAt(Step.BEFORE_COMMIT, pauseAt, pause);
+                    coordinator.checkStillHeld();
+                    log.staged.add(au);
+                    pauseAt(Step.BEFORE_LOG_WRITE, pauseAt, pause);
+                    log.writeStaged();
+                    pauseAt(Step.BEFORE_PUBLISH, pauseAt, pause);
+                    coordinator.publish();
+                }
+                finally
+                {
+                    coordinator.gate().exit();
+                }
+                pauseAt(Step.BEFORE_EXIT, pauseAt, pause);
+            }
+            finally
+            {
+                coordinator.exit();
+            }
+            return au;
+        }
+
+        private void pauseAt(final Step step, final Step pauseAt, final Runnable pause)
+        {
+            if (step == pauseAt)
+            {
+                pause.run();
+            }
         }
 
         /**
@@ -153,6 +259,21 @@ final class ManualClockVolumeGroup implements AutoCloseable
                 coordinator.onError(ex); // as AgentRunner does
             }
         }
+    }
+
+    /**
+     * The steps of a metadata change, in order, at which {@link Peer#allocatingChange} can be paused.
+     */
+    enum Step
+    {
+        BEFORE_ENTER,
+        BEFORE_ZERO,
+        BEFORE_COMMIT,
+        BEFORE_LOG_WRITE,
+        BEFORE_PUBLISH,
+        BEFORE_EXIT,
+        /** After the change: the agent's release (flush, head, lease) is what runs after the pause. */
+        BEFORE_RELEASE
     }
 
     /**
@@ -197,6 +318,7 @@ final class ManualClockVolumeGroup implements AutoCloseable
     {
         final Path entryVolume = dir.resolve("entry");
         BlockDevices.createSparseImage(entryVolume, 4L << 20);
+        Arrays.fill(auWriters, -1);
         peers = new Peer[count];
         for (int i = 0; i < count; i++)
         {

@@ -4,6 +4,7 @@ import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.InstanceStatus;
 import io.respool.dss.KickResult;
+import io.respool.dss.engine.ManualClockVolumeGroup.Step;
 import io.respool.dss.format.DiskLease;
 import io.respool.dss.format.FenceSector;
 import io.respool.dss.format.MemberSector;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -22,12 +25,14 @@ import static io.respool.dss.engine.ManualClockVolumeGroup.LEASE_PERIOD_MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shared volume group's coordination, stepped by a manual clock on one thread: lease expiry, takeover, a kick, a
- * late fence acknowledgement and a drain, each at the exact clock time it must happen.
+ * late fence acknowledgement, a drain, and a holder paused past its lease at each step of a change, each at the exact
+ * clock time it must happen.
  */
 @Timeout(60)
 class ManualClockVolumeGroupTest
@@ -52,6 +57,36 @@ class ManualClockVolumeGroupTest
     {
         group.close();
     }
+
+    /**
+     * A contender that read the lease free, then stalled before writing its claim, lands that claim over the lease
+     * another instance won and holds (three instances, one a busy {@code dsscmd check}: issue 10, item 1). The
+     * holder re-reads the sector before every write: it finds out at its next one and writes nothing more, nor renews
+     * over the late claim, so that two instances never write as holders at once.
+     */
+    @Test
+    void shouldStopWritingOnceALateClaimLandedOverTheLease()
+    {
+        a.change();
+        a.coordinator.enter(); // a change under way
+        b.sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(1).periodMs(LEASE_PERIOD_MS)
+            .generation(4242).heartbeat(0)); // b's claim, decided on a stale read, lands now
+
+        final DssException refused = assertThrows(DssException.class, a.coordinator::checkStillHeld);
+        assertEquals(ErrorCode.VOLUME_IN_USE, refused.errorCode());
+        assertTrue(refused.getMessage().contains("lease lost") && refused.getMessage().contains("sector owner=1"),
+            refused.getMessage());
+        assertThrows(DssException.class, a::change, "no further change of the old holder");
+        a.coordinator.exit();
+        group.advance(LEASE_PERIOD_MS);
+
+        assertEquals(1, lease().owner(), "the old holder neither renewed nor freed the lease over the claim");
+        assertEquals(4242, lease().generation());
+        assertEquals(List.of(0), group.commits);
+    }
+
+    /** Longer than a lease period, as the issue's 5 s pause against a 2 s lease. */
+    private static final long PAUSE_MS = 5 * LEASE_PERIOD_MS / 2;
 
     @Test
     void shouldHandTheLockOverOnceTheHolderIsIdleForTheLinger()
@@ -238,6 +273,90 @@ class ManualClockVolumeGroupTest
 
         assertTrue(a.coordinator.errorCount() >= 3, "errors=" + a.coordinator.errorCount());
         assertEquals(0, b.coordinator.errorCount());
+    }
+
+    /**
+     * The SHARE_DISK lease holder paused (SIGSTOP, a GC pause) past its lease at each step of a metadata change
+     * (issue 10, item 2): while it is paused the other instance takes the lease over and makes a change of its own,
+     * allocating the first AU free in its view; then the paused one wakes and carries on. Whatever it still had to
+     * write (the zeroing of an AU whose allocation was not durable, its log batch, the VG head, the lease sector on
+     * renewal or release) is refused; nothing it writes lands after the taker's first write.
+     */
+    @ParameterizedTest
+    @EnumSource(Step.class)
+    void shouldWriteNothingAfterThePauseOnceTheOtherTookTheLeaseOver(final Step step)
+    {
+        a.allocatingChange(null, () -> {}); // a holds the lease, and keeps renewing it while it lingers
+        final int[] bAu = {-1};
+        final Runnable pause = () ->
+        {
+            a.running = false; // stopped: no renewal, no release
+            group.at(group.nowMs() + 1, () -> bAu[0] = b.allocatingChange(null, () -> {}));
+            group.advance(PAUSE_MS);
+            a.running = true;
+        };
+        DssException refused = null;
+        try
+        {
+            a.allocatingChange(step == Step.BEFORE_RELEASE ? null : step, pause);
+            if (step == Step.BEFORE_RELEASE)
+            {
+                pause.run(); // the change is done and lingers: the agent's release is what runs after the pause
+            }
+        }
+        catch (final DssException ex)
+        {
+            refused = ex;
+        }
+        group.advance(LEASE_PERIOD_MS); // a's agent runs again: renewal, linger, release
+
+        final boolean aWroteItsRecord = step.compareTo(Step.BEFORE_LOG_WRITE) > 0;
+        assertTrue(bAu[0] >= 0, "the other instance made its change while " + step);
+        if (step == Step.BEFORE_ENTER)
+        {
+            assertNull(refused, "paused before it took the lock: it just waits its turn");
+            assertEquals(List.of(0, 1, 0), group.commits);
+        }
+        else
+        {
+            if (step == Step.BEFORE_PUBLISH)
+            {
+                assertEquals(ErrorCode.VOLUME_IN_USE, refused == null ? null : refused.errorCode(),
+                    "its record was durable, but it found out it lost the lease before it wrote the head");
+            }
+            if (aWroteItsRecord)
+            {
+                assertTrue(step == Step.BEFORE_PUBLISH || refused == null, "its writes were done before the pause");
+                assertEquals(List.of(0, 0, 1), group.commits);
+                assertEquals(2, bAu[0], "the taker caught up with the paused one's durable allocation");
+            }
+            else
+            {
+                assertEquals(ErrorCode.VOLUME_IN_USE, refused == null ? null : refused.errorCode(), step +
+                    ": the paused holder found out it lost the lease before it wrote");
+                assertTrue(refused.getMessage().contains("lease lost"), refused.getMessage());
+                assertEquals(List.of(0, 1), group.commits, "no record of the paused one after the taker's");
+                assertEquals(1, bAu[0], "the taker reused the AU whose allocation was not durable");
+                assertEquals(1, group.auWriters[1], "and the paused one did not zero it after the taker wrote it");
+            }
+        }
+        final DiskLease lease = lease();
+        assertNotEquals(0, lease.owner() == DiskLease.FREE ? -1 : lease.owner(),
+            "the woken holder neither renewed nor freed the lease it had lost");
+        if (step != Step.BEFORE_ENTER)
+        {
+            assertEquals(1, b.sectors.readHead().writer(), "the woken holder did not write the VG head");
+        }
+
+        if (!a.log.poisoned)
+        {
+            a.allocatingChange(null, () -> {}); // it lost nothing: it takes the lease anew and carries on
+            assertEquals(0, group.commits.get(group.commits.size() - 1));
+        }
+        else
+        {
+            assertEquals(Step.BEFORE_LOG_WRITE, step, "only records staged and never written poison the log");
+        }
     }
 
     private DiskLease lease()
