@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every write of this instance to the shared volumes (file data, zeroing, redo records) passes this gate. When the
- * instance is fenced, {@link #close} shuts the gate and waits until no write is in flight: from its return on,
- * nothing this process writes reaches the volumes. Entering increments the in-flight count before reading the
- * closed flag, and closing sets the flag before reading the count (both volatile), so a write either sees the gate
- * closed or is waited for.
+ * instance is fenced, the coordination agent {@link #shut}s the gate and then polls {@link #isDrained}: once it is
+ * true, nothing this process writes reaches the volumes. Entering increments the in-flight count before reading the
+ * closed flag, and shutting sets the flag before reading the count (both volatile), so a write either sees the gate
+ * shut or is counted.
  */
 final class FenceGate
 {
@@ -57,19 +57,6 @@ final class FenceGate
     void exit()
     {
         inFlight.decrementAndGet();
-    }
-
-    /**
-     * Shut the gate and wait until every write that entered before has left.
-     */
-    void close(final String reason)
-    {
-        shut(reason);
-        while (!isDrained())
-        {
-            Thread.onSpinWait();
-            Thread.yield();
-        }
     }
 
     /**

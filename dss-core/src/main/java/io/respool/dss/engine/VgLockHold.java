@@ -77,8 +77,6 @@ final class VgLockHold
     private final CoordinationClock clock;
     private final ReentrantLock holdLock = new ReentrantLock();
     private final Condition holdChanged = holdLock.newCondition();
-    /** Shares the calling thread holds: a nested change re-enters even while the lock is being drained. */
-    private final ThreadLocal<int[]> threadShares = ThreadLocal.withInitial(() -> new int[1]);
 
     private volatile State state = State.FREE;
     private long stateChangedMs;
@@ -105,36 +103,15 @@ final class VgLockHold
     }
 
     /**
-     * @return true while this instance holds the volume-group lock and some thread has a share of it.
-     */
-    boolean isHeld()
-    {
-        holdLock.lock();
-        try
-        {
-            return isHeldExternally() && holders > 0;
-        }
-        finally
-        {
-            holdLock.unlock();
-        }
-    }
-
-    /**
-     * Take a share of this instance's hold on the volume-group lock, acquiring it if this is the first.
+     * Take a share of this instance's hold on the volume-group lock, acquiring it if this is the first. Never nested:
+     * {@link ChangeRunner#mutate} takes one share for the outermost change of a thread (a nested share taken while
+     * the hold drains would wait for its own thread).
      */
     void enter()
     {
-        final int[] shares = threadShares.get();
         holdLock.lock();
         try
         {
-            if (shares[0] > 0)
-            {
-                holders++; // nested in a change this thread is making: the lock is held, and must stay so
-                shares[0]++;
-                return;
-            }
             while (true)
             {
                 final long nowMs = clock.time();
@@ -145,7 +122,6 @@ final class VgLockHold
                 if (state == State.HELD)
                 {
                     holders++;
-                    shares[0]++;
                     return;
                 }
                 if (state == State.FREE)
@@ -176,7 +152,6 @@ final class VgLockHold
                 {
                     heldSinceMs = nowMs;
                     holders++;
-                    shares[0]++;
                     state(State.HELD, nowMs, "lock taken");
                 }
                 else
@@ -232,7 +207,6 @@ final class VgLockHold
 
     void exit()
     {
-        threadShares.get()[0]--;
         holdLock.lock();
         try
         {

@@ -148,6 +148,8 @@ final class ManualClockVolumeGroup implements AutoCloseable
         final SharedSectors sectors;
         final LeaseVgLock lease;
         final Coordinator coordinator;
+        /** The engine's own change path over this coordinator (it touches nothing else of the engine). */
+        private final ChangeRunner runner;
         final FakeLog log = new FakeLog();
         /** False while paused or dead: its agent's duty cycle is not run. */
         boolean running = true;
@@ -159,6 +161,7 @@ final class ManualClockVolumeGroup implements AutoCloseable
             this.sectors = new SharedSectors(new DeviceIo(device));
             this.lease = new LeaseVgLock(sectors, id, LEASE_PERIOD_MS, clock);
             this.coordinator = new Coordinator("data", id, sectors, lease, clock);
+            this.runner = new ChangeRunner("data", coordinator, null, null, null);
             log.checkStillHeld = coordinator::checkStillHeld;
             log.writeRecord = au ->
             {
@@ -222,30 +225,18 @@ final class ManualClockVolumeGroup implements AutoCloseable
         }
 
         /**
-         * One metadata change, as the engine makes it: a share of the hold, through the gate, a record, publish.
+         * One metadata change through the engine's {@link ChangeRunner#mutate}: a share of the hold, through the gate,
+         * a record, publish.
          */
         void change()
         {
-            coordinator.enter();
-            try
+            runner.mutate("change", () ->
             {
-                coordinator.gate().enter("change");
-                try
-                {
-                    coordinator.checkStillHeld();
-                    log.durableLsn++;
-                    commits.add(id);
-                    coordinator.publish();
-                }
-                finally
-                {
-                    coordinator.gate().exit();
-                }
-            }
-            finally
-            {
-                coordinator.exit();
-            }
+                coordinator.checkStillHeld();
+                log.durableLsn++;
+                commits.add(id);
+                return null;
+            });
         }
 
         void dutyCycle()

@@ -280,7 +280,7 @@ class RedoLogTest
         log.gate(gate);
         log.awaitDurable(log.append(RecordType.CREATE, 1, 8, payload(1, 8)));
         final int writes = device.writes;
-        gate.close("instance 1 is fenced");
+        gate.shut("instance 1 is fenced");
         final long lsn = log.append(RecordType.CREATE, 2, 8, payload(2, 8));
 
         final DssException fenced = assertThrows(DssException.class, () -> log.awaitDurable(lsn));
