@@ -118,7 +118,7 @@ final class CatchUp implements Coordinator.Engine
         state.applyingForeign(true);
         try
         {
-            return RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(), from,
+            return LogReplay.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(), from,
                 (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
         }
         finally
@@ -137,7 +137,7 @@ final class CatchUp implements Coordinator.Engine
         final MetadataState fresh = new MetadataState(auSize);
         final UnsafeBuffer checkpoint = Checkpointer.read(entry, root, auSize);
         CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), fresh);
-        final long end = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+        final long end = LogReplay.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
             root.checkpointLsn(), (type, buffer, index, ts, lsn) -> fresh.apply(type, buffer, index, ts));
         state.adopt(fresh);
         state.markUsed(physicalAu(0, root.logOffset() / auSize), VolumeGroupLoader.logAus(root));

@@ -136,7 +136,7 @@ final class ConsistencyChecker
             final MetadataState state = new MetadataState(auSize);
             final UnsafeBuffer checkpoint = Checkpointer.read(entry, root, auSize);
             CheckpointCodec.decode(checkpoint, (int)root.checkpointLength(), state);
-            final long end = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+            final long end = LogReplay.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 root.checkpointLsn(), (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
             if (end < log.durableLsn())
             {

@@ -75,7 +75,7 @@ final class VolumeGroupLoader
                     checkpointLsn + ", root=" + root.checkpointLsn() + ", volume=" + entryVolume);
             }
             state.volumes[0].attach(entry);
-            final long replayedEnd = RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
+            final long replayedEnd = LogReplay.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(),
                 checkpointLsn, (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
             final SharedSectors sectors = new SharedSectors(state.volumes[0].io);
             final VgHead head = sectors.readHead();
@@ -149,7 +149,7 @@ final class VolumeGroupLoader
         {
             return replayedEnd;
         }
-        return RedoLog.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(), replayedEnd,
+        return LogReplay.replay(entry, root.logOffset(), root.logLength(), root.logEpoch(), replayedEnd,
             (type, buffer, index, ts, lsn) -> state.apply(type, buffer, index, ts));
     }
 

@@ -1,5 +1,7 @@
 package io.respool.dss.nio;
 
+import io.respool.dss.FileStat;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -21,6 +23,26 @@ final class DssDirectoryChannel extends LockableChannel
 {
     private final FileLockTable.Key lockKey;
     private long position;
+
+    /**
+     * Open the directory at {@code dssPath} for reading only, as on Linux: {@code open(2)} of a directory for writing
+     * fails with EISDIR.
+     */
+    static FileChannel open(final DssNioPath dssPath, final String text, final OpenOptionSet openOptions)
+        throws IOException
+    {
+        if (openOptions.writable)
+        {
+            throw new FileSystemException(text, null, "Is a directory");
+        }
+        final DssFileSystem fileSystem = dssPath.getFileSystem();
+        final DssNioPath real = fileSystem.realPath(dssPath, true);
+        final FileStat stat = fileSystem.dss().stat(DssFileSystem.dssPathOf(real));
+        final DssDirectoryChannel channel = new DssDirectoryChannel(fileSystem, text, openOptions,
+            new FileLockTable.Key(real.volumeGroup(), stat.id()));
+        fileSystem.register(channel);
+        return channel;
+    }
 
     DssDirectoryChannel(final DssFileSystem fileSystem, final String path, final OpenOptionSet options,
         final FileLockTable.Key lockKey)

@@ -190,7 +190,7 @@ public final class DssFileSystemProvider extends FileSystemProvider
                 {
                     throw ex;
                 }
-                return openDirectory(dssPath, text, openOptions);
+                return DssDirectoryChannel.open(dssPath, text, openOptions);
             }
             fileSystem.register(channel);
             return channel;
@@ -199,26 +199,6 @@ public final class DssFileSystemProvider extends FileSystemProvider
         {
             throw fileSystem.translate(ex, text, null);
         }
-    }
-
-    /**
-     * A directory opens for reading only, as on Linux: {@code open(2)} of a directory for writing fails with
-     * EISDIR.
-     */
-    private static FileChannel openDirectory(final DssNioPath dssPath, final String text,
-        final OpenOptionSet openOptions) throws IOException
-    {
-        if (openOptions.writable)
-        {
-            throw new FileSystemException(text, null, "Is a directory");
-        }
-        final DssFileSystem fileSystem = dssPath.getFileSystem();
-        final DssNioPath real = fileSystem.realPath(dssPath, true);
-        final FileStat stat = fileSystem.dss().stat(DssFileSystem.dssPathOf(real));
-        final DssDirectoryChannel channel = new DssDirectoryChannel(fileSystem, text, openOptions,
-            new FileLockTable.Key(real.volumeGroup(), stat.id()));
-        fileSystem.register(channel);
-        return channel;
     }
 
     /**

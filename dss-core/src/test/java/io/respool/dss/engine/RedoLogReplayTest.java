@@ -57,7 +57,7 @@ class RedoLogReplayTest
         try (BlockDevice device = BlockDevices.open(dir.resolve("log.img")))
         {
             device.write(0, log, 0, REGION_LENGTH);
-            return RedoLog.replay(device, 0, REGION_LENGTH, EPOCH, 0,
+            return LogReplay.replay(device, 0, REGION_LENGTH, EPOCH, 0,
                 (type, buffer, index, ts, lsn) -> replayedLsns.add(lsn));
         }
     }

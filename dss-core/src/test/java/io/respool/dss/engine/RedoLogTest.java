@@ -49,7 +49,7 @@ class RedoLogTest
     private List<Replayed> replay(final long regionLength, final long epoch, final long fromLsn, final long[] end)
     {
         final List<Replayed> records = new ArrayList<>();
-        end[0] = RedoLog.replay(device, REGION_OFFSET, regionLength, epoch, fromLsn,
+        end[0] = LogReplay.replay(device, REGION_OFFSET, regionLength, epoch, fromLsn,
             (type, buffer, payloadIndex, timestampMs, lsn) ->
             records.add(new Replayed(type, buffer.getLong(payloadIndex), timestampMs, lsn)));
         return records;
