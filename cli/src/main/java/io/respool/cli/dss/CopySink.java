@@ -19,8 +19,10 @@ interface CopySink extends AutoCloseable
 
     /**
      * Close and remove the partly written destination; never throws.
+     *
+     * @return null if nothing is left behind, else what is left and why, for a warning.
      */
-    void abort();
+    String abort();
 
     @Override
     void close();

@@ -59,7 +59,11 @@ final class CpCommand extends DssCommand
             }
             catch (final RuntimeException ex)
             {
-                to.abort();
+                final String leftBehind = to.abort();
+                if (leftBehind != null)
+                {
+                    context.warn(leftBehind);
+                }
                 throw ex;
             }
         }

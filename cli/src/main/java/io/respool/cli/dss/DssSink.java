@@ -43,16 +43,28 @@ final class DssSink implements CopySink
     }
 
     @Override
-    public void abort()
+    public String abort()
     {
+        // The copy already failed and that error is the one to report. The partial file goes even when closing it
+        // fails too (a write that hit a full host file system fails its close as well).
         try
         {
             file.close();
-            dss.delete(path);
         }
         catch (final RuntimeException ignore)
         {
-            // the copy already failed; that error is the one to report
+            // its handle is released either way
+        }
+        try
+        {
+            dss.delete(path);
+            return null;
+        }
+        catch (final RuntimeException ex)
+        {
+            // e.g. the host file system under a sparse image is full, so not even the removal can be logged
+            return "the partly written file " + path + " is left behind, because removing it failed too: " +
+                ex.getMessage() + "; once the cause is fixed, remove it with: dsscmd rm -p " + path;
         }
     }
 

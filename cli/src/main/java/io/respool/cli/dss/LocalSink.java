@@ -63,16 +63,18 @@ final class LocalSink implements CopySink
     }
 
     @Override
-    public void abort()
+    public String abort()
     {
         try
         {
             channel.close();
             Files.deleteIfExists(path);
+            return null;
         }
-        catch (final IOException | RuntimeException ignore)
+        catch (final IOException | RuntimeException ex)
         {
-            // the copy already failed; that error is the one to report
+            return "the partly written file " + path + " is left behind, because removing it failed too: " + ex +
+                "; remove it by hand";
         }
     }
 
