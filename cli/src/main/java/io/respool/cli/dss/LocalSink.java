@@ -71,10 +71,15 @@ final class LocalSink implements CopySink
             Files.deleteIfExists(path);
             return null;
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final IOException ex)
         {
-            return "the partly written file " + path + " is left behind, because removing it failed too: " + ex +
-                "; remove it by hand";
+            return LocalFiles.failure("the partly written file is left behind: removing it failed too", path, ex)
+                .getMessage();
+        }
+        catch (final RuntimeException ex)
+        {
+            return "the partly written file " + path + " is left behind, because removing it failed too: " +
+                ex.getMessage() + "; remove it by hand";
         }
     }
 

@@ -87,8 +87,8 @@ final class ScandiskCommand implements Callable<Integer>, OpenGaussFailure
             }
             catch (final IOException ex)
             {
-                throw new CliException("cannot open block device: device=" + device + ", error=" + ex +
-                    "; check that " + user + " may read and write it (ls -l " + device + ")");
+                throw LocalFiles.failure("cannot open block device (" + user + " must be able to read and write it: ls -l " +
+                    device + ")", device, ex);
             }
         }
         context.out.println("Succeed to scan disk.");
@@ -121,8 +121,7 @@ final class ScandiskCommand implements Callable<Integer>, OpenGaussFailure
         }
         catch (final IOException ex)
         {
-            throw new CliException("cannot list devices: directory=" + directory + ", error=" + ex +
-                "; check the -p path");
+            throw LocalFiles.failure("cannot list the devices of -p " + path, directory, ex);
         }
         devices.sort(null);
         return devices;
