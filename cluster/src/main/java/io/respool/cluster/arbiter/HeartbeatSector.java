@@ -1,0 +1,106 @@
+package io.respool.cluster.arbiter;
+
+import io.respool.dss.format.SectorBlock;
+
+/**
+ * A node's disk heartbeat, written only by that node, every heartbeat interval. Observers judge it only by whether
+ * the counter changed over a span of their own clock; the wall-clock field is for display.
+ * <pre>
+ *  16 node id (4)   20 state code: {@link #RUNNING}, {@link #SELF_FENCED} (4)   24 incarnation, random per start (8)
+ *  32 counter, rises by one per renewal (8)   40 latest view version the node knows (8)   48 wall ms, display (8)
+ * </pre>
+ */
+public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
+{
+    /** "RSPCMHBT" read as a little-endian long. */
+    public static final long MAGIC = 0x5442484D43505352L;
+    /** Version 1: first format. */
+    public static final int CURRENT_VERSION = 1;
+    public static final int RUNNING = 1;
+    public static final int SELF_FENCED = 2;
+
+    private static final int NODE_ID = 16;
+    private static final int STATE = 20;
+    private static final int INCARNATION = 24;
+    private static final int COUNTER = 32;
+    private static final int VIEW_VERSION = 40;
+    private static final int WALL_MS = 48;
+
+    @Override
+    protected long magic()
+    {
+        return MAGIC;
+    }
+
+    @Override
+    protected int currentVersion()
+    {
+        return CURRENT_VERSION;
+    }
+
+    public int nodeId()
+    {
+        return getInt(NODE_ID);
+    }
+
+    public HeartbeatSector nodeId(final int value)
+    {
+        putInt(NODE_ID, value);
+        return this;
+    }
+
+    public int state()
+    {
+        return getInt(STATE);
+    }
+
+    public HeartbeatSector state(final int value)
+    {
+        putInt(STATE, value);
+        return this;
+    }
+
+    public long incarnation()
+    {
+        return getLong(INCARNATION);
+    }
+
+    public HeartbeatSector incarnation(final long value)
+    {
+        putLong(INCARNATION, value);
+        return this;
+    }
+
+    public long counter()
+    {
+        return getLong(COUNTER);
+    }
+
+    public HeartbeatSector counter(final long value)
+    {
+        putLong(COUNTER, value);
+        return this;
+    }
+
+    public long viewVersion()
+    {
+        return getLong(VIEW_VERSION);
+    }
+
+    public HeartbeatSector viewVersion(final long value)
+    {
+        putLong(VIEW_VERSION, value);
+        return this;
+    }
+
+    public long wallMs()
+    {
+        return getLong(WALL_MS);
+    }
+
+    public HeartbeatSector wallMs(final long value)
+    {
+        putLong(WALL_MS, value);
+        return this;
+    }
+}
