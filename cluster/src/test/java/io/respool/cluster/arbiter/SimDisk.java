@@ -72,6 +72,11 @@ final class SimDisk
         cutOff[node] = value;
     }
 
+    boolean isCutOff(final int node)
+    {
+        return cutOff[node];
+    }
+
     int writes()
     {
         return writes;
