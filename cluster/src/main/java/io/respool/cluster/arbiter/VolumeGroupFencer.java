@@ -1,0 +1,86 @@
+package io.respool.cluster.arbiter;
+
+import io.respool.dss.KickResult;
+import io.respool.dss.VolumeGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Fences through this node's open volume group: {@link VolumeGroup#kick} ({@code kickh}), which waits for the
+ * victim's acknowledgement, kills a same-host victim that does not answer, and reports {@link
+ * KickResult#UNCONFIRMED} for one on another host. The kick blocks for up to seconds, so it runs on a daemon thread
+ * of its own and the arbiter polls it. A kick that throws is reported as {@link KickResult#UNCONFIRMED}: the arbiter
+ * then waits out the victim's lease, which is safe whatever the kick did. Close it with the volume group.
+ */
+public final class VolumeGroupFencer implements Fencer, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeGroupFencer.class);
+
+    private final VolumeGroup group;
+    private final IntUnaryOperator instanceOf;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable ->
+    {
+        final Thread thread = new Thread(runnable, "cluster-fencer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<Integer, CompletableFuture<KickResult>> kicks = new ConcurrentHashMap<>();
+
+    /**
+     * @param instanceOf the DSS {@code INST_ID} of a cluster node id.
+     */
+    public VolumeGroupFencer(final VolumeGroup group, final IntUnaryOperator instanceOf)
+    {
+        this.group = group;
+        this.instanceOf = instanceOf;
+    }
+
+    @Override
+    public void start(final int nodeId)
+    {
+        kicks.computeIfAbsent(nodeId, node -> CompletableFuture.supplyAsync(() -> kick(node), executor));
+    }
+
+    @Override
+    public KickResult poll(final int nodeId)
+    {
+        final CompletableFuture<KickResult> kick = kicks.get(nodeId);
+        if (kick == null || !kick.isDone())
+        {
+            return null;
+        }
+        kicks.remove(nodeId);
+        return kick.join();
+    }
+
+    @Override
+    public void close()
+    {
+        executor.shutdownNow();
+    }
+
+    private KickResult kick(final int nodeId)
+    {
+        final int instance = instanceOf.applyAsInt(nodeId);
+        try
+        {
+            final KickResult result = group.kick(instance);
+            LOG.info("kick of node {} (DSS instance {}) in volume group {}: {}", nodeId, instance, group.name(),
+                result);
+            return result;
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("kick of node {} (DSS instance {}) in volume group {} failed: {}; waiting out its lease",
+                nodeId, instance, group.name(), ex.getMessage());
+            return KickResult.UNCONFIRMED;
+        }
+    }
+}
