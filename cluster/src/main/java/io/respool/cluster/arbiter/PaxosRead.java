@@ -1,5 +1,7 @@
 package io.respool.cluster.arbiter;
 
+import io.respool.dss.format.SectorBlock;
+
 /**
  * What reading both copies of a node's Paxos block found: the valid copy with the higher sequence, or that the node
  * never completed a write (no copy valid, one still empty: its first write tore or failed, which is as if it never
@@ -26,7 +28,7 @@ public record PaxosRead(PaxosBlock latest, int latestCopy, boolean readable, Str
         {
             return new PaxosRead(copy1, 1, true, null);
         }
-        if (copy0.isEmpty() || copy1.isEmpty())
+        if (blank(copy0) || blank(copy1))
         {
             return new PaxosRead(null, -1, true, null);
         }
@@ -41,8 +43,17 @@ public record PaxosRead(PaxosBlock latest, int latestCopy, boolean readable, Str
         return latestCopy == 0 ? 1 : 0;
     }
 
+    /**
+     * @return true if never written: all zero, or zeroed by {@link ClusterDisk#format} through a device path that
+     * seals every sector (magic 0 then, with a checksum).
+     */
+    static boolean blank(final PaxosBlock block)
+    {
+        return block.isEmpty() || block.buffer().getLong(SectorBlock.MAGIC_OFFSET) == 0;
+    }
+
     private static String reason(final PaxosBlock block)
     {
-        return block.isEmpty() ? "empty" : block.invalidReason();
+        return blank(block) ? "empty" : block.invalidReason();
     }
 }
