@@ -1,0 +1,94 @@
+package io.respool.cluster.arbiter;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LivenessTest
+{
+    private static final ClusterAreaLayout LAYOUT = new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE);
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    @Test
+    void shouldJudgeAPeerOnlyByChangesOfItsSectorOnTheObserversClock()
+    {
+        final SimDisk disk = new SimDisk(1);
+        final OwnHeartbeat own = new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, 100 * MS, 1000 * MS, 0);
+        final ClusterDisk observer = new ClusterDisk(disk.port(1), LAYOUT);
+        final PeerWatch watch = new PeerWatch(0, 0);
+
+        own.doWork(0, HeartbeatSector.RUNNING, 1, 123_456_789_000L);
+        watch.onRead(observer.readHeartbeat(0), 50 * MS);
+        watch.onRead(observer.readHeartbeat(0), 450 * MS);
+
+        assertEquals(400 * MS, watch.unchangedNs(450 * MS));
+        own.doWork(500 * MS, HeartbeatSector.RUNNING, 1, 0);
+        watch.onRead(observer.readHeartbeat(0), 510 * MS);
+        assertEquals(0, watch.unchangedNs(510 * MS));
+    }
+
+    @Test
+    void shouldTakeATornHeartbeatForNoObservation()
+    {
+        final SimDisk disk = new SimDisk(2);
+        final OwnHeartbeat own = new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, 100 * MS, 1000 * MS, 0);
+        final ClusterDisk observer = new ClusterDisk(disk.port(1), LAYOUT);
+        final PeerWatch watch = new PeerWatch(0, 0);
+        own.doWork(0, HeartbeatSector.RUNNING, 1, 0);
+        watch.onRead(observer.readHeartbeat(0), 10 * MS);
+
+        disk.damage(LAYOUT.heartbeatOffset(0), 32, 8);
+        watch.onRead(observer.readHeartbeat(0), 900 * MS);
+
+        assertEquals(890 * MS, watch.unchangedNs(900 * MS));
+        assertEquals(1, watch.invalidReads());
+    }
+
+    @Test
+    void shouldStopServingWhenItsOwnRenewalsFailAndNeverRecoverByRenewingLater()
+    {
+        final SimDisk disk = new SimDisk(3);
+        final OwnHeartbeat own = new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, 100 * MS, 1000 * MS, 0);
+        own.doWork(0, HeartbeatSector.RUNNING, 1, 0);
+        disk.cutOff(0, true);
+        for (long t = 100; t < 1000; t += 100)
+        {
+            own.doWork(t * MS, HeartbeatSector.RUNNING, 1, 0);
+        }
+        assertTrue(own.mayServe(999 * MS));
+        assertFalse(own.mayServe(1000 * MS));
+
+        disk.cutOff(0, false);
+        own.doWork(1500 * MS, HeartbeatSector.RUNNING, 1, 0);
+
+        assertFalse(own.mayServe(1500 * MS), "a node that woke after its self-fence timeout must stay fenced");
+        assertEquals(HeartbeatSector.SELF_FENCED,
+            new ClusterDisk(disk.port(1), LAYOUT).readHeartbeat(0).state());
+    }
+
+    @Test
+    void shouldRefuseALeaseTimeoutShorterThanTwiceTheSelfFenceTimeout()
+    {
+        final ArbiterContext ctx = new ArbiterContext().nodeId(0).nodeCount(2).initialView(0b11, 0)
+            .selfFenceTimeoutMs(1000).leaseTimeoutMs(1500);
+
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, ctx::conclude);
+
+        assertEquals("respool.cluster.lease.timeout.ms must be at least 2 x self-fence timeout: " +
+            "respool.cluster.lease.timeout.ms=1500, minimum=2000", ex.getMessage());
+    }
+
+    @Test
+    void shouldPlaceTheClusterAreaInsideAllocationUnitZero()
+    {
+        assertEquals(1536 * 1024 + 4096, LAYOUT.heartbeatOffset(0));
+        assertEquals(1536 * 1024 + 132 * 1024 + 8192 + 4096, LAYOUT.paxosOffset(1, 1));
+        assertTrue(LAYOUT.paxosOffset(ClusterAreaLayout.MAX_NODES - 1, 1) + 4096 <= 2 * 1024 * 1024);
+        assertThrows(IllegalArgumentException.class, () -> LAYOUT.heartbeatOffset(ClusterAreaLayout.MAX_NODES));
+    }
+}
