@@ -11,13 +11,16 @@ import java.util.List;
 import static io.respool.examples.cluster.HeapPageDescriptor.PAGE_SIZE;
 
 /**
- * Writes dirty pages of the table to its file on DSS, as a database checkpoint does, following the rules DMS sets:
+ * Writes dirty pages of the table to its file on DSS, as a database checkpoint does (a fuzzy one: the writer goes
+ * on meanwhile), following the rules DMS sets:
  * <ol>
+ *     <li>note the WAL's position, the redo point: every change logged up to it has marked its page dirty;</li>
  *     <li>copy each dirty page under an S latch, so that the image is current and nobody changes it meanwhile;</li>
  *     <li>make the WAL durable up to the newest copied LSN (WAL before data);</li>
  *     <li>write the copies with their checksums and flush the file once;</li>
  *     <li>under S again, mark a page clean if it did not change since its copy, and tell its master with
- *     {@link DmsNode#cleanEdp} so that older dirty copies elsewhere may go.</li>
+ *     {@link DmsNode#cleanEdp} so that older dirty copies elsewhere may go;</li>
+ *     <li>log a checkpoint record naming the redo point, and make it durable: recovery starts there.</li>
  * </ol>
  * The node runs it on its own thread every interval, when DMS asks for a page write, and at the end of the run;
  * calls are serialised.
@@ -32,6 +35,8 @@ final class Checkpointer
     private final HeapPage page = new HeapPage();
     private volatile long checkpoints;
     private volatile long pagesWritten;
+    private volatile long lastRedoLsn = -1;
+    private volatile long lastCheckpointLsn;
 
     Checkpointer(final DmsNode node, final TablePageStore store, final DssFile heap, final Wal wal,
         final long timeoutNs)
@@ -50,6 +55,7 @@ final class Checkpointer
      */
     synchronized int checkpoint()
     {
+        final Wal.Position redo = wal.position();
         final List<TablePageStore.Slot> dirty = store.dirtySlots();
         final List<UnsafeBuffer> images = new ArrayList<>(dirty.size());
         final List<TablePageStore.Slot> copied = new ArrayList<>(dirty.size());
@@ -78,6 +84,10 @@ final class Checkpointer
         }
         if (copied.isEmpty())
         {
+            if (redo.lsn() > lastRedoLsn)
+            {
+                logCheckpoint(redo);
+            }
             return 0;
         }
 
@@ -108,9 +118,34 @@ final class Checkpointer
             }
             node.cleanEdp(slot.pageId, lsn);
         }
-        checkpoints++;
         pagesWritten += copied.size();
+        logCheckpoint(redo);
         return copied.size();
+    }
+
+    private void logCheckpoint(final Wal.Position redo)
+    {
+        final long lsn = wal.appendCheckpoint(redo);
+        wal.flushUpTo(lsn, timeoutNs);
+        lastRedoLsn = redo.lsn();
+        lastCheckpointLsn = lsn;
+        checkpoints++;
+    }
+
+    /**
+     * @return the redo LSN of the last checkpoint record, -1 if none yet.
+     */
+    long lastRedoLsn()
+    {
+        return lastRedoLsn;
+    }
+
+    /**
+     * @return the LSN of the last checkpoint record, 0 if none yet.
+     */
+    long lastCheckpointLsn()
+    {
+        return lastCheckpointLsn;
     }
 
     long checkpoints()

@@ -193,25 +193,18 @@ public final class ClusterNode
     {
         if (0 == nodeId)
         {
-            final Checkpointer checkpointer = new Checkpointer(node, store, heap, wal, ACQUIRE_TIMEOUT_NS);
-            final Writer writer = new Writer(pages, store, wal, checkpointer, control, problems, number("rows"),
-                number("updates"), number("rate"), number("seed"), ACQUIRE_TIMEOUT_NS);
-            final Periodic checkpoints = new Periodic("checkpointer", number("checkpointMs"), () ->
-            {
-                checkpointer.checkpoint();
-                return null;
-            });
-            store.onWriteRequested(checkpoints::wake);
+            final WriterRole.Settings settings = new WriterRole.Settings(number("rows"), number("updates"),
+                number("rate"), number("seed"), number("checkpointMs"), ACQUIRE_TIMEOUT_NS);
+            final WriterRole role = new WriterRole(node, pages, store, heap, wal, control, problems, settings, null);
+            final Writer writer = role.writer();
             try (Periodic progress = new Periodic("progress", 1000, writer::progress);
-                Periodic checkpointing = checkpoints)
+                WriterRole writing = role.start())
             {
-                checkpointing.start();
                 progress.start();
                 writer.run();
             }
             finally
             {
-                problems.addAll(checkpoints.failures());
                 writer.report(report);
             }
         }

@@ -18,7 +18,8 @@ import static io.respool.examples.cluster.HeapPageDescriptor.*;
 /**
  * What a node of the demo lends DMS: a buffer per table page, reads of the table file on DSS, and its WAL.
  * <p>
- * LSNs: only node 0 writes, so the offsets of node 0's WAL are the cluster's LSNs. A page image that arrives from a
+ * LSNs are global ({@link WalRecordDescriptor}): the writer's WAL starts at a base LSN, and a promoted writer's
+ * above everything seen before ({@link #highestLsnSeen()}). A page image that arrives from a
  * peer was shipped only after the peer's WAL was durable up to the image's LSN (DMS asks the owner to flush first),
  * so this node reports its WAL durable up to the highest LSN it has received as well as up to its own flushes:
  * if it ever ships such an image on, nothing more needs flushing.
@@ -46,7 +47,7 @@ final class TablePageStore implements PageStore
         }
     }
 
-    private final DssFile heap;
+    private volatile DssFile heap;
     private final Wal wal;
     private final ConcurrentHashMap<Long, Slot> slots = new ConcurrentHashMap<>();
     private final AtomicLong maxReceivedLsn = new AtomicLong();
@@ -95,6 +96,29 @@ final class TablePageStore implements PageStore
     static long fileOffset(final long pageId)
     {
         return (long)pageNumber(pageId) * PAGE_SIZE;
+    }
+
+    /**
+     * Use another handle of the table file from now on: the writable one a promoted node opens.
+     *
+     * @param heap the table file on DSS.
+     */
+    void useHeap(final DssFile heap)
+    {
+        this.heap = heap;
+    }
+
+    /**
+     * @return the highest LSN this node has seen: on a page in its buffers or on an image received from a peer.
+     */
+    long highestLsnSeen()
+    {
+        long highest = maxReceivedLsn.get();
+        for (final Slot slot : slots.values())
+        {
+            highest = Math.max(highest, slot.buffer.getLong(LSN_OFFSET, ORDER));
+        }
+        return highest;
     }
 
     Slot slot(final long pageId)

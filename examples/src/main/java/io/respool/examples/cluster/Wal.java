@@ -5,32 +5,44 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SynchronizedHistogram;
 import org.agrona.ExpandableArrayBuffer;
 
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.zip.CRC32C;
 
 import static io.respool.examples.cluster.WalRecordDescriptor.*;
 
 /**
  * A node's write-ahead log: a file on DSS of fixed-length records ({@link WalRecordDescriptor}), appended by the
  * threads that change pages and made durable by one WAL writer thread. The writer writes and flushes what is
- * pending when asked ({@link #requestFlush}, which DMS does through the page store before it ships a dirty page) or
- * every {@code writerDelayNs} otherwise, so commits are asynchronous as with openGauss's
- * {@code synchronous_commit=off}: a row is durable once the WAL up to its LSN is.
+ * pending when asked ({@link #requestFlush}: a commit waiting for its acknowledgement, DMS before it ships a dirty
+ * page, a checkpoint) or every {@code writerDelayNs} otherwise: a group commit.
+ * <p>
+ * LSNs are global ({@link WalRecordDescriptor}): this log starts at a base LSN, 0 for the first writer, and a
+ * promoted writer {@link #restartAt restarts} its empty log above the dead writer's end. Every record but a
+ * checkpoint is a commit; {@link #durableCommits()} and {@link #durableCommitLsn()} count those durable, which are
+ * the commits acknowledged to clients.
  * <p>
  * Appends are serialised by this object's monitor; the pending bytes are swapped out under it and written outside
  * it, so appenders wait for a memory copy, never for the disk.
  */
 final class Wal implements AutoCloseable
 {
-    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * Where the log stood at one moment: the redo point a checkpoint starts from.
+     *
+     * @param lsn           the LSN of the last record appended.
+     * @param commits       commits appended up to it.
+     * @param lastCommitLsn the LSN of the last of them (0 if none).
+     */
+    record Position(long lsn, long commits, long lastCommitLsn)
+    {
+    }
 
     private final DssFile file;
+    private final int nodeId;
     private final long writerDelayNs;
     private final Thread writer;
-    private final CRC32C crc = new CRC32C();
+    private final WalRecord record = new WalRecord();
     private final AtomicLong requestedLsn = new AtomicLong();
     private final Object flushed = new Object();
 
@@ -38,10 +50,19 @@ final class Wal implements AutoCloseable
     private ExpandableArrayBuffer spare = new ExpandableArrayBuffer(64 * 1024);
     private int pendingLength;
     private long pendingStartLsn;
+    private long pendingCommits;
+    private long pendingLastCommitLsn;
+    private long baseLsn;
     private long insertedLsn;
+    private long appendedCommits;
+    private long lastAppendedCommitLsn;
+    private long recordsAppended;
 
     private volatile long flushedLsn;
+    private volatile long durableCommits;
+    private volatile long durableCommitLsn;
     private volatile boolean running = true;
+    private volatile boolean halted;
     private volatile Throwable failure;
     private volatile long flushes;
     private volatile long requestedFlushes;
@@ -49,47 +70,118 @@ final class Wal implements AutoCloseable
     private final Histogram flushLatency = new SynchronizedHistogram(3);
 
     /**
-     * Open the log over an empty file and start its writer thread.
+     * Open the log over an empty file, starting at LSN 0, and start its writer thread.
      *
      * @param file          the WAL file, open for writing, empty.
-     * @param nodeId        the node, for the thread name.
+     * @param nodeId        the node, for the thread name and checkpoint records.
      * @param writerDelayNs how long pending records may wait when nobody asks for them.
+     * @throws IllegalStateException if the file is not empty.
      */
     Wal(final DssFile file, final int nodeId, final long writerDelayNs)
     {
         this.file = file;
+        this.nodeId = nodeId;
         this.writerDelayNs = writerDelayNs;
-        this.pendingStartLsn = file.size();
-        this.insertedLsn = pendingStartLsn;
-        this.flushedLsn = pendingStartLsn;
+        if (file.size() != 0)
+        {
+            throw new IllegalStateException("a new WAL must start on an empty file: file=" + file.path() +
+                ", size=" + file.size() + "; recover from it first, then restart the log above its end");
+        }
         this.writer = new Thread(this::writerLoop, "wal-writer-" + nodeId);
         this.writer.setDaemon(true);
         this.writer.start();
     }
 
     /**
-     * Append a record. Call while holding the X latch of the page it describes, so that LSNs on a page only grow.
+     * Restart this log, which has had nothing appended, at a higher base LSN: what a promoted writer does once it
+     * has replayed the dead writer's WAL. The file is truncated to empty (a standby's own WAL holds nothing
+     * anybody needs: whatever it wrote as an earlier writer was replayed and checkpointed by its successor).
      *
-     * @return the record's LSN (the log offset just past it).
+     * @param newBaseLsn    the LSN the next record follows; at least every LSN this node has seen.
+     * @param commits       commits the cluster has made up to it (from recovery), so the count continues.
+     * @param lastCommitLsn the LSN of the last of them.
+     * @throws IllegalStateException if records were appended here, or the base would go back.
+     */
+    synchronized void restartAt(final long newBaseLsn, final long commits, final long lastCommitLsn)
+    {
+        if (recordsAppended != 0 || pendingLength != 0)
+        {
+            throw new IllegalStateException("cannot restart a WAL that has records: file=" + file.path() +
+                ", records=" + recordsAppended);
+        }
+        if (newBaseLsn < flushedLsn)
+        {
+            throw new IllegalStateException("a WAL restart would take LSNs back: file=" + file.path() +
+                ", newBase=" + newBaseLsn + ", flushedLsn=" + flushedLsn);
+        }
+        file.truncate(0);
+        file.flush();
+        baseLsn = newBaseLsn;
+        pendingStartLsn = newBaseLsn;
+        insertedLsn = newBaseLsn;
+        appendedCommits = commits;
+        lastAppendedCommitLsn = lastCommitLsn;
+        durableCommits = commits;
+        durableCommitLsn = lastCommitLsn;
+        synchronized (flushed)
+        {
+            flushedLsn = newBaseLsn;
+            flushed.notifyAll();
+        }
+    }
+
+    /**
+     * Append a change record, a commit of its own. Call while holding the X latch of the page (or pages) it
+     * describes, after marking them dirty, so that LSNs on a page only grow and a checkpoint that starts after the
+     * append sees the page dirty.
+     *
+     * @return the record's LSN.
      */
     synchronized long append(final int type, final long pageId, final long rowId, final long version, final long value)
     {
+        if (!WalRecordDescriptor.isCommit(type))
+        {
+            throw new IllegalArgumentException("not a change record: type=" + typeName(type));
+        }
+        final long lsn = appendRecord(type, pageId, rowId, version, value);
+        appendedCommits++;
+        lastAppendedCommitLsn = lsn;
+        pendingCommits++;
+        pendingLastCommitLsn = lsn;
+        return lsn;
+    }
+
+    /**
+     * Append a checkpoint record for a checkpoint that started at {@code redo} and whose pages are now on DSS.
+     *
+     * @return the record's LSN.
+     */
+    synchronized long appendCheckpoint(final Position redo)
+    {
+        return appendRecord(TYPE_CHECKPOINT, redo.lsn(), redo.commits(), redo.lastCommitLsn(), nodeId);
+    }
+
+    /**
+     * @return where the log stands now (a checkpoint's redo point).
+     */
+    synchronized Position position()
+    {
+        return new Position(insertedLsn, appendedCommits, lastAppendedCommitLsn);
+    }
+
+    private long appendRecord(final int type, final long a, final long b, final long c, final long d)
+    {
+        if (halted || !running)
+        {
+            throw new IllegalStateException("WAL is closed: file=" + file.path());
+        }
         final int offset = pendingLength;
         final long lsn = insertedLsn + RECORD_LENGTH;
         pending.checkLimit(offset + RECORD_LENGTH);
-        pending.setMemory(offset, RECORD_LENGTH, (byte)0);
-        pending.putInt(offset + MAGIC_OFFSET, MAGIC, ORDER);
-        pending.putInt(offset + TYPE_OFFSET, type, ORDER);
-        pending.putLong(offset + LSN_OFFSET, lsn, ORDER);
-        pending.putLong(offset + PAGE_ID_OFFSET, pageId, ORDER);
-        pending.putLong(offset + ROW_ID_OFFSET, rowId, ORDER);
-        pending.putLong(offset + VERSION_OFFSET, version, ORDER);
-        pending.putLong(offset + VALUE_OFFSET, value, ORDER);
-        crc.reset();
-        crc.update(pending.byteArray(), offset, CRC_OFFSET);
-        pending.putInt(offset + CRC_OFFSET, (int)crc.getValue(), ORDER);
+        record.wrap(pending, offset).encode(type, lsn, a, b, c, d);
         pendingLength += RECORD_LENGTH;
         insertedLsn = lsn;
+        recordsAppended++;
         return lsn;
     }
 
@@ -152,6 +244,38 @@ final class Wal implements AutoCloseable
             }
         }
         checkHealthy();
+    }
+
+    /**
+     * @return the LSN this log started at: its first record's LSN is one record above it.
+     */
+    synchronized long baseLsn()
+    {
+        return baseLsn;
+    }
+
+    /**
+     * @return records appended to this log (changes and checkpoints).
+     */
+    synchronized long recordsAppended()
+    {
+        return recordsAppended;
+    }
+
+    /**
+     * @return commits durable, so acknowledged (counting those before a restart): a volatile read.
+     */
+    long durableCommits()
+    {
+        return durableCommits;
+    }
+
+    /**
+     * @return the LSN of the last commit durable: a volatile read.
+     */
+    long durableCommitLsn()
+    {
+        return durableCommitLsn;
     }
 
     /**
@@ -243,22 +367,29 @@ final class Wal implements AutoCloseable
         final ExpandableArrayBuffer toWrite;
         final int length;
         final long startLsn;
+        final long base;
+        final long commits;
+        final long lastCommitLsn;
         synchronized (this)
         {
-            if (0 == pendingLength)
+            if (0 == pendingLength || halted)
             {
                 return false;
             }
             toWrite = pending;
             length = pendingLength;
             startLsn = pendingStartLsn;
+            base = baseLsn;
+            commits = pendingCommits;
+            lastCommitLsn = pendingLastCommitLsn;
             pending = spare;
             pendingLength = 0;
+            pendingCommits = 0;
             pendingStartLsn = startLsn + length;
         }
 
         final long startNs = System.nanoTime();
-        file.write(startLsn, toWrite, 0, length);
+        file.write(startLsn - base, toWrite, 0, length);
         final long writtenNs = System.nanoTime();
         file.flush();
         final long flushedNs = System.nanoTime();
@@ -276,10 +407,25 @@ final class Wal implements AutoCloseable
         }
         synchronized (flushed)
         {
+            if (commits > 0)
+            {
+                durableCommits += commits;
+                durableCommitLsn = lastCommitLsn;
+            }
             flushedLsn = startLsn + length;
             flushed.notifyAll();
         }
         return true;
+    }
+
+    /**
+     * Stop the writer at once, dropping what is not yet written, as a crash of the node would: a write in
+     * progress completes, nothing after it is written. For tests of recovery.
+     */
+    void crash()
+    {
+        halted = true;
+        close();
     }
 
     /**

@@ -4,7 +4,6 @@ import io.respool.dss.DssFile;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
-import java.util.zip.CRC32C;
 
 import static io.respool.examples.cluster.WalRecordDescriptor.*;
 
@@ -22,7 +21,8 @@ final class WalVerifier
     private final DssFile wal;
     private final Problems problems;
     private final UnsafeBuffer record = new UnsafeBuffer(new byte[RECORD_LENGTH]);
-    private final CRC32C crc = new CRC32C();
+    private final WalRecord flyweight = new WalRecord();
+    private long baseLsn = -1;
     private volatile long committedChecks;
     private volatile long recordsReplayed;
 
@@ -52,38 +52,52 @@ final class WalVerifier
     void checkCommitted(final long rowId, final long version, final long lsn)
     {
         committedChecks++;
-        if (lsn < RECORD_LENGTH || lsn % RECORD_LENGTH != 0)
+        final long base = baseLsn();
+        if (base < 0 || lsn < base + RECORD_LENGTH || (lsn - base) % RECORD_LENGTH != 0)
         {
-            problems.add("row LSN is not a WAL record boundary: rowId=" + rowId + ", lsn=" + lsn);
+            problems.add("row LSN is not a WAL record boundary: rowId=" + rowId + ", lsn=" + lsn + ", walBase=" +
+                base);
             return;
         }
-        final int read = wal.read(lsn - RECORD_LENGTH, record, 0, RECORD_LENGTH);
+        final long offset = lsn - base - RECORD_LENGTH;
+        final int read = wal.read(offset, record, 0, RECORD_LENGTH);
         if (read < RECORD_LENGTH)
         {
             problems.add("row version visible on node 1 before its WAL record was on DSS: rowId=" + rowId +
                 ", version=" + version + ", lsn=" + lsn + ", read=" + Math.max(0, read));
             return;
         }
-        final String bad = check(record, 0, lsn - RECORD_LENGTH);
+        final String bad = flyweight.wrap(record, 0).check(lsn);
         final int expectedType = 1 == version ? TYPE_INSERT : TYPE_UPDATE;
         if (bad != null)
         {
-            problems.add(bad + " (for rowId=" + rowId + ", version=" + version + ")");
+            problems.add("WAL record at offset " + offset + " of " + wal.path() + ": " + bad + " (for rowId=" +
+                rowId + ", version=" + version + ")");
         }
-        else if (record.getInt(TYPE_OFFSET, ORDER) != expectedType ||
-            record.getLong(ROW_ID_OFFSET, ORDER) != rowId ||
-            record.getLong(VERSION_OFFSET, ORDER) != version)
+        else if (flyweight.type() != expectedType || flyweight.rowId() != rowId || flyweight.version() != version)
         {
             problems.add("the WAL record at the row's LSN is another change: rowId=" + rowId + ", version=" +
-                version + ", lsn=" + lsn + ", record={type=" + typeName(record.getInt(TYPE_OFFSET, ORDER)) +
-                ", rowId=" + record.getLong(ROW_ID_OFFSET, ORDER) + ", version=" +
-                record.getLong(VERSION_OFFSET, ORDER) + "}");
+                version + ", lsn=" + lsn + ", record=" + flyweight);
         }
     }
 
     /**
-     * Replay the log up to {@code lastLsn}: records contiguous and sound, inserts in row order, each update one
-     * version past the last, and exactly the counts node 0 reported.
+     * @return the base LSN of node 0's WAL, from its first record; -1 if that is not on DSS yet.
+     */
+    private long baseLsn()
+    {
+        if (baseLsn < 0 && wal.read(0, record, 0, RECORD_LENGTH) == RECORD_LENGTH &&
+            flyweight.wrap(record, 0).check(-1) == null)
+        {
+            baseLsn = flyweight.lsn() - RECORD_LENGTH;
+        }
+        return baseLsn;
+    }
+
+    /**
+     * Replay the log up to {@code lastLsn}, node 0's last commit: records contiguous and sound, inserts in row
+     * order, each update one version past the last, checkpoint records in between, and exactly the commits node 0
+     * reported (the table's creation, its inserts and its updates), the last at {@code lastLsn}.
      *
      * @return each row's last version.
      */
@@ -91,31 +105,46 @@ final class WalVerifier
     {
         final long[] versions = new long[(int)inserted];
         final UnsafeBuffer chunk = new UnsafeBuffer(new byte[CHUNK]);
+        final long base = baseLsn();
+        if (base < 0)
+        {
+            problems.add("node 0's WAL on DSS has no first record: file=" + wal.path());
+            return versions;
+        }
+        final long end = lastLsn - base;
         long inserts = 0;
         long updates = 0;
-        for (long position = 0; position < lastLsn; position += CHUNK)
+        long metas = 0;
+        long lastCommit = 0;
+        for (long position = 0; position < end; position += CHUNK)
         {
-            final int length = (int)Math.min(CHUNK, lastLsn - position);
+            final int length = (int)Math.min(CHUNK, end - position);
             final int read = wal.read(position, chunk, 0, length);
             if (read != length)
             {
-                problems.add("node 0's WAL on DSS is shorter than node 0 says it flushed: lastLsn=" + lastLsn +
+                problems.add("node 0's WAL on DSS is shorter than node 0 says it committed: lastLsn=" + lastLsn +
                     ", read=" + Math.max(0, read) + " bytes at " + position);
                 return versions;
             }
             for (int offset = 0; offset + RECORD_LENGTH <= length; offset += RECORD_LENGTH)
             {
                 recordsReplayed++;
-                final String bad = check(chunk, offset, position + offset);
+                final long fileOffset = position + offset;
+                final String bad = flyweight.wrap(chunk, offset).check(base + fileOffset + RECORD_LENGTH);
                 if (bad != null)
                 {
-                    problems.add(bad);
+                    problems.add("WAL record at offset " + fileOffset + " of " + wal.path() + ": " + bad);
                     return versions;
                 }
-                final int type = chunk.getInt(offset + TYPE_OFFSET, ORDER);
-                final long rowId = chunk.getLong(offset + ROW_ID_OFFSET, ORDER);
-                final long version = chunk.getLong(offset + VERSION_OFFSET, ORDER);
-                if (type == TYPE_INSERT && rowId == inserts && 1 == version && rowId < inserted)
+                final int type = flyweight.type();
+                final long rowId = flyweight.rowId();
+                final long version = flyweight.version();
+                if (type == TYPE_CHECKPOINT)
+                {
+                    continue;
+                }
+                lastCommit = flyweight.lsn();
+                if (type == TYPE_INSERT && rowId == inserts && rowId < inserted)
                 {
                     versions[(int)rowId] = 1;
                     inserts++;
@@ -125,52 +154,23 @@ final class WalVerifier
                     versions[(int)rowId] = version;
                     updates++;
                 }
-                else if (type != TYPE_META || rowId != inserts)
+                else if (type == TYPE_META && 0 == metas && 0 == rowId && 0 == inserts)
                 {
-                    problems.add("WAL record out of order: offset=" + (position + offset) + ", type=" +
-                        typeName(type) + ", rowId=" + rowId + ", version=" + version);
+                    metas++;
+                }
+                else
+                {
+                    problems.add("WAL record out of order: offset=" + fileOffset + ", record=" + flyweight);
                     return versions;
                 }
             }
         }
-        if (inserts != inserted || updates != updated)
+        if (inserts != inserted || updates != updated || 1 != metas || lastCommit != lastLsn)
         {
-            problems.add("node 0's WAL on DSS does not hold what node 0 reported: inserts=" + inserts + "/" +
-                inserted + ", updates=" + updates + "/" + updated);
+            problems.add("node 0's WAL on DSS does not hold the commits node 0 reported: inserts=" + inserts + "/" +
+                inserted + ", updates=" + updates + "/" + updated + ", creates=" + metas + "/1, last commit LSN=" +
+                lastCommit + "/" + lastLsn);
         }
         return versions;
-    }
-
-    /**
-     * @return null if the record at {@code offset} of {@code buffer} is sound, else what is wrong.
-     */
-    private String check(final UnsafeBuffer buffer, final int offset, final long fileOffset)
-    {
-        if (buffer.getInt(offset + MAGIC_OFFSET, ORDER) != MAGIC)
-        {
-            return "WAL record has a bad magic: offset=" + fileOffset;
-        }
-        crc.reset();
-        crc.update(buffer.byteArray(), (int)buffer.wrapAdjustment() + offset, CRC_OFFSET);
-        if ((int)crc.getValue() != buffer.getInt(offset + CRC_OFFSET, ORDER))
-        {
-            return "WAL record fails its CRC: offset=" + fileOffset;
-        }
-        if (buffer.getLong(offset + LSN_OFFSET, ORDER) != fileOffset + RECORD_LENGTH)
-        {
-            return "WAL record LSN is not its end offset: offset=" + fileOffset + ", lsn=" +
-                buffer.getLong(offset + LSN_OFFSET, ORDER);
-        }
-        final int type = buffer.getInt(offset + TYPE_OFFSET, ORDER);
-        if (type != TYPE_META)
-        {
-            final long rowId = buffer.getLong(offset + ROW_ID_OFFSET, ORDER);
-            final long version = buffer.getLong(offset + VERSION_OFFSET, ORDER);
-            if (buffer.getLong(offset + VALUE_OFFSET, ORDER) != HeapPage.value(rowId, version))
-            {
-                return "WAL record value is not the one for its version: offset=" + fileOffset + ", rowId=" + rowId;
-            }
-        }
-        return null;
     }
 }

@@ -4,21 +4,28 @@ import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.LockMode;
 import org.HdrHistogram.Histogram;
 
-import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.respool.examples.cluster.HeapPageDescriptor.*;
 
 /**
- * Node 0's work: create the table, then insert {@code rows} rows and make {@code updates} updates to random rows
- * already inserted, in an order drawn from the seed, at {@code rate} changes per second (0: as fast as it can).
- * Each change takes its page in X through DMS, logs a WAL record and writes the row under the latch; an insert then
- * raises the row count on the meta page the same way, so that a reader that sees the count also sees the row. At
- * the end the WAL is flushed, the pages are checkpointed to DSS, and node 1 is told the totals; node 0 keeps
- * serving pages until node 1 has finished its final check.
+ * The writer's work: create the table, then run the {@link Workload}'s transactions at {@code rate} per second
+ * (0: as fast as it can). Each transaction is one WAL record: an update takes its page in X through DMS, an insert
+ * its page and then the meta page, whose row count it raises in the same record, so that a reader that sees the
+ * count also sees the row. A transaction is marked dirty, logged and applied under its latches, and commits when
+ * its record is durable; up to {@link #COMMIT_WINDOW} commits wait for the WAL at once, as that many clients each
+ * waiting for its own commit would ({@link Wal#durableCommits()} counts the acknowledged ones). At the end the WAL
+ * is flushed, the pages are checkpointed to DSS, and node 1 is told the totals; node 0 keeps serving pages until
+ * node 1 has finished its final check.
+ * <p>
+ * A promoted writer {@link #resume resumes}: it reads where the replayed table stands and goes on with the same
+ * workload from there.
  */
 final class Writer
 {
+    /** Commits that may wait for the WAL at once: the clients of the demo. */
+    static final int COMMIT_WINDOW = 64;
+
     private final PageAccess pages;
     private final TablePageStore store;
     private final Wal wal;
@@ -28,10 +35,13 @@ final class Writer
     private final long rows;
     private final long updates;
     private final long rate;
-    private final long seed;
     private final long timeoutNs;
+    private final Workload workload;
     private final HeapPage page = new HeapPage();
+    private final HeapPage meta = new HeapPage();
     private final Histogram operations = new Histogram(3);
+    private final long[] window = new long[COMMIT_WINDOW];
+    private long windowCount;
     private volatile long inserted;
     private volatile long updated;
     private volatile long lastLsn;
@@ -50,48 +60,93 @@ final class Writer
         this.rows = rows;
         this.updates = updates;
         this.rate = rate;
-        this.seed = seed;
         this.timeoutNs = timeoutNs;
+        this.workload = new Workload(rows, updates, seed);
     }
 
+    /**
+     * Node 0's run: create the table, tell node 1, write, tell node 1 the totals and wait for its final check.
+     */
     void run()
     {
         createTable();
         control.send(pages.node(), ControlMessage.START, 0, 0, 0, timeoutNs);
-
-        final long startNs = System.nanoTime();
-        final Random random = new Random(seed);
-        final long total = rows + updates;
-        final double intervalNs = 0 == rate ? 0 : 1e9 / rate;
-        for (long i = 0; i < total; i++)
-        {
-            pace(startNs + (long)(i * intervalNs));
-            final long remainingInserts = rows - inserted;
-            final boolean insert = 0 == inserted || random.nextLong(total - i) < remainingInserts;
-            final long opStartNs = System.nanoTime();
-            if (insert)
-            {
-                insert(inserted);
-            }
-            else
-            {
-                update(random.nextLong(inserted));
-            }
-            operations.recordValue(System.nanoTime() - opStartNs);
-            if ((i & 63) == 0)
-            {
-                control.checkNotAborted();
-            }
-        }
-        elapsedNs = System.nanoTime() - startNs;
-
-        lastLsn = wal.insertedLsn();
-        wal.flushUpTo(lastLsn, timeoutNs);
-        checkpointer.checkpoint();
-        System.out.println("done: " + inserted + " rows inserted, " + updated + " updates, WAL durable to " +
-            lastLsn + ", table checkpointed to DSS; telling node 1");
+        write();
+        System.out.println("done: " + inserted + " rows inserted, " + updated + " updates, " +
+            wal.durableCommits() + " commits, the last at LSN " + lastLsn + ", table checkpointed to DSS; " +
+            "telling node 1");
         control.send(pages.node(), ControlMessage.DONE, inserted, updated, lastLsn, timeoutNs);
         control.awaitFinished(4 * timeoutNs);
+    }
+
+    /**
+     * A promoted writer's run: take the table as recovery left it ({@code commits} transactions done, the first
+     * being the table's creation) and write the rest of the workload.
+     *
+     * @param commits commits recovery found, counting the table's creation.
+     */
+    void resume(final long commits)
+    {
+        final long done = Math.max(0, commits - 1);
+        workload.skip(done);
+        inserted = workload.inserted();
+        updated = done - inserted;
+        final long tableRows = tableRows();
+        if (tableRows != inserted)
+        {
+            throw new IllegalStateException("the recovered table does not match the commits recovered: " +
+                "tableRows=" + tableRows + ", commits=" + commits + ", rowsAfterThem=" + inserted);
+        }
+        System.out.println("writer resumes after " + commits + " commits: " + inserted + " rows, " + updated +
+            " updates done, " + (workload.total() - done) + " transactions to go");
+        write();
+    }
+
+    /**
+     * @return whether the workload is done and everything is durable and checkpointed.
+     */
+    boolean finished()
+    {
+        return !workload.hasNext() && elapsedNs > 0;
+    }
+
+    private void write()
+    {
+        final long startNs = System.nanoTime();
+        final long first = workload.drawn();
+        final double intervalNs = 0 == rate ? 0 : 1e9 / rate;
+        while (workload.hasNext())
+        {
+            pace(startNs + (long)((workload.drawn() - first) * intervalNs));
+            control.checkNotAborted();
+            final long opStartNs = System.nanoTime();
+            final long op = workload.next();
+            final long lsn = op < 0 ? insert(-1 - op) : update(op);
+            operations.recordValue(System.nanoTime() - opStartNs);
+            commit(lsn);
+        }
+        lastLsn = wal.position().lastCommitLsn();
+        wal.flushUpTo(lastLsn, timeoutNs);
+        checkpointer.checkpoint();
+        elapsedNs = System.nanoTime() - startNs;
+    }
+
+    /**
+     * A commit was logged at {@code lsn}: if {@link #COMMIT_WINDOW} commits now wait, wait for the oldest.
+     */
+    private void commit(final long lsn)
+    {
+        final int slot = (int)(windowCount % COMMIT_WINDOW);
+        if (windowCount >= COMMIT_WINDOW)
+        {
+            final long oldest = window[slot];
+            if (wal.flushedLsn() < oldest)
+            {
+                wal.flushUpTo(oldest, timeoutNs);
+            }
+        }
+        window[slot] = lsn;
+        windowCount++;
     }
 
     /**
@@ -129,9 +184,10 @@ final class Writer
             {
                 page.format(metaId, TYPE_META);
             }
+            store.markDirty(metaId);
             final long lsn = wal.append(WalRecordDescriptor.TYPE_META, metaId, 0, 0, 0);
             page.tableRows(0).lsn(lsn);
-            store.markDirty(metaId);
+            commit(lsn);
         }
         finally
         {
@@ -139,45 +195,60 @@ final class Writer
         }
     }
 
-    private void insert(final long rowId)
+    private long tableRows()
+    {
+        final long metaId = TablePageStore.pageId(0);
+        pages.acquire(metaId, LockMode.S);
+        try
+        {
+            return meta.wrap(store.buffer(metaId)).tableRows();
+        }
+        finally
+        {
+            pages.unlatch(metaId);
+        }
+    }
+
+    private long insert(final long rowId)
     {
         final long pageId = TablePageStore.pageId(pageNumberOf(rowId));
+        final long metaId = TablePageStore.pageId(0);
+        final long lsn;
         pages.acquire(pageId, LockMode.X);
         try
         {
-            page.wrap(store.buffer(pageId));
-            if (!page.isFormatted())
+            pages.acquire(metaId, LockMode.X);
+            try
             {
-                page.format(pageId, TYPE_HEAP);
+                page.wrap(store.buffer(pageId));
+                meta.wrap(store.buffer(metaId));
+                if (!page.isFormatted())
+                {
+                    page.format(pageId, TYPE_HEAP);
+                }
+                store.markDirty(pageId);
+                store.markDirty(metaId);
+                lsn = wal.append(WalRecordDescriptor.TYPE_INSERT, pageId, rowId, 1, HeapPage.value(rowId, 1));
+                page.putRow(rowId, 1, lsn).pageRows(page.pageRows() + 1).lsn(lsn);
+                meta.tableRows(rowId + 1).lsn(lsn);
             }
-            final long lsn = wal.append(WalRecordDescriptor.TYPE_INSERT, pageId, rowId, 1, HeapPage.value(rowId, 1));
-            page.putRow(rowId, 1, lsn).pageRows(page.pageRows() + 1).lsn(lsn);
-            store.markDirty(pageId);
+            finally
+            {
+                pages.unlatch(metaId);
+            }
         }
         finally
         {
             pages.unlatch(pageId);
         }
-
-        final long metaId = TablePageStore.pageId(0);
-        pages.acquire(metaId, LockMode.X);
-        try
-        {
-            page.wrap(store.buffer(metaId));
-            final long lsn = wal.append(WalRecordDescriptor.TYPE_META, metaId, rowId + 1, 0, 0);
-            page.tableRows(rowId + 1).lsn(lsn);
-            store.markDirty(metaId);
-        }
-        finally
-        {
-            pages.unlatch(metaId);
-        }
         inserted = rowId + 1;
+        return lsn;
     }
 
-    private void update(final long rowId)
+    private long update(final long rowId)
     {
         final long pageId = TablePageStore.pageId(pageNumberOf(rowId));
+        final long lsn;
         pages.acquire(pageId, LockMode.X);
         try
         {
@@ -185,28 +256,28 @@ final class Writer
             final String problem = page.checkRow(rowId);
             if (problem != null)
             {
-                problems.add("node 0 found its own row damaged: " + problem);
-                return;
+                throw new IllegalStateException("the writer found its own row damaged: " + problem);
             }
             final long version = page.rowVersion(rowId) + 1;
-            final long lsn = wal.append(WalRecordDescriptor.TYPE_UPDATE, pageId, rowId, version,
+            store.markDirty(pageId);
+            lsn = wal.append(WalRecordDescriptor.TYPE_UPDATE, pageId, rowId, version,
                 HeapPage.value(rowId, version));
             page.putRow(rowId, version, lsn).lsn(lsn);
-            store.markDirty(pageId);
         }
         finally
         {
             pages.unlatch(pageId);
         }
         updated++;
+        return lsn;
     }
 
     String progress()
     {
-        return String.format("inserted %d/%d rows, updated %d/%d; WAL durable to %d KiB in %d flushes " +
-            "(%d asked for, mostly by DMS before shipping a dirty page); checkpoints %d (%d page writes)",
-            inserted, rows, updated, updates, wal.flushedLsn() / 1024, wal.flushes(), wal.requestedFlushes(),
-            checkpointer.checkpoints(), checkpointer.pagesWritten());
+        return String.format("inserted %d/%d rows, updated %d/%d; %d commits acknowledged, WAL durable to " +
+            "%d KiB in %d flushes (%d asked for by commits, DMS or a checkpoint); checkpoints %d (%d page writes)",
+            inserted, rows, updated, updates, wal.durableCommits(), wal.flushedLsn() / 1024, wal.flushes(),
+            wal.requestedFlushes(), checkpointer.checkpoints(), checkpointer.pagesWritten());
     }
 
     void report(final NodeReport report)
@@ -215,9 +286,11 @@ final class Writer
         report.put("inserted", inserted);
         report.put("updated", updated);
         report.put("lastLsn", lastLsn);
+        report.put("commits", wal.durableCommits());
+        report.put("lastCommitLsn", wal.durableCommitLsn());
         report.put("writeSeconds", elapsedNs / 1e9);
         report.putLatency("op", operations);
-        report.put("walRecords", wal.insertedLsn() / WalRecordDescriptor.RECORD_LENGTH);
+        report.put("walRecords", wal.recordsAppended());
         report.put("walFlushes", wal.flushes());
         report.put("walFlushesRequested", wal.requestedFlushes());
         report.putLatency("walWrite", wal.writeLatency());
