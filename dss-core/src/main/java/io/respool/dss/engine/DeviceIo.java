@@ -12,10 +12,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * takes only whole aligned blocks, so an unaligned read goes through an aligned bounce buffer and an unaligned
  * write reads, patches and rewrites the blocks it touches. Such a read-modify-write holds this device's write lock,
  * and every other write its read lock, so a patch never writes back a stale copy of a block another thread wrote.
+ * Other instances are kept out by the volume-group lock, which the caller of a file-data patch holds
+ * ({@link #isReadModifyWrite}; dss-core/DESIGN.md, "Unaligned writes").
  */
 final class DeviceIo
 {
     private static final ThreadLocal<UnsafeBuffer> BOUNCE = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
+    /** A patch's own: the check run between its read and its write reads sectors through {@link #BOUNCE}. */
+    private static final ThreadLocal<UnsafeBuffer> PATCH = ThreadLocal.withInitial(() -> new UnsafeBuffer(new byte[0]));
 
     private final BlockDevice device;
     private final int alignment;
@@ -41,12 +45,30 @@ final class DeviceIo
         }
         final long start = offset - offset % alignment;
         final int span = (int)(alignUp(offset + length) - start);
-        final UnsafeBuffer bounce = bounce(span);
+        final UnsafeBuffer bounce = bounce(BOUNCE, span);
         device.read(start, bounce, 0, span);
         dst.putBytes(index, bounce, (int)(offset - start), length);
     }
 
+    /**
+     * @return true if a write of this range must read, patch and rewrite a block at an edge (direct I/O only).
+     */
+    boolean isReadModifyWrite(final long offset, final long length)
+    {
+        return alignment > 1 && !isAligned(offset, length);
+    }
+
     void write(final long offset, final DirectBuffer src, final int index, final int length)
+    {
+        write(offset, src, index, length, null);
+    }
+
+    /**
+     * Write, and if the write patches a block, run {@code beforePatch} between reading the blocks and writing them
+     * back: the last moment to find out that the volume-group lock the patch relies on may be another instance's.
+     */
+    void write(
+        final long offset, final DirectBuffer src, final int index, final int length, final Runnable beforePatch)
     {
         if (alignment == 1)
         {
@@ -71,10 +93,14 @@ final class DeviceIo
         {
             final long start = offset - offset % alignment;
             final int span = (int)(alignUp(offset + length) - start);
-            final UnsafeBuffer bounce = bounce(span);
+            final UnsafeBuffer bounce = bounce(PATCH, span);
             device.read(start, bounce, 0, alignment);
             device.read(start + span - alignment, bounce, span - alignment, alignment);
             bounce.putBytes((int)(offset - start), src, index, length);
+            if (beforePatch != null)
+            {
+                beforePatch.run();
+            }
             device.write(start, bounce, 0, span);
         }
         finally
@@ -130,13 +156,13 @@ final class DeviceIo
         return (value + alignment - 1) / alignment * alignment;
     }
 
-    private static UnsafeBuffer bounce(final int length)
+    private static UnsafeBuffer bounce(final ThreadLocal<UnsafeBuffer> buffers, final int length)
     {
-        UnsafeBuffer buffer = BOUNCE.get();
+        UnsafeBuffer buffer = buffers.get();
         if (buffer.capacity() < length)
         {
             buffer = new UnsafeBuffer(new byte[Math.max(length, 64 * 1024)]);
-            BOUNCE.set(buffer);
+            buffers.set(buffer);
         }
         return buffer;
     }

@@ -193,26 +193,23 @@ final class FileHandle implements DssFile
         try
         {
             ensureAllocated(filePosition, end, gate);
-            if (!gate.tryEnter())
+            // A patch of a block another instance may patch too is made under the volume-group lock: without it,
+            // each could write back its stale copy of the other's bytes (dss-core/DESIGN.md, "Unaligned writes").
+            final boolean patches = patchesBlocks(filePosition, length);
+            if (patches)
             {
-                throw gate.refused("write to " + path);
+                coordinator.enter();
             }
             try
             {
-                copyIn(filePosition, src, index, length);
-                // Raise, never store: another thread's write or a SET_SIZE may have raised the size meanwhile. The
-                // flag is set after the sizes: a size log clears it and then reads them, so it logs this raise or
-                // leaves the flag set for the next one.
-                final boolean grew = node.raiseSize(end);
-                if (node.raiseWrittenSize(end) || grew)
-                {
-                    node.sizeDirty = true;
-                }
-                node.updatedMs = System.currentTimeMillis();
+                write(filePosition, src, index, length, end, gate, patches);
             }
             finally
             {
-                gate.exit();
+                if (patches)
+                {
+                    coordinator.exit();
+                }
             }
         }
         catch (final BlockDeviceException ex)
@@ -223,6 +220,45 @@ final class FileHandle implements DssFile
         {
             node.ioLock.readLock().unlock();
         }
+    }
+
+    private void write(
+        final long filePosition, final DirectBuffer src, final int index, final int length, final long end,
+        final FenceGate gate, final boolean patches)
+    {
+        if (!gate.tryEnter())
+        {
+            throw gate.refused("write to " + path);
+        }
+        try
+        {
+            copyIn(filePosition, src, index, length, patches ? coordinator::checkStillHeld : null);
+            // Raise, never store: another thread's write or a SET_SIZE may have raised the size meanwhile. The flag
+            // is set after the sizes: a size log clears it and then reads them, so it logs this raise or leaves the
+            // flag set for the next one.
+            final boolean grew = node.raiseSize(end);
+            if (node.raiseWrittenSize(end) || grew)
+            {
+                node.sizeDirty = true;
+            }
+            node.updatedMs = System.currentTimeMillis();
+        }
+        finally
+        {
+            gate.exit();
+        }
+    }
+
+    /**
+     * @return true if the write reads, patches and rewrites a device block at one of its edges (direct I/O). An AU
+     * starts on a block, so an edge is unaligned on the device exactly when it is in the file.
+     */
+    private boolean patchesBlocks(final long filePosition, final int length)
+    {
+        final ExtentMap extents = node.extents;
+        final long end = filePosition + length;
+        return space.io(extents.lookup(filePosition / auSize)).isReadModifyWrite(filePosition, 0) ||
+            space.io(extents.lookup((end - 1) / auSize)).isReadModifyWrite(end, 0);
     }
 
     /**
@@ -251,7 +287,8 @@ final class FileHandle implements DssFile
         }
     }
 
-    private void copyIn(final long filePosition, final DirectBuffer src, final int index, final int length)
+    private void copyIn(
+        final long filePosition, final DirectBuffer src, final int index, final int length, final Runnable beforePatch)
     {
         final ExtentMap extents = node.extents;
         long at = filePosition;
@@ -262,7 +299,7 @@ final class FileHandle implements DssFile
             final int within = (int)(at - fileAu * auSize);
             final int chunk = Math.min(length - done, auSize - within);
             final long au = extents.lookup(fileAu);
-            space.io(au).write(auIndexOf(au) * auSize + within, src, index + done, chunk);
+            space.io(au).write(auIndexOf(au) * auSize + within, src, index + done, chunk, beforePatch);
             done += chunk;
             at += chunk;
         }

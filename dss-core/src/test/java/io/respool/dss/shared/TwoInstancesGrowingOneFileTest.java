@@ -15,10 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -50,44 +46,23 @@ class TwoInstancesGrowingOneFileTest
             Dss second = Dss.openVolumeGroup("data", volume, zero.withInstanceId(1)))
         {
             first.open("+data/f", OpenFlag.CREATE, OpenFlag.WRITE).close();
-            final List<Dss> instances = List.of(first, second);
-            final CyclicBarrier start = new CyclicBarrier(instances.size());
-            final ExecutorService pool = Executors.newFixedThreadPool(instances.size());
-            try
+            EachInstance.runAtOnce(List.of(first, second), (dss, parity, start) ->
             {
-                final List<Future<?>> writers = new ArrayList<>();
-                for (int i = 0; i < instances.size(); i++)
+                try (DssFile file = dss.open("+data/f", OpenFlag.WRITE))
                 {
-                    final Dss dss = instances.get(i);
-                    final int parity = i;
-                    writers.add(pool.submit(() ->
+                    start.await();
+                    int written = 0;
+                    for (int page = parity; page < PAGES; page += 2)
                     {
-                        try (DssFile file = dss.open("+data/f", OpenFlag.WRITE))
+                        file.write(ByteBuffer.wrap(content(page)), (long)page * PAGE);
+                        if (++written % flushEvery == 0)
                         {
-                            start.await();
-                            int written = 0;
-                            for (int page = parity; page < PAGES; page += 2)
-                            {
-                                file.write(ByteBuffer.wrap(content(page)), (long)page * PAGE);
-                                if (++written % flushEvery == 0)
-                                {
-                                    file.flush();
-                                }
-                            }
                             file.flush();
                         }
-                        return null;
-                    }));
+                    }
+                    file.flush();
                 }
-                for (final Future<?> writer : writers)
-                {
-                    writer.get();
-                }
-            }
-            finally
-            {
-                pool.shutdownNow();
-            }
+            });
             assertEquals(List.of(), lostPages(first), "read through instance 0");
             assertEquals(List.of(), lostPages(second), "read through instance 1");
         }
