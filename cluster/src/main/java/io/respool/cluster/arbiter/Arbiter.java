@@ -220,8 +220,9 @@ public final class Arbiter
         {
             final int peer = Long.numberOfTrailingZeros(rest);
             final PeerWatch watch = watches[peer];
-            final long silentNs = nowNs - Math.max(network.lastHeardNs(peer), startNs);
-            final boolean netSilent = silentNs >= ctx.networkSuspectTimeoutNs();
+            final long heardNs = network.lastHeardNs(peer);
+            final long silentNs = heardNs == NetworkLiveness.NO_LANE ? 0 : nowNs - Math.max(heardNs, startNs);
+            final boolean netSilent = heardNs != NetworkLiveness.NO_LANE && silentNs >= ctx.networkSuspectTimeoutNs();
             final long diskNs = watch.unchangedNs(nowNs);
             final String silence = "network silent " + ms(silentNs) + " ms, disk heartbeat unchanged " +
                 ms(diskNs) + " ms";

@@ -37,6 +37,21 @@ class ArbiterSimulationTest
     }
 
     @Test
+    void shouldFailOverOnTheDiskAloneWithoutANetworkLane()
+    {
+        final ClusterSimulation sim = started(2);
+        sim.noNetworkLane = true;
+        sim.run(5000);
+        assertEquals(BOTH, sim.view(1), "no false kick-out without a network lane");
+        sim.nodes[0].crashed = true;
+
+        final long ms = sim.runUntil(() -> sim.view(1).version() == 2, 5000, "failover");
+
+        assertEquals(new MembershipView(2, 0b10, 1, 1), sim.view(1));
+        assertTrue(ms >= ArbiterContext.LEASE_TIMEOUT_DEFAULT_MS, "removed before the lease timeout: " + ms);
+    }
+
+    @Test
     void shouldWaitOutTheLeaseOfAPausedPrimaryOnAnotherHostAndItWritesNothingAfterWaking()
     {
         final ClusterSimulation sim = started(2);
