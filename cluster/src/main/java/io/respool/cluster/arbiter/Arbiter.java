@@ -99,7 +99,8 @@ public final class Arbiter
             fence(nowNs, heartbeat.expiryReason(nowNs));
         }
         final long version = published == null ? 0 : published.version();
-        int work = heartbeat.doWork(nowNs, HeartbeatSector.RUNNING, version, wallMs);
+        final int sectorState = state == ArbiterState.FENCED ? HeartbeatSector.SELF_FENCED : HeartbeatSector.RUNNING;
+        int work = heartbeat.doWork(nowNs, sectorState, version, wallMs);
         if (state == ArbiterState.FENCED)
         {
             return work;

@@ -83,6 +83,18 @@ class ArbiterSimulationTest
     }
 
     @Test
+    void shouldRemoveAStandbyThatCannotHearThePrimaryEvenWhenThePrimaryHearsIt()
+    {
+        final ClusterSimulation sim = started(2);
+        sim.link[0][1] = false;
+
+        sim.runUntil(() -> sim.view(0).version() == 2, 3000, "one-way partition resolved");
+
+        assertEquals(new MembershipView(2, 0b01, 0, 0), sim.view(0));
+        assertEquals(ArbiterState.FENCED, sim.nodes[1].arbiter.state());
+    }
+
+    @Test
     void shouldFailOverWhenThePrimaryLosesTheDisk()
     {
         final ClusterSimulation sim = started(2);
