@@ -99,7 +99,8 @@ public final class Arbiter
             fence(nowNs, heartbeat.expiryReason(nowNs));
         }
         final long version = published == null ? 0 : published.version();
-        int work = heartbeat.doWork(nowNs, HeartbeatSector.RUNNING, version, wallMs);
+        final int sectorState = state == ArbiterState.FENCED ? HeartbeatSector.SELF_FENCED : HeartbeatSector.RUNNING;
+        int work = heartbeat.doWork(nowNs, sectorState, version, wallMs);
         if (state == ArbiterState.FENCED)
         {
             return work;
@@ -220,8 +221,9 @@ public final class Arbiter
         {
             final int peer = Long.numberOfTrailingZeros(rest);
             final PeerWatch watch = watches[peer];
-            final long silentNs = nowNs - Math.max(network.lastHeardNs(peer), startNs);
-            final boolean netSilent = silentNs >= ctx.networkSuspectTimeoutNs();
+            final long heardNs = network.lastHeardNs(peer);
+            final long silentNs = heardNs == NetworkLiveness.NO_LANE ? 0 : nowNs - Math.max(heardNs, startNs);
+            final boolean netSilent = heardNs != NetworkLiveness.NO_LANE && silentNs >= ctx.networkSuspectTimeoutNs();
             final long diskNs = watch.unchangedNs(nowNs);
             final String silence = "network silent " + ms(silentNs) + " ms, disk heartbeat unchanged " +
                 ms(diskNs) + " ms";

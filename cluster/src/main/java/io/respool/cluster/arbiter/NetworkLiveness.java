@@ -12,8 +12,22 @@ public interface NetworkLiveness
     long NEVER = Long.MIN_VALUE;
 
     /**
+     * Returned when there is no network lane to judge by: the peer is never suspected on the network, and only the
+     * disk rules apply (a peer is removed once its sector stayed unchanged for the lease timeout).
+     */
+    long NO_LANE = Long.MAX_VALUE;
+
+    /**
+     * @return liveness without a network lane: failures are found on the disk alone, more slowly.
+     */
+    static NetworkLiveness diskOnly()
+    {
+        return nodeId -> NO_LANE;
+    }
+
+    /**
      * @param nodeId a peer.
-     * @return when it was last heard, in ns of the arbiter's clock, or {@link #NEVER}.
+     * @return when it was last heard, in ns of the arbiter's clock, {@link #NEVER}, or {@link #NO_LANE}.
      */
     long lastHeardNs(int nodeId);
 }

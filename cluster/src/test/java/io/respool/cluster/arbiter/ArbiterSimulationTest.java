@@ -37,6 +37,21 @@ class ArbiterSimulationTest
     }
 
     @Test
+    void shouldFailOverOnTheDiskAloneWithoutANetworkLane()
+    {
+        final ClusterSimulation sim = started(2);
+        sim.noNetworkLane = true;
+        sim.run(5000);
+        assertEquals(BOTH, sim.view(1), "no false kick-out without a network lane");
+        sim.nodes[0].crashed = true;
+
+        final long ms = sim.runUntil(() -> sim.view(1).version() == 2, 5000, "failover");
+
+        assertEquals(new MembershipView(2, 0b10, 1, 1), sim.view(1));
+        assertTrue(ms >= ArbiterContext.LEASE_TIMEOUT_DEFAULT_MS, "removed before the lease timeout: " + ms);
+    }
+
+    @Test
     void shouldWaitOutTheLeaseOfAPausedPrimaryOnAnotherHostAndItWritesNothingAfterWaking()
     {
         final ClusterSimulation sim = started(2);
@@ -65,6 +80,18 @@ class ArbiterSimulationTest
         final String reason = sim.nodes[1].arbiter.fenceReason();
         assertTrue(reason.startsWith("partition") || reason.startsWith("removed by decided view"), reason);
         assertEquals(ArbiterState.MEMBER, sim.nodes[0].arbiter.state());
+    }
+
+    @Test
+    void shouldRemoveAStandbyThatCannotHearThePrimaryEvenWhenThePrimaryHearsIt()
+    {
+        final ClusterSimulation sim = started(2);
+        sim.link[0][1] = false;
+
+        sim.runUntil(() -> sim.view(0).version() == 2, 3000, "one-way partition resolved");
+
+        assertEquals(new MembershipView(2, 0b01, 0, 0), sim.view(0));
+        assertEquals(ArbiterState.FENCED, sim.nodes[1].arbiter.state());
     }
 
     @Test

@@ -27,6 +27,7 @@ final class ClusterSimulation
     long nowNs = 1_000_000_000L;
     int serves;
     int fenced;
+    boolean noNetworkLane;
 
     /**
      * One simulated node process.
@@ -57,7 +58,7 @@ final class ClusterSimulation
                 .initialView((1L << count) - 1, 0);
             final ClusterDisk clusterDisk = new ClusterDisk(disk.port(id), LAYOUT);
             arbiter = new Arbiter(ctx, clusterDisk, new DiskPaxosRegister(clusterDisk, id, count),
-                peer -> heardNs[peer], fencer(), reason -> fenced++, views, id + 1, nowNs);
+                peer -> noNetworkLane ? NetworkLiveness.NO_LANE : heardNs[peer], fencer(), reason -> fenced++, views, id + 1, nowNs);
             views.listen(view -> onPublished(this, view));
         }
 

@@ -18,7 +18,7 @@ class LivenessTest
     void shouldJudgeAPeerOnlyByChangesOfItsSectorOnTheObserversClock()
     {
         final SimDisk disk = new SimDisk(1);
-        final OwnHeartbeat own = new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, 100 * MS, 1000 * MS, 0);
+        final OwnHeartbeat own = heartbeat(disk);
         final ClusterDisk observer = new ClusterDisk(disk.port(1), LAYOUT);
         final PeerWatch watch = new PeerWatch(0, 0);
 
@@ -36,10 +36,10 @@ class LivenessTest
     void shouldTakeATornHeartbeatForNoObservation()
     {
         final SimDisk disk = new SimDisk(2);
-        final OwnHeartbeat own = new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, 100 * MS, 1000 * MS, 0);
+        final OwnHeartbeat own = heartbeat(disk);
         final ClusterDisk observer = new ClusterDisk(disk.port(1), LAYOUT);
-        final PeerWatch watch = new PeerWatch(0, 0);
         own.doWork(0, HeartbeatSector.RUNNING, 1, 0);
+        final PeerWatch watch = new PeerWatch(0, 0);
         watch.onRead(observer.readHeartbeat(0), 10 * MS);
 
         disk.damage(LAYOUT.heartbeatOffset(0), 32, 8);
@@ -53,7 +53,7 @@ class LivenessTest
     void shouldStopServingWhenItsOwnRenewalsFailAndNeverRecoverByRenewingLater()
     {
         final SimDisk disk = new SimDisk(3);
-        final OwnHeartbeat own = new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, 100 * MS, 1000 * MS, 0);
+        final OwnHeartbeat own = heartbeat(disk);
         own.doWork(0, HeartbeatSector.RUNNING, 1, 0);
         disk.cutOff(0, true);
         for (long t = 100; t < 1000; t += 100)
@@ -69,6 +69,11 @@ class LivenessTest
         assertFalse(own.mayServe(1500 * MS), "a node that woke after its self-fence timeout must stay fenced");
         assertEquals(HeartbeatSector.SELF_FENCED,
             new ClusterDisk(disk.port(1), LAYOUT).readHeartbeat(0).state());
+    }
+
+    private static OwnHeartbeat heartbeat(final SimDisk disk)
+    {
+        return new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, 100 * MS, 1000 * MS, 0);
     }
 
     @Test
