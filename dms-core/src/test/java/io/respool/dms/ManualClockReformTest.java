@@ -357,6 +357,16 @@ class ManualClockReformTest
         traffic(random, 200);
         cluster.kill(2);
         source.publish(0b011, 0, 0);
+        settleLossy(random);
+        settle();
+        replay(0);
+        assertConsistent();
+        assertTrue(node(0).stats.get(StatCounter.REFORM_RESENDS) > 0, "lost reform messages were resent");
+    }
+
+    /** Deliver, drop, repeat and reorder messages at random until the reform ends, then heal the network. */
+    private void settleLossy(final Random random)
+    {
         for (int i = 0; i < 20_000 && !settled(); i++)
         {
             if (cluster.network.isEmpty() || random.nextInt(10) == 0)
@@ -380,9 +390,54 @@ class ManualClockReformTest
             }
         }
         settle();
-        replay(0);
-        assertConsistent();
-        assertTrue(node(0).stats.get(StatCounter.REFORM_RESENDS) > 0, "lost reform messages were resent");
+    }
+
+    @Test
+    void shouldStayCoherentThroughRandomKillsAndJoins()
+    {
+        for (final long seed : new long[]{11, 12, 13})
+        {
+            final Random random = new Random(seed);
+            final File dir = new File(tempDir, "seed-" + seed);
+            assertTrue(dir.mkdirs());
+            final File saved = tempDir;
+            tempDir = dir;
+            if (cluster != null)
+            {
+                cluster.close();
+            }
+            java.util.Arrays.fill(expected, 0);
+            start(3, random.nextBoolean());
+            tempDir = saved;
+            try
+            {
+                for (int event = 0; event < 6; event++)
+                {
+                    traffic(random, 60);
+                    final int id = random.nextInt(3);
+                    long members = source.current().members();
+                    if (cluster.dead[id])
+                    {
+                        cluster.restart(id);
+                        members |= 1L << id;
+                    }
+                    else if (Long.bitCount(members) > 1)
+                    {
+                        cluster.kill(id);
+                        members &= ~(1L << id);
+                    }
+                    final int reformer = Long.numberOfTrailingZeros(members);
+                    source.publish(members, reformer, reformer);
+                    settleLossy(random);
+                    replay(reformer);
+                    assertConsistent();
+                }
+            }
+            catch (final AssertionError ex)
+            {
+                throw new AssertionError("seed=" + seed + ": " + ex.getMessage(), ex);
+            }
+        }
     }
 
     @Test
