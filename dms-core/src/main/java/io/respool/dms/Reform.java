@@ -398,6 +398,13 @@ final class Reform
         state = ReformState.FAILED;
         failure = reason;
         stats.increment(StatCounter.REFORMS_FAILED);
+        if (served == null)
+        {
+            // as openGauss: a node's first reform must not fail; it stops, with the reason, for a restart
+            state = ReformState.STOPPED;
+            services.fail(DmsErrorCode.REFORM_FAILED, "first reform failed, node stops: nodeId=" + self + ", " +
+                reason + "; restart it once the cluster is consistent");
+        }
         errorHandler.onError(new DmsException(DmsErrorCode.REFORM_FAILED, reason));
         stepDone = true;
         services.proxy().reformAck(target.reformer(), target.version(), ReformStep.FAILED.code(), null);
