@@ -199,7 +199,7 @@ final class DmsNodeImpl implements DmsNode
     @Override
     public boolean awaitReform(final long timeoutNs)
     {
-        return ReformWait.await(services, reform, (view) -> true, timeoutNs);
+        return ReformWait.await(services, reform, ctx.membershipSource(), (view) -> true, timeoutNs);
     }
 
     @Override
@@ -218,7 +218,8 @@ final class DmsNodeImpl implements DmsNode
                 ctx.nodeId() + ", newPrimary=" + newPrimary + ", source=" +
                 ctx.membershipSource().getClass().getSimpleName() + "; ask the cluster manager to switch instead");
         }
-        return ReformWait.await(services, reform, (served) -> served.primary() == newPrimary, timeoutNs);
+        return ReformWait.await(services, reform, ctx.membershipSource(),
+            (served) -> served.primary() == newPrimary, timeoutNs);
     }
 
     @Override

@@ -15,13 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's reform, inside its duty cycle: the step machine every member runs, and, on the view's reformer, the
- * barriers that move the members through the plan together. The reformer sends each step to every member (REFORM_STEP,
- * resent on the timer until acknowledged) and sends the next only when every member has acknowledged it
- * (REFORM_ACK). A member carries out each step once and acknowledges every copy of it; a step that waits (the
- * rebuild, the database's recovery) is acknowledged when it ends. A newer view, at any step, starts a new reform from
- * START: since DRC_CLEAN clears everything, an interrupted reform leaves nothing that the next one must undo.
- * Agent only, but for the volatile fields the API reads.
+ * A node's reform, inside its duty cycle: the step machine every member runs; on the view's reformer,
+ * {@link Reformer} moves the members through the plan together, with a barrier between steps. A member carries out
+ * each step once and acknowledges every copy of it; a step that waits (the rebuild, the database's recovery) is
+ * acknowledged when it ends. A newer view, at any step, starts a new reform from START: since DRC_CLEAN clears
+ * everything, an interrupted reform leaves nothing that the next one must undo. Agent only, but for the volatile
+ * fields the API reads.
  */
 final class Reform
 {
@@ -37,8 +36,6 @@ final class Reform
     private final NodeServices services;
     private final NodeStats stats;
     private final ReformHandler handler;
-    private final boolean centralized;
-    private final long resendIntervalNs;
     private final Parts parts;
     private final ErrorHandler errorHandler;
 
@@ -55,16 +52,7 @@ final class Reform
     private boolean stepDone;
     private String stepFailure;
     private long stepStartNs;
-
-    // the reformer's barriers
-    private ReformPlan plan;
-    private MembershipView planView;
-    private int planIndex;
-    private String planFailure;
-    private long acked;
-    private long stepSentNs;
-    private long nextResendNs;
-    private long reformStartNs;
+    private final Reformer reformer;
 
     /**
      * @param served the view served from the start (a fixed source), or null if the first view must be reformed
@@ -77,8 +65,7 @@ final class Reform
         this.services = services;
         this.stats = services.stats();
         this.handler = handler;
-        this.centralized = centralized;
-        this.resendIntervalNs = resendIntervalNs;
+        this.reformer = new Reformer(self, services, centralized, resendIntervalNs);
         this.parts = parts;
         this.errorHandler = errorHandler;
         this.served = served;
@@ -151,12 +138,11 @@ final class Reform
         state = ReformState.REFORMING;
         if (view.reformer() == self)
         {
-            beginAsReformer(view);
+            reformer.begin(served, view);
         }
-        else if (plan != null)
+        else
         {
-            LOG.info("reform handed on: nodeId={}, epoch={} gives way to {}", self, planView.version(), view);
-            plan = null;
+            reformer.stop(view);
         }
     }
 
@@ -168,42 +154,10 @@ final class Reform
         services.fail(DmsErrorCode.KICKED_OUT, reason);
         services.gate().stage(AccessGate.Stage.CLOSED);
         parts.rebuild.abandon();
-        plan = null;
+        reformer.stop(view);
         state = ReformState.STOPPED;
         transition(ReformStep.FAILED, "kicked out");
         errorHandler.onError(new DmsException(DmsErrorCode.KICKED_OUT, reason));
-    }
-
-    private void beginAsReformer(final MembershipView view)
-    {
-        plan = ReformPlan.of(served, services.partitionMap(), view, centralized);
-        planView = view;
-        planIndex = 0;
-        planFailure = null;
-        reformStartNs = services.nowNs();
-        LOG.info("reform planned: nodeId={}, type={}, from={}, to={}, steps={}", self, plan.type(), served, view,
-            plan.steps());
-        sendStep(view.members());
-    }
-
-    private ReformStep current()
-    {
-        return planFailure != null ? ReformStep.FAILED : plan.steps().get(planIndex);
-    }
-
-    private void sendStep(final long to)
-    {
-        final long nowNs = services.nowNs();
-        if (acked == 0)
-        {
-            stepSentNs = nowNs;
-        }
-        nextResendNs = nowNs + resendIntervalNs;
-        for (long rest = to & planView.members(); rest != 0; rest &= rest - 1)
-        {
-            services.proxy().reformStep(Long.numberOfTrailingZeros(rest), planView, current().code(),
-                plan.type().code(), plan.map(), planFailure);
-        }
     }
 
     // ---------------------------------------------------------------- member side
@@ -398,6 +352,13 @@ final class Reform
         state = ReformState.FAILED;
         failure = reason;
         stats.increment(StatCounter.REFORMS_FAILED);
+        if (served == null)
+        {
+            // as openGauss: a node's first reform must not fail; it stops, with the reason, for a restart
+            state = ReformState.STOPPED;
+            services.fail(DmsErrorCode.REFORM_FAILED, "first reform failed, node stops: nodeId=" + self + ", " +
+                reason + "; restart it once the cluster is consistent");
+        }
         errorHandler.onError(new DmsException(DmsErrorCode.REFORM_FAILED, reason));
         stepDone = true;
         services.proxy().reformAck(target.reformer(), target.version(), ReformStep.FAILED.code(), null);
@@ -455,42 +416,9 @@ final class Reform
         }
     }
 
-    // ---------------------------------------------------------------- reformer side
-
     void onReformAck(final MessageFlyweight msg)
     {
-        if (plan == null || msg.membershipVersion() != planView.version() || msg.serial() != current().code())
-        {
-            stats.increment(StatCounter.STALE_MESSAGES);
-            return;
-        }
-        final int member = msg.sourceNode();
-        if (msg.status() != MessageDescriptor.STATUS_OK && planFailure == null)
-        {
-            planFailure = "reform into view " + planView.version() + " failed at step " + current() + " on node " +
-                member + ": " + MessageProxy.reason(msg, 0);
-            acked = 0;
-            sendStep(planView.members());
-            return;
-        }
-        acked |= 1L << member;
-        if ((acked & planView.members()) != planView.members())
-        {
-            return;
-        }
-        final long nowNs = services.nowNs();
-        stats.record(StatEvent.REFORM_STEP, nowNs - stepSentNs);
-        if (current() == ReformStep.PAGE_ACCESS)
-        {
-            stats.record(StatEvent.REFORM, nowNs - reformStartNs);
-        }
-        acked = 0;
-        if (planFailure != null || ++planIndex == plan.steps().size())
-        {
-            plan = null;
-            return;
-        }
-        sendStep(planView.members());
+        reformer.onReformAck(msg);
     }
 
     // ---------------------------------------------------------------- rebuild batches
@@ -531,12 +459,6 @@ final class Reform
                 done();
             }
         }
-        if (plan != null && nowNs - nextResendNs >= 0)
-        {
-            stats.increment(StatCounter.REFORM_RESENDS);
-            sendStep(planView.members() & ~acked);
-            work++;
-        }
-        return work;
+        return work + reformer.doWork(nowNs);
     }
 }

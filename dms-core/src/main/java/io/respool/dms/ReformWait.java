@@ -2,6 +2,7 @@ package io.respool.dms;
 
 import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
+import io.respool.dms.api.MembershipSource;
 import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.ReformState;
 
@@ -18,13 +19,14 @@ final class ReformWait
     }
 
     /**
+     * @param source   the node's membership source.
      * @param until    what the served view must also satisfy.
      * @param timeoutNs how long to wait.
      * @return true once the newest known view is served, stable, and satisfies {@code until}.
      * @throws DmsException if the node was stopped or the reform failed.
      */
-    static boolean await(final NodeServices services, final Reform reform, final Predicate<MembershipView> until,
-        final long timeoutNs)
+    static boolean await(final NodeServices services, final Reform reform, final MembershipSource source,
+        final Predicate<MembershipView> until, final long timeoutNs)
     {
         final long deadlineNs = System.nanoTime() + timeoutNs;
         while (true)
@@ -37,8 +39,9 @@ final class ReformWait
             }
             final MembershipView served = reform.served();
             final MembershipView latest = reform.latest();
+            // the source's view too: the agent may not have taken in a view the source published just now
             if (state == ReformState.STABLE && served != null && served.version() == latest.version() &&
-                until.test(served))
+                served.version() >= source.current().version() && until.test(served))
             {
                 return true;
             }

@@ -499,6 +499,57 @@ class ManualClockReformTest
     }
 
     @Test
+    void shouldRebuildThousandsOfPagesInChunksAndAcknowledgedBatches()
+    {
+        start(3, false);
+        final int count = 3_000;
+        for (long page = 50_000; page < 50_000 + count; page++)
+        {
+            final long id = page;
+            for (int i = 0; !node(1).tryLatch(id, LockMode.X); i++)
+            {
+                assertTrue(i < 100, () -> cluster.describe(id));
+                cluster.cycle();
+                cluster.deliverAll();
+            }
+            node(1).store.increment(id);
+            node(1).unlatch(id);
+        }
+        cluster.deliverAll();
+        final long cyclesBefore = node(1).stats.get(StatCounter.DUTY_CYCLES);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        settle();
+        long rebuilt = 0;
+        for (final Node n : cluster.liveNodes())
+        {
+            rebuilt += n.stats.get(StatCounter.REBUILT_PAGES);
+        }
+        assertEquals(count, rebuilt, "every page held is rebuilt once, at its new master");
+        assertTrue(node(1).stats.get(StatCounter.DUTY_CYCLES) - cyclesBefore >= count / 256,
+            "the scan is chunked over duty cycles");
+        for (long page = 50_000; page < 50_000 + count; page += 97)
+        {
+            cluster.assertDirectoryMatchesNodes(page);
+            assertEquals(LockMode.X, node(1).mode(page));
+        }
+    }
+
+    @Test
+    void shouldRebuildGlobalLocksAndRefuseASecondXHolder()
+    {
+        start(2, false);
+        final LockMaster master = node(0).parts.lockMaster;
+        assertNull(master.rebuild(1, 7, 100, LockMode.S));
+        assertNull(master.rebuild(1, 7, 100, LockMode.S), "a repeated report changes nothing");
+        assertNull(master.rebuild(0, 7, 200, LockMode.S));
+        assertEquals(2, master.resource(7).holders.size());
+        assertNull(master.rebuild(0, 8, 300, LockMode.X));
+        final String conflict = master.rebuild(1, 8, 400, LockMode.X);
+        assertTrue(conflict != null && conflict.contains("resourceId=8"), String.valueOf(conflict));
+    }
+
+    @Test
     void shouldFailTheReformLoudlyOnASecondWriter()
     {
         start(2, false);
