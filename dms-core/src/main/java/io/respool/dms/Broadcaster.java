@@ -22,7 +22,7 @@ final class Broadcaster
     {
         final long serial;
         final UnsafeBuffer payload;
-        final long targets;
+        long targets;
         final Thread waiter = Thread.currentThread();
         long acked;
         volatile boolean done;
@@ -40,7 +40,8 @@ final class Broadcaster
     private final NodeServices services;
     private final BroadcastHandler handler;
     private final ErrorHandler errorHandler;
-    private final long peers;
+    private final int self;
+    private volatile long peers;
     private final long retryIntervalNs;
     private final Long2ObjectHashMap<Pending> pending = new Long2ObjectHashMap<>();
 
@@ -49,6 +50,7 @@ final class Broadcaster
         this.services = services;
         this.handler = ctx.broadcastHandler();
         this.errorHandler = ctx.errorHandler();
+        this.self = ctx.nodeId();
         this.peers = peers;
         this.retryIntervalNs = ctx.retryIntervalNs();
     }
@@ -137,6 +139,27 @@ final class Broadcaster
             services.stats().record(StatEvent.BROADCAST, nowNs - p.startNs);
             p.done = true;
             LockSupport.unpark(p.waiter);
+        }
+    }
+
+    /**
+     * A reform changed the members: broadcast to them from now on, and stop waiting for nodes that left (a broadcast
+     * that waited only on them is done).
+     *
+     * @param members bitmap of the members.
+     */
+    void members(final long members)
+    {
+        peers = members & ~(1L << self);
+        for (final Pending p : pending.values().toArray(new Pending[0]))
+        {
+            p.targets &= peers;
+            if ((p.acked & p.targets) == p.targets)
+            {
+                pending.remove(p.serial);
+                p.done = true;
+                LockSupport.unpark(p.waiter);
+            }
         }
     }
 

@@ -2,9 +2,12 @@ package io.respool.dms;
 
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.MembershipView;
+import io.respool.dms.api.ReformState;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AgentRunner;
@@ -32,7 +35,7 @@ final class DmsNodeImpl implements DmsNode
     private final NodeAgent agent;
     private final DrcMaster drc;
     private final ConcurrentHashMap<Long, LocalPage> pages;
-    private final MembershipView view;
+    private final Reform reform;
     private boolean closed;
 
     DmsNodeImpl(
@@ -50,7 +53,7 @@ final class DmsNodeImpl implements DmsNode
         this.lockClient = parts.lockClient;
         this.broadcaster = parts.broadcaster;
         this.agent = parts.agent;
-        this.view = parts.view;
+        this.reform = parts.reform;
         this.runner = new AgentRunner(AeronSetup.idleStrategy(ctx), parts.errorHandler, null, parts.agent);
         AgentRunner.startOnThread(runner);
     }
@@ -177,13 +180,52 @@ final class DmsNodeImpl implements DmsNode
     @Override
     public int membershipVersion()
     {
-        return ctx.membershipVersion();
+        return services.epoch();
     }
 
     @Override
     public MembershipView membershipView()
     {
-        return view;
+        final MembershipView served = reform.served();
+        return served != null ? served : reform.latest();
+    }
+
+    @Override
+    public ReformState reformState()
+    {
+        return reform.state();
+    }
+
+    @Override
+    public boolean awaitReform(final long timeoutNs)
+    {
+        return ReformWait.await(services, reform, ctx.membershipSource(), (view) -> true, timeoutNs);
+    }
+
+    @Override
+    public boolean switchover(final int newPrimary, final long timeoutNs)
+    {
+        services.checkOpen();
+        final MembershipView view = membershipView();
+        if (view == null || !view.isMember(newPrimary))
+        {
+            throw new DmsException(DmsErrorCode.CONFIG, "switchover to a node that is not a member: nodeId=" +
+                ctx.nodeId() + ", newPrimary=" + newPrimary + ", view=" + view + "; name a member of the view");
+        }
+        if (view.primary() != newPrimary && !ctx.membershipSource().requestSwitchover(newPrimary))
+        {
+            throw new DmsException(DmsErrorCode.CONFIG, "the membership source cannot switch over: nodeId=" +
+                ctx.nodeId() + ", newPrimary=" + newPrimary + ", source=" +
+                ctx.membershipSource().getClass().getSimpleName() + "; ask the cluster manager to switch instead");
+        }
+        return ReformWait.await(services, reform, ctx.membershipSource(),
+            (served) -> served.primary() == newPrimary, timeoutNs);
+    }
+
+    @Override
+    public AcquireResult acquirePageForRecovery(final long pageId, final LockMode mode, final long timeoutNs)
+    {
+        return pageClient.acquire(pageId, mode, timeoutNs, true);
     }
 
     @Override

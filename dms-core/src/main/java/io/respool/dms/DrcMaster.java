@@ -26,7 +26,7 @@ final class DrcMaster
     private final NodeServices services;
     private final PageStore store;
     private final long redriveIntervalNs;
-    private final long seqBase;
+    private long seqBase;
     private final Long2ObjectHashMap<DrcPage> entries = new Long2ObjectHashMap<>();
     private final ArrayList<DrcPage> active = new ArrayList<>();
     private long seqCounter;
@@ -51,11 +51,52 @@ final class DrcMaster
         return entries.size();
     }
 
+    /**
+     * A reform's DRC_CLEAN: forget every entry and conversion; the seqs of the new epoch outrank every older one.
+     *
+     * @param epoch the new epoch.
+     */
+    void clear(final int epoch)
+    {
+        entries.clear();
+        active.clear();
+        queued = 0;
+        seqBase = (long)epoch << 40;
+        seqCounter = 0;
+    }
+
+    /** A reform's REBUILD: the entry of a page, made if missing. */
+    DrcPage rebuildEntry(final long pageId)
+    {
+        DrcPage page = entries.get(pageId);
+        if (page == null)
+        {
+            page = new DrcPage(pageId);
+            entries.put(pageId, page);
+        }
+        return page;
+    }
+
+    /** Whether the access gate lets a request through; a dropped one is counted (its requester resends it). */
+    private boolean gateAdmits(final boolean recovery)
+    {
+        if (services.gate().admits(recovery))
+        {
+            return true;
+        }
+        services.stats().increment(StatCounter.GATE_DROPS);
+        return false;
+    }
+
     void onAskMaster(final MessageFlyweight msg, final long nowNs)
     {
         final long pageId = msg.resourceId();
         final int requester = msg.sourceNode();
         final long serial = msg.serial();
+        if (!gateAdmits((msg.flags() & FLAG_RECOVERY) != 0))
+        {
+            return;
+        }
         if (services.masterOf(pageId) != self || services.tombstones().contains(requester, serial))
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
@@ -115,9 +156,10 @@ final class DrcMaster
         if (page.owner == NO_NODE)
         {
             if (page.edpMap != 0 && page.lastEdp != NO_NODE && (page.edpMap & bit(page.lastEdp)) != 0 &&
-                page.lastEdp != c.requester && store.diskLsn(page.pageId) < page.lastEdpLsn)
+                store.diskLsn(page.pageId) < page.lastEdpLsn)
             {
-                // no owner, but an earlier dirty copy is newer than disk: ship it instead of a stale disk read
+                // no owner, but an earlier dirty copy is newer than disk: ship it instead of a stale disk read (to
+                // the requester itself if it keeps that copy, after a reform lost the owner)
                 c.action = Conversion.Action.FORWARD;
                 c.target = page.lastEdp;
                 c.flags = FLAG_EDP_SHIP;
@@ -290,6 +332,10 @@ final class DrcMaster
         final long pageId = msg.resourceId();
         final int node = msg.sourceNode();
         final long serial = msg.serial();
+        if (!gateAdmits(false))
+        {
+            return;
+        }
         final int remembered = services.tombstones().outcome(node, serial);
         if (remembered >= 0 || services.tombstones().contains(node, serial))
         {
@@ -316,6 +362,10 @@ final class DrcMaster
     {
         final long pageId = msg.resourceId();
         final int node = msg.sourceNode();
+        if (!gateAdmits(false))
+        {
+            return;
+        }
         final int remembered = services.tombstones().outcome(node, msg.serial());
         if (remembered >= 0)
         {

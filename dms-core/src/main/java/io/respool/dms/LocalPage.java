@@ -121,6 +121,12 @@ final class LocalPage
 
     Request request = Request.IDLE;
     long requestSerial;
+    /** The epoch the request was last sent in; another one means a reform lost it: it goes again, fresh serial. */
+    int requestEpoch;
+    /** The database's recovery asked: served while the access gate admits recovery only. */
+    boolean requestRecovery;
+    /** Waits for a reform's access gate to open (counted once, woken when it opens). */
+    boolean waitsForGate;
     LockMode requestMode = LockMode.NULL;
     long requestStartNs;
     long requestNextRetryNs;
@@ -145,6 +151,7 @@ final class LocalPage
 
     Release release = Release.IDLE;
     long releaseSerial;
+    int releaseEpoch;
     long releaseStartNs;
     long releaseNextRetryNs;
 

@@ -88,6 +88,10 @@ final class LockClient
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
         final Pending p = new Pending(resourceId, mode, tryOnly, services.nextSerial());
+        if (!services.gate().isOpen())
+        {
+            services.gate().countWait();
+        }
         services.commands().offer(() -> onLockCommand(p));
         while (p.state.get() == WAITING)
         {
@@ -213,8 +217,34 @@ final class LockClient
         releaseRetryNs.remove(msg.serial());
     }
 
+    /** The locks this node holds, for a reform's rebuild. Agent only. */
+    Iterable<Pending> held()
+    {
+        return held.values();
+    }
+
+    /** The access gate opened after a reform: send every request and release out again now, to the new masters. */
+    int resendAll(final long nowNs)
+    {
+        for (final Pending p : pending.values())
+        {
+            p.nextRetryNs = nowNs;
+        }
+        final Long2LongHashMap.KeyIterator it = releaseRetryNs.keySet().iterator();
+        while (it.hasNext())
+        {
+            releaseRetryNs.put(it.nextValue(), nowNs);
+        }
+        return retransmitTimers(nowNs);
+    }
+
     int retransmitTimers(final long nowNs)
     {
+        if (!services.gate().isOpen())
+        {
+            // a reform rebuilds the lock masters: what is out goes again once the gate opens
+            return 0;
+        }
         int work = 0;
         for (final Pending p : pending.values())
         {

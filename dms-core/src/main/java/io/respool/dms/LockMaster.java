@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.LockMode;
+import io.respool.dms.stat.StatCounter;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.ArrayDeque;
@@ -95,11 +96,48 @@ final class LockMaster
         return resources.get(id);
     }
 
+    /** A reform's DRC_CLEAN: forget every holder and waiter. */
+    void clear()
+    {
+        resources.clear();
+    }
+
+    /**
+     * A reform's REBUILD: a member reports a lock it holds.
+     *
+     * @return null, or the contradiction with what other members reported (an X beside another holder).
+     */
+    String rebuild(final int node, final long resourceId, final long serial, final LockMode mode)
+    {
+        Resource r = resources.get(resourceId);
+        if (r == null)
+        {
+            r = new Resource(resourceId);
+            resources.put(resourceId, r);
+        }
+        if (r.find(r.holders, node, serial) != null)
+        {
+            return null;
+        }
+        if (!r.grantable(mode))
+        {
+            return "global lock held twice in a conflicting mode: resourceId=" + resourceId + ", node=" + node +
+                " reports " + mode + ", another member holds it too";
+        }
+        r.holders.add(new Holder(node, serial, mode));
+        return null;
+    }
+
     void onLockRequest(final MessageFlyweight msg, final long nowNs)
     {
         final int node = msg.sourceNode();
         final long serial = msg.serial();
         final long id = msg.resourceId();
+        if (!services.gate().isOpen())
+        {
+            services.stats().increment(StatCounter.GATE_DROPS);
+            return;
+        }
         if (services.tombstones().contains(node, serial))
         {
             services.proxy().lockReply(node, id, serial, STATUS_DENIED);
@@ -146,6 +184,11 @@ final class LockMaster
         final int node = msg.sourceNode();
         final long serial = msg.serial();
         final long id = msg.resourceId();
+        if (!services.gate().isOpen())
+        {
+            services.stats().increment(StatCounter.GATE_DROPS);
+            return;
+        }
         services.tombstones().add(node, serial, nowNs);
         final Resource r = resources.get(id);
         if (r != null)

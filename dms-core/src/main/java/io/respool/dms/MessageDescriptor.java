@@ -67,6 +67,8 @@ final class MessageDescriptor
     static final int FLAG_HAS_EDP = 0x8;
     /** Grant sent by an owner that no longer held the page. */
     static final int FLAG_OWNER_NO_PAGE = 0x10;
+    /** Ask-master: the database's recovery asks, served while the access gate admits recovery only. */
+    static final int FLAG_RECOVERY = 0x20;
 
     /** Status: done / granted. */
     static final int STATUS_OK = 0;

@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.MembershipView;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
@@ -18,7 +19,7 @@ final class MessageProxy
     private final Transport transport;
     private final UnsafeBuffer sendBuffer;
     private final MessageFlyweight fw = new MessageFlyweight();
-    private final int membershipVersion;
+    private int membershipVersion;
     private int partitionMapVersion;
 
     MessageProxy(final int self, final long incarnation, final Transport transport, final int membershipVersion,
@@ -39,6 +40,89 @@ final class MessageProxy
         return fw.header(type, self, incarnation, destination, membershipVersion, partitionMapVersion);
     }
 
+    /** The epoch stamped from now on (a reform moved on). */
+    void epoch(final int epoch)
+    {
+        this.membershipVersion = epoch;
+    }
+
+    /** The partition map version stamped from now on. */
+    void partitionMapVersion(final int version)
+    {
+        this.partitionMapVersion = version;
+    }
+
+    /** The largest payload one message can carry. */
+    int maxPayload()
+    {
+        return sendBuffer.capacity() - HEADER_LENGTH;
+    }
+
+    boolean reformStep(final int member, final MembershipView view, final int stepCode, final int typeCode,
+        final PartitionMap map, final String reason)
+    {
+        fw.header(MessageType.REFORM_STEP, self, incarnation, member, view.version(), partitionMapVersion)
+            .serial(stepCode).resourceId(view.members()).requesterNode(view.reformer()).lsn(view.primary())
+            .status(typeCode);
+        map.encode(sendBuffer, fw.payloadOffset());
+        fw.payloadLength(PartitionMap.ENCODED_LENGTH + putReason(fw.payloadOffset() + PartitionMap.ENCODED_LENGTH,
+            reason));
+        return send(MessageType.REFORM_STEP, member);
+    }
+
+    boolean reformAck(final int reformer, final int epoch, final int stepCode, final String reason)
+    {
+        fw.header(MessageType.REFORM_ACK, self, incarnation, reformer, epoch, partitionMapVersion).serial(stepCode)
+            .status(reason == null ? STATUS_OK : STATUS_DENIED);
+        fw.payloadLength(putReason(fw.payloadOffset(), reason));
+        return send(MessageType.REFORM_ACK, reformer);
+    }
+
+    /** Why a reform failed, after the other payload: at most 1 KiB of UTF-8. */
+    private int putReason(final int offset, final String reason)
+    {
+        if (reason == null)
+        {
+            return 0;
+        }
+        final byte[] bytes = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final int length = Math.min(bytes.length, Math.min(1024, sendBuffer.capacity() - offset));
+        sendBuffer.putBytes(offset, bytes, 0, length);
+        return length;
+    }
+
+    /**
+     * @return the reason {@link #putReason} wrote at {@code from} bytes into the payload, or null if none.
+     */
+    static String reason(final MessageFlyweight msg, final int from)
+    {
+        final int length = msg.payloadLength() - from;
+        if (length <= 0)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[length];
+        msg.buffer().getBytes(msg.payloadOffset() + from, bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    boolean rebuild(final int master, final int epoch, final long batch, final int entries,
+        final DirectBuffer payload, final int length)
+    {
+        fw.header(MessageType.REBUILD, self, incarnation, master, epoch, partitionMapVersion).serial(batch)
+            .resourceId(entries).payloadLength(length);
+        sendBuffer.putBytes(fw.payloadOffset(), payload, 0, length);
+        return send(MessageType.REBUILD, master);
+    }
+
+    boolean rebuildAck(final int node, final int epoch, final long batch, final String conflict)
+    {
+        fw.header(MessageType.REBUILD_ACK, self, incarnation, node, epoch, partitionMapVersion).serial(batch)
+            .status(conflict == null ? STATUS_OK : STATUS_DENIED);
+        fw.payloadLength(putReason(fw.payloadOffset(), conflict));
+        return send(MessageType.REBUILD_ACK, node);
+    }
+
     private boolean send(final MessageType type, final int destination)
     {
         return transport.send(destination, type.lane(), sendBuffer, 0, fw.totalLength());
@@ -46,8 +130,13 @@ final class MessageProxy
 
     boolean askMaster(final int master, final long pageId, final LockMode mode, final long serial)
     {
+        return askMaster(master, pageId, mode, serial, 0);
+    }
+
+    boolean askMaster(final int master, final long pageId, final LockMode mode, final long serial, final int flags)
+    {
         header(MessageType.ASK_MASTER, master).resourceId(pageId).modeCode(mode.code()).serial(serial)
-            .requesterNode(self);
+            .requesterNode(self).flags(flags);
         return send(MessageType.ASK_MASTER, master);
     }
 

@@ -55,7 +55,18 @@ enum MessageType
     /** Requester to master: drop my request with serial, its caller gave up (behind ASK_MASTER on its lane). */
     CANCEL(22, Lane.DATA),
     /** Master to requester: status OK, the request is dropped; DENIED, it is being served and its answer comes. */
-    CANCEL_ACK(23, Lane.DATA);
+    CANCEL_ACK(23, Lane.DATA),
+    /**
+     * Reformer to member: carry out a step of the reform into the view in the header (epoch, members, reformer,
+     * primary, type) whose partition map is the payload. Exempt from the epoch check, as are the next three.
+     */
+    REFORM_STEP(24, Lane.CONTROL),
+    /** Member to reformer: the step is done (status OK), or failed (DENIED). */
+    REFORM_ACK(25, Lane.CONTROL),
+    /** Member to a resource's new master: what it holds of a batch of pages and locks (payload: entries). */
+    REBUILD(26, Lane.CONTROL),
+    /** New master to member: the batch is applied (OK), or contradicts another member's (DENIED). */
+    REBUILD_ACK(27, Lane.CONTROL);
 
     private static final MessageType[] BY_CODE = values();
 
@@ -71,6 +82,12 @@ enum MessageType
     int code()
     {
         return code;
+    }
+
+    /** Whether this type is reform traffic: it carries its own epoch and passes between nodes of different ones. */
+    boolean isReform()
+    {
+        return code >= REFORM_STEP.code;
     }
 
     Lane lane()

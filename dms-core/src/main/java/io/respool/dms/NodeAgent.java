@@ -3,7 +3,6 @@ package io.respool.dms;
 import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
-import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.NodeList;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.DirectBuffer;
@@ -31,10 +30,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
     private static final int COMMAND_LIMIT = 64;
 
     private final int self;
-    private final int membershipVersion;
     private final PeerIncarnations peers;
-    /** Bitmap of the members of the view this node serves: a node outside it gets no service. */
-    private final long members;
     /** Which start of this node this is. */
     private final long incarnation;
     /** Bitmap of the peers whose newest incarnation is refused: they restarted while the cluster ran on. */
@@ -48,6 +44,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
     private final LockMaster lockMaster;
     private final LockClient lockClient;
     private final Broadcaster broadcaster;
+    private final Reform reform;
     private final long statsIntervalNs;
     private final NanoClock clock;
     private final MessageFlyweight inbound = new MessageFlyweight();
@@ -60,7 +57,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
 
     NodeAgent(
         final DmsContext ctx,
-        final MembershipView view,
+        final Reform reform,
         final long incarnation,
         final Transport transport,
         final NodeServices services,
@@ -76,9 +73,8 @@ final class NodeAgent implements Agent, Transport.MessageSink
         this.errorHandler = errorHandler;
         this.clock = clock;
         this.self = ctx.nodeId();
-        this.membershipVersion = ctx.membershipVersion();
         this.peers = new PeerIncarnations(self);
-        this.members = view.members();
+        this.reform = reform;
         this.incarnation = incarnation;
         this.transport = transport;
         this.services = services;
@@ -218,6 +214,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
         work += transport.invoke();
         work += transport.poll();
         work += pageOwner.doDeferred();
+        work += reform.doWork(nowNs);
         if (nowNs - nextTimerNs >= 0)
         {
             nextTimerNs = nowNs + TIMER_INTERVAL_NS;
@@ -229,6 +226,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
             {
                 nextStatsNs = nowNs + statsIntervalNs;
                 stats.set(StatCounter.PAGE_LOCAL_HITS, pageClient.localHits());
+                stats.set(StatCounter.REQUESTS_WAITED_FOR_REFORM, services.gate().waited());
                 stats.publish();
             }
             if (nowNs - nextTombstoneExpiryNs >= 0)
@@ -257,7 +255,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
             stats.increment(StatCounter.BAD_MESSAGES);
             return;
         }
-        if (!admit(msg))
+        if (!admit(msg, type.isReform()))
         {
             return;
         }
@@ -285,25 +283,31 @@ final class NodeAgent implements Agent, Transport.MessageSink
             case REFUSED -> onRefused(msg);
             case CANCEL -> drc.onCancel(msg, nowNs);
             case CANCEL_ACK -> pageClient.onCancelAck(msg);
+            case REFORM_STEP -> reform.onReformStep(msg);
+            case REFORM_ACK -> reform.onReformAck(msg);
+            case REBUILD -> reform.onRebuild(msg);
+            case REBUILD_ACK -> reform.onRebuildAck(msg);
             default -> stats.increment(StatCounter.BAD_MESSAGES);
         }
     }
 
     /**
      * Drop, and count, a message of another membership epoch or partition map, from a node outside the view, or
-     * from a dead incarnation of its sender.
+     * from a dead incarnation of its sender. Reform traffic carries its own epoch and passes between nodes that move
+     * to a new one at different moments: {@link Reform} checks it.
      *
      * @return whether the message may be handled.
      */
-    private boolean admit(final MessageFlyweight msg)
+    private boolean admit(final MessageFlyweight msg, final boolean reformMessage)
     {
         final int epoch = msg.membershipVersion();
-        if (epoch != membershipVersion)
+        final int current = services.epoch();
+        if (!reformMessage && epoch != current)
         {
-            stats.increment(epoch < membershipVersion ? StatCounter.STALE_EPOCH : StatCounter.MEMBERSHIP_MISMATCH);
+            stats.increment(epoch < current ? StatCounter.STALE_EPOCH : StatCounter.MEMBERSHIP_MISMATCH);
             return false;
         }
-        if (msg.partitionMapVersion() != services.partitionMap().version())
+        if (!reformMessage && msg.partitionMapVersion() != services.partitionMap().version())
         {
             // the sender would find another master for the resource: nothing it asks can be served here
             stats.increment(StatCounter.PARTITION_MAP_MISMATCH);
@@ -315,7 +319,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
             stats.increment(StatCounter.BAD_MESSAGES);
             return false;
         }
-        if ((members & (1L << source)) == 0)
+        if (!reformMessage && (services.members() & (1L << source)) == 0)
         {
             stats.increment(StatCounter.NOT_MEMBER);
             return false;
@@ -329,10 +333,14 @@ final class NodeAgent implements Agent, Transport.MessageSink
         }
         if (seen == PeerIncarnations.RESTARTED)
         {
-            // this node may hold state from its dead incarnation (ownership, copies, locks); without a reform to
-            // rebuild it, serving the new one would hand out pages and locks twice
+            // this node may hold state from its dead incarnation (ownership, copies, locks); unless a reform
+            // rebuilds it, serving the new one would hand out pages and locks twice
             stats.increment(StatCounter.PEER_RESTARTS);
             refused |= 1L << source;
+        }
+        if ((refused & (1L << source)) != 0 && reform.acceptsRestart(source, reformMessage, epoch))
+        {
+            refused &= ~(1L << source);
         }
         if ((refused & (1L << source)) != 0)
         {

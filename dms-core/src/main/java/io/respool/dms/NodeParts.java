@@ -2,6 +2,7 @@ package io.respool.dms;
 
 import io.respool.common.NodeAddress;
 import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.FixedMembershipSource;
 import io.respool.dms.api.MembershipView;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.ErrorHandler;
@@ -17,12 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 final class NodeParts
 {
     final ConcurrentHashMap<Long, LocalPage> pages = new ConcurrentHashMap<>();
-    final PartitionMap partitionMap;
     final NodeServices services;
     /** Which start of this node this is: stamped on every message it sends. */
     final long incarnation;
-    /** The membership view this node serves: the source's view at start (reform, which moves it on, is to come). */
-    final MembershipView view;
+    /** Moves the node from view to view. */
+    final Reform reform;
+    final DrcRebuild rebuild;
     final PageClient pageClient;
     final PageOwner pageOwner;
     final DrcMaster drc;
@@ -41,28 +42,41 @@ final class NodeParts
      */
     NodeParts(final DmsContext ctx, final NodeStats stats, final Transport transport, final NanoClock clock)
     {
-        partitionMap = PartitionMap.create(ctx.nodeList(), ctx.centralizedMaster(), 1);
-        services = new NodeServices(ctx.nodeId(), stats, partitionMap, ctx.tombstoneTtlNs());
+        // a fixed source serves its one view from the start, as DMS always ran; any other is reformed into first
+        final MembershipView view = ctx.membershipSource().current();
+        final boolean fixed = ctx.membershipSource() instanceof FixedMembershipSource;
+        final PartitionMap partitionMap = PartitionMap.create(ctx.nodeList(), ctx.centralizedMaster(), fixed ? 1 : 0);
+        services = new NodeServices(ctx.nodeId(), stats, partitionMap, ctx.tombstoneTtlNs(),
+            new AccessGate(fixed ? AccessGate.Stage.OPEN : AccessGate.Stage.CLOSED), fixed ? view.version() : 0,
+            fixed ? view.members() : 0);
         incarnation = Incarnation.next();
-        view = ctx.membershipSource().current();
-        services.proxy(new MessageProxy(ctx.nodeId(), incarnation, transport, ctx.membershipVersion(),
+        services.proxy(new MessageProxy(ctx.nodeId(), incarnation, transport, services.epoch(),
             partitionMap.version(), Math.max(ctx.pageSize(), maxBroadcastLength(ctx))));
         pageClient = new PageClient(ctx, services, pages);
         pageOwner = new PageOwner(ctx, services, pages);
         drc = new DrcMaster(ctx, services);
         lockMaster = new LockMaster(services);
         lockClient = new LockClient(ctx, services);
-        broadcaster = new Broadcaster(ctx, services, peerBits(ctx));
+        broadcaster = new Broadcaster(ctx, services, fixed ? peerBits(ctx) : 0);
         errorHandler = (throwable) ->
         {
             stats.increment(StatCounter.ERRORS);
             ctx.errorHandler().onError(throwable);
         };
+        rebuild = new DrcRebuild(ctx, services, pages, lockClient, drc, lockMaster);
+        reform = new Reform(ctx.nodeId(), services, ctx.reformHandler(), ctx.centralizedOnPrimary(),
+            ctx.retryIntervalNs(), new Reform.Parts(pageClient, pageOwner, drc, lockMaster, lockClient, broadcaster,
+            rebuild), errorHandler, fixed ? view : null);
         agent = new NodeAgent(
-            ctx, view, incarnation, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient,
+            ctx, reform, incarnation, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient,
             broadcaster, clock, errorHandler);
         pageClient.agent(agent);
         lockClient.agent(agent);
+        if (!fixed)
+        {
+            services.commands().offer(() -> reform.onView(view));
+            ctx.membershipSource().listen((next) -> services.commands().offer(() -> reform.onView(next)));
+        }
     }
 
     /**

@@ -20,17 +20,58 @@ final class NodeServices
     private final NodeStats stats;
     private final Tombstones tombstones;
     private volatile PartitionMap partitionMap;
+    private final AccessGate gate;
+    /** The membership epoch this node stamps and admits: the version of the view it serves, or reforms into. */
+    private volatile int epoch;
+    /** Bitmap of the members whose messages are served. */
+    private volatile long members;
     private MessageProxy proxy;
     private long nowNs = System.nanoTime();
     private volatile boolean closed;
     private volatile String failure;
+    private volatile DmsErrorCode failureCode = DmsErrorCode.REFUSED;
 
-    NodeServices(final int self, final NodeStats stats, final PartitionMap partitionMap, final long tombstoneTtlNs)
+    NodeServices(final int self, final NodeStats stats, final PartitionMap partitionMap, final long tombstoneTtlNs,
+        final AccessGate gate, final int epoch, final long members)
     {
         this.self = self;
         this.stats = stats;
         this.partitionMap = partitionMap;
         this.tombstones = new Tombstones(tombstoneTtlNs);
+        this.gate = gate;
+        this.epoch = epoch;
+        this.members = members;
+    }
+
+    AccessGate gate()
+    {
+        return gate;
+    }
+
+    int epoch()
+    {
+        return epoch;
+    }
+
+    long members()
+    {
+        return members;
+    }
+
+    /** Agent only: a reform moves this node to a new epoch and member set. */
+    void epoch(final int epoch, final long members)
+    {
+        this.epoch = epoch;
+        this.members = members;
+        proxy.epoch(epoch);
+        stats.membershipVersion(epoch);
+    }
+
+    /** Agent only: a reform installs a new partition map. */
+    void partitionMap(final PartitionMap map)
+    {
+        this.partitionMap = map;
+        proxy.partitionMapVersion(map.version());
     }
 
     int self()
@@ -105,6 +146,18 @@ final class NodeServices
      */
     void fail(final String reason)
     {
+        fail(DmsErrorCode.REFUSED, reason);
+    }
+
+    /**
+     * The node cannot go on: every later call into it fails with this code and reason.
+     *
+     * @param code   the error code of the calls that fail.
+     * @param reason what happened and what to do.
+     */
+    void fail(final DmsErrorCode code, final String reason)
+    {
+        failureCode = code;
         failure = reason;
     }
 
@@ -118,7 +171,7 @@ final class NodeServices
         final String reason = failure;
         if (reason != null)
         {
-            throw new DmsException(DmsErrorCode.REFUSED, reason);
+            throw new DmsException(failureCode, reason);
         }
         if (closed)
         {

@@ -51,6 +51,12 @@ final class NodeStats implements AutoCloseable
         return file;
     }
 
+    /** The membership epoch in the file's header: a reform moved on. */
+    void membershipVersion(final int version)
+    {
+        buffer.putIntVolatile(MEMBERSHIP_VERSION_OFFSET, version);
+    }
+
     void increment(final StatCounter counter)
     {
         add(counter, 1);

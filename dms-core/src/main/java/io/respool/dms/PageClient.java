@@ -13,6 +13,7 @@ import org.agrona.MutableDirectBuffer;
 
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 import static io.respool.dms.MessageDescriptor.*;
@@ -43,6 +44,8 @@ final class PageClient
     private final ConcurrentHashMap<Long, LocalPage> pages;
     private final ArrayList<LocalPage> requesting = new ArrayList<>();
     private final ArrayList<LocalPage> releasing = new ArrayList<>();
+    /** Pages whose requests wait for a reform's access gate: woken when it opens. */
+    private final ConcurrentLinkedQueue<LocalPage> gateWaiters = new ConcurrentLinkedQueue<>();
     private final LongAdder localHits = new LongAdder();
     private final long retryIntervalNs;
     private final long driveNs;
@@ -71,6 +74,14 @@ final class PageClient
 
     AcquireResult acquire(final long pageId, final LockMode mode, final long timeoutNs)
     {
+        return acquire(pageId, mode, timeoutNs, false);
+    }
+
+    /**
+     * @param recovery the database's recovery asks: served while a reform's gate admits recovery only.
+     */
+    AcquireResult acquire(final long pageId, final LockMode mode, final long timeoutNs, final boolean recovery)
+    {
         if (mode != LockMode.S && mode != LockMode.X)
         {
             throw new IllegalArgumentException("acquirePage needs mode S or X: pageId=" + pageId + ", mode=" + mode);
@@ -88,7 +99,7 @@ final class PageClient
                 synchronized (lp)
                 {
                     services.checkOpen();
-                    outcome = tryLatch(lp, mode);
+                    outcome = tryLatch(lp, mode, recovery);
                     if (outcome == LATCHED)
                     {
                         result = issued ? lp.lastResult : AcquireResult.LOCAL_HIT;
@@ -150,6 +161,15 @@ final class PageClient
      */
     int tryLatch(final LocalPage lp, final LockMode mode)
     {
+        return tryLatch(lp, mode, false);
+    }
+
+    /**
+     * {@link #tryLatch(LocalPage, LockMode)}, for the database's recovery if {@code recovery}. While a reform's
+     * access gate holds requests back, a page held already is latched as ever, and a request waits.
+     */
+    int tryLatch(final LocalPage lp, final LockMode mode, final boolean recovery)
+    {
         assert Thread.holdsLock(lp) : "tryLatch runs under the page's monitor: synchronized (lp)";
         if (lp.removed)
         {
@@ -168,9 +188,15 @@ final class PageClient
         }
         if (!lp.mode.covers(mode) && lp.request == LocalPage.Request.IDLE && !lp.isReleasing())
         {
+            if (!services.gate().admits(recovery))
+            {
+                waitForGate(lp);
+                return MUST_WAIT;
+            }
             lp.request(LocalPage.Request.ISSUED, "acquire needs a mode not held");
             lp.requestSerial = services.nextSerial();
             lp.requestMode = mode;
+            lp.requestRecovery = recovery;
             services.commands().offer(() -> onRequestCommand(lp));
             return ISSUED;
         }
@@ -265,7 +291,7 @@ final class PageClient
         synchronized (lp)
         {
             while (lp.latched() || lp.request != LocalPage.Request.IDLE || lp.isReleasing() ||
-                lp.revoke != LocalPage.Revoke.NONE)
+                lp.revoke != LocalPage.Revoke.NONE || !services.gate().isOpen())
             {
                 final long remainingNs = deadlineNs - System.nanoTime();
                 if (remainingNs <= 0 || lp.removed)
@@ -331,6 +357,16 @@ final class PageClient
         return localHits.sum();
     }
 
+    private void waitForGate(final LocalPage lp)
+    {
+        if (!lp.waitsForGate)
+        {
+            lp.waitsForGate = true;
+            services.gate().countWait();
+            gateWaiters.add(lp);
+        }
+    }
+
     private static void waitOn(final LocalPage lp, final long remainingNs)
     {
         lp.waiters++;
@@ -361,11 +397,17 @@ final class PageClient
                 return;
             }
             final long nowNs = services.nowNs();
-            lp.request(LocalPage.Request.SENT, "sent to the master");
             lp.requestStartNs = nowNs;
-            lp.requestRetryDelayNs = retryIntervalNs;
-            lp.requestNextRetryNs = nowNs + retryIntervalNs;
-            services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode, lp.requestSerial);
+            if (services.gate().admits(lp.requestRecovery))
+            {
+                lp.request(LocalPage.Request.SENT, "sent to the master");
+                sendRequest(lp, nowNs);
+            }
+            else
+            {
+                lp.request(LocalPage.Request.SENT, "held back by a reform: sent when the gate opens");
+                lp.requestEpoch = -1;
+            }
         }
         requesting.add(lp);
     }
@@ -424,8 +466,12 @@ final class PageClient
             final long nowNs = services.nowNs();
             lp.release(LocalPage.Release.SENT, "sent to the master");
             lp.releaseStartNs = nowNs;
+            lp.releaseEpoch = services.gate().isOpen() ? services.epoch() : -1;
             lp.releaseNextRetryNs = nowNs + retryIntervalNs;
-            services.proxy().release(services.masterOf(lp.pageId), lp.pageId, lp.releaseSerial, lp.mode);
+            if (services.gate().isOpen())
+            {
+                services.proxy().release(services.masterOf(lp.pageId), lp.pageId, lp.releaseSerial, lp.mode);
+            }
         }
         releasing.add(lp);
     }
@@ -582,6 +628,57 @@ final class PageClient
         }
     }
 
+    private void sendRequest(final LocalPage lp, final long nowNs)
+    {
+        lp.requestEpoch = services.epoch();
+        lp.requestRetryDelayNs = retryIntervalNs;
+        lp.requestNextRetryNs = nowNs + retryIntervalNs;
+        services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode, lp.requestSerial,
+            lp.requestRecovery ? FLAG_RECOVERY : 0);
+    }
+
+    /**
+     * A reform's gate opened (or admits recovery now): send what waited, and wake the threads that wait for it.
+     */
+    int reopen(final long nowNs)
+    {
+        for (LocalPage lp = gateWaiters.poll(); lp != null; lp = gateWaiters.poll())
+        {
+            synchronized (lp)
+            {
+                lp.waitsForGate = false;
+                lp.signal();
+            }
+        }
+        return retransmitTimers(nowNs);
+    }
+
+    /**
+     * A request sent under an older epoch, or held back by the gate: a reform cleared its master's state, so it goes
+     * again, with a fresh serial, once the gate admits it; a cancel of one is moot.
+     *
+     * @return whether the request was handled here (the caller moves on).
+     */
+    private boolean resendAfterReform(final LocalPage lp, final long nowNs)
+    {
+        if (lp.requestEpoch == services.epoch() && services.gate().admits(lp.requestRecovery))
+        {
+            return false;
+        }
+        if (lp.requestEpoch != services.epoch() && lp.request == LocalPage.Request.CANCELLING)
+        {
+            lp.request(LocalPage.Request.IDLE, "a reform cleared the master: nothing left to cancel");
+            lp.requestMode = LockMode.NULL;
+            lp.signal();
+        }
+        else if (lp.requestEpoch != services.epoch() && services.gate().admits(lp.requestRecovery))
+        {
+            lp.requestSerial = services.nextSerial();
+            sendRequest(lp, nowNs);
+        }
+        return true;
+    }
+
     /**
      * Resend requests and releases that got no answer, backing off to 16 times the retry interval.
      */
@@ -596,6 +693,10 @@ final class PageClient
                 if (lp.request != LocalPage.Request.SENT && lp.request != LocalPage.Request.CANCELLING)
                 {
                     removeAt(requesting, i);
+                    continue;
+                }
+                if (resendAfterReform(lp, nowNs))
+                {
                     continue;
                 }
                 if (lp.request == LocalPage.Request.CANCELLING)
@@ -614,7 +715,7 @@ final class PageClient
                     lp.requestNextRetryNs = nowNs + lp.requestRetryDelayNs;
                     services.stats().increment(StatCounter.REQUEST_RETRANSMITS);
                     services.proxy().askMaster(services.masterOf(lp.pageId), lp.pageId, lp.requestMode,
-                        lp.requestSerial);
+                        lp.requestSerial, lp.requestRecovery ? FLAG_RECOVERY : 0);
                     work++;
                 }
             }
@@ -628,6 +729,16 @@ final class PageClient
                 {
                     removeAt(releasing, i);
                     continue;
+                }
+                if (!services.gate().isOpen())
+                {
+                    continue;
+                }
+                if (lp.releaseEpoch != services.epoch())
+                {
+                    lp.releaseEpoch = services.epoch();
+                    lp.releaseSerial = services.nextSerial();
+                    lp.releaseNextRetryNs = nowNs;
                 }
                 if (nowNs - lp.releaseNextRetryNs >= 0)
                 {

@@ -34,6 +34,28 @@ final class PageOwner
         this.pages = pages;
     }
 
+    /**
+     * A reform's DRC_INACCESS: drop every deferred ship and invalidation; their requesters ask again, under the new
+     * epoch, once the directory is rebuilt.
+     *
+     * @return how many were dropped.
+     */
+    int abandonDeferred()
+    {
+        final int count = deferred.size();
+        for (final LocalPage lp : deferred)
+        {
+            synchronized (lp)
+            {
+                lp.revoke(LocalPage.Revoke.NONE, "a reform began: the requester asks again");
+                lp.walWaitLsn = 0;
+                lp.signal();
+            }
+        }
+        deferred.clear();
+        return count;
+    }
+
     void onAskOwner(final MessageFlyweight msg)
     {
         final long pageId = msg.resourceId();

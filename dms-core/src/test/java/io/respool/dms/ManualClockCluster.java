@@ -145,11 +145,17 @@ final class ManualClockCluster implements AutoCloseable
          */
         boolean tryLatch(final long pageId, final LockMode mode)
         {
+            return tryLatch(pageId, mode, false);
+        }
+
+        /** {@link #tryLatch(long, LockMode)}, as the database's recovery if {@code recovery}. */
+        boolean tryLatch(final long pageId, final LockMode mode, final boolean recovery)
+        {
             final LocalPage lp = parts.pages.computeIfAbsent(pageId, LocalPage::new);
             final int outcome;
             synchronized (lp)
             {
-                outcome = parts.pageClient.tryLatch(lp, mode);
+                outcome = parts.pageClient.tryLatch(lp, mode, recovery);
             }
             if (outcome == PageClient.LATCHED_MUST_LOAD)
             {
@@ -182,6 +188,8 @@ final class ManualClockCluster implements AutoCloseable
     final InMemoryDisk disk = new InMemoryDisk(PAGE_SIZE);
     final List<Packet> network = new ArrayList<>();
     final Node[] nodes;
+    /** Nodes killed: they run no duty cycle, and what is sent to them is lost. */
+    final boolean[] dead;
     private final File base;
     private final String url;
     private final UnaryOperator<DmsContext> settings;
@@ -206,6 +214,7 @@ final class ManualClockCluster implements AutoCloseable
         this.url = url.toString();
         clock.update(TimeUnit.SECONDS.toNanos(1));
         nodes = new Node[count];
+        dead = new boolean[count];
         for (int i = 0; i < count; i++)
         {
             nodes[i] = new Node(i, this.url, base, settings);
@@ -222,7 +231,36 @@ final class ManualClockCluster implements AutoCloseable
     {
         CloseHelper.quietClose(nodes[id].stats);
         nodes[id] = new Node(id, url, new File(base, "restart-" + id + "-" + nowNs()), settings);
+        dead[id] = false;
         return nodes[id];
+    }
+
+    /**
+     * As {@code kill -9}: the node runs no more duty cycles, and every message to it, in flight or later, is lost.
+     * Messages it sent before stay in flight.
+     */
+    void kill(final int id)
+    {
+        dead[id] = true;
+        network.removeIf((p) -> p.to == id);
+    }
+
+    /** @return a live node, for what every live node agrees on. */
+    Node live()
+    {
+        for (final Node node : nodes)
+        {
+            if (!dead[node.id])
+            {
+                return node;
+            }
+        }
+        throw new IllegalStateException("every node is dead");
+    }
+
+    PartitionMap partitionMap()
+    {
+        return live().parts.services.partitionMap();
     }
 
     Node node(final int id)
@@ -239,7 +277,7 @@ final class ManualClockCluster implements AutoCloseable
     long pageMasteredBy(final int master, final long from)
     {
         long page = from;
-        while (nodes[0].parts.partitionMap.masterOf(page) != master)
+        while (partitionMap().masterOf(page) != master)
         {
             page++;
         }
@@ -248,7 +286,7 @@ final class ManualClockCluster implements AutoCloseable
 
     DrcPage entry(final long pageId)
     {
-        return nodes[nodes[0].parts.partitionMap.masterOf(pageId)].parts.drc.entry(pageId);
+        return nodes[partitionMap().masterOf(pageId)].parts.drc.entry(pageId);
     }
 
     /**
@@ -262,7 +300,10 @@ final class ManualClockCluster implements AutoCloseable
             int work = 0;
             for (final Node node : nodes)
             {
-                work += node.parts.agent.doWork();
+                if (!dead[node.id])
+                {
+                    work += node.parts.agent.doWork();
+                }
             }
             more = work > 0;
         }
@@ -302,6 +343,11 @@ final class ManualClockCluster implements AutoCloseable
     /** Hand a copy of a message to its destination (a duplicate or a late one), then run a duty cycle. */
     void deliverCopy(final Packet packet)
     {
+        if (dead[packet.to])
+        {
+            cycle();
+            return;
+        }
         nodes[packet.to].sink.onMessage(new UnsafeBuffer(packet.bytes.clone()), 0, packet.bytes.length, false);
         cycle();
     }
@@ -336,7 +382,7 @@ final class ManualClockCluster implements AutoCloseable
     {
         int writers = 0;
         int holders = 0;
-        for (final Node node : nodes)
+        for (final Node node : liveNodes())
         {
             final LockMode mode = node.mode(pageId);
             writers += mode == LockMode.X ? 1 : 0;
@@ -357,7 +403,7 @@ final class ManualClockCluster implements AutoCloseable
     {
         final DrcPage entry = entry(pageId);
         long holders = 0;
-        for (final Node node : nodes)
+        for (final Node node : liveNodes())
         {
             if (node.mode(pageId) != LockMode.NULL)
             {
@@ -374,6 +420,20 @@ final class ManualClockCluster implements AutoCloseable
             throw new AssertionError("directory and nodes disagree: pageId=" + pageId + ", holders=0x" +
                 Long.toHexString(holders) + ", " + describe(pageId));
         }
+    }
+
+    /** @return the nodes not killed. */
+    List<Node> liveNodes()
+    {
+        final List<Node> live = new ArrayList<>();
+        for (final Node node : nodes)
+        {
+            if (!dead[node.id])
+            {
+                live.add(node);
+            }
+        }
+        return live;
     }
 
     String describe(final long pageId)

@@ -50,6 +50,8 @@ public final class DmsContext
     public static final String MEMBERSHIP_VERSION_PROP_NAME = "respool.dms.membership.version";
     /** If set, every partition is mastered by this node (openGauss's centralized catalog); else spread. */
     public static final String CENTRALIZED_MASTER_PROP_NAME = "respool.dms.centralized.master";
+    /** If true, a reform gives every partition to the new view's primary (openGauss's one-writer setting). */
+    public static final String CENTRALIZED_ON_PRIMARY_PROP_NAME = "respool.dms.centralized.primary";
     /** How long a requester waits for an answer before resending (doubles up to 16 times this). */
     public static final String RETRY_INTERVAL_PROP_NAME = "respool.dms.retry.interval.ns";
     /** Default retry interval. */
@@ -100,6 +102,8 @@ public final class DmsContext
     private int membershipVersion = Integer.getInteger(MEMBERSHIP_VERSION_PROP_NAME, 1);
     private int centralizedMaster = Integer.getInteger(CENTRALIZED_MASTER_PROP_NAME, -1);
     private MembershipSource membershipSource;
+    private boolean centralizedOnPrimary = Boolean.getBoolean(CENTRALIZED_ON_PRIMARY_PROP_NAME);
+    private ReformHandler reformHandler = ReformHandler.NONE;
     private long retryIntervalNs = Long.getLong(RETRY_INTERVAL_PROP_NAME, RETRY_INTERVAL_DEFAULT_NS);
     private long redriveIntervalNs = Long.getLong(REDRIVE_INTERVAL_PROP_NAME, REDRIVE_INTERVAL_DEFAULT_NS);
     private long waitDriveNs = Long.getLong(WAIT_DRIVE_PROP_NAME, WAIT_DRIVE_DEFAULT_NS);
@@ -454,6 +458,44 @@ public final class DmsContext
     public int centralizedMaster()
     {
         return centralizedMaster;
+    }
+
+    /**
+     * @param centralized whether a reform gives every partition to the new view's primary, as openGauss runs
+     *                    (then a standby leaving moves no partition), rather than spreading them over the members
+     *                    (keeping surviving masters' partitions in place). A centralized master implies it.
+     * @return this.
+     */
+    public DmsContext centralizedOnPrimary(final boolean centralized)
+    {
+        this.centralizedOnPrimary = centralized;
+        return this;
+    }
+
+    /**
+     * @return whether a reform centralizes every partition on the primary.
+     */
+    public boolean centralizedOnPrimary()
+    {
+        return centralizedOnPrimary || centralizedMaster != -1;
+    }
+
+    /**
+     * @param handler how the database takes part in reforms; default {@link ReformHandler#NONE}.
+     * @return this.
+     */
+    public DmsContext reformHandler(final ReformHandler handler)
+    {
+        this.reformHandler = handler;
+        return this;
+    }
+
+    /**
+     * @return how the database takes part in reforms.
+     */
+    public ReformHandler reformHandler()
+    {
+        return reformHandler;
     }
 
     /**

@@ -26,7 +26,11 @@ public enum DmsErrorCode implements StableCode
     /** The node was closed. */
     CLOSED(3008, ErrorCategory.ERROR),
     /** The node may no longer serve: its peers refused it (it restarted while the cluster ran on). */
-    REFUSED(3009, ErrorCategory.FATAL);
+    REFUSED(3009, ErrorCategory.FATAL),
+    /** The node was removed from the cluster by a newer membership view: it serves nothing any more. */
+    KICKED_OUT(3010, ErrorCategory.FATAL),
+    /** A reform failed (a contradiction in what the survivors hold, or the database's recovery failed). */
+    REFORM_FAILED(3011, ErrorCategory.FATAL);
 
     private final int code;
     private final ErrorCategory category;

@@ -139,14 +139,53 @@ public interface DmsNode extends AutoCloseable
     boolean awaitConnected(long timeoutNs);
 
     /**
-     * @return the membership version stamped on every message.
+     * @return the membership epoch stamped on every message: the version of the view served, or being reformed into.
      */
     int membershipVersion();
 
     /**
-     * @return the membership view this node serves (today the source's first view, for the node's whole life).
+     * @return the membership view this node serves; before its first reform ends, the newest it knows.
      */
     MembershipView membershipView();
+
+    /**
+     * @return where this node stands with reform.
+     */
+    ReformState reformState();
+
+    /**
+     * Wait for the reform in progress, and the reforms of every newer view this node has been told of, to end (as
+     * openGauss's {@code dms_wait_reform}). With the fixed default source there is none, and this returns at once.
+     *
+     * @param timeoutNs how long to wait.
+     * @return true if the newest view is served with normal access open; false if the time ran out.
+     * @throws DmsException if the reform failed ({@link DmsErrorCode#REFORM_FAILED}) or this node was kicked out of
+     *                      the cluster ({@link DmsErrorCode#KICKED_OUT}).
+     */
+    boolean awaitReform(long timeoutNs);
+
+    /**
+     * A planned move of the primary to another live member: the membership source is asked for a view with
+     * {@code newPrimary} as primary and reformer, and the reform into it (SWITCHOVER: the old primary's database
+     * demotes first, the new one is promoted, no page is lost) is waited for.
+     *
+     * @param newPrimary the member to become the primary.
+     * @param timeoutNs  how long to wait for the switch.
+     * @return true if this node serves a view with {@code newPrimary} as primary; false if the time ran out.
+     * @throws DmsException if the source cannot switch over, or {@code newPrimary} is not a member.
+     */
+    boolean switchover(int newPrimary, long timeoutNs);
+
+    /**
+     * {@link #acquirePage}, for the database's recovery during a reform: served while the reform's RECOVERY step runs
+     * (normal requests wait for the reform to end) as well as after it.
+     *
+     * @param pageId    the page.
+     * @param mode      S or X.
+     * @param timeoutNs how long to wait.
+     * @return where the page came from.
+     */
+    AcquireResult acquirePageForRecovery(long pageId, LockMode mode, long timeoutNs);
 
     /**
      * @return the directory of this node (driver directory, statistics file).

@@ -2,7 +2,7 @@ package io.respool.dms.api;
 
 /**
  * Where a node's membership views come from: a cluster manager, or a test. DMS listens and turns each new view into
- * a reform (not built yet: today a node serves the first view for its whole life).
+ * a reform: the directory is rebuilt from what the members hold, under the new view's epoch.
  * <p>
  * The contract a source keeps:
  * <ul>
@@ -38,4 +38,16 @@ public interface MembershipSource
      * @param listener the listener.
      */
     void listen(Listener listener);
+
+    /**
+     * Ask for a planned move of the primary ({@link DmsNode#switchover}): a source that can, publishes a view with
+     * {@code newPrimary} as its primary (and reformer). DMS decides nothing itself.
+     *
+     * @param newPrimary the member to become the primary.
+     * @return whether the source took the request; the default cannot switch and says no.
+     */
+    default boolean requestSwitchover(final int newPrimary)
+    {
+        return false;
+    }
 }

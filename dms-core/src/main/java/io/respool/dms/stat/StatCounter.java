@@ -81,7 +81,27 @@ public enum StatCounter
     /** Messages stamped with another partition map version, dropped on arrival. */
     PARTITION_MAP_MISMATCH(36, "messages of another partition map version"),
     /** Messages from a peer refused because it restarted while the cluster ran on, dropped on arrival. */
-    REFUSED_PEER_MESSAGES(37, "messages from a refused restarted peer");
+    REFUSED_PEER_MESSAGES(37, "messages from a refused restarted peer"),
+    /** Reforms of type NORMAL this node finished (a member left, the primary survived). */
+    REFORMS_NORMAL(38, "reforms: normal (a member left)"),
+    /** Reforms of type FAILOVER this node finished. */
+    REFORMS_FAILOVER(39, "reforms: failover"),
+    /** Reforms of type SWITCHOVER this node finished. */
+    REFORMS_SWITCHOVER(40, "reforms: switchover"),
+    /** Reforms of type JOIN this node finished (also a cluster's first). */
+    REFORMS_JOIN(41, "reforms: join"),
+    /** Reforms that failed here (a contradiction in the rebuild, or the database's recovery failed). */
+    REFORMS_FAILED(42, "reforms failed"),
+    /** Page entries this node rebuilt, as a new master, from what the members hold. */
+    REBUILT_PAGES(43, "pages rebuilt as master"),
+    /** Global lock holders this node rebuilt, as a new lock master. */
+    REBUILT_LOCKS(44, "global locks rebuilt as master"),
+    /** Page and lock requests of this node that waited for a reform's access gate. */
+    REQUESTS_WAITED_FOR_REFORM(45, "requests that waited for a reform"),
+    /** Requests this master dropped because the access gate was closed (they are resent). */
+    GATE_DROPS(46, "requests dropped at a closed access gate"),
+    /** Reform steps and rebuild batches resent after no acknowledgement. */
+    REFORM_RESENDS(47, "reform steps and rebuild batches resent");
 
     private static final StatCounter[] BY_ID = values();
 

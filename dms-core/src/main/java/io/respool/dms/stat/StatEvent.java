@@ -20,7 +20,15 @@ public enum StatEvent
     /** Broadcast until every acknowledgement. */
     BROADCAST(6, "broadcast until all acks"),
     /** Release request until the master's answer. */
-    RELEASE(7, "release owner");
+    RELEASE(7, "release owner"),
+    /** A reform, from the new view to normal access open (on the reformer). */
+    REFORM(8, "reform, view to access open (reformer)"),
+    /** A reform's barrier for one step, from the step sent to every member's acknowledgement (reformer). */
+    REFORM_STEP(9, "reform step barrier (reformer)"),
+    /** A reform's rebuild on this node: scan, send, every batch acknowledged. */
+    REFORM_REBUILD(10, "reform rebuild (this node)"),
+    /** The database's recovery during a reform, on the recoverer. */
+    REFORM_RECOVERY(11, "reform recovery (recoverer)");
 
     private static final StatEvent[] BY_ID = values();
 

@@ -1,0 +1,352 @@
+package io.respool.dms;
+
+import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.LockMode;
+import io.respool.dms.api.NodeList;
+import io.respool.dms.api.PageStore;
+import io.respool.dms.stat.StatCounter;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static io.respool.dms.DrcPage.bit;
+import static io.respool.dms.MessageDescriptor.NO_NODE;
+import static io.respool.dms.MessageDescriptor.STATUS_OK;
+
+/**
+ * A reform's REBUILD, both sides. As a member: scan, a chunk per duty cycle (the media driver runs in the same
+ * cycle), every page this node holds (mode, dirty, earlier dirty, LSN) and every global lock it holds (mode), and
+ * send them in batches to each resource's new master; resend a batch until it is acknowledged. The step is done
+ * when the scan is and every batch is acknowledged, so that passing its barrier means every master is complete. As a
+ * master: apply each batch once (a repeat is acknowledged again), and refuse one that contradicts what another
+ * member reported: a second X holder, or X beside S. Agent only.
+ * <p>
+ * An entry is 24 bytes, little-endian: resource id (8), LSN of a page or serial of a lock (8), kind (1: page,
+ * 2: lock), mode code (1), flags (1: dirty, 2: earlier dirty), 5 bytes zero.
+ */
+final class DrcRebuild
+{
+    static final int ENTRY_LENGTH = 24;
+    static final int KIND_PAGE = 1;
+    static final int KIND_LOCK = 2;
+    static final int ENTRY_DIRTY = 1;
+    static final int ENTRY_EDP = 2;
+    private static final int SCAN_CHUNK = 256;
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private static final class Batch
+    {
+        final int master;
+        final long id;
+        final UnsafeBuffer entries;
+        int count;
+        long nextSendNs;
+
+        Batch(final int master, final long id, final int capacity)
+        {
+            this.master = master;
+            this.id = id;
+            this.entries = new UnsafeBuffer(new byte[capacity * ENTRY_LENGTH]);
+        }
+    }
+
+    private final NodeServices services;
+    private final PageStore store;
+    private final ConcurrentHashMap<Long, LocalPage> pages;
+    private final LockClient lockClient;
+    private final DrcMaster drc;
+    private final LockMaster lockMaster;
+    private final long retryIntervalNs;
+    private final int entriesPerBatch;
+
+    private int epoch = -1;
+    private Iterator<LocalPage> pageScan;
+    private Iterator<LockClient.Pending> lockScan;
+    private final Batch[] open = new Batch[NodeList.MAX_NODES];
+    private final Long2ObjectHashMap<Batch> unacked = new Long2ObjectHashMap<>();
+    private long nextBatchId;
+    private boolean scanned;
+    private String failure;
+    private long startNs;
+
+    private int appliedEpoch = -1;
+    private final LongHashSet applied = new LongHashSet();
+
+    DrcRebuild(final DmsContext ctx, final NodeServices services, final ConcurrentHashMap<Long, LocalPage> pages,
+        final LockClient lockClient, final DrcMaster drc, final LockMaster lockMaster)
+    {
+        this.services = services;
+        this.store = ctx.pageStore();
+        this.pages = pages;
+        this.lockClient = lockClient;
+        this.drc = drc;
+        this.lockMaster = lockMaster;
+        this.retryIntervalNs = ctx.retryIntervalNs();
+        this.entriesPerBatch = Math.max(1, Math.min(1024, services.proxy().maxPayload() / ENTRY_LENGTH));
+    }
+
+    // ---------------------------------------------------------------- member side
+
+    /** Begin this node's part of the rebuild into {@code epoch}. */
+    void start(final int epoch, final long nowNs)
+    {
+        abandon();
+        this.epoch = epoch;
+        this.startNs = nowNs;
+        pageScan = pages.values().iterator();
+        final ArrayList<LockClient.Pending> locks = new ArrayList<>();
+        lockClient.held().forEach(locks::add);
+        lockScan = locks.iterator();
+    }
+
+    /** Stop: a newer reform began, or this one ended. */
+    void abandon()
+    {
+        epoch = -1;
+        pageScan = null;
+        lockScan = null;
+        Arrays.fill(open, null);
+        unacked.clear();
+        scanned = false;
+        failure = null;
+    }
+
+    /** Whether the scan is done and every batch acknowledged. */
+    boolean isComplete()
+    {
+        return epoch != -1 && scanned && unacked.isEmpty();
+    }
+
+    /** When this node's part began. */
+    long startNs()
+    {
+        return startNs;
+    }
+
+    /** Why a master refused a batch, or null. */
+    String failure()
+    {
+        return failure;
+    }
+
+    int doWork(final long nowNs)
+    {
+        if (epoch == -1)
+        {
+            return 0;
+        }
+        int work = 0;
+        if (!scanned)
+        {
+            for (int i = 0; i < SCAN_CHUNK && pageScan.hasNext(); i++)
+            {
+                addPage(pageScan.next(), nowNs);
+                work++;
+            }
+            for (int i = 0; i < SCAN_CHUNK && !pageScan.hasNext() && lockScan.hasNext(); i++)
+            {
+                final LockClient.Pending lock = lockScan.next();
+                final Batch b = batchFor(services.masterOf(lock.resourceId), nowNs);
+                put(b, lock.resourceId, lock.serial, KIND_LOCK, lock.mode, 0, nowNs);
+                work++;
+            }
+            if (!pageScan.hasNext() && !lockScan.hasNext())
+            {
+                for (int master = 0; master < open.length; master++)
+                {
+                    if (open[master] != null)
+                    {
+                        send(open[master], nowNs);
+                        open[master] = null;
+                    }
+                }
+                scanned = true;
+                work++;
+            }
+        }
+        for (final Batch b : unacked.values())
+        {
+            if (nowNs - b.nextSendNs >= 0)
+            {
+                services.stats().increment(StatCounter.REFORM_RESENDS);
+                send(b, nowNs);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private void addPage(final LocalPage lp, final long nowNs)
+    {
+        synchronized (lp)
+        {
+            if (lp.removed || (lp.mode == LockMode.NULL && !lp.edp))
+            {
+                return;
+            }
+            final long pageId = lp.pageId;
+            final int flags = (lp.mode != LockMode.NULL && store.isDirty(pageId) ? ENTRY_DIRTY : 0) |
+                (lp.edp ? ENTRY_EDP : 0);
+            put(batchFor(services.masterOf(pageId), nowNs), pageId, store.pageLsn(pageId), KIND_PAGE, lp.mode,
+                flags, nowNs);
+        }
+    }
+
+    private Batch batchFor(final int master, final long nowNs)
+    {
+        Batch b = open[master];
+        if (b == null)
+        {
+            b = new Batch(master, ++nextBatchId, entriesPerBatch);
+            open[master] = b;
+        }
+        return b;
+    }
+
+    private void put(final Batch b, final long resourceId, final long value, final int kind, final LockMode mode,
+        final int flags, final long nowNs)
+    {
+        final int at = b.count * ENTRY_LENGTH;
+        b.entries.putLong(at, resourceId, ORDER);
+        b.entries.putLong(at + 8, value, ORDER);
+        b.entries.putByte(at + 16, (byte)kind);
+        b.entries.putByte(at + 17, (byte)mode.code());
+        b.entries.putByte(at + 18, (byte)flags);
+        b.count++;
+        if (b.count == entriesPerBatch)
+        {
+            send(b, nowNs);
+            open[b.master] = null;
+        }
+    }
+
+    private void send(final Batch b, final long nowNs)
+    {
+        unacked.put(b.id, b);
+        b.nextSendNs = nowNs + retryIntervalNs;
+        services.proxy().rebuild(b.master, epoch, b.id, b.count, b.entries, b.count * ENTRY_LENGTH);
+    }
+
+    void onRebuildAck(final MessageFlyweight msg)
+    {
+        if (msg.membershipVersion() != epoch || unacked.remove(msg.serial()) == null)
+        {
+            services.stats().increment(StatCounter.STALE_MESSAGES);
+            return;
+        }
+        if (msg.status() != STATUS_OK && failure == null)
+        {
+            failure = MessageProxy.reason(msg, 0);
+        }
+    }
+
+    // ---------------------------------------------------------------- master side
+
+    /**
+     * A batch from a member: applied once, into the directory of the reform's epoch (the caller checked it is the
+     * epoch in progress, past DRC_CLEAN), and acknowledged every time.
+     */
+    void onRebuild(final MessageFlyweight msg)
+    {
+        final int node = msg.sourceNode();
+        final int batchEpoch = msg.membershipVersion();
+        if (appliedEpoch != batchEpoch)
+        {
+            appliedEpoch = batchEpoch;
+            applied.clear();
+        }
+        final long key = ((long)node << 56) | msg.serial();
+        String conflict = null;
+        if (!applied.contains(key))
+        {
+            final int count = (int)msg.resourceId();
+            final int base = msg.payloadOffset();
+            for (int i = 0; i < count && conflict == null; i++)
+            {
+                conflict = apply(node, msg, base + i * ENTRY_LENGTH);
+            }
+            if (conflict == null)
+            {
+                applied.add(key);
+            }
+        }
+        services.proxy().rebuildAck(node, batchEpoch, msg.serial(), conflict);
+    }
+
+    private String apply(final int node, final MessageFlyweight msg, final int at)
+    {
+        final long resourceId = msg.buffer().getLong(at, ORDER);
+        final long value = msg.buffer().getLong(at + 8, ORDER);
+        final int kind = msg.buffer().getByte(at + 16);
+        final LockMode mode = LockMode.get(msg.buffer().getByte(at + 17));
+        final int flags = msg.buffer().getByte(at + 18);
+        if (kind == KIND_LOCK)
+        {
+            services.stats().increment(StatCounter.REBUILT_LOCKS);
+            return lockMaster.rebuild(node, resourceId, value, mode);
+        }
+        services.stats().increment(StatCounter.REBUILT_PAGES);
+        return applyPage(drc.rebuildEntry(resourceId), node, mode, (flags & ENTRY_DIRTY) != 0,
+            (flags & ENTRY_EDP) != 0, value);
+    }
+
+    /**
+     * Rebuild one page's entry from one member's report, as openGauss's {@code dms_reform_proc_page_rebuild}: X
+     * makes the owner, S the owner if there is none (a dirty S takes over as owner) or else a copy, an earlier dirty
+     * copy joins the edp map, the newest becoming the one shipped. Idempotent for a repeated report.
+     *
+     * @return null, or the contradiction.
+     */
+    static String applyPage(final DrcPage page, final int node, final LockMode mode, final boolean dirty,
+        final boolean edp, final long lsn)
+    {
+        if (mode == LockMode.X)
+        {
+            if ((page.owner != NO_NODE && page.owner != node) || (page.copies & ~bit(node)) != 0)
+            {
+                return "two holders of a page in X, or X beside S: pageId=" + page.pageId + ", node=" + node +
+                    " reports X, and " + page + "; the one-writer rule was broken before this reform";
+            }
+            page.owner = node;
+            page.mode = LockMode.X;
+        }
+        else if (mode == LockMode.S)
+        {
+            if (page.mode == LockMode.X && page.owner != node)
+            {
+                return "a page held in X and in S: pageId=" + page.pageId + ", node=" + node + " reports S, and " +
+                    page + "; the one-writer rule was broken before this reform";
+            }
+            if (page.owner == NO_NODE)
+            {
+                page.owner = node;
+                page.mode = LockMode.S;
+            }
+            else if (page.owner != node && dirty)
+            {
+                page.copies = (page.copies | bit(page.owner)) & ~bit(node);
+                page.owner = node;
+            }
+            else if (page.owner != node)
+            {
+                page.copies |= bit(node);
+            }
+        }
+        if (edp)
+        {
+            page.edpMap |= bit(node);
+            if (page.lastEdp == NO_NODE || lsn >= page.lastEdpLsn)
+            {
+                page.lastEdp = node;
+                page.lastEdpLsn = lsn;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,575 @@
+package io.respool.dms;
+
+import io.respool.dms.ManualClockCluster.Node;
+import io.respool.dms.ManualClockCluster.Packet;
+import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsException;
+import io.respool.dms.api.LockMode;
+import io.respool.dms.api.MembershipView;
+import io.respool.dms.api.ReformHandler;
+import io.respool.dms.api.ReformInfo;
+import io.respool.dms.api.ReformState;
+import io.respool.dms.api.ReformType;
+import io.respool.dms.stat.StatCounter;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Reform on the deterministic cluster: views published by hand, nodes killed at chosen moments, the network stepped
+ * by the test. After every reform: one writer per page, the directory equals what the nodes hold, the newest image
+ * of every page survives whenever a survivor had it (else the test's recovery replays it, as WAL would), and no
+ * request is stuck.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ManualClockReformTest
+{
+    private static final int PAGES = 12;
+
+    @TempDir
+    File tempDir;
+
+    @AutoClose
+    private ManualClockCluster cluster;
+    private ManualMembershipSource source;
+    private final long[] pages = new long[PAGES];
+    /** The newest value of each page's counter: what every acknowledged change adds up to. */
+    private final long[] expected = new long[PAGES];
+    private final List<ReformInfo> recoveries = new ArrayList<>();
+    private final List<ReformHandler.Completion> pendingRecovery = new ArrayList<>();
+    private boolean recoverByHand;
+
+    private void start(final int count, final boolean centralized)
+    {
+        source = new ManualMembershipSource(new MembershipView(1, (1L << count) - 1, 0, 0));
+        final ReformHandler handler = new ReformHandler()
+        {
+            @Override
+            public void recover(final ReformInfo info, final Completion done)
+            {
+                recoveries.add(info);
+                if (recoverByHand)
+                {
+                    pendingRecovery.add(done);
+                }
+                else
+                {
+                    done.complete();
+                }
+            }
+        };
+        cluster = new ManualClockCluster(count, tempDir, (ctx) -> ctx.membershipSource(source)
+            .centralizedOnPrimary(centralized).reformHandler(handler));
+        settle();
+        for (int i = 0; i < PAGES; i++)
+        {
+            pages[i] = 1000 + i * 7;
+        }
+    }
+
+    private Node node(final int id)
+    {
+        return cluster.node(id);
+    }
+
+    /** Deliver everything and step the clock until every live node serves the newest view. */
+    private void settle()
+    {
+        for (int round = 0; !settled(); round++)
+        {
+            assertTrue(round < 5_000, () -> "reform never ends: " + states());
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
+        cluster.deliverAll();
+    }
+
+    private boolean settled()
+    {
+        final MembershipView newest = source.current();
+        for (final Node node : cluster.liveNodes())
+        {
+            final Reform reform = node.parts.reform;
+            if (!newest.isMember(node.id))
+            {
+                continue;
+            }
+            if (reform.state() != ReformState.STABLE || reform.served() == null ||
+                reform.served().version() != newest.version())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String states()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final Node node : cluster.liveNodes())
+        {
+            sb.append(" node").append(node.id).append('=').append(node.parts.reform.state()).append('/')
+                .append(node.parts.reform.step()).append('@').append(node.parts.services.epoch());
+        }
+        return sb.append(", inFlight=").append(cluster.network.size()).toString();
+    }
+
+    /** Take a page on a node through the protocol, check it sees the newest image, and write if X. */
+    private void use(final int id, final int p, final LockMode mode)
+    {
+        for (int i = 0; !node(id).tryLatch(pages[p], mode); i++)
+        {
+            assertTrue(i < 2_000, () -> "node " + id + " never gets page " + pages[p] + ": " +
+                cluster.describe(pages[p]) + states());
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
+        assertEquals(expected[p], node(id).store.counter(pages[p]), () -> "stale image on node " + id + ": " +
+            cluster.describe(pages[p]));
+        if (mode == LockMode.X)
+        {
+            node(id).store.increment(pages[p]);
+            expected[p]++;
+        }
+        node(id).unlatch(pages[p]);
+        cluster.assertOneWriter(pages[p]);
+    }
+
+    /** Traffic over every page from every live member, writes and reads mixed. */
+    private void traffic(final Random random, final int rounds)
+    {
+        for (int i = 0; i < rounds; i++)
+        {
+            final List<Node> live = cluster.liveNodes();
+            final Node n = live.get(random.nextInt(live.size()));
+            if (source.current().isMember(n.id))
+            {
+                use(n.id, random.nextInt(PAGES), random.nextBoolean() ? LockMode.X : LockMode.S);
+            }
+        }
+    }
+
+    /** Every invariant, once the network is quiet. */
+    private void assertConsistent()
+    {
+        cluster.advance(ManualClockCluster.REDRIVE_INTERVAL_NS * 4);
+        cluster.deliverAll();
+        for (final long page : pages)
+        {
+            cluster.assertOneWriter(page);
+            cluster.assertDirectoryMatchesNodes(page);
+        }
+        for (int p = 0; p < PAGES; p++)
+        {
+            for (final Node n : cluster.liveNodes())
+            {
+                if (source.current().isMember(n.id))
+                {
+                    use(n.id, p, LockMode.S);
+                }
+            }
+        }
+    }
+
+    /**
+     * The removed node's changes that no survivor holds: replayed by the recoverer, as the database would from WAL,
+     * through recovery-only access.
+     */
+    private void replay(final int recoverer)
+    {
+        for (int p = 0; p < PAGES; p++)
+        {
+            final int page = p;
+            for (int i = 0; !node(recoverer).tryLatch(pages[p], LockMode.X, true); i++)
+            {
+                assertTrue(i < 2_000, () -> "recovery never gets page " + pages[page] + ": " +
+                    cluster.describe(pages[page]) + states());
+                cluster.deliverAll();
+                cluster.advance(ManualClockCluster.STEP_NS * 4);
+            }
+            while (node(recoverer).store.counter(pages[p]) < expected[p])
+            {
+                node(recoverer).store.increment(pages[p]);
+            }
+            node(recoverer).unlatch(pages[p]);
+        }
+    }
+
+    @Test
+    void shouldReformIntoTheFirstViewThenServePages()
+    {
+        start(3, false);
+        for (int i = 0; i < 3; i++)
+        {
+            assertEquals(1, node(i).parts.services.epoch());
+            assertEquals(1, node(i).stats.get(StatCounter.REFORMS_JOIN));
+            assertTrue(node(i).parts.services.gate().isOpen());
+        }
+        traffic(new Random(1), 200);
+        assertConsistent();
+    }
+
+    @Test
+    void shouldFailOverWhenThePrimaryDiesKeepingWhatSurvivorsHold()
+    {
+        start(3, true);
+        traffic(new Random(2), 300);
+        recoverByHand = true;
+        cluster.kill(0);
+        source.publish(0b110, 1, 1);
+        for (int round = 0; pendingRecovery.isEmpty(); round++)
+        {
+            assertTrue(round < 2_000, this::states);
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
+        assertEquals(ReformType.FAILOVER, recoveries.get(0).type());
+        assertEquals(0b1, recoveries.get(0).removed());
+        assertEquals(AccessGate.Stage.RECOVERY, node(2).parts.services.gate().stage());
+        for (int p = 0; p < PAGES; p++)
+        {
+            if (node(2).mode(pages[p]) != LockMode.NULL)
+            {
+                final int page = p;
+                assertTrue(node(2).tryLatch(pages[p], LockMode.S), () -> "a page held stays readable: " +
+                    cluster.describe(pages[page]));
+                node(2).unlatch(pages[p]);
+            }
+        }
+        final long normal = pages[0] + 100_000;
+        assertFalse(node(2).tryLatch(normal, LockMode.X), "normal requests wait during recovery");
+        replay(1);
+        pendingRecovery.get(0).complete();
+        settle();
+        assertEquals(PartitionMap.PARTITION_COUNT, node(1).parts.services.partitionMap().partitionsOf(1),
+            "centralized on the new primary");
+        for (int i = 0; !node(2).tryLatch(normal, LockMode.X); i++)
+        {
+            assertTrue(i < 100, () -> "normal requests go on once the gate opens: " + cluster.describe(normal));
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
+        node(2).unlatch(normal);
+        cluster.advance(TimeUnit.SECONDS.toNanos(1));
+        assertEquals(1, node(2).stats.get(StatCounter.REQUESTS_WAITED_FOR_REFORM), "the wait is counted");
+        assertEquals(1, node(1).stats.get(StatCounter.REFORMS_FAILOVER));
+        assertConsistent();
+        traffic(new Random(3), 200);
+        assertConsistent();
+    }
+
+    @Test
+    void shouldSurviveANodeKilledAtEveryStepOfAReform()
+    {
+        final ReformStep[] steps = {ReformStep.START, ReformStep.DRC_INACCESS, ReformStep.DRC_CLEAN,
+            ReformStep.REMASTER, ReformStep.REBUILD, ReformStep.DRC_ACCESS, ReformStep.RECOVERY,
+            ReformStep.PAGE_ACCESS, ReformStep.DONE};
+        for (final ReformStep at : steps)
+        {
+            for (final int victim : new int[]{0, 2})
+            {
+                runKilledAt(at, victim);
+            }
+        }
+    }
+
+    private void runKilledAt(final ReformStep at, final int victim)
+    {
+        if (cluster != null)
+        {
+            cluster.close();
+        }
+        tempDir = new File(tempDir.getParentFile(), tempDir.getName());
+        final File dir = new File(tempDir, "k-" + at + "-" + victim);
+        assertTrue(dir.mkdirs());
+        final File saved = tempDir;
+        tempDir = dir;
+        java.util.Arrays.fill(expected, 0);
+        recoveries.clear();
+        start(4, false);
+        tempDir = saved;
+        traffic(new Random(at.ordinal() * 10L + victim), 150);
+        // node 3 leaves; then, at the step, the victim (the reformer 0, or the partner 2) dies too
+        cluster.kill(3);
+        source.publish(0b0111, 0, 0);
+        for (int round = 0; node(1).parts.reform.step() != at || node(1).parts.reform.target().version() != 2;
+            round++)
+        {
+            if (round > 20_000 || settled())
+            {
+                break;
+            }
+            if (!cluster.network.isEmpty())
+            {
+                cluster.deliver(cluster.network.get(0));
+            }
+            else
+            {
+                cluster.advance(ManualClockCluster.STEP_NS);
+            }
+        }
+        assertEquals(at, node(1).parts.reform.step(), "the kill must come at the step");
+        cluster.kill(victim);
+        final int reformer = victim == 0 ? 1 : 0;
+        source.publish(0b0111 & ~(1L << victim), reformer, reformer == 1 ? 1 : 0);
+        settle();
+        for (final long page : pages)
+        {
+            cluster.assertOneWriter(page);
+        }
+        replay(reformer);
+        assertConsistent();
+    }
+
+    @Test
+    void shouldEndTwoOverlappingReformsInTheNewerView()
+    {
+        start(4, false);
+        traffic(new Random(4), 200);
+        cluster.kill(3);
+        source.publish(0b0111, 0, 0);
+        for (int i = 0; i < 15 && !cluster.network.isEmpty(); i++)
+        {
+            cluster.deliver(cluster.network.get(0));
+        }
+        cluster.kill(2);
+        source.publish(0b0011, 0, 0);
+        settle();
+        replay(0);
+        assertConsistent();
+        assertEquals(3, node(1).parts.services.epoch());
+    }
+
+    @Test
+    void shouldReformUnderMessageLossDuplicationAndReordering()
+    {
+        start(3, false);
+        final Random random = new Random(5);
+        traffic(random, 200);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        settleLossy(random);
+        settle();
+        replay(0);
+        assertConsistent();
+        assertTrue(node(0).stats.get(StatCounter.REFORM_RESENDS) > 0, "lost reform messages were resent");
+    }
+
+    /** Deliver, drop, repeat and reorder messages at random until the reform ends, then heal the network. */
+    private void settleLossy(final Random random)
+    {
+        for (int i = 0; i < 20_000 && !settled(); i++)
+        {
+            if (cluster.network.isEmpty() || random.nextInt(10) == 0)
+            {
+                cluster.advance(ManualClockCluster.STEP_NS);
+                continue;
+            }
+            final Packet packet = cluster.network.get(random.nextInt(cluster.network.size()));
+            final int fate = random.nextInt(100);
+            if (fate < 15)
+            {
+                cluster.drop(packet);
+            }
+            else
+            {
+                cluster.deliver(packet);
+                if (fate < 30)
+                {
+                    cluster.network.add(packet);
+                }
+            }
+        }
+        settle();
+    }
+
+    @Test
+    void shouldStayCoherentThroughRandomKillsAndJoins()
+    {
+        for (final long seed : new long[]{11, 12, 13})
+        {
+            final Random random = new Random(seed);
+            final File dir = new File(tempDir, "seed-" + seed);
+            assertTrue(dir.mkdirs());
+            final File saved = tempDir;
+            tempDir = dir;
+            if (cluster != null)
+            {
+                cluster.close();
+            }
+            java.util.Arrays.fill(expected, 0);
+            start(3, random.nextBoolean());
+            tempDir = saved;
+            try
+            {
+                for (int event = 0; event < 6; event++)
+                {
+                    traffic(random, 60);
+                    final int id = random.nextInt(3);
+                    long members = source.current().members();
+                    if (cluster.dead[id])
+                    {
+                        cluster.restart(id);
+                        members |= 1L << id;
+                    }
+                    else if (Long.bitCount(members) > 1)
+                    {
+                        cluster.kill(id);
+                        members &= ~(1L << id);
+                    }
+                    final int reformer = Long.numberOfTrailingZeros(members);
+                    source.publish(members, reformer, reformer);
+                    settleLossy(random);
+                    replay(reformer);
+                    assertConsistent();
+                }
+            }
+            catch (final AssertionError ex)
+            {
+                throw new AssertionError("seed=" + seed + ": " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    @Test
+    void shouldRejoinARestartedNodeDuringTraffic()
+    {
+        start(3, false);
+        final Random random = new Random(6);
+        traffic(random, 200);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        settle();
+        replay(0);
+        traffic(random, 100);
+        cluster.restart(2);
+        source.publish(0b111, 0, 0);
+        // the members keep using the pages they hold while the joiner is reformed in
+        for (int i = 0; i < 200 && !settled(); i++)
+        {
+            traffic(random, 1);
+            cluster.advance(ManualClockCluster.STEP_NS);
+        }
+        settle();
+        assertEquals(1, node(2).stats.get(StatCounter.REFORMS_JOIN));
+        assertEquals(0, node(0).stats.get(StatCounter.REFUSED_PEER_MESSAGES));
+        traffic(random, 200);
+        assertConsistent();
+        assertTrue(node(2).parts.services.partitionMap().partitionsOf(2) > 0, "the joiner masters partitions");
+    }
+
+    @Test
+    void shouldSwitchOverThePrimaryWithoutLosingAPage()
+    {
+        start(3, true);
+        traffic(new Random(7), 200);
+        assertTrue(source.requestSwitchover(2));
+        settle();
+        assertEquals(2, node(0).parts.reform.served().primary());
+        assertEquals(1, node(1).stats.get(StatCounter.REFORMS_SWITCHOVER));
+        assertEquals(PartitionMap.PARTITION_COUNT, node(0).parts.services.partitionMap().partitionsOf(2));
+        assertTrue(recoveries.isEmpty(), "a switchover replays nothing");
+        assertConsistent();
+    }
+
+    @Test
+    void shouldStopANodeKickedOutOfTheCluster()
+    {
+        start(3, false);
+        traffic(new Random(8), 100);
+        source.publish(0b011, 0, 0);
+        cluster.cycle();
+        final DmsException ex = assertThrows(DmsException.class, () -> node(2).parts.services.checkOpen());
+        assertEquals(DmsErrorCode.KICKED_OUT, ex.errorCode());
+        assertTrue(ex.getMessage().startsWith("node was kicked out of the cluster (version 2)"), ex.getMessage());
+        assertEquals(ReformState.STOPPED, node(2).parts.reform.state());
+        cluster.kill(2);
+        settle();
+        replay(0);
+        assertConsistent();
+    }
+
+    @Test
+    void shouldRebuildThousandsOfPagesInChunksAndAcknowledgedBatches()
+    {
+        start(3, false);
+        final int count = 3_000;
+        for (long page = 50_000; page < 50_000 + count; page++)
+        {
+            final long id = page;
+            for (int i = 0; !node(1).tryLatch(id, LockMode.X); i++)
+            {
+                assertTrue(i < 100, () -> cluster.describe(id));
+                cluster.cycle();
+                cluster.deliverAll();
+            }
+            node(1).store.increment(id);
+            node(1).unlatch(id);
+        }
+        cluster.deliverAll();
+        final long cyclesBefore = node(1).stats.get(StatCounter.DUTY_CYCLES);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        settle();
+        long rebuilt = 0;
+        for (final Node n : cluster.liveNodes())
+        {
+            rebuilt += n.stats.get(StatCounter.REBUILT_PAGES);
+        }
+        assertEquals(count, rebuilt, "every page held is rebuilt once, at its new master");
+        assertTrue(node(1).stats.get(StatCounter.DUTY_CYCLES) - cyclesBefore >= count / 256,
+            "the scan is chunked over duty cycles");
+        for (long page = 50_000; page < 50_000 + count; page += 97)
+        {
+            cluster.assertDirectoryMatchesNodes(page);
+            assertEquals(LockMode.X, node(1).mode(page));
+        }
+    }
+
+    @Test
+    void shouldRebuildGlobalLocksAndRefuseASecondXHolder()
+    {
+        start(2, false);
+        final LockMaster master = node(0).parts.lockMaster;
+        assertNull(master.rebuild(1, 7, 100, LockMode.S));
+        assertNull(master.rebuild(1, 7, 100, LockMode.S), "a repeated report changes nothing");
+        assertNull(master.rebuild(0, 7, 200, LockMode.S));
+        assertEquals(2, master.resource(7).holders.size());
+        assertNull(master.rebuild(0, 8, 300, LockMode.X));
+        final String conflict = master.rebuild(1, 8, 400, LockMode.X);
+        assertTrue(conflict != null && conflict.contains("resourceId=8"), String.valueOf(conflict));
+    }
+
+    @Test
+    void shouldFailTheReformLoudlyOnASecondWriter()
+    {
+        start(2, false);
+        use(0, 0, LockMode.X);
+        // break the one-writer rule behind DMS's back: the rebuild must refuse it
+        final LocalPage lp = node(1).parts.pages.computeIfAbsent(pages[0], LocalPage::new);
+        synchronized (lp)
+        {
+            lp.mode = LockMode.X;
+        }
+        source.publish(0b11, 1, 1);
+        for (int i = 0; i < 2_000 && node(0).parts.reform.state() != ReformState.FAILED; i++)
+        {
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
+        assertEquals(ReformState.FAILED, node(0).parts.reform.state());
+        assertTrue(node(0).parts.reform.failure().contains("two holders of a page in X"),
+            node(0).parts.reform.failure());
+        assertEquals(1, node(0).stats.get(StatCounter.REFORMS_FAILED));
+        assertFalse(node(0).parts.services.gate().isOpen());
+    }
+}
