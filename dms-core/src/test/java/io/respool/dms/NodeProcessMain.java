@@ -6,6 +6,8 @@ import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.FileMembershipSource;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.ReformHandler;
+import io.respool.dms.api.ReformInfo;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@code ERROR category code: message}. Then it obeys one command a line on stdin, answering each with one
  * line: {@code load} ({@code LOADING}: start the workload of {@link ProcessLoad}), {@code stop} ({@code STOPPED ...}
  * or {@code FAILED ...}), {@code check} ({@code PAGES ...}: every page read in S and checked), {@code probe [own-first]}
- * ({@code PROBE OK}, or {@code PROBE code message} for the first page that cannot be had), {@code replay node}
+ * ({@code PROBE OK}, or {@code PROBE code message} for the first page that cannot be had), {@code await-reform version}
+ * ({@code REFORMED view}), {@code state} ({@code STATE ...}), {@code replay node}
  * ({@code REPLAYED pages}: recovery of a dead node's WAL). {@code exit} or end of input closes the node.
  */
 public final class NodeProcessMain
@@ -63,7 +66,7 @@ public final class NodeProcessMain
                 .errorHandler((ex) -> System.out.println("ERROR " + describe(ex)));
             if (source != null)
             {
-                ctx.membershipSource(source);
+                ctx.membershipSource(source).reformHandler(new Recoverer(store, nodes));
             }
             try (DmsNode node = Dms.launch(ctx))
             {
@@ -105,6 +108,8 @@ public final class NodeProcessMain
                 case "stop" -> load.stop();
                 case "check" -> load.check();
                 case "probe" -> probe(node, store, state, words.length > 1 && "own-first".equals(words[1]));
+                case "await-reform" -> awaitReform(node, Integer.parseInt(words[1]));
+                case "state" -> "STATE " + node.reformState() + " " + node.membershipView();
                 case "replay" -> replay(store, Integer.parseInt(words[1]), state.nodes());
                 default -> "FAILED unknown command: " + line;
             };
@@ -146,6 +151,25 @@ public final class NodeProcessMain
         return "PROBE OK";
     }
 
+    /**
+     * Wait until the node serves view {@code version} or a newer one (the source may not have told it of the view
+     * yet, so awaitReform alone could return at once), bounded.
+     */
+    private static String awaitReform(final DmsNode node, final int version) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + ProcessLoad.OPERATION_TIMEOUT_NS * 2;
+        while (node.membershipView().version() < version || !node.awaitReform(TimeUnit.MILLISECONDS.toNanos(10)))
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                return "FAILED reform into view " + version + " not done: state=" + node.reformState() + ", view=" +
+                    node.membershipView();
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        return "REFORMED " + node.membershipView();
+    }
+
     private static String replay(final ProcessPageStore store, final int deadNode, final int nodes)
     {
         int replayed = 0;
@@ -154,6 +178,36 @@ public final class NodeProcessMain
             replayed += store.replay(deadNode + nodes * generation, ProcessLoad.OPERATION_TIMEOUT_NS);
         }
         return "REPLAYED " + replayed;
+    }
+
+    /** Recovery as a database does it: replay the removed nodes' WAL on a thread of its own. */
+    private record Recoverer(ProcessPageStore store, int nodes) implements ReformHandler
+    {
+        @Override
+        public void recover(final ReformInfo info, final ReformHandler.Completion done)
+        {
+            final Thread thread = new Thread(() ->
+            {
+                try
+                {
+                    final StringBuilder sb = new StringBuilder("RECOVERED");
+                    for (long rest = info.removed(); rest != 0; rest &= rest - 1)
+                    {
+                        final int dead = Long.numberOfTrailingZeros(rest);
+                        sb.append(' ').append(dead).append(':').append(replay(store, dead, nodes));
+                    }
+                    System.out.println(sb);
+                    done.complete();
+                }
+                catch (final RuntimeException ex)
+                {
+                    System.out.println("FAILED recovery: " + ex);
+                    done.fail(ex.toString());
+                }
+            }, "recovery");
+            thread.setDaemon(true);
+            thread.start();
+        }
     }
 
     private static String describe(final Throwable ex)

@@ -82,6 +82,21 @@ final class ProcessCluster implements AutoCloseable
         return child;
     }
 
+    /**
+     * Start every node, then wait until each is connected to its peers.
+     */
+    void startAll()
+    {
+        for (int id = 0; id < NODES; id++)
+        {
+            start(id);
+        }
+        for (int id = 0; id < NODES; id++)
+        {
+            awaitConnected(id);
+        }
+    }
+
     void awaitConnected(final int id)
     {
         final String line = nodes[id].awaitLine("CONNECTED", (l) -> l.startsWith("CONNECTED") || l.startsWith(
@@ -114,7 +129,7 @@ final class ProcessCluster implements AutoCloseable
             final String line = nodes[id].awaitLine(answer + " to " + command,
                 (l) -> l.startsWith(answer) || l.startsWith("FAILED"), ANSWER);
             assertTrue(line.startsWith(answer), () -> nodes[id] + " answered " + command + " with: " + line +
-                "\nseed=" + seed + ", output ends:\n" + nodes[id].tail());
+                "\nseed=" + seed + "\n" + tails());
             answers.add(line);
         }
         return answers;
@@ -146,6 +161,22 @@ final class ProcessCluster implements AutoCloseable
             assertTrue(System.nanoTime() - deadline < 0, () -> "killed node's driver still active: " + aeronDir);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
+    }
+
+    /**
+     * @return the end of every running node's output, for a failure message.
+     */
+    String tails()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final ChildProcess child : nodes)
+        {
+            if (child != null)
+            {
+                sb.append("--- ").append(child).append(" output ends:\n").append(child.tail()).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     void publish(final MembershipView view)

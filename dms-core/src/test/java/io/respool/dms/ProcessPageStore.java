@@ -161,7 +161,7 @@ final class ProcessPageStore implements PageStore
                 continue;
             }
             final long recordLsn = shared.buffer().getLong(recordOffset + LSN_OFFSET, ORDER);
-            node.acquirePage(pageId, LockMode.X, timeoutNs);
+            node.acquirePageForRecovery(pageId, LockMode.X, timeoutNs);
             try
             {
                 if (recordLsn > pageLsn(pageId))
