@@ -117,6 +117,8 @@ class MultiProcessTest
             final List<Integer> survivors = List.of(0, 1);
             cluster.commandAll(survivors, "await-reform 2", "REFORMED");
             final long reformedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killAt);
+            assertTrue(survivors.stream().anyMatch((id) -> cluster.node(id).output().contains("\nRECOVERED 2:")),
+                () -> "no survivor replayed node 2's WAL: " + cluster.tails());
             if (!underLoad)
             {
                 cluster.commandAll(survivors, "load", "LOADING");
