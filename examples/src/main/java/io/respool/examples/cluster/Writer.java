@@ -80,6 +80,15 @@ final class Writer
     }
 
     /**
+     * A writer's run with nobody to tell: create the table and write the workload.
+     */
+    void createAndWrite()
+    {
+        createTable();
+        write();
+    }
+
+    /**
      * A promoted writer's run: take the table as recovery left it ({@code commits} transactions done, the first
      * being the table's creation) and write the rest of the workload.
      *
