@@ -74,6 +74,18 @@ public interface BlockDevice extends AutoCloseable
     void zero(long offset, long length);
 
     /**
+     * Give a range of an image file its own space on the host file system ({@code fallocate}, keeping the size and
+     * every byte already there), so that later writes into it cannot fail for a full host file system. A hole
+     * {@link #zero} punches gives the space back: reserve again after zeroing. Nothing to do on a block device, or
+     * where the host file system cannot reserve (then nothing is promised).
+     *
+     * @throws BlockDeviceException IO_ERROR if the host file system has not that much space left.
+     */
+    default void reserve(final long offset, final long length)
+    {
+    }
+
+    /**
      * Make every write and zero that returned before this call durable.
      */
     void flush();

@@ -77,6 +77,26 @@ final class DeviceErrors
         }
     }
 
+    /**
+     * {@code fallocate(0)} over a range of an image file: allocates what is a hole, keeps what is there. A host
+     * file system that cannot is left as it is.
+     */
+    static void reserve(final int fd, final Path path, final long offset, final long length)
+    {
+        while (0 != LibC.fallocate(fd, 0, offset, length))
+        {
+            final int errno = LibC.errno();
+            if (LibC.EOPNOTSUPP == errno || LibC.ENOSYS == errno)
+            {
+                return;
+            }
+            if (LibC.EINTR != errno)
+            {
+                throw ioError(path, "fallocate", offset, length, errno);
+            }
+        }
+    }
+
     static BlockDeviceException ioError(
         final Path path, final String operation, final long offset, final long length, final int errno)
     {

@@ -383,6 +383,25 @@ final class DirectBlockDevice implements BlockDevice
         }
     }
 
+    @Override
+    public void reserve(final long offset, final long length)
+    {
+        enter();
+        try
+        {
+            checkWritable(offset, "reserve");
+            DeviceErrors.checkRange(path, offset, length, size);
+            if (length > 0 && DeviceKind.BLOCK_DEVICE != kind)
+            {
+                DeviceErrors.reserve(fd, path, offset, length);
+            }
+        }
+        finally
+        {
+            guard.exit();
+        }
+    }
+
     private boolean punchHole(final long offset, final long length)
     {
         while (true)

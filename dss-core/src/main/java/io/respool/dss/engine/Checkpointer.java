@@ -1,6 +1,7 @@
 package io.respool.dss.engine;
 
 import io.respool.blockdev.BlockDevice;
+import io.respool.blockdev.BlockDeviceException;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.format.CheckpointDescriptor;
@@ -147,12 +148,31 @@ final class Checkpointer
                 throw new DssException(ErrorCode.OUT_OF_SPACE, "no space on the entry volume for a checkpoint: vg=" +
                     vgName + ", neededAus=" + needed + "; delete files (dsscmd rm)");
             }
+            reserve(au, runLength[0], needed);
             final int n = slotAus[slot].length;
             slotAus[slot] = Arrays.copyOf(slotAus[slot], n + 1);
             slotCounts[slot] = Arrays.copyOf(slotCounts[slot], n + 1);
             slotAus[slot][n] = physicalAu(0, au);
             slotCounts[slot][n] = runLength[0];
             capacity += runLength[0] * auSize;
+        }
+    }
+
+    /**
+     * Give AUs a slot grows into their own space on the host file system, so that a full one fails the checkpoint
+     * here, before anything was written, and not in the middle of the slot.
+     */
+    private void reserve(final long au, final long count, final long needed)
+    {
+        try
+        {
+            entry.reserve(au * auSize, count * auSize);
+        }
+        catch (final BlockDeviceException ex)
+        {
+            state.volumes[0].space.markFree(au, count);
+            throw new DssException(ErrorCode.OUT_OF_SPACE, "no space on the host file system for a checkpoint: vg=" +
+                vgName + ", neededAus=" + needed + "; free space there: " + ex.getMessage(), ex);
         }
     }
 

@@ -378,6 +378,7 @@ final class RedoLog
         if (headEnd < tailStart)
         {
             device.zero(headEnd, tailStart - headEnd);
+            device.reserve(headEnd, tailStart - headEnd); // a punched hole gave the log's space back
         }
         if (tailStart < end)
         {

@@ -54,12 +54,12 @@ public final class VolumeGroupFormatter
             final long auCount = device.size() / auSize;
             final long logBytes = Math.max(LOG_GRANULE, (logLength + LOG_GRANULE - 1) / LOG_GRANULE * LOG_GRANULE);
             final long logAus = (logBytes + auSize - 1) / auSize;
-            final long minimumAus = 1 + logAus + 1 + 1;
+            final long minimumAus = 1 + logAus + 2 + 1;
             if (auCount < minimumAus)
             {
                 throw new DssException(ErrorCode.INVALID_ARGUMENT, "volume too small for a volume group: volume=" +
                     entryVolume + ", size=" + device.size() + ", needed=" + minimumAus * auSize + " (" + minimumAus +
-                    " AUs of " + auSize + " bytes: system area, redo log, checkpoint, data)");
+                    " AUs of " + auSize + " bytes: system area, redo log, two checkpoint slots, data)");
             }
             final long now = System.currentTimeMillis();
             final UUID vgUuid = UUID.randomUUID();
@@ -67,6 +67,7 @@ public final class VolumeGroupFormatter
             state.createRoot(vgName, now);
             state.volumes[0] = new VolumeEntry(0, UUID.randomUUID(), auCount, entryVolume.toString());
             final long checkpointAu = 1 + logAus;
+            reserveMetadata(device, entryVolume, auSize, logBytes, checkpointAu);
 
             final ExpandableArrayBuffer checkpoint = new ExpandableArrayBuffer(4096);
             final int checkpointLength = CheckpointCodec.encode(state, 0, checkpoint);
@@ -86,14 +87,42 @@ public final class VolumeGroupFormatter
                 .checkpointCrc(Checksums.crc32c(0, checkpoint, 0, checkpointLength))
                 .reservedAreas(EntryVolumeLayout.LEASE_AREA_OFFSET, EntryVolumeLayout.LEASE_AREA_LENGTH,
                     EntryVolumeLayout.INSTANCE_TABLE_OFFSET, EntryVolumeLayout.INSTANCE_TABLE_LENGTH)
-                .slotExtents(0, new long[]{EntryVolumeLayout.physicalAu(0, checkpointAu)}, new long[]{1}, 1);
+                .slotExtents(0, new long[]{EntryVolumeLayout.physicalAu(0, checkpointAu)}, new long[]{1}, 1)
+                .slotExtents(1, new long[]{EntryVolumeLayout.physicalAu(0, checkpointAu + 1)}, new long[]{1}, 1);
             device.zero(EntryVolumeLayout.LEASE_AREA_OFFSET,
                 EntryVolumeLayout.ROOT_A_OFFSET - EntryVolumeLayout.LEASE_AREA_OFFSET);
             device.zero(EntryVolumeLayout.INSTANCE_TABLE_OFFSET, EntryVolumeLayout.INSTANCE_TABLE_LENGTH);
+            device.reserve(0, EntryVolumeLayout.SYSTEM_AREA_LENGTH); // the zeroing gave back what it punched
             device.flush();
             roots.store();
 
             writeVolumeHeader(device, vgName, vgUuid, state.volumes[0].uuid, 0, auSize, auCount, now);
+        }
+    }
+
+    /**
+     * Give the metadata its own space on the host file system before anything is written: the system area, the
+     * redo log and both checkpoint slots. A full host file system can then fail a write of file data, but never a
+     * write of the volume group's metadata, so the change that removes the file can always be logged.
+     */
+    private static void reserveMetadata(
+        final BlockDevice device, final Path entryVolume, final int auSize, final long logBytes,
+        final long checkpointAu)
+    {
+        final long logOffset = auSize;
+        try
+        {
+            device.reserve(0, EntryVolumeLayout.SYSTEM_AREA_LENGTH);
+            device.reserve(logOffset, logBytes);
+            device.reserve(checkpointAu * auSize, 2L * auSize);
+        }
+        catch (final BlockDeviceException ex)
+        {
+            throw new DssException(ErrorCode.OUT_OF_SPACE, "no space on the host file system for the volume " +
+                "group's metadata: volume=" + entryVolume + ", needed=" +
+                (EntryVolumeLayout.SYSTEM_AREA_LENGTH + logBytes + 2L * auSize) + " bytes (system area, redo log, " +
+                "two checkpoint slots); free space there, or create the group with a smaller AU size: " +
+                ex.getMessage(), ex);
         }
     }
 
