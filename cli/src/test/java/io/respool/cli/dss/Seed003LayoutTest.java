@@ -65,7 +65,9 @@ class Seed003LayoutTest
         System.out.println("seed 003: cv on a 2 TiB sparse image took " + cvMs + " ms");
         assertTrue(cvMs < 5_000, "cv took " + cvMs + " ms on a 2 TiB sparse image");
         final long allocatedKb = allocatedKb(image);
-        assertTrue(allocatedKb < 64 * 1024, "cv allocated " + allocatedKb + " KiB of a sparse image");
+        // cv reserves the metadata's own space (system area, redo log, both checkpoint slots: about 82 MiB here) so
+        // that a full host file system fails file data, never the group's metadata; nothing else of the 2 TiB.
+        assertTrue(allocatedKb < 128 * 1024, "cv allocated " + allocatedKb + " KiB of a sparse image");
 
         final String socket0 = "UDS:" + dss.resolve("dss0/.dss_unix_d_socket");
         final String socket1 = "UDS:" + dss.resolve("dss1/.dss_unix_d_socket");
