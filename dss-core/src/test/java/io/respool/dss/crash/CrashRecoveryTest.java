@@ -17,11 +17,13 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Kill a process running a metadata and data workload with SIGKILL at random points, 100 times over one volume
  * group, and after each kill reopen the group and check that it is consistent ({@code check} finds nothing) and that
- * every change acknowledged before the kill is there. The redo log is 128 KiB, so the workload also crosses many
+ * every change acknowledged before the kill is there (a root control copy torn by the kill may be named once, as
+ * repaired from the other copy when the group was loaded). The redo log is 128 KiB, so the workload also crosses many
  * checkpoints and log wrap-arounds. Reproduce a failure with {@code -Dcrash.seed=<seed printed>}.
  */
 class CrashRecoveryTest
@@ -63,7 +65,7 @@ class CrashRecoveryTest
             try (Dss dss = Dss.openVolumeGroup("data", volume))
             {
                 final String context = "after kill " + run + ", seed=" + seed;
-                assertEquals(List.of(), dss.volumeGroup("data").check(), context);
+                assertCheckClean(dss, context);
                 acknowledged += CrashTestSupport.verifyRun(dss, journals, run, THREADS, true, context);
                 for (int t = 0; t < THREADS; t++)
                 {
@@ -81,5 +83,25 @@ class CrashRecoveryTest
             }
         }
         System.out.println("CrashRecoveryTest kills=" + KILLS + ", acknowledged=" + acknowledged);
+    }
+
+    /**
+     * A kill in the middle of a root control write tears the copy being written: the load rewrites it from the
+     * other copy and the first check names that repair. Anything else, a second torn copy, or a repair that did not
+     * hold (a second check still finding it) is a failure.
+     */
+    private static void assertCheckClean(final Dss dss, final String context)
+    {
+        final List<String> problems = dss.volumeGroup("data").check();
+        final List<String> others = problems.stream().filter(p -> !isRootRepairedAtLoad(p)).toList();
+        assertEquals(List.of(), others, context);
+        assertTrue(problems.size() <= 1, () -> context + ": both root copies repaired: " + problems);
+        assertEquals(List.of(), dss.volumeGroup("data").check(), context + ", second check after " + problems);
+    }
+
+    private static boolean isRootRepairedAtLoad(final String problem)
+    {
+        return problem.startsWith("root control copy ") &&
+            problem.contains("(found when the root was loaded, and rewritten from the other copy");
     }
 }
