@@ -64,6 +64,7 @@ final class MembershipAgent
             final long startNs = clock.nanoTime();
             writeMember(true, fenceGenerationOnDisk());
             fileLocks.heartbeatLanded(startNs);
+            fileLocks.joined();
         }
         pollFence();
     }

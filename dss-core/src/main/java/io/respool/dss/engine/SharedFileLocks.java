@@ -172,6 +172,26 @@ final class SharedFileLocks
     }
 
     /**
+     * This process became the instance's member: whatever its slot holds is an earlier incarnation's (void) or, on a
+     * device used before, not a lock at all. Cleared, so that no reader has to wait for it.
+     */
+    void joined()
+    {
+        final FenceGate gate = coordinator.gate();
+        if (gate.tryEnter())
+        {
+            try
+            {
+                sectors.clearFileLockSlot(instanceId);
+            }
+            finally
+            {
+                gate.exit();
+            }
+        }
+    }
+
+    /**
      * The member's heartbeat write that started at {@code startNs} (monotonic) has landed. One that started later
      * than half the expiry after the last may have come after another instance found this one dead.
      */

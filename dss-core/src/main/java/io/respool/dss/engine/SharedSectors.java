@@ -127,4 +127,24 @@ final class SharedSectors
     {
         arbitration.write(locks, EntryVolumeLayout.fileLockSectorOffset(instanceId, sector), true);
     }
+
+    /**
+     * Zero {@code instanceId}'s whole file-lock slot, in one write, unless it is zero already.
+     */
+    void clearFileLockSlot(final int instanceId)
+    {
+        final long offset = EntryVolumeLayout.fileLockSectorOffset(instanceId, 0);
+        final UnsafeBuffer slot = new UnsafeBuffer(new byte[EntryVolumeLayout.FILE_LOCK_SLOT_LENGTH]);
+        io.read(offset, slot, 0, slot.capacity());
+        for (int i = 0; i < slot.capacity(); i += Long.BYTES)
+        {
+            if (slot.getLong(i) != 0)
+            {
+                slot.setMemory(0, slot.capacity(), (byte)0);
+                io.write(offset, slot, 0, slot.capacity());
+                io.device().flush(offset, slot.capacity());
+                return;
+            }
+        }
+    }
 }
