@@ -76,6 +76,20 @@ public interface VolumeGroup extends AutoCloseable
     long coordinatorErrors();
 
     /**
+     * Try once to lock bytes {@code [position, position + size)} of file {@code fileId} against every other instance
+     * of the group ({@code STORAGE_MODE=SHARE_DISK} file locks; the NIO provider's {@code FileChannel.tryLock}).
+     * Shared locks of several instances coexist. The records of an instance that died, left or was fenced are void,
+     * and so are those of an instance whose heartbeat this one has seen stand still for the expiry.
+     *
+     * @param size {@code Long.MAX_VALUE} (or a range past it): to the end of the file, however it grows.
+     * @return the lock, or null if another instance that may be alive holds an overlapping one (a holder seen for
+     * the first time counts as alive: poll to let a dead one expire).
+     * @throws DssException VOLUME_IN_USE if this process is not the instance's member or cannot hold the lease,
+     *                      FENCED if the instance is fenced, OUT_OF_SPACE if its slot has no room for another lock.
+     */
+    FileRangeLock tryLockRange(long fileId, long position, long size, boolean shared);
+
+    /**
      * Verify every on-disk and in-memory metadata structure.
      *
      * @return problems found, empty when the volume group is consistent.

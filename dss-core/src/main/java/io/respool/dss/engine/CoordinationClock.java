@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Time for the code that shares a volume group with other instances ({@link Coordinator}, the {@link VgLock}s,
  * {@link Fencing}): what time it is, and how to let time pass while waiting on another instance. {@link #SYSTEM}
- * reads the wall clock and parks the thread. A test passes a stepped clock whose {@link #pauseNs} advances a manual
+ * reads the wall clock (for display) and the monotonic clock (for deadlines), and parks the thread. A test passes a stepped clock whose {@link #pauseNs} advances a manual
  * clock and runs the agents' duty cycles instead, so that a lease expiry or a kick plays out on one thread with no
  * sleep. Times are ms since the epoch (the member sector shows them); deadlines are compared as
  * {@code now - deadline > 0}, never across hosts.
@@ -29,6 +29,12 @@ interface CoordinationClock extends EpochClock
         }
 
         @Override
+        public long nanoTime()
+        {
+            return System.nanoTime();
+        }
+
+        @Override
         public void pauseNs(final long ns)
         {
             LockSupport.parkNanos(ns);
@@ -40,6 +46,15 @@ interface CoordinationClock extends EpochClock
             condition.awaitUninterruptibly(); // the coordination agent signals every change of state
         }
     };
+
+    /**
+     * @return a monotonic time in ns, for deadlines and for how long something stood still: unlike {@link #time()},
+     * it never steps when the wall clock is set. A stepped clock's default derives it from {@link #time()}.
+     */
+    default long nanoTime()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(time());
+    }
 
     /**
      * Let about {@code ns} pass before the caller looks again.

@@ -1,5 +1,6 @@
 package io.respool.dss.engine;
 
+import io.respool.dss.FileRangeLock;
 import io.respool.dss.InstanceStatus;
 import io.respool.dss.KickResult;
 import io.respool.dss.format.VgHead;
@@ -65,6 +66,7 @@ final class Coordinator implements Agent
     private final CoordinationClock clock;
     private final FenceGate gate = new FenceGate();
     private final MembershipAgent membership;
+    private final SharedFileLocks fileLocks;
     private final AtomicLong errors = new AtomicLong();
     private HeadPublisher head;
     private VgLockHold hold;
@@ -79,7 +81,22 @@ final class Coordinator implements Agent
         this.sectors = sectors;
         this.vgLock = vgLock;
         this.clock = clock;
-        this.membership = new MembershipAgent(vgName, instanceId, sectors, gate, clock);
+        this.fileLocks = new SharedFileLocks(vgName, instanceId, sectors, clock, this,
+            new SharedFileLocks.Membership()
+            {
+                @Override
+                public boolean isMember()
+                {
+                    return membership.isMember();
+                }
+
+                @Override
+                public long incarnation()
+                {
+                    return membership.incarnation();
+                }
+            });
+        this.membership = new MembershipAgent(vgName, instanceId, sectors, gate, clock, fileLocks);
     }
 
     /**
@@ -212,12 +229,21 @@ final class Coordinator implements Agent
     void close()
     {
         CloseHelper.quietClose(runner);
+        fileLocks.close();
         if (hold != null)
         {
             hold.close();
         }
         membership.leave();
         CloseHelper.quietClose(vgLock);
+    }
+
+    /**
+     * One attempt at a file lock held across instances through the entry volume; see {@link SharedFileLocks}.
+     */
+    FileRangeLock tryLockRange(final long fileId, final long position, final long size, final boolean shared)
+    {
+        return fileLocks.tryLock(fileId, position, size, shared);
     }
 
     SharedSectors sectors()

@@ -33,6 +33,7 @@ final class MembershipAgent
     private final SharedSectors sectors;
     private final FenceGate gate;
     private final CoordinationClock clock;
+    private final SharedFileLocks fileLocks;
     private final long incarnation = ThreadLocalRandom.current().nextLong();
     private boolean member;
     private long heartbeat;
@@ -42,13 +43,14 @@ final class MembershipAgent
 
     MembershipAgent(
         final String vgName, final int instanceId, final SharedSectors sectors, final FenceGate gate,
-        final CoordinationClock clock)
+        final CoordinationClock clock, final SharedFileLocks fileLocks)
     {
         this.vgName = vgName;
         this.instanceId = instanceId;
         this.sectors = sectors;
         this.gate = gate;
         this.clock = clock;
+        this.fileLocks = fileLocks;
     }
 
     /**
@@ -59,7 +61,10 @@ final class MembershipAgent
         member = !anotherLiveMember();
         if (member)
         {
+            final long startNs = clock.nanoTime();
             writeMember(true, fenceGenerationOnDisk());
+            fileLocks.heartbeatLanded(startNs);
+            fileLocks.joined();
         }
         pollFence();
     }
@@ -67,6 +72,14 @@ final class MembershipAgent
     boolean isMember()
     {
         return member;
+    }
+
+    /**
+     * @return this process's incarnation as the member: random per open, written in its member sector.
+     */
+    long incarnation()
+    {
+        return incarnation;
     }
 
     /**
@@ -88,7 +101,9 @@ final class MembershipAgent
         int work = pollFence();
         if (!fenceDrainPending && member && nowMs - lastHeartbeatMs >= HEARTBEAT_MS)
         {
+            final long startNs = clock.nanoTime();
             writeMember(!gate.isClosed() || fenceGenerationSeen == 0, fenceGenerationSeen);
+            fileLocks.heartbeatLanded(startNs);
             lastHeartbeatMs = nowMs;
             work++;
         }
@@ -204,6 +219,7 @@ final class MembershipAgent
         {
             gate.shut("instance " + instanceId + " is fenced off volume group " + vgName + " (kicked by instance " +
                 fence.kickedBy() + "); nothing was written. Once it is safe, run dsscmd reghl to register again");
+            fileLocks.fenced();
             fenceDrainPending = !gate.isDrained();
             if (fenceDrainPending)
             {

@@ -5,11 +5,13 @@ import io.respool.dss.arbitration.SectorIo;
 import io.respool.dss.format.DiskLease;
 import io.respool.dss.format.EntryVolumeLayout;
 import io.respool.dss.format.FenceSector;
+import io.respool.dss.format.FileLockSector;
 import io.respool.dss.format.MemberSector;
 import io.respool.dss.format.SectorBlock;
 import io.respool.dss.format.VgHead;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Reads and writes the one-sector structures that instances sharing a volume group use to coordinate: the VG head,
@@ -20,9 +22,11 @@ import org.agrona.MutableDirectBuffer;
 final class SharedSectors
 {
     private final ArbitrationSectors arbitration;
+    private final DeviceIo io;
 
     SharedSectors(final DeviceIo io)
     {
+        this.io = io;
         this.arbitration = new ArbitrationSectors(new SectorIo()
         {
             @Override
@@ -103,5 +107,44 @@ final class SharedSectors
     void writeMember(final int instanceId, final MemberSector member)
     {
         arbitration.writeMember(instanceId, member);
+    }
+
+    /**
+     * @return the whole file-lock table, every instance's slot, in one read.
+     */
+    UnsafeBuffer readFileLockTable()
+    {
+        final UnsafeBuffer table = new UnsafeBuffer(new byte[(int)EntryVolumeLayout.FILE_LOCK_TABLE_LENGTH]);
+        io.read(EntryVolumeLayout.FILE_LOCK_TABLE_OFFSET, table, 0, table.capacity());
+        return table;
+    }
+
+    /**
+     * Write sector {@code sector} of {@code instanceId}'s file-lock slot. Only that instance's member writes its
+     * slot, so the read-modify-write of its 4 KiB block on a direct-I/O device rewrites only its own sectors.
+     */
+    void writeFileLock(final int instanceId, final int sector, final FileLockSector locks)
+    {
+        arbitration.write(locks, EntryVolumeLayout.fileLockSectorOffset(instanceId, sector), true);
+    }
+
+    /**
+     * Zero {@code instanceId}'s whole file-lock slot, in one write, unless it is zero already.
+     */
+    void clearFileLockSlot(final int instanceId)
+    {
+        final long offset = EntryVolumeLayout.fileLockSectorOffset(instanceId, 0);
+        final UnsafeBuffer slot = new UnsafeBuffer(new byte[EntryVolumeLayout.FILE_LOCK_SLOT_LENGTH]);
+        io.read(offset, slot, 0, slot.capacity());
+        for (int i = 0; i < slot.capacity(); i += Long.BYTES)
+        {
+            if (slot.getLong(i) != 0)
+            {
+                slot.setMemory(0, slot.capacity(), (byte)0);
+                io.write(offset, slot, 0, slot.capacity());
+                io.device().flush(offset, slot.capacity());
+                return;
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.respool.dss.engine;
 
+import io.respool.dss.FileRangeLock;
 import io.respool.dss.FileStat;
 import io.respool.dss.FileType;
 import io.respool.dss.InstanceStatus;
@@ -151,6 +152,13 @@ final class VolumeGroupEngine implements VolumeGroup
      * Log every size writes changed and make the log and the volumes durable (unless fenced), stop coordinating,
      * then close the devices.
      */
+    @Override
+    public FileRangeLock tryLockRange(final long fileId, final long position, final long size, final boolean shared)
+    {
+        metaLock.checkOpen();
+        return coordinator.tryLockRange(fileId, position, size, shared);
+    }
+
     @Override
     public void close()
     {

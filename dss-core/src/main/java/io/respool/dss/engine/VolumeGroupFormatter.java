@@ -92,6 +92,7 @@ public final class VolumeGroupFormatter
             device.zero(EntryVolumeLayout.LEASE_AREA_OFFSET,
                 EntryVolumeLayout.ROOT_A_OFFSET - EntryVolumeLayout.LEASE_AREA_OFFSET);
             device.zero(EntryVolumeLayout.INSTANCE_TABLE_OFFSET, EntryVolumeLayout.INSTANCE_TABLE_LENGTH);
+            device.zero(EntryVolumeLayout.FILE_LOCK_TABLE_OFFSET, EntryVolumeLayout.FILE_LOCK_TABLE_LENGTH);
             device.reserve(0, EntryVolumeLayout.SYSTEM_AREA_LENGTH); // the zeroing gave back what it punched
             device.flush();
             roots.store();

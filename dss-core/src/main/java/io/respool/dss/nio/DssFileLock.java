@@ -1,5 +1,7 @@
 package io.respool.dss.nio;
 
+import io.respool.dss.FileRangeLock;
+
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -7,13 +9,15 @@ import java.nio.channels.FileLock;
 
 /**
  * A lock on a range of a DSS file, held in this instance's {@link FileLockTable} and, across the instances of the
- * volume group, by an {@link OfdRangeLock} on the file's lock file. Valid until released or its channel closes.
+ * volume group, by an {@link OfdRangeLock} on the file's lock file (DISK) or a record on the entry volume
+ * (SHARE_DISK). Valid until released or its channel closes; in SHARE_DISK also until this instance may have lost it
+ * (its heartbeat late past half the expiry, or fenced), which {@link #isValid()} reports.
  */
 final class DssFileLock extends FileLock
 {
     private final FileLockTable table;
     private final FileLockTable.Key key;
-    private OfdRangeLock held;
+    private FileRangeLock held;
     private boolean valid = true;
 
     DssFileLock(final FileChannel channel, final FileLockTable table, final FileLockTable.Key key,
@@ -38,7 +42,7 @@ final class DssFileLock extends FileLock
     {
         if (held == null && valid)
         {
-            held = OfdRangeLock.tryLock(table.lockFileOf(key), position(), size(), isShared());
+            held = table.tryAcross(key, position(), size(), isShared());
         }
         return held != null;
     }
@@ -49,7 +53,7 @@ final class DssFileLock extends FileLock
     @Override
     public synchronized boolean isValid()
     {
-        return valid;
+        return valid && (held == null || held.isValid());
     }
 
     /**

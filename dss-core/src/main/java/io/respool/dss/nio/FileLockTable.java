@@ -1,5 +1,8 @@
 package io.respool.dss.nio;
 
+import io.respool.dss.Dss;
+import io.respool.dss.DssException;
+import io.respool.dss.FileRangeLock;
 import io.respool.dss.config.DssHome;
 import io.respool.dss.config.StorageMode;
 import io.respool.dss.config.VgConfig;
@@ -22,9 +25,11 @@ import java.util.Map;
  * {@code STORAGE_MODE=DISK}: each lock is an {@link OfdRangeLock} on the same byte range of
  * {@code <_DISK_LOCK_FILE_PATH>/dss_flock_<entry volume name>_<file id>}, one local file per DSS file, named by the
  * file's id so that a rename keeps its locks. The kernel drops the locks of an instance that dies. This holds
- * where the VG lock holds: instances on one host, sharing one lock directory. {@code SHARE_DISK} instances are on
- * different hosts; file locks are refused there, as lock records on the disk tied to the lease are not built.
- * Lock files are never deleted: removing one while another instance opens it would split the lock.
+ * where the VG lock holds: instances on one host, sharing one lock directory. Lock files are never deleted:
+ * removing one while another instance opens it would split the lock. In {@code SHARE_DISK} (and
+ * {@code CLUSTER_RAID}) the instances are on different hosts: each lock is a record in the instance's slot of the
+ * entry volume's file-lock table ({@link io.respool.dss.VolumeGroup#tryLockRange}), void once its holder's
+ * heartbeat stood still for the expiry.
  */
 final class FileLockTable
 {
@@ -33,13 +38,20 @@ final class FileLockTable
     {
     }
 
+    /** How long a blocked lock waits before trying again in DISK mode: the kernel's OFD wait cannot be interrupted. */
+    static final long OFD_POLL_NS = 1_000_000;
+    /** The same in SHARE_DISK: each try reads the file-lock table, 256 KiB. */
+    static final long SHARED_POLL_NS = 10_000_000;
+
     private final StorageMode storageMode;
     private final Path lockDirectory;
+    private final Dss dss;
     private final Map<String, String> entryVolumeNames = new HashMap<>();
     private final Map<Key, List<DssFileLock>> locks = new HashMap<>();
 
-    FileLockTable(final DssHome home)
+    FileLockTable(final DssHome home, final Dss dss)
     {
+        this.dss = dss;
         this.storageMode = home.instance().storageMode();
         this.lockDirectory = home.instance().diskLockFilePath();
         for (final VgConfig.Entry entry : home.vgConfig().entries())
@@ -56,12 +68,6 @@ final class FileLockTable
     DssFileLock reserve(final FileChannel channel, final Key key, final long position, final long size,
         final boolean shared, final String path)
     {
-        if (storageMode != StorageMode.DISK)
-        {
-            throw new UnsupportedOperationException("file locks on DSS need STORAGE_MODE=DISK: path=" + path +
-                ", storageMode=" + storageMode + "; across hosts they would need lock records on the shared disk," +
-                " which are not built");
-        }
         synchronized (locks)
         {
             final List<DssFileLock> held = locks.computeIfAbsent(key, k -> new ArrayList<>());
@@ -76,6 +82,36 @@ final class FileLockTable
             held.add(lock);
             return lock;
         }
+    }
+
+    /**
+     * One attempt at a range reserved in this instance, across the instances of the volume group.
+     *
+     * @return the lock, or null if another instance holds an overlapping one.
+     */
+    FileRangeLock tryAcross(final Key key, final long position, final long size, final boolean shared)
+        throws IOException
+    {
+        if (storageMode == StorageMode.DISK)
+        {
+            return OfdRangeLock.tryLock(lockFileOf(key), position, size, shared);
+        }
+        try
+        {
+            return dss.volumeGroup(key.volumeGroup()).tryLockRange(key.fileId(), position, size, shared);
+        }
+        catch (final DssException ex)
+        {
+            throw new IOException(ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * @return how long a blocked {@code lock} waits before it tries again.
+     */
+    long pollNanos()
+    {
+        return storageMode == StorageMode.DISK ? OFD_POLL_NS : SHARED_POLL_NS;
     }
 
     void remove(final DssFileLock lock)

@@ -49,7 +49,7 @@ final class FileSystemRegistry
             {
                 throw NioExceptions.translate(ex, home.toString(), null);
             }
-            final DssFileSystem fileSystem = new DssFileSystem(provider, home, dss, new FileLockTable(dssHome));
+            final DssFileSystem fileSystem = new DssFileSystem(provider, home, dss, new FileLockTable(dssHome, dss));
             fileSystems.put(home, fileSystem);
             return fileSystem;
         }

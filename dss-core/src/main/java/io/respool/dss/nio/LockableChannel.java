@@ -20,9 +20,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 abstract class LockableChannel extends FileChannel
 {
-    /** How long a blocked {@link #lock} waits before trying again: the kernel's OFD wait cannot be interrupted. */
-    static final long LOCK_POLL_NS = 1_000_000;
-
     final DssFileSystem fileSystem;
     final String path;
     final OpenOptionSet options;
@@ -63,7 +60,7 @@ abstract class LockableChannel extends FileChannel
             begin();
             while (isOpen() && !lock.tryAcquire())
             {
-                LockSupport.parkNanos(LOCK_POLL_NS);
+                LockSupport.parkNanos(fileSystem.fileLocks().pollNanos());
             }
             completed = isOpen();
         }

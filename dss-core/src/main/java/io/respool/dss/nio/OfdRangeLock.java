@@ -4,6 +4,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+import io.respool.dss.FileRangeLock;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import java.nio.file.Path;
  * descriptor: two instances in one JVM exclude each other as two processes do, and closing another descriptor of
  * the file does not drop it. The kernel drops it when the descriptor closes, so when its process dies.
  */
-final class OfdRangeLock
+final class OfdRangeLock implements FileRangeLock
 {
     private static final int O_RDWR = 2;
     private static final int O_CREAT = 0100;
@@ -90,9 +91,19 @@ final class OfdRangeLock
     }
 
     /**
+     * @return true until released: the kernel cannot take it from a live descriptor.
+     */
+    @Override
+    public synchronized boolean isValid()
+    {
+        return fd >= 0;
+    }
+
+    /**
      * Release the lock; idempotent.
      */
-    synchronized void release()
+    @Override
+    public synchronized void release()
     {
         if (fd >= 0)
         {

@@ -1,11 +1,7 @@
 package io.respool.dss.nio;
 
-import io.respool.blockdev.BlockDevices;
-import io.respool.dss.Dss;
-import io.respool.dss.config.StorageMode;
 import io.respool.testsupport.ChildJvm;
 import io.respool.testsupport.ChildProcess;
-import io.respool.testsupport.TempDssHome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link FileChannel#lock}/{@link FileChannel#tryLock} on DSS: the JDK's semantics within one instance, exclusion
  * across instances of the volume group (in this JVM and in another process), release when a holder dies; and
- * directory channels.
+ * directory channels. In DISK mode here; {@link ShareDiskFileLockTest} runs the same in SHARE_DISK.
  */
 @Timeout(120)
 class DssFileLockTest extends OneVolumeGroupFixture
@@ -106,7 +102,7 @@ class DssFileLockTest extends OneVolumeGroupFixture
     void shouldExcludeAnotherInstanceOfTheVolumeGroup() throws Exception
     {
         final ExecutorService executor = Executors.newSingleThreadExecutor();
-        try (FileSystem other = NioTestSupport.open(otherInstanceHome(dir, 1, "data"));
+        try (FileSystem other = NioTestSupport.open(otherInstanceHome(dir, 1, storageMode(), "data"));
             FileChannel mine = open(fs, "+data/f"); FileChannel theirs = open(other, "+data/f"))
         {
             final FileLock held = mine.lock();
@@ -142,7 +138,7 @@ class DssFileLockTest extends OneVolumeGroupFixture
     @Test
     void shouldInterruptAWaitingLockAndCloseItsChannel() throws Exception
     {
-        try (FileSystem other = NioTestSupport.open(otherInstanceHome(dir, 1, "data"));
+        try (FileSystem other = NioTestSupport.open(otherInstanceHome(dir, 1, storageMode(), "data"));
             FileChannel mine = open(fs, "+data/f"))
         {
             mine.lock();
@@ -172,7 +168,7 @@ class DssFileLockTest extends OneVolumeGroupFixture
     @Test
     void shouldReleaseTheLocksOfAKilledInstance() throws Exception
     {
-        final Path otherHome = otherInstanceHome(dir, 1, "data");
+        final Path otherHome = otherInstanceHome(dir, 1, storageMode(), "data");
         try (ChildProcess holder = ChildJvm.of(LockHolder.class).name("lock-holder")
             .jvmArgs("-XX:+UseSerialGC", "-Xmx128m").args(otherHome.toString(), "+data/f").start();
             FileChannel mine = open(fs, "+data/f"))
@@ -183,26 +179,6 @@ class DssFileLockTest extends OneVolumeGroupFixture
             holder.kill();
             final FileLock lock = mine.lock();
             assertTrue(lock.isValid(), "the kernel dropped the killed instance's lock");
-        }
-    }
-
-    @Test
-    void shouldRefuseFileLocksAcrossHostsInShareDiskMode() throws IOException
-    {
-        final Path other = dir.resolve("share");
-        Files.createDirectories(other);
-        final Path image = other.resolve("data.img");
-        BlockDevices.createSparseImage(image, NioTestSupport.IMAGE_SIZE);
-        Dss.createVolumeGroup("data", image, NioTestSupport.AU);
-        final Path home = TempDssHome.at(other.resolve("home")).storageMode(StorageMode.SHARE_DISK)
-            .diskLockFilePath(NioTestSupport.lockDirectory(other)).volumeGroup("data", image).write();
-        try (FileSystem shared = NioTestSupport.open(home); FileChannel channel = open(shared, "+data/f"))
-        {
-            assertFails(UnsupportedOperationException.class,
-                "file locks on DSS need STORAGE_MODE=DISK: path=+data/f, storageMode=SHARE_DISK", channel::tryLock);
-            assertFails(UnsupportedOperationException.class, "lock records on the shared disk", channel::lock);
-            channel.write(ByteBuffer.wrap(new byte[] {1}));
-            assertEquals(1, channel.size(), "the channel still works");
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * A child JVM for {@link DssFileLockTest}: another instance of the volume group, holding an exclusive lock on a
- * DSS file until it is killed. Arguments: its DSS home, the DSS path to lock.
+ * DSS file until it is killed, and answering each line it reads with {@code VALID true} or {@code VALID false}, as
+ * the lock's {@link FileLock#isValid()} says. Arguments: its DSS home, the DSS path to lock.
  */
 public final class LockHolder
 {
@@ -32,7 +33,8 @@ public final class LockHolder
         final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         while (in.readLine() != null)
         {
-            continue;
+            System.out.println("VALID " + lock.isValid());
+            System.out.flush();
         }
         fs.close();
     }

@@ -129,7 +129,7 @@ class LuceneOnDssTest extends OneVolumeGroupFixture
     void shouldHoldWriteLockAgainstAnotherInstance() throws Exception
     {
         final Path index = fs.getPath("+data/index");
-        final Path otherHome = otherInstanceHome(dir, 1, "data");
+        final Path otherHome = otherInstanceHome(dir, 1, storageMode(), "data");
         try (Directory directory = FSDirectory.open(index);
             ChildProcess other = ChildJvm.of(LuceneChild.class).name("lucene-child")
                 .jvmArgs("-XX:+UseSerialGC", "-Xmx256m").args(otherHome.toString(), "+data/index").start())

@@ -2,6 +2,7 @@ package io.respool.dss.nio;
 
 import io.respool.blockdev.BlockDevices;
 import io.respool.dss.Dss;
+import io.respool.dss.config.StorageMode;
 import io.respool.testsupport.TempDssHome;
 import org.junit.jupiter.api.function.Executable;
 
@@ -35,8 +36,17 @@ final class NioTestSupport
      */
     static Path newDssHome(final Path dir, final String... volumeGroups) throws IOException
     {
+        return newDssHome(dir, StorageMode.DISK, volumeGroups);
+    }
+
+    /**
+     * {@link #newDssHome(Path, String...)} in storage mode {@code mode}.
+     */
+    static Path newDssHome(final Path dir, final StorageMode mode, final String... volumeGroups) throws IOException
+    {
         Files.createDirectories(dir);
-        final TempDssHome home = TempDssHome.at(dir.resolve("home")).diskLockFilePath(lockDirectory(dir));
+        final TempDssHome home = TempDssHome.at(dir.resolve("home")).storageMode(mode)
+            .diskLockFilePath(lockDirectory(dir));
         for (final String name : volumeGroups)
         {
             final Path image = dir.resolve(name + ".img");
@@ -54,7 +64,17 @@ final class NioTestSupport
     static Path otherInstanceHome(final Path dir, final int instanceId, final String... volumeGroups)
         throws IOException
     {
+        return otherInstanceHome(dir, instanceId, StorageMode.DISK, volumeGroups);
+    }
+
+    /**
+     * {@link #otherInstanceHome(Path, int, String...)} in storage mode {@code mode}.
+     */
+    static Path otherInstanceHome(final Path dir, final int instanceId, final StorageMode mode,
+        final String... volumeGroups) throws IOException
+    {
         final TempDssHome home = TempDssHome.at(dir.resolve("home" + instanceId)).instanceId(instanceId)
+            .storageMode(mode)
             .nodesList("0:127.0.0.1:1611," + instanceId + ":127.0.0.1:" + (1611 + instanceId))
             .diskLockFilePath(lockDirectory(dir));
         for (final String name : volumeGroups)

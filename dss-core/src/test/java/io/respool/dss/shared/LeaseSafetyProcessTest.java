@@ -13,6 +13,7 @@ import io.respool.dss.engine.VolumeGroupFormatter;
 import io.respool.dss.engine.Volumes;
 import io.respool.testsupport.ChildJvm;
 import io.respool.testsupport.ChildProcess;
+import io.respool.testsupport.TempDssHome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SHARE_DISK, two busy instance processes, and what a hostile tester does beside them: {@code dsscmd check} from a
- * third instance again and again (issue 10, item 1), and the lease holder stopped past its lease and woken again
+ * third DSS home again and again (issue 10, item 1: it found {@code AU owned twice} in 14 of 30 rounds; the cause and
+ * the fix are in dss-core/DESIGN.md, "A late claim"), and the lease holder stopped past its lease and woken again
  * (item 2). Afterwards the volume group is consistent and every change either instance acknowledged is there.
  */
 class LeaseSafetyProcessTest
@@ -51,6 +53,9 @@ class LeaseSafetyProcessTest
         System.out.println("LeaseSafetyProcessTest check seed=" + seed);
         final Path volume = newVolumeGroup();
         final Path journals = Files.createDirectories(dir.resolve("journals"));
+        final Path checkHome = TempDssHome.at(dir.resolve("home2")).instanceId(2)
+            .nodesList("0:127.0.0.1:1611,1:127.0.0.1:1612,2:127.0.0.1:1613").storageMode(StorageMode.SHARE_DISK)
+            .diskLockFilePath(dir).volumeGroup("data", volume).write();
         final List<ChildProcess> children = startInstances(volume, journals, seed, WORKLOAD_MS);
         try
         {
@@ -60,7 +65,7 @@ class LeaseSafetyProcessTest
             {
                 try (ChildProcess check = ChildJvm.of(CheckOnce.class).name("check " + checks)
                     .jvmArgs("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m")
-                    .args(volume.toString(), dir.toString(), "2").start())
+                    .args(checkHome.toString()).start())
                 {
                     assertEquals(0, check.awaitExit(Duration.ofSeconds(60)), check.output());
                     if (check.output().contains("PROBLEM"))
