@@ -1,0 +1,143 @@
+package io.respool.cluster.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The node process run by the agent itself from its {@code command} (no script in between): started in its data
+ * directory with its output appended to the instance's log, checked by whether the process lives (online 0,
+ * offline 1), stopped with SIGTERM (smart, fast; fast is killed at {@code time_out} by the supervisor) or SIGKILL
+ * (immediate, clean). Its pid goes to a pid file, so a restarted agent adopts a node process that still runs
+ * instead of starting a second one.
+ */
+final class CommandDriver implements ResourceDriver
+{
+    private final List<String> command;
+    private final Path workDir;
+    private final OutputLog log;
+    private final Path pidFile;
+    private ProcessHandle handle;
+    private Process process;
+    private long startOffset;
+
+    CommandDriver(final ResourceInstance instance, final Path workDir, final OutputLog log, final Path pidFile)
+    {
+        this.command = instance.command();
+        this.workDir = workDir;
+        this.log = log;
+        this.pidFile = pidFile;
+        this.handle = adopt(pidFile).orElse(null);
+    }
+
+    @Override
+    public RunningOp start(final long nowMs)
+    {
+        if (handle != null && handle.isAlive())
+        {
+            return RunningOp.done("-start", nowMs, new OpResult(0, "already running, pid " + handle.pid()));
+        }
+        startOffset = log.length();
+        try
+        {
+            Files.createDirectories(workDir);
+            Files.createDirectories(log.file().getParent());
+            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.file().toFile())).start();
+            handle = process.toHandle();
+            AtomicFiles.write(pidFile, Long.toString(handle.pid()) + "\n");
+            return RunningOp.done("-start", nowMs, new OpResult(0, "pid " + handle.pid()));
+        }
+        catch (final IOException ex)
+        {
+            process = null;
+            handle = null;
+            return RunningOp.done("-start", nowMs, new OpResult(ScriptExit.FAILED,
+                "cannot start " + command.get(0) + ": " + ex.getMessage()));
+        }
+    }
+
+    @Override
+    public RunningOp check(final long nowMs)
+    {
+        final boolean alive = handle != null && handle.isAlive();
+        return RunningOp.done("-check", nowMs, new OpResult(alive ? ScriptExit.CHECK_ONLINE : ScriptExit.CHECK_OFFLINE,
+            ""));
+    }
+
+    @Override
+    public RunningOp stop(final StopMode mode, final long nowMs)
+    {
+        final ProcessHandle h = handle;
+        if (h == null || !h.isAlive())
+        {
+            return RunningOp.done("-stop", nowMs, new OpResult(0, "not running"));
+        }
+        if (mode == StopMode.IMMEDIATE)
+        {
+            ProcessKill.tree(h);
+        }
+        else
+        {
+            h.destroy();
+        }
+        return new RunningOp("-stop", nowMs, h.onExit().thenApply(x -> new OpResult(0, "")), () -> ProcessKill.tree(h));
+    }
+
+    @Override
+    public RunningOp clean(final long nowMs)
+    {
+        final ProcessHandle h = handle;
+        if (h == null || !h.isAlive())
+        {
+            return RunningOp.done("-clean", nowMs, new OpResult(0, "not running"));
+        }
+        ProcessKill.tree(h);
+        return new RunningOp("-clean", nowMs, h.onExit().thenApply(x -> new OpResult(0, "")), () -> ProcessKill.tree(h));
+    }
+
+    @Override
+    public long pid()
+    {
+        final ProcessHandle h = handle;
+        return h != null && h.isAlive() ? h.pid() : -1;
+    }
+
+    @Override
+    public String failureDetail()
+    {
+        final String line = log.lastLine(startOffset);
+        final String tail = line.isEmpty() ? "" : "; last output: " + line;
+        final Process p = process;
+        if (p != null && !p.isAlive())
+        {
+            final int code = p.exitValue();
+            return (code > 128 ? "process killed by signal " + (code - 128) : "process exited with status " + code) + tail;
+        }
+        if (handle != null && !handle.isAlive())
+        {
+            return "process pid " + handle.pid() + " ended" + tail;
+        }
+        return "process not running" + tail;
+    }
+
+    private static Optional<ProcessHandle> adopt(final Path pidFile)
+    {
+        try
+        {
+            if (!Files.exists(pidFile))
+            {
+                return Optional.empty();
+            }
+            final long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        }
+        catch (final IOException | NumberFormatException ex)
+        {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.respool.cluster.agent;
+
+import java.util.List;
+
+/**
+ * One instance of a resource on one node, as in {@code cm_resource.json}'s {@code instances}, plus what the agent
+ * needs to start the node process itself and to check its ports first.
+ *
+ * @param nodeId        the node that runs it ({@code node_id}).
+ * @param resInstanceId the id passed to the script ({@code res_instance_id}).
+ * @param cmInstanceId  CM's instance id: 6000 + node id for a DN, 20001, 20002... for others (as openGauss numbers
+ *                      them); names the flag file {@code instance_manual_start_<id>}.
+ * @param resArgs       the script's arguments after the id ({@code res_args}, split on spaces).
+ * @param command       the node process's command line when the agent runs it itself (no script), else empty.
+ * @param ports         every port it will bind, checked before each start.
+ * @param dataDir       its data directory ({@code data_dir}); the node process runs there. May be empty.
+ */
+public record ResourceInstance(int nodeId, int resInstanceId, int cmInstanceId, List<String> resArgs,
+    List<String> command, List<PortUse> ports, String dataDir)
+{
+}
