@@ -97,7 +97,7 @@ final class StartCommand implements Callable<Integer>
                     {
                         continue;
                     }
-                    normal += progress(out, s, i, shown, now - t0) ? 1 : 0;
+                    normal += progress(out, s, i, shown, t0, now - t0) ? 1 : 0;
                 }
             }
             if (normal == expected)
@@ -135,7 +135,7 @@ final class StartCommand implements Callable<Integer>
      * @return true when it is Normal.
      */
     private static boolean progress(final PrintWriter out, final NodeStatus s, final Map<?, ?> i,
-        final Map<String, String> shown, final long elapsedMs)
+        final Map<String, String> shown, final long startMs, final long elapsedMs)
     {
         final String who = "node " + s.node().id() + " (" + s.node().name() + ")";
         final String what = s.text(i, "name") + " " + s.text(i, "cm_instance_id");
@@ -149,7 +149,10 @@ final class StartCommand implements Callable<Integer>
             out.flush();
         }
         final String memory = Boolean.TRUE.equals(s.memory().get("host_alarm")) ? "; memory alarm on the host" : "";
-        switch (state)
+        // A verdict from before this start (the port may have been freed since) is no reason to give up: the agent
+        // checks the ports again within one check_interval.
+        final boolean fresh = s.number(i, "result_ms") > startMs;
+        switch (fresh ? state : "")
         {
             case "PORT_CONFLICT" -> throw new CmCtlException(who + " did not come up: " + what + " Port conflicting: " +
                 s.text(i, "reason") + memory + "; free the port (the agent starts it as soon as it is free) or run " +

@@ -53,6 +53,7 @@ public final class Agent
     private long nextSettingsReadMs;
     private long nextStateWriteMs;
     private String lastState = "";
+    private final Map<InstanceSupervisor, long[]> resultSeen = new java.util.HashMap<>();
 
     /**
      * @param config      the cluster.
@@ -242,6 +243,14 @@ public final class Agent
         m.put("cm_instance_id", (long)i.cmInstanceId());
         m.put("res_instance_id", (long)i.resInstanceId());
         m.put("state", st.name());
+        // wall time of the latest verdict (check, port check, start...), so cmctl can tell a fresh one from a stale
+        final long[] seen = resultSeen.computeIfAbsent(s, x -> new long[] { -1, 0 });
+        if (seen[0] != s.results())
+        {
+            seen[0] = s.results();
+            seen[1] = wallClockMs.getAsLong();
+        }
+        m.put("result_ms", seen[1]);
         final boolean unknown = st == InstanceState.ONLINE && s.lastCheck() != ScriptExit.CHECK_ONLINE;
         m.put("dynamic_role", st.dynamicRole().isEmpty() ? role(i) : st.dynamicRole());
         m.put("db_state", unknown ? "Unknown" : st.dbState());

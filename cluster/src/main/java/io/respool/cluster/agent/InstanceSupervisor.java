@@ -37,6 +37,7 @@ final class InstanceSupervisor
     private int consecutiveOnline;
     private int lastCheck = -1;
     private long checkTimeouts;
+    private long results;
     private long lastStartMs = Long.MIN_VALUE / 2;
     private long restartAtMs;
     private long abnormalSinceMs;
@@ -201,6 +202,7 @@ final class InstanceSupervisor
 
     private void onResult(final Pending done, final OpResult r, final long nowMs)
     {
+        results++;
         switch (done)
         {
             case PORTS -> onPorts(r, nowMs);
@@ -401,6 +403,15 @@ final class InstanceSupervisor
     long checkTimeouts()
     {
         return checkTimeouts;
+    }
+
+    /**
+     * @return how many script calls or actions have ended so far: a reader sees from a change that the state is
+     * a new verdict, not an old one (cmctl start after the port was freed).
+     */
+    long results()
+    {
+        return results;
     }
 
     long pid()

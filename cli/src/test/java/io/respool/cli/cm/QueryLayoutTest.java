@@ -1,0 +1,170 @@
+package io.respool.cli.cm;
+
+import io.respool.cluster.agent.Agent;
+import io.respool.cluster.agent.ClusterConfig;
+import io.respool.cluster.agent.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code cmctl query -Cvipd} against state files written as an agent writes them: the golden layout (CM's sections,
+ * headers, widths and state words), the cluster states, and {@code --json}.
+ */
+class QueryLayoutTest
+{
+    @TempDir
+    Path home;
+
+    @Test
+    void shouldLayOutQueryAsCmDoesWithReasonSection() throws IOException
+    {
+        final Path h = twoNodes();
+        agentState(h.resolve("n1"), 1, instance("dms_res", 6001, "ONLINE", "Primary", "Normal", "OnLine", ""));
+        agentState(h.resolve("n2"), 2, instance("dms_res", 6002, "PORT_CONFLICT", "Down", "Port conflicting", "OffLine",
+            "port 127.0.0.1:1614 (udp) is held by pid 4242 (python3 -m http.server)"));
+        final CmCtlRunner r = CmCtlRunner.run(h, "query", "-Cvipd");
+        assertEquals(0, r.exit, r.toString());
+        final String n1 = h.resolve("n1").toString();
+        final String n2 = h.resolve("n2").toString();
+        final String d1 = h.resolve("dn1").toString();
+        final String d2 = h.resolve("dn2").toString();
+        final int pathLen = n1.length() + 1;
+        final int dataLen = d1.length() + 1;
+        // a datanode column is as wide as its widest row: here node 2's "S Down    Port conflicting"
+        final int seg = 16 + 16 + 12 + dataLen + "S Down    Port conflicting".length();
+        final String expected = String.join("\n",
+            "[   CMAgent State   ]",
+            "",
+            "node            node_ip         " + pad("instance", 5 + pathLen) + "state",
+            "-".repeat(16 + 16 + 5 + pathLen + 7),
+            "1  openGauss169 127.0.0.1       1    " + pad(n1, pathLen) + "Running",
+            "2  openGauss171 127.0.0.1       2    " + pad(n2, pathLen) + "Running",
+            "",
+            "[ Defined Resource State ]",
+            "",
+            "node            node_ip         res_name instance  state",
+            "----------------------------------------------------------",
+            "1  openGauss169 127.0.0.1       dms_res  6001      OnLine",
+            "2  openGauss171 127.0.0.1       dms_res  6002      OffLine",
+            "",
+            "[   Cluster State   ]",
+            "",
+            "cluster_state   : Degraded",
+            "redistributing  : No",
+            "balanced        : Yes",
+            "current_az      : AZ_ALL",
+            "",
+            "[  Datanode State   ]",
+            "",
+            pad("node            node_ip         " + pad("instance", 5 + 7 + dataLen) + "state",
+                seg) + " | " + "node            node_ip         " +
+                pad("instance", 5 + 7 + dataLen) + "state",
+            "-".repeat(seg + 3 + 16 + 16 + 12 + dataLen + 5),
+            pad("1  openGauss169 127.0.0.1       6001 1613   " + pad(d1, dataLen) + "P Primary Normal",
+                seg) + " | 2  openGauss171 127.0.0.1       6002 1614   " + pad(d2, dataLen) +
+                "S Down    Port conflicting",
+            "",
+            "[  Instance Reason   ]",
+            "",
+            "node 2 (openGauss171) dms_res 6002 Port conflicting: port 127.0.0.1:1614 (udp) is held by pid 4242 " +
+                "(python3 -m http.server)",
+            "");
+        assertEquals(expected, r.out);
+    }
+
+    @Test
+    void shouldShowOneDatanodePerLineWithWAndClusterStatesByCmRule() throws IOException
+    {
+        final Path h = twoNodes();
+        agentState(h.resolve("n1"), 1, instance("dms_res", 6001, "ONLINE", "Primary", "Normal", "OnLine", ""));
+        agentState(h.resolve("n2"), 2, instance("dms_res", 6002, "ONLINE", "Standby", "Normal", "OnLine", ""));
+        final CmCtlRunner all = CmCtlRunner.run(h, "query", "-Cvw");
+        assertTrue(all.out.contains("[  Datanode State   ]\n\nnode            instance state\n" +
+            "------------------------------\n" +
+            "1  openGauss169 6001     P Primary Normal\n" +
+            "2  openGauss171 6002     S Standby Normal\n"), all.out);
+        assertTrue(all.out.contains("cluster_state   : Normal\n"), all.out);
+        assertEquals("[   Cluster State   ]\n\ncluster_state   : Normal\nredistributing  : No\nbalanced        : Yes\n" +
+            "current_az      : AZ_ALL\n", CmCtlRunner.run(h, "query").out);
+
+        agentState(h.resolve("n1"), 1, instance("dms_res", 6001, "LIMIT_REACHED", "Down", "Manually stopped", "OffLine",
+            "restart limit reached: restarted 5 times (restart_times=5); last failure: process exited with status 1"));
+        final CmCtlRunner down = CmCtlRunner.run(h, "query", "-Cv");
+        assertTrue(down.out.contains("cluster_state   : Unavailable\n"), down.out);
+        assertTrue(down.out.contains("node 1 (openGauss169) dms_res 6001 Manually stopped: restart limit reached: " +
+            "restarted 5 times (restart_times=5); last failure: process exited with status 1\n"), down.out);
+
+        final Map<?, ?> json = (Map<?, ?>)Json.parse(CmCtlRunner.run(h, "query", "--json").out);
+        assertEquals("Unavailable", json.get("cluster_state"));
+        final Map<?, ?> node1 = (Map<?, ?>)((List<?>)json.get("nodes")).get(0);
+        assertEquals("Running", node1.get("agent_state"));
+        assertEquals("LIMIT_REACHED", ((Map<?, ?>)((List<?>)node1.get("instances")).get(0)).get("state"));
+    }
+
+    @Test
+    void shouldShowAgentDownWhenItsProcessIsGone() throws IOException
+    {
+        final Path h = twoNodes();
+        agentState(h.resolve("n1"), 1, instance("dms_res", 6001, "ONLINE", "Primary", "Normal", "OnLine", ""));
+        final CmCtlRunner r = CmCtlRunner.run(h, "query", "-Cv");
+        assertTrue(r.out.contains("2  openGauss171 2        Down\n"), r.out);
+        assertTrue(r.out.contains("S Down    Unknown"), r.out);
+        assertTrue(r.out.contains("cluster_state   : Degraded"), r.out);
+        assertTrue(r.out.contains("node 2 (openGauss171) agent: no state file"), r.out);
+    }
+
+    private Path twoNodes() throws IOException
+    {
+        Files.writeString(home.resolve(ClusterConfig.CLUSTER_FILE), "{\"cluster_name\": \"t\", \"nodes\": [" +
+            "{\"node_id\": 1, \"name\": \"openGauss169\", \"ip\": \"127.0.0.1\", \"agent_dir\": \"n1\"}, " +
+            "{\"node_id\": 2, \"name\": \"openGauss171\", \"ip\": \"127.0.0.1\", \"agent_dir\": \"n2\"}]}");
+        Files.writeString(home.resolve(ClusterConfig.RESOURCE_FILE), "{\"resources\": [{\"name\": \"dms_res\", " +
+            "\"resources_type\": \"DN\", \"instances\": [" +
+            "{\"node_id\": 1, \"command\": \"sleep 1\", \"ports\": [\"127.0.0.1:1613\"], \"data_dir\": \"dn1\"}, " +
+            "{\"node_id\": 2, \"command\": \"sleep 1\", \"ports\": [\"127.0.0.1:1614\"], \"data_dir\": \"dn2\"}]}]}");
+        return home;
+    }
+
+    private static Map<String, Object> instance(final String name, final int id, final String state, final String role,
+        final String db, final String res, final String reason)
+    {
+        final Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("type", "DN");
+        m.put("cm_instance_id", (long)id);
+        m.put("state", state);
+        m.put("dynamic_role", role);
+        m.put("db_state", db);
+        m.put("resource_state", res);
+        m.put("pid", -1L);
+        m.put("reason", reason);
+        return m;
+    }
+
+    private static void agentState(final Path dir, final int node, final Map<String, Object> instance) throws IOException
+    {
+        final Map<String, Object> root = new LinkedHashMap<>();
+        root.put("node_id", (long)node);
+        root.put("agent_pid", ProcessHandle.current().pid());
+        root.put("updated_ms", System.currentTimeMillis());
+        root.put("memory", Map.of("host_alarm", false));
+        root.put("instances", List.of(instance));
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(Agent.STATE_FILE), Json.write(root));
+    }
+
+    private static String pad(final String s, final int width)
+    {
+        return s.length() >= width ? s + " " : s + " ".repeat(width - s.length());
+    }
+}
