@@ -53,7 +53,10 @@ public final class ClusterDemo
     /** A DMS port is held by another process. */
     public static final int EXIT_PORT_CONFLICT = 3;
 
-    private static final String[] PASS_THROUGH_PREFIXES = { "respool.dms.", "respool.dss.", "org.slf4j." };
+    private static final String[] PASS_THROUGH_PREFIXES = { "respool.dms.", "respool.dss.", "org.slf4j.",
+        "respool.cluster.heartbeat.", "respool.cluster.self.fence.", "respool.cluster.lease.",
+        "respool.cluster.disk.confirm.", "respool.cluster.network.suspect.", "respool.cluster.register.poll.",
+        "respool.cluster.propose.backoff." };
 
     /**
      * How a run ended.
@@ -61,10 +64,18 @@ public final class ClusterDemo
      * @param exitStatus one of the {@code EXIT_*} values.
      * @param summary    the summary, or null if the nodes were not started.
      * @param error      why the nodes were not started, or null.
+     * @param failover   a failover run's summary, or null for the default run.
      */
-    public record Outcome(int exitStatus, ClusterSummary summary, String error)
+    public record Outcome(int exitStatus, ClusterSummary summary, String error, FailoverSummary failover)
     {
+        Outcome(final int exitStatus, final ClusterSummary summary, final String error)
+        {
+            this(exitStatus, summary, error, null);
+        }
     }
+
+    /** Commits after which a failover run's fault comes; default a third of the workload. */
+    public static final String FAULT_AFTER_PROP_NAME = "respool.cluster.fault.after.commits";
 
     private ClusterDemo()
     {
@@ -91,8 +102,25 @@ public final class ClusterDemo
     {
         final Properties props = new Properties();
         props.putAll(System.getProperties());
-        for (final String arg : args)
+        Fault fault = Fault.NONE;
+        for (int i = 0; i < args.length; i++)
         {
+            final String arg = args[i];
+            if (arg.equals("--fault") || arg.startsWith("--fault="))
+            {
+                final String kind = arg.equals("--fault") ? (i + 1 < args.length ? args[++i] : "") :
+                    arg.substring("--fault=".length());
+                try
+                {
+                    fault = Fault.parse(kind);
+                }
+                catch (final IllegalArgumentException ex)
+                {
+                    out.println("ERROR " + ex.getMessage());
+                    return new Outcome(EXIT_SETUP, null, ex.getMessage());
+                }
+                continue;
+            }
             if ("--help".equals(arg) || "-h".equals(arg))
             {
                 out.println(ClusterConfig.usage());
@@ -117,7 +145,102 @@ public final class ClusterDemo
             out.println("ERROR " + ex.getMessage());
             return new Outcome(EXIT_SETUP, null, ex.getMessage());
         }
+        if (fault != Fault.NONE)
+        {
+            final long total = 1 + config.rows() + config.updates();
+            final long after;
+            try
+            {
+                after = Long.parseLong(props.getProperty(FAULT_AFTER_PROP_NAME, Long.toString(total / 3)));
+            }
+            catch (final NumberFormatException ex)
+            {
+                out.println("ERROR " + FAULT_AFTER_PROP_NAME + " must be a number: " + ex.getMessage());
+                return new Outcome(EXIT_SETUP, null, ex.getMessage());
+            }
+            if (after < 2 || after >= total)
+            {
+                final String message = FAULT_AFTER_PROP_NAME + " must be in [2, " + total + "): " + after;
+                out.println("ERROR " + message);
+                return new Outcome(EXIT_SETUP, null, message);
+            }
+            return runWithFault(config, passThrough(props), new FaultRun(fault, after, out), out);
+        }
         return run(config, passThrough(props), out);
+    }
+
+    /**
+     * A failover run: both nodes under the embedded cluster manager, node 0 killed or paused after
+     * {@code run.afterCommits()} commits, node 1 taking over; then the failover summary.
+     */
+    static Outcome runWithFault(final ClusterConfig config, final Map<String, String> passThrough,
+        final FaultRun run, final PrintStream out)
+    {
+        final Outcome notReady = prepare(config, "Two-node cluster on this machine, failover run (" +
+            run.fault().label() + "): dms_url " + config.dmsUrl(), out);
+        if (notReady != null)
+        {
+            return notReady;
+        }
+        step(out, String.format("Nodes under the disk arbiter: node 0 writes %d rows and %d updates (%s), node 1 " +
+            "reads; after %d commits node 0 gets kill -%s, node 1 fails over and finishes the workload",
+            config.rows(), config.updates(), 0 == config.rate() ? "unpaced" : config.rate() + " changes/s",
+            run.afterCommits(), run.fault().signal()));
+        final List<String> problems = new ArrayList<>();
+        final NodeProcess[] nodes = new NodeProcess[2];
+        final Thread killer = new Thread(() ->
+        {
+            out.println("interrupted: stopping the nodes");
+            run.resumePrimary();
+            closeAll(nodes);
+        }, "cluster-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(killer);
+        try
+        {
+            nodes[0] = NodeProcess.start(0, managedArgs(config, 0), passThrough, out, run::onPrimaryLine);
+            run.primary(nodes[0]);
+            out.println("started node 0: pid " + nodes[0].pid());
+            nodes[1] = NodeProcess.start(1, managedArgs(config, 1), passThrough, out, run::onStandbyLine);
+            out.println("started node 1: pid " + nodes[1].pid());
+            run.await(nodes, config.timeoutSeconds(), problems);
+        }
+        finally
+        {
+            run.resumePrimary();
+            closeAll(nodes);
+            removeHook(killer);
+        }
+        if (nodes[1] != null && !nodes[1].isAlive() && nodes[1].exitValue() != 0)
+        {
+            problems.add("node 1 exited with status " + nodes[1].exitValue());
+        }
+        if (nodes[0] != null && !nodes[0].isAlive())
+        {
+            out.println("node 0 ended with status " + nodes[0].exitValue() + describeExit(nodes[0].exitValue()));
+        }
+        final String vgCheck = checkVolumeGroup(config, 1, problems);
+        final NodeReport standby = NodeReport.read(ClusterStorage.reportFile(config, 1));
+        final FailoverSummary summary = FailoverSummary.of(run, config, standby, problems);
+        FailoverSummary.print(summary, run, standby, vgCheck, out);
+        return new Outcome(summary.passed() ? EXIT_PASSED : EXIT_FAILED, null, null, summary);
+    }
+
+    private static String describeExit(final int status)
+    {
+        if (status == 128 + 9 || status == 137)
+        {
+            return " (SIGKILL: by the fault, or by the DSS kick of a paused instance on this host)";
+        }
+        return status == ClusterNode.EXIT_FENCED ? " (fenced by its arbiter, as it must be)" : "";
+    }
+
+    private static Map<String, String> managedArgs(final ClusterConfig config, final int nodeId)
+    {
+        final Map<String, String> args = nodeArgs(config, nodeId);
+        args.put("arbiter", "true");
+        args.put("image", config.image().toString());
+        args.put("barrier", config.runDirectory().toString());
+        return args;
     }
 
     /**
@@ -131,22 +254,11 @@ public final class ClusterDemo
     public static Outcome run(final ClusterConfig config, final Map<String, String> passThrough,
         final PrintStream out)
     {
-        step(out, "Two-node cluster on this machine: dms_url " + config.dmsUrl());
-        final String conflict = checkPorts(config, out);
-        if (conflict != null)
+        final Outcome notReady = prepare(config, "Two-node cluster on this machine: dms_url " + config.dmsUrl(),
+            out);
+        if (notReady != null)
         {
-            return new Outcome(EXIT_PORT_CONFLICT, null, conflict);
-        }
-
-        step(out, "Storage: " + config.directory());
-        try
-        {
-            ClusterStorage.prepare(config, out);
-        }
-        catch (final IllegalStateException | DssException | UncheckedIOException ex)
-        {
-            out.println("ERROR " + ex.getMessage());
-            return new Outcome(EXIT_SETUP, null, ex.getMessage());
+            return notReady;
         }
 
         step(out, String.format("Nodes: node 0 inserts %d rows and makes %d updates (%s), node 1 reads and checks",
@@ -181,12 +293,38 @@ public final class ClusterDemo
             }
         }
 
-        final String vgCheck = checkVolumeGroup(config, problems);
+        final String vgCheck = checkVolumeGroup(config, 0, problems);
         final NodeReport writer = NodeReport.read(ClusterStorage.reportFile(config, 0));
         final NodeReport reader = NodeReport.read(ClusterStorage.reportFile(config, 1));
         final ClusterSummary summary = ClusterSummary.of(writer, reader, problems);
         ClusterSummary.print(summary, writer, reader, vgCheck, out);
         return new Outcome(summary.passed() ? EXIT_PASSED : EXIT_FAILED, summary, null);
+    }
+
+    /**
+     * Check the ports and prepare the storage.
+     *
+     * @return null if the nodes may start, else how the run ended.
+     */
+    private static Outcome prepare(final ClusterConfig config, final String title, final PrintStream out)
+    {
+        step(out, title);
+        final String conflict = checkPorts(config, out);
+        if (conflict != null)
+        {
+            return new Outcome(EXIT_PORT_CONFLICT, null, conflict);
+        }
+        step(out, "Storage: " + config.directory());
+        try
+        {
+            ClusterStorage.prepare(config, out);
+            return null;
+        }
+        catch (final IllegalStateException | DssException | UncheckedIOException ex)
+        {
+            out.println("ERROR " + ex.getMessage());
+            return new Outcome(EXIT_SETUP, null, ex.getMessage());
+        }
     }
 
     /**
@@ -289,14 +427,20 @@ public final class ClusterDemo
         }
     }
 
-    private static String checkVolumeGroup(final ClusterConfig config, final List<String> problems)
+    /**
+     * {@code dsscmd check -g data} through one instance's home: after a failover the survivor's (the dead primary's
+     * instance is fenced until the next run registers it again).
+     */
+    private static String checkVolumeGroup(final ClusterConfig config, final int instance,
+        final List<String> problems)
     {
-        try (Dss dss = Dss.open(config.dssHome(0)))
+        try (Dss dss = Dss.open(config.dssHome(instance)))
         {
             final List<String> found = dss.volumeGroup(ClusterStorage.VG_NAME).check();
             if (found.isEmpty())
             {
-                return "clean (dsscmd check -g data), image " + ClusterStorage.describeImage(config.image());
+                return "clean (dsscmd check -g data, as instance " + instance + "), image " +
+                    ClusterStorage.describeImage(config.image());
             }
             for (final String problem : found)
             {

@@ -4,6 +4,7 @@ import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.Dms;
 import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.PortConflictException;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatEvent;
@@ -12,6 +13,7 @@ import io.respool.dms.stat.StatsReader;
 import io.respool.dss.Dss;
 import io.respool.dss.DssFile;
 import io.respool.dss.OpenFlag;
+import io.respool.dss.VolumeGroup;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,7 +35,9 @@ import java.util.function.Supplier;
  * <p>
  * Arguments are {@code name=value}: {@code node}, {@code home}, {@code url}, {@code dmsDir}, {@code rows},
  * {@code updates}, {@code rate}, {@code seed}, {@code report}, {@code checkpointMs}, {@code walDelayMs},
- * {@code timeoutMs}.
+ * {@code timeoutMs}, {@code arbiter} (true: run under the embedded cluster manager, {@link NodeArbiter}, and take
+ * part in DMS reforms, {@link NodeReformHandler}; node 1 then takes over as the writer if node 0 fails) and
+ * {@code image} (the volume group's entry volume, for the arbiter).
  * DMS settings come from {@code -Drespool.dms.*} properties ({@link DmsContext}). The node stops when its standard
  * input closes, so that it never outlives its launcher.
  */
@@ -45,12 +49,20 @@ public final class ClusterNode
     public static final String WAL_DIR = "+data/cluster/wal";
     /** How long one page acquire or control message may take. */
     static final long ACQUIRE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    /** Exit status of a node its arbiter fenced. */
+    static final int EXIT_FENCED = 4;
+    /** How often the writer tells the launcher how many commits are acknowledged. */
+    static final long ACKED_INTERVAL_MS = 20;
+    /** Start of that line: {@code ACKED <commits> <last commit LSN>}. */
+    static final String ACKED_PREFIX = "ACKED ";
 
     private final Properties args;
     private final int nodeId;
     private final AtomicBoolean aborted = new AtomicBoolean();
     private final Problems problems = new Problems();
     private final NodeReport report = new NodeReport();
+    private final FailoverEvents events = new FailoverEvents(System.out);
+    private volatile Runnable onFailover = () -> {};
 
     private ClusterNode(final Properties args)
     {
@@ -132,15 +144,19 @@ public final class ClusterNode
         final long runDeadlineNs = startNs + TimeUnit.MILLISECONDS.toNanos(number("timeoutMs"));
         report.put("node", nodeId);
         report.put("pid", ProcessHandle.current().pid());
+        final boolean managed = Boolean.parseBoolean(args.getProperty("arbiter", "false"));
         try (Dss dss = Dss.open(Path.of(required("home")));
             DssFile heap = dss.open(HEAP_PATH, 0 == nodeId ? new OpenFlag[] { OpenFlag.WRITE } : new OpenFlag[0]);
             DssFile walFile = dss.open(walPath(nodeId), OpenFlag.WRITE);
-            Wal wal = new Wal(walFile, nodeId, TimeUnit.MILLISECONDS.toNanos(number("walDelayMs"))))
+            Wal wal = new Wal(walFile, nodeId, TimeUnit.MILLISECONDS.toNanos(number("walDelayMs")));
+            NodeArbiter arbiter = managed ? startArbiter(dss) : null)
         {
             System.out.println("DSS instance " + dss.volumeGroup("data").instanceId() + " opened volume group " +
                 "data from " + required("home") + "; table " + HEAP_PATH + ", WAL " + walPath(nodeId));
             final TablePageStore store = new TablePageStore(heap, wal);
             final ControlChannel control = new ControlChannel(aborted::get);
+            final NodeReformHandler reform = new NodeReformHandler(nodeId, dss, store, events,
+                () -> onFailover.run());
             final DmsContext ctx = new DmsContext()
                 .url(required("url"))
                 .nodeId(nodeId)
@@ -149,18 +165,32 @@ public final class ClusterNode
                 .broadcastHandler(control)
                 .statsIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
                 .errorHandler((throwable) -> problems.add("DMS agent error: " + throwable));
+            if (arbiter != null)
+            {
+                final MembershipView first = arbiter.awaitFirstView(TimeUnit.SECONDS.toNanos(30));
+                System.out.println("arbiter: first view decided on the disk: " + first);
+                // openGauss's one-writer mode: every page mastered on the primary, so a standby leaving moves
+                // nothing, and a failover moves every partition to the new primary
+                ctx.membershipSource(arbiter.views()).reformHandler(reform).centralizedOnPrimary(true);
+            }
             try (DmsNode node = Dms.launch(ctx))
             {
+                reform.node(node);
                 System.out.println("DMS node " + nodeId + " listening on " + ctx.self().endpoint() +
                     " (idle strategy " + ctx.idleStrategy() + "); waiting for the other node");
                 if (!node.awaitConnected(TimeUnit.SECONDS.toNanos(30)))
                 {
                     throw new IllegalStateException("the other node did not connect in 30 s: url=" + ctx.url());
                 }
+                if (arbiter != null && !node.awaitReform(TimeUnit.SECONDS.toNanos(30)))
+                {
+                    throw new IllegalStateException("the first reform did not end in 30 s: state=" +
+                        node.reformState());
+                }
                 final PageAccess pages = new PageAccess(node, ACQUIRE_TIMEOUT_NS);
                 try
                 {
-                    runRole(dss, node, store, heap, wal, control, pages, runDeadlineNs);
+                    runRole(dss, node, store, heap, wal, control, pages, reform, runDeadlineNs);
                 }
                 finally
                 {
@@ -188,19 +218,43 @@ public final class ClusterNode
         return 0 == problems.count() ? 0 : 1;
     }
 
-    private void runRole(final Dss dss, final DmsNode node, final TablePageStore store, final DssFile heap,
-        final Wal wal, final ControlChannel control, final PageAccess pages, final long runDeadlineNs)
+    private NodeArbiter startArbiter(final Dss dss)
     {
+        final VolumeGroup group = dss.volumeGroup(ClusterStorage.VG_NAME);
+        awaitPeersReady(Path.of(required("barrier")), TimeUnit.SECONDS.toNanos(30));
+        return new NodeArbiter(nodeId, 2, Path.of(required("image")), group, events, (reason) ->
+        {
+            // fenced by the cluster manager: not one more write, not one more served page; the launcher (or an
+            // operator) restarts the node to bring it back
+            System.out.println("FENCED by the arbiter: " + reason + "; stopping at once");
+            System.out.flush();
+            try
+            {
+                group.unregister();
+            }
+            finally
+            {
+                Runtime.getRuntime().halt(EXIT_FENCED);
+            }
+        }).start();
+    }
+
+    private void runRole(final Dss dss, final DmsNode node, final TablePageStore store, final DssFile heap,
+        final Wal wal, final ControlChannel control, final PageAccess pages, final NodeReformHandler reform,
+        final long runDeadlineNs)
+    {
+        final WriterRole.Settings settings = new WriterRole.Settings(number("rows"), number("updates"),
+            number("rate"), number("seed"), number("checkpointMs"), ACQUIRE_TIMEOUT_NS);
         if (0 == nodeId)
         {
-            final WriterRole.Settings settings = new WriterRole.Settings(number("rows"), number("updates"),
-                number("rate"), number("seed"), number("checkpointMs"), ACQUIRE_TIMEOUT_NS);
             final WriterRole role = new WriterRole(node, pages, store, heap, wal, control, problems, settings, null);
             final Writer writer = role.writer();
             try (Periodic progress = new Periodic("progress", 1000, writer::progress);
+                Periodic acked = new Periodic("acked", ACKED_INTERVAL_MS, () -> acked(wal));
                 WriterRole writing = role.start())
             {
                 progress.start();
+                acked.start();
                 writer.run();
             }
             finally
@@ -212,6 +266,7 @@ public final class ClusterNode
         {
             final Reader reader = new Reader(pages, store, control, problems, number("rows"), number("seed"),
                 ACQUIRE_TIMEOUT_NS, runDeadlineNs);
+            onFailover = reader::stopForFailover;
             control.awaitStart(runDeadlineNs - System.nanoTime());
             System.out.println("node 0 created the table; reading");
             try (DssFile writerWal = dss.open(walPath(0));
@@ -224,11 +279,58 @@ public final class ClusterNode
             {
                 reader.report(report);
             }
+            if (reader.stoppedForFailover())
+            {
+                final Recovery.Result recovery = reform.awaitTakeOver(runDeadlineNs - System.nanoTime());
+                new Promotion(dss, node, pages, store, wal, control, problems, settings, report, events)
+                    .run(recovery);
+            }
         }
         for (final String problem : store.problems())
         {
             problems.add(problem);
         }
+    }
+
+    /**
+     * Start the arbiters together: an arbiter removes a member of the first view whose heartbeat it has not seen
+     * change within the lease timeout (2 s), and a JVM with DSS takes longer than that to start on a loaded
+     * machine. Each node leaves a file in the run directory and waits for the other's.
+     */
+    private void awaitPeersReady(final Path dir, final long timeoutNs)
+    {
+        try
+        {
+            java.nio.file.Files.writeString(dir.resolve("node" + nodeId + ".ready"), Long.toString(
+                ProcessHandle.current().pid()));
+            final Path other = dir.resolve("node" + (1 - nodeId) + ".ready");
+            final long deadlineNs = System.nanoTime() + timeoutNs;
+            while (!java.nio.file.Files.exists(other))
+            {
+                if (deadlineNs - System.nanoTime() < 0)
+                {
+                    throw new IllegalStateException("node " + (1 - nodeId) + " did not start within " +
+                        TimeUnit.NANOSECONDS.toSeconds(timeoutNs) + " s: no " + other);
+                }
+                if (aborted.get())
+                {
+                    throw new ControlChannel.Stopped();
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException("cannot write the start barrier in " + dir, ex);
+        }
+    }
+
+    /**
+     * @return the line by which the launcher, playing the clients, learns which commits were acknowledged.
+     */
+    static String acked(final Wal wal)
+    {
+        return ACKED_PREFIX + wal.durableCommits() + " " + wal.durableCommitLsn();
     }
 
     private void reportDms(final DmsNode node, final TablePageStore store, final PageAccess pages)

@@ -2,6 +2,7 @@ package io.respool.examples.cluster;
 
 import io.respool.dss.Dss;
 import io.respool.dss.DssException;
+import io.respool.dss.VolumeGroup;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -54,6 +55,7 @@ final class ClusterStorage
             for (int i = 0; i < 2; i++)
             {
                 Files.deleteIfExists(reportFile(config, i));
+                Files.deleteIfExists(config.runDirectory().resolve("node" + i + ".ready"));
             }
         }
         catch (final IOException ex)
@@ -76,6 +78,7 @@ final class ClusterStorage
             out.println("created volume group " + VG_NAME + " on it: " + describeImage(config.image()));
         }
 
+        resetArbitration(config, out);
         try (Dss dss = Dss.open(config.dssHome(0)))
         {
             if (dss.exists("+data/cluster"))
@@ -90,6 +93,31 @@ final class ClusterStorage
         }
         out.println("empty table " + ClusterNode.HEAP_PATH + " and WAL files " + ClusterNode.walPath(0) + ", " +
             ClusterNode.walPath(1));
+    }
+
+    /**
+     * Start the cluster manager's state afresh, as an operator restarting the whole cluster does: lift the DSS
+     * fence a failover of the last run left on an instance ({@code dsscmd reghl}), and zero the arbiter's area
+     * (heartbeats and decided views) so that the nodes decide a first view again.
+     */
+    private static void resetArbitration(final ClusterConfig config, final PrintStream out)
+    {
+        for (int id = 0; id < 2; id++)
+        {
+            try (Dss dss = Dss.open(config.dssHome(id)))
+            {
+                final VolumeGroup group = dss.volumeGroup(VG_NAME);
+                final int self = id;
+                if (group.instances().stream().anyMatch((status) -> status.instanceId() == self && status.fenced()))
+                {
+                    group.register();
+                    out.println("DSS instance " + id + " was fenced off volume group " + VG_NAME + " by the last " +
+                        "run's failover; registered it again (dsscmd reghl)");
+                }
+            }
+        }
+        NodeArbiter.format(config.image(), 2);
+        out.println("cluster area of the arbiter zeroed (heartbeats, Disk Paxos register): a new cluster");
     }
 
     static Path reportFile(final ClusterConfig config, final int nodeId)

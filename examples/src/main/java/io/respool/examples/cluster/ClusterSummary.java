@@ -179,7 +179,7 @@ public record ClusterSummary(
         }
     }
 
-    private static void line(final PrintStream out, final String label, final String text)
+    static void line(final PrintStream out, final String label, final String text)
     {
         out.printf(Locale.ROOT, "%-20s %s%n", label, text);
     }

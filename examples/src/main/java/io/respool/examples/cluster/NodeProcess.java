@@ -28,11 +28,20 @@ final class NodeProcess implements AutoCloseable
     private final Process process;
     private final Thread pump;
 
-    private NodeProcess(final int nodeId, final Process process, final PrintStream out)
+    /** Sees each line of a node's output on its copying thread; returns whether to copy it on. */
+    @FunctionalInterface
+    interface LineListener
+    {
+        LineListener PRINT_ALL = (line) -> true;
+
+        boolean onLine(String line);
+    }
+
+    private NodeProcess(final int nodeId, final Process process, final PrintStream out, final LineListener listener)
     {
         this.nodeId = nodeId;
         this.process = process;
-        this.pump = new Thread(() -> copyOutput(out), "node-" + nodeId + "-output");
+        this.pump = new Thread(() -> copyOutput(out, listener), "node-" + nodeId + "-output");
         this.pump.setDaemon(true);
         this.pump.start();
     }
@@ -48,6 +57,15 @@ final class NodeProcess implements AutoCloseable
      */
     static NodeProcess start(final int nodeId, final Map<String, String> nodeArgs,
         final Map<String, String> passThrough, final PrintStream out)
+    {
+        return start(nodeId, nodeArgs, passThrough, out, LineListener.PRINT_ALL);
+    }
+
+    /**
+     * Start a node whose output lines a listener sees first.
+     */
+    static NodeProcess start(final int nodeId, final Map<String, String> nodeArgs,
+        final Map<String, String> passThrough, final PrintStream out, final LineListener listener)
     {
         final List<String> command = new ArrayList<>();
         if (SETSID != null)
@@ -76,7 +94,7 @@ final class NodeProcess implements AutoCloseable
         try
         {
             final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            return new NodeProcess(nodeId, process, out);
+            return new NodeProcess(nodeId, process, out, listener);
         }
         catch (final IOException ex)
         {
@@ -96,7 +114,7 @@ final class NodeProcess implements AutoCloseable
         return null;
     }
 
-    private void copyOutput(final PrintStream out)
+    private void copyOutput(final PrintStream out, final LineListener listener)
     {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
             StandardCharsets.UTF_8)))
@@ -104,7 +122,10 @@ final class NodeProcess implements AutoCloseable
             String line;
             while ((line = reader.readLine()) != null)
             {
-                out.println("node " + nodeId + " | " + line);
+                if (listener.onLine(line))
+                {
+                    out.println("node " + nodeId + " | " + line);
+                }
             }
         }
         catch (final IOException ignore)
@@ -126,6 +147,35 @@ final class NodeProcess implements AutoCloseable
     boolean isAlive()
     {
         return process.isAlive();
+    }
+
+    /**
+     * Send the process a signal by {@code kill}: what an operator's fault does, not the orderly {@link #close}.
+     *
+     * @param signal {@code KILL}, {@code STOP} or {@code CONT}.
+     * @throws IllegalStateException if {@code kill} failed.
+     */
+    void signal(final String signal)
+    {
+        try
+        {
+            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+            final String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
+            {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: " + output);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot run kill -" + signal + " " + process.pid(), ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending " + signal + " to " + process.pid(), ex);
+        }
     }
 
     int exitValue()

@@ -37,8 +37,18 @@ final class PageAccess
      */
     AcquireResult acquire(final long pageId, final LockMode mode)
     {
+        return acquire(pageId, mode, timeoutNs);
+    }
+
+    /**
+     * Acquire and latch a page, waiting at most {@code waitNs}.
+     *
+     * @throws io.respool.dms.api.DmsTimeoutException if DMS could not get it in time.
+     */
+    AcquireResult acquire(final long pageId, final LockMode mode, final long waitNs)
+    {
         final long startNs = System.nanoTime();
-        final AcquireResult result = node.acquirePage(pageId, mode, timeoutNs);
+        final AcquireResult result = node.acquirePage(pageId, mode, waitNs);
         final long tookNs = System.nanoTime() - startNs;
         counts[result.ordinal()].increment();
         latencies[result.ordinal()].recordValue(tookNs);

@@ -1,6 +1,7 @@
 package io.respool.examples.cluster;
 
 import io.respool.dms.api.AcquireResult;
+import io.respool.dms.api.DmsTimeoutException;
 import io.respool.dms.api.LockMode;
 import io.respool.dss.DssFile;
 import org.HdrHistogram.Histogram;
@@ -35,6 +36,8 @@ final class Reader
     private static final int RANDOM_READS = 16;
     /** Pause after a round in which every page was still current here. */
     private static final long IDLE_PAUSE_NS = 500_000;
+    /** Longest single wait of an acquire (see {@link #acquireInSlices}). */
+    private static final long ACQUIRE_SLICE_NS = 200_000_000L;
 
     private final PageAccess pages;
     private final TablePageStore store;
@@ -59,6 +62,7 @@ final class Reader
     private volatile long finalPagesCompared;
     private WalVerifier wal;
     private volatile boolean finalCheckDone;
+    private volatile boolean stopping;
 
     Reader(final PageAccess pages, final TablePageStore store, final ControlChannel control,
         final Problems problems, final long plannedRows, final long seed, final long timeoutNs,
@@ -85,7 +89,25 @@ final class Reader
         wal = new WalVerifier(writerWal, problems);
         while (!control.isDone())
         {
-            round();
+            try
+            {
+                round();
+            }
+            catch (final RuntimeException ex)
+            {
+                if (stopping)
+                {
+                    // a failover: a read caught in the reform may time out or find the page gone from node 0
+                    System.out.println("reader stopped for a failover after " + rounds + " rounds (" + ex + ")");
+                    return;
+                }
+                throw ex;
+            }
+            if (stopping)
+            {
+                System.out.println("reader stopped for a failover after " + rounds + " rounds");
+                return;
+            }
             control.checkNotAborted();
             if (runDeadlineNs - System.nanoTime() < 0)
             {
@@ -131,16 +153,16 @@ final class Reader
             final long tableRows = page.tableRows();
             if (tableRows < lastTableRows)
             {
-                problems.add("row count went back: was=" + lastTableRows + ", now=" + tableRows);
+                problem("row count went back: was=" + lastTableRows + ", now=" + tableRows);
             }
             if (tableRows > plannedRows)
             {
-                problems.add("row count above what node 0 inserts: tableRows=" + tableRows + ", rows=" +
+                problem("row count above what node 0 inserts: tableRows=" + tableRows + ", rows=" +
                     plannedRows);
             }
             if (last && tableRows != control.doneInserted())
             {
-                problems.add("final row count differs from node 0's: meta=" + tableRows + ", node0=" +
+                problem("final row count differs from node 0's: meta=" + tableRows + ", node0=" +
                     control.doneInserted());
             }
             lastTableRows = Math.max(lastTableRows, tableRows);
@@ -172,7 +194,7 @@ final class Reader
                 final long rowsInPage = Math.min(tableRows, pageEnd) - (pageEnd - ROWS_PER_PAGE);
                 if (page.pageRows() < rowsInPage)
                 {
-                    problems.add("page holds fewer rows than the meta page counts: page=" + pageNumber +
+                    problem("page holds fewer rows than the meta page counts: page=" + pageNumber +
                         ", pageRows=" + page.pageRows() + ", expected>=" + rowsInPage);
                 }
                 for (; rowId < Math.min(to, pageEnd); rowId++)
@@ -195,7 +217,7 @@ final class Reader
 
     private void acquire(final long pageId)
     {
-        final AcquireResult result = pages.acquire(pageId, LockMode.S);
+        final AcquireResult result = acquireInSlices(pageId);
         switch (result)
         {
             case FROM_PEER ->
@@ -208,8 +230,36 @@ final class Reader
                 // this node's S copy is still current: node 0 has not taken the page in X since
             }
 
-            case FROM_DISK -> problems.add("page read from disk, but node 0 holds it in memory: pageId=" + pageId);
-            case UPGRADED -> problems.add("an S request reported an upgrade: pageId=" + pageId);
+            case FROM_DISK -> problem("page read from disk, but node 0 holds it in memory: pageId=" + pageId);
+            case UPGRADED -> problem("an S request reported an upgrade: pageId=" + pageId);
+        }
+    }
+
+    /**
+     * Acquire in S, in slices of {@link #ACQUIRE_SLICE_NS} up to the whole timeout: a request waiting on this node
+     * for a page blocks DMS's recovery-only acquire of the same page, so in a failover the reader must let go of it
+     * soon after the reform starts, not after the full timeout.
+     */
+    private AcquireResult acquireInSlices(final long pageId)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (true)
+        {
+            if (stopping)
+            {
+                throw new IllegalStateException("stopping for a failover");
+            }
+            try
+            {
+                return pages.acquire(pageId, LockMode.S, Math.min(ACQUIRE_SLICE_NS, timeoutNs));
+            }
+            catch (final DmsTimeoutException ex)
+            {
+                if (stopping || deadlineNs - System.nanoTime() < 0)
+                {
+                    throw ex;
+                }
+            }
         }
     }
 
@@ -218,14 +268,14 @@ final class Reader
         if (!page.isFormatted() || page.type() != type || page.layoutVersion() != CURRENT_VERSION ||
             page.pageId() != TablePageStore.pageId(pageNumber))
         {
-            problems.add("not the expected table page: page=" + pageNumber + ", magic=" +
+            problem("not the expected table page: page=" + pageNumber + ", magic=" +
                 Integer.toHexString(page.magic()) + ", type=" + page.type() + ", pageId=" + page.pageId());
             return;
         }
         final long lsn = page.lsn();
         if (lsn < lastPageLsn[pageNumber])
         {
-            problems.add("page LSN went back: page=" + pageNumber + ", was=" + lastPageLsn[pageNumber] + ", now=" +
+            problem("page LSN went back: page=" + pageNumber + ", was=" + lastPageLsn[pageNumber] + ", now=" +
                 lsn);
         }
         lastPageLsn[pageNumber] = Math.max(lastPageLsn[pageNumber], lsn);
@@ -237,7 +287,7 @@ final class Reader
         final String problem = page.checkRow(rowId);
         if (problem != null)
         {
-            problems.add(problem);
+            problem(problem);
             return;
         }
         final long version = page.rowVersion(rowId);
@@ -245,16 +295,16 @@ final class Reader
         final int index = (int)rowId;
         if (version < 1)
         {
-            problems.add("row counted by the meta page is missing from its page: rowId=" + rowId);
+            problem("row counted by the meta page is missing from its page: rowId=" + rowId);
         }
         else if (version < lastVersion[index])
         {
-            problems.add("row version went back: rowId=" + rowId + ", was=" + lastVersion[index] + ", now=" +
+            problem("row version went back: rowId=" + rowId + ", was=" + lastVersion[index] + ", now=" +
                 version);
         }
         else if (lsn > page.lsn())
         {
-            problems.add("row LSN beyond its page's: rowId=" + rowId + ", rowLsn=" + lsn + ", pageLsn=" +
+            problem("row LSN beyond its page's: rowId=" + rowId + ", rowLsn=" + lsn + ", pageLsn=" +
                 page.lsn());
         }
         else if (version > lastVersion[index])
@@ -267,7 +317,7 @@ final class Reader
         }
         if (finalVersion >= 0 && version != finalVersion)
         {
-            problems.add("row not at its last version after node 0 finished: rowId=" + rowId + ", version=" +
+            problem("row not at its last version after node 0 finished: rowId=" + rowId + ", version=" +
                 version + ", last in WAL=" + finalVersion);
         }
     }
@@ -281,7 +331,7 @@ final class Reader
             "); final check");
         if (inserted > plannedRows)
         {
-            problems.add("node 0 inserted more rows than planned: inserted=" + inserted + ", rows=" + plannedRows);
+            problem("node 0 inserted more rows than planned: inserted=" + inserted + ", rows=" + plannedRows);
             return;
         }
         final long[] finalVersions = wal.replay(inserted, updated, lastLsn);
@@ -324,19 +374,19 @@ final class Reader
             final long offset = (long)pageNumber * PAGE_SIZE;
             if (heap.read(offset, onDisk, 0, PAGE_SIZE) != PAGE_SIZE)
             {
-                problems.add("page missing from the table file on DSS: page=" + pageNumber + ", file=" +
+                problem("page missing from the table file on DSS: page=" + pageNumber + ", file=" +
                     heap.path() + ", size=" + heap.size());
                 continue;
             }
             diskPage.wrap(onDisk);
             if (diskPage.storedChecksum() != diskPage.computeChecksum())
             {
-                problems.add("page on DSS fails its checksum: page=" + pageNumber);
+                problem("page on DSS fails its checksum: page=" + pageNumber);
                 continue;
             }
             if (!sameExceptChecksum(onDisk, images[pageNumber]))
             {
-                problems.add("page on DSS differs from the image DMS shipped: page=" + pageNumber + ", diskLsn=" +
+                problem("page on DSS differs from the image DMS shipped: page=" + pageNumber + ", diskLsn=" +
                     diskPage.lsn() + ", memoryLsn=" + page.wrap(images[pageNumber]).lsn());
             }
             finalPagesCompared++;
@@ -353,6 +403,35 @@ final class Reader
             }
         }
         return true;
+    }
+
+    /**
+     * Record a problem, unless a failover is under way: from the reform's start this node is the recoverer, and
+     * what it reads in its own buffers during redo (a page reloaded from DSS and brought forward record by record)
+     * is no reader's concern.
+     */
+    private void problem(final String problem)
+    {
+        if (!stopping)
+        {
+            problems.add(problem);
+        }
+    }
+
+    /**
+     * Stop reading at the end of the round (any thread): the primary failed and this node takes over.
+     */
+    void stopForFailover()
+    {
+        stopping = true;
+    }
+
+    /**
+     * @return whether {@link #run} ended for a failover rather than with node 0's DONE.
+     */
+    boolean stoppedForFailover()
+    {
+        return stopping && !finalCheckDone;
     }
 
     String progress()

@@ -206,16 +206,7 @@ final class Writer
 
     private long tableRows()
     {
-        final long metaId = TablePageStore.pageId(0);
-        pages.acquire(metaId, LockMode.S);
-        try
-        {
-            return meta.wrap(store.buffer(metaId)).tableRows();
-        }
-        finally
-        {
-            pages.unlatch(metaId);
-        }
+        return new TableScan(pages, store).tableRows();
     }
 
     private long insert(final long rowId)

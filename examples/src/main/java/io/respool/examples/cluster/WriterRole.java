@@ -14,8 +14,9 @@ import io.respool.dss.OpenFlag;
  * LSN no lower than the replayed end and than any LSN this node has seen, so that LSNs keep growing; write an
  * end-of-recovery checkpoint (the replayed pages to DSS and a checkpoint record on the new WAL, so the dead WAL is
  * no longer needed); start checkpointing. The caller then runs {@code writer().resume(commits)} to go on with the
- * dead writer's work. A DMS reform callback will call it once DMS has recovered the dead node's locks; until then
- * it runs wherever X acquires of the table's pages succeed.
+ * dead writer's work. Under a DMS reform ({@link NodeReformHandler}) the replay runs in the reform's recovery step
+ * through DMS's recovery-only access ({@link #replay}), and the rest once the reform has ended ({@link #takeOver}):
+ * the checkpoint takes pages through normal access, which opens only then.
  */
 final class WriterRole implements AutoCloseable
 {
@@ -73,7 +74,7 @@ final class WriterRole implements AutoCloseable
     }
 
     /**
-     * Take the writer's role from a dead writer (see the class comment).
+     * Take the writer's role from a dead writer (see the class comment): replay, then {@link #takeOver}.
      *
      * @param dss         this node's DSS instance.
      * @param deadWalPath the dead writer's WAL file on DSS.
@@ -84,16 +85,44 @@ final class WriterRole implements AutoCloseable
         final PageAccess pages, final TablePageStore store, final Wal ownWal, final ControlChannel control,
         final Problems problems, final Settings settings)
     {
+        final Recovery.Result recovery = replay(dss, deadWalPath, new DmsRedoPages(pages, store), node.nodeId());
+        return takeOver(dss, heapPath, recovery, node, pages, store, ownWal, control, problems, settings);
+    }
+
+    /**
+     * Replay a dead writer's WAL from its last checkpoint into the pages. In a DMS reform this runs in the
+     * database's {@code recover} step, with {@link RecoveryRedoPages}; the pages it changes stay dirty here until
+     * {@link #takeOver}'s end-of-recovery checkpoint.
+     *
+     * @throws RecoveryException if the WAL is damaged before its end.
+     */
+    static Recovery.Result replay(final Dss dss, final String deadWalPath, final Recovery.RedoPages redoPages,
+        final int nodeId)
+    {
+        final Recovery.Result recovery;
+        try (DssFile deadWal = dss.open(deadWalPath))
+        {
+            recovery = Recovery.replay(deadWal, redoPages);
+        }
+        System.out.println("node " + nodeId + " replayed " + recovery.describe());
+        return recovery;
+    }
+
+    /**
+     * After the replay, with normal page access open: reopen the table for writing, restart this node's WAL above
+     * every LSN seen, write the end-of-recovery checkpoint and start checkpointing.
+     *
+     * @param recovery what the replay found.
+     * @return the role, checkpointing.
+     */
+    static WriterRole takeOver(final Dss dss, final String heapPath, final Recovery.Result recovery,
+        final DmsNode node, final PageAccess pages, final TablePageStore store, final Wal ownWal,
+        final ControlChannel control, final Problems problems, final Settings settings)
+    {
         final DssFile heap = dss.open(heapPath, OpenFlag.WRITE);
         try
         {
             store.useHeap(heap);
-            final Recovery.Result recovery;
-            try (DssFile deadWal = dss.open(deadWalPath))
-            {
-                recovery = Recovery.replay(deadWal, new DmsRedoPages(pages, store));
-            }
-            System.out.println("node " + node.nodeId() + " replayed " + recovery.describe());
             final long baseLsn = Math.max(Math.max(recovery.endLsn(), store.highestLsnSeen()), ownWal.flushedLsn());
             ownWal.restartAt(baseLsn, recovery.commits(), recovery.lastCommitLsn());
             final WriterRole role = new WriterRole(node, pages, store, heap, ownWal, control, problems, settings,

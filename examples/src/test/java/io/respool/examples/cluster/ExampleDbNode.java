@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static io.respool.examples.cluster.HeapPageDescriptor.heapPagesFor;
-import static io.respool.examples.cluster.HeapPageDescriptor.pageNumberOf;
 
 /**
  * One node of the example database in the test's JVM: its DSS instance over the cluster's volume group, the table
@@ -112,16 +111,7 @@ final class ExampleDbNode implements AutoCloseable
 
     long tableRows()
     {
-        final long metaId = TablePageStore.pageId(0);
-        pages.acquire(metaId, LockMode.S);
-        try
-        {
-            return page.wrap(store.buffer(metaId)).tableRows();
-        }
-        finally
-        {
-            pages.unlatch(metaId);
-        }
+        return new TableScan(pages, store).tableRows();
     }
 
     /**
@@ -129,28 +119,7 @@ final class ExampleDbNode implements AutoCloseable
      */
     long[] rowVersions(final long rows)
     {
-        final long[] versions = new long[(int)rows];
-        final long tableRows = tableRows();
-        for (long rowId = 0; rowId < tableRows; rowId++)
-        {
-            final long pageId = TablePageStore.pageId(pageNumberOf(rowId));
-            pages.acquire(pageId, LockMode.S);
-            try
-            {
-                page.wrap(store.buffer(pageId));
-                final String problem = page.checkRow(rowId);
-                if (problem != null)
-                {
-                    throw new AssertionError(problem);
-                }
-                versions[(int)rowId] = page.rowVersion(rowId);
-            }
-            finally
-            {
-                pages.unlatch(pageId);
-            }
-        }
-        return versions;
+        return new TableScan(pages, store).rowVersions(rows);
     }
 
     /**

@@ -1,0 +1,81 @@
+package io.respool.examples.cluster;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The steps of a failover as a node lives them, printed one per line for the launcher to time:
+ * {@code EVENT <name> <wall ms> <detail>}. The launcher and the nodes run on one host, so the wall clock is the one
+ * clock they share for a timeline (display only: no decision is taken on it). Thread-safe.
+ */
+final class FailoverEvents
+{
+    /** The peer's disk heartbeat stopped changing (this node's watch of the sector, 3 renewals missed). */
+    static final String SUSPECTED = "suspected";
+    /** The arbiter proposed the view that removes the peer (its lease ran out on the disk). */
+    static final String CONFIRMED = "confirmed";
+    /** The peer's DSS instance is fenced off the volume group (the kick returned). */
+    static final String FENCED = "fenced";
+    /** The view without the peer was decided and handed to DMS. */
+    static final String PUBLISHED = "published";
+    /** DMS began the reform into it. */
+    static final String REFORM_STARTED = "reform-started";
+    /** This node began replaying the dead node's WAL with recovery-only page access. */
+    static final String RECOVERY_STARTED = "recovery-started";
+    /** The replay is done. */
+    static final String RECOVERY_DONE = "recovery-done";
+    /** The reform ended: normal page access is open. */
+    static final String REFORM_FINISHED = "reform-finished";
+    /** The new primary's first commit after the failover is durable. */
+    static final String SERVING_WRITES = "serving-writes";
+
+    private static final String PREFIX = "EVENT ";
+
+    /**
+     * One event line.
+     *
+     * @param name   the event.
+     * @param wallMs when, wall clock.
+     * @param detail what, for the log.
+     */
+    record Event(String name, long wallMs, String detail)
+    {
+    }
+
+    private final PrintStream out;
+
+    FailoverEvents(final PrintStream out)
+    {
+        this.out = out;
+    }
+
+    void emit(final String name, final String detail)
+    {
+        out.println(String.format(Locale.ROOT, "%s%s %d %s", PREFIX, name, System.currentTimeMillis(), detail));
+    }
+
+    /**
+     * @param line a line of a node's output, without the launcher's prefix.
+     * @return the event it reports, or null if it is not an event line.
+     */
+    static Event parse(final String line)
+    {
+        if (!line.startsWith(PREFIX))
+        {
+            return null;
+        }
+        final String[] parts = line.substring(PREFIX.length()).split(" ", 3);
+        if (parts.length < 2)
+        {
+            return null;
+        }
+        try
+        {
+            return new Event(parts[0], Long.parseLong(parts[1]), parts.length > 2 ? parts[2] : "");
+        }
+        catch (final NumberFormatException ex)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.respool.examples.cluster;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The launcher's side of a failover run. It plays the clients: node 0 prints how many commits are acknowledged
+ * ({@code ACKED <commits> <lsn>}, every 20 ms), and the commits acknowledged before the fault are the last count it
+ * had heard when it sent the signal. Once that count reaches {@code afterCommits} it kills or pauses node 0, then
+ * collects node 1's failover events ({@link FailoverEvents}) for the phase times, and resumes a paused node 0 once
+ * the new primary writes. Listener methods run on the nodes' output threads.
+ */
+final class FaultRun
+{
+    private final Fault fault;
+    private final long afterCommits;
+    private final PrintStream out;
+    private final Map<String, FailoverEvents.Event> events = new ConcurrentHashMap<>();
+    private volatile NodeProcess primary;
+    private volatile long acked;
+    private volatile long ackedLsn;
+    private volatile long ackedBeforeFault = -1;
+    private volatile long ackedLsnBeforeFault;
+    private volatile long faultWallMs;
+    private volatile boolean resumed;
+    private volatile String failure;
+
+    FaultRun(final Fault fault, final long afterCommits, final PrintStream out)
+    {
+        this.fault = fault;
+        this.afterCommits = afterCommits;
+        this.out = out;
+    }
+
+    void primary(final NodeProcess node)
+    {
+        this.primary = node;
+    }
+
+    /**
+     * Node 0's lines: the acknowledged counts (not copied on), the fault once the count is reached.
+     */
+    boolean onPrimaryLine(final String line)
+    {
+        if (!line.startsWith(ClusterNode.ACKED_PREFIX))
+        {
+            return true;
+        }
+        final String[] parts = line.substring(ClusterNode.ACKED_PREFIX.length()).split(" ");
+        acked = Long.parseLong(parts[0]);
+        ackedLsn = Long.parseLong(parts[1]);
+        if (acked >= afterCommits && ackedBeforeFault < 0 && primary != null)
+        {
+            ackedBeforeFault = acked;
+            ackedLsnBeforeFault = ackedLsn;
+            try
+            {
+                primary.signal(fault.signal());
+                faultWallMs = System.currentTimeMillis();
+                out.println("FAULT kill -" + fault.signal() + " node 0 (pid " + primary.pid() + ") with " +
+                    ackedBeforeFault + " commits acknowledged, the last at LSN " + ackedLsnBeforeFault);
+            }
+            catch (final RuntimeException ex)
+            {
+                failure = "the fault could not be injected: " + ex.getMessage();
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Node 1's lines: events recorded (and copied on), acknowledged counts dropped.
+     */
+    boolean onStandbyLine(final String line)
+    {
+        if (line.startsWith(ClusterNode.ACKED_PREFIX))
+        {
+            return false;
+        }
+        final FailoverEvents.Event event = FailoverEvents.parse(line);
+        if (event != null && faultWallMs != 0)
+        {
+            final boolean first = events.putIfAbsent(event.name(), event) == null;
+            if (first && FailoverEvents.SERVING_WRITES.equals(event.name()))
+            {
+                resumePrimary();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Send SIGCONT to a paused node 0 that is still there (the fence may have killed it: a paused process on this
+     * host does not acknowledge the DSS kick).
+     */
+    void resumePrimary()
+    {
+        if (fault == Fault.SIGSTOP && !resumed && primary != null && primary.isAlive())
+        {
+            resumed = true;
+            try
+            {
+                primary.signal("CONT");
+                out.println("FAULT kill -CONT node 0 (pid " + primary.pid() + "): the old primary resumes; it must " +
+                    "find itself fenced");
+            }
+            catch (final RuntimeException ex)
+            {
+                // it exited meanwhile
+            }
+        }
+    }
+
+    /**
+     * Wait until node 1 ends. Node 0 is expected to end (killed, or fenced when resumed); if it ends before the
+     * fault, the run fails.
+     */
+    void await(final NodeProcess[] nodes, final long timeoutSeconds, final List<String> problems)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long primaryEndedNs = 0;
+        while (nodes[1].isAlive())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                problems.add("the run took longer than " + timeoutSeconds + " s (-D" +
+                    ClusterConfig.TIMEOUT_PROP_NAME + "); nodes stopped");
+                break;
+            }
+            if (!nodes[0].isAlive() && ackedBeforeFault < 0)
+            {
+                primaryEndedNs = primaryEndedNs == 0 ? System.nanoTime() : primaryEndedNs;
+                if (System.nanoTime() - primaryEndedNs > TimeUnit.SECONDS.toNanos(15))
+                {
+                    problems.add("node 0 ended (status " + nodes[0].exitValue() + ") before the fault, after " +
+                        acked + " commits; node 1 stopped");
+                    break;
+                }
+            }
+            nodes[1].waitFor(100);
+        }
+        resumePrimary();
+        nodes[0].waitFor(TimeUnit.SECONDS.toMillis(5));
+        if (failure != null)
+        {
+            problems.add(failure);
+        }
+    }
+
+    Fault fault()
+    {
+        return fault;
+    }
+
+    long afterCommits()
+    {
+        return afterCommits;
+    }
+
+    long ackedBeforeFault()
+    {
+        return ackedBeforeFault;
+    }
+
+    long ackedLsnBeforeFault()
+    {
+        return ackedLsnBeforeFault;
+    }
+
+    long faultWallMs()
+    {
+        return faultWallMs;
+    }
+
+    boolean resumed()
+    {
+        return resumed;
+    }
+
+    /**
+     * @return the first event of that name after the fault, or null.
+     */
+    FailoverEvents.Event event(final String name)
+    {
+        return events.get(name);
+    }
+}
