@@ -125,6 +125,11 @@ final class LocalPage
     int requestEpoch;
     /** The database's recovery asked: served while the access gate admits recovery only. */
     boolean requestRecovery;
+    /**
+     * The epoch whose recovery last got this node its mode (0: none): until that epoch's gate opens, only recovery
+     * latches the page, since its image may be older than the removed node's WAL until the recovery is done.
+     */
+    int recoveryEpoch;
     /** Waits for a reform's access gate to open (counted once, woken when it opens). */
     boolean waitsForGate;
     LockMode requestMode = LockMode.NULL;

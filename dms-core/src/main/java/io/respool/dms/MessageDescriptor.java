@@ -76,6 +76,8 @@ final class MessageDescriptor
     static final int STATUS_DENIED = 1;
     /** Status: refused because earlier dirty copies exist; write and clean first. */
     static final int STATUS_DENIED_EDP = 2;
+    /** Status (REFORM_ACK): the step is still running here; not silent, not done. */
+    static final int STATUS_BUSY = 3;
 
     /** No node. */
     static final int NO_NODE = 0xFFFF;

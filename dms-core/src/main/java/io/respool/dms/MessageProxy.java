@@ -78,6 +78,15 @@ final class MessageProxy
         return send(MessageType.REFORM_ACK, reformer);
     }
 
+    /** A member still at a step the reformer resent: not done, but alive. */
+    boolean reformBusy(final int reformer, final int epoch, final int stepCode)
+    {
+        fw.header(MessageType.REFORM_ACK, self, incarnation, reformer, epoch, partitionMapVersion).serial(stepCode)
+            .status(STATUS_BUSY);
+        fw.payloadLength(0);
+        return send(MessageType.REFORM_ACK, reformer);
+    }
+
     /** Why a reform failed, after the other payload: at most 1 KiB of UTF-8. */
     private int putReason(final int offset, final String reason)
     {

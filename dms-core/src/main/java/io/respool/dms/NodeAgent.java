@@ -58,6 +58,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
     NodeAgent(
         final DmsContext ctx,
         final Reform reform,
+        final PeerIncarnations peers,
         final long incarnation,
         final Transport transport,
         final NodeServices services,
@@ -73,7 +74,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
         this.errorHandler = errorHandler;
         this.clock = clock;
         this.self = ctx.nodeId();
-        this.peers = new PeerIncarnations(self);
+        this.peers = peers;
         this.reform = reform;
         this.incarnation = incarnation;
         this.transport = transport;
@@ -330,6 +331,13 @@ final class NodeAgent implements Agent, Transport.MessageSink
         {
             stats.increment(StatCounter.DEAD_INCARNATION);
             return false;
+        }
+        if (seen == PeerIncarnations.RESTARTED_CLEAN)
+        {
+            // a reform that removed its previous incarnation left nothing of it here (this node may first hear
+            // of the new one after the reform that took it back)
+            stats.increment(StatCounter.PEER_RESTARTS);
+            refused &= ~(1L << source);
         }
         if (seen == PeerIncarnations.RESTARTED)
         {

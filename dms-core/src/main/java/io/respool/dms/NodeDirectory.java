@@ -3,6 +3,7 @@ package io.respool.dms;
 import io.respool.dms.api.DirectoryInUseException;
 import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
+import io.aeron.CncFileDescriptor;
 import io.aeron.CommonContext;
 import org.agrona.IoUtil;
 import org.slf4j.Logger;
@@ -12,12 +13,14 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A node's own directory: {@code node.lock} (held for the node's life, with the holder's pid and command line),
@@ -121,12 +124,35 @@ final class NodeDirectory implements AutoCloseable
         }
 
         final File aeronDir = new File(directory, AERON_DIR_NAME);
-        if (new File(aeronDir, "cnc.dat").exists() &&
-            CommonContext.isDriverActive(aeronDir, 1_000, (msg) -> {}))
+        final File cnc = new File(aeronDir, CncFileDescriptor.CNC_FILE);
+        if (cnc.exists() && CommonContext.isDriverActive(aeronDir, 1_000, (msg) -> {}) && !diedWithItsProcess(cnc))
         {
             throw new DirectoryInUseException("a live media driver uses the node's Aeron directory: nodeId=" +
                 nodeId + ", dir=" + aeronDir + "; stop that driver or give this node another directory");
         }
+    }
+
+    /**
+     * Whether the driver of this CnC file is gone although its heartbeat is fresh: the process it names is not
+     * running. A node killed with {@code kill -9} leaves its embedded driver's heartbeat looking alive for a second;
+     * its node lock is free already, and its pid gone, so a restart need not wait for the heartbeat to age.
+     */
+    static boolean diedWithItsProcess(final File cnc)
+    {
+        final ByteBuffer meta = ByteBuffer.allocate(CncFileDescriptor.META_DATA_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(cnc.toPath(), StandardOpenOption.READ))
+        {
+            if (channel.read(meta, 0) < CncFileDescriptor.META_DATA_LENGTH)
+            {
+                return false;
+            }
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        final long pid = meta.getLong(CncFileDescriptor.pidOffset(0));
+        return pid > 0 && ProcessHandle.of(pid).map((process) -> !process.isAlive()).orElse(true);
     }
 
     private static String describeOwner(final File lockPath)

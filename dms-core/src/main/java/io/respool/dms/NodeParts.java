@@ -63,12 +63,13 @@ final class NodeParts
             stats.increment(StatCounter.ERRORS);
             ctx.errorHandler().onError(throwable);
         };
+        final PeerIncarnations peers = new PeerIncarnations(ctx.nodeId());
         rebuild = new DrcRebuild(ctx, services, pages, lockClient, drc, lockMaster);
         reform = new Reform(ctx.nodeId(), services, ctx.reformHandler(), ctx.centralizedOnPrimary(),
-            ctx.retryIntervalNs(), new Reform.Parts(pageClient, pageOwner, drc, lockMaster, lockClient, broadcaster,
-            rebuild), errorHandler, fixed ? view : null);
+            ctx.retryIntervalNs(), ctx.reformStepTimeoutNs(), new Reform.Parts(pageClient, pageOwner, drc,
+            lockMaster, lockClient, broadcaster, rebuild, peers), errorHandler, fixed ? view : null);
         agent = new NodeAgent(
-            ctx, reform, incarnation, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient,
+            ctx, reform, peers, incarnation, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient,
             broadcaster, clock, errorHandler);
         pageClient.agent(agent);
         lockClient.agent(agent);

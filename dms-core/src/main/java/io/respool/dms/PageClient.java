@@ -177,6 +177,13 @@ final class PageClient
         }
         if (lp.canLatch(mode))
         {
+            if (!recovery && lp.recoveryEpoch == services.epoch() && !services.gate().isOpen())
+            {
+                // taken for the database's recovery in this reform: until the recovery is done its image may be
+                // older than the removed node's WAL
+                waitForGate(lp);
+                return MUST_WAIT;
+            }
             lp.latch(mode);
             if (lp.needLoad)
             {
@@ -200,7 +207,31 @@ final class PageClient
             services.commands().offer(() -> onRequestCommand(lp));
             return ISSUED;
         }
+        if (recovery && services.gate().admits(true) && !lp.requestRecovery &&
+            (lp.request == LocalPage.Request.ISSUED || lp.request == LocalPage.Request.SENT))
+        {
+            takeOverForRecovery(lp, mode);
+            return ISSUED;
+        }
         return MUST_WAIT;
+    }
+
+    /**
+     * Recovery needs a page for which a normal request is out: that request waits for the gate (it was held back,
+     * or sent under an older epoch and lost with it), so it would be answered only after the recovery it waits
+     * for. The recovery takes its request slot over: the request goes to the master now as recovery's, for
+     * recovery's mode and, if already sent, with a fresh serial (the retransmit timer's {@link
+     * #resendAfterReform}); the normal caller waits on, and asks again for its mode once the gate is open.
+     */
+    private void takeOverForRecovery(final LocalPage lp, final LockMode mode)
+    {
+        lp.requestMode = mode;
+        lp.requestRecovery = true;
+        if (lp.request == LocalPage.Request.SENT)
+        {
+            lp.requestEpoch = -1;
+        }
+        services.stats().increment(StatCounter.RECOVERY_TAKEOVERS);
     }
 
     /**
@@ -555,6 +586,10 @@ final class PageClient
         }
 
         lp.mode = mode;
+        if (lp.requestRecovery)
+        {
+            lp.recoveryEpoch = services.epoch();
+        }
         lp.grantSeq = msg.seq();
         lp.edp = false;
         lp.shipPending = false;

@@ -16,11 +16,18 @@ final class PeerIncarnations
     static final int RESTARTED = 1;
     /** {@link #admit}: the message is from a dead incarnation of its sender: drop it. */
     static final int DEAD = 2;
+    /**
+     * {@link #admit}: the sender restarted, and it is the first incarnation seen since a reform that removed the
+     * one before cleaned everything this node knew of it: nothing of a dead incarnation stands in its way.
+     */
+    static final int RESTARTED_CLEAN = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerIncarnations.class);
 
     private final int self;
     private final long[] newest = new long[NodeList.MAX_NODES];
+    /** Per peer: the newest incarnation known when a reform cleaned what this node knew of it, or -1. */
+    private final long[] cleaned = new long[NodeList.MAX_NODES];
 
     /**
      * @param self this node's id, for the log.
@@ -28,12 +35,27 @@ final class PeerIncarnations
     PeerIncarnations(final int self)
     {
         this.self = self;
+        java.util.Arrays.fill(cleaned, -1);
+    }
+
+    /**
+     * A reform's DRC_CLEAN into a view without {@code nodes}: this node keeps nothing of their incarnations known
+     * now (directory and lock entries are cleared and rebuilt from the members only; their messages are fenced by
+     * epoch and membership), so the first newer incarnation of each may be served once a view takes it back.
+     */
+    void cleaned(final long nodes)
+    {
+        for (long rest = nodes; rest != 0; rest &= rest - 1)
+        {
+            final int node = Long.numberOfTrailingZeros(rest);
+            cleaned[node] = newest[node];
+        }
     }
 
     /**
      * @param node        the sender, in 0..{@link NodeList#MAX_NODES}-1.
      * @param incarnation the incarnation the message carries.
-     * @return {@link #CURRENT}, {@link #RESTARTED} or {@link #DEAD}.
+     * @return {@link #CURRENT}, {@link #RESTARTED}, {@link #RESTARTED_CLEAN} or {@link #DEAD}.
      */
     int admit(final int node, final long incarnation)
     {
@@ -50,6 +72,13 @@ final class PeerIncarnations
         if (known == 0)
         {
             return CURRENT;
+        }
+        if (cleaned[node] == known)
+        {
+            cleaned[node] = -1;
+            LOG.info("peer restarted after a reform removed its previous incarnation: nodeId={}, peer={}, " +
+                "incarnation={}, previous={}", self, node, incarnation, known);
+            return RESTARTED_CLEAN;
         }
         LOG.warn("peer restarted, its older incarnation's messages are dropped from now on: nodeId={}, peer={}, " +
             "incarnation={}, previous={}", self, node, incarnation, known);

@@ -28,7 +28,7 @@ final class Reform
 
     /** The parts of the node a reform works on. */
     record Parts(PageClient pageClient, PageOwner pageOwner, DrcMaster drc, LockMaster lockMaster,
-        LockClient lockClient, Broadcaster broadcaster, DrcRebuild rebuild)
+        LockClient lockClient, Broadcaster broadcaster, DrcRebuild rebuild, PeerIncarnations peers)
     {
     }
 
@@ -59,13 +59,14 @@ final class Reform
      *               into.
      */
     Reform(final int self, final NodeServices services, final ReformHandler handler, final boolean centralized,
-        final long resendIntervalNs, final Parts parts, final ErrorHandler errorHandler, final MembershipView served)
+        final long resendIntervalNs, final long stepTimeoutNs, final Parts parts, final ErrorHandler errorHandler,
+        final MembershipView served)
     {
         this.self = self;
         this.services = services;
         this.stats = services.stats();
         this.handler = handler;
-        this.reformer = new Reformer(self, services, centralized, resendIntervalNs);
+        this.reformer = new Reformer(self, services, centralized, resendIntervalNs, stepTimeoutNs);
         this.parts = parts;
         this.errorHandler = errorHandler;
         this.served = served;
@@ -196,6 +197,11 @@ final class Reform
             {
                 services.proxy().reformAck(target.reformer(), epoch, s.code(), s == step ? stepFailure : null);
             }
+            else
+            {
+                // still at it (a rebuild, the database's recovery): say so, or the reformer takes us for silent
+                services.proxy().reformBusy(target.reformer(), epoch, s.code());
+            }
             return;
         }
         if (s == ReformStep.FAILED)
@@ -278,6 +284,7 @@ final class Reform
             {
                 parts.drc.clear(target.version());
                 parts.lockMaster.clear();
+                parts.peers.cleaned(~target.members());
                 done();
             }
             case REMASTER ->

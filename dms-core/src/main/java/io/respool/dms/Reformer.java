@@ -1,15 +1,22 @@
 package io.respool.dms;
 
 import io.respool.dms.api.MembershipView;
+import io.respool.dms.api.NodeList;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The reformer's side of a reform: plans it and moves every member through its steps with a barrier between each.
  * Each step is sent to every member (this node too), resent on the timer to those that have not acknowledged it,
- * and the next is sent only once every member has. A member's failure is sent on to all as FAILED. Agent only.
+ * and the next is sent only once every member has. A member's failure is sent on to all as FAILED. So is a member's
+ * silence: one that neither acknowledges a step nor answers its resends as busy for the step timeout fails the
+ * reform, naming the step and the node, so that the cluster manager publishes a view without it; the FAILED step
+ * itself is resent to the silent node for one more step timeout, then given up. Agent only.
  */
 final class Reformer
 {
@@ -20,6 +27,9 @@ final class Reformer
     private final NodeStats stats;
     private final boolean centralized;
     private final long resendIntervalNs;
+    private final long stepTimeoutNs;
+    /** When each member last answered the step in progress (acknowledged, or said it is busy). */
+    private final long[] heardNs = new long[NodeList.MAX_NODES];
 
     private ReformPlan plan;
     private MembershipView planView;
@@ -28,15 +38,19 @@ final class Reformer
     private long acked;
     private long stepSentNs;
     private long nextResendNs;
+    /** When the step was last sent: a member is silent if it has not answered for the step timeout before that. */
+    private long lastSendNs;
     private long reformStartNs;
 
-    Reformer(final int self, final NodeServices services, final boolean centralized, final long resendIntervalNs)
+    Reformer(final int self, final NodeServices services, final boolean centralized, final long resendIntervalNs,
+        final long stepTimeoutNs)
     {
         this.self = self;
         this.services = services;
         this.stats = services.stats();
         this.centralized = centralized;
         this.resendIntervalNs = resendIntervalNs;
+        this.stepTimeoutNs = stepTimeoutNs;
     }
 
     /**
@@ -55,7 +69,7 @@ final class Reformer
         reformStartNs = services.nowNs();
         LOG.info("reform planned: nodeId={}, type={}, from={}, to={}, steps={}", self, plan.type(), served, view,
             plan.steps());
-        sendStep(view.members());
+        startStep();
     }
 
     /** A newer view is another node's to reform into (or this node left): stop driving the old one. */
@@ -73,13 +87,18 @@ final class Reformer
         return planFailure != null ? ReformStep.FAILED : plan.steps().get(planIndex);
     }
 
+    /** Send the current step to every member; from now on each has the step timeout to answer. */
+    private void startStep()
+    {
+        stepSentNs = services.nowNs();
+        Arrays.fill(heardNs, stepSentNs);
+        sendStep(planView.members());
+    }
+
     private void sendStep(final long to)
     {
         final long nowNs = services.nowNs();
-        if (acked == 0)
-        {
-            stepSentNs = nowNs;
-        }
+        lastSendNs = nowNs;
         nextResendNs = nowNs + resendIntervalNs;
         for (long rest = to & planView.members(); rest != 0; rest &= rest - 1)
         {
@@ -96,12 +115,15 @@ final class Reformer
             return;
         }
         final int member = msg.sourceNode();
+        heardNs[member] = services.nowNs();
+        if (msg.status() == MessageDescriptor.STATUS_BUSY)
+        {
+            return;
+        }
         if (msg.status() != MessageDescriptor.STATUS_OK && planFailure == null)
         {
-            planFailure = "reform into view " + planView.version() + " failed at step " + current() + " on node " +
-                member + ": " + MessageProxy.reason(msg, 0);
-            acked = 0;
-            sendStep(planView.members());
+            fail("reform into view " + planView.version() + " failed at step " + current() + " on node " +
+                member + ": " + MessageProxy.reason(msg, 0));
             return;
         }
         acked |= 1L << member;
@@ -121,7 +143,35 @@ final class Reformer
             plan = null;
             return;
         }
-        sendStep(planView.members());
+        startStep();
+    }
+
+    /** Send FAILED, with the reason, to every member instead of the step in progress. */
+    private void fail(final String reason)
+    {
+        planFailure = reason;
+        acked = 0;
+        LOG.warn("reform failed: nodeId={}, {}", self, reason);
+        startStep();
+    }
+
+    /**
+     * Members that have not acknowledged the step and said nothing for the step timeout before it was last sent:
+     * measured to the last send, not to now, so that a stall of this node (its own duty cycle late) makes nobody
+     * silent; each has had a resend interval since to answer.
+     */
+    private long silent()
+    {
+        long silent = 0;
+        for (long rest = planView.members() & ~acked; rest != 0; rest &= rest - 1)
+        {
+            final int member = Long.numberOfTrailingZeros(rest);
+            if (lastSendNs - heardNs[member] >= stepTimeoutNs)
+            {
+                silent |= 1L << member;
+            }
+        }
+        return silent;
     }
 
     /** Resend the step in progress to the members that have not acknowledged it. */
@@ -130,6 +180,22 @@ final class Reformer
         if (plan == null || nowNs - nextResendNs < 0)
         {
             return 0;
+        }
+        final long silent = silent();
+        if (silent != 0 && planFailure == null)
+        {
+            fail("reform into view " + planView.version() + " failed at step " + current() + ": node(s) " +
+                MembershipView.describe(silent) + " did not answer for " +
+                TimeUnit.NANOSECONDS.toMillis(stepTimeoutNs) + " ms (the reform step timeout); the cluster " +
+                "manager must publish a view without them");
+            return 1;
+        }
+        if (silent != 0)
+        {
+            LOG.warn("reform given up: nodeId={}, epoch={}: node(s) {} never acknowledged FAILED", self,
+                planView.version(), MembershipView.describe(silent));
+            plan = null;
+            return 1;
         }
         stats.increment(StatCounter.REFORM_RESENDS);
         sendStep(planView.members() & ~acked);

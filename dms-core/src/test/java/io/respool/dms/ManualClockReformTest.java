@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ManualClockReformTest
 {
     private static final int PAGES = 12;
+    private static final long STEP_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     @TempDir
     File tempDir;
@@ -68,7 +69,7 @@ class ManualClockReformTest
             }
         };
         cluster = new ManualClockCluster(count, tempDir, (ctx) -> ctx.membershipSource(source)
-            .centralizedOnPrimary(centralized).reformHandler(handler));
+            .centralizedOnPrimary(centralized).reformHandler(handler).reformStepTimeoutNs(STEP_TIMEOUT_NS));
         settle();
         for (int i = 0; i < PAGES; i++)
         {
@@ -118,7 +119,9 @@ class ManualClockReformTest
         for (final Node node : cluster.liveNodes())
         {
             sb.append(" node").append(node.id).append('=').append(node.parts.reform.state()).append('/')
-                .append(node.parts.reform.step()).append('@').append(node.parts.services.epoch());
+                .append(node.parts.reform.step()).append('@').append(node.parts.services.epoch())
+                .append(" (refused=").append(node.stats.get(StatCounter.REFUSED_PEER_MESSAGES))
+                .append(", failed=").append(node.stats.get(StatCounter.REFORMS_FAILED)).append(')');
         }
         return sb.append(", inFlight=").append(cluster.network.size()).toString();
     }
@@ -133,14 +136,7 @@ class ManualClockReformTest
             cluster.deliverAll();
             cluster.advance(ManualClockCluster.STEP_NS * 4);
         }
-        assertEquals(expected[p], node(id).store.counter(pages[p]), () -> "stale image on node " + id + ": " +
-            cluster.describe(pages[p]));
-        if (mode == LockMode.X)
-        {
-            node(id).store.increment(pages[p]);
-            expected[p]++;
-        }
-        node(id).unlatch(pages[p]);
+        write(id, p, mode);
         cluster.assertOneWriter(pages[p]);
     }
 
@@ -330,6 +326,204 @@ class ManualClockReformTest
         assertConsistent();
     }
 
+    /**
+     * A node killed under load (MultiProcessTest hung so): a burst of requests from every node, the network cut
+     * after every number of its messages, then the kill. Requests, ships, grants, claims and invalidations are in
+     * flight to and from the dead node and between the survivors. The reform must reach recovery, the recovery
+     * must get every page although the survivors' own requests for some of them are still out (they wait for the
+     * gate), and afterwards every one of those requests is served.
+     */
+    @Test
+    void shouldReformAroundANodeKilledWithRequestsInFlightAtEveryCut()
+    {
+        for (int cut = 0; cut <= 60; cut += 3)
+        {
+            try
+            {
+                runKilledUnderLoad(cut);
+            }
+            catch (final AssertionError ex)
+            {
+                throw new AssertionError("cut=" + cut + ": " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    private void runKilledUnderLoad(final int cut)
+    {
+        fresh("cut-" + cut, 3, false);
+        final Random random = new Random(cut);
+        traffic(random, 100);
+        final List<int[]> asked = new ArrayList<>();
+        for (int i = 0; i < 12; i++)
+        {
+            final int id = i % 3;
+            final int p = random.nextInt(PAGES);
+            final LockMode mode = random.nextBoolean() ? LockMode.X : LockMode.S;
+            if (node(id).tryLatch(pages[p], mode))
+            {
+                write(id, p, mode);
+            }
+            else
+            {
+                asked.add(new int[]{id, p, mode.code()});
+            }
+        }
+        cluster.cycle();
+        for (int i = 0; i < cut && !cluster.network.isEmpty(); i++)
+        {
+            cluster.deliver(cluster.network.get(0));
+        }
+        recoverByHand = true;
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        awaitRecovery();
+        replay(0);
+        pendingRecovery.get(0).complete();
+        settle();
+        for (final int[] a : asked)
+        {
+            if (a[0] != 2)
+            {
+                use(a[0], a[1], LockMode.get(a[2]));
+            }
+        }
+        assertConsistent();
+    }
+
+    /** A fresh cluster of {@code count} nodes in a directory of its own, every record of the last one cleared. */
+    private void fresh(final String name, final int count, final boolean centralized)
+    {
+        if (cluster != null)
+        {
+            cluster.close();
+        }
+        final File dir = new File(tempDir, name);
+        assertTrue(dir.mkdirs());
+        final File saved = tempDir;
+        tempDir = dir;
+        java.util.Arrays.fill(expected, 0);
+        recoveries.clear();
+        pendingRecovery.clear();
+        recoverByHand = false;
+        start(count, centralized);
+        tempDir = saved;
+    }
+
+    /** As the database, on a page latched: write it if X, then unlatch. */
+    private void write(final int id, final int p, final LockMode mode)
+    {
+        assertEquals(expected[p], node(id).store.counter(pages[p]), () -> "stale image on node " + id + ": " +
+            cluster.describe(pages[p]));
+        if (mode == LockMode.X)
+        {
+            node(id).store.increment(pages[p]);
+            expected[p]++;
+        }
+        node(id).unlatch(pages[p]);
+    }
+
+    /** Run the reform until the recoverer's database is asked to recover, bounded. */
+    private void awaitRecovery()
+    {
+        stepUntil(() -> !pendingRecovery.isEmpty(), 2_000, "the reform never reaches recovery");
+    }
+
+    /** Deliver everything and step the clock until {@code done}, at most {@code rounds} times. */
+    private void stepUntil(final java.util.function.BooleanSupplier done, final int rounds, final String failure)
+    {
+        for (int round = 0; !done.getAsBoolean(); round++)
+        {
+            assertTrue(round < rounds, () -> failure + ":" + states());
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
+    }
+
+    /**
+     * Recovery's access takes over the request slot of a normal request left out before the reform (it waits for
+     * the gate, so it would never be answered before recovery ends), and a page taken for recovery is not latched
+     * by normal access until recovery is done: its image may be older than the removed node's WAL until then.
+     */
+    @Test
+    void shouldServeRecoveryBeforeANormalRequestOfTheSamePage()
+    {
+        start(3, false);
+        use(1, 0, LockMode.X);
+        use(2, 0, LockMode.X);
+        assertFalse(node(0).tryLatch(pages[0], LockMode.X), "a normal request goes out");
+        cluster.cycle();
+        assertEquals(LocalPage.Request.SENT, node(0).page(pages[0]).request, () -> cluster.describe(pages[0]));
+        recoverByHand = true;
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        awaitRecovery();
+        assertEquals(LocalPage.Request.SENT, node(0).page(pages[0]).request, "the normal request waits");
+        assertFalse(node(0).tryLatch(pages[0], LockMode.X, true), "recovery asks");
+        for (int i = 0; node(0).mode(pages[0]) != LockMode.X; i++)
+        {
+            assertTrue(i < 100, () -> "recovery waits behind a normal request: " + cluster.describe(pages[0]));
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
+        assertFalse(node(0).tryLatch(pages[0], LockMode.S), "not for normal access before recovery is done");
+        assertTrue(node(0).tryLatch(pages[0], LockMode.X, true));
+        node(0).store.increment(pages[0]);
+        expected[0]++;
+        node(0).unlatch(pages[0]);
+        assertFalse(node(0).tryLatch(pages[0], LockMode.X), "not even once recovery let it go");
+        replay(0);
+        pendingRecovery.get(0).complete();
+        settle();
+        use(0, 0, LockMode.X);
+        assertConsistent();
+    }
+
+    /**
+     * A member that never answers (dead, but the cluster manager has not noticed): the reform fails once the step
+     * timeout has passed, naming the step and the node, and the next view, without it, re-forms. A member that is
+     * busy for longer (the database's recovery) says so and is waited for.
+     */
+    @Test
+    void shouldFailAReformWhoseMemberNeverAnswersAfterTheStepTimeout()
+    {
+        start(3, false);
+        traffic(new Random(10), 100);
+        cluster.kill(2);
+        source.publish(0b111, 1, 1);
+        final long startNs = cluster.nowNs();
+        while (cluster.nowNs() - startNs < STEP_TIMEOUT_NS - ManualClockCluster.RETRY_INTERVAL_NS * 2)
+        {
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+            assertEquals(ReformState.REFORMING, node(0).parts.reform.state(), "no failure before the timeout");
+        }
+        stepUntil(() -> node(0).parts.reform.state() == ReformState.FAILED, 200, "no step timeout");
+        for (final int id : new int[]{0, 1})
+        {
+            final String failure = node(id).parts.reform.failure();
+            assertEquals(ReformState.FAILED, node(id).parts.reform.state());
+            assertTrue(failure.startsWith("reform into view 2 failed at step START: node(s) [2] did not answer " +
+                "for 50 ms (the reform step timeout)"), failure);
+            assertEquals(1, node(id).stats.get(StatCounter.REFORMS_FAILED));
+            assertFalse(node(id).parts.services.gate().isOpen());
+        }
+        recoverByHand = true;
+        source.publish(0b011, 1, 0);
+        awaitRecovery();
+        for (int i = 0; i < 10; i++)
+        {
+            cluster.deliverAll();
+            cluster.advance(STEP_TIMEOUT_NS);
+            assertEquals(ReformState.REFORMING, node(1).parts.reform.state(), "a busy member is waited for");
+        }
+        assertTrue(node(1).stats.get(StatCounter.REFORM_RESENDS) >= 10, "the busy member was asked again");
+        replay(0);
+        pendingRecovery.get(0).complete();
+        settle();
+        assertConsistent();
+    }
+
     @Test
     void shouldEndTwoOverlappingReformsInTheNewerView()
     {
@@ -461,10 +655,39 @@ class ManualClockReformTest
         }
         settle();
         assertEquals(1, node(2).stats.get(StatCounter.REFORMS_JOIN));
-        assertEquals(0, node(0).stats.get(StatCounter.REFUSED_PEER_MESSAGES));
         traffic(random, 200);
         assertConsistent();
+        for (int id = 0; id < 3; id++)
+        {
+            assertEquals(0, node(id).stats.get(StatCounter.REFUSED_PEER_MESSAGES), "node " + id + " refused the " +
+                "joiner, though it first heard of its new incarnation after the join reform");
+        }
         assertTrue(node(2).parts.services.partitionMap().partitionsOf(2) > 0, "the joiner masters partitions");
+    }
+
+    /**
+     * A member that hears nothing of a restarted node's new incarnation during its join reform (the joiner holds
+     * nothing, so it sends that member no rebuild batch) must still take it once the join is done: the reform that
+     * removed its dead incarnation cleaned everything this member knew of it.
+     */
+    @Test
+    void shouldTakeARejoinedNodeFirstHeardOfAfterItsJoinReform()
+    {
+        start(3, true);
+        traffic(new Random(12), 100);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        settle();
+        replay(0);
+        cluster.restart(2);
+        source.publish(0b111, 0, 0);
+        settle();
+        assertEquals(0, node(1).stats.get(StatCounter.PEER_RESTARTS), "node 1 heard nothing of the joiner yet");
+        use(2, 0, LockMode.X);
+        use(1, 0, LockMode.S);
+        assertEquals(1, node(1).stats.get(StatCounter.PEER_RESTARTS), "the joiner shipped node 1 the page");
+        assertEquals(0, node(1).stats.get(StatCounter.REFUSED_PEER_MESSAGES));
+        assertConsistent();
     }
 
     @Test

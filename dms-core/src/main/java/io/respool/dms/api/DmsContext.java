@@ -61,6 +61,15 @@ public final class DmsContext
     /** Default re-drive interval. */
     public static final long REDRIVE_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /**
+     * How long the reformer waits for a member that says nothing in a reform step, in ns: neither an
+     * acknowledgement nor a word that it is still at the step (a member answers every resent step, busy or done,
+     * so a long step, the database's recovery for one, is no silence). After it the reform fails (REFORM_FAILED,
+     * naming the step and the silent nodes) and waits for a newer view, which the cluster manager must publish.
+     */
+    public static final String REFORM_STEP_TIMEOUT_PROP_NAME = "respool.dms.reform.step.timeout.ns";
+    /** Default reform step timeout: far beyond any scheduling stall of a live node, well before anyone gives up. */
+    public static final long REFORM_STEP_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
+    /**
      * How long a thread waiting for a page or a global lock runs the node's duty cycle itself before it blocks, in
      * ns (0: block at once and let the agent thread do the work).
      */
@@ -107,6 +116,7 @@ public final class DmsContext
     private long retryIntervalNs = Long.getLong(RETRY_INTERVAL_PROP_NAME, RETRY_INTERVAL_DEFAULT_NS);
     private long redriveIntervalNs = Long.getLong(REDRIVE_INTERVAL_PROP_NAME, REDRIVE_INTERVAL_DEFAULT_NS);
     private long waitDriveNs = Long.getLong(WAIT_DRIVE_PROP_NAME, WAIT_DRIVE_DEFAULT_NS);
+    private long reformStepTimeoutNs = Long.getLong(REFORM_STEP_TIMEOUT_PROP_NAME, REFORM_STEP_TIMEOUT_DEFAULT_NS);
     private long tombstoneTtlNs = TimeUnit.SECONDS.toNanos(30);
     private long statsIntervalNs = TimeUnit.MILLISECONDS.toNanos(200);
     private double lossRate = Double.parseDouble(System.getProperty(LOSS_RATE_PROP_NAME, "0"));
@@ -175,6 +185,12 @@ public final class DmsContext
         if (waitDriveNs < 0 || waitDriveNs > TimeUnit.SECONDS.toNanos(1))
         {
             throw new DmsConfigException("waitDriveNs must be in 0..1 s: waitDriveNs=" + waitDriveNs);
+        }
+        if (reformStepTimeoutNs < 4 * retryIntervalNs)
+        {
+            throw new DmsConfigException("reformStepTimeoutNs must be >= 4 * retryIntervalNs (a member gets the " +
+                "step resent a few times before it counts as silent): reformStepTimeoutNs=" + reformStepTimeoutNs +
+                ", retryIntervalNs=" + retryIntervalNs);
         }
         if (lossRate < 0 || lossRate >= 1)
         {
@@ -535,6 +551,25 @@ public final class DmsContext
     public long retryIntervalNs()
     {
         return retryIntervalNs;
+    }
+
+    /**
+     * @param ns how long the reformer waits for a silent member in a reform step before the reform fails
+     *           ({@link #REFORM_STEP_TIMEOUT_PROP_NAME}).
+     * @return this.
+     */
+    public DmsContext reformStepTimeoutNs(final long ns)
+    {
+        this.reformStepTimeoutNs = ns;
+        return this;
+    }
+
+    /**
+     * @return the reform step timeout.
+     */
+    public long reformStepTimeoutNs()
+    {
+        return reformStepTimeoutNs;
     }
 
     /**

@@ -75,7 +75,11 @@ public record MembershipView(int version, long members, int reformer, int primar
         return nodeId >= 0 && nodeId < NodeList.MAX_NODES && (members & (1L << nodeId)) != 0;
     }
 
-    private static String describe(final long members)
+    /**
+     * @param members a bitmap of node ids.
+     * @return the ids, as {@code [0,2]}.
+     */
+    public static String describe(final long members)
     {
         final StringBuilder sb = new StringBuilder("[");
         for (long rest = members; rest != 0; rest &= rest - 1)

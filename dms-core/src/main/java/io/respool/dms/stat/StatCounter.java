@@ -101,7 +101,9 @@ public enum StatCounter
     /** Requests this master dropped because the access gate was closed (they are resent). */
     GATE_DROPS(46, "requests dropped at a closed access gate"),
     /** Reform steps and rebuild batches resent after no acknowledgement. */
-    REFORM_RESENDS(47, "reform steps and rebuild batches resent");
+    REFORM_RESENDS(47, "reform steps and rebuild batches resent"),
+    /** Normal page requests left out at a reform whose slot the database's recovery took over for its own. */
+    RECOVERY_TAKEOVERS(48, "normal requests taken over by recovery");
 
     private static final StatCounter[] BY_ID = values();
 
