@@ -77,6 +77,7 @@ final class StopCommand implements Callable<Integer>
                 flags.writeInstance(targets.instanceId, stopMode);
             }
         }
+        final java.util.Set<String> shown = new java.util.HashSet<>();
         while (true)
         {
             final long now = System.currentTimeMillis();
@@ -100,9 +101,19 @@ final class StopCommand implements Callable<Integer>
                 }
                 for (final Map<?, ?> i : s.instances())
                 {
-                    if (targets.covers(s, i) && (StartCommand.updatedMs(s) < t0 + 100 || !stopped(s.text(i, "state"))))
+                    if (!targets.covers(s, i))
+                    {
+                        continue;
+                    }
+                    if (StartCommand.updatedMs(s) < t0 + 100 || !stopped(s.text(i, "state")))
                     {
                         running++;
+                    }
+                    else if (shown.add(s.node().id() + "/" + s.text(i, "cm_instance_id")))
+                    {
+                        out.printf("node %d (%s): %s %s %s (%.1f s)%n", s.node().id(), s.node().name(), s.text(i, "name"),
+                            s.text(i, "cm_instance_id"), s.text(i, "db_state"), (now - t0) / 1000.0);
+                        out.flush();
                     }
                 }
             }

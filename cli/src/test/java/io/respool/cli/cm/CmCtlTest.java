@@ -72,7 +72,8 @@ class CmCtlTest
         }
         final CmCtlRunner stop = CmCtlRunner.run(home, "stop", "-n", "2", "-m", "immediate");
         assertEquals(0, stop.exit, stop.toString());
-        assertEquals("cmctl: stop node successfully.\n", stop.out);
+        assertTrue(stop.out.matches("node 2 \\(host2\\): dms_res 6002 Manually stopped \\(\\d+\\.\\d s\\)\n" +
+            "cmctl: stop node successfully.\n"), stop.out);
         assertEquals("0\n2\n0\n", Files.readString(home.resolve("node2").resolve(FlagFiles.CLUSTER_MANUAL_START)));
         assertTrue(CmCtlRunner.run(home, "query", "-Cv").out.contains("S Down    Manually stopped"));
         final CmCtlRunner start2 = CmCtlRunner.run(home, "start", "-n", "2", "-t", "30");

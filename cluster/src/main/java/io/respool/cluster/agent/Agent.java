@@ -356,21 +356,24 @@ public final class Agent
             final Agent agent = new Agent(config, nodeId, () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
                 System::currentTimeMillis, Paths.get("/proc"), log);
             final Thread loop = Thread.currentThread();
-            final boolean[] running = { true };
+            final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+            // SIGTERM (systemctl stop, cmctl stop --agents): end the loop, write the final state, then let the JVM go;
+            // the hook waits for the loop's close, not for its thread, which then blocks in System.exit.
             Runtime.getRuntime().addShutdownHook(new Thread(() ->
             {
-                running[0] = false;
+                running.set(false);
                 loop.interrupt();
                 try
                 {
-                    loop.join(2000);
+                    closed.await(5, TimeUnit.SECONDS);
                 }
                 catch (final InterruptedException ex)
                 {
                     Thread.currentThread().interrupt();
                 }
             }));
-            while (running[0])
+            while (running.get())
             {
                 agent.doWork();
                 try
@@ -384,6 +387,7 @@ public final class Agent
             }
             log.info("cm_agent of node " + nodeId + " exits; its instances keep running");
             agent.close();
+            closed.countDown();
             return 0;
         }
         catch (final IOException ex)

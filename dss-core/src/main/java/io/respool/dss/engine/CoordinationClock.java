@@ -10,10 +10,13 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Time for the code that shares a volume group with other instances ({@link Coordinator}, the {@link VgLock}s,
  * {@link Fencing}): what time it is, and how to let time pass while waiting on another instance. {@link #SYSTEM}
- * reads the wall clock (for display) and the monotonic clock (for deadlines), and parks the thread. A test passes a stepped clock whose {@link #pauseNs} advances a manual
- * clock and runs the agents' duty cycles instead, so that a lease expiry or a kick plays out on one thread with no
- * sleep. Times are ms since the epoch (the member sector shows them); deadlines are compared as
- * {@code now - deadline > 0}, never across hosts.
+ * reads the wall clock (for display) and the monotonic clock (for deadlines), and parks the thread. A test passes a
+ * stepped clock whose {@link #pauseNs} advances a manual clock and runs the agents' duty cycles instead, so that a
+ * lease expiry or a kick plays out on one thread with no sleep. Deadlines, lease periods and waits use {@link #monotonicMs()}, which never steps when the wall clock is
+ * set (a wall clock set back would keep a waiter waiting, or a paused lease holder writing; set forward, it would
+ * time a waiter out at once, or let a contender take a live lease); they are compared as
+ * {@code now - deadline > 0}, never across hosts. {@link #time()}, ms since the epoch, is only shown (the member
+ * sector's last heartbeat).
  */
 interface CoordinationClock extends EpochClock
 {
@@ -54,6 +57,15 @@ interface CoordinationClock extends EpochClock
     default long nanoTime()
     {
         return TimeUnit.MILLISECONDS.toNanos(time());
+    }
+
+    /**
+     * @return {@link #nanoTime()} in ms: what every deadline, lease and wait of the coordination is timed by.
+     * {@link #time()} is only written to disk for display and compared, across hosts, for display.
+     */
+    default long monotonicMs()
+    {
+        return TimeUnit.NANOSECONDS.toMillis(nanoTime());
     }
 
     /**

@@ -120,7 +120,7 @@ final class Coordinator implements Agent
      */
     void join(final Engine engine)
     {
-        head = new HeadPublisher(instanceId, sectors, engine, () -> vgLock.checkBeforeWrite(clock.time()));
+        head = new HeadPublisher(instanceId, sectors, engine, () -> vgLock.checkBeforeWrite(clock.monotonicMs()));
         hold = new VgLockHold(vgName, instanceId, vgLock, gate, head, clock);
         membership.join();
     }
@@ -206,7 +206,7 @@ final class Coordinator implements Agent
     @Override
     public int doWork()
     {
-        final long nowMs = clock.time();
+        final long nowMs = clock.monotonicMs();
         int work = membership.doWork(nowMs);
         if (membership.isFenceDrainPending())
         {

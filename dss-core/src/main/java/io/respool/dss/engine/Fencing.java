@@ -50,10 +50,10 @@ final class Fencing
                 "vg=" + vgName + "; register it first (dsscmd reghl)");
         }
         final Kick kick = new Kick(sectors.arbitration(), victim, by);
-        kick.start(clock.time());
+        kick.start(clock.monotonicMs());
         while (true)
         {
-            switch (kick.poll(clock.time()))
+            switch (kick.poll(clock.monotonicMs()))
             {
                 case NOT_RUNNING ->
                 {

@@ -48,7 +48,7 @@ final class FlockVgLock implements VgLock
     @Override
     public void acquire(final long timeoutMs)
     {
-        final long deadline = clock.time() + timeoutMs;
+        final long deadline = clock.monotonicMs() + timeoutMs;
         while (true)
         {
             try
@@ -58,7 +58,7 @@ final class FlockVgLock implements VgLock
             }
             catch (final BlockDeviceException ex)
             {
-                if (clock.time() - deadline > 0)
+                if (clock.monotonicMs() - deadline > 0)
                 {
                     throw new DssException(ErrorCode.VOLUME_IN_USE, "volume-group lock not granted within " +
                         timeoutMs + " ms: " + ex.getMessage());

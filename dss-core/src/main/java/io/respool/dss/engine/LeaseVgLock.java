@@ -50,11 +50,11 @@ final class LeaseVgLock implements VgLock
     @Override
     public void acquire(final long timeoutMs)
     {
-        final long deadline = clock.time() + timeoutMs;
+        final long deadline = clock.monotonicMs() + timeoutMs;
         final LeaseWatch watch = new LeaseWatch(periodMs);
         while (true)
         {
-            final long now = clock.time();
+            final long now = clock.monotonicMs();
             final DiskLease lease = sectors.readLease();
             if (watch.mayTake(lease, now) && LeaseWatch.same(lease, sectors.readLease()) && claim())
             {
@@ -73,12 +73,12 @@ final class LeaseVgLock implements VgLock
     private boolean claim()
     {
         final long claimGeneration = ThreadLocalRandom.current().nextLong();
-        final long start = clock.time();
+        final long start = clock.monotonicMs();
         sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(instanceId).periodMs(periodMs)
             .generation(claimGeneration).heartbeat(0));
-        while (clock.time() - start < SETTLE_MS)
+        while (clock.monotonicMs() - start < SETTLE_MS)
         {
-            clock.pauseMs(SETTLE_MS - (clock.time() - start));
+            clock.pauseMs(SETTLE_MS - (clock.monotonicMs() - start));
         }
         final DiskLease check = sectors.readLease();
         if (check.invalidReason() == null && check.owner() == instanceId && check.generation() == claimGeneration)
@@ -97,7 +97,7 @@ final class LeaseVgLock implements VgLock
     {
         if (held && nowMs - confirmedMs >= periodMs / 4)
         {
-            final long start = clock.time();
+            final long start = clock.monotonicMs();
             if (!stillOurs(start))
             {
                 held = false; // paused past the safe part of the period, or taken over: renewing could undo a claim
@@ -125,7 +125,7 @@ final class LeaseVgLock implements VgLock
             held = false;
             throw new DssException(ErrorCode.VOLUME_IN_USE, "SHARE_DISK lease lost before a metadata write: " +
                 "instance=" + instanceId + ", " + (confirmedMs == 0 ? "never held" : "last renewed " +
-                (clock.time() - confirmedMs) + " ms ago (period " + periodMs + " ms)") + ", sector owner=" +
+                (clock.monotonicMs() - confirmedMs) + " ms ago (period " + periodMs + " ms)") + ", sector owner=" +
                 lastSeenOwner + "; nothing was written; the change was not made, retry it");
         }
     }
@@ -144,7 +144,7 @@ final class LeaseVgLock implements VgLock
         final DiskLease lease = sectors.readLease();
         lastSeenOwner = lease.invalidReason() == null ? lease.owner() : -1;
         return lease.invalidReason() == null && lease.owner() == instanceId && lease.generation() == generation &&
-            LeaseWatch.holderMayWrite(confirmedMs, clock.time(), periodMs);
+            LeaseWatch.holderMayWrite(confirmedMs, clock.monotonicMs(), periodMs);
     }
 
     @Override
@@ -153,7 +153,7 @@ final class LeaseVgLock implements VgLock
         if (held)
         {
             // Free it only while surely still ours: a holder paused past its lease leaves it to expire.
-            if (stillOurs(clock.time()))
+            if (stillOurs(clock.monotonicMs()))
             {
                 sectors.writeLease(SharedSectors.blank(new DiskLease()).owner(DiskLease.FREE).periodMs(periodMs));
             }

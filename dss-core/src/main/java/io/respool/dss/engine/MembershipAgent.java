@@ -160,10 +160,10 @@ final class MembershipAgent
     void awaitFenceSeen()
     {
         final long generation = fenceGenerationOnDisk();
-        final long deadline = clock.time() + FENCE_SEEN_TIMEOUT_MS;
+        final long deadline = clock.monotonicMs() + FENCE_SEEN_TIMEOUT_MS;
         while (fenceGenerationSeen < generation)
         {
-            if (clock.time() - deadline > 0)
+            if (clock.monotonicMs() - deadline > 0)
             {
                 throw new DssException(ErrorCode.IO_ERROR, "this instance did not act on its fence sector within " +
                     FENCE_SEEN_TIMEOUT_MS + " ms: vg=" + vgName + ", instance=" + instanceId + ", generation=" +
@@ -190,8 +190,8 @@ final class MembershipAgent
             // In this very process, another open of the same instance is live (a closed one wrote pid 0).
             return current.pid() == Processes.PID || Processes.isRunningHere(current.pid(), current.bootId());
         }
-        final long deadline = clock.time() + 3 * HEARTBEAT_MS;
-        while (clock.time() - deadline <= 0)
+        final long deadline = clock.monotonicMs() + 3 * HEARTBEAT_MS;
+        while (clock.monotonicMs() - deadline <= 0)
         {
             if (sectors.readMember(instanceId).heartbeat() != current.heartbeat())
             {

@@ -114,7 +114,7 @@ final class VgLockHold
         {
             while (true)
             {
-                final long nowMs = clock.time();
+                final long nowMs = clock.monotonicMs();
                 if (state == State.HELD && nowMs - heldSinceMs > MAX_HOLD_MS)
                 {
                     state(State.DRAINING, nowMs, "held over " + MAX_HOLD_MS + " ms: other instances get their turn");
@@ -147,7 +147,7 @@ final class VgLockHold
             holdLock.lock();
             try
             {
-                final long nowMs = clock.time();
+                final long nowMs = clock.monotonicMs();
                 if (ok)
                 {
                     heldSinceMs = nowMs;
@@ -170,7 +170,7 @@ final class VgLockHold
     private void acquireExternal()
     {
         // Just gave the lock up for others: give their polling a moment before taking it back.
-        for (long sinceDrain; (sinceDrain = clock.time() - drainedAtMs) < DRAIN_GRACE_MS; )
+        for (long sinceDrain; (sinceDrain = clock.monotonicMs() - drainedAtMs) < DRAIN_GRACE_MS; )
         {
             clock.pauseMs(DRAIN_GRACE_MS - sinceDrain);
         }
@@ -212,7 +212,7 @@ final class VgLockHold
         {
             if (--holders == 0)
             {
-                lingerDeadlineMs = state == State.DRAINING ? 0 : clock.time() + LINGER_MS;
+                lingerDeadlineMs = state == State.DRAINING ? 0 : clock.monotonicMs() + LINGER_MS;
             }
         }
         finally
@@ -247,7 +247,7 @@ final class VgLockHold
      */
     void checkStillHeld()
     {
-        vgLock.checkBeforeWrite(clock.time());
+        vgLock.checkBeforeWrite(clock.monotonicMs());
     }
 
     /**
@@ -302,7 +302,7 @@ final class VgLockHold
                 }
                 finally
                 {
-                    state(State.FREE, clock.time(), "closed");
+                    state(State.FREE, clock.monotonicMs(), "closed");
                     holdChanged.signalAll();
                 }
             }

@@ -205,10 +205,15 @@ public record ClusterConfig(
             { "respool.dms.*, respool.dss.*", "passed on to both nodes, e.g. -Drespool.dms.idle.strategy=backoff" },
         };
         final StringBuilder sb = new StringBuilder()
-            .append("usage: bin/cluster-demo [-Dname=value ...]\n\n")
+            .append("usage: bin/cluster-demo [--fault kill9|sigstop] [-Dname=value ...]\n\n")
             .append("Runs two database nodes on this machine, each embedding DSS and DMS, over one sparse image:\n")
             .append("node 0 inserts and updates rows of a page-based table on DSS, node 1 reads them with pages\n")
-            .append("shipped from node 0 by DMS and checks every row it sees.\n\n");
+            .append("shipped from node 0 by DMS and checks every row it sees.\n\n")
+            .append("--fault kill9|sigstop: a failover run. The nodes run under the disk arbiter; after\n")
+            .append("-D" + ClusterDemo.FAULT_AFTER_PROP_NAME + "=N commits (default a third of the workload)\n")
+            .append("node 0 gets kill -9 or SIGSTOP, node 1 fences it, re-forms DMS, replays its WAL and\n")
+            .append("finishes the workload as the new primary. Arbiter timeouts: -Drespool.cluster.lease.\n")
+            .append("timeout.ms=2000 and the others of cluster/DESIGN.md are passed on to the nodes.\n\n");
         for (final String[] setting : settings)
         {
             sb.append(String.format("  -D%-40s %s%n", setting[0], setting[1]));

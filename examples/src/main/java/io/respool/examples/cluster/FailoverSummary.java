@@ -115,6 +115,9 @@ public record FailoverSummary(
         ClusterSummary.line(out, "fault", "kill -" + s.fault.signal() + " of node 0 (the primary) after " +
             s.ackedBeforeFault + " acknowledged commits (the last at LSN " + run.ackedLsnBeforeFault() + ")" +
             (run.resumed() ? "; SIGCONT once node 1 wrote" : ""));
+        final FailoverEvents.Event fenced = run.event(FailoverEvents.FENCED);
+        ClusterSummary.line(out, "old primary", (fenced == null ? "not fenced" : fenced.detail()) +
+            (run.resumed() ? "; resumed with SIGCONT after the failover" : ""));
         out.println("phase                                                       ms");
         for (int i = 0; i < PHASES.length; i++)
         {
@@ -126,8 +129,9 @@ public record FailoverSummary(
             "the fault, %d present after it (%s)", s.ackedBeforeFault, s.presentAfter, s.ackedBeforeFault >= 0 &&
             s.presentAfter == s.ackedBeforeFault ? "all" : "LOST " + (s.ackedBeforeFault - s.presentAfter)));
         ClusterSummary.line(out, "recovery", String.format(Locale.ROOT, "node 1 replayed node 0's WAL: %d " +
-            "commits (%d durable but not yet reported to the clients), %d records from the last checkpoint, " +
-            "%d page changes; the table then held exactly those commits", s.recoveredCommits, s.recoveredCommits - s.ackedBeforeFault,
+            "commits (%d more became durable between the last count the launcher heard and the signal), %d " +
+            "records from the last checkpoint, %d page changes; the table then held exactly those commits",
+            s.recoveredCommits, s.recoveredCommits - s.ackedBeforeFault,
             r.getLong("failover.replayedRecords"), r.getLong("failover.pagesChanged")));
         ClusterSummary.line(out, "new primary", String.format(Locale.ROOT, "node 1 wrote %d commits (%d rows " +
             "inserted) above LSN %d; %d commits in all, every row at its last version: %s", s.newPrimaryCommits,
