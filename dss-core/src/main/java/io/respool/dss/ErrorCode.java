@@ -43,7 +43,9 @@ public enum ErrorCode implements StableCode
     /** The on-disk format version is not one this software reads. */
     UNSUPPORTED_VERSION(2016, ErrorCategory.FATAL),
     /** A file would grow past the maximum file size. */
-    FILE_TOO_LARGE(2017, ErrorCategory.ERROR);
+    FILE_TOO_LARGE(2017, ErrorCategory.ERROR),
+    /** The volume group was opened read-only, and a change or a write was asked for. */
+    READ_ONLY(2018, ErrorCategory.ERROR);
 
     private final int code;
     private final ErrorCategory category;

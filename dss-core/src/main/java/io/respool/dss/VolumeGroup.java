@@ -2,6 +2,7 @@ package io.respool.dss;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An open volume group: an entry volume and further volumes, split into allocation units, holding a directory tree.
@@ -88,6 +89,12 @@ public interface VolumeGroup extends AutoCloseable
      *                      FENCED if the instance is fenced, OUT_OF_SPACE if its slot has no room for another lock.
      */
     FileRangeLock tryLockRange(long fileId, long position, long size, boolean shared);
+
+    /**
+     * @return why this group refuses every change and write, if it was opened read-only
+     * ({@code InstanceOptions.readOnly}): the damage of its committed redo log, when it has some.
+     */
+    Optional<String> readOnlyReason();
 
     /**
      * Verify every on-disk and in-memory metadata structure.

@@ -163,6 +163,9 @@ class RecoveryTest
         }
     }
 
+    /** FORMAT.md: a CREATE record is type 1. */
+    private static final int CREATE_RECORD_TYPE = 1;
+
     /** How a record is damaged at a field. */
     enum Tear
     {
@@ -200,10 +203,10 @@ class RecoveryTest
     }
 
     /**
-     * @return the offset on the volume of the record that created {@code +data/d<n>}, the n-th record after the
-     * checkpoint that is not padding, found by walking the log's record headers.
+     * @return the offset on the volume of the record that created {@code +data/d<n>}, found by walking the log's
+     * record headers from the checkpoint to the first change record that names {@code d<n>}.
      */
-    private static long recordOffset(final Path volume, final int n) throws IOException
+    static long recordOffset(final Path volume, final int n) throws IOException
     {
         try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
         {
@@ -212,22 +215,21 @@ class RecoveryTest
             final UnsafeBuffer log = new UnsafeBuffer(new byte[64 * 1024]);
             raf.seek(start);
             raf.readFully(log.byteArray());
+            final int nameAt = LogRecordHeader.HEADER_LENGTH + RedoRecordDescriptor.CREATE_NAME_OFFSET;
             int at = 0;
-            for (int found = -1; ; at += LogRecordHeader.length(log, at))
+            for (; ; at += LogRecordHeader.length(log, at))
             {
                 assertTrue(LogRecordHeader.length(log, at) >= LogRecordHeader.HEADER_LENGTH, "a valid log at " + at);
-                if (LogRecordHeader.type(log, at) != LogRecordHeader.TYPE_PAD && ++found == n)
+                if (LogRecordHeader.type(log, at) == CREATE_RECORD_TYPE &&
+                    ("d" + n).equals(PrefixedStrings.getName(log, at + nameAt)))
                 {
-                    break;
+                    return start + at;
                 }
             }
-            final int nameAt = at + LogRecordHeader.HEADER_LENGTH + RedoRecordDescriptor.CREATE_NAME_OFFSET;
-            assertEquals("d" + n, PrefixedStrings.getName(log, nameAt), "the record found creates d" + n);
-            return start + at;
         }
     }
 
-    private static void tear(final Path volume, final long record, final RecordField field, final Tear tear)
+    static void tear(final Path volume, final long record, final RecordField field, final Tear tear)
         throws IOException
     {
         try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "rw"))
@@ -253,7 +255,7 @@ class RecoveryTest
     /**
      * @return the LSN of the record at {@code offset} on the volume, from where the log region starts.
      */
-    private static long recordLsn(final Path volume, final long offset) throws IOException
+    static long recordLsn(final Path volume, final long offset) throws IOException
     {
         try (RandomAccessFile raf = new RandomAccessFile(volume.toFile(), "r"))
         {

@@ -196,6 +196,10 @@ final class StartCommand implements Callable<Integer>
                     {
                         b.append(" (").append(s.text(i, "reason")).append(')');
                     }
+                    if (Boolean.TRUE.equals(i.get("memory_alarm")) || Boolean.TRUE.equals(s.memory().get("host_alarm")))
+                    {
+                        b.append(" with a memory alarm (see cmctl query -Cv)");
+                    }
                 }
             }
         }

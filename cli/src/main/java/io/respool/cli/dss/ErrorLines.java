@@ -97,6 +97,7 @@ final class ErrorLines
             case FENCED -> "this instance was fenced off the volume group; restart it after the cluster recovers";
             case UNSUPPORTED_VERSION -> "use the dsscmd version that created the volume group";
             case FILE_TOO_LARGE -> "files are limited to 8 TiB";
+            case READ_ONLY -> "run the command without --read_only to change the volume group";
         };
     }
 

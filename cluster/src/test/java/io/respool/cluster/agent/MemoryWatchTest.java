@@ -50,6 +50,67 @@ class MemoryWatchTest
     }
 
     @Test
+    void shouldRaiseAlarmWhenNodeProcessResidentSizePassesItsThreshold() throws IOException
+    {
+        final List<String> log = new ArrayList<>();
+        final AgentLog agentLog = new AgentLog(log::add, () -> 0L);
+        final MemoryWatch watch = new MemoryWatch(proc, agentLog);
+        final ResourceInstance inst = new ResourceInstance(1, 0, 6001, List.of(), List.of("node"), List.of(), "");
+        final ResourceDefinition res = new ResourceDefinition("dms_res", ResourceType.DN, "", 1, 10, 1, 1, 5, 30,
+            List.of(inst));
+        final InstanceSupervisor node = new InstanceSupervisor(res, inst, new FixedPid(4242), null, agentLog, id ->
+        {
+        }, 5);
+        final AgentSettings settings = AgentSettings.conclude(Map.of("memory_rss_max_mb", "1024"));
+        meminfo(8_000_000, 4_000_000);
+        Files.createDirectories(proc.resolve("4242"));
+        Files.writeString(proc.resolve("4242").resolve("status"), "Name:\tjava\nVmRSS:\t  900000 kB\n");
+        watch.doWork(0, settings, List.of(node));
+        assertFalse(watch.rssAlarm(6001));
+        assertEquals(900_000, watch.rssKbOf(6001));
+        Files.writeString(proc.resolve("4242").resolve("status"), "Name:\tjava\nVmRSS:\t 1200000 kB\n");
+        watch.doWork(1000, settings, List.of(node));
+        assertTrue(watch.rssAlarm(6001));
+        assertEquals(1, watch.alarms());
+        assertTrue(log.get(log.size() - 1).endsWith("[KeyEvent: KEY_EVENT_MEMORY_ALARM] [Instance: 6001] [Details: " +
+            "memory alarm raised: res(dms_res) pid 4242 resident 1171 MiB, threshold 1024 MiB]"), log.toString());
+    }
+
+    /** A driver whose instance runs as a given pid. */
+    private record FixedPid(long pid) implements ResourceDriver
+    {
+        @Override
+        public RunningOp start(final long nowMs)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public RunningOp check(final long nowMs)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public RunningOp stop(final StopMode mode, final long nowMs)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public RunningOp clean(final long nowMs)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String failureDetail()
+        {
+            return "";
+        }
+    }
+
+    @Test
     void shouldRefuseUnknownOrOutOfRangeSettings()
     {
         assertEquals("unknown agent setting: key=memory_min, known: " + AgentSettings.names(),

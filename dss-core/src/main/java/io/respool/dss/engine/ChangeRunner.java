@@ -36,6 +36,7 @@ final class ChangeRunner
      */
     <T> T mutate(final String what, final Supplier<T> change)
     {
+        coordinator.refuseIfReadOnly(what + " on volume group " + vgName);
         final int[] changes = depth.get();
         final FenceGate gate = coordinator.gate();
         if (changes[0] > 0)

@@ -57,9 +57,10 @@ final class ConsistencyChecker
      * Flush the log, then check, all under the metadata write lock. The caller runs inside a change (it holds the
      * volume-group lock), so no other instance writes meanwhile.
      *
+     * @param repair rewrite a torn root copy from the whole one; false when the group is open read-only.
      * @return the problems found, one line each; empty if none.
      */
-    List<String> check()
+    List<String> check(final boolean repair)
     {
         metaLock.writeLock().lock();
         try
@@ -68,7 +69,7 @@ final class ConsistencyChecker
             log.awaitDurable(log.appendedLsn());
             live.releaseFrees(log.durableLsn());
             problems = new ArrayList<>();
-            checkRootCopies();
+            checkRootCopies(repair);
             checkVolumeHeaders();
             final MetadataState onDisk = rebuildFromDisk();
             if (onDisk != null)
@@ -85,7 +86,7 @@ final class ConsistencyChecker
         }
     }
 
-    private void checkRootCopies()
+    private void checkRootCopies(final boolean repair)
     {
         problems.addAll(roots.takeRepairs());
         final RootStore store = new RootStore(entry);
@@ -97,10 +98,10 @@ final class ConsistencyChecker
             {
                 invalid++;
                 problems.add("root control copy " + (copy == 0 ? "A" : "B") + " is invalid: " + reason +
-                    " (rewritten from the other copy by this check)");
+                    (repair ? " (rewritten from the other copy by this check)" : " (not rewritten: open read-only)"));
             }
         }
-        if (invalid == 1)
+        if (invalid == 1 && repair)
         {
             // a check runs as a change: under the volume-group lock, inside the fence gate
             store.load(true);

@@ -1,5 +1,7 @@
 package io.respool.dss.engine;
 
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
 import io.respool.dss.FileRangeLock;
 import io.respool.dss.InstanceStatus;
 import io.respool.dss.KickResult;
@@ -71,6 +73,8 @@ final class Coordinator implements Agent
     private HeadPublisher head;
     private VgLockHold hold;
     private AgentRunner runner;
+    private volatile String readOnlyReason;
+    private volatile boolean frozen;
 
     Coordinator(
         final String vgName, final int instanceId, final SharedSectors sectors, final VgLock vgLock,
@@ -112,6 +116,31 @@ final class Coordinator implements Agent
             thread.setDaemon(true); // an embedding process that forgot to close must still be able to exit
             return thread;
         });
+    }
+
+    /**
+     * Open read-only: no member, no agent, nothing written. The gate is shut before any write with
+     * {@code reason}; a damaged log also freezes the view (no refresh), since no instance can change the group
+     * past the damage.
+     */
+    void startReadOnly(final Engine engine, final String reason, final boolean damaged)
+    {
+        head = new HeadPublisher(instanceId, sectors, engine, () -> vgLock.checkBeforeWrite(clock.monotonicMs()));
+        hold = new VgLockHold(vgName, instanceId, vgLock, gate, head, clock);
+        gate.shutReadOnly(reason, damaged ? ErrorCode.CORRUPT : ErrorCode.READ_ONLY);
+        readOnlyReason = reason;
+        frozen = damaged;
+    }
+
+    /**
+     * @throws DssException if the group was opened read-only: before any lock is taken.
+     */
+    void refuseIfReadOnly(final String what)
+    {
+        if (readOnlyReason != null)
+        {
+            throw gate.refused(what);
+        }
     }
 
     /**
@@ -184,6 +213,10 @@ final class Coordinator implements Agent
      */
     boolean refresh()
     {
+        if (frozen)
+        {
+            return false;
+        }
         return hold.runIfFree(head::catchUpIfMoved);
     }
 

@@ -16,6 +16,7 @@ final class FenceGate
 {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile String closedReason;
+    private volatile ErrorCode closedCode = ErrorCode.FENCED;
 
     /**
      * @throws DssException FENCED if the gate is closed; nothing was written.
@@ -51,7 +52,7 @@ final class FenceGate
 
     DssException refused(final String what)
     {
-        return new DssException(ErrorCode.FENCED, what + " refused: " + closedReason);
+        return new DssException(closedCode, what + " refused: " + closedReason);
     }
 
     void exit()
@@ -65,6 +66,17 @@ final class FenceGate
      */
     void shut(final String reason)
     {
+        closedCode = ErrorCode.FENCED;
+        closedReason = reason;
+    }
+
+    /**
+     * Shut the gate for good, before any write: the volume group was opened read-only. Refusals carry
+     * {@code code} and the reason.
+     */
+    void shutReadOnly(final String reason, final ErrorCode code)
+    {
+        closedCode = code;
         closedReason = reason;
     }
 

@@ -17,9 +17,13 @@ import java.nio.file.Path;
  * @param acceptLogLossAt {@link #NO_LOSS_ACCEPTED}, or the LSN where an operator accepts that the redo log is
  *                      damaged inside its committed part: open then loses every change from it on, instead of
  *                      refusing. Only that exact LSN, the one open's refusal names, is accepted.
+ * @param readOnly      open for reading only: the volumes are opened read-only, no lock is taken, nothing is
+ *                      written, and every change and data write is refused. A group whose committed redo log is
+ *                      damaged, which open otherwise refuses, opens this way as of the last intact record, and
+ *                      every refusal names the damage.
  */
 public record InstanceOptions(int instanceId, StorageMode storageMode, Path lockDirectory, int leasePeriodMs,
-    long acceptLogLossAt)
+    long acceptLogLossAt, boolean readOnly)
 {
     /** No damage to the committed redo log is accepted: open refuses it. */
     public static final long NO_LOSS_ACCEPTED = -1;
@@ -39,28 +43,28 @@ public record InstanceOptions(int instanceId, StorageMode storageMode, Path lock
     public static InstanceOptions defaults()
     {
         return new InstanceOptions(0, StorageMode.DISK, Path.of("/tmp"), LeaseVgLock.DEFAULT_PERIOD_MS,
-            NO_LOSS_ACCEPTED);
+            NO_LOSS_ACCEPTED, false);
     }
 
     public static InstanceOptions of(final DssHome home)
     {
         return new InstanceOptions(home.instance().instanceId(), home.instance().storageMode(),
-            home.instance().diskLockFilePath(), LeaseVgLock.DEFAULT_PERIOD_MS, NO_LOSS_ACCEPTED);
+            home.instance().diskLockFilePath(), LeaseVgLock.DEFAULT_PERIOD_MS, NO_LOSS_ACCEPTED, false);
     }
 
     public InstanceOptions withInstanceId(final int id)
     {
-        return new InstanceOptions(id, storageMode, lockDirectory, leasePeriodMs, acceptLogLossAt);
+        return new InstanceOptions(id, storageMode, lockDirectory, leasePeriodMs, acceptLogLossAt, readOnly);
     }
 
     public InstanceOptions withStorageMode(final StorageMode mode)
     {
-        return new InstanceOptions(instanceId, mode, lockDirectory, leasePeriodMs, acceptLogLossAt);
+        return new InstanceOptions(instanceId, mode, lockDirectory, leasePeriodMs, acceptLogLossAt, readOnly);
     }
 
     public InstanceOptions withLockDirectory(final Path directory)
     {
-        return new InstanceOptions(instanceId, storageMode, directory, leasePeriodMs, acceptLogLossAt);
+        return new InstanceOptions(instanceId, storageMode, directory, leasePeriodMs, acceptLogLossAt, readOnly);
     }
 
     /**
@@ -68,6 +72,14 @@ public record InstanceOptions(int instanceId, StorageMode storageMode, Path lock
      */
     public InstanceOptions withAcceptLogLossAt(final long lsn)
     {
-        return new InstanceOptions(instanceId, storageMode, lockDirectory, leasePeriodMs, lsn);
+        return new InstanceOptions(instanceId, storageMode, lockDirectory, leasePeriodMs, lsn, readOnly);
+    }
+
+    /**
+     * @param value open for reading only; see {@link #readOnly}.
+     */
+    public InstanceOptions withReadOnly(final boolean value)
+    {
+        return new InstanceOptions(instanceId, storageMode, lockDirectory, leasePeriodMs, acceptLogLossAt, value);
     }
 }

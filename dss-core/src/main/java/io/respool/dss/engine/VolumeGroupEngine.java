@@ -9,7 +9,9 @@ import io.respool.dss.VolumeGroup;
 import io.respool.dss.VolumeInfo;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An open volume group: the {@link VolumeGroup} API over its parts. Metadata lives in memory
@@ -33,6 +35,8 @@ final class VolumeGroupEngine implements VolumeGroup
     private final FileSpace space;
     private final Namespace namespace;
     private final ConsistencyChecker checker;
+    private volatile String readOnlyReason;
+    private volatile String logDamage;
 
     VolumeGroupEngine(final String name, final int auSize, final Coordinator coordinator, final MetaLock metaLock,
         final ChangeRunner runner, final VolumeSet volumes, final FileSpace space, final Namespace namespace,
@@ -145,7 +149,34 @@ final class VolumeGroupEngine implements VolumeGroup
     @Override
     public List<String> check()
     {
-        return runner.mutate("check", checker::check);
+        if (readOnlyReason == null)
+        {
+            return runner.mutate("check", () -> checker.check(true));
+        }
+        // Read-only: no lock to take, nothing repaired; the damage that made it so comes first.
+        final List<String> problems = new ArrayList<>();
+        if (logDamage != null)
+        {
+            problems.add(logDamage);
+        }
+        problems.addAll(checker.check(false));
+        return problems;
+    }
+
+    @Override
+    public Optional<String> readOnlyReason()
+    {
+        return Optional.ofNullable(readOnlyReason);
+    }
+
+    /**
+     * The group was opened read-only, for {@code reason}; {@code damage} is the damage of its committed redo log,
+     * if that is what it is open read-only beside.
+     */
+    void readOnly(final String reason, final String damage)
+    {
+        this.readOnlyReason = reason;
+        this.logDamage = damage;
     }
 
     /**

@@ -36,10 +36,11 @@ final class VolumeGroupLoader
      *
      * @param expectedName the name the configuration gives the group, or null to accept the name on disk.
      */
-    static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes volumes,
+    static VolumeGroupEngine open(final String expectedName, final Path entryVolume, final Volumes configured,
         final InstanceOptions options)
     {
         checkExists(expectedName, entryVolume);
+        final Volumes volumes = options.readOnly() ? configured.readOnly() : configured;
         BlockDevice entry = null;
         VgLock vgLock = null;
         try
@@ -81,7 +82,7 @@ final class VolumeGroupLoader
             final VgHead head = sectors.readHead();
             final long endLsn = replayToPublishedEnd(entry, root, state, head, replayedEnd);
             final LogDamage damage = committedLoss(entry, root, head, endLsn);
-            if (damage != null && damage.damagedLsn != options.acceptLogLossAt())
+            if (damage != null && damage.damagedLsn != options.acceptLogLossAt() && !options.readOnly())
             {
                 throw damage.refusal(header.vgName(), entryVolume.toString(), "the volume group is not opened");
             }
@@ -92,7 +93,8 @@ final class VolumeGroupLoader
                 new LeaseVgLock(sectors, options.instanceId(), options.leasePeriodMs(), CoordinationClock.SYSTEM);
             final Coordinator coordinator = new Coordinator(header.vgName(), options.instanceId(), sectors, vgLock,
                 CoordinationClock.SYSTEM);
-            if (damage != null)
+            final String readOnly = options.readOnly() ? readOnlyReason(header.vgName(), entryVolume, damage) : null;
+            if (damage != null && readOnly == null)
             {
                 acceptLoss(header.vgName(), damage, log, vgLock, sectors, head, options.instanceId(), root);
             }
@@ -117,21 +119,39 @@ final class VolumeGroupLoader
             checkpointer.markSlotAus();
             openOtherVolumes(header, state, volumes);
             state.deferFrees();
-            coordinator.start(catchUp);
-            try
+            if (readOnly != null)
             {
-                namespace.freeOrphans();
+                coordinator.startReadOnly(catchUp, readOnly, damage != null);
+                engine.readOnly(readOnly, damage == null ? null :
+                    damage.describe(name, entryVolume.toString(), "publishedEnd"));
             }
-            catch (final RuntimeException ex)
+            else
             {
-                engine.close();
-                throw ex;
+                start(engine, coordinator, catchUp, namespace);
             }
             return engine;
         }
         catch (final RuntimeException ex)
         {
             CloseHelper.quietCloseAll(entry, vgLock);
+            throw ex;
+        }
+    }
+
+    /**
+     * Start coordinating, then free the orphans this instance may free; a failure closes the engine again.
+     */
+    private static void start(final VolumeGroupEngine engine, final Coordinator coordinator, final CatchUp catchUp,
+        final Namespace namespace)
+    {
+        coordinator.start(catchUp);
+        try
+        {
+            namespace.freeOrphans();
+        }
+        catch (final RuntimeException ex)
+        {
+            engine.close();
             throw ex;
         }
     }
@@ -201,6 +221,22 @@ final class VolumeGroupLoader
         {
             vgLock.release();
         }
+    }
+
+    /**
+     * @return why every write of a group opened read-only is refused: the damage of its committed redo log if it
+     * has some, as open would have refused it.
+     */
+    private static String readOnlyReason(final String vgName, final Path entryVolume, final LogDamage damage)
+    {
+        if (damage == null)
+        {
+            return "volume group " + vgName + " is open read-only";
+        }
+        final String refusal = damage.refusal(vgName, entryVolume.toString(), "it is open read-only and writes " +
+            "nothing").getMessage();
+        LOG.warn("{}", refusal);
+        return refusal;
     }
 
     /**

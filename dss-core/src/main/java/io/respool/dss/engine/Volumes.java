@@ -19,10 +19,25 @@ public final class Volumes
     public static final String BACKEND_PROP_NAME = "respool.dss.backend";
 
     private final BlockDevice.Backend backend;
+    private final boolean readOnly;
 
     public Volumes(final BlockDevice.Backend backend)
     {
+        this(backend, false);
+    }
+
+    private Volumes(final BlockDevice.Backend backend, final boolean readOnly)
+    {
         this.backend = backend;
+        this.readOnly = readOnly;
+    }
+
+    /**
+     * @return the same backend choice, opening every volume read-only: any write then fails in the device.
+     */
+    Volumes readOnly()
+    {
+        return new Volumes(backend, true);
     }
 
     /**
@@ -50,7 +65,7 @@ public final class Volumes
     {
         try
         {
-            return BlockDevices.open(path, OpenOptions.defaults().backend(backend));
+            return BlockDevices.open(path, OpenOptions.defaults().backend(backend).readOnly(readOnly));
         }
         catch (final BlockDeviceException ex)
         {

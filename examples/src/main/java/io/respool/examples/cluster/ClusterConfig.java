@@ -212,8 +212,9 @@ public record ClusterConfig(
             .append("--fault kill9|sigstop: a failover run. The nodes run under the disk arbiter; after\n")
             .append("-D" + ClusterDemo.FAULT_AFTER_PROP_NAME + "=N commits (default a third of the workload)\n")
             .append("node 0 gets kill -9 or SIGSTOP, node 1 fences it, re-forms DMS, replays its WAL and\n")
-            .append("finishes the workload as the new primary. Arbiter timeouts: -Drespool.cluster.lease.\n")
-            .append("timeout.ms=2000 and the others of cluster/DESIGN.md are passed on to the nodes.\n\n");
+            .append("finishes the workload as the new primary. Arbiter timeouts (cluster/DESIGN.md) are passed\n")
+            .append("on; the demo gives -Drespool.cluster.self.fence.timeout.ms=2000 and\n")
+            .append("-Drespool.cluster.lease.timeout.ms=4000 unless set (the module's defaults: 1000, 2000).\n\n");
         for (final String[] setting : settings)
         {
             sb.append(String.format("  -D%-40s %s%n", setting[0], setting[1]));

@@ -1,5 +1,6 @@
 package io.respool.examples.cluster;
 
+import io.respool.cluster.arbiter.ArbiterContext;
 import io.respool.common.NodeAddress;
 import io.respool.dms.api.PortConflictException;
 import io.respool.dms.api.PortHolder;
@@ -73,6 +74,9 @@ public final class ClusterDemo
             this(exitStatus, summary, error, null);
         }
     }
+
+    /** The demo's default self-fence timeout, ms (see {@link #arbiterTimeouts}). */
+    static final long SELF_FENCE_TIMEOUT_MS = 2000;
 
     /** Commits after which a failover run's fault comes; default a third of the workload. */
     public static final String FAULT_AFTER_PROP_NAME = "respool.cluster.fault.after.commits";
@@ -186,6 +190,7 @@ public final class ClusterDemo
             "reads; after %d commits node 0 gets kill -%s, node 1 fails over and finishes the workload",
             config.rows(), config.updates(), 0 == config.rate() ? "unpaced" : config.rate() + " changes/s",
             run.afterCommits(), run.fault().signal()));
+        final Map<String, String> nodeProps = arbiterTimeouts(passThrough, out);
         final List<String> problems = new ArrayList<>();
         final NodeProcess[] nodes = new NodeProcess[2];
         final Thread killer = new Thread(() ->
@@ -197,10 +202,10 @@ public final class ClusterDemo
         Runtime.getRuntime().addShutdownHook(killer);
         try
         {
-            nodes[0] = NodeProcess.start(0, managedArgs(config, 0), passThrough, out, run::onPrimaryLine);
+            nodes[0] = NodeProcess.start(0, managedArgs(config, 0), nodeProps, out, run::onPrimaryLine);
             run.primary(nodes[0]);
             out.println("started node 0: pid " + nodes[0].pid());
-            nodes[1] = NodeProcess.start(1, managedArgs(config, 1), passThrough, out, run::onStandbyLine);
+            nodes[1] = NodeProcess.start(1, managedArgs(config, 1), nodeProps, out, run::onStandbyLine);
             out.println("started node 1: pid " + nodes[1].pid());
             run.await(nodes, config.timeoutSeconds(), problems);
         }
@@ -223,6 +228,24 @@ public final class ClusterDemo
         final FailoverSummary summary = FailoverSummary.of(run, config, standby, problems);
         FailoverSummary.print(summary, run, standby, vgCheck, out);
         return new Outcome(summary.passed() ? EXIT_PASSED : EXIT_FAILED, null, null, summary);
+    }
+
+    /**
+     * The arbiter's self-fence and lease timeouts for the nodes, unless given: 2 s and 4 s, twice the cluster
+     * module's defaults. On this shared 2-core machine a node's own heartbeat renewal was seen late by 1.0 to 2.3 s
+     * while the JVMs and their DMS media drivers started (both nodes fenced themselves in 2 of 10 runs at the 1 s
+     * default); a failover then takes about 2 s longer.
+     */
+    private static Map<String, String> arbiterTimeouts(final Map<String, String> passThrough, final PrintStream out)
+    {
+        final Map<String, String> props = new LinkedHashMap<>(passThrough);
+        props.putIfAbsent(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME, Long.toString(SELF_FENCE_TIMEOUT_MS));
+        props.putIfAbsent(ArbiterContext.LEASE_TIMEOUT_PROP_NAME, Long.toString(2 * SELF_FENCE_TIMEOUT_MS));
+        out.println("arbiter: self-fence after " + props.get(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME) +
+            " ms without an own renewal, a peer removed after " + props.get(ArbiterContext.LEASE_TIMEOUT_PROP_NAME) +
+            " ms of an unchanged heartbeat (-D" + ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME + ", -D" +
+            ArbiterContext.LEASE_TIMEOUT_PROP_NAME + "); no network lane, the disk alone decides");
+        return props;
     }
 
     private static String describeExit(final int status)

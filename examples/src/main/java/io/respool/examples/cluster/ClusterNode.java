@@ -63,6 +63,7 @@ public final class ClusterNode
     private final NodeReport report = new NodeReport();
     private final FailoverEvents events = new FailoverEvents(System.out);
     private volatile Runnable onFailover = () -> {};
+    private volatile boolean workDone;
 
     private ClusterNode(final Properties args)
     {
@@ -191,6 +192,7 @@ public final class ClusterNode
                 try
                 {
                     runRole(dss, node, store, heap, wal, control, pages, reform, runDeadlineNs);
+                    workDone = true;
                 }
                 finally
                 {
@@ -225,8 +227,11 @@ public final class ClusterNode
         return new NodeArbiter(nodeId, 2, Path.of(required("image")), group, events, (reason) ->
         {
             // fenced by the cluster manager: not one more write, not one more served page; the launcher (or an
-            // operator) restarts the node to bring it back
-            System.out.println("FENCED by the arbiter: " + reason + "; stopping at once");
+            // operator) restarts the node to bring it back. Once the node's work is done and checked it has
+            // nothing left to write to DSS: it then stays up only to write its report, which says it was fenced.
+            final boolean done = workDone;
+            System.out.println("FENCED by the arbiter: " + reason + (done ? "; the work was done" :
+                "; stopping at once"));
             System.out.flush();
             try
             {
@@ -234,7 +239,11 @@ public final class ClusterNode
             }
             finally
             {
-                Runtime.getRuntime().halt(EXIT_FENCED);
+                if (!done)
+                {
+                    Runtime.getRuntime().halt(EXIT_FENCED);
+                }
+                problems.add("fenced by the arbiter after the work was done: " + reason);
             }
         }).start();
     }

@@ -79,6 +79,7 @@ final class ClusterStorage
         }
 
         resetArbitration(config, out);
+        removeDeadNodeDirectories(config, out);
         try (Dss dss = Dss.open(config.dssHome(0)))
         {
             if (dss.exists("+data/cluster"))
@@ -118,6 +119,45 @@ final class ClusterStorage
         }
         NodeArbiter.format(config.image(), 2);
         out.println("cluster area of the arbiter zeroed (heartbeats, Disk Paxos register): a new cluster");
+    }
+
+    /**
+     * Remove a DMS node directory ({@code <dms dir>/node-N}) left by a node of an earlier run that is no longer
+     * running. A node killed while its embedded media driver was still creating its CnC file (a node that fenced
+     * itself at start is halted at once) leaves a {@code cnc.dat} that is created but not initialised, and every
+     * later start on that directory failed with Aeron's {@code DriverTimeoutException} until it was removed. The
+     * launcher starts both nodes itself, so a directory whose {@code node.lock} names a dead pid is stale.
+     */
+    private static void removeDeadNodeDirectories(final ClusterConfig config, final PrintStream out)
+    {
+        for (int id = 0; id < 2; id++)
+        {
+            final Path nodeDir = config.dmsDirectory().resolve("node-" + id);
+            final Path lock = nodeDir.resolve("node.lock");
+            if (!Files.isRegularFile(lock))
+            {
+                continue;
+            }
+            try
+            {
+                final String[] lines = Files.readString(lock, StandardCharsets.UTF_8).split("\n", 2);
+                final long pid = Long.parseLong(lines[0].trim());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                {
+                    continue;
+                }
+                try (java.util.stream.Stream<Path> walk = Files.walk(nodeDir))
+                {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+                }
+                out.println("removed the DMS directory of node " + id + " left by an earlier run (pid " + pid +
+                    " is gone): " + nodeDir);
+            }
+            catch (final IOException | NumberFormatException ex)
+            {
+                out.println("left the DMS directory of node " + id + " as it is (" + ex + "): " + nodeDir);
+            }
+        }
     }
 
     static Path reportFile(final ClusterConfig config, final int nodeId)
