@@ -59,7 +59,7 @@ final class StartCommand implements Callable<Integer>
         {
             removeFlags(n, targets);
             final NodeStatus s = ClusterStatus.read(n, System.currentTimeMillis());
-            if (!s.agentUp())
+            if (!s.agentUp() && !AgentLauncher.holdsLock(n))
             {
                 if (!AgentLauncher.isLocal(n))
                 {

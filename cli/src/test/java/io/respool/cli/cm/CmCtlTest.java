@@ -2,6 +2,7 @@ package io.respool.cli.cm;
 
 import io.respool.cluster.agent.ClusterConfig;
 import io.respool.cluster.agent.FlagFiles;
+import io.respool.testsupport.SlowTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +38,7 @@ class CmCtlTest
         }
     }
 
-    @Test
+    @SlowTest
     void shouldSayAtOnceWhichNodeAndWhoHoldsThePortThenStartWhenFreed() throws IOException
     {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -86,7 +87,7 @@ class CmCtlTest
         assertTrue(CmCtlRunner.run(home, "query", "-Cv").out.contains("1  host1 1        Down"));
     }
 
-    @Test
+    @SlowTest
     void shouldFailAtOnceNamingTheRestartLimitAndTheLastFailure() throws IOException
     {
         Files.writeString(home.resolve(ClusterConfig.CLUSTER_FILE), "{\"nodes\": [{\"node_id\": 1, \"name\": \"host1\"}]}");
