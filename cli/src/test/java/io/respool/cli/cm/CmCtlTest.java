@@ -103,6 +103,25 @@ class CmCtlTest
         assertTrue(r.err.endsWith("), then cmctl start -n 1\n"), r.err);
     }
 
+    @SlowTest
+    void shouldNotWaitOutAnUnlimitedRestartLoop() throws IOException
+    {
+        Files.writeString(home.resolve(ClusterConfig.CLUSTER_FILE), "{\"nodes\": [{\"node_id\": 1, \"name\": \"host1\"}]}");
+        Files.writeString(home.resolve(ClusterConfig.RESOURCE_FILE), "{\"resources\": [{\"name\": \"dms_res\", " +
+            "\"resources_type\": \"DN\", \"restart_times\": -1, \"restart_delay\": 1, \"restart_period\": 0, " +
+            "\"instances\": [{\"node_id\": 1, \"data_dir\": \"dn1\", \"command\": [\"sh\", \"-c\", " +
+            "\"echo 'FATAL: no shared disk' >&2; exit 1\"]}]}]}");
+        final long t0 = System.nanoTime();
+        final CmCtlRunner r = CmCtlRunner.run(home, "start", "-t", "50");
+        final long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.err.startsWith("cmctl: node 1 (host1) did not come up: dms_res 6001 keeps failing (restarted 3 " +
+            "times, restart_times=-1, the agent keeps trying): process exited with status 1; last output: FATAL: no " +
+            "shared disk; fix the cause, or stop it: cmctl stop -n 1"), r.err);
+        assertTrue(ms < 20_000, "after " + ms + " ms");
+        assertTrue(r.out.contains("dms_res 6001 offline, restart 1 of unlimited: process exited with status 1"), r.out);
+    }
+
     @Test
     void shouldAnswerEveryMistakeWithOneLineAndNonZeroExit() throws IOException
     {
