@@ -303,6 +303,13 @@ final class AeronTransport implements Transport, AutoCloseable
         }
     }
 
+    @Override
+    public boolean isConnected(final int node)
+    {
+        final ExclusivePublication publication = publications[Lane.CONTROL.code()][node];
+        return publication != null && publication.isConnected();
+    }
+
     /**
      * Thread-safe: reads publication state written by the agent thread.
      */

@@ -293,6 +293,18 @@ final class MessageProxy
         return send(MessageType.REFUSED, node);
     }
 
+    boolean hello(final int node)
+    {
+        header(MessageType.HELLO, node);
+        return send(MessageType.HELLO, node);
+    }
+
+    boolean helloAck(final int node)
+    {
+        header(MessageType.HELLO_ACK, node);
+        return send(MessageType.HELLO_ACK, node);
+    }
+
     boolean broadcastAck(final int node, final long serial, final int status)
     {
         header(MessageType.BROADCAST_ACK, node).serial(serial).status(status);

@@ -66,7 +66,14 @@ enum MessageType
     /** Member to a resource's new master: what it holds of a batch of pages and locks (payload: entries). */
     REBUILD(26, Lane.CONTROL),
     /** New master to member: the batch is applied (OK), or contradicts another member's (DENIED). */
-    REBUILD_ACK(27, Lane.CONTROL);
+    REBUILD_ACK(27, Lane.CONTROL),
+    /**
+     * A node starting under the fixed membership to each peer: may I serve? Answered HELLO_ACK if the peer admits
+     * this incarnation, REFUSED if it knew an older one (the node restarted while the cluster ran on).
+     */
+    HELLO(28, Lane.CONTROL),
+    /** Peer to a starting node: this incarnation is admitted. */
+    HELLO_ACK(29, Lane.CONTROL);
 
     private static final MessageType[] BY_CODE = values();
 
@@ -87,7 +94,7 @@ enum MessageType
     /** Whether this type is reform traffic: it carries its own epoch and passes between nodes of different ones. */
     boolean isReform()
     {
-        return code >= REFORM_STEP.code;
+        return code >= REFORM_STEP.code && code <= REBUILD_ACK.code;
     }
 
     Lane lane()

@@ -31,6 +31,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
 
     private final int self;
     private final PeerIncarnations peers;
+    private final StartHandshake handshake;
     /** Which start of this node this is. */
     private final long incarnation;
     /** Bitmap of the peers whose newest incarnation is refused: they restarted while the cluster ran on. */
@@ -59,6 +60,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
         final DmsContext ctx,
         final Reform reform,
         final PeerIncarnations peers,
+        final StartHandshake handshake,
         final long incarnation,
         final Transport transport,
         final NodeServices services,
@@ -75,6 +77,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
         this.clock = clock;
         this.self = ctx.nodeId();
         this.peers = peers;
+        this.handshake = handshake;
         this.reform = reform;
         this.incarnation = incarnation;
         this.transport = transport;
@@ -223,6 +226,7 @@ final class NodeAgent implements Agent, Transport.MessageSink
             work += drc.redriveTimers(nowNs);
             work += lockClient.retransmitTimers(nowNs);
             work += broadcaster.retransmitTimers(nowNs);
+            work += handshake.doWork(nowNs);
             if (nowNs - nextStatsNs >= 0)
             {
                 nextStatsNs = nowNs + statsIntervalNs;
@@ -288,6 +292,8 @@ final class NodeAgent implements Agent, Transport.MessageSink
             case REFORM_ACK -> reform.onReformAck(msg);
             case REBUILD -> reform.onRebuild(msg);
             case REBUILD_ACK -> reform.onRebuildAck(msg);
+            case HELLO -> services.proxy().helloAck(msg.sourceNode());
+            case HELLO_ACK -> handshake.onHelloAck(msg, nowNs);
             default -> stats.increment(StatCounter.BAD_MESSAGES);
         }
     }

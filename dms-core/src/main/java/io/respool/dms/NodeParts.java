@@ -46,9 +46,11 @@ final class NodeParts
         final MembershipView view = ctx.membershipSource().current();
         final boolean fixed = ctx.membershipSource() instanceof FixedMembershipSource;
         final PartitionMap partitionMap = PartitionMap.create(ctx.nodeList(), ctx.centralizedMaster(), fixed ? 1 : 0);
+        // under the fixed view the gate opens once every peer admitted this incarnation (StartHandshake)
+        final long peers = fixed ? view.members() & ~(1L << ctx.nodeId()) : 0;
         services = new NodeServices(ctx.nodeId(), stats, partitionMap, ctx.tombstoneTtlNs(),
-            new AccessGate(fixed ? AccessGate.Stage.OPEN : AccessGate.Stage.CLOSED), fixed ? view.version() : 0,
-            fixed ? view.members() : 0);
+            new AccessGate(fixed && peers == 0 ? AccessGate.Stage.OPEN : AccessGate.Stage.CLOSED),
+            fixed ? view.version() : 0, fixed ? view.members() : 0);
         incarnation = Incarnation.next();
         services.proxy(new MessageProxy(ctx.nodeId(), incarnation, transport, services.epoch(),
             partitionMap.version(), Math.max(ctx.pageSize(), maxBroadcastLength(ctx))));
@@ -63,14 +65,16 @@ final class NodeParts
             stats.increment(StatCounter.ERRORS);
             ctx.errorHandler().onError(throwable);
         };
-        final PeerIncarnations peers = new PeerIncarnations(ctx.nodeId());
+        final PeerIncarnations incarnations = new PeerIncarnations(ctx.nodeId());
         rebuild = new DrcRebuild(ctx, services, pages, lockClient, drc, lockMaster);
         reform = new Reform(ctx.nodeId(), services, ctx.reformHandler(), ctx.centralizedOnPrimary(),
             ctx.retryIntervalNs(), ctx.reformStepTimeoutNs(), new Reform.Parts(pageClient, pageOwner, drc,
-            lockMaster, lockClient, broadcaster, rebuild, peers), errorHandler, fixed ? view : null);
+            lockMaster, lockClient, broadcaster, rebuild, incarnations), errorHandler, fixed ? view : null);
+        final StartHandshake handshake = new StartHandshake(ctx.nodeId(), services, pageClient, lockClient,
+            transport, ctx.retryIntervalNs(), ctx.startGraceNs(), peers);
         agent = new NodeAgent(
-            ctx, reform, peers, incarnation, transport, services, pageClient, pageOwner, drc, lockMaster, lockClient,
-            broadcaster, clock, errorHandler);
+            ctx, reform, incarnations, handshake, incarnation, transport, services, pageClient, pageOwner, drc,
+            lockMaster, lockClient, broadcaster, clock, errorHandler);
         pageClient.agent(agent);
         lockClient.agent(agent);
         if (!fixed)

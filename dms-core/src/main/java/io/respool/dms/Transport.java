@@ -52,4 +52,10 @@ interface Transport
      * @return true if it was handed to the network.
      */
     boolean send(int destination, Lane lane, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * @param node a peer.
+     * @return whether a process listens at the peer's address (its control lane is connected).
+     */
+    boolean isConnected(int node);
 }

@@ -126,6 +126,12 @@ final class ManualClockCluster implements AutoCloseable
             return true;
         }
 
+        @Override
+        public boolean isConnected(final int node)
+        {
+            return !dead[node];
+        }
+
         LocalPage page(final long pageId)
         {
             return parts.pages.get(pageId);
@@ -219,6 +225,9 @@ final class ManualClockCluster implements AutoCloseable
         {
             nodes[i] = new Node(i, this.url, base, settings);
         }
+        // under the fixed view every node serves once its peers admitted it (StartHandshake): let them
+        cycle();
+        deliverAll();
     }
 
     /**

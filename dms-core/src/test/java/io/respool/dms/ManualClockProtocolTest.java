@@ -4,6 +4,7 @@ import io.respool.common.ErrorCategory;
 import io.respool.dms.ManualClockCluster.Node;
 import io.respool.dms.ManualClockCluster.Packet;
 import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.FixedMembershipSource;
 import io.respool.dms.api.LockMode;
@@ -287,11 +288,12 @@ class ManualClockProtocolTest
         cluster = new ManualClockCluster(3, tempDir, (ctx) -> ctx.membershipSource(new FixedMembershipSource(view)));
         page = cluster.pageMasteredBy(0, 100);
 
-        request(2, LockMode.X);
-        deliver(only(MessageType.ASK_MASTER, 0));
-        assertEquals(1, node(0).stats.get(StatCounter.NOT_MEMBER));
+        assertEquals(1, node(0).stats.get(StatCounter.NOT_MEMBER), "its hello is not answered");
         assertTrue(cluster.network.isEmpty(), () -> "a node outside the view must get no answer: " +
             cluster.network);
+        assertFalse(node(2).parts.services.gate().isOpen(), "so it serves nothing");
+        request(2, LockMode.X);
+        assertTrue(cluster.inFlight(MessageType.ASK_MASTER).isEmpty(), "and asks for nothing");
 
         request(1, LockMode.X);
         cluster.deliverAll();
@@ -306,10 +308,22 @@ class ManualClockProtocolTest
         acquireAll(1, LockMode.X);
         final long deadIncarnation = node(1).parts.incarnation;
 
+        // a page the node masters that a peer holds dirty: restarted empty, it must not grant it from disk
+        final long own = cluster.pageMasteredBy(1, page + 1);
+        take(2, own, LockMode.X);
+        node(2).store.increment(own);
+
         final Node restarted = cluster.restart(1);
         assertTrue(restarted.parts.incarnation > deadIncarnation);
-        request(1, LockMode.X);
-        deliver(only(MessageType.ASK_MASTER, 0));
+        assertFalse(restarted.tryLatch(page, LockMode.X), "it waits for its peers to admit it");
+        cluster.cycle();
+        assertTrue(cluster.inFlight(MessageType.ASK_MASTER).isEmpty(), "it asks for nothing before");
+        assertFalse(node(0).tryLatch(own, LockMode.S));
+        cluster.cycle();
+        deliver(only(MessageType.ASK_MASTER, 1));
+        assertEquals(1, restarted.stats.get(StatCounter.GATE_DROPS), "and serves nothing before");
+        assertTrue(cluster.inFlight(MessageType.GRANT).isEmpty(), () -> "a stale grant: " + cluster.network);
+        deliver(cluster.inFlight(MessageType.HELLO).stream().filter((p) -> p.to == 0).findFirst().orElseThrow());
         assertEquals(1, node(0).stats.get(StatCounter.PEER_RESTARTS));
         assertEquals(1, node(0).stats.get(StatCounter.REFUSED_PEER_MESSAGES));
         final Packet refusal = only(MessageType.REFUSED, 1);
@@ -323,6 +337,33 @@ class ManualClockProtocolTest
             restarted.parts.incarnation + "; it restarted while the cluster ran on"), ex.getMessage());
         assertEquals(1, restarted.stats.get(StatCounter.ERRORS), "and the database hears of it");
         assertEquals(1, cluster.entry(page).owner, "the master keeps what it knew: the dead incarnation's X");
+    }
+
+    /**
+     * Under the fixed membership a node whose peers do not run (nobody listens at their addresses) serves alone once
+     * the start grace has passed, and not before: they hold nothing it could contradict.
+     */
+    @Test
+    void shouldServeAloneOnceThePeersAreFoundNotRunning()
+    {
+        start(3);
+        cluster.kill(1);
+        cluster.kill(2);
+        final Node alone = cluster.restart(0);
+        assertFalse(alone.tryLatch(page, LockMode.X), "it waits for its peers first");
+        final long graceNs = DmsContext.START_GRACE_DEFAULT_NS;
+        while (cluster.nowNs() < TimeUnit.SECONDS.toNanos(1) + graceNs - TimeUnit.MILLISECONDS.toNanos(10))
+        {
+            cluster.advance(TimeUnit.MILLISECONDS.toNanos(5));
+            assertFalse(alone.parts.services.gate().isOpen(), "nothing served within the grace");
+        }
+        for (int i = 0; !alone.tryLatch(page, LockMode.X); i++)
+        {
+            assertTrue(i < 100, () -> "it never serves alone: " + cluster.describe(page));
+            cluster.advance(TimeUnit.MILLISECONDS.toNanos(5));
+            cluster.deliverAll();
+        }
+        alone.unlatch(page);
     }
 
     /** A copy of a message with one 4- or 8-byte header field changed. */

@@ -49,13 +49,12 @@ class MultiProcessTest
             assertTrue(sum(counters) >= INCREMENTS * ALL.size(), () -> "seed=" + seed + ": " + checks.get(0));
             System.out.println("MultiProcessTest seed=" + seed + ", increments=" + sum(counters) + ", " + stopped);
 
-            // The pages its peers master first: the restarted node is refused as soon as a peer hears from it.
-            // (Asked for the pages it masters itself first, today it grants them from disk without a word to its
-            // peers, stale: "probe own-first" gave PROBE STALE pageId=1014, value=40, committed=66 at seed
-            // 5867241255467. The reform branch must refuse or re-form before serving them; then probe own-first.)
+            // The pages it masters itself first: a restarted node serves nothing, not even those (once granted from
+            // disk without a word to its peers, stale: PROBE STALE pageId=1014, value=40, committed=66 at seed
+            // 5867241255467), until every peer admitted it; they refuse it instead.
             cluster.kill(2);
             cluster.start(2);
-            final String probe = cluster.command(2, "probe", "PROBE");
+            final String probe = cluster.command(2, "probe own-first", "PROBE");
             assertTrue(probe.startsWith("PROBE REFUSED pageId="), () -> "seed=" + seed + ": " + probe + "\n" +
                 cluster.node(2).tail());
             System.out.println("MultiProcessTest restarted node 2: " + probe);

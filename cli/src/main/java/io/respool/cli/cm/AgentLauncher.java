@@ -1,5 +1,7 @@
 package io.respool.cli.cm;
 
+import io.respool.cluster.agent.Agent;
+import io.respool.cluster.agent.AtomicFiles;
 import io.respool.cluster.agent.ClusterConfig;
 import io.respool.cluster.agent.ClusterNode;
 
@@ -7,8 +9,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.UnknownHostException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +28,10 @@ final class AgentLauncher
 {
     /** The agent's log in its directory. */
     static final String LOG = "cm_agent.log";
+    /** The pid of the agent cmctl last launched for the node. */
+    static final String LAUNCHED = "cm_agent.launched";
+
+    private static final String AGENT_CLASS = "io.respool.cluster.agent.Agent";
 
     private AgentLauncher()
     {
@@ -35,6 +45,59 @@ final class AgentLauncher
             return a.isLoopbackAddress() || a.isAnyLocalAddress() || NetworkInterface.getByInetAddress(a) != null;
         }
         catch (final UnknownHostException | java.net.SocketException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * @return true if an agent holds the node's lock file: it runs, even if it has not written its state yet (an
+     * agent JVM still booting must not get a twin).
+     */
+    static boolean holdsLock(final ClusterNode node)
+    {
+        if (launchedAlive(node))
+        {
+            return true;
+        }
+        final Path lock = node.agentDir().resolve(Agent.LOCK_FILE);
+        if (!Files.exists(lock))
+        {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE);
+            FileLock l = ch.tryLock())
+        {
+            return l == null;
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * An agent cmctl launched may still be booting (its JVM has not taken the lock yet): its pid, kept in
+     * {@link #LAUNCHED}, still lives and runs the agent class (guard against a reused pid).
+     */
+    private static boolean launchedAlive(final ClusterNode node)
+    {
+        try
+        {
+            final Path f = node.agentDir().resolve(LAUNCHED);
+            if (!Files.exists(f))
+            {
+                return false;
+            }
+            final long pid = Long.parseLong(Files.readString(f).trim());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .map(h -> h.info().commandLine().orElse("").contains(AGENT_CLASS)).orElse(false);
+        }
+        catch (final IOException | NumberFormatException ex)
         {
             return false;
         }
@@ -58,7 +121,7 @@ final class AgentLauncher
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.respool.cluster.agent.Agent");
+        cmd.add(AGENT_CLASS);
         cmd.add("--home");
         cmd.add(config.home().toString());
         cmd.add("--node");
@@ -66,6 +129,7 @@ final class AgentLauncher
         final Process p = new ProcessBuilder(cmd).directory(node.agentDir().toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        AtomicFiles.write(node.agentDir().resolve(LAUNCHED), p.pid() + "\n");
         return p.pid();
     }
 }

@@ -31,6 +31,9 @@ import java.util.concurrent.Callable;
         "and the reason, when one cannot come up.")
 final class StartCommand implements Callable<Integer>
 {
+    /** With no restart limit, a start reports an instance as failing after this many restarts. */
+    static final int GIVE_UP_RESTARTS = 3;
+
     @Spec
     CommandSpec spec;
 
@@ -59,7 +62,7 @@ final class StartCommand implements Callable<Integer>
         {
             removeFlags(n, targets);
             final NodeStatus s = ClusterStatus.read(n, System.currentTimeMillis());
-            if (!s.agentUp())
+            if (!s.agentUp() && !AgentLauncher.holdsLock(n))
             {
                 if (!AgentLauncher.isLocal(n))
                 {
@@ -142,10 +145,16 @@ final class StartCommand implements Callable<Integer>
         final String state = s.text(i, "state");
         final String dbState = s.text(i, "db_state");
         final String key = s.node().id() + "/" + s.text(i, "cm_instance_id");
-        if (!"INIT".equals(state) && !dbState.equals(shown.put(key, dbState)))
+        final long restarts = s.number(i, "restarts");
+        final boolean restarting = "WAIT_RESTART".equals(state);
+        final String shownState = restarting ? "offline, restart " + (restarts + 1) + " of " +
+            (s.number(i, "restart_times") < 0 ? "unlimited" : s.number(i, "restart_times")) + ": " +
+            s.text(i, "last_failure") : dbState;
+        if (!"INIT".equals(state) && !shownState.equals(shown.put(key, shownState)))
         {
             final long pid = s.number(i, "pid");
-            out.printf("%s: %s %s%s (%.1f s)%n", who, what, dbState, pid > 0 ? ", pid " + pid : "", elapsedMs / 1000.0);
+            out.printf("%s: %s %s%s (%.1f s)%n", who, what, shownState, pid > 0 ? ", pid " + pid : "",
+                elapsedMs / 1000.0);
             out.flush();
         }
         final String memory = Boolean.TRUE.equals(s.memory().get("host_alarm")) ? "; memory alarm on the host" : "";
@@ -157,6 +166,16 @@ final class StartCommand implements Callable<Integer>
             case "PORT_CONFLICT" -> throw new CmCtlException(who + " did not come up: " + what + " Port conflicting: " +
                 s.text(i, "reason") + memory + "; free the port (the agent starts it as soon as it is free) or run " +
                 "cmctl stop -n " + s.node().id());
+            case "WAIT_RESTART" ->
+            {
+                // With restart_times -1 the agent retries for ever; a start does not wait that out.
+                if (s.number(i, "restart_times") < 0 && restarts >= GIVE_UP_RESTARTS)
+                {
+                    throw new CmCtlException(who + " did not come up: " + what + " keeps failing (restarted " + restarts +
+                        " times, restart_times=-1, the agent keeps trying): " + s.text(i, "last_failure") + memory +
+                        "; fix the cause, or stop it: cmctl stop -n " + s.node().id());
+                }
+            }
             case "LIMIT_REACHED" -> throw new CmCtlException(who + " did not come up: " + what + " " +
                 s.text(i, "reason") + memory + "; fix the cause (log " +
                 s.node().agentDir().resolve("log").resolve(s.text(i, "name") + "_" + s.text(i, "cm_instance_id") + ".log") +

@@ -6,6 +6,7 @@ import io.respool.dss.ErrorCode;
 import io.respool.dss.engine.InstanceOptions;
 import io.respool.dss.VolumeGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.List;
     description = "[manage command] verify every metadata structure of a volume group and report what is wrong")
 final class CheckCommand extends DssCommand
 {
+    @Mixin
+    ReadOnlyOption readOnlyOption;
+
     @Option(names = {"-g", "--vg_name"}, paramLabel = "vg_name",
         description = "the volume group to check; default every volume group of the DSS home")
     String vgName;
@@ -28,6 +32,12 @@ final class CheckCommand extends DssCommand
         description = "give up every change from this LSN on, where check reported the redo log damaged inside " +
             "its committed part; stop every other instance first")
     Long acceptLogLossAt;
+
+    @Override
+    boolean readOnly()
+    {
+        return readOnlyOption.readOnly;
+    }
 
     CheckCommand(final CliContext context)
     {

@@ -4,6 +4,7 @@ import io.respool.dss.Dss;
 import io.respool.dss.DssPath;
 import io.respool.dss.FileType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -19,6 +20,9 @@ import java.nio.file.Path;
 @Command(name = "cp", sortOptions = false, description = "[client command] copy source file to destination file")
 final class CpCommand extends DssCommand
 {
+    @Mixin
+    ReadOnlyOption readOnlyOption;
+
     @Option(names = {"-s", "--src_file"}, required = true, paramLabel = "src_file",
         description = "source file: a DSS path +vg/... or an absolute local path")
     String source;
@@ -26,6 +30,12 @@ final class CpCommand extends DssCommand
     @Option(names = {"-d", "--dest_file"}, required = true, paramLabel = "dest_file",
         description = "destination file (must not exist) or existing directory: a DSS path or an absolute local path")
     String destination;
+
+    @Override
+    boolean readOnly()
+    {
+        return readOnlyOption.readOnly;
+    }
 
     CpCommand(final CliContext context)
     {

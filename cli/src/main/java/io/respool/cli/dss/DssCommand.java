@@ -1,6 +1,7 @@
 package io.respool.cli.dss;
 
 import io.respool.dss.Dss;
+import io.respool.dss.VolumeGroup;
 import io.respool.dss.DssException;
 import io.respool.dss.DssPath;
 import io.respool.dss.config.DssHome;
@@ -56,7 +57,8 @@ abstract class DssCommand implements Callable<Integer>
         try
         {
             final DssHome created = groups.createdOnly();
-            opened = Dss.open(created, InstanceOptions.of(created).withAcceptLogLossAt(acceptLogLossAt()));
+            opened = Dss.open(created, InstanceOptions.of(created).withAcceptLogLossAt(acceptLogLossAt())
+                .withReadOnly(readOnly()));
         }
         catch (final DssException ex)
         {
@@ -64,8 +66,20 @@ abstract class DssCommand implements Callable<Integer>
         }
         try (Dss dss = opened)
         {
+            for (final VolumeGroup group : dss.volumeGroups())
+            {
+                group.readOnlyReason().ifPresent(context::warn);
+            }
             return execute(dss);
         }
+    }
+
+    /**
+     * @return true to open the volume groups for reading only ({@code --read_only} of the commands that only read).
+     */
+    boolean readOnly()
+    {
+        return false;
     }
 
     /**

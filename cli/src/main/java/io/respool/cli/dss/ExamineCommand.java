@@ -3,6 +3,7 @@ package io.respool.cli.dss;
 import io.respool.dss.Dss;
 import io.respool.dss.DssFile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.ByteBuffer;
@@ -16,6 +17,9 @@ import java.nio.ByteBuffer;
 @Command(name = "examine", sortOptions = false, description = "[client command] display dss file content")
 final class ExamineCommand extends DssCommand
 {
+    @Mixin
+    ReadOnlyOption readOnlyOption;
+
     static final int DEFAULT_READ_SIZE = 512;
     static final int CHUNK = 64 * 1024;
 
@@ -37,6 +41,12 @@ final class ExamineCommand extends DssCommand
     @Option(names = {"-s", "--read_size"}, paramLabel = "read_size",
         description = "bytes to show, 0 to 2147483647; default 512")
     long readSize = DEFAULT_READ_SIZE;
+
+    @Override
+    boolean readOnly()
+    {
+        return readOnlyOption.readOnly;
+    }
 
     ExamineCommand(final CliContext context)
     {

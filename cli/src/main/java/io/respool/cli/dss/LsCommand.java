@@ -7,6 +7,7 @@ import io.respool.dss.ErrorCode;
 import io.respool.dss.FileStat;
 import io.respool.dss.FileType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,6 +21,9 @@ import picocli.CommandLine.Option;
     description = "[client command] show information of a directory's entries, or of a file or link")
 final class LsCommand extends DssCommand
 {
+    @Mixin
+    ReadOnlyOption readOnlyOption;
+
     static final String HEADER = "%-5s%-20s%-14s %-14s %-64s%-5s%-5s";
     static final String ROW = "%-5c%-20s%-14.05f %-14.05f %-64s%-5d%-5d";
     /** With {@code -w 1}: openGauss's {@code min_inited_size} column after {@code written_size}. */
@@ -38,6 +42,12 @@ final class LsCommand extends DssCommand
         description = "1: add the min_inited_size column (bytes below it read back as written or zeros, here the " +
             "written_size), 0: not (default)")
     int minInitedSize;
+
+    @Override
+    boolean readOnly()
+    {
+        return readOnlyOption.readOnly;
+    }
 
     LsCommand(final CliContext context)
     {

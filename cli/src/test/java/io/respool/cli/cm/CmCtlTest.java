@@ -2,6 +2,7 @@ package io.respool.cli.cm;
 
 import io.respool.cluster.agent.ClusterConfig;
 import io.respool.cluster.agent.FlagFiles;
+import io.respool.testsupport.SlowTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,7 +38,7 @@ class CmCtlTest
         }
     }
 
-    @Test
+    @SlowTest
     void shouldSayAtOnceWhichNodeAndWhoHoldsThePortThenStartWhenFreed() throws IOException
     {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
@@ -86,20 +87,31 @@ class CmCtlTest
         assertTrue(CmCtlRunner.run(home, "query", "-Cv").out.contains("1  host1 1        Down"));
     }
 
-    @Test
+    @SlowTest
     void shouldFailAtOnceNamingTheRestartLimitAndTheLastFailure() throws IOException
     {
-        Files.writeString(home.resolve(ClusterConfig.CLUSTER_FILE), "{\"nodes\": [{\"node_id\": 1, \"name\": \"host1\"}]}");
-        Files.writeString(home.resolve(ClusterConfig.RESOURCE_FILE), "{\"resources\": [{\"name\": \"dms_res\", " +
-            "\"resources_type\": \"DN\", \"restart_times\": 1, \"restart_delay\": 0, \"restart_period\": 0, " +
-            "\"instances\": [{\"node_id\": 1, \"data_dir\": \"dn1\", \"command\": [\"sh\", \"-c\", " +
-            "\"echo 'FATAL: failed to initialize dms' >&2; exit 1\"]}]}]}");
+        oneFailingNode(1, 0, "FATAL: failed to initialize dms");
         final CmCtlRunner r = CmCtlRunner.run(home, "start", "-t", "50");
         assertEquals(1, r.exit, r.toString());
         assertTrue(r.err.startsWith("cmctl: node 1 (host1) did not come up: dms_res 6001 restart limit reached: " +
             "restarted 1 times (restart_times=1); last failure: process exited with status 1; last output: FATAL: " +
             "failed to initialize dms; fix the cause (log "), r.err);
         assertTrue(r.err.endsWith("), then cmctl start -n 1\n"), r.err);
+    }
+
+    @SlowTest
+    void shouldNotWaitOutAnUnlimitedRestartLoop() throws IOException
+    {
+        oneFailingNode(-1, 1, "FATAL: no shared disk");
+        final long t0 = System.nanoTime();
+        final CmCtlRunner r = CmCtlRunner.run(home, "start", "-t", "50");
+        final long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.err.startsWith("cmctl: node 1 (host1) did not come up: dms_res 6001 keeps failing (restarted 3 " +
+            "times, restart_times=-1, the agent keeps trying): process exited with status 1; last output: FATAL: no " +
+            "shared disk; fix the cause, or stop it: cmctl stop -n 1"), r.err);
+        assertTrue(ms < 20_000, "after " + ms + " ms");
+        assertTrue(r.out.contains("dms_res 6001 offline, restart 1 of unlimited: process exited with status 1"), r.out);
     }
 
     @Test
@@ -143,6 +155,16 @@ class CmCtlTest
         assertEquals(0, sw.exit, sw.toString());
         assertEquals("request = switchover\nnode_id = 2\n", Files.readString(home.resolve("dn2").resolve("cm_request"))
             .replaceAll("request_id = \\d+\n", ""));
+    }
+
+    /** One node whose node process prints {@code line} on stderr and exits 1 at once. */
+    private void oneFailingNode(final int restartTimes, final int restartDelay, final String line) throws IOException
+    {
+        Files.writeString(home.resolve(ClusterConfig.CLUSTER_FILE), "{\"nodes\": [{\"node_id\": 1, \"name\": \"host1\"}]}");
+        Files.writeString(home.resolve(ClusterConfig.RESOURCE_FILE), "{\"resources\": [{\"name\": \"dms_res\", " +
+            "\"resources_type\": \"DN\", \"restart_times\": " + restartTimes + ", \"restart_delay\": " + restartDelay +
+            ", \"restart_period\": 0, \"instances\": [{\"node_id\": 1, \"data_dir\": \"dn1\", \"command\": " +
+            "[\"sh\", \"-c\", \"echo '" + line + "' >&2; exit 1\"]}]}]}");
     }
 
     private void twoNodes(final int port1, final int port2) throws IOException

@@ -36,6 +36,8 @@ public final class Agent
 {
     /** The state file in the agent directory. */
     public static final String STATE_FILE = "cm_agent_state.json";
+    /** The agent holds a lock on this file in its directory while it runs: one agent per node. */
+    public static final String LOCK_FILE = "cm_agent.lock";
     /** The node process writes its role (Primary, Standby, Promoting...) into this file in its data dir. */
     public static final String ROLE_FILE = "cm_role";
 
@@ -338,7 +340,7 @@ public final class Agent
             System.err.println("cm_agent: " + ex.getMessage());
             return 2;
         }
-        final Path lockFile = config.node(nodeId).agentDir().resolve("cm_agent.lock");
+        final Path lockFile = config.node(nodeId).agentDir().resolve(LOCK_FILE);
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = ch.tryLock())
         {

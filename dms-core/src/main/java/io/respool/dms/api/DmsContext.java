@@ -70,6 +70,14 @@ public final class DmsContext
     /** Default reform step timeout: far beyond any scheduling stall of a live node, well before anyone gives up. */
     public static final long REFORM_STEP_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(10);
     /**
+     * Under the fixed membership, how long a starting node waits for a peer whose address nobody listens at before
+     * it serves without it, in ns. Until every peer has admitted it (or is found not running), a node serves
+     * nothing, not even the pages it masters: a peer that knew an older incarnation of it refuses it instead.
+     */
+    public static final String START_GRACE_PROP_NAME = "respool.dms.start.grace.ns";
+    /** Default start grace: Aeron connects to a running peer within milliseconds. */
+    public static final long START_GRACE_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    /**
      * How long a thread waiting for a page or a global lock runs the node's duty cycle itself before it blocks, in
      * ns (0: block at once and let the agent thread do the work).
      */
@@ -117,6 +125,7 @@ public final class DmsContext
     private long redriveIntervalNs = Long.getLong(REDRIVE_INTERVAL_PROP_NAME, REDRIVE_INTERVAL_DEFAULT_NS);
     private long waitDriveNs = Long.getLong(WAIT_DRIVE_PROP_NAME, WAIT_DRIVE_DEFAULT_NS);
     private long reformStepTimeoutNs = Long.getLong(REFORM_STEP_TIMEOUT_PROP_NAME, REFORM_STEP_TIMEOUT_DEFAULT_NS);
+    private long startGraceNs = Long.getLong(START_GRACE_PROP_NAME, START_GRACE_DEFAULT_NS);
     private long tombstoneTtlNs = TimeUnit.SECONDS.toNanos(30);
     private long statsIntervalNs = TimeUnit.MILLISECONDS.toNanos(200);
     private double lossRate = Double.parseDouble(System.getProperty(LOSS_RATE_PROP_NAME, "0"));
@@ -185,6 +194,10 @@ public final class DmsContext
         if (waitDriveNs < 0 || waitDriveNs > TimeUnit.SECONDS.toNanos(1))
         {
             throw new DmsConfigException("waitDriveNs must be in 0..1 s: waitDriveNs=" + waitDriveNs);
+        }
+        if (startGraceNs < 0)
+        {
+            throw new DmsConfigException("startGraceNs must be >= 0: startGraceNs=" + startGraceNs);
         }
         if (reformStepTimeoutNs < 4 * retryIntervalNs)
         {
@@ -551,6 +564,25 @@ public final class DmsContext
     public long retryIntervalNs()
     {
         return retryIntervalNs;
+    }
+
+    /**
+     * @param ns how long a starting node under the fixed membership waits for a peer that is not running
+     *           ({@link #START_GRACE_PROP_NAME}).
+     * @return this.
+     */
+    public DmsContext startGraceNs(final long ns)
+    {
+        this.startGraceNs = ns;
+        return this;
+    }
+
+    /**
+     * @return the start grace.
+     */
+    public long startGraceNs()
+    {
+        return startGraceNs;
     }
 
     /**

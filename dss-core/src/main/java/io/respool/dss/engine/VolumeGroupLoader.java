@@ -233,10 +233,8 @@ final class VolumeGroupLoader
         {
             return "volume group " + vgName + " is open read-only";
         }
-        final String refusal = damage.refusal(vgName, entryVolume.toString(), "it is open read-only and writes " +
-            "nothing").getMessage();
-        LOG.warn("{}", refusal);
-        return refusal;
+        return damage.refusal(vgName, entryVolume.toString(), "it is open read-only and writes nothing")
+            .getMessage();
     }
 
     /**

@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class FailoverDemoTest
 {
     private static final long ROWS = 300;
-    private static final long UPDATES = 3000;
-    private static final long FAULT_AFTER = 1200;
+    private static final long UPDATES = 2000;
+    private static final long FAULT_AFTER = 800;
 
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
@@ -51,7 +51,7 @@ class FailoverDemoTest
             "-D" + ClusterConfig.IMAGE_SIZE_PROP_NAME + "=64G",
             "-D" + ClusterConfig.ROWS_PROP_NAME + "=" + ROWS,
             "-D" + ClusterConfig.UPDATES_PROP_NAME + "=" + UPDATES,
-            "-D" + ClusterConfig.RATE_PROP_NAME + "=1000",
+            "-D" + ClusterConfig.RATE_PROP_NAME + "=1500",
             "-D" + ClusterConfig.CHECKPOINT_MS_PROP_NAME + "=300",
             "-D" + ClusterDemo.FAULT_AFTER_PROP_NAME + "=" + FAULT_AFTER,
             "-D" + ClusterConfig.TIMEOUT_PROP_NAME + "=90",
