@@ -31,6 +31,12 @@ import java.util.concurrent.TimeUnit;
  *     <li>Shows their progress, then a summary: rows written and read, page requests 1-, 2- and 3-way, pages
  *     shipped, latency percentiles, the volume group check and any problem.</li>
  * </ol>
+ * With {@code --fault kill9} or {@code --fault sigstop} it is a failover run ({@link #runWithFault}): both nodes run
+ * under the embedded disk arbiter ({@link NodeArbiter}), node 0 is killed or paused partway through, node 1 fences
+ * it, re-forms DMS, replays its WAL ({@link NodeReformHandler}) and finishes the workload as the new primary
+ * ({@link Promotion}); the summary ({@link FailoverSummary}) times each phase and counts the commits acknowledged
+ * before the fault and present after.
+ * <p>
  * Exit status: 0 if everything checked out, 1 if a check or a node failed, 2 for bad settings or storage, 3 if a
  * DMS port is taken.
  * <p>

@@ -191,7 +191,7 @@ public final class ClusterNode
                 final PageAccess pages = new PageAccess(node, ACQUIRE_TIMEOUT_NS);
                 try
                 {
-                    runRole(dss, node, store, heap, wal, control, pages, reform, runDeadlineNs);
+                    runRole(dss, node, store, heap, wal, control, pages, reform, managed, runDeadlineNs);
                     workDone = true;
                 }
                 finally
@@ -250,7 +250,7 @@ public final class ClusterNode
 
     private void runRole(final Dss dss, final DmsNode node, final TablePageStore store, final DssFile heap,
         final Wal wal, final ControlChannel control, final PageAccess pages, final NodeReformHandler reform,
-        final long runDeadlineNs)
+        final boolean managed, final long runDeadlineNs)
     {
         final WriterRole.Settings settings = new WriterRole.Settings(number("rows"), number("updates"),
             number("rate"), number("seed"), number("checkpointMs"), ACQUIRE_TIMEOUT_NS);
@@ -274,7 +274,7 @@ public final class ClusterNode
         else
         {
             final Reader reader = new Reader(pages, store, control, problems, number("rows"), number("seed"),
-                ACQUIRE_TIMEOUT_NS, runDeadlineNs);
+                ACQUIRE_TIMEOUT_NS, managed ? Reader.REFORM_SLICE_NS : ACQUIRE_TIMEOUT_NS, runDeadlineNs);
             onFailover = reader::stopForFailover;
             control.awaitStart(runDeadlineNs - System.nanoTime());
             System.out.println("node 0 created the table; reading");

@@ -131,7 +131,7 @@ public record FailoverSummary(
         ClusterSummary.line(out, "recovery", String.format(Locale.ROOT, "node 1 replayed node 0's WAL: %d " +
             "commits (%d more became durable between the last count the launcher heard and the signal), %d " +
             "records from the last checkpoint, %d page changes; the table then held exactly those commits",
-            s.recoveredCommits, s.recoveredCommits - s.ackedBeforeFault,
+            s.recoveredCommits, Math.max(0, s.recoveredCommits - s.ackedBeforeFault),
             r.getLong("failover.replayedRecords"), r.getLong("failover.pagesChanged")));
         ClusterSummary.line(out, "new primary", String.format(Locale.ROOT, "node 1 wrote %d commits (%d rows " +
             "inserted) above LSN %d; %d commits in all, every row at its last version: %s", s.newPrimaryCommits,

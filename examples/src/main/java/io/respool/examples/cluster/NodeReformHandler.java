@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * How the example database takes part in DMS reforms. The callbacks run on a DMS thread and only hand work off:
@@ -101,9 +102,10 @@ final class NodeReformHandler implements ReformHandler
 
     private DmsNode awaitNode()
     {
+        // recover can only come once DMS is launched, which sets the node right after: a short wait at most
         while (node == null)
         {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
         return node;
     }
