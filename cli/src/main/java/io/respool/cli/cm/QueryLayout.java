@@ -194,7 +194,8 @@ final class QueryLayout
             if (Boolean.TRUE.equals(n.memory().get("host_alarm")))
             {
                 lines.add(who + " memory alarm: host MemAvailable " + kbToMb(n.memory().get("available_kb")) +
-                    " MiB of " + kbToMb(n.memory().get("total_kb")) + " MiB");
+                    " MiB of " + kbToMb(n.memory().get("total_kb")) + " MiB (" + n.memory().get("alarms") +
+                    " alarm(s) raised since the agent started)");
             }
             for (final Map<?, ?> i : n.instances())
             {

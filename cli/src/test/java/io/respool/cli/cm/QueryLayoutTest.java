@@ -112,6 +112,23 @@ class QueryLayoutTest
     }
 
     @Test
+    void shouldShowMemoryAlarmsWithTheirCount() throws IOException
+    {
+        final Path h = twoNodes();
+        final Map<String, Object> inst = instance("dms_res", 6001, "ONLINE", "Primary", "Normal", "OnLine", "");
+        inst.put("memory_alarm", true);
+        inst.put("rss_kb", 3L * 1024 * 1024);
+        agentState(h.resolve("n1"), 1, inst);
+        final Path state = h.resolve("n1").resolve(Agent.STATE_FILE);
+        Files.writeString(state, Files.readString(state).replace("\"host_alarm\": false",
+            "\"host_alarm\": true, \"alarms\": 2, \"available_kb\": 204800, \"total_kb\": 8192000"));
+        final String out = CmCtlRunner.run(h, "query", "-Cv").out;
+        assertTrue(out.contains("node 1 (openGauss169) memory alarm: host MemAvailable 200 MiB of 8000 MiB (2 alarm(s) " +
+            "raised since the agent started)\n"), out);
+        assertTrue(out.contains("node 1 (openGauss169) dms_res 6001 memory alarm: resident 3072 MiB\n"), out);
+    }
+
+    @Test
     void shouldShowAgentDownWhenItsProcessIsGone() throws IOException
     {
         final Path h = twoNodes();

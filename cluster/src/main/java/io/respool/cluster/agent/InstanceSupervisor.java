@@ -34,6 +34,7 @@ final class InstanceSupervisor
     private String lastFailure = "";
     private int restarts;
     private boolean restartPending;
+    private boolean lastStartCounted;
     private int consecutiveOnline;
     private int lastCheck = -1;
     private long checkTimeouts;
@@ -132,7 +133,6 @@ final class InstanceSupervisor
             {
                 if (nowMs - restartAtMs >= 0)
                 {
-                    restartPending = true;
                     beginStart(nowMs);
                     work++;
                 }
@@ -188,6 +188,7 @@ final class InstanceSupervisor
 
     private void startNow(final long nowMs)
     {
+        lastStartCounted = restartPending;
         if (restartPending)
         {
             restartPending = false;
@@ -249,6 +250,11 @@ final class InstanceSupervisor
         if (r.exit() == ScriptExit.START_DEPEND_NOT_ALIVE)
         {
             // CM does not count this as a restart: wait for the resource it depends on.
+            if (lastStartCounted)
+            {
+                restarts--;
+                restartPending = true;
+            }
             reason = "a resource it depends on is not alive (start exit 6)";
             restartAtMs = nowMs + Math.max(1, resource.restartDelayS()) * 1000L;
             state(InstanceState.WAIT_RESTART, nowMs, reason);
@@ -329,6 +335,7 @@ final class InstanceSupervisor
             return;
         }
         reason = "offline: " + detail;
+        restartPending = true;
         log.info("res(" + resource.name() + ") inst(" + instance.cmInstanceId() + ") is offline: " + detail);
         restartAtMs = Math.max(nowMs + resource.restartDelayS() * 1000L, lastStartMs + resource.restartPeriodS() * 1000L);
         state(InstanceState.WAIT_RESTART, nowMs, reason);

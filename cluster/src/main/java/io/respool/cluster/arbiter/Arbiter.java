@@ -55,8 +55,8 @@ public final class Arbiter
         this.views = views;
         this.me = ctx.nodeId();
         this.startNs = nowNs;
-        this.heartbeat = new OwnHeartbeat(disk, me, incarnation, ctx.heartbeatIntervalNs(),
-            ctx.selfFenceTimeoutNs(), nowNs);
+        this.heartbeat = new OwnHeartbeat(disk, me, incarnation, this.ctx.hostProcesses().self(),
+            ctx.heartbeatIntervalNs(), ctx.selfFenceTimeoutNs(), nowNs);
         this.watches = new PeerWatch[ctx.nodeCount()];
         for (int node = 0; node < watches.length; node++)
         {
@@ -94,7 +94,7 @@ public final class Arbiter
      */
     public int doWork(final long nowNs, final long wallMs)
     {
-        if (state != ArbiterState.FENCED && !heartbeat.mayServe(nowNs))
+        if (state != ArbiterState.FENCED && heartbeat.lapsed(nowNs))
         {
             fence(nowNs, heartbeat.expiryReason(nowNs));
         }
@@ -196,7 +196,7 @@ public final class Arbiter
         {
             final int victim = Long.numberOfTrailingZeros(removed);
             final Fencing fencing = fencings.computeIfAbsent(victim,
-                node -> new Fencing(node, fencer, ctx.leaseTimeoutNs(), nowNs));
+                node -> new Fencing(node, fencer, ctx.hostProcesses(), ctx.leaseTimeoutNs(), nowNs));
             allFenced &= fencing.poll(watches[victim], nowNs);
         }
         if (!allFenced)
@@ -232,6 +232,10 @@ public final class Arbiter
                 remove(view, peer, "it fenced itself (" + silence + ")");
                 return;
             }
+            if (diskNs >= ctx.diskSuspectTimeoutNs() && certainFence(view, peer, watch, silence))
+            {
+                return;
+            }
             if (diskNs >= ctx.leaseTimeoutNs())
             {
                 remove(view, peer, "disk heartbeat timeout (" + silence + ")");
@@ -256,6 +260,26 @@ public final class Arbiter
                 return;
             }
         }
+    }
+
+    /**
+     * A peer suspected on the disk whose fence is certain without its lease: its process on this host is gone, or
+     * stopped (the fence kills it). Removed at once.
+     *
+     * @return true if it proposed the removal.
+     */
+    private boolean certainFence(final MembershipView view, final int peer, final PeerWatch watch,
+        final String silence)
+    {
+        final ProcessIdentity process = watch.process();
+        final HostProcesses.Status status = ctx.hostProcesses().status(process);
+        if (status == HostProcesses.Status.GONE || status == HostProcesses.Status.STOPPED)
+        {
+            remove(view, peer, "its process (" + process + ") on this host is " +
+                (status == HostProcesses.Status.GONE ? "gone" : "stopped") + " (" + silence + ")");
+            return true;
+        }
+        return false;
     }
 
     private void remove(final MembershipView view, final int victim, final String reason)

@@ -23,6 +23,12 @@ public final class ArbiterContext
     public static final String NETWORK_SUSPECT_TIMEOUT_PROP_NAME = "respool.cluster.network.suspect.timeout.ms";
     /** A peer not heard on the network for this long is suspected. */
     public static final long NETWORK_SUSPECT_TIMEOUT_DEFAULT_MS = 800;
+    public static final String DISK_SUSPECT_TIMEOUT_PROP_NAME = "respool.cluster.disk.suspect.timeout.ms";
+    /**
+     * A peer whose sector stayed unchanged this long is suspected on the disk: if it runs on this host, its process is
+     * checked, and one that is gone or stopped is removed at once (cluster/DESIGN.md, "Certain fences").
+     */
+    public static final long DISK_SUSPECT_TIMEOUT_DEFAULT_MS = 250;
     public static final String REGISTER_POLL_INTERVAL_PROP_NAME = "respool.cluster.register.poll.interval.ms";
     /** How often a node reads the register for views others decided. */
     public static final long REGISTER_POLL_INTERVAL_DEFAULT_MS = 100;
@@ -37,6 +43,7 @@ public final class ArbiterContext
         DISK_CONFIRM_TIMEOUT_DEFAULT_MS);
     private long networkSuspectTimeoutMs = Long.getLong(NETWORK_SUSPECT_TIMEOUT_PROP_NAME,
         NETWORK_SUSPECT_TIMEOUT_DEFAULT_MS);
+    private long diskSuspectTimeoutMs = Long.getLong(DISK_SUSPECT_TIMEOUT_PROP_NAME, DISK_SUSPECT_TIMEOUT_DEFAULT_MS);
     private long registerPollIntervalMs = Long.getLong(REGISTER_POLL_INTERVAL_PROP_NAME,
         REGISTER_POLL_INTERVAL_DEFAULT_MS);
     private long proposeBackoffMs = Long.getLong(PROPOSE_BACKOFF_PROP_NAME, PROPOSE_BACKOFF_DEFAULT_MS);
@@ -44,6 +51,7 @@ public final class ArbiterContext
     private int nodeCount;
     private long initialMembers;
     private int initialPrimary;
+    private HostProcesses hostProcesses;
 
     /**
      * @return this, checked: every relation the safety argument needs holds.
@@ -70,6 +78,12 @@ public final class ArbiterContext
         atLeast(DISK_CONFIRM_TIMEOUT_PROP_NAME, diskConfirmTimeoutMs, 3 * heartbeatIntervalMs,
             "3 x heartbeat interval");
         atLeast(NETWORK_SUSPECT_TIMEOUT_PROP_NAME, networkSuspectTimeoutMs, 1, "1");
+        atLeast(DISK_SUSPECT_TIMEOUT_PROP_NAME, diskSuspectTimeoutMs, 2 * heartbeatIntervalMs,
+            "2 x heartbeat interval");
+        if (hostProcesses == null)
+        {
+            hostProcesses = new LinuxProcesses();
+        }
         return this;
     }
 
@@ -157,6 +171,31 @@ public final class ArbiterContext
     {
         networkSuspectTimeoutMs = value;
         return this;
+    }
+
+    public ArbiterContext diskSuspectTimeoutMs(final long value)
+    {
+        diskSuspectTimeoutMs = value;
+        return this;
+    }
+
+    /**
+     * How this node checks the processes of peers on its own host; {@link LinuxProcesses} unless set.
+     */
+    public ArbiterContext hostProcesses(final HostProcesses value)
+    {
+        hostProcesses = value;
+        return this;
+    }
+
+    public HostProcesses hostProcesses()
+    {
+        return hostProcesses;
+    }
+
+    public long diskSuspectTimeoutNs()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(diskSuspectTimeoutMs);
     }
 
     public long heartbeatIntervalNs()

@@ -18,4 +18,14 @@ public interface Fencer
      * the next {@link #start} kicks again.
      */
     KickResult poll(int nodeId);
+
+    /**
+     * @return true once the storage fence of {@code nodeId} is set (DSS: its fence generation raised, so that none of
+     * its writes is accepted from its next look on, and a process started for it later is refused too), whether or
+     * not a process of it acknowledged. Only asked while a fence of it runs; false when not known.
+     */
+    default boolean fenceRaised(final int nodeId)
+    {
+        return false;
+    }
 }

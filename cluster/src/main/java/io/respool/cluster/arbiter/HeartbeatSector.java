@@ -8,6 +8,8 @@ import io.respool.dss.format.SectorBlock;
  * <pre>
  *  16 node id (4)   20 state code: {@link #RUNNING}, {@link #SELF_FENCED} (4)   24 incarnation, random per start (8)
  *  32 counter, rises by one per renewal (8)   40 latest view version the node knows (8)   48 wall ms, display (8)
+ *  56 pid (8)   64 process start ticks (8)   72 boot id (8)   80 pid namespace (8): the {@link ProcessIdentity},
+ *     all zero when unknown (written zero by the first writers of version 1, which is why it needs no new version)
  * </pre>
  */
 public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
@@ -25,6 +27,10 @@ public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
     private static final int COUNTER = 32;
     private static final int VIEW_VERSION = 40;
     private static final int WALL_MS = 48;
+    private static final int PID = 56;
+    private static final int START_TICKS = 64;
+    private static final int BOOT_ID = 72;
+    private static final int PID_NAMESPACE = 80;
 
     @Override
     protected long magic()
@@ -101,6 +107,20 @@ public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
     public HeartbeatSector wallMs(final long value)
     {
         putLong(WALL_MS, value);
+        return this;
+    }
+
+    public ProcessIdentity process()
+    {
+        return new ProcessIdentity(getLong(BOOT_ID), getLong(PID_NAMESPACE), getLong(PID), getLong(START_TICKS));
+    }
+
+    public HeartbeatSector process(final ProcessIdentity value)
+    {
+        putLong(BOOT_ID, value.bootId());
+        putLong(PID_NAMESPACE, value.pidNamespace());
+        putLong(PID, value.pid());
+        putLong(START_TICKS, value.startTicks());
         return this;
     }
 }

@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
  * This node's heartbeat sector: renewed every interval, and the self-fencing rule: the node may serve only while its
  * last renewal confirmed on disk began less than the self-fence timeout ago, by its own clock. A renewal that failed
  * or did not finish does not count; once the rule has failed it stays failed ({@link #expired}), so that a node that
- * wakes from a pause cannot renew its way back. Written by the arbiter's thread; {@link #mayServe} may be read from
+ * wakes from a pause cannot renew its way back. The rule arms at the first confirmed renewal: before it the node
+ * may not serve at all, so a first renewal delayed by a loaded start (class loading, JIT, the media driver's start)
+ * shuts no gate that was ever open and fences nothing. Written by the arbiter's thread; {@link #mayServe} may be read from
  * any thread.
  */
 final class OwnHeartbeat
@@ -14,18 +16,21 @@ final class OwnHeartbeat
     private final ClusterDisk disk;
     private final int nodeId;
     private final long incarnation;
+    private final ProcessIdentity process;
     private final long intervalNs;
     private final long selfFenceTimeoutNs;
     private long counter;
     private long nextRenewalNs;
     private volatile long confirmedNs;
     private volatile boolean expired;
+    private volatile boolean armed;
     private long failures;
 
     OwnHeartbeat(
-        final ClusterDisk disk, final int nodeId, final long incarnation, final long intervalNs,
-        final long selfFenceTimeoutNs, final long nowNs)
+        final ClusterDisk disk, final int nodeId, final long incarnation, final ProcessIdentity process,
+        final long intervalNs, final long selfFenceTimeoutNs, final long nowNs)
     {
+        this.process = process;
         this.disk = disk;
         this.nodeId = nodeId;
         this.incarnation = incarnation;
@@ -42,7 +47,7 @@ final class OwnHeartbeat
      */
     int doWork(final long nowNs, final int state, final long viewVersion, final long wallMs)
     {
-        if (!expired && nowNs - confirmedNs >= selfFenceTimeoutNs)
+        if (armed && !expired && nowNs - confirmedNs >= selfFenceTimeoutNs)
         {
             expired = true;
         }
@@ -54,9 +59,10 @@ final class OwnHeartbeat
         try
         {
             disk.writeHeartbeat(ClusterDisk.blank(new HeartbeatSector()).nodeId(nodeId).incarnation(incarnation)
-                .counter(++counter).state(expired ? HeartbeatSector.SELF_FENCED : state).viewVersion(viewVersion)
-                .wallMs(wallMs));
+                .process(process).counter(++counter).state(expired ? HeartbeatSector.SELF_FENCED : state)
+                .viewVersion(viewVersion).wallMs(wallMs));
             confirmedNs = nowNs;
+            armed = true;
         }
         catch (final RuntimeException ex)
         {
@@ -70,7 +76,15 @@ final class OwnHeartbeat
      */
     boolean mayServe(final long nowNs)
     {
-        return !expired && nowNs - confirmedNs < selfFenceTimeoutNs;
+        return armed && !expired && nowNs - confirmedNs < selfFenceTimeoutNs;
+    }
+
+    /**
+     * @return true once the rule failed: armed, and the last confirmed renewal began a self-fence timeout ago or more.
+     */
+    boolean lapsed(final long nowNs)
+    {
+        return expired || armed && nowNs - confirmedNs >= selfFenceTimeoutNs;
     }
 
     boolean expired()

@@ -12,6 +12,7 @@ final class PeerWatch
     private long counter;
     private long incarnation;
     private int state;
+    private ProcessIdentity process = ProcessIdentity.UNKNOWN;
     private long changedNs;
     private long invalidReads;
 
@@ -42,6 +43,15 @@ final class PeerWatch
             changedNs = nowNs;
         }
         state = sector.state();
+        process = sector.process();
+    }
+
+    /**
+     * @return the process its latest valid sector names ({@link ProcessIdentity#UNKNOWN} before one was read).
+     */
+    ProcessIdentity process()
+    {
+        return process;
     }
 
     /**

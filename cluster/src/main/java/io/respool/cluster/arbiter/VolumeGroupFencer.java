@@ -45,7 +45,27 @@ public final class VolumeGroupFencer implements Fencer, AutoCloseable
     @Override
     public void start(final int nodeId)
     {
-        kicks.computeIfAbsent(nodeId, node -> CompletableFuture.supplyAsync(() -> kick(node), executor));
+        // a kick whose verdict nobody polled (the arbiter confirmed the fence another way) is forgotten
+        kicks.compute(nodeId, (node, running) -> running != null && !running.isDone() ? running :
+            CompletableFuture.supplyAsync(() -> kick(node), executor));
+    }
+
+    /**
+     * The kick raises the fence generation before it waits for anything, so a victim shown fenced while its kick
+     * runs is fenced on the storage. Reads the instance table: asked only while a victim's process is gone.
+     */
+    @Override
+    public boolean fenceRaised(final int nodeId)
+    {
+        final int instance = instanceOf.applyAsInt(nodeId);
+        try
+        {
+            return group.instances().stream().anyMatch(status -> status.instanceId() == instance && status.fenced());
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
+        }
     }
 
     @Override

@@ -25,15 +25,56 @@ class ArbiterSimulationTest
     }
 
     @Test
-    void shouldFailOverWhenThePrimaryCrashes()
+    void shouldStayStableWithEveryNodeOnOneHost()
     {
-        final ClusterSimulation sim = started(2);
+        final ClusterSimulation sim = started(3, true);
+        sim.noNetworkLane = true;
+        sim.run(30_000);
+
+        assertEquals(new MembershipView(1, 0b111, 0, 0), sim.view(2));
+        assertEquals(0, sim.kills);
+    }
+
+    @Test
+    void shouldRemoveACrashedPrimaryOnThisHostAtOnceOnTheDiskAlone()
+    {
+        final ClusterSimulation sim = started(2, true);
+        sim.noNetworkLane = true;
         sim.nodes[0].crashed = true;
 
         final long ms = sim.runUntil(() -> sim.view(1).version() == 2, 3000, "failover");
 
         assertEquals(new MembershipView(2, 0b10, 1, 1), sim.view(1));
-        assertTrue(ms <= 1000, "crash to published view took " + ms + " ms");
+        assertTrue(ms >= ArbiterContext.DISK_SUSPECT_TIMEOUT_DEFAULT_MS, "removed before it was suspected: " + ms);
+        assertTrue(ms <= ArbiterContext.DISK_SUSPECT_TIMEOUT_DEFAULT_MS + 150, "crash to published view: " + ms);
+    }
+
+    @Test
+    void shouldKillAStoppedPrimaryOnThisHostAndPublishOnceItIsGone()
+    {
+        final ClusterSimulation sim = started(2, true);
+        sim.noNetworkLane = true;
+        sim.nodes[0].paused = true;
+
+        final long ms = sim.runUntil(() -> sim.view(1).version() == 2, 3000, "failover");
+
+        assertEquals(new MembershipView(2, 0b10, 1, 1), sim.view(1));
+        assertEquals(1, sim.kills);
+        assertTrue(sim.nodes[0].crashed);
+        assertTrue(ms <= ArbiterContext.DISK_SUSPECT_TIMEOUT_DEFAULT_MS + 150, "stop to published view: " + ms);
+    }
+
+    @Test
+    void shouldWaitOutTheLeaseOfACrashedPrimaryOnAnotherHost()
+    {
+        final ClusterSimulation sim = started(2);
+        sim.nodes[0].crashed = true;
+
+        final long ms = sim.runUntil(() -> sim.view(1).version() == 2, 5000, "failover");
+
+        assertEquals(new MembershipView(2, 0b10, 1, 1), sim.view(1));
+        assertTrue(ms >= ArbiterContext.LEASE_TIMEOUT_DEFAULT_MS, "published before the lease expired: " + ms);
+        assertEquals(0, sim.kills);
     }
 
     @Test
@@ -114,7 +155,7 @@ class ArbiterSimulationTest
         {
             final Random random = new Random(seed);
             final int count = 2 + random.nextInt(2);
-            final ClusterSimulation sim = started(count);
+            final ClusterSimulation sim = started(count, seed % 2 == 1);
             sim.disk.faults(0.003, 0.0005, 0.003);
             for (int round = 0; round < 6; round++)
             {
@@ -138,7 +179,12 @@ class ArbiterSimulationTest
 
     private static ClusterSimulation started(final int count)
     {
-        final ClusterSimulation sim = new ClusterSimulation(count, count);
+        return started(count, false);
+    }
+
+    private static ClusterSimulation started(final int count, final boolean sameHost)
+    {
+        final ClusterSimulation sim = new ClusterSimulation(count, count, sameHost);
         sim.runUntil(() ->
         {
             for (int i = 0; i < count; i++)

@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Several arbiters on one {@link SimDisk} with a stepped clock and a network matrix, no threads. Nodes crash,
- * pause (SIGSTOP on another host: a kick of it is unconfirmed), lose the disk or the network. After every step it
+ * pause (SIGSTOP), lose the disk or the network. With {@link #sameHost} all nodes share one kernel: each sees the
+ * others' processes ({@link HostProcesses}: crashed is gone, paused is stopped, a kill crashes) and the kick, as
+ * DSS's, finds a crashed victim not running and kills a paused one after a second of silence; otherwise each runs
+ * on its own host and a kick of a crashed or paused victim is unconfirmed after that second. After every step it
  * checks: one view per version across nodes; when a node publishes a view that removes a node, that node cannot
  * serve (dead, fenced by DSS, or its own gate shut); a node never serves after a view removing it was published.
  */
@@ -28,6 +31,8 @@ final class ClusterSimulation
     int serves;
     int fenced;
     boolean noNetworkLane;
+    final boolean sameHost;
+    int kills;
 
     /**
      * One simulated node process.
@@ -55,7 +60,7 @@ final class ClusterSimulation
         void start()
         {
             final ArbiterContext ctx = new ArbiterContext().nodeId(id).nodeCount(count)
-                .initialView((1L << count) - 1, 0);
+                .initialView((1L << count) - 1, 0).hostProcesses(processes());
             final ClusterDisk clusterDisk = new ClusterDisk(disk.port(id), LAYOUT);
             arbiter = new Arbiter(ctx, clusterDisk, new DiskPaxosRegister(clusterDisk, id, count),
                 peer -> noNetworkLane ? NetworkLiveness.NO_LANE : heardNs[peer], fencer(), reason -> fenced++, views, id + 1, nowNs);
@@ -65,6 +70,41 @@ final class ClusterSimulation
         boolean canServe()
         {
             return !crashed && !paused && !dssFenced && arbiter.mayServe(nowNs);
+        }
+
+        private HostProcesses processes()
+        {
+            return new HostProcesses()
+            {
+                @Override
+                public ProcessIdentity self()
+                {
+                    return new ProcessIdentity(sameHost ? 1 : id + 1, 1, 100 + id, 1);
+                }
+
+                @Override
+                public Status status(final ProcessIdentity process)
+                {
+                    if (!process.sameHostAs(self()))
+                    {
+                        return Status.ELSEWHERE;
+                    }
+                    final Node target = nodes[(int)process.pid() - 100];
+                    return target.crashed ? Status.GONE : target.paused ? Status.STOPPED : Status.RUNNING;
+                }
+
+                @Override
+                public boolean kill(final ProcessIdentity process)
+                {
+                    if (!process.sameHostAs(self()))
+                    {
+                        return false;
+                    }
+                    nodes[(int)process.pid() - 100].crashed = true;
+                    kills++;
+                    return true;
+                }
+            };
         }
 
         private Fencer fencer()
@@ -78,6 +118,12 @@ final class ClusterSimulation
                 }
 
                 @Override
+                public boolean fenceRaised(final int victim)
+                {
+                    return kicks.containsKey(victim);
+                }
+
+                @Override
                 public KickResult poll(final int victim)
                 {
                     final Long started = kicks.get(victim);
@@ -86,23 +132,28 @@ final class ClusterSimulation
                     {
                         return null;
                     }
-                    if (target.crashed)
-                    {
-                        kicks.remove(victim);
-                        return KickResult.NOT_RUNNING;
-                    }
-                    if (!target.paused && !disk.isCutOff(victim))
+                    if (!target.crashed && !target.paused && !disk.isCutOff(victim))
                     {
                         kicks.remove(victim);
                         target.dssFenced = true;
                         return KickResult.ACKNOWLEDGED;
                     }
-                    if (nowNs - started >= TimeUnit.SECONDS.toNanos(1))
+                    if (nowNs - started < TimeUnit.SECONDS.toNanos(1))
                     {
-                        kicks.remove(victim);
+                        return null;
+                    }
+                    // a second without its DSS heartbeat: DSS looks at the process if it runs here
+                    kicks.remove(victim);
+                    if (!sameHost)
+                    {
                         return KickResult.UNCONFIRMED;
                     }
-                    return null;
+                    if (target.crashed)
+                    {
+                        return KickResult.NOT_RUNNING;
+                    }
+                    target.crashed = true;
+                    return KickResult.KILLED;
                 }
             };
         }
@@ -110,6 +161,12 @@ final class ClusterSimulation
 
     ClusterSimulation(final long seed, final int count)
     {
+        this(seed, count, false);
+    }
+
+    ClusterSimulation(final long seed, final int count, final boolean sameHost)
+    {
+        this.sameHost = sameHost;
         this.disk = new SimDisk(seed);
         this.count = count;
         this.link = new boolean[count][count];

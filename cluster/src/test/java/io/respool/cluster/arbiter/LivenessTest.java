@@ -73,7 +73,29 @@ class LivenessTest
 
     private static OwnHeartbeat heartbeat(final SimDisk disk)
     {
-        return new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, 100 * MS, 1000 * MS, 0);
+        return new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, new ProcessIdentity(5, 6, 7, 8),
+            100 * MS, 1000 * MS, 0);
+    }
+
+    @Test
+    void shouldArmTheSelfFenceOnlyAtTheFirstConfirmedRenewal()
+    {
+        final SimDisk disk = new SimDisk(4);
+        final OwnHeartbeat own = heartbeat(disk);
+        disk.cutOff(0, true);
+        for (long t = 0; t <= 3000; t += 100)
+        {
+            own.doWork(t * MS, HeartbeatSector.RUNNING, 0, 0);
+        }
+        assertFalse(own.lapsed(3000 * MS), "a start slower than the self-fence timeout must not fence the node");
+        assertFalse(own.mayServe(3000 * MS), "never renewed: it may not serve yet");
+
+        disk.cutOff(0, false);
+        own.doWork(3100 * MS, HeartbeatSector.RUNNING, 0, 0);
+        assertTrue(own.mayServe(3100 * MS));
+        assertFalse(own.mayServe(4100 * MS));
+        assertTrue(own.lapsed(4100 * MS));
+        assertEquals(new ProcessIdentity(5, 6, 7, 8), new ClusterDisk(disk.port(1), LAYOUT).readHeartbeat(0).process());
     }
 
     @Test

@@ -110,6 +110,21 @@ final class ChangeRunner
     }
 
     /**
+     * Data is about to land in AUs just allocated up to {@code lsn}: with a lock that can be lost while held (the
+     * SHARE_DISK lease), wait until that allocation is durable, so that an instance taking the lease over from a
+     * paused holder replays it and never gives those AUs to another file. With the {@code flock} (DISK) nobody can
+     * take the lock before this instance releases it, which flushes the log first, or dies, and then writes nothing
+     * more: the write need not wait, and the allocation becomes durable with the next flush or release.
+     */
+    void awaitAllocationSafe(final long lsn)
+    {
+        if (coordinator.lockCanBeLostWhileHeld())
+        {
+            awaitDurable(lsn);
+        }
+    }
+
+    /**
      * Wait until the log is durable up to {@code lsn}; 0 (nothing committed) returns at once.
      */
     void awaitDurable(final long lsn)

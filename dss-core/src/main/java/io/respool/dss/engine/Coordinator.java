@@ -221,6 +221,15 @@ final class Coordinator implements Agent
     }
 
     /**
+     * @return true if the volume-group lock can be lost while held (the SHARE_DISK lease): see
+     * {@link VgLock#canBeLostWhileHeld()}.
+     */
+    boolean lockCanBeLostWhileHeld()
+    {
+        return vgLock.canBeLostWhileHeld();
+    }
+
+    /**
      * Check, just before a metadata write, that the volume-group lock is still this instance's.
      */
     void checkStillHeld()

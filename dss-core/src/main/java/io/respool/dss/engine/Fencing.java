@@ -50,10 +50,10 @@ final class Fencing
                 "vg=" + vgName + "; register it first (dsscmd reghl)");
         }
         final Kick kick = new Kick(sectors.arbitration(), victim, by);
-        kick.start(clock.monotonicMs());
+        kick.start(clock.time()); // also written as the fence sector's time of change, which is shown
         while (true)
         {
-            switch (kick.poll(clock.monotonicMs()))
+            switch (kick.poll(clock.time()))
             {
                 case NOT_RUNNING ->
                 {

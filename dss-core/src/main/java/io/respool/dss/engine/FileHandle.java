@@ -279,9 +279,10 @@ final class FileHandle implements DssFile
                 {
                     throw gate.refused("write to " + path);
                 }
-                // Durable before any data lands there: the allocation was then written under a valid lease, so an
-                // instance that takes the lease over replays it and never gives these AUs to another file.
-                space.allocateDurably(node, au, lastAu, path);
+                // Under a lease, durable before any data lands there: the allocation was then written under a valid
+                // lease, so an instance that takes the lease over replays it and never gives these AUs to another
+                // file. Under the flock nobody can take the lock before it is durable.
+                space.allocateForWrite(node, au, lastAu, path);
                 return;
             }
         }
@@ -394,7 +395,7 @@ final class FileHandle implements DssFile
         node.ioLock.writeLock().lock();
         try
         {
-            space.allocateDurably(node, offset / auSize, (end - 1) / auSize, path);
+            space.allocateForWrite(node, offset / auSize, (end - 1) / auSize, path);
             if (!keepSize && end > node.size)
             {
                 space.truncate(node, end, path);

@@ -130,13 +130,14 @@ final class FileSpace
     }
 
     /**
-     * Allocate and wait until the allocation is durable, all under the volume-group lock.
+     * Allocate under the volume-group lock, and wait until data may land there: until the allocation is durable
+     * under a lease, at once under the {@code flock} ({@link ChangeRunner#awaitAllocationSafe}).
      */
-    void allocateDurably(final Node node, final long firstAu, final long lastAu, final String path)
+    void allocateForWrite(final Node node, final long firstAu, final long lastAu, final String path)
     {
         runner.mutate("allocate " + path, () ->
         {
-            runner.awaitDurable(allocate(node, firstAu, lastAu, path));
+            runner.awaitAllocationSafe(allocate(node, firstAu, lastAu, path));
             return null;
         });
     }

@@ -162,6 +162,12 @@ final class LeaseVgLock implements VgLock
     }
 
     @Override
+    public boolean canBeLostWhileHeld()
+    {
+        return true;
+    }
+
+    @Override
     public void close()
     {
         release();

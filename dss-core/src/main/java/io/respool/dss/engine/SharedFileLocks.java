@@ -83,6 +83,7 @@ final class SharedFileLocks
      */
     FileRangeLock tryLock(final long fileId, final long position, final long size, final boolean shared)
     {
+        coordinator.refuseIfReadOnly("file lock on volume group " + vgName);
         if (!membership.isMember())
         {
             throw new DssException(ErrorCode.VOLUME_IN_USE, "file locks on volume group " + vgName + " are taken " +

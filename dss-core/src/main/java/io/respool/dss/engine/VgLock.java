@@ -33,6 +33,16 @@ interface VgLock extends AutoCloseable
     {
     }
 
+    /**
+     * @return true if the lock can be lost while this instance holds it (a lease that a pause outlives), so that
+     * another instance may take it without seeing what this one has not made durable; false for the {@code flock},
+     * which the kernel keeps until the holder releases it or dies.
+     */
+    default boolean canBeLostWhileHeld()
+    {
+        return false;
+    }
+
     @Override
     void close();
 }

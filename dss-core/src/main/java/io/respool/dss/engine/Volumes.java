@@ -8,6 +8,7 @@ import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Opens volumes with one backend choice for the whole instance, turning device errors into DSS errors that keep the
@@ -20,16 +21,28 @@ public final class Volumes
 
     private final BlockDevice.Backend backend;
     private final boolean readOnly;
+    private final Function<Path, BlockDevice> opener;
 
     public Volumes(final BlockDevice.Backend backend)
     {
-        this(backend, false);
+        this(backend, false, null);
     }
 
-    private Volumes(final BlockDevice.Backend backend, final boolean readOnly)
+    private Volumes(final BlockDevice.Backend backend, final boolean readOnly,
+        final Function<Path, BlockDevice> opener)
     {
         this.backend = backend;
         this.readOnly = readOnly;
+        this.opener = opener;
+    }
+
+    /**
+     * @return volumes opened by {@code opener} (a test's or a benchmark's device around the real one); it decides
+     * the backend and whether they are read-only.
+     */
+    public static Volumes using(final Function<Path, BlockDevice> opener)
+    {
+        return new Volumes(null, false, opener);
     }
 
     /**
@@ -37,7 +50,7 @@ public final class Volumes
      */
     Volumes readOnly()
     {
-        return new Volumes(backend, true);
+        return new Volumes(backend, true, opener);
     }
 
     /**
@@ -65,6 +78,10 @@ public final class Volumes
     {
         try
         {
+            if (opener != null)
+            {
+                return opener.apply(path);
+            }
             return BlockDevices.open(path, OpenOptions.defaults().backend(backend).readOnly(readOnly));
         }
         catch (final BlockDeviceException ex)

@@ -1,0 +1,42 @@
+package io.respool.cluster.arbiter;
+
+/**
+ * This host's processes, as the arbiter checks a peer running on the same host: is the process a peer's heartbeat
+ * names gone, stopped, or running; and the kill of a stopped one once a decided view removed it. {@link
+ * LinuxProcesses} reads {@code /proc}; tests simulate it.
+ */
+public interface HostProcesses
+{
+    /**
+     * What a check of a peer's process found.
+     */
+    enum Status
+    {
+        /** Not on this host (another kernel or pid namespace), or not known precisely: only the disk can tell. */
+        ELSEWHERE,
+        /** It runs (or may run): no pid with its start time is gone, it is not stopped. */
+        RUNNING,
+        /** Every thread of it is stopped (SIGSTOP, a tracer): it does nothing until continued. */
+        STOPPED,
+        /** No process with that pid and start time exists, or it exited and awaits reaping: it writes nothing more. */
+        GONE
+    }
+
+    /**
+     * @return this process's identity, written into its heartbeat sector.
+     */
+    ProcessIdentity self();
+
+    /**
+     * @return what {@code process} is now, as seen from this process.
+     */
+    Status status(ProcessIdentity process);
+
+    /**
+     * Send SIGKILL to {@code process}, only if it is still that process (same pid and start time) on this host.
+     * Returns at once; {@link #status} says {@link Status#GONE} once it exited.
+     *
+     * @return true if the signal was sent.
+     */
+    boolean kill(ProcessIdentity process);
+}
