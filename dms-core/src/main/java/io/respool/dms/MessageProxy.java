@@ -59,21 +59,22 @@ final class MessageProxy
     }
 
     boolean reformStep(final int member, final MembershipView view, final int stepCode, final int typeCode,
-        final PartitionMap map, final String reason)
+        final PartitionMap map, final long restarted, final String reason)
     {
         fw.header(MessageType.REFORM_STEP, self, incarnation, member, view.version(), partitionMapVersion)
             .serial(stepCode).resourceId(view.members()).requesterNode(view.reformer()).lsn(view.primary())
-            .status(typeCode);
+            .status(typeCode).seq(restarted);
         map.encode(sendBuffer, fw.payloadOffset());
         fw.payloadLength(PartitionMap.ENCODED_LENGTH + putReason(fw.payloadOffset() + PartitionMap.ENCODED_LENGTH,
             reason));
         return send(MessageType.REFORM_STEP, member);
     }
 
-    boolean reformAck(final int reformer, final int epoch, final int stepCode, final String reason)
+    boolean reformAck(final int reformer, final int epoch, final int stepCode, final String reason,
+        final int servedVersion)
     {
         fw.header(MessageType.REFORM_ACK, self, incarnation, reformer, epoch, partitionMapVersion).serial(stepCode)
-            .status(reason == null ? STATUS_OK : STATUS_DENIED);
+            .status(reason == null ? STATUS_OK : STATUS_DENIED).lsn(servedVersion);
         fw.payloadLength(putReason(fw.payloadOffset(), reason));
         return send(MessageType.REFORM_ACK, reformer);
     }

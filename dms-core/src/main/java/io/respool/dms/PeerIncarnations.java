@@ -28,6 +28,8 @@ final class PeerIncarnations
     private final long[] newest = new long[NodeList.MAX_NODES];
     /** Per peer: the newest incarnation known when a reform cleaned what this node knew of it, or -1. */
     private final long[] cleaned = new long[NodeList.MAX_NODES];
+    /** Per peer: the newest incarnation known when the reform in progress began. */
+    private final long[] atReformStart = new long[NodeList.MAX_NODES];
 
     /**
      * @param self this node's id, for the log.
@@ -43,6 +45,29 @@ final class PeerIncarnations
      * now (directory and lock entries are cleared and rebuilt from the members only; their messages are fenced by
      * epoch and membership), so the first newer incarnation of each may be served once a view takes it back.
      */
+    /** A reform begins: remember the incarnations known, for {@link #restartedCleaned}. */
+    void reformStarted()
+    {
+        System.arraycopy(newest, 0, atReformStart, 0, newest.length);
+    }
+
+    /**
+     * A reform's DRC_CLEAN, whose reformer found {@code nodes} restarted since the view served (they answered as
+     * never having served one): the incarnations of them known when the reform began are dead and cleaned, so the
+     * first newer one may be served, even if this node first hears of it after the reform.
+     */
+    void restartedCleaned(final long nodes)
+    {
+        for (long rest = nodes; rest != 0; rest &= rest - 1)
+        {
+            final int node = Long.numberOfTrailingZeros(rest);
+            if (newest[node] == atReformStart[node])
+            {
+                cleaned[node] = newest[node];
+            }
+        }
+    }
+
     void cleaned(final long nodes)
     {
         for (long rest = nodes; rest != 0; rest &= rest - 1)

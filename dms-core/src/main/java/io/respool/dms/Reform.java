@@ -79,6 +79,15 @@ final class Reform
         return served;
     }
 
+    /**
+     * The version of the view this node served last, 0 if none: told to the reformer with every acknowledgement,
+     * so that it finds the members that restarted (0) since the view it serves.
+     */
+    private int servedVersion()
+    {
+        return served == null ? 0 : served.version();
+    }
+
     MembershipView latest()
     {
         return latest;
@@ -190,12 +199,19 @@ final class Reform
             stats.increment(StatCounter.STALE_MESSAGES);
             return;
         }
+        final long restarted = msg.seq();
+        if (restarted != 0 && (info.removed() & restarted) != restarted)
+        {
+            // the reformer found members that restarted since the view served: their WAL is recovered too
+            info = ReformInfo.of(served, target, info.type(), restarted);
+        }
         if (s == step || s.ordinal() < step.ordinal())
         {
             // a repeat: acknowledge what is done (again), the rest is acknowledged when it ends
             if (s != step || stepDone || stepFailure != null)
             {
-                services.proxy().reformAck(target.reformer(), epoch, s.code(), s == step ? stepFailure : null);
+                services.proxy().reformAck(target.reformer(), epoch, s.code(), s == step ? stepFailure : null,
+                    servedVersion());
             }
             else
             {
@@ -227,6 +243,7 @@ final class Reform
     private void begin(final MembershipView view, final ReformType type, final PartitionMap map)
     {
         parts.rebuild.abandon();
+        parts.peers.reformStarted();
         target = view;
         targetMap = map;
         info = ReformInfo.of(served, view, type);
@@ -285,6 +302,7 @@ final class Reform
                 parts.drc.clear(target.version());
                 parts.lockMaster.clear();
                 parts.peers.cleaned(~target.members());
+                parts.peers.restartedCleaned(info.removed() & target.members());
                 done();
             }
             case REMASTER ->
@@ -368,7 +386,8 @@ final class Reform
         }
         errorHandler.onError(new DmsException(DmsErrorCode.REFORM_FAILED, reason));
         stepDone = true;
-        services.proxy().reformAck(target.reformer(), target.version(), ReformStep.FAILED.code(), null);
+        services.proxy().reformAck(target.reformer(), target.version(), ReformStep.FAILED.code(), null,
+            servedVersion());
     }
 
     private void done()
@@ -378,13 +397,13 @@ final class Reform
         {
             stats.record(StatEvent.REFORM_RECOVERY, services.nowNs() - stepStartNs);
         }
-        services.proxy().reformAck(target.reformer(), target.version(), step.code(), null);
+        services.proxy().reformAck(target.reformer(), target.version(), step.code(), null, servedVersion());
     }
 
     private void stepFailed(final String reason)
     {
         stepFailure = reason;
-        services.proxy().reformAck(target.reformer(), target.version(), step.code(), reason);
+        services.proxy().reformAck(target.reformer(), target.version(), step.code(), reason, servedVersion());
     }
 
     /** What the database completes, from any thread: handed back to the agent as a command. */

@@ -26,8 +26,19 @@ record ReformPlan(ReformType type, List<ReformStep> steps, PartitionMap map)
     static ReformPlan of(
         final MembershipView before, final PartitionMap current, final MembershipView after, final boolean centralized)
     {
+        return of(before, current, after, centralized, 0);
+    }
+
+    /**
+     * @param restarted members of {@code before} and {@code after} whose incarnation serving {@code before} is
+     *                  dead (they restarted before a reform removed them): recovered as if removed.
+     * @return the plan.
+     */
+    static ReformPlan of(final MembershipView before, final PartitionMap current, final MembershipView after,
+        final boolean centralized, final long restarted)
+    {
         final ReformType type = type(before, after);
-        final long removed = before == null ? 0 : before.members() & ~after.members();
+        final long removed = before == null ? 0 : (before.members() & ~after.members()) | restarted;
         final List<ReformStep> steps = new ArrayList<>();
         steps.add(ReformStep.START);
         if (type == ReformType.SWITCHOVER)

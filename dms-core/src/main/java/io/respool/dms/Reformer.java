@@ -33,6 +33,9 @@ final class Reformer
 
     private ReformPlan plan;
     private MembershipView planView;
+    private MembershipView planServed;
+    /** Members of the view served that answered START as never having served a view: restarted since. */
+    private long restarted;
     private int planIndex;
     private String planFailure;
     private long acked;
@@ -63,6 +66,8 @@ final class Reformer
     {
         plan = ReformPlan.of(served, services.partitionMap(), view, centralized);
         planView = view;
+        planServed = served;
+        restarted = 0;
         planIndex = 0;
         planFailure = null;
         acked = 0;
@@ -103,7 +108,7 @@ final class Reformer
         for (long rest = to & planView.members(); rest != 0; rest &= rest - 1)
         {
             services.proxy().reformStep(Long.numberOfTrailingZeros(rest), planView, current().code(),
-                plan.type().code(), plan.map(), planFailure);
+                plan.type().code(), plan.map(), restarted, planFailure);
         }
     }
 
@@ -126,10 +131,28 @@ final class Reformer
                 member + ": " + MessageProxy.reason(msg, 0));
             return;
         }
+        if (current() == ReformStep.START && msg.lsn() == 0 && planServed != null && planServed.isMember(member))
+        {
+            restarted |= 1L << member;
+        }
+        if (current() == ReformStep.START && msg.lsn() != 0 && planServed == null && planFailure == null)
+        {
+            fail("reform into view " + planView.version() + " failed at step START: the reformer, node " + self +
+                ", has served no view, but node " + member + " served view " + msg.lsn() + "; the cluster " +
+                "manager must name a member that served the view before as reformer");
+            return;
+        }
         acked |= 1L << member;
         if ((acked & planView.members()) != planView.members())
         {
             return;
+        }
+        if (current() == ReformStep.START && restarted != 0)
+        {
+            // a member restarted before any reform removed its dead incarnation: recover that one's WAL too
+            plan = ReformPlan.of(planServed, services.partitionMap(), planView, centralized, restarted);
+            LOG.info("reform re-planned: nodeId={}, restarted={}, steps={}", self,
+                MembershipView.describe(restarted), plan.steps());
         }
         final long nowNs = services.nowNs();
         stats.record(StatEvent.REFORM_STEP, nowNs - stepSentNs);

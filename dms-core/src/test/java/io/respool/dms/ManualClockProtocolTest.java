@@ -9,6 +9,8 @@ import io.respool.dms.api.DmsException;
 import io.respool.dms.api.FixedMembershipSource;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.MembershipView;
+import io.respool.dms.api.ReformHandler;
+import io.respool.dms.api.ReformInfo;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AutoClose;
@@ -600,6 +602,47 @@ class ManualClockProtocolTest
     }
 
     /**
+     * The same simulation over views from a membership source, with random kills ({@code kill -9}: latches, cache
+     * and messages in flight to the node gone) and restarts that rejoin, each published at once as the next view,
+     * so that reforms overlap one another and the traffic, under the same loss, duplication and reordering. The
+     * database's recovery replays what only a dead node had (the simulation's increments stand for its WAL).
+     */
+    @Test
+    void shouldKeepOneWriterAndTheNewestImageThroughRandomKillsAndRejoins()
+    {
+        final long seed = Long.getLong("respool.test.seed", System.nanoTime());
+        System.out.println("manual clock simulation with kills: seed=" + seed + " (rerun with -Drespool.test.seed=" +
+            seed + ")");
+        final ManualMembershipSource source = new ManualMembershipSource(new MembershipView(1, 0b1111, 0, 0));
+        final List<ReformHandler.Completion> recoveries = new java.util.ArrayList<>();
+        final ReformHandler handler = new ReformHandler()
+        {
+            @Override
+            public void recover(final ReformInfo info, final Completion done)
+            {
+                recoveries.add(done);
+            }
+        };
+        cluster = new ManualClockCluster(4, tempDir, (ctx) -> ctx.membershipSource(source).reformHandler(handler));
+        try
+        {
+            final Simulation simulation = new Simulation(cluster, new Random(seed), 4);
+            simulation.membership(source, recoveries);
+            simulation.run(30_000);
+            System.out.println("manual clock simulation with kills: seed=" + seed + ", latches=" +
+                simulation.latches + ", kills=" + simulation.kills + ", restarts=" + simulation.restarts +
+                ", recoveries=" + simulation.recovered + ", dropped=" + simulation.dropped);
+            assertTrue(simulation.latches > 300 && simulation.kills > 2, "the simulation must make progress: " +
+                "latches=" + simulation.latches + ", kills=" + simulation.kills);
+        }
+        catch (final AssertionError | RuntimeException ex)
+        {
+            throw new AssertionError("seed=" + seed + " (rerun with -Drespool.test.seed=" + seed + "): " +
+                ex.getMessage(), ex);
+        }
+    }
+
+    /**
      * Two application threads per node take random pages in random modes and hold their latches for a while; the
      * network loses, repeats and reorders messages; each node's WAL writer makes the WAL durable at random times.
      * Every step checks the one-writer rule, every latch checks it sees the newest image, and at the end, with the
@@ -620,6 +663,12 @@ class ManualClockProtocolTest
         int latches;
         int dropped;
         int repeated;
+        int kills;
+        int restarts;
+        int recovered;
+        /** Views from here, with kills and restarts, if not null. */
+        private ManualMembershipSource source;
+        private List<ReformHandler.Completion> recoveries;
 
         Simulation(final ManualClockCluster cluster, final Random random, final int pageCount)
         {
@@ -642,20 +691,35 @@ class ManualClockProtocolTest
             threadReleaseAt = new int[threads];
         }
 
+        /** Kill and restart nodes at random, each time publishing the next view of the live nodes. */
+        void membership(final ManualMembershipSource views, final List<ReformHandler.Completion> completions)
+        {
+            this.source = views;
+            this.recoveries = completions;
+        }
+
         void run(final int steps)
         {
             for (step = 0; step < steps; step++)
             {
-                final int action = random.nextInt(100);
-                if (action < 45 && !cluster.network.isEmpty())
+                final int action = random.nextInt(1000);
+                if (source != null && action < 1 && random.nextBoolean())
+                {
+                    killOrRestart();
+                }
+                else if (source != null && !recoveries.isEmpty())
+                {
+                    recover();
+                }
+                else if (action < 450 && !cluster.network.isEmpty())
                 {
                     network();
                 }
-                else if (action < 48)
+                else if (action < 480)
                 {
                     cluster.node(random.nextInt(cluster.nodes.length)).store.completeWalFlush();
                 }
-                else if (action < 60)
+                else if (action < 600)
                 {
                     cluster.advance(ManualClockCluster.STEP_NS);
                 }
@@ -692,10 +756,98 @@ class ManualClockProtocolTest
             }
         }
 
+        private void killOrRestart()
+        {
+            final int id = random.nextInt(cluster.nodes.length);
+            final boolean restart = cluster.dead[id];
+            if (!restart && cluster.liveNodes().size() <= 2)
+            {
+                return;
+            }
+            final long members = restart ? source.current().members() | 1L << id :
+                source.current().members() & ~(1L << id);
+            // the reformer (and primary) is a survivor that served a view, never a node that just started
+            long served = 0;
+            for (final Node node : cluster.liveNodes())
+            {
+                served |= node.parts.reform.served() != null && node.id != id ? 1L << node.id : 0;
+            }
+            if ((members & served) == 0)
+            {
+                return;
+            }
+            if (restart)
+            {
+                cluster.restart(id).store.walByHand(true);
+                restarts++;
+            }
+            else
+            {
+                cluster.kill(id);
+                kills++;
+            }
+            for (int t = id * THREADS_PER_NODE; t < (id + 1) * THREADS_PER_NODE; t++)
+            {
+                threadState[t] = 0;
+            }
+            final int reformer = Long.numberOfTrailingZeros(members & served);
+            source.publish(members, reformer, reformer);
+        }
+
+        /**
+         * The database's recovery, as soon as it is asked: the primary takes every page through recovery-only
+         * access and brings it up to the newest increment (what the removed nodes' WAL holds). The network runs
+         * without loss meanwhile, and the threads let their latches go so that recovery gets the pages.
+         */
+        private void recover()
+        {
+            final int primary = source.current().primary();
+            final Node recoverer = cluster.node(primary);
+            for (int p = 0; p < pages.length && !cluster.dead[primary]; p++)
+            {
+                for (int round = 0; !recoverer.tryLatch(pages[p], LockMode.X, true); round++)
+                {
+                    if (round > 10_000)
+                    {
+                        throw new AssertionError("recovery never gets the page: " + cluster.describe(pages[p]));
+                    }
+                    for (int t = 0; t < threadState.length; t++)
+                    {
+                        thread(t, false);
+                    }
+                    for (final Node node : cluster.liveNodes())
+                    {
+                        node.store.completeWalFlush();
+                    }
+                    cluster.deliverAll();
+                    cluster.advance(ManualClockCluster.STEP_NS * 4);
+                    if (recoveries.isEmpty())
+                    {
+                        return;
+                    }
+                }
+                while (recoverer.store.counter(pages[p]) < increments[p])
+                {
+                    recoverer.store.increment(pages[p]);
+                }
+                recoverer.unlatch(pages[p]);
+            }
+            recovered++;
+            final List<ReformHandler.Completion> done = new java.util.ArrayList<>(recoveries);
+            recoveries.clear();
+            done.forEach(ReformHandler.Completion::complete);
+        }
+
         /** 0 idle, 1 waiting for the page, 2 holding the latch. */
         private void thread(final int t, final boolean startNew)
         {
-            final Node node = cluster.node(t / THREADS_PER_NODE);
+            final int id = t / THREADS_PER_NODE;
+            if (cluster.dead[id] || (source != null && !source.current().isMember(id)))
+            {
+                threadState[t] = 0;
+                return;
+            }
+            final Node node = cluster.node(id);
             switch (threadState[t])
             {
                 case 0 ->
@@ -741,6 +893,25 @@ class ManualClockProtocolTest
             }
         }
 
+        /** Whether every live member serves the newest view (always, under the fixed one). */
+        private boolean settled()
+        {
+            if (source == null)
+            {
+                return true;
+            }
+            for (final Node node : cluster.liveNodes())
+            {
+                final MembershipView served = node.parts.reform.served();
+                if (node.parts.reform.state() != io.respool.dms.api.ReformState.STABLE || served == null ||
+                    served.version() != source.current().version())
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         private void heal()
         {
             for (int round = 0; ; round++)
@@ -751,11 +922,15 @@ class ManualClockProtocolTest
                     thread(t, false);
                     busy |= threadState[t] != 0;
                 }
-                if (!busy && cluster.network.isEmpty())
+                if (source != null && !recoveries.isEmpty())
+                {
+                    recover();
+                }
+                if (!busy && cluster.network.isEmpty() && settled())
                 {
                     break;
                 }
-                for (final Node node : cluster.nodes)
+                for (final Node node : cluster.liveNodes())
                 {
                     node.store.completeWalFlush();
                 }
@@ -769,17 +944,20 @@ class ManualClockProtocolTest
             }
             cluster.advance(REDRIVE_INTERVAL_NS * 4);
             cluster.deliverAll();
+            cluster.advance(REDRIVE_INTERVAL_NS * 4);
+            cluster.deliverAll();
             for (int p = 0; p < pages.length; p++)
             {
                 cluster.assertDirectoryMatchesNodes(pages[p]);
-                final Node reader = cluster.node(p % cluster.nodes.length);
+                final List<Node> live = cluster.liveNodes();
+                final Node reader = live.get(p % live.size());
                 for (int round = 0; !reader.tryLatch(pages[p], LockMode.S); round++)
                 {
                     if (round > 10_000)
                     {
                         throw new AssertionError("final read never finished: " + cluster.describe(pages[p]));
                     }
-                    for (final Node node : cluster.nodes)
+                    for (final Node node : live)
                     {
                         node.store.completeWalFlush();
                     }

@@ -620,7 +620,9 @@ class ManualClockReformTest
                         cluster.kill(id);
                         members &= ~(1L << id);
                     }
-                    final int reformer = Long.numberOfTrailingZeros(members);
+                    // the reformer is a member that served the view before, never the node just restarted
+                    final long others = members & ~(1L << id);
+                    final int reformer = Long.numberOfTrailingZeros(others != 0 ? others : members);
                     source.publish(members, reformer, reformer);
                     settleLossy(random);
                     replay(reformer);
@@ -688,6 +690,43 @@ class ManualClockReformTest
         assertEquals(1, node(1).stats.get(StatCounter.PEER_RESTARTS), "the joiner shipped node 1 the page");
         assertEquals(0, node(1).stats.get(StatCounter.REFUSED_PEER_MESSAGES));
         assertConsistent();
+    }
+
+    /**
+     * A node killed and restarted before the reform that removes it is done: the next view has it again, with a new
+     * incarnation, so the reform from the view served has nobody removed; still the dead incarnation's changes must
+     * be recovered (the cluster manager's intermediate view may not even have been seen).
+     */
+    @Test
+    void shouldRecoverANodeRestartedBeforeTheReformThatRemovedItEnded()
+    {
+        start(3, false);
+        use(2, 0, LockMode.X);
+        use(2, 1, LockMode.X);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        cluster.cycle();
+        cluster.restart(2);
+        source.publish(0b111, 0, 0);
+        settle();
+        assertFalse(recoveries.isEmpty(), "the dead incarnation's WAL is replayed");
+        assertEquals(0b100, recoveries.get(recoveries.size() - 1).removed());
+        replay(0);
+        assertConsistent();
+        traffic(new Random(13), 100);
+        assertConsistent();
+        for (int id = 0; id < 3; id++)
+        {
+            assertEquals(0, node(id).stats.get(StatCounter.REFUSED_PEER_MESSAGES), "node " + id + " refused it");
+        }
+
+        // a reformer that has served no view knows nothing of the cluster: the reform fails, saying so
+        cluster.kill(1);
+        cluster.restart(1);
+        source.publish(0b111, 1, 1);
+        stepUntil(() -> node(0).parts.reform.state() == ReformState.FAILED, 2_000, "no failure");
+        assertTrue(node(0).parts.reform.failure().startsWith("reform into view 4 failed at step START: the " +
+            "reformer, node 1, has served no view, but node "), node(0).parts.reform.failure());
     }
 
     @Test

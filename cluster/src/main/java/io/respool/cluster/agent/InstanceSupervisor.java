@@ -39,6 +39,7 @@ final class InstanceSupervisor
     private int lastCheck = -1;
     private long checkTimeouts;
     private long results;
+    private long opStartedMs;
     private long lastStartMs = Long.MIN_VALUE / 2;
     private long restartAtMs;
     private long abnormalSinceMs;
@@ -88,6 +89,7 @@ final class InstanceSupervisor
                 log.warn("res(" + resource.name() + ") inst(" + instance.cmInstanceId() + ") " + result.detail());
             }
             final Pending done = pending;
+            opStartedMs = op.startedMs();
             op = null;
             pending = Pending.NONE;
             onResult(done, result, nowMs);
@@ -266,7 +268,10 @@ final class InstanceSupervisor
     private void onCheck(final OpResult r, final long nowMs)
     {
         lastCheck = r.exit();
-        nextCheckMs = nowMs + resource.checkIntervalS() * 1000L;
+        // every check_interval from the start of the last check, so a check's own duration does not stretch it;
+        // after a check killed at time_out, a whole interval from now, so a hung script is not run back to back
+        final long intervalMs = resource.checkIntervalS() * 1000L;
+        nextCheckMs = r.exit() == ScriptExit.TIMEOUT ? nowMs + intervalMs : Math.max(opStartedMs + intervalMs, nowMs);
         switch (r.exit())
         {
             case ScriptExit.CHECK_ONLINE ->

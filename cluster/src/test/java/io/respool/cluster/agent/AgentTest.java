@@ -91,6 +91,12 @@ class AgentTest
             final Map<?, ?> inst = (Map<?, ?>)((List<?>)state(c).get("instances")).get(0);
             assertEquals("Manually stopped", inst.get("db_state"));
             assertEquals(s.reason(), inst.get("reason"));
+            // cmctl start deletes the flag: a fresh start with the count cleared, up to the limit again
+            assertEquals(1, new FlagFiles(home.resolve("node1")).removeAll());
+            c.runUntil("started afresh", 100, 5_000, () -> s.state() != InstanceState.LIMIT_REACHED);
+            assertEquals(0, s.restarts());
+            c.runUntil("limit again", 100, 10_000, () -> s.state() == InstanceState.LIMIT_REACHED);
+            assertEquals(2, s.restarts());
         }
     }
 

@@ -9,7 +9,8 @@ package io.respool.dms.api;
  *     <li>versions strictly increase;</li>
  *     <li>every node gets the same view for a version;</li>
  *     <li>a removed node has been fenced off the shared storage before the view that removes it is published;</li>
- *     <li>the reformer is a member.</li>
+ *     <li>the reformer is a member, and, but for the first view, one that served the view before (not a node that
+ *     has just started or restarted: it knows nothing of the cluster's state; DMS fails such a reform).</li>
  * </ul>
  */
 public interface MembershipSource

@@ -22,9 +22,20 @@ public record ReformInfo(MembershipView before, MembershipView after, long remov
      */
     public static ReformInfo of(final MembershipView before, final MembershipView after, final ReformType type)
     {
+        return of(before, after, type, 0);
+    }
+
+    /**
+     * @param restarted members of both views whose incarnation that served {@code before} died (they restarted
+     *                  before a reform removed them): removed and added both, their WAL replayed.
+     * @return the info.
+     */
+    public static ReformInfo of(final MembershipView before, final MembershipView after, final ReformType type,
+        final long restarted)
+    {
         final long was = before == null ? 0 : before.members();
-        final long removed = was & ~after.members();
-        return new ReformInfo(before, after, removed, after.members() & ~was, type,
+        final long removed = (was & ~after.members()) | restarted;
+        return new ReformInfo(before, after, removed, (after.members() & ~was) | restarted, type,
             removed != 0 ? after.primary() : -1);
     }
 }

@@ -1,12 +1,9 @@
 package io.respool.dss.engine;
 
 import io.respool.dss.FileRangeLock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,31 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * heartbeating loses its lock to the other only after the expiry, and knows it lost it before then; one that wakes
  * afterwards drops its record; one that keeps heartbeating keeps its lock for good.
  */
-class ManualClockFileLockTest
+class ManualClockFileLockTest extends TwoPeersFixture
 {
     private static final long FILE = 42;
     private static final long EXPIRY_MS = SharedFileLocks.EXPIRY_MS;
 
-    @TempDir
-    Path dir;
-
-    private ManualClockVolumeGroup group;
-    private ManualClockVolumeGroup.Peer a;
-    private ManualClockVolumeGroup.Peer b;
-
     @BeforeEach
-    void setUp()
+    void heartbeat()
     {
-        group = new ManualClockVolumeGroup(dir, 2);
-        a = group.peer(0);
-        b = group.peer(1);
         group.advance(200); // both heartbeat
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        group.close();
     }
 
     private static FileRangeLock lock(final ManualClockVolumeGroup.Peer peer, final long position, final long size,

@@ -8,15 +8,11 @@ import io.respool.dss.engine.ManualClockVolumeGroup.Step;
 import io.respool.dss.format.DiskLease;
 import io.respool.dss.format.FenceSector;
 import io.respool.dss.format.MemberSector;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,29 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * clock time it must happen.
  */
 @Timeout(60)
-class ManualClockVolumeGroupTest
+class ManualClockVolumeGroupTest extends TwoPeersFixture
 {
-    @TempDir
-    Path dir;
-
-    private ManualClockVolumeGroup group;
-    private ManualClockVolumeGroup.Peer a;
-    private ManualClockVolumeGroup.Peer b;
-
-    @BeforeEach
-    void setUp()
-    {
-        group = new ManualClockVolumeGroup(dir, 2);
-        a = group.peer(0);
-        b = group.peer(1);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        group.close();
-    }
-
     /**
      * A contender that read the lease free, then stalled before writing its claim, lands that claim over the lease
      * another instance won and holds (three instances, one a busy {@code dsscmd check}: issue 10, item 1). The
