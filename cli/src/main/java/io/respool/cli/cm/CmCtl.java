@@ -57,8 +57,9 @@ public final class CmCtl implements Runnable
         });
         cl.setParameterExceptionHandler((ex, args) ->
         {
-            ex.getCommandLine().getErr().println("cmctl: " + ex.getMessage() + "; see: cmctl " +
-                ex.getCommandLine().getCommandName() + " --help");
+            // the qualified name already starts with the program's: "cmctl" for the root, "cmctl query" below it
+            ex.getCommandLine().getErr().println("cmctl: " + ex.getMessage() + "; see: " +
+                ex.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             return 2;
         });
         return cl;

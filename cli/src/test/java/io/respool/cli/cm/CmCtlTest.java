@@ -133,6 +133,10 @@ class CmCtlTest
         final CmCtlRunner badOption = CmCtlRunner.run(home, "query", "-Z");
         assertEquals(2, badOption.exit);
         assertEquals(1, badOption.err.lines().count(), badOption.err);
+        assertTrue(badOption.err.endsWith("; see: cmctl query --help\n"), badOption.err);
+        final CmCtlRunner badCommand = CmCtlRunner.run(null, "frobnicate");
+        assertEquals(2, badCommand.exit);
+        assertEquals("cmctl: Unmatched argument at index 0: 'frobnicate'; see: cmctl --help\n", badCommand.err);
         for (final String c : new String[] { "start", "stop", "query", "list", "res", "view", "set", "get", "switchover",
             "failover" })
         {
