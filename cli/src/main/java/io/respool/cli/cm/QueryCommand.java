@@ -52,8 +52,19 @@ final class QueryCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final ClusterConfig config = home.load();
-        final QueryLayout layout = new QueryLayout(config, ClusterStatus.read(config, System.currentTimeMillis()), ip,
-            port, dataPath, wide);
+        final ViewStatus view = ViewStatus.read(config, ms ->
+        {
+            try
+            {
+                Thread.sleep(ms);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        final QueryLayout layout = new QueryLayout(config, ClusterStatus.read(config, System.currentTimeMillis()), view,
+            ip, port, dataPath, wide);
         out.print(json ? Json.write(layout.json()) : layout.render(verbose || couple));
         out.flush();
         return 0;

@@ -1,7 +1,9 @@
 package io.respool.cli.cm;
 
 import io.respool.cluster.agent.ClusterConfig;
+import io.respool.cluster.agent.DecidedRoles;
 import io.respool.cluster.agent.ResourceType;
+import io.respool.dms.api.MembershipView;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +17,10 @@ import java.util.Map;
  * state words. The agents stand where CM's servers stand ({@code [   CMAgent State   ]}: Running / Down). One
  * section is ours, after CM's: {@code [  Instance Reason   ]}, why an instance is not Normal (the port holder, the
  * restart limit and the last failure, a memory alarm), printed only when there is a reason.
+ *
+ * <p>With a voting disk in {@code cm_cluster.json} the dynamic role (Primary / Standby / Down) is the arbiter's
+ * decided view and disk heartbeats ({@link ViewStatus}), not what the node process or the static configuration
+ * says: a node outside the view is Down, "kicked out in view N". The static role (P/S) stays CM's.
  */
 final class QueryLayout
 {
@@ -29,11 +35,19 @@ final class QueryLayout
     private final boolean dataPath;
     private final boolean wide;
     private final int nodeLen;
+    private final ViewStatus view;
 
     QueryLayout(final ClusterConfig config, final List<NodeStatus> nodes, final boolean ip, final boolean port,
         final boolean dataPath, final boolean wide)
     {
+        this(config, nodes, ViewStatus.NONE, ip, port, dataPath, wide);
+    }
+
+    QueryLayout(final ClusterConfig config, final List<NodeStatus> nodes, final ViewStatus view, final boolean ip,
+        final boolean port, final boolean dataPath, final boolean wide)
+    {
         this.config = config;
+        this.view = view;
         this.nodes = nodes;
         this.ip = ip;
         this.port = port;
@@ -56,7 +70,7 @@ final class QueryLayout
         final StringBuilder out = new StringBuilder();
         if (!detail)
         {
-            cluster(out);
+            cluster(out, false);
             return out.toString();
         }
         agents(out);
@@ -65,7 +79,7 @@ final class QueryLayout
         {
             out.append('\n');
         }
-        cluster(out);
+        cluster(out, true);
         out.append('\n');
         datanodes(out);
         reasons(out);
@@ -131,13 +145,48 @@ final class QueryLayout
         return true;
     }
 
-    private void cluster(final StringBuilder out)
+    private void cluster(final StringBuilder out, final boolean detail)
     {
         out.append("[   Cluster State   ]\n\n");
         out.append("cluster_state   : ").append(clusterState()).append('\n');
         out.append("redistributing  : No\n");
         out.append("balanced        : ").append(balanced() ? "Yes" : "No").append('\n');
         out.append("current_az      : AZ_ALL\n");
+        if (detail && view.votingDisk() != null)
+        {
+            // ours, after CM's lines: the decided membership view (CM's cluster version, "last(39) ... current(40)")
+            final MembershipView v = view.roles() == null ? null : view.roles().view();
+            out.append("view_version    : ").append(v == null ? "none" : v.version() + " (members " +
+                cmNodes(v.members()) + ", primary " + cmNode(v.primary()) + ", reformer " + cmNode(v.reformer()) + ")")
+                .append('\n');
+        }
+    }
+
+    private String cmNodes(final long members)
+    {
+        final StringBuilder b = new StringBuilder();
+        for (long rest = members; rest != 0; rest &= rest - 1)
+        {
+            b.append(b.length() > 0 ? " " : "").append(cmNode(Long.numberOfTrailingZeros(rest)));
+        }
+        return b.toString();
+    }
+
+    /** A CM node id for an arbiter node id, or {@code ?N} when no DN instance has it. */
+    private String cmNode(final int arbiterId)
+    {
+        final int id = ViewStatus.cmNodeId(config, arbiterId);
+        return id < 0 ? "?" + arbiterId : Integer.toString(id);
+    }
+
+    private List<Long> cmNodeList(final long members)
+    {
+        final List<Long> out = new ArrayList<>();
+        for (long rest = members; rest != 0; rest &= rest - 1)
+        {
+            out.add((long)ViewStatus.cmNodeId(config, Long.numberOfTrailingZeros(rest)));
+        }
+        return out;
     }
 
     private void datanodes(final StringBuilder out)
@@ -183,6 +232,18 @@ final class QueryLayout
     private void reasons(final StringBuilder out)
     {
         final List<String> lines = new ArrayList<>();
+        if (!view.problem().isEmpty())
+        {
+            lines.add(view.problem());
+        }
+        for (final String[] d : datanodeRows())
+        {
+            if (!d[7].isEmpty())
+            {
+                final NodeStatus n = status(Integer.parseInt(d[0]));
+                lines.add("node " + d[0] + " (" + n.node().name() + ") " + d[8] + " " + d[1] + " " + d[5] + ": " + d[7]);
+            }
+        }
         for (final NodeStatus n : nodes)
         {
             final String who = "node " + n.node().id() + " (" + n.node().name() + ")";
@@ -218,7 +279,8 @@ final class QueryLayout
     }
 
     /**
-     * Rows of DN instances: node id, cm id, port, data dir, static role, dynamic role, db state.
+     * Rows of DN instances: node id, cm id, port, data dir, static role, dynamic role, db state, why the decided
+     * view says Down ("" if it does not), resource name.
      */
     List<String[]> datanodeRows()
     {
@@ -234,14 +296,28 @@ final class QueryLayout
                 final NodeStatus n = status(inst.nodeId());
                 final Map<?, ?> s = instance(n, inst.cmInstanceId());
                 final boolean known = s != null && n.agentUp();
+                String role = known ? n.text(s, "dynamic_role") : "Down";
+                String db = known ? n.text(s, "db_state") : "Unknown";
+                String why = "";
+                final DecidedRoles.Verdict v = view.roles() == null ? null :
+                    view.roles().of(inst.resInstanceId());
+                if (v != null)
+                {
+                    role = v.role();
+                    why = v.reason();
+                    // a running process outside the view, or not renewing, is not serving: it is not Normal
+                    db = "Down".equals(role) && ("Normal".equals(db) || "Promoting".equals(db)) ? "Unknown" : db;
+                }
                 rows.add(new String[] {
                     Integer.toString(inst.nodeId()),
                     Integer.toString(inst.cmInstanceId()),
                     inst.ports().isEmpty() ? "0" : Integer.toString(inst.ports().get(0).port()),
                     inst.dataDir(),
                     config.primaryNode() == inst.nodeId() ? "P" : "S",
-                    known ? n.text(s, "dynamic_role") : "Down",
-                    known ? n.text(s, "db_state") : "Unknown" });
+                    role,
+                    db,
+                    why,
+                    r.name() });
             }
         }
         return rows;
@@ -308,6 +384,31 @@ final class QueryLayout
         root.put("cluster_name", config.clusterName());
         root.put("cluster_state", clusterState());
         root.put("balanced", balanced());
+        if (view.votingDisk() != null)
+        {
+            final Map<String, Object> v = new LinkedHashMap<>();
+            final MembershipView decided = view.roles() == null ? null : view.roles().view();
+            v.put("voting_disk", view.votingDisk().path().toString());
+            v.put("version", decided == null ? 0L : (long)decided.version());
+            v.put("members", decided == null ? List.of() : cmNodeList(decided.members()));
+            v.put("primary", decided == null ? -1L : (long)ViewStatus.cmNodeId(config, decided.primary()));
+            v.put("reformer", decided == null ? -1L : (long)ViewStatus.cmNodeId(config, decided.reformer()));
+            v.put("problem", view.problem());
+            root.put("view", v);
+        }
+        final List<Object> dns = new ArrayList<>();
+        for (final String[] d : datanodeRows())
+        {
+            final Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node_id", Long.parseLong(d[0]));
+            m.put("cm_instance_id", Long.parseLong(d[1]));
+            m.put("static_role", d[4]);
+            m.put("dynamic_role", d[5]);
+            m.put("db_state", d[6]);
+            m.put("reason", d[7]);
+            dns.add(m);
+        }
+        root.put("datanodes", dns);
         final List<Object> list = new ArrayList<>();
         for (final NodeStatus n : nodes)
         {

@@ -1,5 +1,7 @@
 package io.respool.cluster.agent;
 
+import io.respool.cluster.arbiter.ClusterAreaLayout;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,9 +20,10 @@ import java.util.Map;
  * @param primaryNode the node whose DN is the static primary ({@code P} in {@code query}).
  * @param nodes       the hosts, by id.
  * @param resources   the resources, in file order.
+ * @param votingDisk  where the arbiter's cluster area is ({@code "voting_disk"}), null if not given.
  */
 public record ClusterConfig(Path home, String clusterName, int primaryNode, List<ClusterNode> nodes,
-    List<ResourceDefinition> resources)
+    List<ResourceDefinition> resources, VotingDisk votingDisk)
 {
     /** The node list. */
     public static final String CLUSTER_FILE = "cm_cluster.json";
@@ -70,7 +73,49 @@ public record ClusterConfig(Path home, String clusterName, int primaryNode, List
             }
         }
         return new ClusterConfig(abs, text(cluster, "cluster_name", "cluster"), primary, List.copyOf(nodes),
-            resources);
+            resources, votingDisk(abs, cluster.get("voting_disk")));
+    }
+
+    /**
+     * {@code "voting_disk": "PATH"} (the volume group's entry volume, area after the DSS system area) or
+     * {@code {"path": PATH, "base": BYTES, "heartbeat_gap_ms": MS}} ({@code "base": 0} for a separate voting volume).
+     */
+    private static VotingDisk votingDisk(final Path home, final Object o)
+    {
+        if (o == null)
+        {
+            return null;
+        }
+        final String where = CLUSTER_FILE + " voting_disk";
+        final Map<String, Object> m = o instanceof String s ? Map.of("path", s) : object(o, where);
+        final String path = text(m, "path", "");
+        if (path.isEmpty())
+        {
+            throw new AgentConfigException("missing key: key=path, in=" + where + ", give the volume holding the " +
+                "cluster area, e.g. \"voting_disk\": \"/dev/sdb\"");
+        }
+        final long base = longValue(m, "base", ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE, where);
+        if (base % ClusterAreaLayout.BLOCK != 0)
+        {
+            throw new AgentConfigException("out of range: key=base, value=" + base + ", expected a multiple of " +
+                ClusterAreaLayout.BLOCK + ", in=" + where);
+        }
+        return new VotingDisk(home.resolve(path).normalize(), base,
+            integer(m, "heartbeat_gap_ms", (int)VotingDisk.DEFAULT_HEARTBEAT_GAP_MS, 1, 60_000, where));
+    }
+
+    private static long longValue(final Map<String, Object> map, final String key, final long dflt, final String where)
+    {
+        final Object o = map.get(key);
+        if (o == null)
+        {
+            return dflt;
+        }
+        if (!(o instanceof Number n) || n.longValue() < 0)
+        {
+            throw new AgentConfigException("not a non-negative number: key=" + key + ", value=" + o + ", in=" + where);
+        }
+        return n.longValue();
     }
 
     /**
@@ -149,7 +194,8 @@ public record ClusterConfig(Path home, String clusterName, int primaryNode, List
                 final String resArgs = text(inst, "res_args", "").trim();
                 instances.add(new ResourceInstance(nodeId, resInstId, cmId,
                     resArgs.isEmpty() ? List.of() : List.of(resArgs.split("\\s+")), command, List.copyOf(ports),
-                    dataDir.isEmpty() ? "" : home.resolve(dataDir).normalize().toString()));
+                    dataDir.isEmpty() ? "" : home.resolve(dataDir).normalize().toString(),
+                    Boolean.parseBoolean(text(inst, "reports_serving", "false"))));
             }
             out.add(new ResourceDefinition(name, type, script.isEmpty() ? "" : home.resolve(script).toString(),
                 integer(r, "check_interval", 1, 1, Integer.MAX_VALUE, where),

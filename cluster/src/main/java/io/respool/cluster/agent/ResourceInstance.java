@@ -14,8 +14,20 @@ import java.util.List;
  * @param command       the node process's command line when the agent runs it itself (no script), else empty.
  * @param ports         every port it will bind, checked before each start.
  * @param dataDir       its data directory ({@code data_dir}); the node process runs there. May be empty.
+ * @param reportsServing {@code "reports_serving": true}: the node process writes {@code cm_role} with a serving
+ *                      flag ({@link io.respool.cluster.node.NodeControlFiles}), so it is Normal only when it says it
+ *                      serves and Starting before; else Normal means its process runs (as {@code dms_contrl.sh
+ *                      -check}).
  */
 public record ResourceInstance(int nodeId, int resInstanceId, int cmInstanceId, List<String> resArgs,
-    List<String> command, List<PortUse> ports, String dataDir)
+    List<String> command, List<PortUse> ports, String dataDir, boolean reportsServing)
 {
+    /**
+     * An instance whose process running is all that is known of it.
+     */
+    public ResourceInstance(final int nodeId, final int resInstanceId, final int cmInstanceId,
+        final List<String> resArgs, final List<String> command, final List<PortUse> ports, final String dataDir)
+    {
+        this(nodeId, resInstanceId, cmInstanceId, resArgs, command, ports, dataDir, false);
+    }
 }
