@@ -65,7 +65,18 @@ final class RoleRequest
             final NodeStatus s = ClusterStatus.read(config.node(nodeId), System.currentTimeMillis());
             for (final Map<?, ?> i : s.instances())
             {
-                if (s.number(i, "cm_instance_id") == dn.cmInstanceId() && "Primary".equals(s.text(i, "dynamic_role")) &&
+                if (s.number(i, "cm_instance_id") != dn.cmInstanceId())
+                {
+                    continue;
+                }
+                // the node answered this request (NodeControlFiles): a failure is reported at once, not waited out
+                final boolean answered = s.number(i, "request_id") == id;
+                if (answered && s.text(i, "request_result").startsWith("failed"))
+                {
+                    throw new CmCtlException(op + " to node " + nodeId + " " + s.text(i, "request_result") +
+                        " (answered by its node process in " + dir.resolve(Agent.ROLE_FILE) + ")");
+                }
+                if ((answered || s.number(i, "request_id") <= 0) && "Primary".equals(s.text(i, "dynamic_role")) &&
                     "Normal".equals(s.text(i, "db_state")))
                 {
                     out.printf("cmctl: %s successfully: node %d is Primary.%n", op, nodeId);

@@ -1,8 +1,12 @@
 package io.respool.cli.cm;
 
 import io.respool.cluster.agent.Agent;
+import io.respool.cluster.agent.ClusterAreaReader;
 import io.respool.cluster.agent.ClusterConfig;
+import io.respool.cluster.agent.DecidedRoles;
+import io.respool.cluster.agent.HeartbeatReading;
 import io.respool.cluster.agent.Json;
+import io.respool.dms.api.MembershipView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -138,6 +142,105 @@ class QueryLayoutTest
         assertTrue(r.out.contains("S Down    Unknown"), r.out);
         assertTrue(r.out.contains("cluster_state   : Degraded"), r.out);
         assertTrue(r.out.contains("node 2 (openGauss171) agent: no state file"), r.out);
+    }
+
+    @Test
+    void shouldTakeRolesFromTheDecidedViewAndShowAKickedOutNodeDown() throws IOException
+    {
+        final Path h = twoNodes();
+        Files.writeString(h.resolve(ClusterConfig.RESOURCE_FILE), Files.readString(h.resolve(ClusterConfig.RESOURCE_FILE))
+            .replace("{\"node_id\": 1,", "{\"node_id\": 1, \"res_instance_id\": 0,")
+            .replace("{\"node_id\": 2,", "{\"node_id\": 2, \"res_instance_id\": 1,"));
+        Files.writeString(h.resolve(ClusterConfig.CLUSTER_FILE), Files.readString(h.resolve(ClusterConfig.CLUSTER_FILE))
+            .replace("{\"cluster_name\": \"t\",", "{\"cluster_name\": \"t\", \"voting_disk\": \"vol0\","));
+        // node 1's process still runs and says Primary (its agent shows it), but view 2 removed it
+        agentState(h.resolve("n1"), 1, instance("dms_res", 6001, "ONLINE", "Primary", "Normal", "OnLine", ""));
+        agentState(h.resolve("n2"), 2, instance("dms_res", 6002, "ONLINE", "Standby", "Normal", "OnLine", ""));
+        final ClusterConfig config = ClusterConfig.load(h);
+        assertEquals(h.resolve("vol0"), config.votingDisk().path());
+
+        final CmCtlRunner unreadable = CmCtlRunner.run(h, "query", "-Cv");
+        assertTrue(unreadable.out.contains("view_version    : none\n"), unreadable.out);
+        assertTrue(unreadable.out.contains("voting disk " + h.resolve("vol0") + " not readable: "), unreadable.out);
+        assertTrue(unreadable.out.contains("P Primary Normal"), unreadable.out);
+
+        final ClusterAreaReader.Snapshot first = snapshot(new MembershipView(2, 0b10, 1, 1), 7, 40);
+        final ClusterAreaReader.Snapshot second = snapshot(new MembershipView(2, 0b10, 1, 1), 7, 43);
+        final ViewStatus view = new ViewStatus(config.votingDisk(), DecidedRoles.judge(first, second, 300), "");
+        final QueryLayout layout = new QueryLayout(config, ClusterStatus.read(config, System.currentTimeMillis()), view,
+            false, false, false, true);
+        final String out = layout.render(true);
+        assertTrue(out.contains("view_version    : 2 (members 2, primary 2, reformer 2)\n"), out);
+        assertTrue(out.contains("1  openGauss169 6001     P Down    Unknown\n"), out);
+        assertTrue(out.contains("2  openGauss171 6002     S Primary Normal\n"), out);
+        assertTrue(out.contains("cluster_state   : Degraded\n"), out);
+        assertTrue(out.contains("balanced        : No\n"), out);
+        assertTrue(out.contains("node 1 (openGauss169) dms_res 6001 Down: kicked out in view 2\n"), out);
+        final Map<?, ?> json = (Map<?, ?>)Json.parse(Json.write(layout.json()));
+        final Map<?, ?> v = (Map<?, ?>)json.get("view");
+        assertEquals(2L, v.get("version"));
+        assertEquals(List.of(2L), v.get("members"));
+        assertEquals(2L, v.get("primary"));
+        final Map<?, ?> dn1 = (Map<?, ?>)((List<?>)json.get("datanodes")).get(0);
+        assertEquals("Down", dn1.get("dynamic_role"));
+        assertEquals("kicked out in view 2", dn1.get("reason"));
+
+        // the primary's heartbeat stops: Down while still a member
+        final String stale = new QueryLayout(config, ClusterStatus.read(config, System.currentTimeMillis()),
+            new ViewStatus(config.votingDisk(), DecidedRoles.judge(first, first, 300), ""), false, false, false, true)
+            .render(true);
+        assertTrue(stale.contains("2  openGauss171 6002     S Down    Unknown\n"), stale);
+        assertTrue(stale.contains("node 2 (openGauss171) dms_res 6002 Down: disk heartbeat unchanged for 300 ms\n"),
+            stale);
+        assertTrue(stale.contains("cluster_state   : Unavailable\n"), stale);
+    }
+
+    @Test
+    void shouldEndASwitchoverAtOnceWhenTheNodeAnswersThatItFailed() throws Exception
+    {
+        final Path h = twoNodes();
+        agentState(h.resolve("n1"), 1, instance("dms_res", 6001, "ONLINE", "Primary", "Normal", "OnLine", ""));
+        agentState(h.resolve("n2"), 2, instance("dms_res", 6002, "ONLINE", "Standby", "Normal", "OnLine", ""));
+        // a fake node 2 with its agent: answers the request cmctl writes, by its request_id, as failed
+        final Thread node = new Thread(() ->
+        {
+            final Path request = h.resolve("dn2").resolve("cm_request");
+            try
+            {
+                while (!Files.exists(request))
+                {
+                    Thread.sleep(5);
+                }
+                final String text = Files.readString(request);
+                final long id = Long.parseLong(text.replaceAll("(?s).*request_id = (\\d+).*", "$1"));
+                final Map<String, Object> answered = instance("dms_res", 6002, "ONLINE", "Standby", "Normal", "OnLine",
+                    "");
+                answered.put("request_id", id);
+                answered.put("request_result", "failed: DMS switchover refused: node 1 is reforming");
+                agentState(h.resolve("n2"), 2, answered);
+            }
+            catch (final IOException | InterruptedException | RuntimeException ex)
+            {
+                throw new AssertionError(ex);
+            }
+        });
+        node.start();
+        final long t0 = System.nanoTime();
+        final CmCtlRunner r = CmCtlRunner.run(h, "switchover", "-n", "2", "-t", "30");
+        node.join();
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.err.startsWith("cmctl: switchover to node 2 failed: DMS switchover refused: node 1 is reforming"),
+            r.err);
+        assertTrue(System.nanoTime() - t0 < 10_000_000_000L, "waited out -t");
+    }
+
+    /** Node 0 wrote its heartbeat once (counter 5) and stopped; node 1 is at {@code counter1}. */
+    private static ClusterAreaReader.Snapshot snapshot(final MembershipView view, final long incarnation1,
+        final long counter1)
+    {
+        return new ClusterAreaReader.Snapshot(view, List.of(
+            new HeartbeatReading(0, true, false, 3, 5, 1, ""),
+            new HeartbeatReading(1, true, false, incarnation1, counter1, view.version(), "")), List.of());
     }
 
     private Path twoNodes() throws IOException

@@ -1,12 +1,12 @@
 package io.respool.cluster.agent;
 
+import io.respool.cluster.node.RoleFile;
 import io.respool.dms.diag.PortProbe;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,8 +39,8 @@ public final class Agent
     public static final String STATE_FILE = "cm_agent_state.json";
     /** The agent holds a lock on this file in its directory while it runs: one agent per node. */
     public static final String LOCK_FILE = "cm_agent.lock";
-    /** The node process writes its role (Primary, Standby, Promoting...) into this file in its data dir. */
-    public static final String ROLE_FILE = "cm_role";
+    /** The node process writes its role and whether it serves into this file in its data dir ({@link RoleFile}). */
+    public static final String ROLE_FILE = RoleFile.FILE;
 
     private final ClusterConfig config;
     private final ClusterNode node;
@@ -254,8 +255,12 @@ public final class Agent
         }
         m.put("result_ms", seen[1]);
         final boolean unknown = st == InstanceState.ONLINE && s.lastCheck() != ScriptExit.CHECK_ONLINE;
-        m.put("dynamic_role", st.dynamicRole().isEmpty() ? role(i) : st.dynamicRole());
-        m.put("db_state", unknown ? "Unknown" : st.dbState());
+        final Optional<RoleFile> said = i.dataDir().isEmpty() ? Optional.empty() : RoleFile.read(Paths.get(i.dataDir()));
+        m.put("dynamic_role", st.dynamicRole().isEmpty() ? role(i, said) : st.dynamicRole());
+        m.put("db_state", unknown ? "Unknown" : dbState(st, i, said));
+        m.put("serving", said.map(RoleFile::serving).orElse(false));
+        m.put("request_id", said.map(RoleFile::requestId).orElse(0L));
+        m.put("request_result", said.map(RoleFile::requestResult).orElse(""));
         m.put("resource_state", unknown ? "Unknown" : st.resourceState());
         m.put("pid", s.pid());
         m.put("restarts", (long)s.restarts());
@@ -273,28 +278,27 @@ public final class Agent
         return m;
     }
 
-    private String role(final ResourceInstance i)
+    private String role(final ResourceInstance i, final Optional<RoleFile> said)
     {
-        if (!i.dataDir().isEmpty())
+        return said.map(RoleFile::role).filter(r -> !r.isEmpty())
+            .orElse(config.primaryNode() == i.nodeId() ? "Primary" : "Standby");
+    }
+
+    /**
+     * A running node is Promoting while it carries out a role request; a node that reports serving is Normal only
+     * when it says it serves, Starting before (its process runs but it does not serve yet).
+     */
+    private static String dbState(final InstanceState st, final ResourceInstance i, final Optional<RoleFile> said)
+    {
+        if (st != InstanceState.ONLINE)
         {
-            try
-            {
-                final Path f = Paths.get(i.dataDir()).resolve(ROLE_FILE);
-                if (Files.exists(f))
-                {
-                    final String r = Files.readString(f, StandardCharsets.UTF_8).trim();
-                    if (!r.isEmpty())
-                    {
-                        return r;
-                    }
-                }
-            }
-            catch (final IOException ex)
-            {
-                // fall back to the static role
-            }
+            return st.dbState();
         }
-        return config.primaryNode() == i.nodeId() ? "Primary" : "Standby";
+        if (said.map(RoleFile::promoting).orElse(false))
+        {
+            return "Promoting";
+        }
+        return !i.reportsServing() || said.map(RoleFile::serving).orElse(false) ? st.dbState() : "Starting";
     }
 
     /**

@@ -101,6 +101,49 @@ class AgentTest
     }
 
     @Test
+    void shouldShowNormalOnlyWhenTheNodeSaysItServesAndPromotingDuringARequest() throws IOException
+    {
+        try (TestCluster c = new TestCluster(home, "{\"resources\": [" +
+            TestCluster.commandResource("dms_res", SLEEPER, List.of(), 5).replace("\"data_dir\"",
+                "\"reports_serving\": true, \"data_dir\"") + "]}"))
+        {
+            c.start();
+            final InstanceSupervisor s = c.instance("dms_res");
+            c.runUntil("online", 100, 5_000, () -> s.state() == InstanceState.ONLINE);
+            c.agent.doWork();
+            assertEquals("Starting", instanceState(c).get("db_state"), "its process runs, it does not serve yet");
+
+            // the fake node: the control files it embeds, a switchover its DMS finishes when the test says
+            final java.util.concurrent.CompletableFuture<String> dms = new java.util.concurrent.CompletableFuture<>();
+            final long[] nodeClock = { 0 };
+            final io.respool.cluster.node.NodeControlFiles node = new io.respool.cluster.node.NodeControlFiles(
+                home.resolve("dn1"), () -> nodeClock[0], 100, r -> dms, "Standby");
+            node.report("Standby", true);
+            c.agent.doWork();
+            assertEquals("Normal", instanceState(c).get("db_state"));
+            assertEquals("Standby", instanceState(c).get("dynamic_role"));
+
+            AtomicFiles.write(home.resolve("dn1").resolve(io.respool.cluster.node.NodeControlFiles.REQUEST_FILE),
+                "request = switchover\nnode_id = 1\nrequest_id = 99\n");
+            node.doWork();
+            c.agent.doWork();
+            assertEquals("Promoting", instanceState(c).get("db_state"));
+            dms.complete("Primary");
+            node.doWork();
+            c.agent.doWork();
+            final Map<?, ?> after = instanceState(c);
+            assertEquals(List.of("Primary", "Normal", 99L, "ok"), List.of(after.get("dynamic_role"),
+                after.get("db_state"), after.get("request_id"), after.get("request_result")));
+        }
+    }
+
+    private static Map<?, ?> instanceState(final TestCluster c) throws IOException
+    {
+        final Map<?, ?> state = (Map<?, ?>)Json.parse(Files.readString(c.agent.stateFile()));
+        return (Map<?, ?>)((List<?>)state.get("instances")).get(0);
+    }
+
+    @Test
     void shouldRestartAndCountKilledProcess() throws IOException
     {
         try (TestCluster c = new TestCluster(home, "{\"resources\": [" +
