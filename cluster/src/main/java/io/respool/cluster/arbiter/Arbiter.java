@@ -121,6 +121,7 @@ public final class Arbiter
         {
             return work;
         }
+        work += network.doWork(nowNs);
         work += readPeers(nowNs);
         work += register.doWork(nowNs);
         if (!register.busy())

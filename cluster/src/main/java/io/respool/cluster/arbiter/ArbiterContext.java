@@ -24,11 +24,17 @@ public final class ArbiterContext
      */
     public static final long LEASE_TIMEOUT_DEFAULT_MS = 2400;
     public static final String DISK_CONFIRM_TIMEOUT_PROP_NAME = "respool.cluster.disk.confirm.timeout.ms";
-    /** A network suspicion of the primary is confirmed when its sector stayed unchanged this long. */
-    public static final long DISK_CONFIRM_TIMEOUT_DEFAULT_MS = 800;
+    /**
+     * A network suspicion of the primary is confirmed when its sector stayed unchanged this long: as long as the
+     * self-fence timeout, so that a primary removed this way has fenced itself or is about to.
+     */
+    public static final long DISK_CONFIRM_TIMEOUT_DEFAULT_MS = 1600;
     public static final String NETWORK_SUSPECT_TIMEOUT_PROP_NAME = "respool.cluster.network.suspect.timeout.ms";
-    /** A peer not heard on the network for this long is suspected. */
-    public static final long NETWORK_SUSPECT_TIMEOUT_DEFAULT_MS = 800;
+    /**
+     * A peer not heard on the network for this long is suspected: twice the worst gap measured under saturation, as
+     * the primary removes a standby it cannot hear (cluster/DESIGN.md).
+     */
+    public static final long NETWORK_SUSPECT_TIMEOUT_DEFAULT_MS = 1600;
     public static final String DISK_SUSPECT_TIMEOUT_PROP_NAME = "respool.cluster.disk.suspect.timeout.ms";
     /**
      * A peer whose sector stayed unchanged this long is suspected on the disk: if it runs on this host, its process is
