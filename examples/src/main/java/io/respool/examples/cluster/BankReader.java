@@ -16,6 +16,7 @@ final class BankReader implements AutoCloseable
     private final Thread thread;
     private final AtomicReference<String> firstWrong = new AtomicReference<>();
     private volatile boolean running = true;
+    private volatile boolean paused;
     private volatile long reads;
     private volatile long wrong;
     private volatile long unanswered;
@@ -39,6 +40,11 @@ final class BankReader implements AutoCloseable
     {
         while (running)
         {
+            if (paused)
+            {
+                LockSupport.parkNanos(intervalNs);
+                continue;
+            }
             try
             {
                 final long[] balances = bank.balances();
@@ -64,6 +70,14 @@ final class BankReader implements AutoCloseable
             }
             LockSupport.parkNanos(intervalNs);
         }
+    }
+
+    /**
+     * Stop or resume reading (the standby stops while the reform's recovery takes the pages).
+     */
+    void pause(final boolean pause)
+    {
+        paused = pause;
     }
 
     long reads()
