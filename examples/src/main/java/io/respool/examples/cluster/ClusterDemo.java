@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * under the embedded disk arbiter ({@link NodeArbiter}), node 0 is killed or paused partway through, node 1 fences
  * it, re-forms DMS, replays its WAL ({@link NodeReformHandler}) and finishes the workload as the new primary
  * ({@link Promotion}); the summary ({@link FailoverSummary}) times each phase and counts the commits acknowledged
- * before the fault and present after.
+ * before the fault and present after. With {@code --bank} it is the bank test ({@link BankRun}): transfers between
+ * accounts on the primary, balance reads on both nodes, a seeded schedule of kills and pauses and restarts over the
+ * data, checked at the end against the WALs.
  * <p>
  * Exit status: 0 if everything checked out, 1 if a check or a node failed, 2 for bad settings or storage, 3 if a
  * DMS port is taken.
