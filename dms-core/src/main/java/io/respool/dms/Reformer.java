@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * Each step is sent to every member (this node too), resent on the timer to those that have not acknowledged it,
  * and the next is sent only once every member has. A member's failure is sent on to all as FAILED. So is a member's
  * silence: one that neither acknowledges a step nor answers its resends as busy for the step timeout fails the
- * reform, naming the step and the node, so that the cluster manager publishes a view without it; the FAILED step
- * itself is resent to the silent node for one more step timeout, then given up. Agent only.
+ * reform (but the first, which forms the cluster and waits for members started one after another), naming the step
+ * and the node, so that the cluster manager publishes a view without it; the FAILED step itself is resent to the
+ * silent node for one more step timeout, then given up. Agent only.
  */
 final class Reformer
 {
@@ -185,6 +186,11 @@ final class Reformer
      */
     private long silent()
     {
+        if (planServed == null)
+        {
+            // the first reform forms the cluster: its members may start one after another, long apart
+            return 0;
+        }
         long silent = 0;
         for (long rest = planView.members() & ~acked; rest != 0; rest &= rest - 1)
         {

@@ -225,9 +225,20 @@ final class ManualClockCluster implements AutoCloseable
         {
             nodes[i] = new Node(i, this.url, base, settings);
         }
-        // under the fixed view every node serves once its peers admitted it (StartHandshake): let them
+        // under the fixed view every node serves once its peers admitted it (StartHandshake): let them (and only
+        // that: a first reform is the test's to run)
         cycle();
-        deliverAll();
+        for (List<Packet> hellos = handshakes(); !hellos.isEmpty(); hellos = handshakes())
+        {
+            hellos.forEach(this::deliver);
+        }
+    }
+
+    private List<Packet> handshakes()
+    {
+        final List<Packet> list = inFlight(MessageType.HELLO);
+        list.addAll(inFlight(MessageType.HELLO_ACK));
+        return list;
     }
 
     /**

@@ -624,6 +624,13 @@ class ManualClockProtocolTest
             }
         };
         cluster = new ManualClockCluster(4, tempDir, (ctx) -> ctx.membershipSource(source).reformHandler(handler));
+        // the first reform forms the cluster before the simulation begins
+        for (int round = 0; cluster.liveNodes().stream().anyMatch((n) -> n.parts.reform.served() == null); round++)
+        {
+            assertTrue(round < 1_000, "the first reform never ends");
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
         try
         {
             final Simulation simulation = new Simulation(cluster, new Random(seed), 4);

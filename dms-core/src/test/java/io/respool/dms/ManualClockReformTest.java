@@ -291,9 +291,19 @@ class ManualClockReformTest
         tempDir = dir;
         java.util.Arrays.fill(expected, 0);
         recoveries.clear();
+        pendingRecovery.clear();
+        recoverByHand = false;
         start(4, false);
         tempDir = saved;
-        traffic(new Random(at.ordinal() * 10L + victim), 150);
+        final Random random = new Random(at.ordinal() * 10L + victim);
+        traffic(random, 150);
+        // requests out on every node, some answered, when node 3 leaves
+        final List<int[]> asked = burst(random, 4, 8);
+        cluster.cycle();
+        for (int i = 0; i < 10 && !cluster.network.isEmpty(); i++)
+        {
+            cluster.deliver(cluster.network.get(0));
+        }
         // node 3 leaves; then, at the step, the victim (the reformer 0, or the partner 2) dies too
         cluster.kill(3);
         source.publish(0b0111, 0, 0);
@@ -315,14 +325,22 @@ class ManualClockReformTest
         }
         assertEquals(at, node(1).parts.reform.step(), "the kill must come at the step");
         cluster.kill(victim);
+        recoverByHand = true;
         final int reformer = victim == 0 ? 1 : 0;
         source.publish(0b0111 & ~(1L << victim), reformer, reformer == 1 ? 1 : 0);
-        settle();
+        settleRecovering(reformer);
         for (final long page : pages)
         {
             cluster.assertOneWriter(page);
         }
-        replay(reformer);
+        for (final int[] a : asked)
+        {
+            if (a[0] != 3 && a[0] != victim)
+            {
+                use(a[0], a[1], LockMode.get(a[2]));
+            }
+        }
+        recoverByHand = false;
         assertConsistent();
     }
 
@@ -354,21 +372,7 @@ class ManualClockReformTest
         fresh("cut-" + cut, 3, false);
         final Random random = new Random(cut);
         traffic(random, 100);
-        final List<int[]> asked = new ArrayList<>();
-        for (int i = 0; i < 12; i++)
-        {
-            final int id = i % 3;
-            final int p = random.nextInt(PAGES);
-            final LockMode mode = random.nextBoolean() ? LockMode.X : LockMode.S;
-            if (node(id).tryLatch(pages[p], mode))
-            {
-                write(id, p, mode);
-            }
-            else
-            {
-                asked.add(new int[]{id, p, mode.code()});
-            }
-        }
+        final List<int[]> asked = burst(random, 3, 12);
         cluster.cycle();
         for (int i = 0; i < cut && !cluster.network.isEmpty(); i++)
         {
@@ -389,6 +393,49 @@ class ManualClockReformTest
             }
         }
         assertConsistent();
+    }
+
+    /**
+     * Requests from every node in turn for random pages and modes, none waited for (a page latched at once is used).
+     *
+     * @return {node, page index, mode code} of every request left out.
+     */
+    private List<int[]> burst(final Random random, final int nodes, final int count)
+    {
+        final List<int[]> asked = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            final int id = i % nodes;
+            final int p = random.nextInt(PAGES);
+            final LockMode mode = random.nextBoolean() ? LockMode.X : LockMode.S;
+            if (node(id).tryLatch(pages[p], mode))
+            {
+                write(id, p, mode);
+            }
+            else
+            {
+                asked.add(new int[]{id, p, mode.code()});
+            }
+        }
+        return asked;
+    }
+
+    /** Settle, the recoverer's database replaying (through recovery-only access) whenever it is asked to. */
+    private void settleRecovering(final int recoverer)
+    {
+        for (int round = 0; !settled(); round++)
+        {
+            assertTrue(round < 5_000, () -> "reform never ends: " + states());
+            if (!pendingRecovery.isEmpty())
+            {
+                replay(recoverer);
+                pendingRecovery.forEach(ReformHandler.Completion::complete);
+                pendingRecovery.clear();
+            }
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
+        cluster.deliverAll();
     }
 
     /** A fresh cluster of {@code count} nodes in a directory of its own, every record of the last one cleared. */
@@ -522,6 +569,25 @@ class ManualClockReformTest
         pendingRecovery.get(0).complete();
         settle();
         assertConsistent();
+    }
+
+    /** A starting cluster's first reform waits for a member started much later: no step timeout there. */
+    @Test
+    void shouldWaitInTheFirstReformForAMemberStartedLater()
+    {
+        source = new ManualMembershipSource(new MembershipView(1, 0b111, 0, 0));
+        cluster = new ManualClockCluster(3, tempDir, (ctx) -> ctx.membershipSource(source)
+            .reformStepTimeoutNs(STEP_TIMEOUT_NS));
+        cluster.kill(2);
+        for (int i = 0; i < 20; i++)
+        {
+            cluster.deliverAll();
+            cluster.advance(STEP_TIMEOUT_NS);
+            assertEquals(ReformState.REFORMING, node(0).parts.reform.state(), "still waiting");
+        }
+        cluster.restart(2);
+        settle();
+        assertEquals(1, node(2).parts.services.epoch());
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * N DMS nodes in this JVM on loopback, each with the default settings (embedded driver, idle strategy, MTU) and an
@@ -42,6 +43,17 @@ final class BenchNodes implements AutoCloseable
      */
     BenchNodes(final int count, final IntFunction<PageStore> stores) throws IOException
     {
+        this(count, stores, UnaryOperator.identity());
+    }
+
+    /**
+     * @param count    how many nodes.
+     * @param stores   the page store of each node, by node id.
+     * @param settings further settings of every node's context (a membership source, say).
+     */
+    BenchNodes(final int count, final IntFunction<PageStore> stores, final UnaryOperator<DmsContext> settings)
+        throws IOException
+    {
         base = tempDirectory("dms-bench");
         nodes = new DmsNode[count];
         try
@@ -49,8 +61,8 @@ final class BenchNodes implements AutoCloseable
             final String url = url(freePorts(count));
             for (int i = 0; i < count; i++)
             {
-                nodes[i] = Dms.launch(new DmsContext().url(url).nodeId(i).baseDirectory(base)
-                    .pageStore(stores.apply(i)));
+                nodes[i] = Dms.launch(settings.apply(new DmsContext().url(url).nodeId(i).baseDirectory(base)
+                    .pageStore(stores.apply(i))));
             }
             for (final DmsNode node : nodes)
             {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 public final class Arbiter
 {
     private static final Logger LOG = LoggerFactory.getLogger(Arbiter.class);
+    private static final long GAP_REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
 
     private final ArbiterContext ctx;
     private final ClusterDisk disk;
@@ -39,6 +40,7 @@ public final class Arbiter
     private long nextPeerReadNs;
     private long nextPollNs;
     private long backoffUntilNs;
+    private long nextGapReportNs;
     private String fenceReason;
 
     public Arbiter(
@@ -55,6 +57,7 @@ public final class Arbiter
         this.views = views;
         this.me = ctx.nodeId();
         this.startNs = nowNs;
+        this.nextGapReportNs = nowNs + GAP_REPORT_INTERVAL_NS;
         this.heartbeat = new OwnHeartbeat(disk, me, incarnation, this.ctx.hostProcesses().self(),
             ctx.heartbeatIntervalNs(), ctx.selfFenceTimeoutNs(), nowNs);
         this.watches = new PeerWatch[ctx.nodeCount()];
@@ -62,6 +65,14 @@ public final class Arbiter
         {
             watches[node] = new PeerWatch(node, nowNs);
         }
+    }
+
+    /**
+     * @return the distribution of this node's own heartbeat renewal gaps so far, for the log and {@code query}.
+     */
+    public String renewalGaps()
+    {
+        return heartbeat.gaps().toString();
     }
 
     public ArbiterState state()
@@ -101,10 +112,16 @@ public final class Arbiter
         final long version = published == null ? 0 : published.version();
         final int sectorState = state == ArbiterState.FENCED ? HeartbeatSector.SELF_FENCED : HeartbeatSector.RUNNING;
         int work = heartbeat.doWork(nowNs, sectorState, version, wallMs);
+        if (nowNs - nextGapReportNs >= 0)
+        {
+            nextGapReportNs = nowNs + GAP_REPORT_INTERVAL_NS;
+            LOG.info("node {}: {}", me, heartbeat.gaps());
+        }
         if (state == ArbiterState.FENCED)
         {
             return work;
         }
+        work += network.doWork(nowNs);
         work += readPeers(nowNs);
         work += register.doWork(nowNs);
         if (!register.busy())

@@ -12,23 +12,35 @@ public final class ArbiterContext
     /** Disk heartbeat renewal period. */
     public static final long HEARTBEAT_INTERVAL_DEFAULT_MS = 100;
     public static final String SELF_FENCE_TIMEOUT_PROP_NAME = "respool.cluster.self.fence.timeout.ms";
-    /** A node whose own renewal has not been confirmed for this long fences itself. */
-    public static final long SELF_FENCE_TIMEOUT_DEFAULT_MS = 1000;
+    /**
+     * A node whose own renewal has not been confirmed for this long fences itself: over twice the worst renewal gap
+     * measured with both cores saturated (cluster/DESIGN.md, "Choosing the timeouts").
+     */
+    public static final long SELF_FENCE_TIMEOUT_DEFAULT_MS = 1600;
     public static final String LEASE_TIMEOUT_PROP_NAME = "respool.cluster.lease.timeout.ms";
-    /** A peer whose sector stayed unchanged this long has fenced itself for certain (at least 2 x self-fence). */
-    public static final long LEASE_TIMEOUT_DEFAULT_MS = 2000;
+    /**
+     * A peer whose sector stayed unchanged this long has fenced itself for certain: at least 1.5 x self-fence, the
+     * margin over it covering the worst measured stall between a gate check and its write.
+     */
+    public static final long LEASE_TIMEOUT_DEFAULT_MS = 2400;
     public static final String DISK_CONFIRM_TIMEOUT_PROP_NAME = "respool.cluster.disk.confirm.timeout.ms";
-    /** A network suspicion of the primary is confirmed when its sector stayed unchanged this long. */
-    public static final long DISK_CONFIRM_TIMEOUT_DEFAULT_MS = 800;
+    /**
+     * A network suspicion of the primary is confirmed when its sector stayed unchanged this long: as long as the
+     * self-fence timeout, so that a primary removed this way has fenced itself or is about to.
+     */
+    public static final long DISK_CONFIRM_TIMEOUT_DEFAULT_MS = 1600;
     public static final String NETWORK_SUSPECT_TIMEOUT_PROP_NAME = "respool.cluster.network.suspect.timeout.ms";
-    /** A peer not heard on the network for this long is suspected. */
-    public static final long NETWORK_SUSPECT_TIMEOUT_DEFAULT_MS = 800;
+    /**
+     * A peer not heard on the network for this long is suspected: twice the worst gap measured under saturation, as
+     * the primary removes a standby it cannot hear (cluster/DESIGN.md).
+     */
+    public static final long NETWORK_SUSPECT_TIMEOUT_DEFAULT_MS = 1600;
     public static final String DISK_SUSPECT_TIMEOUT_PROP_NAME = "respool.cluster.disk.suspect.timeout.ms";
     /**
      * A peer whose sector stayed unchanged this long is suspected on the disk: if it runs on this host, its process is
      * checked, and one that is gone or stopped is removed at once (cluster/DESIGN.md, "Certain fences").
      */
-    public static final long DISK_SUSPECT_TIMEOUT_DEFAULT_MS = 250;
+    public static final long DISK_SUSPECT_TIMEOUT_DEFAULT_MS = 200;
     public static final String REGISTER_POLL_INTERVAL_PROP_NAME = "respool.cluster.register.poll.interval.ms";
     /** How often a node reads the register for views others decided. */
     public static final long REGISTER_POLL_INTERVAL_DEFAULT_MS = 100;
@@ -74,7 +86,8 @@ public final class ArbiterContext
         positive(REGISTER_POLL_INTERVAL_PROP_NAME, registerPollIntervalMs);
         positive(PROPOSE_BACKOFF_PROP_NAME, proposeBackoffMs);
         atLeast(SELF_FENCE_TIMEOUT_PROP_NAME, selfFenceTimeoutMs, 3 * heartbeatIntervalMs, "3 x heartbeat interval");
-        atLeast(LEASE_TIMEOUT_PROP_NAME, leaseTimeoutMs, 2 * selfFenceTimeoutMs, "2 x self-fence timeout");
+        atLeast(LEASE_TIMEOUT_PROP_NAME, leaseTimeoutMs, (3 * selfFenceTimeoutMs + 1) / 2,
+            "1.5 x self-fence timeout");
         atLeast(DISK_CONFIRM_TIMEOUT_PROP_NAME, diskConfirmTimeoutMs, 3 * heartbeatIntervalMs,
             "3 x heartbeat interval");
         atLeast(NETWORK_SUSPECT_TIMEOUT_PROP_NAME, networkSuspectTimeoutMs, 1, "1");

@@ -1,5 +1,8 @@
 package io.respool.cluster.arbiter;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class OwnHeartbeat
 {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnHeartbeat.class);
+
+    private final RenewalGaps gaps = new RenewalGaps();
     private final ClusterDisk disk;
     private final int nodeId;
     private final long incarnation;
@@ -61,6 +67,10 @@ final class OwnHeartbeat
             disk.writeHeartbeat(ClusterDisk.blank(new HeartbeatSector()).nodeId(nodeId).incarnation(incarnation)
                 .process(process).counter(++counter).state(expired ? HeartbeatSector.SELF_FENCED : state)
                 .viewVersion(viewVersion).wallMs(wallMs));
+            if (armed)
+            {
+                onGap(nowNs - confirmedNs);
+            }
             confirmedNs = nowNs;
             armed = true;
         }
@@ -69,6 +79,22 @@ final class OwnHeartbeat
             failures++;
         }
         return 1;
+    }
+
+    private void onGap(final long gapNs)
+    {
+        gaps.record(gapNs);
+        if (gapNs > selfFenceTimeoutNs / 2 && !expired)
+        {
+            LOG.warn("node {}: heartbeat renewed {} ms after the last confirmed renewal, self-fence at {} ms: the " +
+                "node is starved (CPU, GC, disk); {}", nodeId, TimeUnit.NANOSECONDS.toMillis(gapNs),
+                TimeUnit.NANOSECONDS.toMillis(selfFenceTimeoutNs), gaps);
+        }
+    }
+
+    RenewalGaps gaps()
+    {
+        return gaps;
     }
 
     /**
@@ -96,6 +122,6 @@ final class OwnHeartbeat
     {
         return "own disk heartbeat not renewed for " + TimeUnit.NANOSECONDS.toMillis(nowNs - confirmedNs) +
             " ms (self-fence timeout " + TimeUnit.NANOSECONDS.toMillis(selfFenceTimeoutNs) + " ms, " + failures +
-            " failed renewals)";
+            " failed renewals; " + gaps + ")";
     }
 }

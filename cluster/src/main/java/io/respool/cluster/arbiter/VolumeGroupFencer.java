@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -83,7 +84,21 @@ public final class VolumeGroupFencer implements Fencer, AutoCloseable
     @Override
     public void close()
     {
-        executor.shutdownNow();
+        // a kick still running when the arbiter already confirmed the fence otherwise (its process seen gone)
+        // ends within DSS's one second of silence; let it, rather than have it fail on a closed volume group
+        executor.shutdown();
+        try
+        {
+            if (!executor.awaitTermination(2, TimeUnit.SECONDS))
+            {
+                executor.shutdownNow();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     private KickResult kick(final int nodeId)

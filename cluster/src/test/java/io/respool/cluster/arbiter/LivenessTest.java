@@ -99,15 +99,16 @@ class LivenessTest
     }
 
     @Test
-    void shouldRefuseALeaseTimeoutShorterThanTwiceTheSelfFenceTimeout()
+    void shouldRefuseALeaseTimeoutShorterThanOneAndAHalfTimesTheSelfFenceTimeout()
     {
         final ArbiterContext ctx = new ArbiterContext().nodeId(0).nodeCount(2).initialView(0b11, 0)
-            .selfFenceTimeoutMs(1000).leaseTimeoutMs(1500);
+            .selfFenceTimeoutMs(1000).leaseTimeoutMs(1499);
 
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, ctx::conclude);
 
-        assertEquals("respool.cluster.lease.timeout.ms must be at least 2 x self-fence timeout: " +
-            "respool.cluster.lease.timeout.ms=1500, minimum=2000", ex.getMessage());
+        assertEquals("respool.cluster.lease.timeout.ms must be at least 1.5 x self-fence timeout: " +
+            "respool.cluster.lease.timeout.ms=1499, minimum=1500", ex.getMessage());
+        ctx.leaseTimeoutMs(1500).conclude();
     }
 
     @Test

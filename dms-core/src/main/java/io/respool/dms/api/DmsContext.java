@@ -65,6 +65,7 @@ public final class DmsContext
      * acknowledgement nor a word that it is still at the step (a member answers every resent step, busy or done,
      * so a long step, the database's recovery for one, is no silence). After it the reform fails (REFORM_FAILED,
      * naming the step and the silent nodes) and waits for a newer view, which the cluster manager must publish.
+     * Not for a node's first reform, which forms the cluster: its members may start one after another.
      */
     public static final String REFORM_STEP_TIMEOUT_PROP_NAME = "respool.dms.reform.step.timeout.ns";
     /** Default reform step timeout: far beyond any scheduling stall of a live node, well before anyone gives up. */

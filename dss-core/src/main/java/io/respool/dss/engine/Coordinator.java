@@ -118,6 +118,12 @@ final class Coordinator implements Agent
         });
     }
 
+    private void prepare(final Engine engine)
+    {
+        head = new HeadPublisher(instanceId, sectors, engine, () -> vgLock.checkBeforeWrite(clock.monotonicMs()));
+        hold = new VgLockHold(vgName, instanceId, vgLock, gate, head, clock);
+    }
+
     /**
      * Open read-only: no member, no agent, nothing written. The gate is shut before any write with
      * {@code reason}; a damaged log also freezes the view (no refresh), since no instance can change the group
@@ -125,8 +131,7 @@ final class Coordinator implements Agent
      */
     void startReadOnly(final Engine engine, final String reason, final boolean damaged)
     {
-        head = new HeadPublisher(instanceId, sectors, engine, () -> vgLock.checkBeforeWrite(clock.monotonicMs()));
-        hold = new VgLockHold(vgName, instanceId, vgLock, gate, head, clock);
+        prepare(engine);
         gate.shutReadOnly(reason, damaged ? ErrorCode.CORRUPT : ErrorCode.READ_ONLY);
         readOnlyReason = reason;
         frozen = damaged;
@@ -149,8 +154,7 @@ final class Coordinator implements Agent
      */
     void join(final Engine engine)
     {
-        head = new HeadPublisher(instanceId, sectors, engine, () -> vgLock.checkBeforeWrite(clock.monotonicMs()));
-        hold = new VgLockHold(vgName, instanceId, vgLock, gate, head, clock);
+        prepare(engine);
         membership.join();
     }
 

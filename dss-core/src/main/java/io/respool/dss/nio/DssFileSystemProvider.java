@@ -45,7 +45,7 @@ import java.util.Set;
  * <p>
  * What DSS cannot do throws {@link UnsupportedOperationException} with the reason: POSIX, DOS, owner and user
  * attributes, setting file times, hard links, writable memory mapping and watch services. File locks hold across
- * the instances of a volume group in {@code STORAGE_MODE=DISK} ({@link FileLockTable}).
+ * the instances of a volume group in either storage mode ({@link FileLockTable}).
  */
 public final class DssFileSystemProvider extends FileSystemProvider
 {

@@ -198,14 +198,18 @@ public record ClusterConfig(
             { IMAGE_SIZE_PROP_NAME + "=SIZE", "sparse image size (default " + IMAGE_SIZE_DEFAULT + ")" },
             { RECREATE_PROP_NAME + "=true", "recreate the image even if it is usable" },
             { DMS_DIR_PROP_NAME + "=DIR", "DMS node directories (default /dev/shm/respool-cluster-$USER)" },
-            { SEED_PROP_NAME + "=N", "workload seed (default " + SEED_DEFAULT + ")" },
+            { SEED_PROP_NAME + "=N", "workload seed, and the bank run's fault schedule (default " + SEED_DEFAULT +
+                ")" },
+            { "respool.cluster.bank.seconds=S", "--bank: run at least this long (default 0: one epoch)" },
+            { "respool.cluster.bank.faults=N", "--bank: make at least this many faults (default 3)" },
+            { "respool.cluster.bank.rate=N", "--bank: transfers a second per client, 4 clients (default 100)" },
             { CHECKPOINT_MS_PROP_NAME + "=MS", "node 0 checkpoint interval (default " + CHECKPOINT_MS_DEFAULT + ")" },
             { WAL_DELAY_MS_PROP_NAME + "=MS", "WAL writer delay (default " + WAL_DELAY_MS_DEFAULT + ")" },
             { TIMEOUT_PROP_NAME + "=S", "stop everything after this long (default " + TIMEOUT_DEFAULT + ")" },
             { "respool.dms.*, respool.dss.*", "passed on to both nodes, e.g. -Drespool.dms.idle.strategy=backoff" },
         };
         final StringBuilder sb = new StringBuilder()
-            .append("usage: bin/cluster-demo [--fault kill9|sigstop] [-Dname=value ...]\n\n")
+            .append("usage: bin/cluster-demo [--fault kill9|sigstop | --bank] [-Dname=value ...]\n\n")
             .append("Runs two database nodes on this machine, each embedding DSS and DMS, over one sparse image:\n")
             .append("node 0 inserts and updates rows of a page-based table on DSS, node 1 reads them with pages\n")
             .append("shipped from node 0 by DMS and checks every row it sees.\n\n")

@@ -35,7 +35,9 @@ import java.util.concurrent.TimeUnit;
  * under the embedded disk arbiter ({@link NodeArbiter}), node 0 is killed or paused partway through, node 1 fences
  * it, re-forms DMS, replays its WAL ({@link NodeReformHandler}) and finishes the workload as the new primary
  * ({@link Promotion}); the summary ({@link FailoverSummary}) times each phase and counts the commits acknowledged
- * before the fault and present after.
+ * before the fault and present after. With {@code --bank} it is the bank test ({@link BankRun}): transfers between
+ * accounts on the primary, balance reads on both nodes, a seeded schedule of kills and pauses and restarts over the
+ * data, checked at the end against the WALs.
  * <p>
  * Exit status: 0 if everything checked out, 1 if a check or a node failed, 2 for bad settings or storage, 3 if a
  * DMS port is taken.
@@ -113,9 +115,15 @@ public final class ClusterDemo
         final Properties props = new Properties();
         props.putAll(System.getProperties());
         Fault fault = Fault.NONE;
+        boolean bank = false;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
+            if (arg.equals("--bank"))
+            {
+                bank = true;
+                continue;
+            }
             if (arg.equals("--fault") || arg.startsWith("--fault="))
             {
                 final String kind = arg.equals("--fault") ? (i + 1 < args.length ? args[++i] : "") :
@@ -154,6 +162,21 @@ public final class ClusterDemo
         {
             out.println("ERROR " + ex.getMessage());
             return new Outcome(EXIT_SETUP, null, ex.getMessage());
+        }
+        if (bank)
+        {
+            try
+            {
+                return BankRun.run(config, passThrough(props),
+                    Long.parseLong(props.getProperty(BankRun.SECONDS_PROP_NAME, "0")),
+                    Integer.parseInt(props.getProperty(BankRun.FAULTS_PROP_NAME, "3")),
+                    Long.parseLong(props.getProperty(BankRun.RATE_PROP_NAME, "100")), out);
+            }
+            catch (final NumberFormatException ex)
+            {
+                out.println("ERROR bank settings must be numbers: " + ex.getMessage());
+                return new Outcome(EXIT_SETUP, null, ex.getMessage());
+            }
         }
         if (fault != Fault.NONE)
         {
@@ -242,7 +265,7 @@ public final class ClusterDemo
      * while the JVMs and their DMS media drivers started (both nodes fenced themselves in 2 of 10 runs at the 1 s
      * default); a failover then takes about 2 s longer.
      */
-    private static Map<String, String> arbiterTimeouts(final Map<String, String> passThrough, final PrintStream out)
+    static Map<String, String> arbiterTimeouts(final Map<String, String> passThrough, final PrintStream out)
     {
         final Map<String, String> props = new LinkedHashMap<>(passThrough);
         props.putIfAbsent(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME, Long.toString(SELF_FENCE_TIMEOUT_MS));
@@ -263,7 +286,7 @@ public final class ClusterDemo
         return status == ClusterNode.EXIT_FENCED ? " (fenced by its arbiter, as it must be)" : "";
     }
 
-    private static Map<String, String> managedArgs(final ClusterConfig config, final int nodeId)
+    static Map<String, String> managedArgs(final ClusterConfig config, final int nodeId)
     {
         final Map<String, String> args = nodeArgs(config, nodeId);
         args.put("arbiter", "true");
@@ -460,7 +483,7 @@ public final class ClusterDemo
      * {@code dsscmd check -g data} through one instance's home: after a failover the survivor's (the dead primary's
      * instance is fenced until the next run registers it again).
      */
-    private static String checkVolumeGroup(final ClusterConfig config, final int instance,
+    static String checkVolumeGroup(final ClusterConfig config, final int instance,
         final List<String> problems)
     {
         try (Dss dss = Dss.open(config.dssHome(instance)))
@@ -495,7 +518,7 @@ public final class ClusterDemo
         }
     }
 
-    private static void removeHook(final Thread hook)
+    static void removeHook(final Thread hook)
     {
         try
         {
@@ -507,7 +530,7 @@ public final class ClusterDemo
         }
     }
 
-    private static void step(final PrintStream out, final String text)
+    static void step(final PrintStream out, final String text)
     {
         out.println();
         out.println("== " + text);

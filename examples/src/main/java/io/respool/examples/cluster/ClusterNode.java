@@ -149,7 +149,8 @@ public final class ClusterNode
         try (Dss dss = Dss.open(Path.of(required("home")));
             DssFile heap = dss.open(HEAP_PATH, 0 == nodeId ? new OpenFlag[] { OpenFlag.WRITE } : new OpenFlag[0]);
             DssFile walFile = dss.open(walPath(nodeId), OpenFlag.WRITE);
-            Wal wal = new Wal(walFile, nodeId, TimeUnit.MILLISECONDS.toNanos(number("walDelayMs")));
+            // a node's WAL holds an old log after a failover or in a cluster restarted over its data
+            Wal wal = Wal.overOldLog(walFile, nodeId, TimeUnit.MILLISECONDS.toNanos(number("walDelayMs")));
             NodeArbiter arbiter = managed ? startArbiter(dss) : null)
         {
             System.out.println("DSS instance " + dss.volumeGroup("data").instanceId() + " opened volume group " +
@@ -254,6 +255,18 @@ public final class ClusterNode
     {
         final WriterRole.Settings settings = new WriterRole.Settings(number("rows"), number("updates"),
             number("rate"), number("seed"), number("checkpointMs"), ACQUIRE_TIMEOUT_NS);
+        if ("bank".equals(args.getProperty("workload")))
+        {
+            final BankNode bank = new BankNode(nodeId, dss, node, pages, store, heap, wal, control, problems,
+                settings, reform, number("idBase"), number("bankRate"), Boolean.parseBoolean(required("final")));
+            onFailover = bank::onFailover;
+            bank.run(runDeadlineNs);
+            for (final String problem : store.problems())
+            {
+                problems.add(problem);
+            }
+            return;
+        }
         if (0 == nodeId)
         {
             final WriterRole role = new WriterRole(node, pages, store, heap, wal, control, problems, settings, null);

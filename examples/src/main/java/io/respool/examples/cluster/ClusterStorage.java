@@ -40,6 +40,18 @@ final class ClusterStorage
      */
     static void prepare(final ClusterConfig config, final PrintStream out)
     {
+        prepare(config, out, false);
+    }
+
+    /**
+     * Make or reuse the image, the homes and the volume group; with {@code keepData} keep the table and WAL files
+     * as the last run left them (a cluster restarted over its data), else make them empty.
+     *
+     * @throws IllegalStateException if the directory is inside a git work tree, or data to keep is not there.
+     * @throws DssException          if DSS cannot create or open the volume group.
+     */
+    static void prepare(final ClusterConfig config, final PrintStream out, final boolean keepData)
+    {
         final Path dir = config.directory();
         refuseInsideGitWorkTree(dir);
         try
@@ -80,6 +92,23 @@ final class ClusterStorage
 
         resetArbitration(config, out);
         removeDeadNodeDirectories(config, out);
+        if (keepData)
+        {
+            try (Dss dss = Dss.open(config.dssHome(0)))
+            {
+                for (final String path : new String[] { ClusterNode.HEAP_PATH, ClusterNode.walPath(0),
+                    ClusterNode.walPath(1) })
+                {
+                    if (!dss.exists(path))
+                    {
+                        throw new IllegalStateException("no " + path + " to restart the cluster over");
+                    }
+                }
+            }
+            out.println("keeping table " + ClusterNode.HEAP_PATH + " and WAL files " + ClusterNode.walPath(0) +
+                ", " + ClusterNode.walPath(1) + ": the cluster restarts over its data");
+            return;
+        }
         try (Dss dss = Dss.open(config.dssHome(0)))
         {
             if (dss.exists("+data/cluster"))

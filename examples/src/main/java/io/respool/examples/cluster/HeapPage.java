@@ -163,8 +163,12 @@ final class HeapPage
      */
     HeapPage putRow(final long rowId, final long version, final long lsn)
     {
-        final int offset = rowOffset(rowId);
-        final long value = value(rowId, version);
+        putRowAt(rowOffset(rowId), rowId, version, lsn, value(rowId, version));
+        return this;
+    }
+
+    private void putRowAt(final int offset, final long rowId, final long version, final long lsn, final long value)
+    {
         buffer.putLong(offset + ROW_ID_OFFSET, rowId, ORDER);
         buffer.putLong(offset + ROW_VERSION_OFFSET, version, ORDER);
         buffer.putLong(offset + ROW_LSN_OFFSET, lsn, ORDER);
@@ -174,7 +178,77 @@ final class HeapPage
             buffer.putByte(offset + ROW_PAYLOAD_OFFSET + i, payloadByte(value, i));
         }
         buffer.putInt(offset + ROW_CRC_OFFSET, rowCrc(offset), ORDER);
+    }
+
+    /**
+     * Write a bank account's row ({@link BankDescriptor}) in its slot: id, version, LSN, balance, the payload
+     * derived from the balance, the row CRC.
+     *
+     * @return this.
+     */
+    HeapPage putAccount(final int account, final long version, final long balance, final long lsn)
+    {
+        putRowAt(rowOffset(BankDescriptor.slotOf(account)), account, version, lsn, balance);
         return this;
+    }
+
+    /**
+     * @param account an account of this page.
+     * @return its balance: {@link BankDescriptor#INITIAL_BALANCE} if no transfer has written it.
+     */
+    long balance(final int account)
+    {
+        final int offset = rowOffset(BankDescriptor.slotOf(account));
+        return 0 == buffer.getLong(offset + ROW_VERSION_OFFSET, ORDER) ? BankDescriptor.INITIAL_BALANCE :
+            buffer.getLong(offset + ROW_VALUE_OFFSET, ORDER);
+    }
+
+    /**
+     * @param account an account of this page.
+     * @return transfers that changed it (0: never written).
+     */
+    long accountVersion(final int account)
+    {
+        return buffer.getLong(rowOffset(BankDescriptor.slotOf(account)) + ROW_VERSION_OFFSET, ORDER);
+    }
+
+    /**
+     * Check an account's slot: never written (all zero), or its id, CRC and payload match.
+     *
+     * @return null if sound, else what is wrong.
+     */
+    String checkAccount(final int account)
+    {
+        final int offset = rowOffset(BankDescriptor.slotOf(account));
+        final long version = buffer.getLong(offset + ROW_VERSION_OFFSET, ORDER);
+        if (0 == version)
+        {
+            return 0 == buffer.getLong(offset + ROW_ID_OFFSET, ORDER) &&
+                0 == buffer.getInt(offset + ROW_CRC_OFFSET, ORDER) ? null :
+                "account slot with version 0 is not empty: account=" + account;
+        }
+        final long id = buffer.getLong(offset + ROW_ID_OFFSET, ORDER);
+        final long balance = buffer.getLong(offset + ROW_VALUE_OFFSET, ORDER);
+        if (id != account)
+        {
+            return "account slot holds another row: account=" + account + ", found=" + id;
+        }
+        if (buffer.getInt(offset + ROW_CRC_OFFSET, ORDER) != rowCrc(offset))
+        {
+            return "account row CRC mismatch (torn or mixed image): account=" + account + ", version=" + version;
+        }
+        if (balance < 0)
+        {
+            return "account balance negative: account=" + account + ", balance=" + balance;
+        }
+        for (int i = 0; i < ROW_PAYLOAD_LENGTH; i++)
+        {
+            if (buffer.getByte(offset + ROW_PAYLOAD_OFFSET + i) != payloadByte(balance, i))
+            {
+                return "account payload does not match its balance: account=" + account + ", byte=" + i;
+            }
+        }
+        return null;
     }
 
     /**

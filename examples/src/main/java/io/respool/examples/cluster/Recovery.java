@@ -251,7 +251,7 @@ final class Recovery
                     lastCommitLsn = record.lsn();
                     final int applied = apply(wal.path(), fileOffset, pages);
                     changed += applied;
-                    skipped += pagesTouched(record.type()) - applied;
+                    skipped += pagesTouched() - applied;
                 }
             }
             position += length;
@@ -261,8 +261,14 @@ final class Recovery
             scan.tornTailReason());
     }
 
-    private static int pagesTouched(final int type)
+    private int pagesTouched()
     {
+        final int type = record.type();
+        if (type == TYPE_TRANSFER)
+        {
+            return BankDescriptor.pageNumberOf(record.fromAccount()) ==
+                BankDescriptor.pageNumberOf(record.toAccount()) ? 1 : 2;
+        }
         return type == TYPE_INSERT ? 2 : 1;
     }
 
@@ -279,6 +285,10 @@ final class Recovery
         if (type == TYPE_META)
         {
             return applyMeta(metaId, lsn, rowId, true, walPath, fileOffset, pages) ? 1 : 0;
+        }
+        if (type == TYPE_TRANSFER)
+        {
+            return applyTransfer(walPath, fileOffset, pages);
         }
         if (pageId != TablePageStore.pageId(pageNumberOf(rowId)))
         {
@@ -328,6 +338,75 @@ final class Recovery
             applied++;
         }
         return applied;
+    }
+
+    /**
+     * Redo a transfer: latch both account pages in X, the lower page id first as the writer takes them, and apply
+     * the transfer to each page whose LSN is older than the record. Both latches are held together so that a reader
+     * never sees one side of it.
+     *
+     * @return pages changed (0, 1 or 2).
+     */
+    private int applyTransfer(final String walPath, final long fileOffset, final RedoPages pages)
+    {
+        final long lsn = record.lsn();
+        final int from = record.fromAccount();
+        final int to = record.toAccount();
+        final long amount = record.amount();
+        final long fromPage = BankDescriptor.pageIdOf(from);
+        final long toPage = BankDescriptor.pageIdOf(to);
+        final long first = Math.min(fromPage, toPage);
+        final long second = Math.max(fromPage, toPage);
+        final MutableDirectBuffer firstBuffer = pages.latch(first);
+        boolean firstChanged = false;
+        boolean secondChanged = false;
+        try
+        {
+            final MutableDirectBuffer secondBuffer = second == first ? null : pages.latch(second);
+            try
+            {
+                firstChanged = redoTransferOn(page.wrap(firstBuffer), first, from, to, amount, lsn, walPath,
+                    fileOffset);
+                if (secondBuffer != null)
+                {
+                    secondChanged = redoTransferOn(meta.wrap(secondBuffer), second, from, to, amount, lsn, walPath,
+                        fileOffset);
+                }
+            }
+            finally
+            {
+                if (secondBuffer != null)
+                {
+                    pages.unlatch(second, secondChanged);
+                }
+            }
+        }
+        finally
+        {
+            pages.unlatch(first, firstChanged);
+        }
+        return (firstChanged ? 1 : 0) + (secondChanged ? 1 : 0);
+    }
+
+    private boolean redoTransferOn(final HeapPage target, final long pageId, final int from, final int to,
+        final long amount, final long lsn, final String walPath, final long fileOffset)
+    {
+        if (!target.isFormatted())
+        {
+            // an account page no checkpoint wrote yet: every account in it still at its initial balance
+            target.format(pageId, HeapPageDescriptor.TYPE_HEAP);
+        }
+        else if (target.lsn() >= lsn)
+        {
+            return false;
+        }
+        final String problem = Bank.apply(target, from, to, amount, lsn);
+        if (problem != null)
+        {
+            throw new RecoveryException(walPath, fileOffset, "redo found the page out of step with the WAL: " +
+                problem + ", record " + record + ", pageLsn=" + target.lsn());
+        }
+        return true;
     }
 
     private boolean applyMeta(final long metaId, final long lsn, final long tableRows, final boolean create,

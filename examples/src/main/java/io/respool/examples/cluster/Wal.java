@@ -63,6 +63,7 @@ final class Wal implements AutoCloseable
     private volatile long durableCommitLsn;
     private volatile boolean running = true;
     private volatile boolean halted;
+    private boolean awaitingRestart;
     private volatile Throwable failure;
     private volatile long flushes;
     private volatile long requestedFlushes;
@@ -79,10 +80,30 @@ final class Wal implements AutoCloseable
      */
     Wal(final DssFile file, final int nodeId, final long writerDelayNs)
     {
+        this(file, nodeId, writerDelayNs, false);
+    }
+
+    /**
+     * Open the log of a node that was a writer before and is now a standby (a node restarted after a failover,
+     * or in a cluster restarted over its data): its file holds an old log, which its successor replayed and
+     * checkpointed, or which this node replays itself. Nothing may be appended until {@link #restartAt}, which
+     * empties the file; so an old log is never overwritten in place by records at other LSNs.
+     *
+     * @param file the WAL file, open for writing, maybe not empty.
+     * @return the log, waiting for {@link #restartAt}.
+     */
+    static Wal overOldLog(final DssFile file, final int nodeId, final long writerDelayNs)
+    {
+        return new Wal(file, nodeId, writerDelayNs, file.size() != 0);
+    }
+
+    private Wal(final DssFile file, final int nodeId, final long writerDelayNs, final boolean oldLog)
+    {
         this.file = file;
         this.nodeId = nodeId;
         this.writerDelayNs = writerDelayNs;
-        if (file.size() != 0)
+        this.awaitingRestart = oldLog;
+        if (!oldLog && file.size() != 0)
         {
             throw new IllegalStateException("a new WAL must start on an empty file: file=" + file.path() +
                 ", size=" + file.size() + "; recover from it first, then restart the log above its end");
@@ -116,6 +137,7 @@ final class Wal implements AutoCloseable
         }
         file.truncate(0);
         file.flush();
+        awaitingRestart = false;
         baseLsn = newBaseLsn;
         pendingStartLsn = newBaseLsn;
         insertedLsn = newBaseLsn;
@@ -174,6 +196,11 @@ final class Wal implements AutoCloseable
         if (halted || !running)
         {
             throw new IllegalStateException("WAL is closed: file=" + file.path());
+        }
+        if (awaitingRestart)
+        {
+            throw new IllegalStateException("this WAL holds an old log and was not restarted above it: file=" +
+                file.path());
         }
         final int offset = pendingLength;
         final long lsn = insertedLsn + RECORD_LENGTH;

@@ -67,6 +67,36 @@ final class WalRecord
         return encode(TYPE_CHECKPOINT, lsn, redoLsn, commits, lastCommitLsn, writerNode);
     }
 
+    /**
+     * Write a transfer record at the wrapped offset.
+     *
+     * @return this.
+     */
+    WalRecord encodeTransfer(final long lsn, final long transferId, final int from, final int to, final long amount)
+    {
+        return encode(TYPE_TRANSFER, lsn, transferId, from, to, amount);
+    }
+
+    long transferId()
+    {
+        return buffer.getLong(offset + TRANSFER_ID_OFFSET, ORDER);
+    }
+
+    int fromAccount()
+    {
+        return (int)buffer.getLong(offset + FROM_ACCOUNT_OFFSET, ORDER);
+    }
+
+    int toAccount()
+    {
+        return (int)buffer.getLong(offset + TO_ACCOUNT_OFFSET, ORDER);
+    }
+
+    long amount()
+    {
+        return buffer.getLong(offset + AMOUNT_OFFSET, ORDER);
+    }
+
     int magic()
     {
         return buffer.getInt(offset + MAGIC_OFFSET, ORDER);
@@ -185,6 +215,11 @@ final class WalRecord
                     lastCommitLsn() + ", lsn=" + lsn();
             }
         }
+        else if (type == TYPE_TRANSFER)
+        {
+            return BankDescriptor.checkTransfer(layout, transferId(), buffer.getLong(offset + FROM_ACCOUNT_OFFSET,
+                ORDER), buffer.getLong(offset + TO_ACCOUNT_OFFSET, ORDER), amount());
+        }
         else if (type != TYPE_META)
         {
             return "unknown type " + type;
@@ -195,6 +230,11 @@ final class WalRecord
     @Override
     public String toString()
     {
+        if (type() == TYPE_TRANSFER)
+        {
+            return "WalRecord{type=TRANSFER, lsn=" + lsn() + ", transferId=" + transferId() + ", from=" +
+                fromAccount() + ", to=" + toAccount() + ", amount=" + amount() + "}";
+        }
         return "WalRecord{type=" + typeName(type()) + ", lsn=" + lsn() + ", pageId=" + pageId() + ", rowId=" +
             rowId() + ", version=" + version() + "}";
     }

@@ -16,23 +16,29 @@ package io.respool.examples.cluster;
  * client only then ({@link Wal#durableCommits()}). A checkpoint record is written after the pages it covers are on
  * DSS: it names the redo LSN (every change at or below it is in the table file) and the commit count and last
  * commit LSN at that point, so that recovery replays only the records above it and still knows the totals.
+ * <p>
+ * <b>Transfers</b> (layout version 2, the bank workload, {@link BankDescriptor}): one record moves an amount
+ * between two accounts, which may lie in two pages; redo applies it to each page whose LSN is older, so a
+ * transfer is in the table whole or not at all, and replaying it twice changes nothing.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
  *  |                       Magic "RPWL"                            |
  *  +---------------------------------------------------------------+
- *  |        Type: INSERT, UPDATE, META or CHECKPOINT               |
+ *  |   Type: INSERT, UPDATE, META, CHECKPOINT or TRANSFER          |
  *  +---------------------------------------------------------------+
  *  |                   LSN (8): global, see above                  |
  *  +---------------------------------------------------------------+
- *  |            Page Id (8); CHECKPOINT: redo LSN                  |
+ *  |   Page Id (8); CHECKPOINT: redo LSN; TRANSFER: transfer id    |
  *  +---------------------------------------------------------------+
  *  |  Row Id (8); META: the table's row count; CHECKPOINT: commits |
+ *  |  TRANSFER: the account debited                                |
  *  +---------------------------------------------------------------+
- *  |          Version (8); CHECKPOINT: last commit LSN             |
+ *  |  Version (8); CHECKPOINT: last commit LSN;                    |
+ *  |  TRANSFER: the account credited                               |
  *  +---------------------------------------------------------------+
- *  |             Value (8); CHECKPOINT: writer node id             |
+ *  |  Value (8); CHECKPOINT: writer node id; TRANSFER: the amount  |
  *  +-------------------------------+-------------------------------+
  *  |        Layout Version         |        Reserved (10)          |
  *  +-------------------------------+-------------------------------+
@@ -47,7 +53,11 @@ final class WalRecordDescriptor
     static final int RECORD_LENGTH = 64;
 
     /** Version 1: a layout version field, global LSNs, one-record inserts and checkpoint records. */
-    static final short CURRENT_LAYOUT_VERSION = 1;
+    static final short LAYOUT_VERSION_1 = 1;
+    /** Version 2: TRANSFER records (two accounts, maybe two pages, in one record). */
+    static final short LAYOUT_VERSION_2 = 2;
+    /** The layout this code writes. */
+    static final short CURRENT_LAYOUT_VERSION = LAYOUT_VERSION_2;
     /** The oldest layout this code reads. */
     static final short MIN_COMPAT_LAYOUT_VERSION = 1;
 
@@ -59,6 +69,8 @@ final class WalRecordDescriptor
     static final int TYPE_META = 3;
     /** A checkpoint finished: pages up to the redo LSN are on DSS. */
     static final int TYPE_CHECKPOINT = 4;
+    /** An amount moved from one account to another (layout version 2 on). */
+    static final int TYPE_TRANSFER = 5;
 
     static final int MAGIC_OFFSET = 0;
     static final int TYPE_OFFSET = 4;
@@ -74,6 +86,10 @@ final class WalRecordDescriptor
     static final int COMMITS_OFFSET = ROW_ID_OFFSET;
     static final int LAST_COMMIT_LSN_OFFSET = VERSION_OFFSET;
     static final int WRITER_NODE_OFFSET = VALUE_OFFSET;
+    static final int TRANSFER_ID_OFFSET = PAGE_ID_OFFSET;
+    static final int FROM_ACCOUNT_OFFSET = ROW_ID_OFFSET;
+    static final int TO_ACCOUNT_OFFSET = VERSION_OFFSET;
+    static final int AMOUNT_OFFSET = VALUE_OFFSET;
 
     static
     {
@@ -99,6 +115,7 @@ final class WalRecordDescriptor
             case TYPE_UPDATE -> "UPDATE";
             case TYPE_META -> "META";
             case TYPE_CHECKPOINT -> "CHECKPOINT";
+            case TYPE_TRANSFER -> "TRANSFER";
             default -> "UNKNOWN(" + type + ")";
         };
     }
@@ -109,6 +126,6 @@ final class WalRecordDescriptor
      */
     static boolean isCommit(final int type)
     {
-        return type == TYPE_INSERT || type == TYPE_UPDATE || type == TYPE_META;
+        return type == TYPE_INSERT || type == TYPE_UPDATE || type == TYPE_META || type == TYPE_TRANSFER;
     }
 }

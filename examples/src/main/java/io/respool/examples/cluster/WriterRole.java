@@ -141,6 +141,51 @@ final class WriterRole implements AutoCloseable
     }
 
     /**
+     * The writer's role at the start of a cluster restarted over its data (or a new one): replay the newest of
+     * the two WALs, the last writer's, into the pages through DMS (this node masters every page and no other
+     * node has any yet), restart this node's WAL above both, write the end-of-recovery checkpoint, start
+     * checkpointing. The older WAL needs no replay: the newer one's writer checkpointed everything before it.
+     * With both WALs empty it is a new table: the role starts as is.
+     *
+     * @param heap the table file, open for writing (not closed by the role).
+     * @return the role, checkpointing; {@link #promoted()} says what recovery found, null for a new table.
+     */
+    static WriterRole recoverAtStart(final Dss dss, final DmsNode node, final PageAccess pages,
+        final TablePageStore store, final DssFile heap, final Wal wal, final ControlChannel control,
+        final Problems problems, final Settings settings)
+    {
+        String newest = null;
+        long newestEnd = 0;
+        long highestEnd = 0;
+        for (int id = 0; id < 2; id++)
+        {
+            try (DssFile file = dss.open(ClusterNode.walPath(id)))
+            {
+                final Recovery.Result scan = Recovery.scan(file);
+                highestEnd = Math.max(highestEnd, scan.endLsn());
+                if (scan.endLsn() > newestEnd)
+                {
+                    newestEnd = scan.endLsn();
+                    newest = scan.walPath();
+                }
+            }
+        }
+        final WriterRole role = new WriterRole(node, pages, store, heap, wal, control, problems, settings, null);
+        if (newest == null)
+        {
+            return role.start();
+        }
+        final Recovery.Result recovery = replay(dss, newest, new DmsRedoPages(pages, store), node.nodeId());
+        final long baseLsn = Math.max(Math.max(highestEnd, store.highestLsnSeen()), wal.flushedLsn());
+        wal.restartAt(baseLsn, recovery.commits(), recovery.lastCommitLsn());
+        final int written = role.checkpointer.checkpoint();
+        role.promoted = new Promoted(recovery, baseLsn, written);
+        System.out.println("node " + node.nodeId() + " recovered the table at start: its WAL continues above LSN " +
+            baseLsn + ", end-of-recovery checkpoint wrote " + written + " pages");
+        return role.start();
+    }
+
+    /**
      * Start the checkpoint timer.
      *
      * @return this.

@@ -48,7 +48,7 @@ final class ExampleDbNode implements AutoCloseable
         this.dss = Dss.open(config.dssHome(nodeId));
         this.heap = writer ? dss.open(ClusterNode.HEAP_PATH, OpenFlag.WRITE) : dss.open(ClusterNode.HEAP_PATH);
         this.walFile = dss.open(ClusterNode.walPath(nodeId), OpenFlag.WRITE);
-        this.wal = new Wal(walFile, nodeId, TimeUnit.MILLISECONDS.toNanos(5));
+        this.wal = Wal.overOldLog(walFile, nodeId, TimeUnit.MILLISECONDS.toNanos(5));
         this.store = new TablePageStore(heap, wal);
         this.dms = Dms.launch(new DmsContext()
             .url(nodeId + ":127.0.0.1:" + port)

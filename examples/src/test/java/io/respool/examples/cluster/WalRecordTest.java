@@ -44,6 +44,34 @@ class WalRecordTest
     }
 
     @Test
+    void shouldRoundTripATransferAndRefuseOneInTheOldLayoutOrOutOfRange()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[RECORD_LENGTH]);
+        final WalRecord record = new WalRecord();
+        record.wrap(buffer, 0).encodeTransfer(640, 77, 3, 60, 25);
+        assertNull(record.check(640));
+        assertEquals(TYPE_TRANSFER, record.type());
+        assertEquals(LAYOUT_VERSION_2, record.layoutVersion());
+        assertEquals(77, record.transferId());
+        assertEquals(3, record.fromAccount());
+        assertEquals(60, record.toAccount());
+        assertEquals(25, record.amount());
+
+        // a TRANSFER stamped with layout 1 (which has none), CRC made good again: refused for its layout
+        buffer.putShort(LAYOUT_VERSION_OFFSET, LAYOUT_VERSION_1, java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(CRC_OFFSET, record.computeCrc(), java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertTrue(record.check(640).contains("layout version 1"), record.check(640));
+
+        record.encodeTransfer(640, 78, 5, 5, 10);
+        assertTrue(record.check(640).contains("the same"), record.check(640));
+        record.encodeTransfer(640, 79, 5, 6, BankDescriptor.MAX_AMOUNT + 1);
+        assertTrue(record.check(640).contains("amount"), record.check(640));
+        buffer.putShort(LAYOUT_VERSION_OFFSET, (short)(CURRENT_LAYOUT_VERSION + 1), java.nio.ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(CRC_OFFSET, record.computeCrc(), java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertTrue(record.check(640).contains("not in 1..2"), record.check(640));
+    }
+
+    @Test
     void shouldEndATornTailAtTheLastWholeRecordAndRefuseDamageBeforeTheEnd(@TempDir final Path dir) throws Exception
     {
         final ClusterConfig config = ExampleDbNode.prepare(dir);

@@ -1,0 +1,50 @@
+package io.respool.cluster.arbiter;
+
+import io.respool.blockdev.BlockDevice;
+import io.respool.blockdev.BlockDevices;
+import io.respool.dss.Dss;
+import io.respool.dss.arbitration.ArbitrationSectors;
+import io.respool.dss.engine.InstanceOptions;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One cluster node as its own process, for {@link ProcessArbiterTest}: DSS instance {@code nodeId} of volume group
+ * {@code data} on an image file, and its arbiter (disk only, the real kick and {@code /proc}) on a 5 ms duty cycle.
+ * Prints {@code view N} for each view it publishes and {@code fenced: reason} if it fences itself. Arguments:
+ * {@code image lockDirectory nodeId}.
+ */
+public final class ArbiterNodeMain
+{
+    private ArbiterNodeMain()
+    {
+    }
+
+    public static void main(final String[] args)
+    {
+        final Path image = Path.of(args[0]);
+        final int nodeId = Integer.parseInt(args[2]);
+        final InstanceOptions options = InstanceOptions.defaults().withLockDirectory(Path.of(args[1]))
+            .withInstanceId(nodeId);
+        try (Dss dss = Dss.openVolumeGroup("data", image, options);
+            BlockDevice device = BlockDevices.open(image);
+            VolumeGroupFencer fencer = new VolumeGroupFencer(dss.volumeGroup("data"), node -> node))
+        {
+            final ClusterDisk disk = new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
+                new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE));
+            final DecidedViews views = new DecidedViews();
+            views.listen(view -> System.out.println("view " + view.version()));
+            final Arbiter arbiter = new Arbiter(
+                new ArbiterContext().nodeId(nodeId).nodeCount(2).initialView(0b11, 0), disk,
+                new DiskPaxosRegister(disk, nodeId, 2), NetworkLiveness.diskOnly(), fencer,
+                reason -> System.out.println("fenced: " + reason), views, System.nanoTime(), System.nanoTime());
+            while (true)
+            {
+                arbiter.doWork(System.nanoTime(), System.currentTimeMillis());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        }
+    }
+}

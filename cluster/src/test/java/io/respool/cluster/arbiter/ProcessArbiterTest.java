@@ -1,0 +1,112 @@
+package io.respool.cluster.arbiter;
+
+import io.respool.blockdev.BlockDevice;
+import io.respool.blockdev.BlockDevices;
+import io.respool.dms.api.MembershipView;
+import io.respool.dss.Dss;
+import io.respool.dss.arbitration.ArbitrationSectors;
+import io.respool.dss.engine.InstanceOptions;
+import io.respool.testsupport.ChildJvm;
+import io.respool.testsupport.ChildProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The primary as a separate process on this host ({@link ArbiterNodeMain}, DSS instance 0) and the standby's arbiter
+ * in the test over one image file, disk only, with the real kick and {@code /proc}: a primary killed with SIGKILL or
+ * stopped with SIGSTOP is removed, fenced and replaced well inside its lease, because its process is seen gone (or
+ * is killed and then seen gone); and its DSS instance is fenced before the view is published. Real clock.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(90)
+class ProcessArbiterTest
+{
+    private static final int AU = 2 * 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReplaceAKilledPrimaryOnThisHostWithoutWaitingOutItsLease() throws Exception
+    {
+        failOver(ChildProcess::kill, "kill -9");
+    }
+
+    @Test
+    void shouldKillAndReplaceAStoppedPrimaryOnThisHostWithoutWaitingOutItsLease() throws Exception
+    {
+        failOver(ChildProcess::pause, "kill -STOP");
+    }
+
+    private void failOver(final Consumer<ChildProcess> fault, final String what) throws Exception
+    {
+        final Path volume = dir.resolve("vol0");
+        BlockDevices.createSparseImage(volume, 256L << 20);
+        Dss.createVolumeGroup("data", volume, AU);
+        final ClusterAreaLayout layout = new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE);
+        try (BlockDevice device = BlockDevices.open(volume))
+        {
+            new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)), layout).format(2);
+        }
+        final String[] fenced = new String[1];
+        try (ChildProcess primary = ChildJvm.of(ArbiterNodeMain.class)
+                .args(volume.toString(), dir.toString(), "0").start();
+            Dss dss = Dss.openVolumeGroup("data", volume, InstanceOptions.defaults().withLockDirectory(dir)
+                .withInstanceId(1));
+            BlockDevice device = BlockDevices.open(volume);
+            VolumeGroupFencer fencer = new VolumeGroupFencer(dss.volumeGroup("data"), node -> node))
+        {
+            final ClusterDisk disk = new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)), layout);
+            final DecidedViews views = new DecidedViews();
+            final ArbiterContext ctx = new ArbiterContext().nodeId(1).nodeCount(2).initialView(0b11, 0);
+            final Arbiter arbiter = new Arbiter(ctx, disk, new DiskPaxosRegister(disk, 1, 2),
+                NetworkLiveness.diskOnly(), fencer, reason -> fenced[0] = reason, views, 11, System.nanoTime());
+            primary.awaitLine("view 1", Duration.ofSeconds(60));
+            runUntil(arbiter, () -> views.hasView(), TimeUnit.SECONDS.toNanos(20));
+            runUntil(arbiter, () -> false, TimeUnit.MILLISECONDS.toNanos(500));
+            assertEquals(new MembershipView(1, 0b11, 0, 0), views.current());
+
+            final long faultNs = System.nanoTime();
+            fault.accept(primary);
+            runUntil(arbiter, () -> views.current().version() == 2, TimeUnit.SECONDS.toNanos(10));
+            final long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultNs);
+
+            assertEquals(new MembershipView(2, 0b10, 1, 1), views.current(), what + ", after " + failoverMs + " ms");
+            assertTrue(failoverMs < ArbiterContext.LEASE_TIMEOUT_DEFAULT_MS,
+                what + " to published view took " + failoverMs + " ms, the lease is " +
+                ArbiterContext.LEASE_TIMEOUT_DEFAULT_MS + " ms");
+            assertTrue(dss.volumeGroup("data").instances().stream()
+                .anyMatch(s -> s.instanceId() == 0 && s.fenced()), "DSS instance 0 fenced");
+            assertTrue(primary.waitFor(Duration.ofSeconds(10)), "the primary's process is gone");
+            assertFalse(primary.isAlive());
+            assertNull(fenced[0]);
+            System.out.println(what + " of the primary's process to the standby's published view: " + failoverMs +
+                " ms");
+        }
+    }
+
+    private static void runUntil(final Arbiter arbiter, final java.util.function.BooleanSupplier done,
+        final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        while (!done.getAsBoolean() && System.nanoTime() - deadlineNs < 0)
+        {
+            arbiter.doWork(System.nanoTime(), System.currentTimeMillis());
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+}

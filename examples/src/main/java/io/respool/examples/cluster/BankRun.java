@@ -1,0 +1,513 @@
+package io.respool.examples.cluster;
+
+import io.respool.cluster.arbiter.ArbiterContext;
+import io.respool.dss.Dss;
+import io.respool.dss.DssException;
+import io.respool.dss.DssFile;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The bank test across processes and faults ({@code bin/cluster-demo --bank}): Jepsen's bank, adapted. The
+ * launcher plays the clients' side: it gathers the transfer ids the writer acknowledged ({@code BANKACK}) and the
+ * nodes' read counts, and runs a fault schedule drawn from one seed, printed as it goes, the same for the same seed.
+ * <p>
+ * The run is a series of epochs. In each the cluster starts (over the data of the last, node 0 recovering the
+ * newest WAL at start), then: short pauses of either node ({@code SIGSTOP} for less than the self-fence timeout,
+ * then {@code SIGCONT}), after each of which no failover may happen and the writer must go on acknowledging; then
+ * the primary is {@code kill -9}-ed or paused beyond the lease (a failover must follow: node 1 replays node 0's WAL
+ * and transfers itself; a paused node 0 is resumed and must find itself fenced); then, since the arbiter does not
+ * take a removed node back, the new primary is {@code kill -9}-ed too and the next epoch restarts the cluster over
+ * its data. A final epoch recovers, prints every balance and reads the total on both nodes.
+ * <p>
+ * It passes only if every read saw the total, every acknowledged transfer is in the WALs exactly once, the logged
+ * transfers replayed from the opening balances give the final balances ({@link BankLedger}), no short pause
+ * caused a failover, every long one did, and {@code dsscmd check} is clean.
+ */
+final class BankRun
+{
+    /** Run at least this long, s (0: one epoch, for CI). */
+    static final String SECONDS_PROP_NAME = "respool.cluster.bank.seconds";
+    /** Make at least this many faults. */
+    static final String FAULTS_PROP_NAME = "respool.cluster.bank.faults";
+    /** Transfers a second per client thread (4 clients on the writer). */
+    static final String RATE_PROP_NAME = "respool.cluster.bank.rate";
+
+    private static final long EPOCH_ID_STRIDE = 1_000_000_000L;
+
+    private final ClusterConfig config;
+    private final Map<String, String> nodeProps;
+    private final PrintStream out;
+    private final long seed;
+    private final long seconds;
+    private final int minFaults;
+    private final long rate;
+    private final long leaseMs;
+    private final long selfFenceMs;
+    private final Set<Long> acked = ConcurrentHashMap.newKeySet();
+    private final BankLedger ledger = new BankLedger();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final long[] reads = new long[2];
+    private final long[] unanswered = new long[2];
+    private final AtomicLong wrongReads = new AtomicLong();
+    private final AtomicLong suspicions = new AtomicLong();
+    private final long startNs = System.nanoTime();
+    private int faults;
+    private int kills;
+    private int shortPauses;
+    private int longPauses;
+    private int restarts;
+    private volatile Epoch epoch;
+    private volatile long[] finalBalances;
+
+    /** What one epoch's nodes have said. */
+    private static final class Epoch
+    {
+        final int number;
+        final NodeProcess[] nodes = new NodeProcess[2];
+        final long[] acks = new long[2];
+        final long[] reads = new long[2];
+        final long[] unanswered = new long[2];
+        final Set<String> events = ConcurrentHashMap.newKeySet();
+        volatile boolean armed;
+        volatile String fenced;
+
+        Epoch(final int number)
+        {
+            this.number = number;
+        }
+    }
+
+    private BankRun(final ClusterConfig config, final Map<String, String> nodeProps, final long seconds,
+        final int minFaults, final long rate, final PrintStream out)
+    {
+        this.config = config;
+        this.nodeProps = nodeProps;
+        this.out = out;
+        this.seed = config.seed();
+        this.seconds = seconds;
+        this.minFaults = minFaults;
+        this.rate = rate;
+        this.leaseMs = Long.parseLong(nodeProps.get(ArbiterContext.LEASE_TIMEOUT_PROP_NAME));
+        this.selfFenceMs = Long.parseLong(nodeProps.get(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME));
+    }
+
+    static ClusterDemo.Outcome run(final ClusterConfig config, final Map<String, String> passThrough,
+        final long seconds, final int minFaults, final long rate, final PrintStream out)
+    {
+        ClusterDemo.step(out, "Bank test on the two-node cluster: seed " + config.seed() + " (-D" +
+            ClusterConfig.SEED_PROP_NAME + "=" + config.seed() + " replays the schedule), at least " + minFaults +
+            " faults" + (seconds > 0 ? " and " + seconds + " s" : "") + "; dms_url " + config.dmsUrl());
+        if (ClusterDemo.checkPorts(config, out) != null)
+        {
+            return new ClusterDemo.Outcome(ClusterDemo.EXIT_PORT_CONFLICT, null, "DMS port taken");
+        }
+        final BankRun run = new BankRun(config, ClusterDemo.arbiterTimeouts(passThrough, out), seconds, minFaults,
+            rate, out);
+        final Thread hook = new Thread(run::stopAll, "bank-run-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try
+        {
+            run.runEpochs();
+        }
+        catch (final IllegalStateException | DssException | UncheckedIOException ex)
+        {
+            run.problems.add("the run stopped: " + ex.getMessage());
+        }
+        finally
+        {
+            run.stopAll();
+            ClusterDemo.removeHook(hook);
+        }
+        return run.summary();
+    }
+
+    private void runEpochs()
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
+        int number = 0;
+        while (faults < minFaults || elapsedSeconds() < seconds)
+        {
+            runEpoch(number++, random);
+            if (!problems.isEmpty())
+            {
+                // stop the schedule, but still restart over the data to check what the failure left
+                break;
+            }
+        }
+        finalEpoch(number);
+    }
+
+    private void runEpoch(final int number, final SplittableRandom random)
+    {
+        // the plan comes from the seed alone, whatever happens, so that the same seed gives the same schedule
+        final int pauses = (0 == number ? 1 : 0) + random.nextInt(3);
+        final long[] pauseNode = new long[pauses];
+        final long[] pauseMs = new long[pauses];
+        final long[] gapMs = new long[pauses + 1];
+        final StringBuilder plan = new StringBuilder();
+        for (int i = 0; i < pauses; i++)
+        {
+            pauseNode[i] = random.nextInt(2);
+            pauseMs[i] = selfFenceMs / 4 + random.nextLong(selfFenceMs / 2);
+            gapMs[i] = 500 + random.nextLong(1500);
+            plan.append("pause node ").append(pauseNode[i]).append(' ').append(pauseMs[i]).append(" ms, ");
+        }
+        gapMs[pauses] = 500 + random.nextLong(1500);
+        final boolean kill = random.nextBoolean();
+        final long longPauseMs = leaseMs + 1000 + random.nextLong(2000);
+        final long survivorMs = 1000 + random.nextLong(2000);
+        plan.append(kill ? "kill -9 node 0" : "pause node 0 " + longPauseMs + " ms (beyond the lease)")
+            .append(", node 1 transfers ").append(survivorMs).append(" ms, kill -9 node 1, restart over the data");
+        ClusterDemo.step(out, "Epoch " + number + " (seed " + seed + "): " + plan);
+
+        final Epoch current = startEpoch(number, false);
+        for (int i = 0; i < pauses; i++)
+        {
+            hold(gapMs[i]);
+            shortPause(current, (int)pauseNode[i], pauseMs[i]);
+        }
+        hold(gapMs[pauses]);
+        final long ackedBefore = acked.size();
+        final NodeProcess primary = current.nodes[0];
+        fault(kill ? "kill -9 node 0 (pid " + primary.pid() + "), the primary, with " + ackedBefore +
+            " transfers acknowledged" : "kill -STOP node 0 (pid " + primary.pid() + ") for " + longPauseMs +
+            " ms, beyond the " + leaseMs + " ms lease, with " + ackedBefore + " transfers acknowledged");
+        final long faultNs = System.nanoTime();
+        primary.signal(kill ? "KILL" : "STOP");
+        if (kill)
+        {
+            kills++;
+        }
+        else
+        {
+            longPauses++;
+            hold(longPauseMs);
+            if (primary.isAlive())
+            {
+                primary.signal("CONT");
+                out.println("kill -CONT node 0: it must find itself fenced");
+            }
+        }
+        awaitServing(current, faultNs);
+        if (!primary.waitFor(TimeUnit.SECONDS.toMillis(15)))
+        {
+            problems.add("epoch " + number + ": the old primary is still running 15 s after the new one serves");
+        }
+        else if (!kill && primary.exitValue() == 0)
+        {
+            problems.add("epoch " + number + ": the paused old primary exited 0 instead of being fenced");
+        }
+        hold(survivorMs);
+        final long survivorAcks = current.acks[1];
+        if (survivorAcks == 0)
+        {
+            problems.add("epoch " + number + ": the new primary acknowledged no transfer");
+        }
+        fault("kill -9 node 1 (pid " + current.nodes[1].pid() + "), the new primary, after " + survivorAcks +
+            " transfers of its own; the arbiter cannot take node 0 back: the cluster restarts over its data");
+        current.nodes[1].signal("KILL");
+        kills++;
+        current.nodes[1].waitFor(TimeUnit.SECONDS.toMillis(15));
+        endEpoch(current);
+        restarts++;
+    }
+
+    private void finalEpoch(final int number)
+    {
+        ClusterDemo.step(out, "Final epoch " + number + ": the cluster restarts over its data, node 0 recovers " +
+            "and prints every balance, node 1 reads the total, both exit");
+        final Epoch current = startEpoch(number, true);
+        for (final NodeProcess node : current.nodes)
+        {
+            if (!node.waitFor(TimeUnit.SECONDS.toMillis(60)))
+            {
+                problems.add("final epoch: node " + node.nodeId() + " did not end within 60 s");
+            }
+            else if (node.exitValue() != 0)
+            {
+                problems.add("final epoch: node " + node.nodeId() + " exited with status " + node.exitValue() +
+                    " (see " + ClusterStorage.reportFile(config, node.nodeId()) + ")");
+            }
+        }
+        endEpoch(current);
+        collectWals(0);
+    }
+
+    private Epoch startEpoch(final int number, final boolean last)
+    {
+        ClusterStorage.prepare(config, out, number > 0);
+        if (number > 0)
+        {
+            // the fences are lifted: read both WALs now, before the writer's restart empties one of them
+            collectWals(0);
+        }
+        final Epoch current = new Epoch(number);
+        epoch = current;
+        for (int id = 0; id < 2; id++)
+        {
+            final Map<String, String> args = ClusterDemo.managedArgs(config, id);
+            args.put("workload", "bank");
+            args.put("idBase", Long.toString((number + 1) * EPOCH_ID_STRIDE));
+            args.put("bankRate", Long.toString(rate));
+            args.put("final", Boolean.toString(last));
+            final int self = id;
+            current.nodes[id] = NodeProcess.start(id, args, nodeProps, out, (line) -> onLine(current, self, line));
+            out.println("started node " + id + ": pid " + current.nodes[id].pid());
+        }
+        if (!last)
+        {
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (current.reads[1] == 0 || current.acks[0] < 20)
+            {
+                if (deadlineNs - System.nanoTime() < 0 || !current.nodes[0].isAlive() || !current.nodes[1].isAlive())
+                {
+                    throw new IllegalStateException("epoch " + number + ": the cluster did not start transferring " +
+                        "and reading within 90 s (acks " + current.acks[0] + ", reads on node 1 " +
+                        current.reads[1] + ")");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            current.armed = true;
+            out.println("epoch " + number + ": transferring on node 0, reading on both");
+        }
+        return current;
+    }
+
+    private void shortPause(final Epoch current, final int nodeId, final long ms)
+    {
+        final NodeProcess node = current.nodes[nodeId];
+        fault("kill -STOP node " + nodeId + " (pid " + node.pid() + ") for " + ms + " ms, below the " +
+            selfFenceMs + " ms self-fence and " + leaseMs + " ms lease: no failover may follow");
+        node.signal("STOP");
+        hold(ms);
+        node.signal("CONT");
+        shortPauses++;
+        final long acksBefore = current.acks[0];
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (current.acks[0] <= acksBefore + 10)
+        {
+            if (deadlineNs - System.nanoTime() < 0)
+            {
+                problems.add("epoch " + current.number + ": the writer did not go on within 10 s after a pause of " +
+                    "node " + nodeId);
+                break;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        hold(Math.max(500, leaseMs - ms));
+        if (!current.events.isEmpty() || current.fenced != null || !current.nodes[0].isAlive() ||
+            !current.nodes[1].isAlive())
+        {
+            problems.add("epoch " + current.number + ": a pause of node " + nodeId + " for " + ms + " ms caused a " +
+                "failover: events " + current.events + ", fenced " + current.fenced + ", alive " +
+                current.nodes[0].isAlive() + "/" + current.nodes[1].isAlive());
+        }
+    }
+
+    private void awaitServing(final Epoch current, final long faultNs)
+    {
+        final long deadlineNs = faultNs + TimeUnit.SECONDS.toNanos(60);
+        while (!current.events.contains(FailoverEvents.SERVING_WRITES))
+        {
+            if (deadlineNs - System.nanoTime() < 0 || !current.nodes[1].isAlive())
+            {
+                throw new IllegalStateException("epoch " + current.number + ": node 1 did not serve writes within " +
+                    "60 s of the fault (events " + current.events + ", alive " + current.nodes[1].isAlive() + ")");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        out.printf("epoch %d: node 1 serves writes %.1f s after the fault%n", current.number,
+            (System.nanoTime() - faultNs) / 1e9);
+    }
+
+    private void endEpoch(final Epoch current)
+    {
+        for (int id = 0; id < 2; id++)
+        {
+            current.nodes[id].close();
+            reads[id] += current.reads[id];
+            unanswered[id] += current.unanswered[id];
+        }
+        out.printf("epoch %d ends: %d acknowledged on node 0, %d on node 1; reads %d on node 0, %d on node 1 " +
+            "(%d and %d got no answer); %d transfers acknowledged in all, %d faults so far, %.0f s%n",
+            current.number, current.acks[0], current.acks[1], current.reads[0], current.reads[1],
+            current.unanswered[0], current.unanswered[1], acked.size(), faults, elapsedSeconds());
+    }
+
+    private boolean onLine(final Epoch current, final int nodeId, final String line)
+    {
+        if (line.startsWith(BankNode.ACK_PREFIX))
+        {
+            final String[] ids = line.substring(BankNode.ACK_PREFIX.length()).split(",");
+            for (final String id : ids)
+            {
+                acked.add(Long.parseLong(id));
+            }
+            current.acks[nodeId] += ids.length;
+            return false;
+        }
+        if (line.startsWith(BankNode.READ_PREFIX))
+        {
+            final String[] parts = line.substring(BankNode.READ_PREFIX.length()).split(" ");
+            current.reads[nodeId] = Long.parseLong(parts[1]);
+            current.unanswered[nodeId] = Long.parseLong(parts[3]);
+            return false;
+        }
+        if (line.startsWith(BankNode.WRONG_PREFIX))
+        {
+            if (wrongReads.getAndIncrement() == 0)
+            {
+                problems.add("epoch " + current.number + ": " + line.substring(BankNode.WRONG_PREFIX.length()));
+            }
+            return true;
+        }
+        if (line.startsWith(BankNode.FINAL_PREFIX))
+        {
+            final String[] parts = line.substring(BankNode.FINAL_PREFIX.length()).replace("[", "")
+                .replace("]", "").split(",");
+            final long[] balances = new long[parts.length];
+            for (int i = 0; i < parts.length; i++)
+            {
+                balances[i] = Long.parseLong(parts[i]);
+            }
+            finalBalances = balances;
+            return true;
+        }
+        if (line.startsWith(ClusterNode.ACKED_PREFIX))
+        {
+            return false;
+        }
+        if (line.startsWith("FENCED") && current.armed)
+        {
+            current.fenced = "node " + nodeId + ": " + line;
+        }
+        final FailoverEvents.Event event = FailoverEvents.parse(line);
+        if (event != null && current.armed)
+        {
+            if (FailoverEvents.SUSPECTED.equals(event.name()))
+            {
+                // a heartbeat seen late once is a suspicion, not a failover: counted, allowed
+                suspicions.incrementAndGet();
+            }
+            else
+            {
+                current.events.add(event.name());
+            }
+        }
+        return true;
+    }
+
+    private void collectWals(final int instance)
+    {
+        try (Dss dss = Dss.open(config.dssHome(instance)))
+        {
+            for (int id = 0; id < 2; id++)
+            {
+                try (DssFile wal = dss.open(ClusterNode.walPath(id)))
+                {
+                    ledger.collect(wal);
+                }
+            }
+        }
+    }
+
+    private void fault(final String what)
+    {
+        faults++;
+        out.printf("FAULT #%d at %.1f s: %s%n", faults, elapsedSeconds(), what);
+    }
+
+    private void hold(final long ms)
+    {
+        final long untilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        long waitNs;
+        while ((waitNs = untilNs - System.nanoTime()) > 0)
+        {
+            LockSupport.parkNanos(waitNs);
+        }
+    }
+
+    private double elapsedSeconds()
+    {
+        return (System.nanoTime() - startNs) / 1e9;
+    }
+
+    private void stopAll()
+    {
+        final Epoch current = epoch;
+        if (current == null)
+        {
+            return;
+        }
+        for (final NodeProcess node : current.nodes)
+        {
+            if (node != null)
+            {
+                if (node.isAlive())
+                {
+                    try
+                    {
+                        node.signal("CONT");
+                    }
+                    catch (final RuntimeException ignore)
+                    {
+                        // it ended meanwhile
+                    }
+                }
+                node.close();
+            }
+        }
+    }
+
+    private ClusterDemo.Outcome summary()
+    {
+        final List<String> found = new ArrayList<>(problems);
+        final long[] balances = finalBalances;
+        if (balances == null)
+        {
+            found.add("no final balances: the final epoch did not run or node 0 did not print them");
+        }
+        else
+        {
+            found.addAll(ledger.check(acked, balances));
+        }
+        if (faults < minFaults)
+        {
+            found.add("only " + faults + " faults, fewer than the " + minFaults + " asked for");
+        }
+        final String vgCheck = ClusterDemo.checkVolumeGroup(config, 0, found);
+        ClusterDemo.step(out, "Bank test summary (seed " + seed + ")");
+        out.printf("duration                 %.1f s%n", elapsedSeconds());
+        out.printf("faults                   %d: %d kill -9, %d pauses below the lease (no failover), %d beyond it " +
+            "(failover); %d cluster restarts over the data; %d heartbeat suspicions that came to nothing%n", faults,
+            kills, shortPauses, longPauses, restarts, suspicions.get());
+        out.printf("transfers acknowledged   %d (in the WALs: %d transfers logged)%n", acked.size(), ledger.size());
+        out.printf("balance reads            %d on node 0, %d on node 1, each S on all %d account pages; %d saw " +
+            "another total than %d; %d got no answer (in a fault)%n", reads[0], reads[1], BankDescriptor.PAGES,
+            wrongReads.get(), BankDescriptor.TOTAL, unanswered[0] + unanswered[1]);
+        out.println("final total              " + (balances == null ? "unknown" : Bank.sum(balances)) + " of " +
+            BankDescriptor.TOTAL);
+        out.println("volume group             " + vgCheck);
+        for (final String problem : found)
+        {
+            out.println("PROBLEM " + problem);
+        }
+        final boolean passed = found.isEmpty();
+        out.println(passed ? "PASSED: total conserved, every acknowledged transfer present exactly once, every " +
+            "read saw the total, check clean" : "FAILED: " + found.size() + " problem(s)");
+        return new ClusterDemo.Outcome(passed ? ClusterDemo.EXIT_PASSED : ClusterDemo.EXIT_FAILED, null,
+            passed ? null : found.get(0));
+    }
+}

@@ -1,0 +1,45 @@
+package io.respool.examples.cluster;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The bank test across processes, as {@code bin/cluster-demo --bank} runs it, its short CI form: one epoch with
+ * at least one pause below the lease (no failover), a kill -9 or a pause beyond the lease of the primary (a
+ * failover), a kill -9 of the new primary, then the cluster restarted over its data to check: every read saw the
+ * total, every acknowledged transfer is in the WALs once, the balances match the logged transfers, check clean.
+ */
+class BankFaultTest
+{
+    @Test
+    @Timeout(value = 150, unit = TimeUnit.SECONDS)
+    void shouldConserveTheTotalAndEveryAcknowledgedTransferThroughKillsAndPauses(@TempDir final Path dir)
+        throws Exception
+    {
+        final String[] args = {
+            "--bank",
+            "-D" + ClusterConfig.DIR_PROP_NAME + "=" + dir.resolve("cluster"),
+            "-D" + ClusterConfig.DMS_DIR_PROP_NAME + "=" + dir.resolve("dms"),
+            "-D" + ClusterConfig.DMS_URL_PROP_NAME + "=" + ClusterTestSupport.url(ClusterTestSupport.freePorts(2)),
+            "-D" + ClusterConfig.IMAGE_SIZE_PROP_NAME + "=64G",
+            "-D" + ClusterConfig.CHECKPOINT_MS_PROP_NAME + "=300",
+            "-D" + ClusterConfig.SEED_PROP_NAME + "=42",
+            "-D" + BankRun.FAULTS_PROP_NAME + "=3",
+            "-D" + ClusterConfig.TIMEOUT_PROP_NAME + "=120",
+        };
+        final ClusterTestSupport.TeeOutput output = new ClusterTestSupport.TeeOutput();
+        final ClusterDemo.Outcome outcome = ClusterDemo.run(args, output.out);
+        final String text = output.text();
+        assertEquals(ClusterDemo.EXIT_PASSED, outcome.exitStatus(), outcome.error() + "\n" + text);
+        assertTrue(text.contains("FAULT #3"), text);
+        assertTrue(text.contains("below the 2000 ms self-fence"), text);
+        assertTrue(text.contains("recovered the table at start"), text);
+        assertTrue(text.contains("PASSED: total conserved"), text);
+    }
+}
