@@ -8,7 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The cluster area's sectors through a {@link SectorIo} (the arbitration package's view of the entry volume, or a
  * voting volume). A read returns a new flyweight over its own buffer; a write seals the sector and is durable before
- * it returns. I/O errors are the {@link SectorIo}'s unchecked exceptions. Thread-safe: every call has its own buffer.
+ * it returns, except a heartbeat's, which is only visible ({@link #writeHeartbeat}). I/O errors are the {@link SectorIo}'s unchecked exceptions. Thread-safe: every call has its own buffer.
  */
 public final class ClusterDisk
 {
@@ -46,9 +46,17 @@ public final class ClusterDisk
         return read(new HeartbeatSector(), layout.heartbeatOffset(nodeId));
     }
 
+    /**
+     * Write a heartbeat where every reader sees it, without waiting for it to be durable: liveness needs the write
+     * visible, not surviving a power loss (a restarted node has a new incarnation). On a direct-I/O device the write
+     * itself reaches the device; on a mapped image file the page cache is the one every process of the host reads.
+     * A flush (msync, fdatasync) would wait behind every other file's journal commit: two nodes on one image both
+     * fenced themselves when one such flush took 2.4 s under load (cluster/DESIGN.md).
+     */
     public void writeHeartbeat(final HeartbeatSector sector)
     {
-        write(sector, layout.heartbeatOffset(sector.nodeId()));
+        sector.seal();
+        io.write(layout.heartbeatOffset(sector.nodeId()), sector.buffer(), 0, SectorBlock.LENGTH, false);
     }
 
     /**

@@ -4,6 +4,8 @@ import io.respool.blockdev.BlockDevice;
 import io.respool.blockdev.BlockDevices;
 import io.respool.dss.arbitration.ArbitrationSectors;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * the heap half full, so that young and old collections run (a real node's GC). Busy loops in other processes are
  * the caller's (cluster/DESIGN.md says how the figures there were taken). Not a test: a main for measurement.
  * <p>
- * Arguments: {@code image nodeId seconds [gc]}; node 0 creates and formats the image if it does not exist.
+ * With a UDP port base it also runs the arbiters' UDP lane ({@link UdpLiveness}, node i on 127.0.0.1 port base + i)
+ * and prints how long the peer went unheard on it (what the network suspect timeout is compared with).
+ * <p>
+ * Arguments: {@code image nodeId seconds [gc|nogc] [udpPortBase]}; node 0 creates the image if it does not exist.
  */
 public final class HeartbeatGapProbe
 {
@@ -40,6 +45,7 @@ public final class HeartbeatGapProbe
         final int nodeId = Integer.parseInt(args[1]);
         final long runNs = TimeUnit.SECONDS.toNanos(Long.parseLong(args[2]));
         final boolean gc = args.length > 3 && "gc".equals(args[3]);
+        final int udpBase = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         if (nodeId == 0 && !Files.exists(image))
         {
             BlockDevices.createSparseImage(image, 8L << 20);
@@ -58,12 +64,17 @@ public final class HeartbeatGapProbe
         {
             final ClusterDisk disk = new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
                 new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE));
-            run(disk, nodeId, runNs);
+            final NetworkLiveness lane = udpBase == 0 ? NetworkLiveness.diskOnly() : new UdpLiveness(nodeId, 1,
+                List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), udpBase),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), udpBase + 1)), INTERVAL_NS, System.nanoTime());
+            run(disk, lane, nodeId, runNs);
         }
     }
 
-    private static void run(final ClusterDisk disk, final int nodeId, final long runNs)
+    private static void run(final ClusterDisk disk, final NetworkLiveness lane, final int nodeId, final long runNs)
     {
+        final List<Long> unheard = new ArrayList<>();
+        long heardNs = NetworkLiveness.NEVER;
         final int peer = 1 - nodeId;
         final List<Long> gaps = new ArrayList<>();
         final List<Long> writes = new ArrayList<>();
@@ -104,6 +115,16 @@ public final class HeartbeatGapProbe
                     peerChangedNs = nowNs;
                 }
             }
+            lane.doWork(nowNs);
+            final long heard = lane.lastHeardNs(peer);
+            if (heard != heardNs && heard != NetworkLiveness.NO_LANE)
+            {
+                if (heardNs != NetworkLiveness.NEVER)
+                {
+                    unheard.add(heard - heardNs);
+                }
+                heardNs = heard;
+            }
             LockSupport.parkNanos(DUTY_CYCLE_NS);
         }
         System.out.println("node " + nodeId + ", " + TimeUnit.NANOSECONDS.toSeconds(runNs) + " s, interval " +
@@ -111,6 +132,7 @@ public final class HeartbeatGapProbe
         System.out.println("  renewal gap (self-fence)    " + describe(gaps));
         System.out.println("  renewal write latency       " + describe(writes));
         System.out.println("  peer sector unchanged (lease) " + describe(unchanged));
+        System.out.println("  peer unheard on UDP (network) " + describe(unheard));
     }
 
     static String describe(final List<Long> samplesNs)
