@@ -249,7 +249,7 @@ public final class Arbiter
                 remove(view, peer, "it fenced itself (" + silence + ")");
                 return;
             }
-            if (diskNs >= ctx.diskSuspectTimeoutNs() && certainFence(view, peer, watch, silence))
+            if (diskNs >= ctx.diskSuspectTimeoutNs() && certainFence(view, peer, watch, diskNs, silence))
             {
                 return;
             }
@@ -280,17 +280,19 @@ public final class Arbiter
     }
 
     /**
-     * A peer suspected on the disk whose fence is certain without its lease: its process on this host is gone, or
-     * stopped (the fence kills it). Removed at once.
+     * A peer suspected on the disk whose fence is certain without its lease: its process on this host is gone
+     * (removed at once), or stopped (the fence kills it) for as long as a running node would take to fence itself.
+     * A shorter stop, a debugger's or a frozen moment, is ridden out as any other stall below the self-fence.
      *
      * @return true if it proposed the removal.
      */
     private boolean certainFence(final MembershipView view, final int peer, final PeerWatch watch,
-        final String silence)
+        final long diskNs, final String silence)
     {
         final ProcessIdentity process = watch.process();
         final HostProcesses.Status status = ctx.hostProcesses().status(process);
-        if (status == HostProcesses.Status.GONE || status == HostProcesses.Status.STOPPED)
+        if (status == HostProcesses.Status.GONE ||
+            (status == HostProcesses.Status.STOPPED && diskNs >= ctx.selfFenceTimeoutNs()))
         {
             remove(view, peer, "its process (" + process + ") on this host is " +
                 (status == HostProcesses.Status.GONE ? "gone" : "stopped") + " (" + silence + ")");

@@ -61,7 +61,23 @@ class ArbiterSimulationTest
         assertEquals(new MembershipView(2, 0b10, 1, 1), sim.view(1));
         assertEquals(1, sim.kills);
         assertTrue(sim.nodes[0].crashed);
-        assertTrue(ms <= ArbiterContext.DISK_SUSPECT_TIMEOUT_DEFAULT_MS + 150, "stop to published view: " + ms);
+        assertTrue(ms >= ArbiterContext.SELF_FENCE_TIMEOUT_DEFAULT_MS, "a stop shorter than the self-fence: " + ms);
+        assertTrue(ms <= ArbiterContext.SELF_FENCE_TIMEOUT_DEFAULT_MS + 150, "stop to published view: " + ms);
+    }
+
+    @Test
+    void shouldRideOutAStopOnThisHostShorterThanTheSelfFence()
+    {
+        final ClusterSimulation sim = started(2, true);
+        sim.noNetworkLane = true;
+        sim.nodes[0].paused = true;
+        sim.run(ArbiterContext.SELF_FENCE_TIMEOUT_DEFAULT_MS - 300);
+        sim.nodes[0].paused = false;
+        sim.run(3000);
+
+        assertEquals(BOTH, sim.view(1), "a short stop is no failover");
+        assertEquals(0, sim.kills);
+        assertEquals(ArbiterState.MEMBER, sim.nodes[0].arbiter.state());
     }
 
     @Test
