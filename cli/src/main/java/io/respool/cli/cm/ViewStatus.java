@@ -17,7 +17,7 @@ import java.util.function.LongConsumer;
  *
  * @param votingDisk the voting disk, null when none is configured (roles are then the agents').
  * @param roles      the judgement, null when there is no voting disk or it could not be read.
- * @param problem    why it could not be read, "" otherwise.
+ * @param problem    why it could not be read, or which of its sectors could not be used; "" if none.
  */
 record ViewStatus(VotingDisk votingDisk, DecidedRoles roles, String problem)
 {
@@ -40,7 +40,11 @@ record ViewStatus(VotingDisk votingDisk, DecidedRoles roles, String problem)
         {
             final ClusterAreaReader.Snapshot first = reader.read(nodes);
             sleep.accept(disk.heartbeatGapMs());
-            return new ViewStatus(disk, DecidedRoles.judge(first, reader.read(nodes), disk.heartbeatGapMs()), "");
+            final ClusterAreaReader.Snapshot second = reader.read(nodes);
+            // a torn or corrupt sector is named: it is no observation, so its node may show Down for it
+            return new ViewStatus(disk, DecidedRoles.judge(first, second, disk.heartbeatGapMs()),
+                second.problems().isEmpty() ? "" : "voting disk " + disk.path() + ": " +
+                    String.join("; ", second.problems()));
         }
         catch (final RuntimeException ex)
         {

@@ -1,12 +1,20 @@
 package io.respool.cli.cm;
 
 import io.respool.cluster.agent.Agent;
+import io.respool.blockdev.BlockDevice;
+import io.respool.blockdev.BlockDevices;
 import io.respool.cluster.agent.ClusterAreaReader;
 import io.respool.cluster.agent.ClusterConfig;
 import io.respool.cluster.agent.DecidedRoles;
 import io.respool.cluster.agent.HeartbeatReading;
 import io.respool.cluster.agent.Json;
+import io.respool.cluster.arbiter.ClusterAreaLayout;
+import io.respool.cluster.arbiter.ClusterDisk;
+import io.respool.cluster.arbiter.EntryVolumeSectorIo;
+import io.respool.cluster.arbiter.HeartbeatSector;
+import io.respool.cluster.arbiter.PaxosBlock;
 import io.respool.dms.api.MembershipView;
+import io.respool.dss.arbitration.ArbitrationSectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,12 +156,7 @@ class QueryLayoutTest
     @Test
     void shouldTakeRolesFromTheDecidedViewAndShowAKickedOutNodeDown() throws IOException
     {
-        final Path h = twoNodes();
-        Files.writeString(h.resolve(ClusterConfig.RESOURCE_FILE), Files.readString(h.resolve(ClusterConfig.RESOURCE_FILE))
-            .replace("{\"node_id\": 1,", "{\"node_id\": 1, \"res_instance_id\": 0,")
-            .replace("{\"node_id\": 2,", "{\"node_id\": 2, \"res_instance_id\": 1,"));
-        Files.writeString(h.resolve(ClusterConfig.CLUSTER_FILE), Files.readString(h.resolve(ClusterConfig.CLUSTER_FILE))
-            .replace("{\"cluster_name\": \"t\",", "{\"cluster_name\": \"t\", \"voting_disk\": \"vol0\","));
+        final Path h = votingTwoNodes();
         // node 1's process still runs and says Primary (its agent shows it), but view 2 removed it
         agentState(h.resolve("n1"), 1, instance("dms_res", 6001, "ONLINE", "Primary", "Normal", "OnLine", ""));
         agentState(h.resolve("n2"), 2, instance("dms_res", 6002, "ONLINE", "Standby", "Normal", "OnLine", ""));
@@ -193,6 +197,71 @@ class QueryLayoutTest
         assertTrue(stale.contains("node 2 (openGauss171) dms_res 6002 Down: disk heartbeat unchanged for 300 ms\n"),
             stale);
         assertTrue(stale.contains("cluster_state   : Unavailable\n"), stale);
+    }
+
+    @Test
+    void shouldReadTheViewFromAnImageFileThroughCmctl() throws Exception
+    {
+        final Path h = votingTwoNodes();
+        agentState(h.resolve("n1"), 1, instance("dms_res", 6001, "ONLINE", "Primary", "Normal", "OnLine", ""));
+        agentState(h.resolve("n2"), 2, instance("dms_res", 6002, "ONLINE", "Standby", "Normal", "OnLine", ""));
+        final Path volume = h.resolve("vol0");
+        BlockDevices.createSparseImage(volume, 16L << 20);
+        try (BlockDevice device = BlockDevices.open(volume))
+        {
+            final ClusterDisk disk = new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
+                new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE));
+            disk.format(2);
+            // what the arbiter of node 1 (arbiter id 1) leaves after kicking out node 0: view 2 decided in its block
+            disk.writePaxos(ArbitrationSectors.blank(new PaxosBlock()).sequence(9).nodeId(1).instance(2)
+                .decided(new MembershipView(2, 0b10, 1, 1)), 0);
+            disk.writeHeartbeat(heartbeat(0, 1, 17));
+            final java.util.concurrent.atomic.AtomicBoolean renew = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final Thread node1 = new Thread(() ->
+            {
+                for (long counter = 1; renew.get(); counter++)
+                {
+                    disk.writeHeartbeat(heartbeat(1, 2, counter));
+                    LockSupport.parkNanos(10_000_000);
+                }
+            });
+            node1.start();
+            final CmCtlRunner r;
+            final Map<?, ?> json;
+            try
+            {
+                r = CmCtlRunner.run(h, "query", "-Cvw");
+                json = (Map<?, ?>)Json.parse(CmCtlRunner.run(h, "query", "--json").out);
+            }
+            finally
+            {
+                renew.set(false);
+                node1.join();
+            }
+            assertTrue(r.out.contains("view_version    : 2 (members 2, primary 2, reformer 2)\n"), r.out);
+            assertTrue(r.out.contains("1  openGauss169 6001     P Down    Unknown\n"), r.out);
+            assertTrue(r.out.contains("2  openGauss171 6002     S Primary Normal\n"), r.out);
+            assertTrue(r.out.contains("node 1 (openGauss169) dms_res 6001 Down: kicked out in view 2\n"), r.out);
+            assertEquals(2L, ((Map<?, ?>)json.get("view")).get("version"));
+            assertEquals("Primary", ((Map<?, ?>)((List<?>)json.get("datanodes")).get(1)).get("dynamic_role"));
+        }
+    }
+
+    private static HeartbeatSector heartbeat(final int node, final long view, final long counter)
+    {
+        return ArbitrationSectors.blank(new HeartbeatSector()).nodeId(node)
+            .state(HeartbeatSector.RUNNING).incarnation(100 + node).counter(counter).viewVersion(view);
+    }
+
+    private Path votingTwoNodes() throws IOException
+    {
+        final Path h = twoNodes();
+        Files.writeString(h.resolve(ClusterConfig.RESOURCE_FILE), Files.readString(h.resolve(ClusterConfig.RESOURCE_FILE))
+            .replace("{\"node_id\": 1,", "{\"node_id\": 1, \"res_instance_id\": 0,")
+            .replace("{\"node_id\": 2,", "{\"node_id\": 2, \"res_instance_id\": 1,"));
+        Files.writeString(h.resolve(ClusterConfig.CLUSTER_FILE), Files.readString(h.resolve(ClusterConfig.CLUSTER_FILE))
+            .replace("{\"cluster_name\": \"t\",", "{\"cluster_name\": \"t\", \"voting_disk\": \"vol0\","));
+        return h;
     }
 
     @Test

@@ -58,4 +58,26 @@ class ClusterConfigTest
             assertThrows(AgentConfigException.class, () -> ClusterConfig.parseResources(home,
                 "{\"resources\": [] x")).getMessage());
     }
+
+    @Test
+    void shouldReadTheVotingDiskAndReportsServing() throws java.io.IOException
+    {
+        final String resources = "{\"resources\": [{\"name\": \"dms_res\", \"resources_type\": \"DN\", \"instances\": [" +
+            "{\"node_id\": 1, \"command\": \"node\", \"reports_serving\": true}]}]}";
+        java.nio.file.Files.writeString(home.resolve(ClusterConfig.RESOURCE_FILE), resources);
+        java.nio.file.Files.writeString(home.resolve(ClusterConfig.CLUSTER_FILE),
+            "{\"voting_disk\": \"vg/vol0\", \"nodes\": [{\"node_id\": 1}]}");
+        final ClusterConfig entry = ClusterConfig.load(home);
+        assertEquals(new VotingDisk(home.resolve("vg/vol0"), 1536 * 1024, 300), entry.votingDisk(),
+            "the VG's entry volume: the area after the DSS system area");
+        assertEquals(true, entry.resources().get(0).instances().get(0).reportsServing());
+        java.nio.file.Files.writeString(home.resolve(ClusterConfig.CLUSTER_FILE),
+            "{\"voting_disk\": {\"path\": \"/dev/vote\", \"base\": 0, \"heartbeat_gap_ms\": 500}, " +
+                "\"nodes\": [{\"node_id\": 1}]}");
+        assertEquals(new VotingDisk(Path.of("/dev/vote"), 0, 500), ClusterConfig.load(home).votingDisk());
+        java.nio.file.Files.writeString(home.resolve(ClusterConfig.CLUSTER_FILE),
+            "{\"voting_disk\": {\"path\": \"/dev/vote\", \"base\": 100}, \"nodes\": [{\"node_id\": 1}]}");
+        assertEquals("out of range: key=base, value=100, expected a multiple of 4096, in=cm_cluster.json voting_disk",
+            assertThrows(AgentConfigException.class, () -> ClusterConfig.load(home)).getMessage());
+    }
 }
