@@ -218,7 +218,7 @@ public record ClusterConfig(
             .append("node 0 gets kill -9 or SIGSTOP, node 1 fences it, re-forms DMS, replays its WAL and\n")
             .append("finishes the workload as the new primary. Arbiter timeouts (cluster/DESIGN.md) are passed\n")
             .append("on; the demo gives -Drespool.cluster.self.fence.timeout.ms=2000 and\n")
-            .append("-Drespool.cluster.lease.timeout.ms=4000 unless set (the module's defaults: 1000, 2000).\n\n");
+            .append("-Drespool.cluster.lease.timeout.ms=4000 unless set (the module's defaults: 1600, 2400).\n\n");
         for (final String[] setting : settings)
         {
             sb.append(String.format("  -D%-40s %s%n", setting[0], setting[1]));

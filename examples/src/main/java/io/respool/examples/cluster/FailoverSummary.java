@@ -38,8 +38,8 @@ public record FailoverSummary(
     /** What each phase is, for the summary. */
     private static final String[] PHASE_LABELS = {
         "suspected (heartbeat sector stopped changing)",
-        "confirmed (disk lease ran out; view proposed)",
-        "fenced (DSS kick of instance 0 returned)",
+        "confirmed (process gone or lease ran out; view proposed)",
+        "fenced (DSS fence raised, process gone or kick returned)",
         "reform (view decided and published, DRC rebuilt)",
         "recovery (node 0's WAL replayed, recovery-only access)",
         "reform finished (normal page access open)",

@@ -40,8 +40,6 @@ final class NodeArbiter implements AutoCloseable
 {
     /** How often the duty cycle runs: well inside the 100 ms heartbeat interval. */
     private static final long DUTY_CYCLE_NS = TimeUnit.MILLISECONDS.toNanos(5);
-    /** Renewals missed before this node's own watch calls a peer suspected. */
-    private static final int SUSPECT_AFTER_RENEWALS = 3;
 
     private final int nodeId;
     private final int nodeCount;
@@ -56,6 +54,7 @@ final class NodeArbiter implements AutoCloseable
     private final long[] lastCounter;
     private final long[] lastChangeNs;
     private final boolean[] suspected;
+    private final boolean[] fencedReported;
     private volatile boolean running = true;
     private long nextWatchNs;
 
@@ -80,6 +79,7 @@ final class NodeArbiter implements AutoCloseable
         this.lastCounter = new long[nodeCount];
         this.lastChangeNs = new long[nodeCount];
         this.suspected = new boolean[nodeCount];
+        this.fencedReported = new boolean[nodeCount];
         java.util.Arrays.fill(lastChangeNs, nowNs);
         this.arbiter = new Arbiter(ctx, disk, new ReportingRegister(new DiskPaxosRegister(disk, nodeId, nodeCount)),
             NetworkLiveness.diskOnly(), new ReportingFencer(fencer), selfFence, views,
@@ -188,11 +188,9 @@ final class NodeArbiter implements AutoCloseable
                 lastChangeNs[peer] = nowNs;
                 suspected[peer] = false;
             }
-            else if (!suspected[peer] && nowNs - lastChangeNs[peer] >= SUSPECT_AFTER_RENEWALS *
-                ctx.heartbeatIntervalNs())
+            else if (nowNs - lastChangeNs[peer] >= ctx.diskSuspectTimeoutNs())
             {
-                suspected[peer] = true;
-                events.emit(FailoverEvents.SUSPECTED, "node " + peer + ": disk heartbeat unchanged for " +
+                suspect(peer, "disk heartbeat unchanged for " +
                     TimeUnit.NANOSECONDS.toMillis(nowNs - lastChangeNs[peer]) + " ms (counter " +
                     sector.counter() + ")");
             }
@@ -225,6 +223,18 @@ final class NodeArbiter implements AutoCloseable
     }
 
     /**
+     * Report a peer suspected once, by this node's own watch or, when the arbiter is quicker, by its proposal.
+     */
+    private void suspect(final int peer, final String why)
+    {
+        if (!suspected[peer])
+        {
+            suspected[peer] = true;
+            events.emit(FailoverEvents.SUSPECTED, "node " + peer + ": " + why);
+        }
+    }
+
+    /**
      * The register, reporting each proposal that removes a member: the arbiter's confirmation of a failure.
      */
     private final class ReportingRegister implements DecisionRegister
@@ -247,10 +257,14 @@ final class NodeArbiter implements AutoCloseable
         {
             final boolean started = register.propose(proposal);
             final MembershipView latest = register.latest();
-            if (started && latest != null && (latest.members() & ~proposal.members()) != 0)
+            final long removed = latest == null ? 0 : latest.members() & ~proposal.members();
+            if (started && removed != 0)
             {
-                events.emit(FailoverEvents.CONFIRMED, "proposing " + proposal + ": disk lease of the removed " +
-                    "node ran out (" + ctx.leaseTimeoutNs() / 1_000_000 + " ms)");
+                final int victim = Long.numberOfTrailingZeros(removed);
+                suspect(victim, "removal proposed by the arbiter before this node's watch saw it");
+                events.emit(FailoverEvents.CONFIRMED, "proposing " + proposal + ": the arbiter found node " +
+                    victim + " dead or stopped on this host, or its disk lease (" + ctx.leaseTimeoutNs() / 1_000_000 +
+                    " ms) ran out (the reason is its KEY_EVENT_RES_ARBITRATE line)");
             }
             return started;
         }
@@ -305,15 +319,35 @@ final class NodeArbiter implements AutoCloseable
         }
 
         @Override
+        public boolean fenceRaised(final int victim)
+        {
+            final boolean raised = fencer.fenceRaised(victim);
+            if (raised)
+            {
+                fenced(victim, "storage fence raised, its process gone");
+            }
+            return raised;
+        }
+
+        @Override
         public KickResult poll(final int victim)
         {
             final KickResult result = fencer.poll(victim);
             if (result != null)
             {
-                events.emit(FailoverEvents.FENCED, "node " + victim + " (DSS instance " + victim + ") kicked off " +
-                    "volume group " + ClusterStorage.VG_NAME + ": " + result);
+                fenced(victim, "kicked: " + result);
             }
             return result;
+        }
+
+        private void fenced(final int victim, final String how)
+        {
+            if (!fencedReported[victim])
+            {
+                fencedReported[victim] = true;
+                events.emit(FailoverEvents.FENCED, "node " + victim + " (DSS instance " + victim + ") fenced off " +
+                    "volume group " + ClusterStorage.VG_NAME + ": " + how);
+            }
         }
     }
 }
