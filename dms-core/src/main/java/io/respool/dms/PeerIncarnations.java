@@ -28,6 +28,8 @@ final class PeerIncarnations
     private final long[] newest = new long[NodeList.MAX_NODES];
     /** Per peer: the newest incarnation known when a reform cleaned what this node knew of it, or -1. */
     private final long[] cleaned = new long[NodeList.MAX_NODES];
+    /** Per peer: the newest incarnation known when this node last finished a reform (the one serving the view). */
+    private final long[] atServe = new long[NodeList.MAX_NODES];
     /** Per peer: the newest incarnation known when the reform in progress began. */
     private final long[] atReformStart = new long[NodeList.MAX_NODES];
 
@@ -45,6 +47,21 @@ final class PeerIncarnations
      * now (directory and lock entries are cleared and rebuilt from the members only; their messages are fenced by
      * epoch and membership), so the first newer incarnation of each may be served once a view takes it back.
      */
+    /** A reform is done: remember the incarnations that served the view, for {@link #restartedSinceServed}. */
+    void served()
+    {
+        System.arraycopy(newest, 0, atServe, 0, newest.length);
+    }
+
+    /**
+     * @return whether {@code incarnation} of {@code node} is newer than the one known when this node last finished
+     * a reform: the node restarted since (a member whose first reform was cut short is the same incarnation).
+     */
+    boolean restartedSinceServed(final int node, final long incarnation)
+    {
+        return atServe[node] != 0 && incarnation > atServe[node];
+    }
+
     /** A reform begins: remember the incarnations known, for {@link #restartedCleaned}. */
     void reformStarted()
     {

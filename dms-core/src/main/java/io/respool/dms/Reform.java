@@ -66,7 +66,7 @@ final class Reform
         this.services = services;
         this.stats = services.stats();
         this.handler = handler;
-        this.reformer = new Reformer(self, services, centralized, resendIntervalNs, stepTimeoutNs);
+        this.reformer = new Reformer(self, services, centralized, resendIntervalNs, stepTimeoutNs, parts.peers());
         this.parts = parts;
         this.errorHandler = errorHandler;
         this.served = served;
@@ -355,6 +355,7 @@ final class Reform
     private void finish()
     {
         served = target;
+        parts.peers.served();
         state = latest.version() > target.version() ? ReformState.REFORMING : ReformState.STABLE;
         failure = null;
         stats.increment(switch (info.type())

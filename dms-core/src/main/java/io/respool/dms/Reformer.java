@@ -29,13 +29,14 @@ final class Reformer
     private final boolean centralized;
     private final long resendIntervalNs;
     private final long stepTimeoutNs;
+    private final PeerIncarnations peers;
     /** When each member last answered the step in progress (acknowledged, or said it is busy). */
     private final long[] heardNs = new long[NodeList.MAX_NODES];
 
     private ReformPlan plan;
     private MembershipView planView;
     private MembershipView planServed;
-    /** Members of the view served that answered START as never having served a view: restarted since. */
+    /** Members of the view served that answered START as never having served one, with a newer incarnation. */
     private long restarted;
     private int planIndex;
     private String planFailure;
@@ -47,8 +48,9 @@ final class Reformer
     private long reformStartNs;
 
     Reformer(final int self, final NodeServices services, final boolean centralized, final long resendIntervalNs,
-        final long stepTimeoutNs)
+        final long stepTimeoutNs, final PeerIncarnations peers)
     {
+        this.peers = peers;
         this.self = self;
         this.services = services;
         this.stats = services.stats();
@@ -132,7 +134,8 @@ final class Reformer
                 member + ": " + MessageProxy.reason(msg, 0));
             return;
         }
-        if (current() == ReformStep.START && msg.lsn() == 0 && planServed != null && planServed.isMember(member))
+        if (current() == ReformStep.START && msg.lsn() == 0 && planServed != null && planServed.isMember(member) &&
+            peers.restartedSinceServed(member, msg.sourceIncarnation()))
         {
             restarted |= 1L << member;
         }
