@@ -3,15 +3,17 @@
 # figure beside its raw baseline from the same run as a ratio, and a verdict per target. Only the generated section
 # of RESULTS.md (between its BEGIN/END GENERATED markers) is rewritten; the hand-written analysis stays.
 #
-#   bench/run-all.sh               build the committed HEAD (git archive), run everything (about 15 minutes on 2 cores)
-#   bench/run-all.sh --quick       the same with 1 s iterations (about 4 minutes): checks that everything runs;
+#   bench/run-all.sh               build the committed HEAD (git archive), run everything (about 25 minutes on 2 cores)
+#   bench/run-all.sh --quick       the same with 1 s iterations and 1 + 2 reforms per setting (about
+#                                  8 minutes): checks that everything runs;
 #                                  the figures are marked as not for comparison
 #   bench/run-all.sh --in-place    build the working tree as it is instead of HEAD (the commit is marked +dirty)
 #
 # Suites, in order: DSS data path (8 KiB random read/write beside raw pread/pwrite, MAPPED then DIRECT; MAPPED also
 # beside its floor, a raw memory copy into a mapping of the same image), DSS metadata (create+delete beside raw
 # durable writes), DMS unpinned, DMS pinned (asking side on CPU 0, answering side on CPU 1), each DMS suite with its
-# floors: raw 8 KiB echoes over Aeron UDP, Aeron IPC (one driver) and TCP loopback (NIO, TCP_NODELAY).
+# floors: raw 8 KiB echoes over Aeron UDP, Aeron IPC (one driver) and TCP loopback (NIO, TCP_NODELAY); then DMS
+# reform (ReformBenchmark: failover and switchover time of 3 nodes with 10 000 to 1 000 000 pages cached, unpinned).
 # JMH JSON of each suite stays in $TMPDIR/respool-bench-<time>.
 # The DSS images (up to 1.25 GiB, sparse) go to java.io.tmpdir, or to $RESPOOL_BENCH_DIR if set.
 set -euo pipefail

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# DMS benchmarks of issue 4: build, run every io.respool.bench.dms benchmark in one JMH run (the floors included:
-# raw 8 KiB echoes over Aeron UDP, Aeron IPC and TCP loopback), print the table that bench/RESULTS.md
-# ("## DMS (issue 4)") records. Rewrites no file in the
-# repository.
+# DMS benchmarks of issues 4 and 11: build, run every io.respool.bench.dms benchmark in one JMH run (the floors
+# included: raw 8 KiB echoes over Aeron UDP, Aeron IPC and TCP loopback; and ReformBenchmark, failover and
+# switchover time with 10 000 to 1 000 000 pages cached), print the tables that bench/RESULTS.md records.
+# Rewrites no file in the repository.
 #
 #   bench/run-dms.sh                          build, run, print the table (JSON to /tmp/dms-bench.json)
 #   bench/run-dms.sh --table FILE.json        only print the table from an earlier run's JSON
+#   bench/run-dms.sh ReformBenchmark -wi 0 -i 2      only the reform benchmark, short (a first argument that is not an
+#                                             option replaces the benchmark pattern)
 #
 # Extra arguments go to JMH (e.g. -p copies=2, -f 3 for more forks, -e WalFlush to leave benchmarks out). DMS
 # settings reach the forks with -jvmArgsPrepend, e.g.
@@ -24,9 +26,13 @@ runs = json.load(open(sys.argv[1]))
 rows = []
 raw = None
 floors = {}
+reforms = []
 for r in runs:
     name = r["benchmark"].rsplit(".", 1)[1]
     params = r.get("params", {})
+    if r["mode"] == "ss":
+        reforms.append((name, params.get("pages", "n/a"), r["primaryMetric"]))
+        continue
     label = name + "".join(f" {k}={v}" for k, v in sorted(params.items()))
     p = r["primaryMetric"]["scorePercentiles"]
     row = (label, p["50.0"], p["90.0"], p["99.0"], p["99.9"], r["primaryMetric"]["score"])
@@ -39,8 +45,9 @@ for r in runs:
 def ratio(x, base):
     return f"{x / base:.2f}x" if base else "n/a"
 
-print("| benchmark | p50 us | p90 us | p99 us | p99.9 us | mean us | p50 / raw p50 | p99 / raw p99 |")
-print("|---|---|---|---|---|---|---|---|")
+if rows:
+    print("| benchmark | p50 us | p90 us | p99 us | p99.9 us | mean us | p50 / raw p50 | p99 / raw p99 |")
+    print("|---|---|---|---|---|---|---|---|")
 for label, p50, p90, p99, p999, mean in rows:
     print(f"| {label} | {p50:.1f} | {p90:.1f} | {p99:.1f} | {p999:.1f} | {mean:.1f} | "
           f"{ratio(p50, raw[1] if raw else 0)} | {ratio(p99, raw[3] if raw else 0)} |")
@@ -51,6 +58,18 @@ if raw and two:
     print()
     print(f"2-way page fetch target (median <= 1.25x, p99 <= 2x the raw echo): median {p50 / raw[1]:.2f}x "
           f"{'met' if ok50 else 'MISSED'}, p99 {p99 / raw[3]:.2f}x {'met' if ok99 else 'MISSED'}")
+if reforms:
+    print()
+    print("| reform (view published to access open on every member) | pages | mean ms | each iteration ms |")
+    print("|---|---|---|---|")
+    for name, pages, metric in reforms:
+        each = ", ".join(f"{x:.0f}" for fork in metric["rawData"] for x in fork)
+        print(f"| {name} | {pages} | {metric['score']:.0f} | {each} |")
+    big = [m for name, pages, m in reforms if name == "failover" and pages == "1000000"]
+    if big:
+        print()
+        print(f"issue 11 failover target (1 000 000 pages, below 1 s): {big[0]['score']:.0f} ms "
+              f"{'met' if big[0]['score'] < 1000 else 'MISSED'}")
 ipc, tcp = floors.get("rawIpcEcho8k"), floors.get("rawTcpEcho8k")
 if ipc and tcp and two:
     _, p50, _, p99, _, _ = two[0]
@@ -74,6 +93,12 @@ mvn -q -B -pl bench -am package -DskipTests
 JAR=$(mktemp /tmp/dms-benchmarks.XXXXXX.jar)
 trap 'rm -f "$JAR"' EXIT
 cp bench/target/benchmarks.jar "$JAR"
-java -jar "$JAR" 'io.respool.bench.dms.*' -rf json -rff "$OUT" "$@"
+PATTERN='io.respool.bench.dms.*'
+if [[ $# -gt 0 && "$1" != -* ]]
+then
+    PATTERN="$1"
+    shift
+fi
+java -jar "$JAR" "$PATTERN" -rf json -rff "$OUT" "$@"
 echo "== load after: $(uptime)"
 table "$OUT"

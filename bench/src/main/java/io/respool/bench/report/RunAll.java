@@ -41,6 +41,7 @@ public final class RunAll
     private static final String MAPPED_COPY = "io.respool.bench.dss.DssMappedCopyBenchmark.";
     private static final String METADATA = "io.respool.bench.dss.DssMetadataBenchmark.";
     private static final String DMS = "io.respool.bench.dms.DmsBenchmark.";
+    private static final String REFORM = "io.respool.bench.dms.ReformBenchmark.";
     private static final String USAGE =
         "expected --results FILE [--commit SHA] [--command TEXT] [--json-dir DIR] [--quick]";
 
@@ -141,6 +142,8 @@ public final class RunAll
                 cpus[1] + " (issue 4)", DMS,
                 (options) -> options.jvmArgsPrepend("-D" + Pinning.CPUS_PROP_NAME + "=" + String.join(",", cpus)));
         }
+        suite(Suite.DMS_REFORM, "DMS reform, 3 nodes, unpinned (issue 11)", REFORM,
+            (options) -> options.jvmArgsPrepend("-D" + Pinning.CPUS_PROP_NAME + "="));
     }
 
     /**

@@ -31,6 +31,8 @@ public record Suite(
     public static final String DMS_UNPINNED = "dms-unpinned";
     /** DMS beside the raw Aeron echo, asking and answering sides each pinned to its own CPU. */
     public static final String DMS_PINNED = "dms-pinned";
+    /** DMS reform time (failover, switchover) with many pages cached, single shot per fresh cluster. */
+    public static final String DMS_REFORM = "dms-reform";
 
     public Suite
     {

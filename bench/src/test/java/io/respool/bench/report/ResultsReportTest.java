@@ -246,6 +246,19 @@ class ResultsReportTest
                 figure("writeRaw", "sample", "us/op", 100, 5, 90, 700, "backend", "DIRECT")));
     }
 
+    @Test
+    void shouldJudgeTheFailoverOfAMillionPagesAgainstOneSecond()
+    {
+        final String report = ResultsReport.render(run(false, new Suite(Suite.DMS_REFORM, "DMS reform", "1 fork",
+            "0 / 0 / 0", "0 / 0 / 0", Duration.ZERO, List.of(
+                new Figure("failover", Map.of("pages", "10000"), "ss", "ms/op", 40, Double.NaN, 40, 40, 40, 40),
+                new Figure("failover", Map.of("pages", "1000000"), "ss", "ms/op", 1250, 10, 1200, 1300, 1300, 1300)))));
+
+        assertContains(report, "| 11 | DMS failover reform, 3 nodes, 1000000 pages cached on the survivors: view " +
+            "published to access open on every survivor (mean) | < 1000 ms | 1250 ms | **missed** |");
+        assertContains(report, "| failover | 10000 | 40.0 | n/a | 40.0 |");
+    }
+
     private static Suite dms(final String id, final double echoP50, final double echoP99, final double fetchP50,
         final double fetchP99)
     {
