@@ -38,6 +38,7 @@ class BankRecoveryTest
         final Set<Long> acked = ConcurrentHashMap.newKeySet();
         final AtomicLong ids = new AtomicLong(1);
         long readsTotal = 0;
+        long pagesRedone = 0;
 
         ExampleDbNode node = ExampleDbNode.open(config, 0, true);
         WriterRole role = node.writerRole(settings).start();
@@ -86,7 +87,8 @@ class BankRecoveryTest
                 collect(node, ledger, node.nodeId);
                 role = node.promote(dead, settings);
                 final Recovery.Result recovery = role.promoted().recovery();
-                assertTrue(recovery.pagesChanged() > 0, recovery.describe());
+                // a checkpoint under way at the crash may have written every page already: counted over all crashes
+                pagesRedone += recovery.pagesChanged();
                 try (DssFile deadWal = node.dss.open(ClusterNode.walPath(dead)))
                 {
                     final Recovery.Result again = Recovery.replay(deadWal, new DmsRedoPages(node.pages, node.store));
@@ -99,6 +101,7 @@ class BankRecoveryTest
             assertTrue(ledger.size() >= acked.size(), "ledger " + ledger.size() + ", acked " + acked.size());
             assertTrue(acked.size() >= (CRASHES + 1) * TRANSFERS_PER_EPOCH, "acked " + acked.size());
             assertTrue(readsTotal > 0);
+            assertTrue(pagesRedone > 0, "redo applied TRANSFER records to pages in some recovery");
             final Problems problems = node.problems;
             assertEquals(0, problems.count(), () -> String.join("\n", problems.first()));
             assertEquals(List.of(), node.dss.volumeGroup(ClusterStorage.VG_NAME).check());
