@@ -12,8 +12,9 @@
 # Suites, in order: DSS data path (8 KiB random read/write beside raw pread/pwrite, MAPPED then DIRECT; MAPPED also
 # beside its floor, a raw memory copy into a mapping of the same image), DSS metadata (create+delete beside raw
 # durable writes), DMS unpinned, DMS pinned (asking side on CPU 0, answering side on CPU 1), each DMS suite with its
-# floors: raw 8 KiB echoes over Aeron UDP, Aeron IPC (one driver) and TCP loopback (NIO, TCP_NODELAY); then DMS
-# reform (ReformBenchmark: failover and switchover time of 3 nodes with 10 000 to 1 000 000 pages cached, unpinned).
+# floors: raw 8 KiB echoes over Aeron UDP, Aeron IPC (one driver) and TCP loopback (NIO, TCP_NODELAY, blocking and
+# polling); then DMS reform (ReformBenchmark: failover and switchover time of 3 nodes with 10 000 to 1 000 000 pages
+# cached, unpinned).
 # JMH JSON of each suite stays in $TMPDIR/respool-bench-<time>.
 # The DSS images (up to 1.25 GiB, sparse) go to java.io.tmpdir, or to $RESPOOL_BENCH_DIR if set.
 set -euo pipefail

@@ -39,6 +39,8 @@ import static io.respool.bench.dms.BenchNodes.TIMEOUT_NS;
  *   <li>{@code rawTcpEcho8k}: 8 KiB there and back over one TCP loopback connection (blocking NIO,
  *       {@code TCP_NODELAY}): what a TCP transport such as openGauss's MES could do at best; issue 14 wants the
  *       same-host fetch median below it.</li>
+ *   <li>{@code rawTcpPollEcho8k}: the same with non-blocking channels that both ends poll, idling as the nodes do,
+ *       so no thread wake-up per message: the TCP floor the same-host fetch is judged against.</li>
  *   <li>{@code localHit}: acquire X and unlatch a page this node already holds in X (no message).</li>
  *   <li>{@code fetch2WayS}: 2 nodes; node 0 reads in S a page whose master, node 1, owns it in X: one request, the
  *       page shipped back (issue 4: median at most 1.25x and p99 at most 2x the raw UDP echo).</li>
@@ -100,7 +102,7 @@ public class DmsBenchmark
         }
     }
 
-    /** One TCP loopback connection echoing 8 KiB. */
+    /** One TCP loopback connection echoing 8 KiB, both ends blocked in {@code read} while they wait. */
     @State(Scope.Benchmark)
     public static class TcpLoopbackEcho
     {
@@ -109,9 +111,7 @@ public class DmsBenchmark
         @Setup(Level.Trial)
         public void setup() throws IOException
         {
-            echo = new TcpEcho(8192);
-            Pinning.pinThread(TcpEcho.ROLE_NAME, Pinning.Side.ANSWERING);
-            Pinning.pinCurrentThread(Pinning.Side.ASKING);
+            echo = tcpEcho(TcpEcho.Mode.BLOCKING);
         }
 
         @TearDown(Level.Trial)
@@ -119,6 +119,33 @@ public class DmsBenchmark
         {
             echo.close();
         }
+    }
+
+    /** One TCP loopback connection echoing 8 KiB, both ends polling non-blocking channels as the Aeron ends do. */
+    @State(Scope.Benchmark)
+    public static class TcpLoopbackPollEcho
+    {
+        TcpEcho echo;
+
+        @Setup(Level.Trial)
+        public void setup() throws IOException
+        {
+            echo = tcpEcho(TcpEcho.Mode.POLLING);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown()
+        {
+            echo.close();
+        }
+    }
+
+    private static TcpEcho tcpEcho(final TcpEcho.Mode mode) throws IOException
+    {
+        final TcpEcho echo = new TcpEcho(mode, 8192);
+        Pinning.pinThread(mode.roleName, Pinning.Side.ANSWERING);
+        Pinning.pinCurrentThread(Pinning.Side.ASKING);
+        return echo;
     }
 
     private static RawEcho echo(final RawEcho.Transport transport) throws IOException
@@ -361,6 +388,12 @@ public class DmsBenchmark
 
     @Benchmark
     public void rawTcpEcho8k(final TcpLoopbackEcho state)
+    {
+        state.echo.roundTrip();
+    }
+
+    @Benchmark
+    public void rawTcpPollEcho8k(final TcpLoopbackPollEcho state)
     {
         state.echo.roundTrip();
     }

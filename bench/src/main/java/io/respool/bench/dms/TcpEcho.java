@@ -1,6 +1,9 @@
 package io.respool.bench.dms;
 
+import io.respool.dms.AeronSetup;
+import io.respool.dms.api.DmsContext;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.IdleStrategy;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -19,23 +22,44 @@ import java.util.concurrent.TimeUnit;
  * plain blocking {@code java.nio} {@link SocketChannel}s with {@code TCP_NODELAY} on both ends and direct buffers, so
  * nothing is copied in Java. The echo end is a thread of its own that reads the whole message and writes it back;
  * the ping end is the calling thread. This is the transport openGauss's MES uses between nodes, without any of
- * MES's own work.
+ * MES's own work. Two ways of waiting, because a blocked {@code read} pays a thread wake-up on each end of every
+ * round trip, which on a loaded or idle-halting guest costs more than the transfer, while the Aeron floors spin:
+ * <ul>
+ *   <li>{@link Mode#BLOCKING}: both ends sleep in {@code read}, as a receive thread on a selector or socket does.</li>
+ *   <li>{@link Mode#POLLING}: non-blocking channels, both ends poll {@code read} and idle between polls with the
+ *   nodes' default idle strategy, the shape of the Aeron echoes: the lowest a TCP transport could go.</li>
+ * </ul>
  */
 final class TcpEcho implements AutoCloseable
 {
-    /** Name of the echo end's thread, for pinning. */
-    static final String ROLE_NAME = "raw-tcp-echo";
+    /** How both ends wait for data. */
+    enum Mode
+    {
+        BLOCKING("raw-tcp-echo"), POLLING("raw-tcp-poll-echo");
+
+        /** Name of the echo end's thread, for pinning. */
+        final String roleName;
+
+        Mode(final String roleName)
+        {
+            this.roleName = roleName;
+        }
+    }
 
     private final int length;
+    private final Mode mode;
+    private final IdleStrategy pingIdle;
     private final ServerSocketChannel server;
     private final SocketChannel ping;
     private final ByteBuffer pingBuffer;
     private final Thread echoThread;
     private volatile Throwable echoFailure;
 
-    TcpEcho(final int length) throws IOException
+    TcpEcho(final Mode mode, final int length) throws IOException
     {
         this.length = length;
+        this.mode = mode;
+        this.pingIdle = idleStrategy();
         this.pingBuffer = ByteBuffer.allocateDirect(length);
         server = ServerSocketChannel.open();
         SocketChannel client = null;
@@ -47,6 +71,8 @@ final class TcpEcho implements AutoCloseable
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
             pong = server.accept();
             pong.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            client.configureBlocking(mode == Mode.BLOCKING);
+            pong.configureBlocking(mode == Mode.BLOCKING);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -55,22 +81,22 @@ final class TcpEcho implements AutoCloseable
         }
         ping = client;
         final SocketChannel echoEnd = pong;
-        echoThread = new Thread(() -> echo(echoEnd), ROLE_NAME);
+        echoThread = new Thread(() -> echo(echoEnd), mode.roleName);
         echoThread.setDaemon(true);
         echoThread.start();
     }
 
     /**
-     * Send one message and wait, blocked in {@code read}, for all of its echo.
+     * Send one message and wait, blocked in or polling {@code read}, for all of its echo.
      */
     void roundTrip()
     {
         try
         {
             pingBuffer.clear();
-            writeFully(ping, pingBuffer);
+            writeFully(ping, pingBuffer, pingIdle);
             pingBuffer.clear();
-            readFully(ping, pingBuffer);
+            readFully(ping, pingBuffer, pingIdle);
         }
         catch (final IOException ex)
         {
@@ -81,14 +107,15 @@ final class TcpEcho implements AutoCloseable
     private void echo(final SocketChannel pong)
     {
         final ByteBuffer buffer = ByteBuffer.allocateDirect(length);
+        final IdleStrategy idle = idleStrategy();
         try (pong)
         {
             while (true)
             {
                 buffer.clear();
-                readFully(pong, buffer);
+                readFully(pong, buffer, idle);
                 buffer.flip();
-                writeFully(pong, buffer);
+                writeFully(pong, buffer, idle);
             }
         }
         catch (final EOFException | ClosedChannelException ex)
@@ -101,22 +128,32 @@ final class TcpEcho implements AutoCloseable
         }
     }
 
-    private static void readFully(final SocketChannel channel, final ByteBuffer buffer) throws IOException
+    /** The nodes' default idle strategy; a blocking channel never returns 0 bytes, so it never idles. */
+    private static IdleStrategy idleStrategy()
+    {
+        return AeronSetup.idleStrategy(new DmsContext());
+    }
+
+    private static void readFully(final SocketChannel channel, final ByteBuffer buffer, final IdleStrategy idle)
+        throws IOException
     {
         while (buffer.hasRemaining())
         {
-            if (channel.read(buffer) < 0)
+            final int read = channel.read(buffer);
+            if (read < 0)
             {
                 throw new EOFException("TCP echo peer closed: read " + buffer.position() + " of " + buffer.limit());
             }
+            idle.idle(read);
         }
     }
 
-    private static void writeFully(final SocketChannel channel, final ByteBuffer buffer) throws IOException
+    private static void writeFully(final SocketChannel channel, final ByteBuffer buffer, final IdleStrategy idle)
+        throws IOException
     {
         while (buffer.hasRemaining())
         {
-            channel.write(buffer);
+            idle.idle(channel.write(buffer));
         }
     }
 
