@@ -914,6 +914,28 @@ class ManualClockReformTest
         java.util.Arrays.fill(deadWal, 0);
     }
 
+    /**
+     * Masters keep tombstones by node and serial: a node restarted at once must not reuse a serial of its dead
+     * incarnation's, however many it drew, or its requests are dropped as served already, for ever (serials from
+     * the milliseconds reused them after 1000 a millisecond: requests never answered in the random simulation, once
+     * its JVM ran fast enough).
+     */
+    @Test
+    void shouldGiveARestartedNodeSerialsItsDeadIncarnationNeverUsed()
+    {
+        start(3, false);
+        long last = 0;
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            last = node(2).parts.services.nextSerial();
+        }
+        cluster.kill(2);
+        cluster.restart(2);
+        final long first = node(2).parts.services.nextSerial();
+        final long dead = last;
+        assertTrue(first > dead, () -> "restarted node 2 reuses serials: first " + first + ", dead one's last " + dead);
+    }
+
     @Test
     void shouldRejoinARestartedNodeDuringTraffic()
     {
