@@ -480,8 +480,8 @@ class ManualClockReformTest
     {
         final long seenBefore = seen[id][p];
         assertTrue(node(id).store.counter(pages[p]) >= seenBefore, () -> "image went back on node " + id + ": " +
-            node(id).store.counter(pages[p]) + " after " + seenBefore + " was read there, " +
-            cluster.describe(pages[p]));
+            node(id).store.counter(pages[p]) + " after " + seenBefore + " was read there, disk LSN " +
+            cluster.disk.lsn(pages[p]) + ", got by " + howGot(p) + ", " + cluster.describe(pages[p]));
         seen[id][p] = node(id).store.counter(pages[p]);
         assertEquals(expected[p], node(id).store.counter(pages[p]), () -> "stale image on node " + id + ": " +
             cluster.describe(pages[p]));
@@ -718,8 +718,8 @@ class ManualClockReformTest
             }
             catch (final AssertionError ex)
             {
-                failures.add("seed=" + seed + ": " + ex.getMessage());
-                System.out.println("WALREPLAY seed=" + seed + ": " + ex.getMessage());
+                failures.add("seed=" + seed + ": " + ex.getMessage() + " events:" + events);
+                System.out.println("WALREPLAY seed=" + seed + ": " + ex.getMessage() + " events:" + events);
             }
             finally
             {
@@ -749,6 +749,7 @@ class ManualClockReformTest
         }
         java.util.Arrays.fill(expected, 0);
         pendingRecovery.clear();
+        events.setLength(0);
         recoverByHand = walReplay;
         start(3, random.nextBoolean());
         tempDir = saved;
@@ -761,6 +762,10 @@ class ManualClockReformTest
             else
             {
                 traffic(random, 60);
+            }
+            if (walReplay)
+            {
+                issue(random, 6);
             }
             final int id = random.nextInt(3);
             long members = source.current().members();
@@ -779,6 +784,8 @@ class ManualClockReformTest
                 members &= ~(1L << id);
             }
             java.util.Arrays.fill(wal[id], 0);
+            events.append(" [").append(cluster.dead[id] ? "kill " : "restart ").append(id).append(" expected0=")
+                .append(expected[0]).append(" deadWal0=").append(deadWal[0]).append(']');
             // the reformer is a member that served the view before, never the node just restarted
             final long others = members & ~(1L << id);
             final int reformer = Long.numberOfTrailingZeros(others != 0 ? others : members);
@@ -856,15 +863,83 @@ class ManualClockReformTest
         {
             if (!pendingRecovery.isEmpty())
             {
+                events.append(" [recover on ").append(recoverer).append(" of ").append(recoveries.get(recoveries.size() - 1))
+                    .append(" page0 image=").append(node(recoverer).store.counter(pages[0])).append(']');
                 replayDeadWal(recoverer);
                 pendingRecovery.forEach(ReformHandler.Completion::complete);
                 pendingRecovery.clear();
             }
             readHeld(random);
+            retryIssued();
             lossy(random, 100);
         }
         settle();
         assertTrue(pendingRecovery.isEmpty(), "a recovery was left pending");
+        for (int i = 0; !issued.isEmpty(); i++)
+        {
+            final int round = i;
+            assertTrue(round < 2_000, () -> "requests out at the kill never served: " + issued + states());
+            retryIssued();
+            cluster.deliverAll();
+            cluster.advance(ManualClockCluster.STEP_NS * 4);
+        }
+    }
+
+    private String howGot(final int p)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final Node n : cluster.liveNodes())
+        {
+            final LocalPage lp = n.parts.pages.get(pages[p]);
+            sb.append(" node").append(n.id).append('=').append(lp == null ? null : lp.lastResult).append('/')
+                .append(n.store.counter(pages[p])).append("@lsn").append(n.store.pageLsn(pages[p]));
+        }
+        return sb.toString();
+    }
+
+    /** What the random simulation did, for its failure message. */
+    private final StringBuilder events = new StringBuilder();
+
+    /** Acquires issued by the application and not yet latched: node, page index, mode (0 S, 1 X). */
+    private final List<int[]> issued = new ArrayList<>();
+
+    /**
+     * Acquires by live members that are not waited for: some are out when a node is killed, and are served (and
+     * checked, as every latch is) whenever they can be, during the reform or after it.
+     */
+    private void issue(final Random random, final int count)
+    {
+        issued.clear();
+        for (int i = 0; i < count; i++)
+        {
+            final List<Node> live = cluster.liveNodes();
+            final Node n = live.get(random.nextInt(live.size()));
+            if (source.current().isMember(n.id))
+            {
+                issued.add(new int[]{n.id, random.nextInt(PAGES), random.nextBoolean() ? 1 : 0});
+            }
+        }
+        retryIssued();
+        cluster.deliverAll();
+    }
+
+    /** Try every acquire still out once; latched: checked and written as {@link #use} does. */
+    private void retryIssued()
+    {
+        for (int i = issued.size() - 1; i >= 0; i--)
+        {
+            final int[] acquire = issued.get(i);
+            final LockMode mode = acquire[2] == 1 ? LockMode.X : LockMode.S;
+            if (cluster.dead[acquire[0]] || !source.current().isMember(acquire[0]))
+            {
+                issued.remove(i);
+            }
+            else if (node(acquire[0]).tryLatch(pages[acquire[1]], mode))
+            {
+                issued.remove(i);
+                write(acquire[0], acquire[1], mode);
+            }
+        }
     }
 
     /** A read on a live member of a page it can latch at once: its image must not have gone back. */
