@@ -785,7 +785,8 @@ class ManualClockReformTest
             }
             java.util.Arrays.fill(wal[id], 0);
             events.append(" [").append(cluster.dead[id] ? "kill " : "restart ").append(id).append(" expected0=")
-                .append(expected[0]).append(" deadWal0=").append(deadWal[0]).append(']');
+                .append(expected[0]).append(" deadWal0=").append(deadWal[0]).append(" before: ")
+                .append(System.getProperty("dms.walReplayTrace") != null ? cluster.describe(pages[0]) : "").append(']');
             // the reformer is a member that served the view before, never the node just restarted
             final long others = members & ~(1L << id);
             final int reformer = Long.numberOfTrailingZeros(others != 0 ? others : members);
@@ -793,6 +794,10 @@ class ManualClockReformTest
             if (walReplay)
             {
                 settleRecovering(random, reformer);
+                if (System.getProperty("dms.walReplayTrace") != null)
+                {
+                    events.append(" [after: ").append(cluster.describe(pages[0])).append(howGot(0)).append(']');
+                }
             }
             else
             {
