@@ -15,8 +15,15 @@ final class NodeServices
 {
     private final int self;
     private final Commands commands = new Commands();
-    /** Serials start from the wall clock in microseconds so that a restarted node never reuses one. */
-    private final AtomicLong serials = new AtomicLong(System.currentTimeMillis() * 1000);
+    /**
+     * Serials start from the incarnation (the wall clock in microseconds at start), times {@link
+     * #SERIALS_PER_MICROSECOND}, so that a restarted node never reuses one of its dead incarnation's: masters keep
+     * tombstones by node and serial, and a reused one is dropped as already served, for ever (from the milliseconds,
+     * as before, an incarnation that asked more than 1000 times a millisecond since it started handed its successor
+     * serials already tombstoned: requests that never got an answer, in the stepped-clock simulation).
+     */
+    static final long SERIALS_PER_MICROSECOND = 1000;
+    private final AtomicLong serials;
     private final NodeStats stats;
     private final Tombstones tombstones;
     private volatile PartitionMap partitionMap;
@@ -32,9 +39,10 @@ final class NodeServices
     private volatile DmsErrorCode failureCode = DmsErrorCode.REFUSED;
 
     NodeServices(final int self, final NodeStats stats, final PartitionMap partitionMap, final long tombstoneTtlNs,
-        final AccessGate gate, final int epoch, final long members)
+        final AccessGate gate, final int epoch, final long members, final long incarnation)
     {
         this.self = self;
+        this.serials = new AtomicLong(incarnation * SERIALS_PER_MICROSECOND);
         this.stats = stats;
         this.partitionMap = partitionMap;
         this.tombstones = new Tombstones(tombstoneTtlNs);
