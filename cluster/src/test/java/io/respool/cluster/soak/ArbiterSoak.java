@@ -1,0 +1,102 @@
+package io.respool.cluster.soak;
+
+import io.respool.blockdev.BlockDevice;
+import io.respool.blockdev.BlockDevices;
+import io.respool.cluster.arbiter.ArbiterNodeMain;
+import io.respool.cluster.arbiter.ClusterAreaLayout;
+import io.respool.cluster.arbiter.ClusterDisk;
+import io.respool.cluster.arbiter.EntryVolumeSectorIo;
+import io.respool.dss.Dss;
+import io.respool.dss.arbitration.ArbitrationSectors;
+import io.respool.testsupport.ChildJvm;
+import io.respool.testsupport.ChildProcess;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The no-false-kick-out run of issue 12 (not a test: it lasts minutes): two arbiter nodes, each its own JVM
+ * ({@link ArbiterNodeMain}, the arbiter's defaults), on one image, for the given time, with {@code busy} extra
+ * processes spinning so that both cores stay saturated by other work. Every 10 s it prints the load average; at the
+ * end the views published after the first and the self-fences, each of which is a false kick-out since no fault is
+ * made. Exit status 0 only if there was none. Run from the repository root after {@code mvn -q -B package
+ * -DskipTests}: {@code bench/arbiter-soak.sh MINUTES BUSY}.
+ */
+public final class ArbiterSoak
+{
+    private static final int AU = 2 << 20;
+
+    private ArbiterSoak()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final Duration length = Duration.ofMinutes(Long.parseLong(args[0]));
+        final int busy = Integer.parseInt(args[1]);
+        final Path dir = Files.createTempDirectory("respool-arbiter-soak");
+        final Path volume = dir.resolve("vol0");
+        BlockDevices.createSparseImage(volume, 256L << 20);
+        Dss.createVolumeGroup("data", volume, AU);
+        try (BlockDevice device = BlockDevices.open(volume))
+        {
+            new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
+                new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE)).format(2);
+        }
+
+        final List<Process> spinners = new ArrayList<>();
+        final List<ChildProcess> nodes = new ArrayList<>();
+        int falseKicks = 0;
+        try
+        {
+            for (int i = 0; i < busy; i++)
+            {
+                spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+            }
+            for (int node = 0; node < 2; node++)
+            {
+                nodes.add(ChildJvm.of(ArbiterNodeMain.class).name("node " + node)
+                    .args(volume.toString(), dir.toString(), Integer.toString(node)).start());
+            }
+            for (final ChildProcess node : nodes)
+            {
+                node.awaitLine("view 1", Duration.ofSeconds(60));
+            }
+            System.out.println("both nodes serve view 1; running " + length.toMinutes() + " min with " + busy +
+                " spinning processes");
+            final long endNs = System.nanoTime() + length.toNanos();
+            while (System.nanoTime() - endNs < 0 && nodes.stream().allMatch(ChildProcess::isAlive))
+            {
+                Thread.sleep(10_000);
+                System.out.println("load average " + Files.readString(Path.of("/proc/loadavg")).trim());
+            }
+            for (final ChildProcess node : nodes)
+            {
+                for (final String line : node.output().split("\n"))
+                {
+                    if (line.startsWith("fenced:") || (line.startsWith("view ") && !line.equals("view 1")))
+                    {
+                        System.out.println(node.name() + ": " + line);
+                        falseKicks++;
+                    }
+                }
+                if (!node.isAlive())
+                {
+                    System.out.println(node.name() + " ended: " + node.tail());
+                    falseKicks++;
+                }
+            }
+            System.out.println(falseKicks == 0 ? "PASSED: no false kick-out in " + length.toMinutes() + " min" :
+                "FAILED: " + falseKicks + " false kick-outs or ended nodes");
+        }
+        finally
+        {
+            nodes.forEach(ChildProcess::close);
+            spinners.forEach(Process::destroyForcibly);
+        }
+        System.exit(falseKicks == 0 ? 0 : 1);
+    }
+}
