@@ -332,6 +332,7 @@ public final class Arbiter
                 return;
             }
             learned = true;
+            lastDecided = register.latest();
         }
         if (state == ArbiterState.JOINING && register.latest() == null)
         {
@@ -510,7 +511,11 @@ public final class Arbiter
         if (latest != null && (lastDecided == null || latest.version() > lastDecided.version()))
         {
             lastDecided = latest;
-            emit(listener -> listener.onDecided(latest));
+            if (learned || state != ArbiterState.JOINING)
+            {
+                // (what a starting node reads of the past is no news)
+                emit(listener -> listener.onDecided(latest));
+            }
         }
     }
 
