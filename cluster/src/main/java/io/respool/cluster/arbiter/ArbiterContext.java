@@ -64,6 +64,7 @@ public final class ArbiterContext
     private long initialMembers;
     private int initialPrimary;
     private HostProcesses hostProcesses;
+    private StorageAdmission storageAdmission = StorageAdmission.NONE;
 
     /**
      * @return this, checked: every relation the safety argument needs holds.
@@ -204,6 +205,21 @@ public final class ArbiterContext
     public HostProcesses hostProcesses()
     {
         return hostProcesses;
+    }
+
+    /**
+     * How this node gets its storage back when a view admits it again after it was removed: {@link
+     * VolumeGroupFencer#admission()} (DSS {@code reghl}) in a node over DSS; {@link StorageAdmission#NONE} unless set.
+     */
+    public ArbiterContext storageAdmission(final StorageAdmission value)
+    {
+        storageAdmission = value == null ? StorageAdmission.NONE : value;
+        return this;
+    }
+
+    public StorageAdmission storageAdmission()
+    {
+        return storageAdmission;
     }
 
     public long diskSuspectTimeoutNs()

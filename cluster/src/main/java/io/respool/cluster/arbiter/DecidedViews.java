@@ -5,6 +5,7 @@ import io.respool.dms.api.MembershipView;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntPredicate;
 
 /**
  * The {@link MembershipSource} DMS listens to: the views this node's arbiter published, each decided in the
@@ -15,6 +16,7 @@ public final class DecidedViews implements MembershipSource
 {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private volatile MembershipView current;
+    private volatile IntPredicate switchover = node -> false;
 
     /**
      * @return true once a first view was published.
@@ -42,6 +44,24 @@ public final class DecidedViews implements MembershipSource
     public void listen(final Listener listener)
     {
         listeners.add(listener);
+    }
+
+    /**
+     * DMS's switchover ({@code DmsNode.switchover}) comes here: handed to the arbiter that publishes these views
+     * ({@link Arbiter#requestSwitchover}), which decides a view with {@code newPrimary} primary and reformer once it
+     * checked both run; its outcome is the view (or none) that follows, and the arbiter's {@link ArbiterListener}.
+     *
+     * @return true if an arbiter took the request.
+     */
+    @Override
+    public boolean requestSwitchover(final int newPrimary)
+    {
+        return switchover.test(newPrimary);
+    }
+
+    void switchoverBy(final IntPredicate handler)
+    {
+        switchover = handler;
     }
 
     void publish(final MembershipView view)

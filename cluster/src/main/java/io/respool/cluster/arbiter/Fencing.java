@@ -14,6 +14,10 @@ import org.slf4j.LoggerFactory;
  * (the pid and start time of its heartbeat sector) is gone, nothing of it can write again, so it is fenced without
  * waiting for the kick's own verdict (DSS waits a second of silence before it looks at the process). A stopped one
  * (SIGSTOP) is killed first; the kill is the fence, as DSS's kick kills a same-host victim that does not answer.
+ * <p>
+ * The victim is the process that may have served: the one of its latest sector in a member state ({@link
+ * PeerWatch#memberProcess}), and its lease is counted on {@link PeerWatch#memberUnchangedNs}, so that a new process of
+ * the node, already renewing a joining or restarted sector, neither keeps the fence waiting nor ends it early.
  */
 final class Fencing
 {
@@ -31,6 +35,7 @@ final class Fencing
     private State state;
     private long sinceNs;
     private boolean killSent;
+    private String how = "";
 
     Fencing(final int victim, final Fencer fencer, final HostProcesses processes, final long leaseTimeoutNs,
         final long nowNs)
@@ -49,7 +54,7 @@ final class Fencing
     {
         if (state != State.CONFIRMED)
         {
-            checkProcessHere(watch.process(), nowNs);
+            checkProcessHere(watch.memberProcess(), nowNs);
         }
         switch (state)
         {
@@ -67,11 +72,11 @@ final class Fencing
             }
             case AWAITING_EXPIRY ->
             {
-                if (watch.selfFenced())
+                if (watch.memberSelfFenced())
                 {
                     state(State.CONFIRMED, nowNs, "its heartbeat says it fenced itself");
                 }
-                else if (watch.unchangedNs(nowNs) >= leaseTimeoutNs)
+                else if (watch.memberUnchangedNs(nowNs) >= leaseTimeoutNs)
                 {
                     state(State.CONFIRMED, nowNs, "heartbeat unchanged for the lease timeout");
                 }
@@ -122,8 +127,22 @@ final class Fencing
         state(State.KICKING, nowNs, reason);
     }
 
+    boolean confirmed()
+    {
+        return state == State.CONFIRMED;
+    }
+
+    /**
+     * @return what confirmed the fence, once {@link #poll} returned true.
+     */
+    String how()
+    {
+        return how;
+    }
+
     private void state(final State newState, final long nowNs, final String reason)
     {
+        how = reason;
         LOG.info("fencing node {}: {} -> {}: {}", victim, state, newState, reason);
         state = newState;
         sinceNs = nowNs;

@@ -10,7 +10,13 @@ import io.respool.dss.format.SectorBlock;
  *  32 counter, rises by one per renewal (8)   40 latest view version the node knows (8)   48 wall ms, display (8)
  *  56 pid (8)   64 process start ticks (8)   72 boot id (8)   80 pid namespace (8): the {@link ProcessIdentity},
  *     all zero when unknown (written zero by the first writers of version 1, which is why it needs no new version)
+ *  88 excluded in: with {@link #JOINING}, the version of the latest decided view the writer read that does not
+ *     hold it, 0 for an empty register (8; zero from the first writers, which never wrote {@link #JOINING})
  * </pre>
+ * States: {@link #RUNNING} a member (its process took up membership of a view holding it); {@link #SELF_FENCED}
+ * fenced for good; {@link #JOINING} a process that is not a member and asks to be added; {@link #RESTARTED} a new
+ * process of a node that the latest view it read still holds: the incarnation that view holds is dead, and the new
+ * one asks to be removed before it may join (cluster/DESIGN.md, "Rejoin").
  */
 public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
 {
@@ -20,6 +26,8 @@ public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
     public static final int CURRENT_VERSION = 1;
     public static final int RUNNING = 1;
     public static final int SELF_FENCED = 2;
+    public static final int JOINING = 3;
+    public static final int RESTARTED = 4;
 
     private static final int NODE_ID = 16;
     private static final int STATE = 20;
@@ -31,6 +39,7 @@ public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
     private static final int START_TICKS = 64;
     private static final int BOOT_ID = 72;
     private static final int PID_NAMESPACE = 80;
+    private static final int EXCLUDED_IN = 88;
 
     @Override
     protected long magic()
@@ -108,6 +117,30 @@ public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
     {
         putLong(WALL_MS, value);
         return this;
+    }
+
+    /**
+     * @return with {@link #JOINING}: the version of the latest decided view the writer read without itself (0: the
+     * register was empty).
+     */
+    public long excludedIn()
+    {
+        return getLong(EXCLUDED_IN);
+    }
+
+    public HeartbeatSector excludedIn(final long value)
+    {
+        putLong(EXCLUDED_IN, value);
+        return this;
+    }
+
+    /**
+     * @return true for {@link #RUNNING} and {@link #SELF_FENCED}: the states a process writes while, and after, it
+     * may serve ({@link #RUNNING} lands before an admitted process serves; the first writers wrote nothing else).
+     */
+    public static boolean memberState(final int state)
+    {
+        return state == RUNNING || state == SELF_FENCED;
     }
 
     public ProcessIdentity process()

@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * This node's heartbeat sector: renewed every interval, and the self-fencing rule: the node may serve only while its
  * last renewal confirmed on disk began less than the self-fence timeout ago, by its own clock. A renewal that failed
  * or did not finish does not count; once the rule has failed it stays failed ({@link #expired}), so that a node that
- * wakes from a pause cannot renew its way back. The rule arms at the first confirmed renewal: before it the node
+ * wakes from a pause cannot renew its way back; and once another incarnation's sector is found where this one wrote,
+ * this one writes no more ({@link #displacedBy}). The rule arms at the first confirmed renewal: before it the node
  * may not serve at all, so a first renewal delayed by a loaded start (class loading, JIT, the media driver's start)
  * shuts no gate that was ever open and fences nothing. Written by the arbiter's thread; {@link #mayServe} may be read from
  * any thread.
@@ -31,6 +32,11 @@ final class OwnHeartbeat
     private volatile boolean expired;
     private volatile boolean armed;
     private long failures;
+    private long displacedBy;
+    private volatile boolean displaced;
+    private boolean predecessorRead;
+    private boolean predecessorServed;
+    private ProcessIdentity predecessor = ProcessIdentity.UNKNOWN;
 
     OwnHeartbeat(
         final ClusterDisk disk, final int nodeId, final long incarnation, final ProcessIdentity process,
@@ -47,38 +53,162 @@ final class OwnHeartbeat
     }
 
     /**
-     * Renew if due.
+     * Renew if due, with no join request in the sector.
      *
-     * @return 1 if it wrote, else 0.
+     * @return 1 if it wrote (or tried to), else 0.
      */
     int doWork(final long nowNs, final int state, final long viewVersion, final long wallMs)
+    {
+        return doWork(nowNs, state, viewVersion, 0, wallMs);
+    }
+
+    /**
+     * Renew if due.
+     *
+     * @param excludedIn with {@link HeartbeatSector#JOINING}: the latest decided view read without this node.
+     * @return 1 if it wrote (or tried to), else 0.
+     */
+    int doWork(final long nowNs, final int state, final long viewVersion, final long excludedIn, final long wallMs)
     {
         if (armed && !expired && nowNs - confirmedNs >= selfFenceTimeoutNs)
         {
             expired = true;
         }
-        if (nowNs - nextRenewalNs < 0)
+        if (nowNs - nextRenewalNs < 0 || displaced)
         {
             return 0;
         }
+        renew(nowNs, state, viewVersion, excludedIn, wallMs);
+        return 1;
+    }
+
+    /**
+     * Renew now, whether due or not: an admitted node's first {@link HeartbeatSector#RUNNING} sector must land before
+     * it publishes its admission and serves.
+     *
+     * @return true if the write landed.
+     */
+    boolean renew(final long nowNs, final int state, final long viewVersion, final long excludedIn, final long wallMs)
+    {
         nextRenewalNs = nowNs + intervalNs;
+        if (displaced || armed && checkDisplaced() || !readPredecessor())
+        {
+            return false;
+        }
         try
         {
             disk.writeHeartbeat(ClusterDisk.blank(new HeartbeatSector()).nodeId(nodeId).incarnation(incarnation)
                 .process(process).counter(++counter).state(expired ? HeartbeatSector.SELF_FENCED : state)
-                .viewVersion(viewVersion).wallMs(wallMs));
+                .viewVersion(viewVersion).excludedIn(excludedIn).wallMs(wallMs));
             if (armed)
             {
                 onGap(nowNs - confirmedNs);
             }
             confirmedNs = nowNs;
             armed = true;
+            return true;
         }
         catch (final RuntimeException ex)
         {
             failures++;
+            return false;
         }
-        return 1;
+    }
+
+    /**
+     * Before its first write, read what the sector holds: the last process of this node (a predecessor) and
+     * whether it ever took up membership. Retried until the read succeeds; nothing is written before.
+     */
+    private boolean readPredecessor()
+    {
+        if (predecessorRead)
+        {
+            return true;
+        }
+        try
+        {
+            final HeartbeatSector before = disk.readHeartbeat(nodeId);
+            predecessorServed = !before.isEmpty() && (!before.isValid() || before.nodeId() != nodeId ||
+                HeartbeatSector.memberState(before.state()));
+            predecessor = before.isValid() && before.nodeId() == nodeId ? before.process() : ProcessIdentity.UNKNOWN;
+            predecessorRead = true;
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            failures++;
+            return false;
+        }
+    }
+
+    /**
+     * @return true once the sector was read before this process's first write and then held a member state (a
+     * predecessor may have served: {@link HeartbeatSector#RUNNING} lands before a process serves) or was unreadable
+     * (torn, damaged: not known, so assumed); false if it was empty or a predecessor's that never took up membership.
+     */
+    boolean predecessorServed()
+    {
+        return predecessorServed;
+    }
+
+    /**
+     * @return the process the sector named before this process's first write ({@link ProcessIdentity#UNKNOWN} if
+     * none or unreadable).
+     */
+    ProcessIdentity predecessor()
+    {
+        return predecessor;
+    }
+
+    /**
+     * @return true once the sector was read before the first write.
+     */
+    boolean predecessorRead()
+    {
+        return predecessorRead;
+    }
+
+    /**
+     * Only this process writes this node's sector once it wrote it: another incarnation's valid sector there means
+     * another process runs this node (this one was paused and replaced, or two were started), and this one writes
+     * it no more, so that it never overwrites the newer one. A failed or torn read proves nothing.
+     */
+    private boolean checkDisplaced()
+    {
+        try
+        {
+            final HeartbeatSector own = disk.readHeartbeat(nodeId);
+            if (own.isValid() && own.nodeId() == nodeId && own.incarnation() != incarnation)
+            {
+                displacedBy = own.incarnation();
+                displaced = true;
+                LOG.warn("node {}: its heartbeat sector holds incarnation {}, not this process's {}: another " +
+                    "process runs node {}; this one writes the sector no more", nodeId,
+                    Long.toHexString(displacedBy), Long.toHexString(incarnation), nodeId);
+                return true;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // unknown: renew as usual
+        }
+        return false;
+    }
+
+    /**
+     * @return true once another incarnation's sector was found where this one wrote.
+     */
+    boolean displaced()
+    {
+        return displaced;
+    }
+
+    /**
+     * @return the incarnation found in this node's sector instead of this one's (meaningful once {@link #displaced}).
+     */
+    long displacedBy()
+    {
+        return displacedBy;
     }
 
     private void onGap(final long gapNs)
@@ -90,6 +220,11 @@ final class OwnHeartbeat
                 "node is starved (CPU, GC, disk); {}", nodeId, TimeUnit.NANOSECONDS.toMillis(gapNs),
                 TimeUnit.NANOSECONDS.toMillis(selfFenceTimeoutNs), gaps);
         }
+    }
+
+    long incarnation()
+    {
+        return incarnation;
     }
 
     RenewalGaps gaps()

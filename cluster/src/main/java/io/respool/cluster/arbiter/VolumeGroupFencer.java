@@ -33,6 +33,7 @@ public final class VolumeGroupFencer implements Fencer, AutoCloseable
         return thread;
     });
     private final Map<Integer, CompletableFuture<KickResult>> kicks = new ConcurrentHashMap<>();
+    private volatile CompletableFuture<Void> registration;
 
     /**
      * @param instanceOf the DSS {@code INST_ID} of a cluster node id.
@@ -79,6 +80,58 @@ public final class VolumeGroupFencer implements Fencer, AutoCloseable
         }
         kicks.remove(nodeId);
         return kick.join();
+    }
+
+    /**
+     * @return this node's {@link StorageAdmission} through the same volume group: {@link VolumeGroup#register}
+     * ({@code reghl}) of its own instance, on the fencer's thread (it waits for the instance's agent to act on its
+     * fence sector, up to seconds). Pass it to {@link ArbiterContext#storageAdmission}.
+     */
+    public StorageAdmission admission()
+    {
+        return new StorageAdmission()
+        {
+            @Override
+            public void start()
+            {
+                final CompletableFuture<Void> running = registration;
+                if (running == null || running.isDone())
+                {
+                    registration = CompletableFuture.runAsync(VolumeGroupFencer.this::register, executor);
+                }
+            }
+
+            @Override
+            public Status poll()
+            {
+                final CompletableFuture<Void> running = registration;
+                if (running == null)
+                {
+                    return Status.FAILED;
+                }
+                if (!running.isDone())
+                {
+                    return Status.RUNNING;
+                }
+                return running.isCompletedExceptionally() ? Status.FAILED : Status.DONE;
+            }
+        };
+    }
+
+    private void register()
+    {
+        try
+        {
+            group.register();
+            LOG.info("DSS instance {} registered again in volume group {} (reghl): admitted by a decided view",
+                group.instanceId(), group.name());
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.warn("DSS instance {} could not be registered again in volume group {}: {}", group.instanceId(),
+                group.name(), ex.getMessage());
+            throw ex;
+        }
     }
 
     @Override

@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
  * The node process's side of {@code cmctl switchover/failover} and of its state in {@code query}, embedded in the
  * node and stepped by it ({@link #doWork()} from its duty cycle, on its own clock). It polls
  * {@code <data_dir>/cm_request} (written by cmctl: {@code request = switchover|failover}, {@code node_id},
- * {@code request_id}) every poll interval, hands a new request to the node's {@link Handler} (switchover: the DMS
- * switchover to this node; failover: ask the arbiter for a view with this node primary), and when the handler's
+ * {@code request_id}) every poll interval, hands a new request to the node's {@link Handler} (under the disk arbiter:
+ * {@link ArbiterRoleRequests}, which asks the arbiter for a view with this node primary, by switchover while the
+ * primary runs or by failover once it is fenced or its lease ran out), and when the handler's
  * stage completes writes the role it reports into {@code <data_dir>/cm_role} ({@link RoleFile}, by temporary file
  * and rename) with the request's id and result, then deletes the request, unless cmctl replaced it meanwhile.
  * The node also reports here whether it serves ({@link #report}); its agent shows Normal only then.

@@ -200,19 +200,6 @@ class ArbiterSimulationTest
 
     private static ClusterSimulation started(final int count, final boolean sameHost)
     {
-        final ClusterSimulation sim = new ClusterSimulation(count, count, sameHost);
-        sim.runUntil(() ->
-        {
-            for (int i = 0; i < count; i++)
-            {
-                if (sim.view(i) == null)
-                {
-                    return false;
-                }
-            }
-            return true;
-        }, 1000, "first view");
-        sim.run(500);
-        return sim;
+        return ClusterSimulation.started(count, sameHost);
     }
 }

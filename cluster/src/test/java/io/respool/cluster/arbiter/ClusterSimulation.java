@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  * on its own host and a kick of a crashed or paused victim is unconfirmed after that second. After every step it
  * checks: one view per version across nodes; when a node publishes a view that removes a node, that node cannot
  * serve (dead, fenced by DSS, or its own gate shut); a node never serves after a view removing it was published.
+ * <p>
+ * A node {@link Node#restart restarts} as a new process: a new incarnation and process start time, a DSS instance
+ * fenced if a kick raised its fence since it was last registered (as DSS's fence sector stays raised), registered
+ * again only through the arbiter's {@link StorageAdmission}. Checked besides: a process of a node becomes a member
+ * only if it is newer than every process of it that was a member before, and at most one process per node (its
+ * generation) is ever a member of the views of one version range: once removed, a generation never comes back.
  */
 final class ClusterSimulation
 {
@@ -27,6 +33,12 @@ final class ClusterSimulation
     final boolean[][] link;
     final Map<Integer, MembershipView> decided = new HashMap<>();
     final long[] removedAtNs;
+    /** The generation of each node that the earliest publication removing it (in {@link #removedAtNs}) removed. */
+    final int[] removedGeneration;
+    /** The highest generation of each node that ever became a member, -1 if none. */
+    final int[] memberGeneration;
+    int rejoins;
+    int restarts;
     long nowNs = 1_000_000_000L;
     int serves;
     int fenced;
@@ -41,11 +53,18 @@ final class ClusterSimulation
     {
         final int id;
         final long[] heardNs;
-        final DecidedViews views = new DecidedViews();
+        DecidedViews views;
         Arbiter arbiter;
         boolean crashed;
         boolean paused;
+        /** The current process's DSS gate is shut: it acknowledged a kick, or started while the fence was raised. */
         boolean dssFenced;
+        /** The DSS fence sector of this node's instance is raised (a kick), until the instance registers again. */
+        boolean fenceRaised;
+        int generation;
+        boolean wasMember;
+        /** Version of the first view the current generation published with itself a member, 0 if none yet. */
+        int admittedIn;
         long kickDueNs;
         final Map<Integer, Long> kicks = new HashMap<>();
 
@@ -60,16 +79,60 @@ final class ClusterSimulation
         void start()
         {
             final ArbiterContext ctx = new ArbiterContext().nodeId(id).nodeCount(count)
-                .initialView((1L << count) - 1, 0).hostProcesses(processes());
+                .initialView((1L << count) - 1, 0).hostProcesses(processes()).storageAdmission(admission());
             final ClusterDisk clusterDisk = new ClusterDisk(disk.port(id), LAYOUT);
+            views = new DecidedViews();
+            final int gen = generation;
             arbiter = new Arbiter(ctx, clusterDisk, new DiskPaxosRegister(clusterDisk, id, count),
-                peer -> noNetworkLane ? NetworkLiveness.NO_LANE : heardNs[peer], fencer(), reason -> fenced++, views, id + 1, nowNs);
-            views.listen(view -> onPublished(this, view));
+                peer -> noNetworkLane ? NetworkLiveness.NO_LANE : heardNs[peer], fencer(), reason -> fenced++, views,
+                (id + 1L) << 32 | gen, nowNs);
+            views.listen(view -> onPublished(this, gen, view));
+            wasMember = false;
+            admittedIn = 0;
+        }
+
+        /**
+         * Start a new process for this node, as a supervisor would after kill -9 or a self-fence (the old one is
+         * killed first if it still runs).
+         */
+        void restart()
+        {
+            generation++;
+            restarts++;
+            crashed = false;
+            paused = false;
+            dssFenced = fenceRaised;
+            start();
         }
 
         boolean canServe()
         {
             return !crashed && !paused && !dssFenced && arbiter.mayServe(nowNs);
+        }
+
+        private StorageAdmission admission()
+        {
+            return new StorageAdmission()
+            {
+                private boolean done;
+
+                @Override
+                public void start()
+                {
+                    done = !disk.isCutOff(id);
+                    if (done)
+                    {
+                        fenceRaised = false;
+                        dssFenced = false;
+                    }
+                }
+
+                @Override
+                public Status poll()
+                {
+                    return done ? Status.DONE : Status.FAILED;
+                }
+            };
         }
 
         private HostProcesses processes()
@@ -79,7 +142,7 @@ final class ClusterSimulation
                 @Override
                 public ProcessIdentity self()
                 {
-                    return new ProcessIdentity(sameHost ? 1 : id + 1, 1, 100 + id, 1);
+                    return new ProcessIdentity(sameHost ? 1 : id + 1, 1, 100 + id, 1 + generation);
                 }
 
                 @Override
@@ -90,17 +153,19 @@ final class ClusterSimulation
                         return Status.ELSEWHERE;
                     }
                     final Node target = nodes[(int)process.pid() - 100];
-                    return target.crashed ? Status.GONE : target.paused ? Status.STOPPED : Status.RUNNING;
+                    return target.crashed || process.startTicks() != 1 + target.generation ? Status.GONE :
+                        target.paused ? Status.STOPPED : Status.RUNNING;
                 }
 
                 @Override
                 public boolean kill(final ProcessIdentity process)
                 {
-                    if (!process.sameHostAs(self()))
+                    final Node target = nodes[(int)process.pid() - 100];
+                    if (!process.sameHostAs(self()) || process.startTicks() != 1 + target.generation)
                     {
                         return false;
                     }
-                    nodes[(int)process.pid() - 100].crashed = true;
+                    target.crashed = true;
                     kills++;
                     return true;
                 }
@@ -115,6 +180,7 @@ final class ClusterSimulation
                 public void start(final int victim)
                 {
                     kicks.putIfAbsent(victim, nowNs);
+                    nodes[victim].fenceRaised = true;
                 }
 
                 @Override
@@ -172,6 +238,9 @@ final class ClusterSimulation
         this.link = new boolean[count][count];
         this.removedAtNs = new long[count];
         java.util.Arrays.fill(removedAtNs, Long.MAX_VALUE);
+        this.removedGeneration = new int[count];
+        this.memberGeneration = new int[count];
+        java.util.Arrays.fill(memberGeneration, -1);
         for (final boolean[] row : link)
         {
             java.util.Arrays.fill(row, true);
@@ -184,10 +253,54 @@ final class ClusterSimulation
         }
     }
 
+    /**
+     * @return a cluster of {@code count} nodes (seeded with {@code count}) that decided its first view everywhere
+     * and ran half a second more.
+     */
+    static ClusterSimulation started(final int count, final boolean sameHost)
+    {
+        return started(count, count, sameHost);
+    }
+
+    static ClusterSimulation started(final long seed, final int count, final boolean sameHost)
+    {
+        final ClusterSimulation sim = new ClusterSimulation(seed, count, sameHost);
+        sim.runUntil(() ->
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (sim.view(i) == null)
+                {
+                    return false;
+                }
+            }
+            return true;
+        }, 1000, "first view");
+        sim.run(500);
+        return sim;
+    }
+
+    /**
+     * @return true once {@code node}'s current process is a member of a published view holding it.
+     */
+    boolean isMember(final int node)
+    {
+        return nodes[node].arbiter.state() == ArbiterState.MEMBER && view(node) != null &&
+            view(node).isMember(node);
+    }
+
     void cutNetwork(final int a, final int b)
     {
         link[a][b] = false;
         link[b][a] = false;
+    }
+
+    void healNetwork()
+    {
+        for (final boolean[] row : link)
+        {
+            java.util.Arrays.fill(row, true);
+        }
     }
 
     void step()
@@ -215,12 +328,14 @@ final class ClusterSimulation
                     break;
                 }
             }
+            checkMembership(node);
             if (node.canServe())
             {
                 serves++;
-                if (removedAtNs[node.id] <= nowNs)
+                if (removedAtNs[node.id] <= nowNs && removedGeneration[node.id] == node.generation)
                 {
-                    throw new AssertionError("node " + node.id + " served after a view removing it was published");
+                    throw new AssertionError("node " + node.id + " (generation " + node.generation + ") served " +
+                        "after a view removing it was published");
                 }
             }
         }
@@ -267,8 +382,44 @@ final class ClusterSimulation
         return sb.toString();
     }
 
-    private void onPublished(final Node publisher, final MembershipView view)
+    /**
+     * A generation becomes a member once, and only if it is newer than every one of its node that was a member; a
+     * generation that was removed never becomes a member again.
+     */
+    private void checkMembership(final Node node)
     {
+        final boolean member = node.arbiter.state() == ArbiterState.MEMBER;
+        if (member && !node.wasMember)
+        {
+            if (node.generation <= memberGeneration[node.id])
+            {
+                throw new AssertionError("node " + node.id + " generation " + node.generation + " became a member " +
+                    "after generation " + memberGeneration[node.id] + " had been one");
+            }
+            if (memberGeneration[node.id] >= 0)
+            {
+                rejoins++;
+            }
+            memberGeneration[node.id] = node.generation;
+            node.wasMember = true;
+        }
+        else if (!member && node.wasMember && node.arbiter.state() != ArbiterState.FENCED)
+        {
+            throw new AssertionError("node " + node.id + " left MEMBER for " + node.arbiter.state());
+        }
+    }
+
+    private void onPublished(final Node publisher, final int generation, final MembershipView view)
+    {
+        if (generation != publisher.generation)
+        {
+            throw new AssertionError("node " + publisher.id + " generation " + generation + " published " + view +
+                " after generation " + publisher.generation + " replaced it");
+        }
+        if (view.isMember(publisher.id) && publisher.admittedIn == 0)
+        {
+            publisher.admittedIn = view.version();
+        }
         final MembershipView earlier = decided.putIfAbsent(view.version(), view);
         if (earlier != null && !earlier.equals(view))
         {
@@ -276,14 +427,22 @@ final class ClusterSimulation
         }
         for (int node = 0; node < count; node++)
         {
-            if (!view.isMember(node))
+            final Node target = nodes[node];
+            if (!view.isMember(node) && target.admittedIn < view.version())
             {
-                if (nodes[node].canServe())
+                // (a late publication of a view older than the one the node's current process took up removes
+                // an earlier process, not this one)
+                if (target.canServe())
                 {
                     throw new AssertionError("node " + publisher.id + " published " + view + " while node " + node +
-                        " it removes can still serve");
+                        " (generation " + target.generation + ") it removes can still serve");
                 }
-                removedAtNs[node] = Math.min(removedAtNs[node], nowNs);
+                if (target.admittedIn > 0 &&
+                    (removedGeneration[node] != target.generation || removedAtNs[node] == Long.MAX_VALUE))
+                {
+                    removedGeneration[node] = target.generation;
+                    removedAtNs[node] = nowNs;
+                }
             }
         }
     }

@@ -1,0 +1,361 @@
+package io.respool.cluster.arbiter;
+
+import io.respool.dms.api.MembershipView;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Rejoin of removed and restarted nodes, and planned role changes, on {@link ClusterSimulation} (stepped clock, its
+ * invariants checked at every step and publication: one view per version, a removed node fenced before the view
+ * removing it, a node a member again only as a newer generation).
+ */
+class RejoinSimulationTest
+{
+    @Test
+    void shouldAddAKilledStandbyBackAsANewIncarnationAfterItRestarts()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(2, true);
+        sim.noNetworkLane = true;
+        sim.nodes[1].crashed = true;
+        sim.runUntil(() -> sim.view(0).version() == 2, 3000, "removal");
+        assertEquals(new MembershipView(2, 0b01, 0, 0), sim.view(0));
+        assertTrue(sim.nodes[1].fenceRaised, "the removal kicked node 1's DSS instance");
+
+        sim.nodes[1].restart();
+        final long ms = sim.runUntil(() -> sim.isMember(1), 3000, "rejoin");
+
+        final MembershipView join = new MembershipView(3, 0b11, 0, 0);
+        assertEquals(join, sim.view(0));
+        assertEquals(join, sim.view(1), "the joiner starts DMS with the view that admits it");
+        assertFalse(sim.nodes[1].fenceRaised, "registered again through the arbiter's storage admission");
+        assertTrue(sim.nodes[1].canServe());
+        assertEquals(1, sim.rejoins);
+        assertTrue(ms < 1000, "restart to membership: " + ms + " ms");
+    }
+
+    @Test
+    void shouldAddTheOldPrimaryBackAsAStandbyAfterAFailover()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(2, true);
+        sim.noNetworkLane = true;
+        sim.nodes[0].crashed = true;
+        sim.runUntil(() -> sim.view(1).version() == 2, 3000, "failover");
+
+        sim.nodes[0].restart();
+        sim.runUntil(() -> sim.isMember(0), 3000, "rejoin");
+        sim.run(3000);
+
+        assertEquals(new MembershipView(3, 0b11, 1, 1), sim.view(0));
+        assertEquals(new MembershipView(3, 0b11, 1, 1), sim.view(1));
+    }
+
+    @Test
+    void shouldRemoveANodeRestartedBeforeItsRemovalAndOnlyThenAddItBack()
+    {
+        // another host: the crash alone would wait out the 2.4 s lease; the restart comes first
+        final ClusterSimulation sim = ClusterSimulation.started(2, false);
+        sim.noNetworkLane = true;
+        sim.nodes[1].crashed = true;
+        sim.run(300);
+        sim.nodes[1].restart();
+
+        sim.runUntil(() -> sim.isMember(1), 5000, "rejoin");
+
+        assertEquals(new MembershipView(2, 0b01, 0, 0), sim.decided.get(2), "removed first");
+        assertEquals(new MembershipView(3, 0b11, 0, 0), sim.view(1));
+        assertTrue(sim.decided.size() == 3, "no more views than removal and rejoin: " + sim.decided);
+    }
+
+    @Test
+    void shouldNeverTakeAPausedNodeBackWhenItWakesButTakeItsRestartBack()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(2, false);
+        sim.noNetworkLane = true;
+        sim.nodes[1].paused = true;
+        sim.runUntil(() -> sim.view(0).version() == 2, 5000, "removal");
+        sim.nodes[1].paused = false;
+        sim.run(5000);
+
+        assertEquals(ArbiterState.FENCED, sim.nodes[1].arbiter.state(), sim.nodes[1].arbiter.fenceReason());
+        assertEquals(2, sim.view(0).version(), "the woken node is not added back");
+        assertFalse(sim.nodes[1].canServe());
+
+        sim.nodes[1].restart();
+        sim.runUntil(() -> sim.isMember(1), 3000, "rejoin of the restarted node");
+        assertEquals(new MembershipView(3, 0b11, 0, 0), sim.view(0));
+    }
+
+    @Test
+    void shouldTakeANodeBackThatFencedItselfInAPartitionOnceRestartedAndTheNetworkHealed()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(2, false);
+        sim.cutNetwork(0, 1);
+        sim.runUntil(() -> sim.view(0).version() == 2, 3000, "partition resolved");
+        sim.healNetwork();
+        sim.run(2000);
+        assertEquals(ArbiterState.FENCED, sim.nodes[1].arbiter.state());
+        assertEquals(2, sim.view(0).version(), "a fenced node does not come back by itself");
+
+        sim.nodes[1].restart();
+        sim.runUntil(() -> sim.isMember(1), 3000, "rejoin");
+        sim.run(3000);
+
+        assertEquals(new MembershipView(3, 0b11, 0, 0), sim.view(1));
+    }
+
+    @Test
+    void shouldAdmitTheJoinerThroughANewPrimaryWhenThePrimaryDiesDuringTheAdmission()
+    {
+        for (int steps = 0; steps < 40; steps++)
+        {
+            final ClusterSimulation sim = node1RestartedAfterItsRemoval(3, steps);
+            sim.nodes[0].crashed = true;
+
+            final int crashAfter = steps;
+            sim.runUntil(() -> sim.isMember(1) && sim.view(2).primary() == 2, 5000,
+                "rejoin through node 2 with the primary crashed " + crashAfter + " steps after the restart");
+
+            assertFalse(sim.view(2).isMember(0));
+        }
+    }
+
+    @Test
+    void shouldRejoinWhenTheJoinerCrashesAtEveryStepOfItsWayIn()
+    {
+        for (int steps = 0; steps < 60; steps++)
+        {
+            final ClusterSimulation sim = node1RestartedAfterItsRemoval(2, steps);
+            sim.nodes[1].crashed = true;
+            sim.run(500);
+            sim.nodes[1].restart();
+
+            final int crashAfter = steps;
+            sim.runUntil(() -> sim.isMember(1) && sim.isMember(0) && sim.view(0).isMember(1), 8000,
+                "rejoin after a crash " + crashAfter + " steps into the first attempt");
+            sim.run(1000);
+            assertTrue(sim.view(0).isMember(1) && sim.view(1).equals(sim.view(0)), sim.describe());
+        }
+    }
+
+    @Test
+    void shouldSwitchOverToAStandbyWhileBothRun()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(2, false);
+        final CompletableFuture<RoleChange> change = sim.nodes[1].arbiter.requestSwitchover(1);
+
+        sim.runUntil(change::isDone, 3000, "switchover");
+        sim.runUntil(() -> sim.view(0).version() == 2, 1000, "old primary publishes");
+
+        assertTrue(change.join().done(), change.join().toString());
+        final MembershipView expected = new MembershipView(2, 0b11, 1, 1);
+        assertEquals(expected, change.join().view());
+        assertEquals(expected, sim.view(0));
+        sim.run(3000);
+        assertEquals(expected, sim.view(1), "no failover follows");
+    }
+
+    @Test
+    void shouldSwitchOverWhenDmsAsksItsMembershipSource()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(2, true);
+
+        assertTrue(sim.nodes[0].views.requestSwitchover(1));
+        sim.runUntil(() -> sim.view(0).primary() == 1 && sim.view(1).primary() == 1, 3000, "switchover");
+
+        assertEquals(new MembershipView(2, 0b11, 1, 1), sim.view(1));
+    }
+
+    @Test
+    void shouldRefuseRoleChangesThatCannotBeDone()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(3, true);
+        sim.noNetworkLane = true;
+        final CompletableFuture<RoleChange> failover = sim.nodes[1].arbiter.requestFailover(1);
+        final CompletableFuture<RoleChange> already = sim.nodes[1].arbiter.requestSwitchover(0);
+        final CompletableFuture<RoleChange> nobody = sim.nodes[1].arbiter.requestSwitchover(7);
+        sim.runUntil(() -> failover.isDone() && already.isDone() && nobody.isDone(), 1000, "answers");
+
+        assertFalse(failover.join().done());
+        assertTrue(failover.join().reason().contains("the primary node 0 is alive"), failover.join().reason());
+        assertTrue(already.join().done(), "node 0 is the primary already: " + already.join());
+        assertFalse(nobody.join().done());
+
+        sim.nodes[2].crashed = true;
+        sim.runUntil(() -> sim.view(1).version() == 2, 3000, "node 2 removed");
+        final CompletableFuture<RoleChange> removed = sim.nodes[1].arbiter.requestSwitchover(2);
+        sim.runUntil(removed::isDone, 1000, "answer");
+        assertFalse(removed.join().done());
+        assertTrue(removed.join().reason().contains("not a member"), removed.join().reason());
+        assertEquals(new MembershipView(2, 0b011, 0, 0), sim.view(1), "nothing changed");
+    }
+
+    @Test
+    void shouldFailOverToTheNamedNodeOnceThePrimaryIsStoppedAndFenceItFirst()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(3, true);
+        sim.noNetworkLane = true;
+        sim.nodes[0].paused = true;
+        sim.run(400);
+        final CompletableFuture<RoleChange> change = sim.nodes[2].arbiter.requestFailover(2);
+
+        final long ms = sim.runUntil(change::isDone, 3000, "failover");
+
+        assertTrue(change.join().done(), change.join().toString());
+        assertEquals(new MembershipView(2, 0b110, 2, 2), sim.view(2));
+        assertEquals(1, sim.kills, "the stopped primary was killed before the view was published");
+        assertTrue(ms < ArbiterContext.SELF_FENCE_TIMEOUT_DEFAULT_MS, "before the automatic rule: " + ms + " ms");
+        sim.runUntil(() -> sim.view(1).version() == 2, 1000, "node 1 publishes");
+        assertEquals(sim.view(2), sim.view(1));
+    }
+
+    @Test
+    void shouldTellTheListenerEveryPhaseOfAFailoverAndOfTheRejoin()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(2, true);
+        sim.noNetworkLane = true;
+        final List<String> events = new ArrayList<>();
+        sim.nodes[1].arbiter.listen(new Recorder(events));
+        sim.nodes[0].crashed = true;
+        sim.runUntil(() -> sim.view(1).version() == 2, 3000, "failover");
+        sim.nodes[0].restart();
+        final List<String> joiner = new ArrayList<>();
+        sim.nodes[0].arbiter.listen(new Recorder(joiner));
+        sim.runUntil(() -> sim.isMember(0), 3000, "rejoin");
+
+        assertEquals(List.of("suspected 0", "confirmed 0", "proposal 2", "decided 2", "fenced 0", "published 2",
+            "proposal 3", "decided 3", "published 3", "rejoined 0"), events);
+        assertEquals(List.of("decided 3", "published 3", "rejoined 0"), joiner);
+    }
+
+    @Test
+    void shouldKeepTheInvariantsUnderRandomFaultsRestartsAndRoleChanges()
+    {
+        int rejoins = 0;
+        int roleChanges = 0;
+        int changes = 0;
+        for (long seed = 100; seed < 160; seed++)
+        {
+            final Random random = new Random(seed);
+            final int count = 2 + random.nextInt(2);
+            final ClusterSimulation sim = ClusterSimulation.started(seed, count, seed % 2 == 1);
+            sim.noNetworkLane = random.nextBoolean();
+            sim.disk.faults(0.003, 0.0005, 0.003);
+            final List<CompletableFuture<RoleChange>> requests = new ArrayList<>();
+            for (int round = 0; round < 10; round++)
+            {
+                final int node = random.nextInt(count);
+                final ClusterSimulation.Node target = sim.nodes[node];
+                switch (random.nextInt(8))
+                {
+                    case 0 -> target.crashed = true;
+                    case 1 -> target.paused = !target.paused;
+                    case 2 -> sim.cutNetwork(node, (node + 1) % count);
+                    case 3 -> sim.disk.cutOff(node, random.nextBoolean());
+                    case 4 -> requests.add(target.arbiter.requestSwitchover(random.nextInt(count)));
+                    case 5 -> requests.add(target.arbiter.requestFailover(random.nextInt(count)));
+                    default ->
+                    {
+                        // restart what is down, as a supervisor would, with its disk path and network back
+                        sim.healNetwork();
+                        for (final ClusterSimulation.Node each : sim.nodes)
+                        {
+                            sim.disk.cutOff(each.id, false);
+                            if (each.crashed || each.arbiter.state() == ArbiterState.FENCED)
+                            {
+                                each.restart();
+                            }
+                        }
+                    }
+                }
+                sim.run(500 + random.nextInt(3000));
+            }
+            rejoins += sim.rejoins;
+            changes += sim.decided.size() - 1;
+            for (final CompletableFuture<RoleChange> request : requests)
+            {
+                roleChanges += request.isDone() && request.join().done() && request.join().reason()
+                    .startsWith("published") ? 1 : 0;
+            }
+        }
+        assertTrue(changes > 150, "too few membership changes to mean anything: " + changes);
+        assertTrue(rejoins > 35, "too few rejoins to mean anything: " + rejoins);
+        assertTrue(roleChanges > 15, "too few role changes done to mean anything: " + roleChanges);
+    }
+
+    /**
+     * @return a cluster on one host, disk only, whose node 1 crashed, was removed, restarted and ran {@code steps}
+     * steps of the way back in.
+     */
+    private static ClusterSimulation node1RestartedAfterItsRemoval(final int count, final int steps)
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(count, true);
+        sim.noNetworkLane = true;
+        sim.nodes[1].crashed = true;
+        sim.runUntil(() -> sim.view(0).version() == 2, 3000, "removal");
+        sim.nodes[1].restart();
+        for (int i = 0; i < steps; i++)
+        {
+            sim.step();
+        }
+        return sim;
+    }
+
+    private record Recorder(List<String> events) implements ArbiterListener
+    {
+        @Override
+        public void onSuspected(final int node, final String reason)
+        {
+            events.add("suspected " + node);
+        }
+
+        @Override
+        public void onConfirmedDead(final int node, final String reason)
+        {
+            events.add("confirmed " + node);
+        }
+
+        @Override
+        public void onProposal(final MembershipView view, final String reason)
+        {
+            events.add("proposal " + view.version());
+        }
+
+        @Override
+        public void onDecided(final MembershipView view)
+        {
+            events.add("decided " + view.version());
+        }
+
+        @Override
+        public void onFenced(final int node, final String how)
+        {
+            events.add("fenced " + node);
+        }
+
+        @Override
+        public void onPublished(final MembershipView view)
+        {
+            events.add("published " + view.version());
+        }
+
+        @Override
+        public void onRejoined(final int node, final MembershipView view)
+        {
+            events.add("rejoined " + node);
+        }
+
+        @Override
+        public void onSelfFenced(final String reason)
+        {
+            events.add("self-fenced");
+        }
+    }
+}
