@@ -460,8 +460,9 @@ public final class Arbiter
                 if (!restartedLogged)
                 {
                     restartedLogged = true;
-                    LOG.warn("node {}: restarted while still a member of decided view {}: the incarnation it " +
-                        "holds is dead; waiting to be removed, then asking to join", me, latest);
+                    LOG.warn("node {}: restarted while still a member of decided view {} (its sector held {} " +
+                        "before this process wrote it): the incarnation it holds is dead; waiting to be removed, " +
+                        "then asking to join", me, latest, heartbeat.predecessorSector());
                 }
                 return 0;
             }
