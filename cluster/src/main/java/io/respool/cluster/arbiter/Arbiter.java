@@ -460,8 +460,9 @@ public final class Arbiter
                 if (!restartedLogged)
                 {
                     restartedLogged = true;
-                    LOG.warn("node {}: restarted while still a member of decided view {}: the incarnation it " +
-                        "holds is dead; waiting to be removed, then asking to join", me, latest);
+                    LOG.warn("node {}: restarted while still a member of decided view {} (its sector held {} " +
+                        "before this process wrote it): the incarnation it holds is dead; waiting to be removed, " +
+                        "then asking to join", me, latest, heartbeat.predecessorSector());
                 }
                 return 0;
             }
@@ -564,11 +565,13 @@ public final class Arbiter
                 {
                     remove(view, peer, "primary silent on the network and on the disk (" + silence + ")");
                 }
-                else
+                else if (diskNs < ctx.diskSuspectTimeoutNs())
                 {
                     fence(nowNs, "partition: primary node " + peer + " not heard on the network while its disk " +
                         "heartbeat still changes (" + silence + "); the primary's side continues");
                 }
+                // else silent on both since about the same moment (a hung primary, read up to an interval late):
+                // no partition; wait for the disk to confirm
                 return;
             }
         }

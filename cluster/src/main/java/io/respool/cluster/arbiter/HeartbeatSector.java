@@ -135,6 +135,15 @@ public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
     }
 
     /**
+     * @return true if no process ever wrote it: all zero, or as {@link ClusterDisk#format} leaves it through the
+     * entry volume's sector layer (zero fields sealed: magic 0).
+     */
+    public boolean unwritten()
+    {
+        return isEmpty() || getLong(MAGIC_OFFSET) == 0;
+    }
+
+    /**
      * @return true for {@link #RUNNING} and {@link #SELF_FENCED}: the states a process writes while, and after, it
      * may serve ({@link #RUNNING} lands before an admitted process serves; the first writers wrote nothing else).
      */

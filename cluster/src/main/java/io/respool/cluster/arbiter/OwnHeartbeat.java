@@ -37,6 +37,7 @@ final class OwnHeartbeat
     private boolean predecessorRead;
     private boolean predecessorServed;
     private ProcessIdentity predecessor = ProcessIdentity.UNKNOWN;
+    private String predecessorSector = "not read";
 
     OwnHeartbeat(
         final ClusterDisk disk, final int nodeId, final long incarnation, final ProcessIdentity process,
@@ -128,9 +129,12 @@ final class OwnHeartbeat
         try
         {
             final HeartbeatSector before = disk.readHeartbeat(nodeId);
-            predecessorServed = !before.isEmpty() && (!before.isValid() || before.nodeId() != nodeId ||
+            predecessorServed = !before.unwritten() && (!before.isValid() || before.nodeId() != nodeId ||
                 HeartbeatSector.memberState(before.state()));
             predecessor = before.isValid() && before.nodeId() == nodeId ? before.process() : ProcessIdentity.UNKNOWN;
+            predecessorSector = before.unwritten() ? "nothing" : !before.isValid() ? "unreadable (" +
+                before.invalidReason() + ")" : "incarnation " + Long.toHexString(before.incarnation()) + " in state " +
+                before.state() + " (" + before.process() + ")";
             predecessorRead = true;
             return true;
         }
@@ -158,6 +162,14 @@ final class OwnHeartbeat
     ProcessIdentity predecessor()
     {
         return predecessor;
+    }
+
+    /**
+     * @return what the sector held before this process's first write, for the log.
+     */
+    String predecessorSector()
+    {
+        return predecessorSector;
     }
 
     /**

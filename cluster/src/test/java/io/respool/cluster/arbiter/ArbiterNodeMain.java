@@ -3,9 +3,12 @@ package io.respool.cluster.arbiter;
 import io.respool.blockdev.BlockDevice;
 import io.respool.blockdev.BlockDevices;
 import io.respool.dss.Dss;
+import io.respool.dss.DssFile;
+import io.respool.dss.OpenFlag;
 import io.respool.dss.arbitration.ArbitrationSectors;
 import io.respool.dss.engine.InstanceOptions;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -13,8 +16,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One cluster node as its own process, for {@link ProcessArbiterTest}: DSS instance {@code nodeId} of volume group
  * {@code data} on an image file, and its arbiter (disk only, the real kick and {@code /proc}) on a 5 ms duty cycle.
- * Prints {@code view N} for each view it publishes and {@code fenced: reason} if it fences itself. Arguments:
- * {@code image lockDirectory nodeId}.
+ * Prints {@code view N} for each view it publishes and {@code fenced: reason} if it fences itself; once its arbiter
+ * is a member it writes a file of its own through DSS and prints {@code wrote} (or {@code write failed: why}): a
+ * restarted node whose instance was kicked can write only once its admission registered the instance again.
+ * Arguments: {@code image lockDirectory nodeId}.
  */
 public final class ArbiterNodeMain
 {
@@ -37,12 +42,28 @@ public final class ArbiterNodeMain
             final DecidedViews views = new DecidedViews();
             views.listen(view -> System.out.println("view " + view.version()));
             final Arbiter arbiter = new Arbiter(
-                new ArbiterContext().nodeId(nodeId).nodeCount(2).initialView(0b11, 0), disk,
+                new ArbiterContext().nodeId(nodeId).nodeCount(2).initialView(0b11, 0)
+                    .storageAdmission(fencer.admission()), disk,
                 new DiskPaxosRegister(disk, nodeId, 2), NetworkLiveness.diskOnly(), fencer,
                 reason -> System.out.println("fenced: " + reason), views, System.nanoTime(), System.nanoTime());
+            boolean wrote = false;
             while (true)
             {
                 arbiter.doWork(System.nanoTime(), System.currentTimeMillis());
+                if (!wrote && arbiter.mayServe(System.nanoTime()))
+                {
+                    wrote = true;
+                    try (DssFile file = dss.open("+data/node" + nodeId + "-" + ProcessHandle.current().pid(),
+                        OpenFlag.CREATE, OpenFlag.WRITE))
+                    {
+                        file.write(ByteBuffer.allocate(8192), 0);
+                        System.out.println("wrote");
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        System.out.println("write failed: " + ex.getMessage());
+                    }
+                }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
         }

@@ -52,6 +52,12 @@ class ProcessArbiterTest
         failOver(ChildProcess::pause, "kill -STOP");
     }
 
+    @Test
+    void shouldTakeAKilledPrimaryBackAsAStandbyOnceItsProcessRestarts() throws Exception
+    {
+        failOver(ChildProcess::kill, "kill -9, restart");
+    }
+
     private void failOver(final Consumer<ChildProcess> fault, final String what) throws Exception
     {
         final Path volume = dir.resolve("vol0");
@@ -96,6 +102,37 @@ class ProcessArbiterTest
             assertNull(fenced[0]);
             System.out.println(what + " of the primary's process to the standby's published view: " + failoverMs +
                 " ms");
+            if (what.endsWith("restart"))
+            {
+                rejoin(volume, arbiter, views, dss);
+            }
+        }
+    }
+
+    /**
+     * Start node 0 again as a new process: it finds itself outside the view, asks to join, is added by the new
+     * primary (node 1, this test's arbiter), registers its kicked DSS instance again and writes.
+     */
+    private void rejoin(final Path volume, final Arbiter arbiter, final DecidedViews views, final Dss dss)
+    {
+        final long restartNs = System.nanoTime();
+        try (ChildProcess restarted = ChildJvm.of(ArbiterNodeMain.class)
+            .args(volume.toString(), dir.toString(), "0").start())
+        {
+            runUntil(arbiter, () -> views.current().version() == 3, TimeUnit.SECONDS.toNanos(60));
+            final long joinMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartNs);
+            assertEquals(new MembershipView(3, 0b11, 1, 1), views.current(), "after " + joinMs + " ms");
+            // the arbiter keeps its duty cycle while the joiner takes the view up (its decision is written then)
+            runUntil(arbiter, () -> restarted.output().contains("\nwrote"), TimeUnit.SECONDS.toNanos(20));
+            restarted.awaitLine("view 3", Duration.ofSeconds(1));
+            restarted.awaitLine("wrote", Duration.ofSeconds(1));
+            assertTrue(dss.volumeGroup("data").instances().stream()
+                .anyMatch(s -> s.instanceId() == 0 && !s.fenced() && s.registered()), "DSS instance 0 registered");
+            runUntil(arbiter, () -> false, TimeUnit.SECONDS.toNanos(1));
+            assertEquals(3, views.current().version(), "stable after the rejoin");
+            assertTrue(restarted.isAlive());
+            System.out.println("restart of node 0's process (JVM start included) to the view adding it back: " +
+                joinMs + " ms");
         }
     }
 
