@@ -225,6 +225,10 @@ public final class ClusterDemo
             out.println("ERROR " + message);
             return new Outcome(EXIT_SETUP, null, message);
         }
+        if (fault == Fault.PARTITION)
+        {
+            return PartitionRun.run(config, passThrough(props), after, out);
+        }
         final FaultRun faultRun = new FaultRun(fault, after, out);
         return cm ? CmFaultRun.run(config, passThrough(props), faultRun, out) :
             runWithFault(config, passThrough(props), faultRun, out);
@@ -295,13 +299,22 @@ public final class ClusterDemo
      */
     static Map<String, String> arbiterTimeouts(final Map<String, String> passThrough, final PrintStream out)
     {
+        return arbiterTimeouts(passThrough, out, "no network lane, the disk alone decides");
+    }
+
+    /**
+     * @param lane how the nodes hear each other, for the line printed.
+     */
+    static Map<String, String> arbiterTimeouts(final Map<String, String> passThrough, final PrintStream out,
+        final String lane)
+    {
         final Map<String, String> props = new LinkedHashMap<>(passThrough);
         props.putIfAbsent(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME, Long.toString(SELF_FENCE_TIMEOUT_MS));
         props.putIfAbsent(ArbiterContext.LEASE_TIMEOUT_PROP_NAME, Long.toString(2 * SELF_FENCE_TIMEOUT_MS));
         out.println("arbiter: self-fence after " + props.get(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME) +
             " ms without an own renewal, a peer removed after " + props.get(ArbiterContext.LEASE_TIMEOUT_PROP_NAME) +
             " ms of an unchanged heartbeat (-D" + ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME + ", -D" +
-            ArbiterContext.LEASE_TIMEOUT_PROP_NAME + "); no network lane, the disk alone decides");
+            ArbiterContext.LEASE_TIMEOUT_PROP_NAME + "); " + lane);
         return props;
     }
 

@@ -383,7 +383,28 @@ public final class ClusterNode
                 }
                 problems.add("fenced by the arbiter after the work was done: " + reason);
             }
-        }).start();
+        }, lane()).start();
+    }
+
+    /**
+     * @return the arbiter's UDP lane endpoints from {@code lane=host:port,host:port} (index = node id), or null:
+     * no lane, the disk alone decides.
+     */
+    private List<java.net.InetSocketAddress> lane()
+    {
+        final String spec = args.getProperty("lane");
+        if (spec == null || spec.isBlank())
+        {
+            return null;
+        }
+        final List<java.net.InetSocketAddress> out = new java.util.ArrayList<>();
+        for (final String endpoint : spec.split(","))
+        {
+            final int colon = endpoint.lastIndexOf(':');
+            out.add(new java.net.InetSocketAddress(endpoint.substring(0, colon),
+                Integer.parseInt(endpoint.substring(colon + 1))));
+        }
+        return out;
     }
 
     private void runRole(final Dss dss, final DmsNode node, final TablePageStore store, final DssFile heap,

@@ -67,6 +67,17 @@ final class NodeProcess implements AutoCloseable, FaultTarget
     static NodeProcess start(final int nodeId, final Map<String, String> nodeArgs,
         final Map<String, String> passThrough, final PrintStream out, final LineListener listener)
     {
+        return start(nodeId, nodeArgs, passThrough, out, listener, List.of());
+    }
+
+    /**
+     * Start a node under a command prefix ({@code ip netns exec NS}: the prefix execs the JVM, so the pid is the
+     * node's).
+     */
+    static NodeProcess start(final int nodeId, final Map<String, String> nodeArgs,
+        final Map<String, String> passThrough, final PrintStream out, final LineListener listener,
+        final List<String> prefix)
+    {
         final List<String> command = new ArrayList<>();
         if (SETSID != null)
         {
@@ -74,6 +85,7 @@ final class NodeProcess implements AutoCloseable, FaultTarget
             // order (closing its stdin) instead of the node dying with its DMS and DSS state left open
             command.add(SETSID);
         }
+        command.addAll(prefix);
         command.addAll(javaCommand(nodeArgs, passThrough));
         try
         {
