@@ -209,7 +209,8 @@ public record ClusterConfig(
             { "respool.dms.*, respool.dss.*", "passed on to both nodes, e.g. -Drespool.dms.idle.strategy=backoff" },
         };
         final StringBuilder sb = new StringBuilder()
-            .append("usage: bin/cluster-demo [--fault kill9|sigstop | --bank] [-Dname=value ...]\n\n")
+            .append("usage: bin/cluster-demo [--fault kill9|sigstop [--cm] | --fault partition | --bank] " +
+                "[-Dname=value ...]\n\n")
             .append("Runs two database nodes on this machine, each embedding DSS and DMS, over one sparse image:\n")
             .append("node 0 inserts and updates rows of a page-based table on DSS, node 1 reads them with pages\n")
             .append("shipped from node 0 by DMS and checks every row it sees.\n\n")

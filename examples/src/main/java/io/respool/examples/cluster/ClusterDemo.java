@@ -74,12 +74,20 @@ public final class ClusterDemo
      * @param summary    the summary, or null if the nodes were not started.
      * @param error      why the nodes were not started, or null.
      * @param failover   a failover run's summary, or null for the default run.
+     * @param cm         what the cluster manager showed in a {@code --cm} run, or null.
      */
-    public record Outcome(int exitStatus, ClusterSummary summary, String error, FailoverSummary failover)
+    public record Outcome(int exitStatus, ClusterSummary summary, String error, FailoverSummary failover,
+        CmFaultRun.CmView cm)
     {
         Outcome(final int exitStatus, final ClusterSummary summary, final String error)
         {
-            this(exitStatus, summary, error, null);
+            this(exitStatus, summary, error, null, null);
+        }
+
+        Outcome(final int exitStatus, final ClusterSummary summary, final String error,
+            final FailoverSummary failover)
+        {
+            this(exitStatus, summary, error, failover, null);
         }
     }
 
@@ -116,12 +124,18 @@ public final class ClusterDemo
         props.putAll(System.getProperties());
         Fault fault = Fault.NONE;
         boolean bank = false;
+        boolean cm = false;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
             if (arg.equals("--bank"))
             {
                 bank = true;
+                continue;
+            }
+            if (arg.equals("--cm"))
+            {
+                cm = true;
                 continue;
             }
             if (arg.equals("--fault") || arg.startsWith("--fault="))
@@ -180,26 +194,44 @@ public final class ClusterDemo
         }
         if (fault != Fault.NONE)
         {
-            final long total = 1 + config.rows() + config.updates();
-            final long after;
-            try
-            {
-                after = Long.parseLong(props.getProperty(FAULT_AFTER_PROP_NAME, Long.toString(total / 3)));
-            }
-            catch (final NumberFormatException ex)
-            {
-                out.println("ERROR " + FAULT_AFTER_PROP_NAME + " must be a number: " + ex.getMessage());
-                return new Outcome(EXIT_SETUP, null, ex.getMessage());
-            }
-            if (after < 2 || after >= total)
-            {
-                final String message = FAULT_AFTER_PROP_NAME + " must be in [2, " + total + "): " + after;
-                out.println("ERROR " + message);
-                return new Outcome(EXIT_SETUP, null, message);
-            }
-            return runWithFault(config, passThrough(props), new FaultRun(fault, after, out), out);
+            return runFault(config, props, fault, cm, out);
+        }
+        if (cm)
+        {
+            out.println("ERROR --cm needs --fault kill9 or --fault sigstop (the cluster manager runs the nodes of " +
+                "a failover run)");
+            return new Outcome(EXIT_SETUP, null, "--cm without --fault");
         }
         return run(config, passThrough(props), out);
+    }
+
+    private static Outcome runFault(final ClusterConfig config, final Properties props, final Fault fault,
+        final boolean cm, final PrintStream out)
+    {
+        final long total = 1 + config.rows() + config.updates();
+        final long after;
+        try
+        {
+            after = Long.parseLong(props.getProperty(FAULT_AFTER_PROP_NAME, Long.toString(total / 3)));
+        }
+        catch (final NumberFormatException ex)
+        {
+            out.println("ERROR " + FAULT_AFTER_PROP_NAME + " must be a number: " + ex.getMessage());
+            return new Outcome(EXIT_SETUP, null, ex.getMessage());
+        }
+        if (after < 2 || after >= total)
+        {
+            final String message = FAULT_AFTER_PROP_NAME + " must be in [2, " + total + "): " + after;
+            out.println("ERROR " + message);
+            return new Outcome(EXIT_SETUP, null, message);
+        }
+        if (fault == Fault.PARTITION)
+        {
+            return PartitionRun.run(config, passThrough(props), after, out);
+        }
+        final FaultRun faultRun = new FaultRun(fault, after, out);
+        return cm ? CmFaultRun.run(config, passThrough(props), faultRun, out) :
+            runWithFault(config, passThrough(props), faultRun, out);
     }
 
     /**
@@ -267,17 +299,26 @@ public final class ClusterDemo
      */
     static Map<String, String> arbiterTimeouts(final Map<String, String> passThrough, final PrintStream out)
     {
+        return arbiterTimeouts(passThrough, out, "no network lane, the disk alone decides");
+    }
+
+    /**
+     * @param lane how the nodes hear each other, for the line printed.
+     */
+    static Map<String, String> arbiterTimeouts(final Map<String, String> passThrough, final PrintStream out,
+        final String lane)
+    {
         final Map<String, String> props = new LinkedHashMap<>(passThrough);
         props.putIfAbsent(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME, Long.toString(SELF_FENCE_TIMEOUT_MS));
         props.putIfAbsent(ArbiterContext.LEASE_TIMEOUT_PROP_NAME, Long.toString(2 * SELF_FENCE_TIMEOUT_MS));
         out.println("arbiter: self-fence after " + props.get(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME) +
             " ms without an own renewal, a peer removed after " + props.get(ArbiterContext.LEASE_TIMEOUT_PROP_NAME) +
             " ms of an unchanged heartbeat (-D" + ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME + ", -D" +
-            ArbiterContext.LEASE_TIMEOUT_PROP_NAME + "); no network lane, the disk alone decides");
+            ArbiterContext.LEASE_TIMEOUT_PROP_NAME + "); " + lane);
         return props;
     }
 
-    private static String describeExit(final int status)
+    static String describeExit(final int status)
     {
         if (status == 128 + 9 || status == 137)
         {
@@ -358,7 +399,7 @@ public final class ClusterDemo
      *
      * @return null if the nodes may start, else how the run ended.
      */
-    private static Outcome prepare(final ClusterConfig config, final String title, final PrintStream out)
+    static Outcome prepare(final ClusterConfig config, final String title, final PrintStream out)
     {
         step(out, title);
         final String conflict = checkPorts(config, out);
@@ -507,7 +548,7 @@ public final class ClusterDemo
         }
     }
 
-    private static void closeAll(final NodeProcess[] nodes)
+    static void closeAll(final NodeProcess[] nodes)
     {
         for (final NodeProcess node : nodes)
         {

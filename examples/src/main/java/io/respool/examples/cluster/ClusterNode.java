@@ -55,6 +55,10 @@ public final class ClusterNode
     static final long ACKED_INTERVAL_MS = 20;
     /** Start of that line: {@code ACKED <commits> <last commit LSN>}. */
     static final String ACKED_PREFIX = "ACKED ";
+    /** Printed by a node an agent runs once its work is done and its report written. */
+    static final String WORK_DONE = "WORK DONE";
+    /** Printed by a restarted node that found the cluster went on without it. */
+    static final String REMOVED_PREFIX = "REMOVED ";
 
     private final Properties args;
     private final int nodeId;
@@ -63,6 +67,8 @@ public final class ClusterNode
     private final NodeReport report = new NodeReport();
     private final FailoverEvents events = new FailoverEvents(System.out);
     private volatile Runnable onFailover = () -> {};
+    private volatile CmControl cmControl;
+    private volatile boolean promoted;
     private volatile boolean workDone;
 
     private ClusterNode(final Properties args)
@@ -99,8 +105,44 @@ public final class ClusterNode
             props.setProperty(arg.substring(0, eq), arg.substring(eq + 1));
         }
         final ClusterNode node = new ClusterNode(props);
-        node.watchStdin();
-        System.exit(node.run());
+        if (node.cm())
+        {
+            // run by a cluster manager agent: it stops the node with SIGTERM (cmctl stop), not by closing stdin
+            final Thread main = Thread.currentThread();
+            Runtime.getRuntime().addShutdownHook(new Thread(() ->
+            {
+                node.aborted.set(true);
+                try
+                {
+                    main.join(TimeUnit.SECONDS.toMillis(10));
+                }
+                catch (final InterruptedException ignore)
+                {
+                    // exit now
+                }
+            }, "sigterm"));
+        }
+        else
+        {
+            node.watchStdin();
+        }
+        final int status = node.run();
+        if (node.cm() && !node.aborted.get())
+        {
+            // a database process does not end when a workload does: the agent would restart it; wait for the stop
+            System.out.println(WORK_DONE + " status " + status + "; waiting for cmctl stop (SIGTERM)");
+            System.out.flush();
+            while (!node.aborted.get())
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+        System.exit(status);
+    }
+
+    private boolean cm()
+    {
+        return Boolean.parseBoolean(args.getProperty("cm", "false"));
     }
 
     private String required(final String name)
@@ -146,6 +188,10 @@ public final class ClusterNode
         report.put("node", nodeId);
         report.put("pid", ProcessHandle.current().pid());
         final boolean managed = Boolean.parseBoolean(args.getProperty("arbiter", "false"));
+        if (cm() && startCmControl() > 1)
+        {
+            return runRestarted(startNs);
+        }
         try (Dss dss = Dss.open(Path.of(required("home")));
             DssFile heap = dss.open(HEAP_PATH, 0 == nodeId ? new OpenFlag[] { OpenFlag.WRITE } : new OpenFlag[0]);
             DssFile walFile = dss.open(walPath(nodeId), OpenFlag.WRITE);
@@ -190,6 +236,10 @@ public final class ClusterNode
                         node.reformState());
                 }
                 final PageAccess pages = new PageAccess(node, ACQUIRE_TIMEOUT_NS);
+                if (cmControl != null)
+                {
+                    cmControl.role(0 == nodeId ? "Primary" : "Standby", true);
+                }
                 try
                 {
                     runRole(dss, node, store, heap, wal, control, pages, reform, managed, runDeadlineNs);
@@ -198,6 +248,10 @@ public final class ClusterNode
                 finally
                 {
                     reportDms(node, store, pages);
+                }
+                if (cmControl != null)
+                {
+                    idleUntilStopped(startNs);
                 }
             }
         }
@@ -210,6 +264,86 @@ public final class ClusterNode
             problems.add(ex.toString());
             ex.printStackTrace(System.out);
         }
+        if (cmControl != null)
+        {
+            // the workload is over: the node serves nothing more, whatever its role
+            cmControl.role(cmControl.incarnation() > 1 ? "Standby" : (reformPromoted() ? "Primary" :
+                (0 == nodeId ? "Primary" : "Standby")), false);
+        }
+        return finishReport(startNs);
+    }
+
+    /**
+     * Under an agent: the control files, with the role reported as it changes.
+     *
+     * @return the incarnation: more than 1 when the agent restarted this node.
+     */
+    private int startCmControl()
+    {
+        cmControl = new CmControl(Path.of(required("dataDir")), 0 == nodeId ? "Primary" : "Standby").start();
+        events.listen((name) ->
+        {
+            if (FailoverEvents.SERVING_WRITES.equals(name))
+            {
+                promoted = true;
+                cmControl.role("Primary", true);
+            }
+        });
+        return cmControl.incarnation();
+    }
+
+    /**
+     * Under an agent the node stays what it is once its work is done (a database process does not end with a
+     * workload, and the agent would restart it): DMS and the arbiter keep running, the report is written, and the
+     * node waits for cmctl stop (SIGTERM).
+     */
+    private void idleUntilStopped(final long startNs)
+    {
+        finishReport(startNs);
+        System.out.println(WORK_DONE + "; serving as " + cmControl.roleName() + " until cmctl stop (SIGTERM)");
+        System.out.flush();
+        while (!aborted.get())
+        {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
+    private boolean reformPromoted()
+    {
+        return promoted;
+    }
+
+    /**
+     * The agent restarted this node in its data directory (it died: the old primary after a kill -9, or a node
+     * the arbiter killed). Its cluster went on without it, so it waits for the decided view that removed it and
+     * says so; it opens no DSS instance and starts no arbiter, which would find itself out of the view and fence
+     * itself. A removed node comes back only through the arbiter's rejoin (not merged on this branch yet): until
+     * then it stays a Standby that does not serve, and cmctl query shows it Down, kicked out.
+     */
+    private int runRestarted(final long startNs)
+    {
+        System.out.println("restarted by the cluster manager agent (incarnation " + cmControl.incarnation() +
+            " in " + required("dataDir") + ")");
+        final int nodeCount = Integer.parseInt(args.getProperty("nodes", "2"));
+        final MembershipView removedBy = CmControl.awaitRemoved(Path.of(required("image")), nodeId, nodeCount,
+            TimeUnit.SECONDS.toNanos(30));
+        if (removedBy == null)
+        {
+            problems.add("restarted, but the decided view on the disk still holds this node after 30 s: the other " +
+                "node did not fail over");
+        }
+        else
+        {
+            System.out.println(REMOVED_PREFIX + "from the cluster in view " + removedBy + ": not starting DSS, " +
+                "DMS or the arbiter; a removed node rejoins only through the arbiter's rejoin (not built here)");
+        }
+        cmControl.role("Standby", false);
+        report.put("restarted", 1);
+        return finishReport(startNs);
+    }
+
+    private int finishReport(final long startNs)
+    {
         report.put("seconds", (System.nanoTime() - startNs) / 1e9);
         report.put("problems", problems.count());
         final List<String> first = problems.first();
@@ -217,7 +351,10 @@ public final class ClusterNode
         {
             report.put("problem." + i, first.get(i));
         }
-        report.write(Path.of(required("report")));
+        // a restarted node keeps the report of the incarnation before it
+        final CmControl cmc = cmControl;
+        report.write(Path.of(required("report") + (cmc != null && cmc.incarnation() > 1 ? "." + cmc.incarnation() :
+            "")));
         return 0 == problems.count() ? 0 : 1;
     }
 
@@ -246,7 +383,28 @@ public final class ClusterNode
                 }
                 problems.add("fenced by the arbiter after the work was done: " + reason);
             }
-        }).start();
+        }, lane()).start();
+    }
+
+    /**
+     * @return the arbiter's UDP lane endpoints from {@code lane=host:port,host:port} (index = node id), or null:
+     * no lane, the disk alone decides.
+     */
+    private List<java.net.InetSocketAddress> lane()
+    {
+        final String spec = args.getProperty("lane");
+        if (spec == null || spec.isBlank())
+        {
+            return null;
+        }
+        final List<java.net.InetSocketAddress> out = new java.util.ArrayList<>();
+        for (final String endpoint : spec.split(","))
+        {
+            final int colon = endpoint.lastIndexOf(':');
+            out.add(new java.net.InetSocketAddress(endpoint.substring(0, colon),
+                Integer.parseInt(endpoint.substring(colon + 1))));
+        }
+        return out;
     }
 
     private void runRole(final Dss dss, final DmsNode node, final TablePageStore store, final DssFile heap,

@@ -43,13 +43,28 @@ final class FailoverEvents
     }
 
     private final PrintStream out;
+    private volatile java.util.function.Consumer<String> listener = (name) -> {};
 
     FailoverEvents(final PrintStream out)
     {
         this.out = out;
     }
 
+    /**
+     * @param onEvent sees each event's name after it is printed, on the emitting thread.
+     */
+    void listen(final java.util.function.Consumer<String> onEvent)
+    {
+        this.listener = onEvent;
+    }
+
     void emit(final String name, final String detail)
+    {
+        emitLine(name, detail);
+        listener.accept(name);
+    }
+
+    private void emitLine(final String name, final String detail)
     {
         out.println(String.format(Locale.ROOT, "%s%s %d %s", PREFIX, name, System.currentTimeMillis(), detail));
     }

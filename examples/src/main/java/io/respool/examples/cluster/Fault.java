@@ -12,7 +12,9 @@ enum Fault
     /** {@code kill -9} of node 0's process. */
     KILL9("KILL"),
     /** {@code kill -STOP} of node 0's process, {@code kill -CONT} once the new primary writes. */
-    SIGSTOP("STOP");
+    SIGSTOP("STOP"),
+    /** Node 0 cut off the network (its namespace's link down) while both nodes keep the disk. */
+    PARTITION(null);
 
     private final String signal;
 
@@ -46,6 +48,6 @@ enum Fault
                 return fault;
             }
         }
-        throw new IllegalArgumentException("unknown fault: " + text + " (choose kill9, sigstop or none)");
+        throw new IllegalArgumentException("unknown fault: " + text + " (choose kill9, sigstop, partition or none)");
     }
 }

@@ -19,14 +19,16 @@ final class FaultRun
     private final long afterCommits;
     private final PrintStream out;
     private final Map<String, FailoverEvents.Event> events = new ConcurrentHashMap<>();
-    private volatile NodeProcess primary;
+    private volatile FaultTarget primary;
     private volatile long acked;
     private volatile long ackedLsn;
     private volatile long ackedBeforeFault = -1;
     private volatile long ackedLsnBeforeFault;
     private volatile long faultWallMs;
+    private volatile long faultPid = -1;
     private volatile boolean resumed;
     private volatile String failure;
+    private volatile java.util.function.BooleanSupplier gate = () -> true;
 
     FaultRun(final Fault fault, final long afterCommits, final PrintStream out)
     {
@@ -35,9 +37,18 @@ final class FaultRun
         this.out = out;
     }
 
-    void primary(final NodeProcess node)
+    void primary(final FaultTarget node)
     {
         this.primary = node;
+    }
+
+    /**
+     * Hold the fault, once its commit count is reached, until the gate opens (a {@code --cm} run first lets
+     * {@code cmctl query} show the healthy cluster); the commits acknowledged before it are counted when it comes.
+     */
+    void holdFaultUntil(final java.util.function.BooleanSupplier open)
+    {
+        this.gate = open;
     }
 
     /**
@@ -52,12 +63,13 @@ final class FaultRun
         final String[] parts = line.substring(ClusterNode.ACKED_PREFIX.length()).split(" ");
         acked = Long.parseLong(parts[0]);
         ackedLsn = Long.parseLong(parts[1]);
-        if (acked >= afterCommits && ackedBeforeFault < 0 && primary != null)
+        if (acked >= afterCommits && ackedBeforeFault < 0 && primary != null && gate.getAsBoolean())
         {
             ackedBeforeFault = acked;
             ackedLsnBeforeFault = ackedLsn;
             try
             {
+                faultPid = primary.pid();
                 primary.signal(fault.signal());
                 faultWallMs = System.currentTimeMillis();
                 out.println("FAULT kill -" + fault.signal() + " node 0 (pid " + primary.pid() + ") with " +
@@ -98,13 +110,16 @@ final class FaultRun
      */
     void resumePrimary()
     {
-        if (fault == Fault.SIGSTOP && !resumed && primary != null && primary.isAlive())
+        // the paused process itself: an agent may run a new one under the same node by now
+        final long pid = faultPid;
+        if (fault == Fault.SIGSTOP && !resumed && pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+            .orElse(false))
         {
             resumed = true;
             try
             {
-                primary.signal("CONT");
-                out.println("FAULT kill -CONT node 0 (pid " + primary.pid() + "): the old primary resumes; it must " +
+                NodeProcess.kill(pid, "CONT");
+                out.println("FAULT kill -CONT node 0 (pid " + pid + "): the old primary resumes; it must " +
                     "find itself fenced");
             }
             catch (final RuntimeException ex)
@@ -168,6 +183,22 @@ final class FaultRun
     long ackedLsnBeforeFault()
     {
         return ackedLsnBeforeFault;
+    }
+
+    /**
+     * @return the pid the fault was sent to, -1 before it.
+     */
+    long faultPid()
+    {
+        return faultPid;
+    }
+
+    /**
+     * @return why the run failed outside the nodes (the fault could not be sent), or null.
+     */
+    String failure()
+    {
+        return failure;
     }
 
     long faultWallMs()

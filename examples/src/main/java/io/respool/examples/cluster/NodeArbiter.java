@@ -15,13 +15,16 @@ import io.respool.cluster.arbiter.Fencer;
 import io.respool.cluster.arbiter.HeartbeatSector;
 import io.respool.cluster.arbiter.NetworkLiveness;
 import io.respool.cluster.arbiter.SelfFence;
+import io.respool.cluster.arbiter.UdpLiveness;
 import io.respool.cluster.arbiter.VolumeGroupFencer;
 import io.respool.dms.api.MembershipView;
 import io.respool.dss.KickResult;
 import io.respool.dss.VolumeGroup;
 import io.respool.dss.arbitration.ArbitrationSectors;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -55,6 +58,8 @@ final class NodeArbiter implements AutoCloseable
     private final long[] lastChangeNs;
     private final boolean[] suspected;
     private final boolean[] fencedReported;
+    private final UdpLiveness lane;
+    private final boolean[] silent;
     private volatile boolean running = true;
     private long nextWatchNs;
 
@@ -62,9 +67,10 @@ final class NodeArbiter implements AutoCloseable
      * @param image     the volume group's entry volume (the cluster area lies in its allocation unit 0).
      * @param group     this node's open volume group, for the kick.
      * @param selfFence what the node does when its arbiter fences it.
+     * @param lane      every node's UDP lane endpoint (index = node id), or null for none: the disk alone decides.
      */
     NodeArbiter(final int nodeId, final int nodeCount, final Path image, final VolumeGroup group,
-        final FailoverEvents events, final SelfFence selfFence)
+        final FailoverEvents events, final SelfFence selfFence, final List<InetSocketAddress> lane)
     {
         this.nodeId = nodeId;
         this.nodeCount = nodeCount;
@@ -80,9 +86,12 @@ final class NodeArbiter implements AutoCloseable
         this.lastChangeNs = new long[nodeCount];
         this.suspected = new boolean[nodeCount];
         this.fencedReported = new boolean[nodeCount];
+        this.silent = new boolean[nodeCount];
         java.util.Arrays.fill(lastChangeNs, nowNs);
+        this.lane = lane == null ? null : new UdpLiveness(nodeId, ProcessHandle.current().pid(), lane,
+            ctx.heartbeatIntervalNs(), nowNs);
         this.arbiter = new Arbiter(ctx, disk, new ReportingRegister(new DiskPaxosRegister(disk, nodeId, nodeCount)),
-            NetworkLiveness.diskOnly(), new ReportingFencer(fencer), selfFence, views,
+            this.lane == null ? NetworkLiveness.diskOnly() : this.lane, new ReportingFencer(fencer), selfFence, views,
             ThreadLocalRandom.current().nextLong(), nowNs);
         views.listen(this::onView);
         this.thread = new Thread(this::loop, "arbiter-" + nodeId);
@@ -177,6 +186,7 @@ final class NodeArbiter implements AutoCloseable
             {
                 continue;
             }
+            watchLane(peer, nowNs);
             final HeartbeatSector sector = disk.readHeartbeat(peer);
             if (!sector.isValid())
             {
@@ -194,6 +204,29 @@ final class NodeArbiter implements AutoCloseable
                     TimeUnit.NANOSECONDS.toMillis(nowNs - lastChangeNs[peer]) + " ms (counter " +
                     sector.counter() + ")");
             }
+        }
+    }
+
+    /**
+     * A peer silent on the UDP lane for three heartbeat intervals is reported once (until heard again): the
+     * first sign of a partition, which the arbiter judges only at the network suspect timeout.
+     */
+    private void watchLane(final int peer, final long nowNs)
+    {
+        if (lane == null || lane.lastHeardNs(peer) == NetworkLiveness.NEVER)
+        {
+            return;
+        }
+        final long quietNs = nowNs - lane.lastHeardNs(peer);
+        if (quietNs < 3 * ctx.heartbeatIntervalNs())
+        {
+            silent[peer] = false;
+        }
+        else if (!silent[peer])
+        {
+            silent[peer] = true;
+            events.emit(FailoverEvents.SUSPECTED, "node " + peer + ": not heard on the UDP lane for " +
+                TimeUnit.NANOSECONDS.toMillis(quietNs) + " ms (its disk heartbeat is judged apart)");
         }
     }
 
@@ -219,6 +252,10 @@ final class NodeArbiter implements AutoCloseable
             Thread.currentThread().interrupt();
         }
         fencer.close();
+        if (lane != null)
+        {
+            lane.close();
+        }
         device.close();
     }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * pass-through properties; its output is copied line by line with a {@code node N |} prefix. Its standard input
  * stays open while this object lives: the node stops when it closes, so it never outlives the launcher.
  */
-final class NodeProcess implements AutoCloseable
+final class NodeProcess implements AutoCloseable, FaultTarget
 {
     /** What Agrona needs on Java 17, unless the build says otherwise ({@code respool.jvm.args}). */
     static final String DEFAULT_JVM_ARGS = "--add-exports java.base/jdk.internal.misc=ALL-UNNAMED";
@@ -67,6 +67,17 @@ final class NodeProcess implements AutoCloseable
     static NodeProcess start(final int nodeId, final Map<String, String> nodeArgs,
         final Map<String, String> passThrough, final PrintStream out, final LineListener listener)
     {
+        return start(nodeId, nodeArgs, passThrough, out, listener, List.of());
+    }
+
+    /**
+     * Start a node under a command prefix ({@code ip netns exec NS}: the prefix execs the JVM, so the pid is the
+     * node's).
+     */
+    static NodeProcess start(final int nodeId, final Map<String, String> nodeArgs,
+        final Map<String, String> passThrough, final PrintStream out, final LineListener listener,
+        final List<String> prefix)
+    {
         final List<String> command = new ArrayList<>();
         if (SETSID != null)
         {
@@ -74,6 +85,26 @@ final class NodeProcess implements AutoCloseable
             // order (closing its stdin) instead of the node dying with its DMS and DSS state left open
             command.add(SETSID);
         }
+        command.addAll(prefix);
+        command.addAll(javaCommand(nodeArgs, passThrough));
+        try
+        {
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            return new NodeProcess(nodeId, process, out, listener);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot start node " + nodeId + ": command=" + command.get(0), ex);
+        }
+    }
+
+    /**
+     * @return the command line of a node JVM: this JVM's java and class path, Agrona's flags, the pass-through
+     * properties and the node's arguments.
+     */
+    static List<String> javaCommand(final Map<String, String> nodeArgs, final Map<String, String> passThrough)
+    {
+        final List<String> command = new ArrayList<>();
         command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         for (final String arg : System.getProperty("respool.jvm.args", DEFAULT_JVM_ARGS).trim().split("\\s+"))
         {
@@ -91,15 +122,7 @@ final class NodeProcess implements AutoCloseable
         command.add(System.getProperty("java.class.path"));
         command.add(ClusterNode.class.getName());
         nodeArgs.forEach((name, value) -> command.add(name + "=" + value));
-        try
-        {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            return new NodeProcess(nodeId, process, out, listener);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot start node " + nodeId + ": command=" + command.get(0), ex);
-        }
+        return command;
     }
 
     private static String findSetsid()
@@ -139,12 +162,14 @@ final class NodeProcess implements AutoCloseable
         return nodeId;
     }
 
-    long pid()
+    @Override
+    public long pid()
     {
         return process.pid();
     }
 
-    boolean isAlive()
+    @Override
+    public boolean isAlive()
     {
         return process.isAlive();
     }
@@ -155,26 +180,37 @@ final class NodeProcess implements AutoCloseable
      * @param signal {@code KILL}, {@code STOP} or {@code CONT}.
      * @throws IllegalStateException if {@code kill} failed.
      */
-    void signal(final String signal)
+    @Override
+    public void signal(final String signal)
+    {
+        kill(process.pid(), signal);
+    }
+
+    /**
+     * Send a process a signal by {@code kill}.
+     *
+     * @throws IllegalStateException if {@code kill} failed.
+     */
+    static void kill(final long pid, final String signal)
     {
         try
         {
-            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
                 .redirectErrorStream(true).start();
             final String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0)
             {
-                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed: " + output);
+                throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + output);
             }
         }
         catch (final IOException ex)
         {
-            throw new UncheckedIOException("cannot run kill -" + signal + " " + process.pid(), ex);
+            throw new UncheckedIOException("cannot run kill -" + signal + " " + pid, ex);
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted sending " + signal + " to " + process.pid(), ex);
+            throw new IllegalStateException("interrupted sending " + signal + " to " + pid, ex);
         }
     }
 

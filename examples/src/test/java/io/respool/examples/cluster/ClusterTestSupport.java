@@ -25,6 +25,29 @@ final class ClusterTestSupport
         return FreePorts.freePorts(count);
     }
 
+    /**
+     * The settings of a short failover run in a test directory.
+     *
+     * @param flags the run's flags first ({@code --fault kill9}, {@code --cm} ...).
+     */
+    static String[] failoverArgs(final java.nio.file.Path dir, final String url, final long rows, final long updates,
+        final long rate, final long faultAfter, final long timeoutSeconds, final String... flags)
+    {
+        final java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(flags));
+        args.addAll(java.util.List.of(
+            "-D" + ClusterConfig.DIR_PROP_NAME + "=" + dir.resolve("cluster"),
+            "-D" + ClusterConfig.DMS_DIR_PROP_NAME + "=" + dir.resolve("dms"),
+            "-D" + ClusterConfig.DMS_URL_PROP_NAME + "=" + url,
+            "-D" + ClusterConfig.IMAGE_SIZE_PROP_NAME + "=64G",
+            "-D" + ClusterConfig.ROWS_PROP_NAME + "=" + rows,
+            "-D" + ClusterConfig.UPDATES_PROP_NAME + "=" + updates,
+            "-D" + ClusterConfig.RATE_PROP_NAME + "=" + rate,
+            "-D" + ClusterConfig.CHECKPOINT_MS_PROP_NAME + "=300",
+            "-D" + ClusterDemo.FAULT_AFTER_PROP_NAME + "=" + faultAfter,
+            "-D" + ClusterConfig.TIMEOUT_PROP_NAME + "=" + timeoutSeconds));
+        return args.toArray(new String[0]);
+    }
+
     static String url(final int[] ports)
     {
         return "0:127.0.0.1:" + ports[0] + ",1:127.0.0.1:" + ports[1];

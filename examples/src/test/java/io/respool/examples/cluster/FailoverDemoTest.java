@@ -43,19 +43,8 @@ class FailoverDemoTest
 
     private static Run run(final Path dir, final String url, final String fault)
     {
-        final String[] args = {
-            "--fault", fault,
-            "-D" + ClusterConfig.DIR_PROP_NAME + "=" + dir.resolve("cluster"),
-            "-D" + ClusterConfig.DMS_DIR_PROP_NAME + "=" + dir.resolve("dms"),
-            "-D" + ClusterConfig.DMS_URL_PROP_NAME + "=" + url,
-            "-D" + ClusterConfig.IMAGE_SIZE_PROP_NAME + "=64G",
-            "-D" + ClusterConfig.ROWS_PROP_NAME + "=" + ROWS,
-            "-D" + ClusterConfig.UPDATES_PROP_NAME + "=" + UPDATES,
-            "-D" + ClusterConfig.RATE_PROP_NAME + "=1500",
-            "-D" + ClusterConfig.CHECKPOINT_MS_PROP_NAME + "=300",
-            "-D" + ClusterDemo.FAULT_AFTER_PROP_NAME + "=" + FAULT_AFTER,
-            "-D" + ClusterConfig.TIMEOUT_PROP_NAME + "=90",
-        };
+        final String[] args = ClusterTestSupport.failoverArgs(dir, url, ROWS, UPDATES, 1500, FAULT_AFTER, 90,
+            "--fault", fault);
         final ClusterTestSupport.TeeOutput output = new ClusterTestSupport.TeeOutput();
         return new Run(ClusterDemo.run(args, output.out), output.text());
     }

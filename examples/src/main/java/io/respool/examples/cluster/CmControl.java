@@ -1,0 +1,164 @@
+package io.respool.examples.cluster;
+
+import io.respool.cluster.agent.ClusterAreaReader;
+import io.respool.cluster.agent.VotingDisk;
+import io.respool.cluster.arbiter.ClusterAreaLayout;
+import io.respool.cluster.node.NodeControlFiles;
+import io.respool.dms.api.MembershipView;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The example node's side of the cluster manager when an agent runs it ({@code cm=true}): the control files in its
+ * data directory ({@link NodeControlFiles}: {@code cm_role} for the agent and {@code cmctl query}, {@code cm_request}
+ * from {@code cmctl switchover/failover}), stepped by one thread of its own every 20 ms. Other threads say what the
+ * node is through {@link #role}; only this thread touches the files (NodeControlFiles is single-threaded).
+ * <p>
+ * It also tells a restart from a first start: the agent restarts a node that died (the old primary after a
+ * {@code kill -9}) in the same data directory, where the first incarnation left a marker.
+ */
+final class CmControl implements AutoCloseable
+{
+    /** Written in the data directory at the first start: a later start there is a restart by the agent. */
+    static final String INCARNATION_FILE = "incarnation";
+
+    private static final long DUTY_CYCLE_MS = 20;
+
+    private final NodeControlFiles files;
+    private final Thread thread;
+    private final int incarnation;
+    private volatile String role;
+    private volatile boolean serving;
+    private volatile boolean running = true;
+
+    /**
+     * @param dataDir     the node's data directory (its {@code data_dir} in cm_resource.json).
+     * @param initialRole Primary or Standby.
+     */
+    CmControl(final Path dataDir, final String initialRole)
+    {
+        this.incarnation = nextIncarnation(dataDir);
+        this.role = initialRole;
+        final long startNs = System.nanoTime();
+        this.files = new NodeControlFiles(dataDir, () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+            NodeControlFiles.DEFAULT_POLL_INTERVAL_MS, (request) -> CompletableFuture.failedFuture(
+                new UnsupportedOperationException("the example node does not carry out cmctl " + request.op() +
+                    " yet: its arbiter takes no requests (the switchover/failover API of the arbiter is not " +
+                    "merged); a failover happens by itself when the primary fails")), initialRole);
+        this.thread = new Thread(this::loop, "cm-control");
+        this.thread.setDaemon(true);
+    }
+
+    CmControl start()
+    {
+        thread.start();
+        return this;
+    }
+
+    /**
+     * @return 1 for the first start in this data directory, 2 for the agent's first restart, and so on.
+     */
+    int incarnation()
+    {
+        return incarnation;
+    }
+
+    /**
+     * What the node is now; any thread.
+     *
+     * @param newRole    Primary or Standby.
+     * @param nowServing whether it serves requests.
+     */
+    void role(final String newRole, final boolean nowServing)
+    {
+        role = newRole;
+        serving = nowServing;
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * @return the role last given to {@link #role}.
+     */
+    String roleName()
+    {
+        return role;
+    }
+
+    /**
+     * Wait until the decided view on the voting disk leaves this node out: a restarted node whose cluster went on
+     * without it must not start its arbiter (it would find itself removed and fence itself, and the agent would
+     * restart it again until its limit).
+     *
+     * @return the view that removed it, or null if it is still a member at the deadline.
+     */
+    static MembershipView awaitRemoved(final Path image, final int nodeId, final int nodeCount, final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        try (ClusterAreaReader reader = ClusterAreaReader.open(new VotingDisk(image,
+            ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE, VotingDisk.DEFAULT_HEARTBEAT_GAP_MS)))
+        {
+            while (true)
+            {
+                final MembershipView view = reader.read(nodeCount).view();
+                if (view != null && !view.isMember(nodeId))
+                {
+                    return view;
+                }
+                if (deadlineNs - System.nanoTime() < 0)
+                {
+                    return null;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+            }
+        }
+    }
+
+    private void loop()
+    {
+        while (running)
+        {
+            files.report(role, serving);
+            files.doWork();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(DUTY_CYCLE_MS));
+        }
+        files.report(role, false);
+    }
+
+    private static int nextIncarnation(final Path dataDir)
+    {
+        final Path file = dataDir.resolve(INCARNATION_FILE);
+        try
+        {
+            final int next = Files.exists(file) ? Integer.parseInt(Files.readString(file).trim()) + 1 : 1;
+            Files.writeString(file, next + "\n");
+            return next;
+        }
+        catch (final IOException | NumberFormatException ex)
+        {
+            throw new UncheckedIOException("cannot read or write " + file + " (the node's incarnation in its data " +
+                "directory); check the directory's permissions", ex instanceof IOException io ? io :
+                new IOException(ex));
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        LockSupport.unpark(thread);
+        try
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(2));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.respool.examples.cluster;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The failover run with the cluster manager running the nodes, as {@code bin/cluster-demo --fault kill9 --cm} runs
+ * it: one agent per node (real agent JVMs) starts the node processes from cm_resource.json; {@code cmctl query
+ * -Cvipd} (its own JVM) shows them Primary / Standby and Normal; the primary gets {@code kill -9}; node 1 fails over
+ * and finishes the workload with every acknowledged commit present; the agent restarts the killed node (counted,
+ * a new pid), which finds the decided view without it and does not serve; query then shows node 1 Primary Normal
+ * and node 0 Down.
+ */
+class CmFailoverTest
+{
+    private static final long ROWS = 300;
+    private static final long UPDATES = 15000;
+    private static final long FAULT_AFTER = 800;
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldLetTheAgentsRunTheNodesThroughAKillAndRestartTheKilledNode(@TempDir final Path dir) throws Exception
+    {
+        final String url = ClusterTestSupport.url(ClusterTestSupport.freePorts(2));
+        final String[] args = ClusterTestSupport.failoverArgs(dir, url, ROWS, UPDATES, 1000, FAULT_AFTER, 120,
+            "--fault", "kill9", "--cm");
+        final ClusterTestSupport.TeeOutput output = new ClusterTestSupport.TeeOutput();
+        final ClusterDemo.Outcome outcome = ClusterDemo.run(args, output.out);
+        final String text = output.text();
+
+        final FailoverSummary summary = outcome.failover();
+        assertNotNull(summary, text);
+        assertEquals(List.of(), summary.problems(), text);
+        assertEquals(ClusterDemo.EXIT_PASSED, outcome.exitStatus(), text);
+        assertTrue(summary.ackedBeforeFault() >= FAULT_AFTER, text);
+        assertEquals(summary.ackedBeforeFault(), summary.presentAfter(), text);
+        assertEquals(1 + ROWS + UPDATES, summary.recoveredCommits() + summary.newPrimaryCommits(), text);
+
+        final CmFaultRun.CmView cm = outcome.cm();
+        assertNotNull(cm, text);
+        assertTrue(cm.beforeFault().contains("[  Datanode State   ]"), cm.beforeFault());
+        assertTrue(cm.beforeFault().contains("P Primary Normal"), cm.beforeFault());
+        assertTrue(cm.beforeFault().contains("S Standby Normal"), cm.beforeFault());
+        assertTrue(cm.afterFailover().contains("kicked out in view"), cm.afterFailover());
+        assertTrue(cm.restarts() >= 1, text);
+        assertTrue(cm.restartedPid() > 0, text);
+        assertTrue(text.contains("REMOVED from the cluster in view"), text);
+
+        // the agents ran the nodes: the killed one's restart is in its agent's log, with CM's line
+        final String agentLog = Files.readString(dir.resolve("cluster/cm/node1/cm_agent.log"));
+        assertTrue(agentLog.contains("inst(6001) is offline: process killed by signal 9"), agentLog);
+        assertTrue(agentLog.contains("inst(6001) has been restart (1) times"), agentLog);
+    }
+}
