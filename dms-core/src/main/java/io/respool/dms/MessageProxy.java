@@ -179,8 +179,9 @@ final class MessageProxy
     {
         header(MessageType.PAGE_READY, requester).resourceId(pageId).requesterNode(requester)
             .modeCode(mode.code()).serial(serial).seq(seq).lsn(lsn).flags(flags).payloadLength(pageSize);
-        sendBuffer.putBytes(fw.payloadOffset(), page, 0, pageSize);
-        return send(MessageType.PAGE_READY, requester);
+        // the page goes from the store's buffer straight to the transport, not through the send buffer
+        return transport.send(requester, MessageType.PAGE_READY.lane(), sendBuffer, 0, HEADER_LENGTH, page, 0,
+            pageSize);
     }
 
     boolean claim(final int master, final long pageId, final LockMode mode, final long serial, final long seq,
