@@ -45,6 +45,7 @@ final class AeronTransport implements Transport, AutoCloseable
 {
     private static final int MAX_OFFER_ATTEMPTS = 200;
     private static final long RECONNECT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long ROUTE_REFRESH_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final DmsContext ctx;
     private final int self;
@@ -61,6 +62,7 @@ final class AeronTransport implements Transport, AutoCloseable
     private long udpPeers;
     private volatile AeronLinks links;
     private long nextReconnectNs;
+    private long nextRouteRefreshNs;
     private ExpandableRingBuffer selfQueue =
         new ExpandableRingBuffer(64 * 1024, ExpandableRingBuffer.MAX_CAPACITY, false);
     private ExpandableRingBuffer selfDraining =
@@ -190,9 +192,31 @@ final class AeronTransport implements Transport, AutoCloseable
         final AeronLinks current = links;
         if (current != null && !current.isDriverLost())
         {
+            refreshRoutes(current);
             return work + current.invoke();
         }
         return work + reconnect(current);
+    }
+
+    /**
+     * Every {@link #ROUTE_REFRESH_INTERVAL_NS}, note the route each peer would be sent on now, so that the statistics
+     * show peers this node has not sent to lately (a send notes it too).
+     */
+    private void refreshRoutes(final AeronLinks current)
+    {
+        final long nowNs = clock.nanoTime();
+        if (nowNs - nextRouteRefreshNs < 0)
+        {
+            return;
+        }
+        nextRouteRefreshNs = nowNs + ROUTE_REFRESH_INTERVAL_NS;
+        for (final NodeAddress node : ctx.nodeList().nodes())
+        {
+            if (routes.route(node.id()) != null)
+            {
+                route(node.id(), current.routeNow(node.id(), Lane.CONTROL));
+            }
+        }
     }
 
     private int reconnect(final AeronLinks lost)
