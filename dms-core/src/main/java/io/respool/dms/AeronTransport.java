@@ -349,6 +349,11 @@ final class AeronTransport implements Transport, AutoCloseable
                 return false;
             }
             invoke();
+            if (driver == null)
+            {
+                // an external driver's thread moves the publication's limit on: on 2 cores it needs this one's
+                Thread.yield();
+            }
         }
     }
 
