@@ -271,7 +271,11 @@ public class DmsBenchmark
     @State(Scope.Benchmark)
     public static class TwoIpcNodes extends TwoNodes
     {
-        @Param({ "yield" })
+        /**
+         * The host driver's idle strategy: {@code yield} (HostDriver's default; the report judges it) or
+         * {@code sleep} (100 us parks: one thread fewer competing for the 2 cores, the IPC window covers the wait).
+         */
+        @Param({ "yield", "sleep" })
         public String hostDriverIdle;
 
         MediaDriver driver;
