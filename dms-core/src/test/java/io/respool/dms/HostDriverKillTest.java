@@ -10,8 +10,11 @@ import io.respool.dms.stat.StatsReader;
 import io.respool.testsupport.ChildJvm;
 import io.respool.testsupport.ChildProcess;
 import io.respool.testsupport.SlowTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.io.IOException;
@@ -28,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * Three DMS nodes in three JVMs and the media driver they share in a fourth ({@link HostDriver}), so that they talk
  * over Aeron IPC, under the read/increment workload of {@link MultiProcessTest}, every acknowledged increment
- * checked at the end on every node. A node {@code kill -9}-ed leaves the driver and the others' traffic alone: the
+ * checked at the end on every node. A node {@code kill -9}-ed (a member, or the reformer and primary) leaves the driver and the others' traffic alone: the
  * survivors re-form and carry on over IPC, and the node, restarted once the driver has freed its port, rejoins over
  * IPC. The driver {@code kill -9}-ed: every node loses it (its sends fail, its requests wait and are resent), and
  * once a driver runs again in the directory every node reconnects and carries on, no page lost or corrupted.
@@ -43,9 +46,15 @@ class HostDriverKillTest
     /** How long the driver keeps a dead node's client (and its UDP port); short, so that a restart need not wait. */
     private static final long CLIENT_LIVENESS_MS = 2_000;
 
-    @SlowTest
+    /**
+     * Node 2 (a member) or node 0 (the reformer and primary: the survivors fail over to node 1) killed.
+     */
+    @ParameterizedTest(name = "kill -9 node {0}")
+    @ValueSource(ints = { 2, 0 })
+    @Tag(SlowTest.TAG)
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldCarryOnOverIpcWhenANodeIsKilledAndTakeItBackAfterARestart(@TempDir final File base) throws Exception
+    void shouldCarryOnOverIpcWhenANodeIsKilledAndTakeItBackAfterARestart(final int killed, @TempDir final File base)
+        throws Exception
     {
         final File driverDir = new File(base, "host-driver");
         final ChildProcess driver = startDriver(driverDir, base);
@@ -57,27 +66,29 @@ class HostDriverKillTest
             cluster.commandAll(ALL, "load", "LOADING");
             cluster.awaitProgress(ALL, INCREMENTS / 2, PROGRESS);
 
-            cluster.kill(2);
-            cluster.publish(new MembershipView(2, 0b011, 0, 0));
-            final List<Integer> survivors = List.of(0, 1);
+            cluster.kill(killed);
+            final List<Integer> survivors = ALL.stream().filter((id) -> id != killed).toList();
+            final int reformer = survivors.get(0);
+            cluster.publish(new MembershipView(2, 0b111 & ~(1L << killed), reformer, reformer));
             cluster.commandAll(survivors, "await-reform 2", "REFORMED");
             cluster.awaitProgress(survivors, INCREMENTS / 2, PROGRESS);
             assertTrue(driver.isAlive(), "a node's death took the driver down: " + driver.tail());
             assertOverIpc(cluster, survivors);
 
-            awaitPortFreed(NodeList.parse(cluster.url).node(2).port());
-            cluster.start(2);
-            cluster.publish(new MembershipView(3, 0b111, 0, 0));
+            awaitPortFreed(NodeList.parse(cluster.url).node(killed).port());
+            cluster.start(killed);
+            cluster.publish(new MembershipView(3, 0b111, reformer, reformer));
             cluster.commandAll(ALL, "await-reform 3", "REFORMED");
-            cluster.command(2, "load", "LOADING");
+            cluster.command(killed, "load", "LOADING");
             cluster.awaitProgress(ALL, INCREMENTS / 2, PROGRESS);
             assertOverIpc(cluster, ALL);
 
             final List<String> stopped = cluster.commandAll(ALL, "stop", "STOPPED");
             final List<String> checks = cluster.commandAll(ALL, "check", "PAGES");
             assertEquals(1, checks.stream().distinct().count(), () -> "nodes read different pages: " + checks);
-            cluster.verify(checks.get(0), List.of(0, 1, 2 + ProcessCluster.NODES));
-            System.out.println("HostDriverKillTest node kill seed=" + cluster.seed + ", " + stopped);
+            cluster.verify(checks.get(0), ALL.stream().map((id) -> id == killed ? id + ProcessCluster.NODES : id)
+                .toList());
+            System.out.println("HostDriverKillTest kill node " + killed + " seed=" + cluster.seed + ", " + stopped);
         }
         finally
         {
