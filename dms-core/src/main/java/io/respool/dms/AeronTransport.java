@@ -37,9 +37,9 @@ import java.util.concurrent.TimeUnit;
  * neither stops it nor touches its directory, and peers on this host are reached over Aeron IPC through it
  * ({@link PeerRoutes}). One UDP subscription per {@link Lane} on the node's own endpoint (and one IPC stream per
  * lane on a shared driver); one exclusive publication per lane per peer and route. Messages to self skip the
- * network through a local queue. An external driver that dies (or times this client out) is reconnected to once
- * one runs again in its directory ({@link #invoke()}); meanwhile every send to a peer fails, counted, and the
- * protocol's resends make it good. Single-threaded after construction: whoever holds the duty lock.
+ * network through a local queue. An external driver that dies (or any driver that times this client out after a
+ * stall) is reconnected to once one runs again in its directory ({@link #invoke()}); meanwhile every send to a peer
+ * fails, counted, and the protocol's resends make it good. Single-threaded after construction: whoever holds the duty lock.
  */
 final class AeronTransport implements Transport, AutoCloseable
 {
@@ -231,12 +231,14 @@ final class AeronTransport implements Transport, AutoCloseable
             nextReconnectNs = clock.nanoTime();
         }
         final long nowNs = clock.nanoTime();
-        if (nowNs - nextReconnectNs < 0 || driver != null)
+        if (nowNs - nextReconnectNs < 0)
         {
             return 0;
         }
         nextReconnectNs = nowNs + RECONNECT_INTERVAL_NS;
-        if (!CommonContext.isDriverActive(new File(aeronDirectory()), driverTimeoutMs, (message) -> {}))
+        // an embedded driver runs in this duty cycle (it timed this client out after a stall): connect at once
+        if (driver == null &&
+            !CommonContext.isDriverActive(new File(aeronDirectory()), driverTimeoutMs, (message) -> {}))
         {
             return 0;
         }
@@ -389,15 +391,6 @@ final class AeronTransport implements Transport, AutoCloseable
         udpPeers = route == PeerRoute.UDP ? udpPeers | bit : udpPeers & ~bit;
         stats.set(StatCounter.PEERS_OVER_IPC, ipcPeers);
         stats.set(StatCounter.PEERS_OVER_UDP, udpPeers);
-    }
-
-    /**
-     * @param node a peer.
-     * @return the route its messages took last (before any, the route planned), or null for self.
-     */
-    PeerRoute routeInUse(final int node)
-    {
-        return inUse[node];
     }
 
     @Override
