@@ -11,7 +11,8 @@
 #
 # Suites, in order: DSS data path (8 KiB random read/write beside raw pread/pwrite, MAPPED then DIRECT; MAPPED also
 # beside its floor, a raw memory copy into a mapping of the same image), DSS metadata (create+delete beside raw
-# durable writes), DMS unpinned, DMS pinned (asking side on CPU 0, answering side on CPU 1), each DMS suite with its
+# durable writes), DMS unpinned, DMS pinned (asking side on CPU 0, answering side on CPU 1; each with the same-host
+# fetches over Aeron IPC, fetch2WaySIpc and fetch2WayXIpc, and the cross-host ones over UDP), each DMS suite with its
 # floors: raw 8 KiB echoes over Aeron UDP, Aeron IPC (one driver) and TCP loopback (NIO, TCP_NODELAY, blocking and
 # polling); then DMS reform (ReformBenchmark: failover and switchover time of 3 nodes with 10 000 to 1 000 000 pages
 # cached, unpinned).

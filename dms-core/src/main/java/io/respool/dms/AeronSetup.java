@@ -94,6 +94,15 @@ public final class AeronSetup
     }
 
     /**
+     * @param ctx the node's settings (MTU and term length are read).
+     * @return the channel nodes on one shared driver publish and subscribe IPC streams on.
+     */
+    public static String ipcChannel(final DmsContext ctx)
+    {
+        return "aeron:ipc?mtu=" + ctx.mtuLength() + "|term-length=" + ctx.termLength() + "|sparse=true";
+    }
+
+    /**
      * @param ctx the node's settings (the idle strategy name is read and checked).
      * @return a new instance of the idle strategy the node agent uses.
      */

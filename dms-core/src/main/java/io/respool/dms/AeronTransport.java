@@ -1,26 +1,25 @@
 package io.respool.dms;
 
-import io.aeron.Aeron;
 import io.aeron.AeronVersion;
+import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
-import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.aeron.exceptions.AeronException;
 import io.aeron.exceptions.DriverTimeoutException;
 import io.aeron.logbuffer.FragmentHandler;
-import io.respool.dms.api.DmsErrorCode;
-import io.respool.dms.api.DmsContext;
-import io.respool.dms.api.DmsException;
 import io.respool.common.NodeAddress;
-import io.respool.dms.api.PortHolder;
-import io.respool.dms.diag.PortProbe;
+import io.respool.dms.api.DmsContext;
+import io.respool.dms.api.DmsErrorCode;
+import io.respool.dms.api.DmsException;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableRingBuffer;
 import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
@@ -28,9 +27,6 @@ import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,31 +34,40 @@ import java.util.concurrent.TimeUnit;
  * Aeron client whose conductor is invoked too, so that the driver, the client and the DMS logic all run in the
  * node's one duty cycle (no thread spins on its own: on 2 cores that is what keeps latency in microseconds). With
  * {@link DmsContext#externalAeronDirectory(String)} set, the client connects to that driver instead; the node
- * neither stops it nor touches its directory. One subscription per {@link Lane} on the node's own endpoint; one
- * exclusive publication per lane per peer. Messages to self skip the network through a local queue.
- * Single-threaded after construction: whoever holds the duty lock.
+ * neither stops it nor touches its directory, and peers on this host are reached over Aeron IPC through it
+ * ({@link PeerRoutes}). One UDP subscription per {@link Lane} on the node's own endpoint (and one IPC stream per
+ * lane on a shared driver); one exclusive publication per lane per peer and route. Messages to self skip the
+ * network through a local queue. An external driver that dies (or any driver that times this client out after a
+ * stall) is reconnected to once one runs again in its directory ({@link #invoke()}); meanwhile every send to a peer
+ * fails, counted, and the protocol's resends make it good. Single-threaded after construction: whoever holds the duty lock.
  */
 final class AeronTransport implements Transport, AutoCloseable
 {
     private static final int MAX_OFFER_ATTEMPTS = 200;
-    private static final int FRAGMENT_LIMIT = 16;
+    private static final long RECONNECT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long ROUTE_REFRESH_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    private final DmsContext ctx;
     private final int self;
     private final NodeAddress selfAddress;
     private final long driverTimeoutMs;
     private final NodeStats stats;
     private final LossInjector loss;
     private final MediaDriver driver;
-    private final Aeron aeron;
     private final AgentInvoker driverInvoker;
-    private final AgentInvoker clientInvoker;
-    private final Subscription[] subscriptions = new Subscription[Lane.LANES.length];
-    private final FragmentAssembler[] assemblers = new FragmentAssembler[Lane.LANES.length];
-    private final ExclusivePublication[][] publications;
+    private final PeerRoutes routes;
+    private final NanoClock clock;
+    private final PeerRoute[] inUse = new PeerRoute[NodeAddress.MAX_NODES];
+    private long ipcPeers;
+    private long udpPeers;
+    private volatile AeronLinks links;
+    private long nextReconnectNs;
+    private long nextRouteRefreshNs;
     private ExpandableRingBuffer selfQueue =
         new ExpandableRingBuffer(64 * 1024, ExpandableRingBuffer.MAX_CAPACITY, false);
     private ExpandableRingBuffer selfDraining =
         new ExpandableRingBuffer(64 * 1024, ExpandableRingBuffer.MAX_CAPACITY, false);
+    private UnsafeBuffer selfScratch;
     private MessageSink sink;
     private final ExpandableRingBuffer.MessageConsumer selfConsumer = (buffer, offset, length, headOffset) ->
     {
@@ -71,24 +76,19 @@ final class AeronTransport implements Transport, AutoCloseable
     };
     private boolean closed;
 
-    private AeronTransport(
-        final NodeAddress selfAddress,
-        final long driverTimeoutMs,
-        final NodeStats stats,
-        final LossInjector loss,
-        final MediaDriver driver,
-        final Aeron aeron)
+    private AeronTransport(final DmsContext ctx, final NodeStats stats, final MediaDriver driver,
+        final PeerRoutes routes, final NanoClock clock)
     {
+        this.ctx = ctx;
+        this.selfAddress = ctx.self();
         this.self = selfAddress.id();
-        this.selfAddress = selfAddress;
-        this.driverTimeoutMs = driverTimeoutMs;
+        this.driverTimeoutMs = ctx.driverTimeoutMs();
         this.stats = stats;
-        this.loss = loss;
+        this.loss = new LossInjector(ctx.lossRate(), ctx.lossSeed());
         this.driver = driver;
-        this.aeron = aeron;
         this.driverInvoker = driver != null ? driver.sharedAgentInvoker() : null;
-        this.clientInvoker = aeron.conductorAgentInvoker();
-        this.publications = new ExclusivePublication[Lane.LANES.length][64];
+        this.routes = routes;
+        this.clock = clock;
     }
 
     /**
@@ -97,10 +97,7 @@ final class AeronTransport implements Transport, AutoCloseable
      */
     static AeronTransport start(final DmsContext ctx, final NodeDirectory directory, final NodeStats stats)
     {
-        final NodeAddress selfAddress = ctx.self();
         MediaDriver driver = null;
-        Aeron aeron = null;
-        AeronTransport transport = null;
         try
         {
             if (ctx.externalAeronDirectory() == null)
@@ -108,97 +105,56 @@ final class AeronTransport implements Transport, AutoCloseable
                 driver = MediaDriver.launch(
                     AeronSetup.driverContext(ctx, directory.aeronDirectory(), ctx.errorHandler()));
             }
-            aeron = connect(ctx, driver);
-            transport = new AeronTransport(selfAddress, ctx.driverTimeoutMs(), stats,
-                new LossInjector(ctx.lossRate(), ctx.lossSeed()), driver, aeron);
-            transport.subscribe(ctx, selfAddress);
-            transport.publish(ctx);
+            final AeronTransport transport = new AeronTransport(ctx, stats, driver, PeerRoutes.of(ctx),
+                new SystemNanoClock());
+            transport.links = transport.openLinks();
+            for (final NodeAddress node : ctx.nodeList().nodes())
+            {
+                transport.route(node.id(), transport.routes.route(node.id()) == PeerRoute.IPC ?
+                    PeerRoute.IPC : PeerRoute.UDP);
+            }
             return transport;
         }
         catch (final RuntimeException | Error ex)
         {
-            if (transport != null)
-            {
-                transport.close();
-            }
-            else
-            {
-                CloseHelper.quietCloseAll(aeron, driver);
-            }
+            CloseHelper.quietClose(driver);
             throw ex;
         }
     }
 
-    /**
-     * Connect the client. An external driver that is not running is the likely mistake with that setting, so
-     * Aeron's timeout (after {@link DmsContext#driverTimeoutMs()}) becomes one line naming the directory and the fix.
-     */
-    private static Aeron connect(final DmsContext ctx, final MediaDriver driver)
+    private AeronLinks openLinks()
     {
-        final Aeron.Context aeronCtx = AeronSetup.clientContext(ctx, driver, ctx.errorHandler());
+        return AeronLinks.open(ctx, driver, routes, this::onFragment, this::driverUnreachable);
+    }
+
+    /**
+     * An external driver that is not running is the likely mistake with that setting, so Aeron's timeout (after
+     * {@link DmsContext#driverTimeoutMs()}) becomes one line naming the directory and the fix.
+     */
+    private RuntimeException driverUnreachable(final RuntimeException ex)
+    {
         if (driver != null)
         {
-            return Aeron.connect(aeronCtx);
+            return ex;
         }
         final String dir = new File(ctx.externalAeronDirectory()).getAbsolutePath();
-        try
+        if (ex instanceof DriverTimeoutException)
         {
-            return Aeron.connect(aeronCtx);
-        }
-        catch (final DriverTimeoutException ex)
-        {
-            throw new DmsException(DmsErrorCode.MEDIA_DRIVER,
+            return new DmsException(DmsErrorCode.MEDIA_DRIVER,
                 "no media driver runs in the external Aeron directory: nodeId=" + ctx.nodeId() +
                 ", dir=" + dir + ", driverTimeoutMs=" + ctx.driverTimeoutMs() + ", reason=" + ex.getMessage() +
                 "; start the media driver (java -cp <aeron-all jar> -Daeron.dir=" + dir +
                 " io.aeron.driver.MediaDriver) or unset " + DmsContext.EXTERNAL_AERON_DIR_PROP_NAME +
                 " to embed one", ex);
         }
-        catch (final AeronException ex)
+        if (ex instanceof AeronException)
         {
-            throw new DmsException(DmsErrorCode.MEDIA_DRIVER,
+            return new DmsException(DmsErrorCode.MEDIA_DRIVER,
                 "cannot connect to the external media driver: nodeId=" + ctx.nodeId() +
                 ", dir=" + dir + ", reason=" + ex.getMessage() + "; check that this user can read and write " + dir +
                 " and that the driver runs Aeron " + AeronVersion.VERSION, ex);
         }
-    }
-
-    private void subscribe(final DmsContext ctx, final NodeAddress selfAddress)
-    {
-        final String channel = AeronSetup.subscriptionChannel(selfAddress);
-        for (final Lane lane : Lane.LANES)
-        {
-            try
-            {
-                subscriptions[lane.code()] = aeron.addSubscription(channel, lane.streamId());
-            }
-            catch (final AeronException ex)
-            {
-                final List<PortHolder> holders = new PortProbe().holders(selfAddress.host(), selfAddress.port());
-                if (!holders.isEmpty() || String.valueOf(ex.getMessage()).contains("Address already in use"))
-                {
-                    throw NodeLauncher.portConflict(ctx, holders);
-                }
-                throw ex;
-            }
-            assemblers[lane.code()] = new FragmentAssembler(onFragment(lane));
-        }
-    }
-
-    private void publish(final DmsContext ctx)
-    {
-        for (final NodeAddress node : ctx.nodeList().nodes())
-        {
-            if (node.id() == self)
-            {
-                continue;
-            }
-            final String channel = AeronSetup.publicationChannel(ctx, node);
-            for (final Lane lane : Lane.LANES)
-            {
-                publications[lane.code()][node.id()] = aeron.addExclusivePublication(channel, lane.streamId());
-            }
-        }
+        return ex;
     }
 
     private FragmentHandler onFragment(final Lane lane)
@@ -222,7 +178,8 @@ final class AeronTransport implements Transport, AutoCloseable
     }
 
     /**
-     * Run the driver and client conductor duty cycles.
+     * Run the driver and client conductor duty cycles; with the external driver lost, close the dead links and try
+     * again every {@link #RECONNECT_INTERVAL_NS} until a driver runs in its directory.
      */
     @Override
     public int invoke()
@@ -232,8 +189,78 @@ final class AeronTransport implements Transport, AutoCloseable
         {
             work += driverInvoker.invoke();
         }
-        work += clientInvoker.invoke();
-        return work;
+        final AeronLinks current = links;
+        if (current != null && !current.isDriverLost())
+        {
+            refreshRoutes(current);
+            return work + current.invoke();
+        }
+        return work + reconnect(current);
+    }
+
+    /**
+     * Every {@link #ROUTE_REFRESH_INTERVAL_NS}, note the route each peer would be sent on now, so that the statistics
+     * show peers this node has not sent to lately (a send notes it too).
+     */
+    private void refreshRoutes(final AeronLinks current)
+    {
+        final long nowNs = clock.nanoTime();
+        if (nowNs - nextRouteRefreshNs < 0)
+        {
+            return;
+        }
+        nextRouteRefreshNs = nowNs + ROUTE_REFRESH_INTERVAL_NS;
+        for (final NodeAddress node : ctx.nodeList().nodes())
+        {
+            if (routes.route(node.id()) != null)
+            {
+                route(node.id(), current.routeNow(node.id(), Lane.CONTROL));
+            }
+        }
+    }
+
+    private int reconnect(final AeronLinks lost)
+    {
+        if (lost != null)
+        {
+            links = null;
+            lost.close();
+            stats.increment(StatCounter.DRIVER_LOST);
+            LoggerFactory.getLogger(AeronTransport.class).warn("media driver lost, sends to peers fail until one " +
+                "runs again: nodeId={}, aeron.dir={}", self, aeronDirectory());
+            nextReconnectNs = clock.nanoTime();
+        }
+        final long nowNs = clock.nanoTime();
+        if (nowNs - nextReconnectNs < 0)
+        {
+            return 0;
+        }
+        nextReconnectNs = nowNs + RECONNECT_INTERVAL_NS;
+        // an embedded driver runs in this duty cycle (it timed this client out after a stall): connect at once
+        if (driver == null &&
+            !CommonContext.isDriverActive(new File(aeronDirectory()), driverTimeoutMs, (message) -> {}))
+        {
+            return 0;
+        }
+        try
+        {
+            links = openLinks();
+        }
+        catch (final RuntimeException ex)
+        {
+            LoggerFactory.getLogger(AeronTransport.class).warn("media driver reconnect failed, trying again: " +
+                "nodeId={}, aeron.dir={}, reason={}", self, aeronDirectory(), ex.toString());
+            return 1;
+        }
+        stats.increment(StatCounter.DRIVER_RECONNECTS);
+        LoggerFactory.getLogger(AeronTransport.class).info("media driver reconnected: nodeId={}, aeron.dir={}",
+            self, aeronDirectory());
+        return 1;
+    }
+
+    private String aeronDirectory()
+    {
+        return driver != null ? driver.aeronDirectoryName() : ctx.externalAeronDirectory();
     }
 
     /**
@@ -245,9 +272,13 @@ final class AeronTransport implements Transport, AutoCloseable
     public int poll()
     {
         int work = drainSelf();
-        work += subscriptions[Lane.CONTROL.code()].poll(assemblers[Lane.CONTROL.code()], FRAGMENT_LIMIT);
-        work += subscriptions[Lane.CLAIM.code()].poll(assemblers[Lane.CLAIM.code()], FRAGMENT_LIMIT);
-        work += subscriptions[Lane.DATA.code()].poll(assemblers[Lane.DATA.code()], FRAGMENT_LIMIT);
+        final AeronLinks current = links;
+        if (current != null)
+        {
+            work += current.poll(Lane.CONTROL);
+            work += current.poll(Lane.CLAIM);
+            work += current.poll(Lane.DATA);
+        }
         return work + drainSelf();
     }
 
@@ -270,20 +301,40 @@ final class AeronTransport implements Transport, AutoCloseable
     public boolean send(
         final int destination, final Lane lane, final DirectBuffer buffer, final int offset, final int length)
     {
+        return send(destination, lane, buffer, offset, length, null, 0, 0);
+    }
+
+    /**
+     * Send a header and a payload in one message, gathered straight from both buffers into the publication's log
+     * (a shipped page goes from the page store to the log in one copy).
+     */
+    @Override
+    public boolean send(final int destination, final Lane lane, final DirectBuffer header, final int headerOffset,
+        final int headerLength, final DirectBuffer payload, final int payloadOffset, final int payloadLength)
+    {
         stats.increment(StatCounter.MESSAGES_SENT);
         if (destination == self)
         {
-            return selfQueue.append(buffer, offset, length);
+            return appendSelf(header, headerOffset, headerLength, payload, payloadOffset, payloadLength);
         }
-        final ExclusivePublication publication = publications[lane.code()][destination];
-        if (publication == null)
+        if (destination < 0 || destination >= NodeAddress.MAX_NODES || routes.route(destination) == null)
         {
             throw new IllegalArgumentException("no such node: self=" + self + ", destination=" + destination +
                 "; nodes are those of dms_url");
         }
+        final AeronLinks current = links;
+        if (current == null)
+        {
+            stats.increment(StatCounter.SEND_NOT_CONNECTED);
+            return false;
+        }
+        final PeerRoute now = current.routeNow(destination, lane);
+        final ExclusivePublication publication = current.publication(destination, lane, now);
+        route(destination, now);
         for (int attempt = 0; ; attempt++)
         {
-            final long result = publication.offer(buffer, offset, length);
+            final long result = payload == null ? publication.offer(header, headerOffset, headerLength) :
+                publication.offer(header, headerOffset, headerLength, payload, payloadOffset, payloadLength);
             if (result > 0)
             {
                 return true;
@@ -300,14 +351,53 @@ final class AeronTransport implements Transport, AutoCloseable
                 return false;
             }
             invoke();
+            if (driver == null)
+            {
+                // an external driver's thread moves the publication's limit on: on 2 cores it needs this one's
+                Thread.yield();
+            }
         }
+    }
+
+    private boolean appendSelf(final DirectBuffer header, final int headerOffset, final int headerLength,
+        final DirectBuffer payload, final int payloadOffset, final int payloadLength)
+    {
+        if (payload == null)
+        {
+            return selfQueue.append(header, headerOffset, headerLength);
+        }
+        final int length = headerLength + payloadLength;
+        if (selfScratch == null || selfScratch.capacity() < length)
+        {
+            selfScratch = new UnsafeBuffer(new byte[length]);
+        }
+        selfScratch.putBytes(0, header, headerOffset, headerLength);
+        selfScratch.putBytes(headerLength, payload, payloadOffset, payloadLength);
+        return selfQueue.append(selfScratch, 0, length);
+    }
+
+    /**
+     * Remember the route a peer's messages take now, and publish which peers use which in the statistics file.
+     */
+    private void route(final int node, final PeerRoute route)
+    {
+        if (inUse[node] == route || routes.route(node) == null)
+        {
+            return;
+        }
+        inUse[node] = route;
+        final long bit = 1L << node;
+        ipcPeers = route == PeerRoute.IPC ? ipcPeers | bit : ipcPeers & ~bit;
+        udpPeers = route == PeerRoute.UDP ? udpPeers | bit : udpPeers & ~bit;
+        stats.set(StatCounter.PEERS_OVER_IPC, ipcPeers);
+        stats.set(StatCounter.PEERS_OVER_UDP, udpPeers);
     }
 
     @Override
     public boolean isConnected(final int node)
     {
-        final ExclusivePublication publication = publications[Lane.CONTROL.code()][node];
-        return publication != null && publication.isConnected();
+        final AeronLinks current = links;
+        return current != null && routes.route(node) != null && current.isConnected(node, Lane.CONTROL);
     }
 
     /**
@@ -315,11 +405,20 @@ final class AeronTransport implements Transport, AutoCloseable
      */
     boolean allConnected()
     {
-        for (final ExclusivePublication[] byNode : publications)
+        final AeronLinks current = links;
+        if (current == null)
         {
-            for (final ExclusivePublication publication : byNode)
+            return false;
+        }
+        for (final NodeAddress node : ctx.nodeList().nodes())
+        {
+            if (routes.route(node.id()) == null)
             {
-                if (publication != null && !publication.isConnected())
+                continue;
+            }
+            for (final Lane lane : Lane.LANES)
+            {
+                if (!current.isConnected(node.id(), lane))
                 {
                     return false;
                 }
@@ -336,8 +435,10 @@ final class AeronTransport implements Transport, AutoCloseable
             return;
         }
         closed = true;
-        CloseHelper.quietCloseAll(aeron, driver);
-        if (driver == null && Arrays.stream(subscriptions).anyMatch(Objects::nonNull))
+        final AeronLinks current = links;
+        links = null;
+        CloseHelper.quietCloseAll(current, driver);
+        if (driver == null && current != null)
         {
             awaitPortReleased();
         }

@@ -10,7 +10,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import static io.respool.dms.MessageDescriptor.*;
 
 /**
- * Encodes and sends every outbound message. Single-threaded: the node agent, which owns the one send buffer.
+ * Encodes and sends every outbound message. Single-threaded: the node agent, which owns the one send buffer. A
+ * payload that lives elsewhere (a page image in the page store, a broadcast, a rebuild batch) is not copied into the
+ * send buffer: the transport gathers header and payload into one message.
  */
 final class MessageProxy
 {
@@ -121,8 +123,7 @@ final class MessageProxy
     {
         fw.header(MessageType.REBUILD, self, incarnation, master, epoch, partitionMapVersion).serial(batch)
             .resourceId(entries).payloadLength(length);
-        sendBuffer.putBytes(fw.payloadOffset(), payload, 0, length);
-        return send(MessageType.REBUILD, master);
+        return transport.send(master, MessageType.REBUILD.lane(), sendBuffer, 0, HEADER_LENGTH, payload, 0, length);
     }
 
     boolean rebuildAck(final int node, final int epoch, final long batch, final String conflict)
@@ -179,8 +180,9 @@ final class MessageProxy
     {
         header(MessageType.PAGE_READY, requester).resourceId(pageId).requesterNode(requester)
             .modeCode(mode.code()).serial(serial).seq(seq).lsn(lsn).flags(flags).payloadLength(pageSize);
-        sendBuffer.putBytes(fw.payloadOffset(), page, 0, pageSize);
-        return send(MessageType.PAGE_READY, requester);
+        // the page goes from the store's buffer straight to the transport, not through the send buffer
+        return transport.send(requester, MessageType.PAGE_READY.lane(), sendBuffer, 0, HEADER_LENGTH, page, 0,
+            pageSize);
     }
 
     boolean claim(final int master, final long pageId, final LockMode mode, final long serial, final long seq,
@@ -272,8 +274,8 @@ final class MessageProxy
         final int length)
     {
         header(MessageType.BROADCAST, node).serial(serial).requesterNode(self).payloadLength(length);
-        sendBuffer.putBytes(fw.payloadOffset(), payload, offset, length);
-        return send(MessageType.BROADCAST, node);
+        return transport.send(node, MessageType.BROADCAST.lane(), sendBuffer, 0, HEADER_LENGTH, payload, offset,
+            length);
     }
 
     boolean cancel(final int master, final long pageId, final long serial)

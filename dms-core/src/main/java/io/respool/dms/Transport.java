@@ -1,6 +1,7 @@
 package io.respool.dms;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What the node agent needs from a transport: run its duty cycle, deliver received messages to a sink, and send.
@@ -52,6 +53,30 @@ interface Transport
      * @return true if it was handed to the network.
      */
     boolean send(int destination, Lane lane, DirectBuffer buffer, int offset, int length);
+
+    /**
+     * Send a header and a payload as one message, without first copying the payload next to the header. This
+     * default copies both into a new buffer (for transports of tests); {@link AeronTransport} gathers them straight
+     * into the publication's log.
+     *
+     * @param destination   node id.
+     * @param lane          the stream it goes on.
+     * @param header        holds the message's start.
+     * @param headerOffset  where it starts.
+     * @param headerLength  its length.
+     * @param payload       holds the rest.
+     * @param payloadOffset where that starts.
+     * @param payloadLength its length.
+     * @return true if it was handed to the network.
+     */
+    default boolean send(final int destination, final Lane lane, final DirectBuffer header, final int headerOffset,
+        final int headerLength, final DirectBuffer payload, final int payloadOffset, final int payloadLength)
+    {
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[headerLength + payloadLength]);
+        message.putBytes(0, header, headerOffset, headerLength);
+        message.putBytes(headerLength, payload, payloadOffset, payloadLength);
+        return send(destination, lane, message, 0, message.capacity());
+    }
 
     /**
      * @param node a peer.

@@ -292,7 +292,7 @@ class ExternalDriverTest
      * A page node 0 writes is shipped to node 1 in S, then one node 1 writes is shipped to it in X and back to
      * node 0 in S, with the content seen on the other node each time.
      */
-    private static void shipPagesInSAndX(final TestCluster cluster, final long from)
+    static void shipPagesInSAndX(final TestCluster cluster, final long from)
     {
         final DmsNode n0 = cluster.node(0);
         final DmsNode n1 = cluster.node(1);

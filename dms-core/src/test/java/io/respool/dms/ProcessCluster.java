@@ -37,6 +37,7 @@ final class ProcessCluster implements AutoCloseable
     private final ChildProcess[] nodes = new ChildProcess[NODES];
     private final int[] generations = new int[NODES];
     private final List<ChildProcess> started = new ArrayList<>();
+    private final List<String> nodeJvmArgs = new ArrayList<>();
 
     /**
      * @param fileMembership true: views from a {@link FileMembershipSource} file, the first with every node a
@@ -62,6 +63,25 @@ final class ProcessCluster implements AutoCloseable
     }
 
     /**
+     * @param args JVM arguments of every node started from now on, such as {@code -Drespool.dms...} settings.
+     * @return this.
+     */
+    ProcessCluster nodeJvmArgs(final String... args)
+    {
+        nodeJvmArgs.addAll(List.of(args));
+        return this;
+    }
+
+    /**
+     * @param id a node.
+     * @return its node directory (statistics file, node lock).
+     */
+    File nodeDirectory(final int id)
+    {
+        return new File(new File(base, "nodes"), "node-" + id);
+    }
+
+    /**
      * Start node {@code id} (its next incarnation, if it ran before) and wait until it printed {@code STARTED}.
      */
     ChildProcess start(final int id)
@@ -69,6 +89,7 @@ final class ProcessCluster implements AutoCloseable
         final ChildProcess child = ChildJvm.of(NodeProcessMain.class)
             .name("node " + id + " (generation " + generations[id] + ", seed=" + seed + ")")
             .jvmArgs("-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+            .jvmArgs(nodeJvmArgs.toArray(new String[0]))
             .args("url=" + url, "id=" + id, "base=" + new File(base, "nodes").getPath(),
                 "shared=" + sharedDir.getPath(), "pages=" + pages, "nodes=" + NODES,
                 "generation=" + generations[id], "threads=" + threads, "seed=" + (seed * 7 + id * 101 +

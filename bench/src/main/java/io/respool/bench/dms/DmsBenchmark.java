@@ -1,11 +1,15 @@
 package io.respool.bench.dms;
 
+import io.aeron.driver.MediaDriver;
+import io.respool.dms.HostDriver;
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.PageStore;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,8 +24,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import static io.respool.bench.dms.BenchNodes.TIMEOUT_NS;
 
@@ -44,6 +50,9 @@ import static io.respool.bench.dms.BenchNodes.TIMEOUT_NS;
  *   <li>{@code localHit}: acquire X and unlatch a page this node already holds in X (no message).</li>
  *   <li>{@code fetch2WayS}: 2 nodes; node 0 reads in S a page whose master, node 1, owns it in X: one request, the
  *       page shipped back (issue 4: median at most 1.25x and p99 at most 2x the raw UDP echo).</li>
+ *   <li>{@code fetch2WaySIpc}, {@code fetch2WayXIpc}: the same two with both nodes on the driver they share
+ *       ({@link HostDriver}), so over Aeron IPC: issue 14's same-host fetch, judged against {@code rawIpcEcho8k}
+ *       and the TCP echoes (the UDP ones stand for nodes on two hosts).</li>
  *   <li>{@code fetch2WayX}: 2 nodes; the page moves in X to the other node each operation (every one a 2-way).</li>
  *   <li>{@code fetch3WayS}: 3 nodes; node 0 reads in S a page mastered by node 1 and owned in X by node 2, which
  *       ships it straight to node 0.</li>
@@ -186,10 +195,21 @@ public class DmsBenchmark
         {
         }
 
+        /** @return settings of every node's context beyond the defaults. */
+        UnaryOperator<DmsContext> settings() throws IOException
+        {
+            return UnaryOperator.identity();
+        }
+
+        /** After the nodes closed. */
+        void closed()
+        {
+        }
+
         @Setup(Level.Trial)
         public void setup() throws IOException
         {
-            nodes = new BenchNodes(count(), this::store);
+            nodes = new BenchNodes(count(), this::store, settings());
             for (int i = 0; i < count(); i++)
             {
                 Pinning.pinThread("dms-node-" + i, i == 0 ? Pinning.Side.ASKING : Pinning.Side.ANSWERING);
@@ -207,7 +227,14 @@ public class DmsBenchmark
             }
             finally
             {
-                nodes.close();
+                try
+                {
+                    nodes.close();
+                }
+                finally
+                {
+                    closed();
+                }
             }
         }
     }
@@ -234,6 +261,54 @@ public class DmsBenchmark
             lockResource = nodes.pageMasteredBy(1, 1);
             acquire(nodes.node(0), localPage, LockMode.X, AcquireResult.FROM_DISK);
             acquire(nodes.node(1), remotePage, LockMode.X, AcquireResult.FROM_DISK);
+        }
+    }
+
+    /**
+     * Two nodes of one host on the media driver they share ({@link HostDriver}, in this JVM on a thread of its own
+     * with the {@code hostDriverIdle} idle strategy), so that they talk over Aeron IPC.
+     */
+    @State(Scope.Benchmark)
+    public static class TwoIpcNodes extends TwoNodes
+    {
+        /**
+         * The host driver's idle strategy: {@code yield} (HostDriver's default; the report judges it) or
+         * {@code sleep} (100 us parks: one thread fewer competing for the 2 cores, the IPC window covers the wait).
+         */
+        @Param({ "yield", "sleep" })
+        public String hostDriverIdle;
+
+        MediaDriver driver;
+        File driverDir;
+
+        @Override
+        UnaryOperator<DmsContext> settings() throws IOException
+        {
+            driverDir = BenchNodes.tempDirectory("dms-host-driver");
+            driver = HostDriver.launch(driverDir, hostDriverIdle, HostDriver.CLIENT_LIVENESS_DEFAULT_MS);
+            // SHARED mode runs sender, receiver and conductor as one agent on one thread named after all three
+            Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter((name) -> name.contains("driver-conductor")).findFirst()
+                .ifPresent((name) -> Pinning.pinThread(name, Pinning.Side.ANSWERING));
+            return (ctx) -> ctx.externalAeronDirectory(driver.aeronDirectoryName()).transport("ipc");
+        }
+
+        @Override
+        void closed()
+        {
+            CloseHelper.quietClose(driver);
+            IoUtil.delete(driverDir, true);
+        }
+    }
+
+    /** Before each 2-way S fetch over IPC: the master (node 1) takes the page back in X. */
+    @State(Scope.Thread)
+    public static class OwnedByMasterIpc
+    {
+        @Setup(Level.Invocation)
+        public void reset(final TwoIpcNodes two)
+        {
+            acquire(two.nodes.node(1), two.remotePage, LockMode.X, null);
         }
     }
 
@@ -408,6 +483,18 @@ public class DmsBenchmark
     public AcquireResult fetch2WayS(final TwoNodes two, final OwnedByMaster reset)
     {
         return acquire(two.nodes.node(0), two.remotePage, LockMode.S);
+    }
+
+    @Benchmark
+    public AcquireResult fetch2WaySIpc(final TwoIpcNodes two, final OwnedByMasterIpc reset)
+    {
+        return acquire(two.nodes.node(0), two.remotePage, LockMode.S);
+    }
+
+    @Benchmark
+    public AcquireResult fetch2WayXIpc(final TwoIpcNodes two)
+    {
+        return acquire(two.alternate(), two.remotePage, LockMode.X);
     }
 
     @Benchmark

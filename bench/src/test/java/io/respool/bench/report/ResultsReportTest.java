@@ -101,6 +101,29 @@ class ResultsReportTest
     }
 
     @Test
+    void shouldJudgeTheSameHostRowsOnTheIpcFetchAndTheCrossHostRowOnTheUdpFetch()
+    {
+        final Suite suite = dmsWithFloors(Suite.DMS_UNPINNED, 20, 50, 4, 10, 10, 30, 8, 25, 60);
+        final List<Figure> figures = new java.util.ArrayList<>(suite.figures());
+        figures.removeIf((figure) -> figure.is("fetch2WaySIpc", "sample"));
+        // listed first, but not the host driver's default: not judged
+        figures.add(new Figure("fetch2WaySIpc", Map.of("hostDriverIdle", "sleep"), "sample", "us/op", 60, 1, 50,
+            80, 150, 300));
+        figures.add(new Figure("fetch2WaySIpc", Map.of("hostDriverIdle", "yield"), "sample", "us/op", 6, 1, 5, 8,
+            15, 30));
+        final String report = ResultsReport.render(run(false, new Suite(suite.id(), suite.title(),
+            suite.iterations(), suite.loadBefore(), suite.loadAfter(), suite.took(), figures)));
+
+        assertContains(report, "| 14 | same-host DMS 2-way S page fetch median / raw Aeron IPC echo median, " +
+            "unpinned | ≤ 1.25x | 1.25x | met |");
+        assertContains(report, "| 14 | same-host DMS 2-way S page fetch p99 / raw Aeron IPC echo p99, " +
+            "unpinned | ≤ 2.0x | 1.50x | met |");
+        assertContains(report, "| 14 | cross-host DMS 2-way S page fetch median / raw Aeron UDP echo median, " +
+            "unpinned | ≤ 1.25x | 1.25x | met |");
+        assertContains(report, "| 4 | DMS 2-way S page fetch p99 / raw echo p99, unpinned | ≤ 2.0x | 1.20x | met |");
+    }
+
+    @Test
     void shouldMissTheTcpTargetWhenTheFetchOnlyTiesTheTcpEcho()
     {
         final String report = ResultsReport.render(run(false,
@@ -298,7 +321,9 @@ class ResultsReportTest
             new Figure("rawIpcEcho8k", Map.of(), "sample", "us/op", 25, 1, ipcP50, 40, ipcP99, 200),
             new Figure("rawTcpEcho8k", Map.of(), "sample", "us/op", 25, 1, tcpP50, 40, tcpP99, 200),
             new Figure("rawTcpPollEcho8k", Map.of(), "sample", "us/op", 25, 1, tcpPollP50, 40, tcpP99, 200),
-            new Figure("fetch2WayS", Map.of(), "sample", "us/op", 25, 1, fetchP50, 40, fetchP99, 200)));
+            new Figure("fetch2WayS", Map.of(), "sample", "us/op", 25, 1, fetchP50, 40, fetchP99, 200),
+            new Figure("fetch2WaySIpc", Map.of("hostDriverIdle", "yield"), "sample", "us/op", 25, 1, fetchP50, 40,
+                fetchP99, 200)));
     }
 
     private static Figure figure(final String method, final String mode, final String unit, final double score,

@@ -93,9 +93,14 @@ final class StatCommand implements Callable<Integer>
         out.printf("== node %d pid=%d (%s) membership=%d started=%s updated=%s file=%s%n", s.nodeId(), s.pid(),
             alive ? "running" : "not running", s.membershipVersion(), Instant.ofEpochMilli(s.startEpochMs()),
             Instant.ofEpochMilli(s.lastUpdateEpochMs()), file);
+        out.printf("  %-45s ipc %s, udp %s%n", "transport to peers now", nodes(s.counter(StatCounter.PEERS_OVER_IPC)),
+            nodes(s.counter(StatCounter.PEERS_OVER_UDP)));
         for (final StatCounter counter : StatCounter.values())
         {
-            out.printf("  %-45s %,15d%n", counter.label(), s.counter(counter));
+            if (counter != StatCounter.PEERS_OVER_IPC && counter != StatCounter.PEERS_OVER_UDP)
+            {
+                out.printf("  %-45s %,15d%n", counter.label(), s.counter(counter));
+            }
         }
         out.printf("  %-36s %10s %9s %9s %9s %9s %9s %9s%n", "latency (us)", "count", "min", "p50", "p90", "p99",
             "p99.9", "max");
@@ -104,5 +109,19 @@ final class StatCommand implements Callable<Integer>
             out.printf("  %-36s %,10d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", e.event().label(), e.count(),
                 e.min() / 1e3, e.p50() / 1e3, e.p90() / 1e3, e.p99() / 1e3, e.p999() / 1e3, e.max() / 1e3);
         }
+    }
+
+    /**
+     * @param bitmap node ids, one bit each.
+     * @return them as a list, such as {@code [1, 2]}.
+     */
+    static String nodes(final long bitmap)
+    {
+        final StringBuilder sb = new StringBuilder("[");
+        for (long rest = bitmap; rest != 0; rest &= rest - 1)
+        {
+            sb.append(sb.length() > 1 ? ", " : "").append(Long.numberOfTrailingZeros(rest));
+        }
+        return sb.append(']').toString();
     }
 }

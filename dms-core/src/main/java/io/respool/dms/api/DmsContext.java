@@ -108,6 +108,19 @@ public final class DmsContext
     public static final String DRIVER_TIMEOUT_PROP_NAME = "respool.dms.driver.timeout.ms";
     /** Default driver timeout, Aeron's. */
     public static final long DRIVER_TIMEOUT_DEFAULT_MS = 10_000;
+    /**
+     * How the node reaches each peer: {@code auto} (the default) over Aeron IPC for a peer whose address is on this
+     * host when the node runs on an external media driver ({@link #EXTERNAL_AERON_DIR_PROP_NAME}), which the nodes of
+     * one host share, falling back to UDP while the peer's IPC stream is unconnected (it runs on another driver);
+     * over UDP for every other peer and with an embedded driver. {@code udp}: UDP to every peer. {@code ipc}: IPC to
+     * every peer on this host, without the fallback (needs the external driver). {@code dmscmd stat} shows which
+     * peer uses which.
+     */
+    public static final String TRANSPORT_PROP_NAME = "respool.dms.transport";
+    /** Default transport choice. */
+    public static final String TRANSPORT_DEFAULT = "auto";
+    /** Every transport choice {@link #TRANSPORT_PROP_NAME} accepts. */
+    public static final List<String> TRANSPORTS = List.of("auto", "udp", "ipc");
 
     private String url = System.getProperty(URL_PROP_NAME);
     private int nodeId = Integer.getInteger(NODE_ID_PROP_NAME, -1);
@@ -133,6 +146,7 @@ public final class DmsContext
     private long lossSeed = Long.getLong(LOSS_SEED_PROP_NAME, 0L);
     private String externalAeronDirectory = System.getProperty(EXTERNAL_AERON_DIR_PROP_NAME);
     private long driverTimeoutMs = Long.getLong(DRIVER_TIMEOUT_PROP_NAME, DRIVER_TIMEOUT_DEFAULT_MS);
+    private String transport = System.getProperty(TRANSPORT_PROP_NAME, TRANSPORT_DEFAULT);
     private PageStore pageStore;
     private BroadcastHandler broadcastHandler = (from, buffer, offset, length) -> 0;
     private ErrorHandler errorHandler;
@@ -227,6 +241,16 @@ public final class DmsContext
         if (externalAeronDirectory != null)
         {
             checkExternalAeronDirectory();
+        }
+        if (!TRANSPORTS.contains(transport))
+        {
+            throw new DmsConfigException("unknown transport: transport=" + transport + ", known=" +
+                String.join(",", TRANSPORTS));
+        }
+        if ("ipc".equals(transport) && externalAeronDirectory == null)
+        {
+            throw new DmsConfigException("transport=ipc needs the media driver the nodes of this host share: set " +
+                "externalAeronDirectory (" + EXTERNAL_AERON_DIR_PROP_NAME + "), or use transport=auto or udp");
         }
         if (errorHandler == null)
         {
@@ -712,6 +736,24 @@ public final class DmsContext
     public String externalAeronDirectory()
     {
         return externalAeronDirectory;
+    }
+
+    /**
+     * @param transport {@code auto}, {@code udp} or {@code ipc}; see {@link #TRANSPORT_PROP_NAME}.
+     * @return this.
+     */
+    public DmsContext transport(final String transport)
+    {
+        this.transport = transport;
+        return this;
+    }
+
+    /**
+     * @return the transport choice.
+     */
+    public String transport()
+    {
+        return transport;
     }
 
     /**

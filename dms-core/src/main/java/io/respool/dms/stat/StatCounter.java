@@ -103,7 +103,15 @@ public enum StatCounter
     /** Reform steps and rebuild batches resent after no acknowledgement. */
     REFORM_RESENDS(47, "reform steps and rebuild batches resent"),
     /** Normal page requests left out at a reform whose slot the database's recovery took over for its own. */
-    RECOVERY_TAKEOVERS(48, "normal requests taken over by recovery");
+    RECOVERY_TAKEOVERS(48, "normal requests taken over by recovery"),
+    /** Peers this node's messages reach over Aeron IPC now: a bitmap of node ids (not a count). */
+    PEERS_OVER_IPC(49, "peers over IPC now (bitmap of node ids)"),
+    /** Peers this node's messages reach over Aeron UDP now: a bitmap of node ids (not a count). */
+    PEERS_OVER_UDP(50, "peers over UDP now (bitmap of node ids)"),
+    /** Times the external media driver was lost (it died, or it timed this node's client out). */
+    DRIVER_LOST(51, "media driver connections lost"),
+    /** Times the node connected again to a media driver in the external directory after losing one. */
+    DRIVER_RECONNECTS(52, "media driver reconnects");
 
     private static final StatCounter[] BY_ID = values();
 

@@ -138,6 +138,8 @@ public record ClusterSummary(
             s.requests1Way, s.requests2Way, s.requests3Way, s.pagesShipped,
             w.getLong("dms.DIRTY_PAGES_SHIPPED") + r.getLong("dms.DIRTY_PAGES_SHIPPED"),
             w.getLong("dms.WAL_FLUSH_WAITS") + r.getLong("dms.WAL_FLUSH_WAITS")));
+        line(out, "DMS transport", "node 0 to node 1 over " + transport(w, 1) + ", node 1 to node 0 over " +
+            transport(r, 0) + " (IPC: both nodes on one shared media driver; dmscmd stat shows it live)");
         line(out, "node 1 S copies", String.format(Locale.ROOT, "%d invalidated by node 0's X requests",
             r.getLong("dms.INVALIDATIONS_RECEIVED")));
         line(out, "DMS retries", String.format(Locale.ROOT, "%d request retransmits, %d master re-drives, %d " +
@@ -177,6 +179,19 @@ public record ClusterSummary(
                 out.println("  - " + problem);
             }
         }
+    }
+
+    /**
+     * @return the transport a node's report says it reached the peer over last ("unknown" if it never did).
+     */
+    private static String transport(final NodeReport report, final int peer)
+    {
+        final long bit = 1L << peer;
+        if ((report.getLong("dms.PEERS_OVER_IPC") & bit) != 0)
+        {
+            return "Aeron IPC";
+        }
+        return (report.getLong("dms.PEERS_OVER_UDP") & bit) != 0 ? "Aeron UDP" : "unknown";
     }
 
     static void line(final PrintStream out, final String label, final String text)

@@ -64,5 +64,8 @@ class ClusterDemoTest
         assertTrue(summary.pagesFromPeer() > 0, output);
         assertEquals(0, summary.readerDiskReads(), output);
         assertTrue(output.contains("PASSED"), output);
+        // each node on its own embedded driver: UDP, and the summary says so for each direction
+        assertTrue(output.contains("DMS transport        node 0 to node 1 over Aeron UDP, node 1 to node 0 over " +
+            "Aeron UDP"), output);
     }
 }
