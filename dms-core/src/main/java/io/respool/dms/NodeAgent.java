@@ -264,6 +264,13 @@ final class NodeAgent implements Agent, Transport.MessageSink
         {
             return;
         }
+        if (type.movesHoldings() && services.gate().stage() == AccessGate.Stage.CLOSED)
+        {
+            // holdings freeze at DRC_INACCESS: only the old epoch's directory can have sent this, stamped with the
+            // new epoch (DESIGN.md, "Why one writer per page holds across a reform")
+            stats.increment(StatCounter.GATE_DROPS);
+            return;
+        }
         final long nowNs = services.nowNs();
         switch (type)
         {
