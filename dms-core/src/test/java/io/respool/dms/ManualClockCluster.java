@@ -405,6 +405,7 @@ final class ManualClockCluster implements AutoCloseable
     {
         return TRACE_PAGE != Long.MIN_VALUE && (msg.resourceId() == TRACE_PAGE ||
             MessageType.get(msg.typeCode()) == MessageType.REFORM_STEP ||
+            MessageType.get(msg.typeCode()) == MessageType.REFORM_ACK ||
             MessageType.get(msg.typeCode()) == MessageType.REBUILD);
     }
 
@@ -419,7 +420,11 @@ final class ManualClockCluster implements AutoCloseable
         final MessageType type = MessageType.get(msg.typeCode());
         final String what = type == MessageType.REFORM_STEP ?
             "REFORM_STEP " + ReformStep.get((int)msg.serial()) + " mv=" + msg.membershipVersion() + " src=" +
-            msg.sourceNode() + " members=0x" + Long.toHexString(msg.resourceId()) :
+            msg.sourceNode() + " members=0x" + Long.toHexString(msg.resourceId()) + " restarted=0x" +
+            Long.toHexString(msg.seq()) :
+            type == MessageType.REFORM_ACK ? "REFORM_ACK " + ReformStep.get((int)msg.serial()) + " mv=" +
+            msg.membershipVersion() + " src=" + msg.sourceNode() + " served=" + msg.lsn() + " status=" + msg.status() +
+            " incarnation=" + msg.sourceIncarnation() :
             type == MessageType.REBUILD ? "REBUILD mv=" + msg.membershipVersion() + " src=" + msg.sourceNode() +
             " " + rebuildEntries(msg) : msg.toString();
         if (type == MessageType.REBUILD && !what.contains("page=" + TRACE_PAGE))

@@ -685,7 +685,7 @@ class ManualClockProtocolTest
             System.out.println("manual clock simulation with kills: seed=" + seed + ", latches=" +
                 simulation.latches + ", kills=" + simulation.kills + ", restarts=" + simulation.restarts +
                 ", recoveries=" + simulation.recovered + ", dropped=" + simulation.dropped);
-            assertTrue(simulation.latches > 300 && simulation.kills > 2, "the simulation must make progress: " +
+            assertTrue(simulation.latches > 300 && simulation.kills >= 2, "the simulation must make progress: " +
                 "latches=" + simulation.latches + ", kills=" + simulation.kills);
         }
         catch (final AssertionError | RuntimeException ex)
