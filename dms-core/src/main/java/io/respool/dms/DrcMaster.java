@@ -459,6 +459,12 @@ final class DrcMaster
     int redriveTimers(final long nowNs)
     {
         int work = 0;
+        if (services.gate().stage() == AccessGate.Stage.CLOSED)
+        {
+            // a reform is past DRC_INACCESS: the conversions left are the old epoch's, and a re-drive would send
+            // them out stamped with the new one (DRC_CLEAN forgets them)
+            return work;
+        }
         for (int i = active.size() - 1; i >= 0; i--)
         {
             final DrcPage page = active.get(i);

@@ -97,6 +97,21 @@ enum MessageType
         return code >= REFORM_STEP.code && code <= REBUILD_ACK.code;
     }
 
+    /**
+     * Whether this type gives, takes or answers for a node's mode of a page (a grant, a ship, a revoke, a claim, an
+     * invalidation's ack, a release's answer). While a reform's access gate is CLOSED no directory may serve, so any
+     * such message then comes from the directory of the epoch being left, re-sent under the new epoch's stamp (a
+     * re-drive of an old conversion), and is dropped: handled, it would change a holding after DRC_INACCESS.
+     */
+    boolean movesHoldings()
+    {
+        return switch (this)
+        {
+            case ASK_OWNER, GRANT, ALREADY_OWNER, PAGE_READY, CLAIM, INVALIDATE, INVALIDATE_ACK, RELEASE_ACK -> true;
+            default -> false;
+        };
+    }
+
     Lane lane()
     {
         return lane;

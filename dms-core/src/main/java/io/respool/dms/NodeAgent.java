@@ -3,6 +3,7 @@ package io.respool.dms;
 import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
+import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.NodeList;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.DirectBuffer;
@@ -264,6 +265,13 @@ final class NodeAgent implements Agent, Transport.MessageSink
         {
             return;
         }
+        if (type.movesHoldings() && services.gate().stage() == AccessGate.Stage.CLOSED)
+        {
+            // holdings freeze at DRC_INACCESS: only the old epoch's directory can have sent this, stamped with the
+            // new epoch (DESIGN.md, "Why one writer per page holds across a reform")
+            stats.increment(StatCounter.GATE_DROPS);
+            return;
+        }
         final long nowNs = services.nowNs();
         switch (type)
         {
@@ -333,6 +341,12 @@ final class NodeAgent implements Agent, Transport.MessageSink
         }
         final long sourceIncarnation = msg.sourceIncarnation();
         final int seen = peers.admit(source, sourceIncarnation);
+        final MembershipView served = reform.served();
+        if (seen == PeerIncarnations.CURRENT && served != null && epoch == served.version() &&
+            current == served.version() && served.isMember(source))
+        {
+            peers.heardInServedView(source, sourceIncarnation);
+        }
         if (seen == PeerIncarnations.DEAD)
         {
             stats.increment(StatCounter.DEAD_INCARNATION);

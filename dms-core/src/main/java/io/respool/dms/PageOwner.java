@@ -74,6 +74,19 @@ final class PageOwner
             {
                 services.stats().increment(StatCounter.STALE_MESSAGES);
             }
+            else if (seq == lp.grantSeq)
+            {
+                // the conversion that gave this node its mode: it asked, and an earlier dirty copy it kept was
+                // shipped to itself (EDP_SHIP). A repeat (a duplicate, or a re-drive because the claim was lost) must
+                // not ship again: an edp ship gives the mode up, and the master would take this node for the owner
+                // of a page it no longer holds, then grant it from disk, stale. Claim again instead.
+                services.stats().increment(StatCounter.STALE_MESSAGES);
+                if (lp.completedSerial == msg.serial() && lp.completedSeq == seq)
+                {
+                    services.proxy().claim(msg.sourceNode(), pageId, lp.completedMode, lp.completedSerial,
+                        lp.completedSeq, lp.completedFlags, lp.completedLsn);
+                }
+            }
             else if (seq == lp.shippedSeq)
             {
                 services.proxy().pageReady(requester, pageId, mode, msg.serial(), seq, lp.shippedLsn,

@@ -54,6 +54,21 @@ final class PeerIncarnations
     }
 
     /**
+     * A message of the view this node serves, from a member of it: if this node knew no incarnation of that member
+     * when it finished the reform into the view (it heard nothing from it in that reform: a member's rebuild
+     * batches go only to the masters of what it holds), this is the incarnation that serves the view with it.
+     * Without it, a member that restarted later was not found restarted, its dead incarnation's WAL was never
+     * recovered, and its changes were lost (the kill/join simulation, seed 205).
+     */
+    void heardInServedView(final int node, final long incarnation)
+    {
+        if (atServe[node] == 0)
+        {
+            atServe[node] = incarnation;
+        }
+    }
+
+    /**
      * @return whether {@code incarnation} of {@code node} is newer than the one known when this node last finished
      * a reform: the node restarted since (a member whose first reform was cut short is the same incarnation).
      */

@@ -104,6 +104,7 @@ final class ManualClockCluster implements AutoCloseable
             {
                 final byte[] bytes = selfQueue.poll();
                 sink.onMessage(new UnsafeBuffer(bytes), 0, bytes.length, true);
+                traceDelivery(this, bytes, "self");
                 work++;
             }
             return work;
@@ -163,6 +164,11 @@ final class ManualClockCluster implements AutoCloseable
             {
                 outcome = parts.pageClient.tryLatch(lp, mode, recovery);
             }
+            if (pageId == TRACE_PAGE && outcome != PageClient.MUST_WAIT)
+            {
+                trace("node" + id + " tryLatch " + mode + (recovery ? " recovery" : "") + " -> " + outcome + " => " +
+                    lp);
+            }
             if (outcome == PageClient.LATCHED_MUST_LOAD)
             {
                 parts.pageClient.load(lp);
@@ -190,6 +196,12 @@ final class ManualClockCluster implements AutoCloseable
         }
     }
 
+    /** {@code -Ddms.clusterTrace=PAGEID}: keep the story of that page (messages, reform steps) in {@link #trace}. */
+    static final long TRACE_PAGE = Long.getLong("dms.clusterTrace", Long.MIN_VALUE);
+    private static final int TRACE_LIMIT = 20_000;
+    private static final long TRACE_START_NS = TimeUnit.SECONDS.toNanos(1);
+    /** The traced page's events, oldest first (empty unless {@link #TRACE_PAGE} is set). */
+    final ArrayList<String> trace = new ArrayList<>();
     final CachedNanoClock clock = new CachedNanoClock();
     final InMemoryDisk disk = new InMemoryDisk(PAGE_SIZE);
     final List<Packet> network = new ArrayList<>();
@@ -252,6 +264,7 @@ final class ManualClockCluster implements AutoCloseable
         CloseHelper.quietClose(nodes[id].stats);
         nodes[id] = new Node(id, url, new File(base, "restart-" + id + "-" + nowNs()), settings);
         dead[id] = false;
+        trace("restart node" + id);
         return nodes[id];
     }
 
@@ -263,6 +276,7 @@ final class ManualClockCluster implements AutoCloseable
     {
         dead[id] = true;
         network.removeIf((p) -> p.to == id);
+        trace("kill node" + id);
     }
 
     /** @return a live node, for what every live node agrees on. */
@@ -369,6 +383,7 @@ final class ManualClockCluster implements AutoCloseable
             return;
         }
         nodes[packet.to].sink.onMessage(new UnsafeBuffer(packet.bytes.clone()), 0, packet.bytes.length, false);
+        traceDelivery(nodes[packet.to], packet.bytes, "net");
         cycle();
     }
 
@@ -379,6 +394,98 @@ final class ManualClockCluster implements AutoCloseable
         {
             throw new IllegalStateException("not in flight: " + packet);
         }
+        if (traced(packet.view))
+        {
+            trace("dropped " + packet.view);
+        }
+    }
+
+    /** Whether {@code -Ddms.clusterTrace=PAGEID} asks for this message in the {@link #trace}. */
+    private static boolean traced(final MessageFlyweight msg)
+    {
+        return TRACE_PAGE != Long.MIN_VALUE && (msg.resourceId() == TRACE_PAGE ||
+            MessageType.get(msg.typeCode()) == MessageType.REFORM_STEP ||
+            MessageType.get(msg.typeCode()) == MessageType.REFORM_ACK ||
+            MessageType.get(msg.typeCode()) == MessageType.REBUILD);
+    }
+
+    private void traceDelivery(final Node node, final byte[] bytes, final String how)
+    {
+        final MessageFlyweight msg = new MessageFlyweight();
+        msg.wrapForRead(new UnsafeBuffer(bytes), 0);
+        if (!traced(msg))
+        {
+            return;
+        }
+        final MessageType type = MessageType.get(msg.typeCode());
+        final String what = type == MessageType.REFORM_STEP ?
+            "REFORM_STEP " + ReformStep.get((int)msg.serial()) + " mv=" + msg.membershipVersion() + " src=" +
+            msg.sourceNode() + " members=0x" + Long.toHexString(msg.resourceId()) + " restarted=0x" +
+            Long.toHexString(msg.seq()) :
+            type == MessageType.REFORM_ACK ? "REFORM_ACK " + ReformStep.get((int)msg.serial()) + " mv=" +
+            msg.membershipVersion() + " src=" + msg.sourceNode() + " served=" + msg.lsn() + " status=" + msg.status() +
+            " incarnation=" + msg.sourceIncarnation() :
+            type == MessageType.REBUILD ? "REBUILD mv=" + msg.membershipVersion() + " src=" + msg.sourceNode() +
+            " " + rebuildEntries(msg) : msg.toString();
+        if (type == MessageType.REBUILD && !what.contains("page=" + TRACE_PAGE))
+        {
+            return;
+        }
+        trace(how + " -> node" + node.id + " (epoch " + node.parts.services.epoch() + ", step " +
+            node.parts.reform.step() + "): " + what + " => " + node.page(TRACE_PAGE) + " drc=" + entry(TRACE_PAGE));
+    }
+
+    private static String rebuildEntries(final MessageFlyweight msg)
+    {
+        final StringBuilder sb = new StringBuilder();
+        final int count = (int)msg.resourceId();
+        for (int i = 0; i < count; i++)
+        {
+            final int at = msg.payloadOffset() + i * DrcRebuild.ENTRY_LENGTH;
+            final long id = msg.buffer().getLong(at, java.nio.ByteOrder.LITTLE_ENDIAN);
+            if (id == TRACE_PAGE)
+            {
+                sb.append("[page=").append(id).append(" lsn=")
+                    .append(msg.buffer().getLong(at + 8, java.nio.ByteOrder.LITTLE_ENDIAN))
+                    .append(" kind=").append(msg.buffer().getByte(at + 16)).append(" mode=")
+                    .append(LockMode.get(msg.buffer().getByte(at + 17))).append(" flags=")
+                    .append(msg.buffer().getByte(at + 18)).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** With {@code -Ddms.clusterTrace=PAGEID}: the page's story to {@code target/cluster-trace-NAME.txt}. */
+    void dumpTrace(final String name)
+    {
+        if (TRACE_PAGE == Long.MIN_VALUE)
+        {
+            return;
+        }
+        final java.nio.file.Path file = java.nio.file.Path.of("target", "cluster-trace-" + name + ".txt");
+        try
+        {
+            java.nio.file.Files.write(file, trace);
+            System.out.println("trace of page " + TRACE_PAGE + ": " + file.toAbsolutePath());
+        }
+        catch (final java.io.IOException ex)
+        {
+            System.out.println("cannot write the trace to " + file.toAbsolutePath() + ": " + ex);
+        }
+    }
+
+    /** Add an event to the {@link #trace}, if one is asked for; the oldest go once it is long. */
+    void trace(final String event)
+    {
+        if (TRACE_PAGE == Long.MIN_VALUE)
+        {
+            return;
+        }
+        if (trace.size() > TRACE_LIMIT)
+        {
+            trace.remove(0);
+        }
+        trace.add("t=" + (nowNs() - TRACE_START_NS) / 1000 + "us " + event);
     }
 
     /** Deliver everything in order, including what deliveries send, until the network is empty. */

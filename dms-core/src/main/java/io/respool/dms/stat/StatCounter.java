@@ -99,7 +99,7 @@ public enum StatCounter
     /** Page and lock requests of this node that waited for a reform's access gate. */
     REQUESTS_WAITED_FOR_REFORM(45, "requests that waited for a reform"),
     /** Requests this master dropped because the access gate was closed (they are resent). */
-    GATE_DROPS(46, "requests dropped at a closed access gate"),
+    GATE_DROPS(46, "requests, and page grants, ships and revokes, dropped at a closed access gate"),
     /** Reform steps and rebuild batches resent after no acknowledgement. */
     REFORM_RESENDS(47, "reform steps and rebuild batches resent"),
     /** Normal page requests left out at a reform whose slot the database's recovery took over for its own. */
