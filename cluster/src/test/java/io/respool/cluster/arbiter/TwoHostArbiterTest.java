@@ -41,9 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Real clocks and the default timeouts (cluster/DESIGN.md) but {@link #NETWORK_SUSPECT_MS}: the nodes cannot see
  * each other's processes, so no same-host shortcut applies; the network lane and the disk decide.
  */
-@Disabled("written against the arbiter before rejoin: since that merge its nodes never print serving at start "
-    + "in the link-down and SIGSTOP cases (2 of 4 failed in CI); TwoHostNodeMain must start as the rejoin arbiter "
-    + "expects; open in cluster/DESIGN.md")
+@Disabled("written against the arbiter before rejoin: since that merge its nodes never print serving at start " +
+    "in the link-down and SIGSTOP cases (2 of 4 failed in CI); TwoHostNodeMain must start as the rejoin arbiter " +
+    "expects; open in cluster/DESIGN.md")
 @EnabledOnOs(OS.LINUX)
 @Timeout(90)
 class TwoHostArbiterTest
