@@ -47,10 +47,11 @@ class HostDriverKillTest
     private static final long CLIENT_LIVENESS_MS = 2_000;
 
     /**
-     * Node 2 (a member) or node 0 (the reformer and primary: the survivors fail over to node 1) killed.
+     * Node 0 killed: the reformer and primary, so the survivors fail over to node 1. CI kills only this node, the
+     * harder case; add 2 (a member) to the source to run both.
      */
     @ParameterizedTest(name = "kill -9 node {0}")
-    @ValueSource(ints = { 2, 0 })
+    @ValueSource(ints = { 0 })
     @Tag(SlowTest.TAG)
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldCarryOnOverIpcWhenANodeIsKilledAndTakeItBackAfterARestart(final int killed, @TempDir final File base)
