@@ -1,5 +1,8 @@
 package io.respool.cluster.arbiter;
 
+import io.respool.common.process.HostProcesses;
+import io.respool.common.process.LinuxProcesses;
+
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -1,5 +1,7 @@
 package io.respool.cluster.arbiter;
 
+import io.respool.common.process.HostProcesses;
+import io.respool.common.process.ProcessIdentity;
 import io.respool.dss.KickResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package io.respool.cluster.arbiter;
 
+import io.respool.common.process.ProcessIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

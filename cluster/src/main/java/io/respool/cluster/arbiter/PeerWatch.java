@@ -1,5 +1,7 @@
 package io.respool.cluster.arbiter;
 
+import io.respool.common.process.ProcessIdentity;
+
 /**
  * One peer's disk heartbeat as this node sees it, by this node's own clock. A sector that reads invalid (torn,
  * damaged) is no observation at all: it neither proves the peer alive nor resets anything. Not thread-safe: the

@@ -1,5 +1,7 @@
 package io.respool.cluster.arbiter;
 
+import io.respool.common.process.HostProcesses;
+import io.respool.common.process.ProcessIdentity;
 import io.respool.dms.api.MembershipView;
 import io.respool.dss.KickResult;
 

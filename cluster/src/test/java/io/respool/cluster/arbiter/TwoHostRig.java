@@ -1,6 +1,7 @@
 package io.respool.cluster.arbiter;
 
 import io.respool.blockdev.BlockDevices;
+import io.respool.common.process.ProcessIdentity;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.ByteArrayOutputStream;

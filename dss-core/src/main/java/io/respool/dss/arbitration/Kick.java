@@ -27,6 +27,11 @@ public final class Kick
         ACKNOWLEDGED,
         /** No process runs the victim (never did, or it closed). */
         NOT_RUNNING,
+        /**
+         * The victim's member sector was written but fails magic, version or checksum (damaged, or written by a newer
+         * version): nothing can be told of its process, not even that none runs it.
+         */
+        UNREADABLE,
         /** No acknowledgement, and no heartbeat for {@link #STALE_MS} (or none within {@link #ACK_TIMEOUT_MS}). */
         UNRESPONSIVE
     }
@@ -63,7 +68,11 @@ public final class Kick
     public Progress poll(final long nowMs)
     {
         member = sectors.readMember(victim);
-        if (!member.isValid() || member.pid() == 0)
+        if (!member.isEmpty() && !member.isValid())
+        {
+            return Progress.UNREADABLE;
+        }
+        if (member.isEmpty() || member.pid() == 0)
         {
             return Progress.NOT_RUNNING;
         }

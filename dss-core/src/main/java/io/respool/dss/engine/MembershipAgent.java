@@ -1,5 +1,7 @@
 package io.respool.dss.engine;
 
+import io.respool.common.process.HostProcesses;
+import io.respool.common.process.ProcessIdentity;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.InstanceStatus;
@@ -34,6 +36,7 @@ final class MembershipAgent
     private final FenceGate gate;
     private final CoordinationClock clock;
     private final SharedFileLocks fileLocks;
+    private final HostProcesses processes = Processes.HOST;
     private final long incarnation = ThreadLocalRandom.current().nextLong();
     private boolean member;
     private long heartbeat;
@@ -118,8 +121,8 @@ final class MembershipAgent
         if (member)
         {
             sectors.writeMember(instanceId, SharedSectors.blank(new MemberSector()).registered(!gate.isClosed())
-                .pid(0).incarnation(incarnation).heartbeat(++heartbeat).ackedFenceGeneration(fenceGenerationSeen)
-                .bootId(Processes.BOOT_ID).heartbeatMs(clock.time()));
+                .process(ProcessIdentity.UNKNOWN).incarnation(incarnation).heartbeat(++heartbeat)
+                .ackedFenceGeneration(fenceGenerationSeen).heartbeatMs(clock.time()));
         }
     }
 
@@ -128,7 +131,7 @@ final class MembershipAgent
      */
     KickResult kick(final int victim)
     {
-        return Fencing.kick(sectors, clock, victim, instanceId, vgName);
+        return Fencing.kick(sectors, clock, processes, victim, instanceId, vgName);
     }
 
     /**
@@ -151,7 +154,7 @@ final class MembershipAgent
 
     List<InstanceStatus> statuses()
     {
-        return Fencing.statuses(sectors, clock);
+        return Fencing.statuses(sectors, clock, processes);
     }
 
     /**
@@ -175,7 +178,10 @@ final class MembershipAgent
     }
 
     /**
-     * @return true if another process runs this instance: alive on this host, or heartbeating from another.
+     * @return true if another process runs this instance: alive on this host, or heartbeating from another. Only a
+     * process this host names precisely (boot, pid namespace, start time) is judged by {@code /proc}: that includes
+     * this very process, when another open of the same instance is live in it (a closed one wrote pid 0). Any other
+     * (a container on this kernel, a member sector of version 1) is judged by its heartbeat.
      */
     private boolean anotherLiveMember()
     {
@@ -185,10 +191,10 @@ final class MembershipAgent
         {
             return false;
         }
-        if (Processes.isThisHost(current.bootId()))
+        final HostProcesses.Status status = processes.status(current.process());
+        if (status != HostProcesses.Status.ELSEWHERE)
         {
-            // In this very process, another open of the same instance is live (a closed one wrote pid 0).
-            return current.pid() == Processes.PID || Processes.isRunningHere(current.pid(), current.bootId());
+            return status != HostProcesses.Status.GONE;
         }
         final long deadline = clock.monotonicMs() + 3 * HEARTBEAT_MS;
         while (clock.monotonicMs() - deadline <= 0)
@@ -243,7 +249,7 @@ final class MembershipAgent
     private void writeMember(final boolean registered, final long ackedFence)
     {
         sectors.writeMember(instanceId, SharedSectors.blank(new MemberSector()).registered(registered)
-            .pid((int)Processes.PID).incarnation(incarnation).heartbeat(++heartbeat).ackedFenceGeneration(ackedFence)
-            .bootId(Processes.BOOT_ID).heartbeatMs(clock.time()));
+            .process(processes.self()).pid(Processes.PID).incarnation(incarnation).heartbeat(++heartbeat)
+            .ackedFenceGeneration(ackedFence).heartbeatMs(clock.time()));
     }
 }

@@ -1,52 +1,31 @@
 package io.respool.dss.engine;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.respool.common.process.HostProcesses;
+import io.respool.common.process.LinuxProcesses;
+import io.respool.common.process.ProcessIdentity;
 
 /**
- * This process and this host, as instances sharing a volume group record them: a pid and a hash of the kernel's
- * boot id, so that "the process N on this host" can be checked for life or stopped.
+ * This process and this host's processes, as instances sharing a volume group record and check them. The member
+ * sector names its writer by its full {@link ProcessIdentity}; another instance's member is judged through {@code
+ * /proc} (and may be killed) only when {@link #HOST} finds it of this boot and pid namespace with the recorded start
+ * time. A boot id alone would take a pid of a container on the same kernel, or a reused pid, for the member.
  */
 final class Processes
 {
-    static final long PID = ProcessHandle.current().pid();
-    static final long BOOT_ID = bootId();
+    static final HostProcesses HOST = new LinuxProcesses();
+    /**
+     * Written as the member's pid even when {@link #HOST} cannot tell this process's identity (no {@code /proc}):
+     * pid 0 says no process runs the instance.
+     */
+    static final int PID = Math.toIntExact(ProcessHandle.current().pid());
 
     private Processes()
     {
     }
 
-    private static long bootId()
+    static String describe(final ProcessIdentity process)
     {
-        try
-        {
-            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id"), StandardCharsets.US_ASCII).trim()
-                .hashCode() & 0xFFFFFFFFL;
-        }
-        catch (final IOException ex)
-        {
-            return 0;
-        }
-    }
-
-    static boolean isThisHost(final long bootId)
-    {
-        return bootId != 0 && bootId == BOOT_ID;
-    }
-
-    /**
-     * @return true if process {@code pid} runs on this host now.
-     */
-    static boolean isRunningHere(final int pid, final long bootId)
-    {
-        return pid > 0 && isThisHost(bootId) && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    static String describe(final int pid)
-    {
-        return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).map(c -> "pid " + pid + " (" + c + ")")
-            .orElse("pid " + pid);
+        return ProcessHandle.of(process.pid()).flatMap(h -> h.info().commandLine())
+            .map(c -> process + " (" + c + ")").orElse(process.toString());
     }
 }

@@ -1,6 +1,8 @@
 package io.respool.dss.arbitration;
 
+import io.respool.common.process.ProcessIdentity;
 import io.respool.dss.format.DiskLease;
+import io.respool.dss.format.EntryVolumeLayout;
 import io.respool.dss.format.FenceSector;
 import io.respool.dss.format.MemberSector;
 import org.agrona.DirectBuffer;
@@ -83,6 +85,19 @@ class KickTest
     }
 
     @Test
+    void shouldNeverTakeAnUnreadableMemberSectorForNotRunning()
+    {
+        heartbeatVictim(0);
+        final long pidAt = EntryVolumeLayout.memberSectorOffset(VICTIM) + 20;
+        volume.putByte((int)pidAt, (byte)(volume.getByte((int)pidAt) ^ 1)); // one bit of the pid flipped on disk
+        final Kick kick = new Kick(sectors, VICTIM, BY);
+        kick.start(100);
+
+        assertEquals(Kick.Progress.UNREADABLE, kick.poll(100));
+        assertEquals("checksum mismatch", kick.member().invalidReason());
+    }
+
+    @Test
     void shouldWaitForTheAcknowledgementWhileTheVictimHeartbeats()
     {
         heartbeatVictim(0);
@@ -131,7 +146,7 @@ class KickTest
 
     private void heartbeatVictim(final long ackedFence)
     {
-        sectors.writeMember(VICTIM, ArbitrationSectors.blank(new MemberSector()).registered(true).pid(4242)
-            .incarnation(1).heartbeat(++heartbeat).ackedFenceGeneration(ackedFence).bootId(77));
+        sectors.writeMember(VICTIM, ArbitrationSectors.blank(new MemberSector()).registered(true).incarnation(1)
+            .heartbeat(++heartbeat).ackedFenceGeneration(ackedFence).process(new ProcessIdentity(77, 5, 4242, 9)));
     }
 }

@@ -1,5 +1,6 @@
 package io.respool.dss.engine;
 
+import io.respool.common.process.ProcessIdentity;
 import io.respool.dss.DssException;
 import io.respool.dss.ErrorCode;
 import io.respool.dss.InstanceStatus;
@@ -192,8 +193,9 @@ class ManualClockVolumeGroupTest extends TwoPeersFixture
     @Test
     void shouldReportAKickUnconfirmedWhenAVictimOnAnotherHostStopsHeartbeating()
     {
-        a.sectors.writeMember(5, SharedSectors.blank(new MemberSector()).registered(true).pid(4242)
-            .incarnation(7).heartbeat(9).bootId(Processes.BOOT_ID + 1).heartbeatMs(group.nowMs()));
+        final ProcessIdentity self = Processes.HOST.self();
+        a.sectors.writeMember(5, SharedSectors.blank(new MemberSector()).registered(true).incarnation(7).heartbeat(9)
+            .process(new ProcessIdentity(self.bootId() + 1, self.pidNamespace(), 4242, 1)).heartbeatMs(group.nowMs()));
         final long start = group.nowMs();
 
         assertEquals(KickResult.UNCONFIRMED, b.coordinator.kick(5));

@@ -1,4 +1,4 @@
-package io.respool.cluster.arbiter;
+package io.respool.common.process;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

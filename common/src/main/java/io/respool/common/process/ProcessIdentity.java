@@ -1,8 +1,9 @@
-package io.respool.cluster.arbiter;
+package io.respool.common.process;
 
 /**
- * Which process on which kernel runs a node, as its heartbeat sector records it, so that a peer on the same host can
- * check that process through {@code /proc}: the kernel's boot id and the pid namespace say whether a pid means the
+ * Which process on which kernel runs a node or an instance, as its sector on a shared disk records it (the cluster's
+ * heartbeat sector, DSS's member sector), so that a peer on the same host can check that process through
+ * {@code /proc}: the kernel's boot id and the pid namespace say whether a pid means the
  * same process here (a container with its own pid namespace, or another host, does not), and the start time
  * (clock ticks after boot, {@code /proc/<pid>/stat} field 22) tells the process from a later one given the same pid.
  * All zero: not known (another platform, or a writer of the first sector layout); such a peer is judged on the disk

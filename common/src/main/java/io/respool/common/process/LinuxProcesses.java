@@ -1,4 +1,4 @@
-package io.respool.cluster.arbiter;
+package io.respool.common.process;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

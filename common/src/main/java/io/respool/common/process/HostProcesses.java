@@ -1,8 +1,8 @@
-package io.respool.cluster.arbiter;
+package io.respool.common.process;
 
 /**
- * This host's processes, as the arbiter checks a peer running on the same host: is the process a peer's heartbeat
- * names gone, stopped, or running; and the kill of a stopped one once a decided view removed it. {@link
+ * This host's processes, as a peer running on the same host is checked (the cluster's arbiter, a DSS kick): is the
+ * process a peer's sector names gone, stopped, or running; and the kill of one that must not write any more. {@link
  * LinuxProcesses} reads {@code /proc}; tests simulate it.
  */
 public interface HostProcesses
@@ -23,7 +23,7 @@ public interface HostProcesses
     }
 
     /**
-     * @return this process's identity, written into its heartbeat sector.
+     * @return this process's identity, written into its sector on the shared disk.
      */
     ProcessIdentity self();
 
