@@ -14,7 +14,7 @@
  * fenceSectorOffset(i)}): written only by whoever fences or lets <i>i</i> back in (kickh, reghl, unreghl); every
  * change raises its generation.</li>
  * <li><b>Member sector</b> of instance <i>i</i> ({@link io.respool.dss.format.MemberSector}, {@code
- * memberSectorOffset(i)}): written only by the process that runs <i>i</i>: registered, pid, boot id, a heartbeat
+ * memberSectorOffset(i)}): written only by the process that runs <i>i</i>: registered, its process identity, a heartbeat
  * that rises every 100 ms, and the highest fence generation it has obeyed.</li>
  * </ul>
  * <b>The timing rules a reader may rely on.</b> Liveness is judged only by whether a sector <i>changed</i> over a
