@@ -110,6 +110,13 @@ final class Fencing
             }
             default ->
             {
+                if (process.equals(processes.self()))
+                {
+                    // another open of the group in this JVM whose agent hangs: a process cannot SIGKILL itself
+                    throw new DssException(ErrorCode.IO_ERROR, "the unresponsive member of a kicked instance is this " +
+                        "very process: vg=" + vgName + ", instance=" + victim + ", " + process + "; its fence stands; " +
+                        "close that open of the volume group, or end this process");
+                }
                 if (!processes.kill(process))
                 {
                     if (processes.status(process) == HostProcesses.Status.GONE)

@@ -3,6 +3,8 @@ package io.respool.dss.engine;
 import io.respool.common.process.HostProcesses;
 import io.respool.common.process.LinuxProcesses;
 import io.respool.common.process.ProcessIdentity;
+import io.respool.dss.DssException;
+import io.respool.dss.ErrorCode;
 import io.respool.dss.InstanceStatus;
 import io.respool.dss.KickResult;
 import io.respool.dss.format.MemberSector;
@@ -26,6 +28,7 @@ import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -127,6 +130,18 @@ class KickProcessIdentityTest extends TwoPeersFixture
         assertEquals(KickResult.KILLED, b.coordinator.kick(VICTIM));
         assertTrue(child.waitFor(10, TimeUnit.SECONDS), "killed, and exited");
         assertEquals(HostProcesses.Status.GONE, Processes.HOST.status(sleeper));
+    }
+
+    @Test
+    void shouldRefuseToKillThisVeryProcess()
+    {
+        writeVictim(Processes.HOST.self()); // another open of the group in this JVM, its agent hung
+
+        final DssException refused = assertThrows(DssException.class, () -> b.coordinator.kick(VICTIM));
+        assertEquals(ErrorCode.IO_ERROR, refused.errorCode());
+        assertTrue(refused.getMessage().contains("this very process") && refused.getMessage().contains("instance=5"),
+            refused.getMessage());
+        assertTrue(a.sectors.readFence(VICTIM).fenced(), "its fence stands");
     }
 
     /**
