@@ -6,6 +6,10 @@ import io.respool.dms.api.DmsContext;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@value #IDLE_STRATEGY_PROP_NAME} ({@value #IDLE_STRATEGY_DEFAULT} by default, a DMS idle strategy name): on a
  * host with as many spinning node agents as cores, a driver that spins too takes their cores. It deletes its
  * directory on start (a driver that was {@code kill -9}-ed leaves it behind) and on a clean stop (SIGTERM,
- * SIGINT). A node that dies leaves its client's resources to the driver until its client liveness timeout
+ * SIGINT); it does not start, and exits 1 naming the pid, while another driver still runs there
+ * ({@link DriverDirectory}). A node that dies leaves its client's resources to the driver until its client liveness timeout
  * ({@value #CLIENT_LIVENESS_PROP_NAME}, {@value #CLIENT_LIVENESS_DEFAULT_MS} ms here, shorter than Aeron's 10 s so
  * that a restarted node gets its UDP port back sooner). Prints {@code HOST DRIVER READY pid=... dir=...} once it
  * runs.
@@ -48,16 +53,56 @@ public final class HostDriver
                 "sleep|..., -D" + CLIENT_LIVENESS_PROP_NAME + "=ms)");
             System.exit(2);
         }
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        try (MediaDriver driver = launch(new File(args[0]),
-            System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT),
-            Long.getLong(CLIENT_LIVENESS_PROP_NAME, CLIENT_LIVENESS_DEFAULT_MS)))
+        System.exit(run(new File(args[0]), System.getProperty(IDLE_STRATEGY_PROP_NAME, IDLE_STRATEGY_DEFAULT),
+            Long.getLong(CLIENT_LIVENESS_PROP_NAME, CLIENT_LIVENESS_DEFAULT_MS), new PrintWriter(System.out, true),
+            new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Run the driver until SIGTERM or SIGINT, as {@link #main} and {@code dmscmd host-driver} do.
+     *
+     * @param dir              its Aeron directory.
+     * @param idleStrategy     a DMS idle strategy name.
+     * @param clientLivenessMs how long it keeps a silent client's resources.
+     * @param out              where it says it is ready and stopped.
+     * @param err              where it says why it did not start.
+     * @return the exit status: 0 after a stop, 1 if another driver runs in {@code dir}.
+     */
+    public static int run(final File dir, final String idleStrategy, final long clientLivenessMs,
+        final PrintWriter out, final PrintWriter err)
+    {
+        final FileChannel startLock;
+        final MediaDriver driver;
+        try
         {
-            System.out.println("HOST DRIVER READY pid=" + ProcessHandle.current().pid() + " dir=" +
-                driver.aeronDirectoryName());
-            barrier.await();
+            startLock = DriverDirectory.lockForLife(dir);
+            driver = launch(dir, idleStrategy, clientLivenessMs);
         }
-        System.out.println("HOST DRIVER STOPPED");
+        catch (final IllegalStateException ex)
+        {
+            err.println("HOST DRIVER NOT STARTED: " + ex.getMessage());
+            err.flush();
+            return 1;
+        }
+        // the barrier after the launch (its shutdown hook would hold up the exit of a driver that did not start), and
+        // closed last: once it is closed its hook lets the JVM end, so the driver must have deleted its directory
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        {
+            try (FileChannel lock = startLock; MediaDriver running = driver)
+            {
+                out.println("HOST DRIVER READY pid=" + ProcessHandle.current().pid() + " dir=" +
+                    running.aeronDirectoryName());
+                out.flush();
+                barrier.await();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            out.println("HOST DRIVER STOPPED");
+            out.flush();
+        }
+        return 0;
     }
 
     /**
@@ -65,9 +110,14 @@ public final class HostDriver
      * @param idleStrategy        a DMS idle strategy name.
      * @param clientLivenessMs    how long it keeps a silent client's resources.
      * @return the running driver, as {@link #main} runs it (also for benchmarks and tests in one JVM).
+     * @throws IllegalStateException if a driver already runs in {@code dir} (its directory is left alone).
      */
     public static MediaDriver launch(final File dir, final String idleStrategy, final long clientLivenessMs)
     {
+        DriverDirectory.holder(dir, System.currentTimeMillis()).ifPresent((holder) ->
+        {
+            throw new IllegalStateException(DriverDirectory.inUseMessage(dir, holder));
+        });
         return MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(dir.getAbsolutePath())
             .threadingMode(ThreadingMode.SHARED)

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "dmscmd",
     mixinStandardHelpOptions = true,
-    description = "DMS (cache fusion) tools: check node ports, read live node statistics, run a demo node.",
-    subcommands = { CheckPortsCommand.class, StatCommand.class, RunNodeCommand.class })
+    description = "DMS (cache fusion) tools: check node ports, read live node statistics, run a demo node or the " +
+        "host's shared media driver.",
+    subcommands = { CheckPortsCommand.class, StatCommand.class, RunNodeCommand.class, HostDriverCommand.class })
 public final class DmsCmd implements Runnable
 {
     @CommandLine.Spec
@@ -38,12 +39,19 @@ public final class DmsCmd implements Runnable
      */
     public static int execute(final String... args)
     {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * @return the command line, with its error handling: an error is one line naming the thing, exit status 2.
+     */
+    static CommandLine commandLine()
+    {
         return new CommandLine(new DmsCmd())
             .setExecutionExceptionHandler((ex, cmd, parsed) ->
             {
                 cmd.getErr().println("dmscmd: " + ex.getMessage());
                 return 2;
-            })
-            .execute(args);
+            });
     }
 }

@@ -4,6 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
+import io.aeron.driver.MediaDriver;
+import io.respool.dms.HostDriver;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.DatagramSocket;
@@ -17,7 +22,7 @@ class DmsCmdTest
 {
     private static int run(final StringWriter out, final String... args)
     {
-        final CommandLine cmd = new CommandLine(new DmsCmd());
+        final CommandLine cmd = DmsCmd.commandLine();
         cmd.setOut(new PrintWriter(out));
         cmd.setErr(new PrintWriter(out));
         return cmd.execute(args);
@@ -43,6 +48,31 @@ class DmsCmdTest
     }
 
     @Test
+    void shouldNotStartAHostDriverWhereAnotherRuns(@TempDir final File tempDir)
+    {
+        final File dir = new File(tempDir, "host-driver");
+        try (MediaDriver running = HostDriver.launch(dir, "backoff", 5_000))
+        {
+            final StringWriter out = new StringWriter();
+            assertEquals(1, run(out, "host-driver", dir.getPath()), out::toString);
+            assertEquals("HOST DRIVER NOT STARTED: a media driver already runs in " + dir.getAbsolutePath() +
+                ": pid " + ProcessHandle.current().pid() + " is alive: stop it (kill " + ProcessHandle.current().pid() +
+                ") or give this driver another directory" + System.lineSeparator(), out.toString());
+            assertTrue(new File(running.aeronDirectoryName(), "cnc.dat").isFile(), "the running driver's directory");
+        }
+    }
+
+    @Test
+    void shouldNameABadIdleStrategyOfTheHostDriver(@TempDir final File tempDir)
+    {
+        final StringWriter out = new StringWriter();
+        assertEquals(2, run(out, "host-driver", "--idle", "spin", new File(tempDir, "d").getPath()), out::toString);
+        assertEquals("dmscmd: unknown idleStrategy: idleStrategy=spin, known=yield,backoff,sleep,sleep-1ms,busy" +
+            System.lineSeparator(), out.toString());
+        assertFalse(new File(tempDir, "d").exists(), "a driver that may not start made its directory");
+    }
+
+    @Test
     void shouldExitZeroWhenAllFree() throws Exception
     {
         final int port;
@@ -59,15 +89,7 @@ class DmsCmdTest
     void shouldNameTheBadUrlEntry()
     {
         final StringWriter out = new StringWriter();
-        final CommandLine cmd = new CommandLine(new DmsCmd());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(out));
-        cmd.setExecutionExceptionHandler((ex, c, parsed) ->
-        {
-            c.getErr().println("dmscmd: " + ex.getMessage());
-            return 2;
-        });
-        assertEquals(2, cmd.execute("check-ports", "-u", "0:127.0.0.1:1613,one:127.0.0.1:1614"));
+        assertEquals(2, run(out, "check-ports", "-u", "0:127.0.0.1:1613,one:127.0.0.1:1614"));
         assertTrue(out.toString().contains("bad dms_url entry: entry='one:127.0.0.1:1614', position=1"),
             out::toString);
     }

@@ -1,0 +1,43 @@
+package io.respool.cli.dms;
+
+import io.respool.dms.HostDriver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.File;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code dmscmd host-driver DIR}: the media driver the DMS nodes of this host share ({@link HostDriver}), in the
+ * foreground until SIGTERM or SIGINT, as a supervisor (the cluster manager's agent, systemd) runs it. Exit 1 at once,
+ * naming the pid, if another driver runs in {@code DIR}.
+ */
+@Command(name = "host-driver", mixinStandardHelpOptions = true,
+    description = "Run the media driver this host's DMS nodes share (Aeron IPC between them), until SIGTERM; " +
+        "exit 1 if another driver runs in DIR.")
+final class HostDriverCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR",
+        description = "its Aeron directory, the nodes' respool.dms.external.aeron.dir (e.g. /dev/shm/respool-host-driver)")
+    File dir;
+
+    @Option(names = "--idle", description = "idle strategy of its thread: yield (default), backoff, sleep, sleep-1ms, busy")
+    String idleStrategy = System.getProperty(HostDriver.IDLE_STRATEGY_PROP_NAME, HostDriver.IDLE_STRATEGY_DEFAULT);
+
+    @Option(names = "--client-liveness-ms",
+        description = "how long it keeps a silent node's resources and UDP port (default ${DEFAULT-VALUE})")
+    long clientLivenessMs = Long.getLong(HostDriver.CLIENT_LIVENESS_PROP_NAME, HostDriver.CLIENT_LIVENESS_DEFAULT_MS);
+
+    @Override
+    public Integer call()
+    {
+        return HostDriver.run(dir, idleStrategy, clientLivenessMs, spec.commandLine().getOut(),
+            spec.commandLine().getErr());
+    }
+}
