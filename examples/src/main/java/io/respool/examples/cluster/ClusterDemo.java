@@ -2,6 +2,7 @@ package io.respool.examples.cluster;
 
 import io.respool.cluster.arbiter.ArbiterContext;
 import io.respool.common.NodeAddress;
+import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.PortConflictException;
 import io.respool.dms.api.PortHolder;
 import io.respool.dms.diag.PortProbe;
@@ -94,6 +95,13 @@ public final class ClusterDemo
 
     /** The demo's default self-fence timeout, ms (see {@link #arbiterTimeouts}). */
     static final long SELF_FENCE_TIMEOUT_MS = 2000;
+    /**
+     * The demo's DMS reform step timeout, s: a node that rejoins after a failover launches DMS only once the
+     * arbiter admitted it (DMS needs a view naming it), and the primary's JOIN reform starts at that view. On this
+     * 2-core machine at a load of 25 the joiner's DMS took 13 s from its admission to listening, past the 10 s
+     * default, and the reform failed; the timeout only delays giving up on a member that never answers.
+     */
+    static final long REFORM_STEP_TIMEOUT_S = 40;
 
     /** Commits after which a failover run's fault comes; default a third of the workload. */
     public static final String FAULT_AFTER_PROP_NAME = "respool.cluster.fault.after.commits";
@@ -328,6 +336,8 @@ public final class ClusterDemo
         final Map<String, String> props = new LinkedHashMap<>(passThrough);
         props.putIfAbsent(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME, Long.toString(SELF_FENCE_TIMEOUT_MS));
         props.putIfAbsent(ArbiterContext.LEASE_TIMEOUT_PROP_NAME, Long.toString(2 * SELF_FENCE_TIMEOUT_MS));
+        props.putIfAbsent(DmsContext.REFORM_STEP_TIMEOUT_PROP_NAME,
+            Long.toString(TimeUnit.SECONDS.toNanos(REFORM_STEP_TIMEOUT_S)));
         out.println("arbiter: self-fence after " + props.get(ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME) +
             " ms without an own renewal, a peer removed after " + props.get(ArbiterContext.LEASE_TIMEOUT_PROP_NAME) +
             " ms of an unchanged heartbeat (-D" + ArbiterContext.SELF_FENCE_TIMEOUT_PROP_NAME + ", -D" +
