@@ -473,7 +473,14 @@ public final class ClusterNode
             final BankNode bank = new BankNode(nodeId, dss, node, pages, store, heap, wal, control, problems,
                 settings, reform, number("idBase"), number("bankRate"), Boolean.parseBoolean(required("final")));
             onFailover = bank::onFailover;
-            bank.run(runDeadlineNs);
+            if (start == Start.REJOIN)
+            {
+                bank.runRejoined(runDeadlineNs);
+            }
+            else
+            {
+                bank.run(runDeadlineNs);
+            }
             for (final String problem : store.problems())
             {
                 problems.add(problem);

@@ -34,11 +34,11 @@ class FailoverDemoTest
         assertTrue(first.contains("creating image"), first);
         assertTrue(first.contains("fenced off volume group data: "), first);
 
-        // the same image again: the last run's fence of instance 0 is lifted and the arbiter's area zeroed; a
-        // primary paused on this host past the self-fence timeout is killed by the arbiter (or the DSS kick)
+        // the same image again: the arbiter's area zeroed (instance 0, registered again by its rejoin, may have
+        // been fenced again as the run stopped: the launcher then lifts it); a primary paused on this host past the
+        // self-fence timeout is killed by the arbiter (or the DSS kick)
         final String second = assertFailoverPassed(run(dir, url, "sigstop"));
         assertTrue(second.contains("reusing image"), second);
-        assertTrue(second.contains("registered it again (dsscmd reghl)"), second);
         assertTrue(second.contains("fenced off volume group data: "), second);
     }
 
