@@ -29,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * the primary is {@code kill -9}-ed or paused beyond the lease (a failover must follow: node 1 replays node 0's WAL
  * and transfers itself; a paused node 0 is resumed and must find itself fenced); then node 0 is started again and
  * rejoins as a standby through the arbiter (admitted in a new view, DMS JOIN reform) and reads the total; then both
- * are {@code kill -9}-ed and the next epoch restarts the cluster over its data. A final epoch recovers, prints every balance and reads the total on both nodes.
+ * are {@code kill -9}-ed and the next epoch restarts the cluster over its data. A final epoch recovers, prints
+ * every balance and reads the total on both nodes.
  * <p>
  * It passes only if every read saw the total, every acknowledged transfer is in the WALs exactly once, the logged
  * transfers replayed from the opening balances give the final balances ({@link BankLedger}), no short pause
