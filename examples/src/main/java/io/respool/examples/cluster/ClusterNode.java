@@ -37,7 +37,10 @@ import java.util.function.Supplier;
  * {@code updates}, {@code rate}, {@code seed}, {@code report}, {@code checkpointMs}, {@code walDelayMs},
  * {@code timeoutMs}, {@code arbiter} (true: run under the embedded cluster manager, {@link NodeArbiter}, and take
  * part in DMS reforms, {@link NodeReformHandler}; node 1 then takes over as the writer if node 0 fails) and
- * {@code image} (the volume group's entry volume, for the arbiter).
+ * {@code image} (the volume group's entry volume, for the arbiter), {@code rejoin} (true: a new process of a node
+ * the cluster removed, the old primary after a failover; it rejoins through the arbiter as a standby and checks the
+ * table, {@link RejoinedStandby}; under an agent a restart in a used data directory means the same) and
+ * {@code awaitRejoin} (true: once promoted, stop only after the rejoined standby's check).
  * DMS settings come from {@code -Drespool.dms.*} properties ({@link DmsContext}). The node stops when its standard
  * input closes, so that it never outlives its launcher.
  */
