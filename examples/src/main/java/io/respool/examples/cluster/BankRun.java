@@ -10,12 +10,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -60,13 +57,11 @@ final class BankRun
     private final long rate;
     private final long leaseMs;
     private final long selfFenceMs;
-    private final Set<Long> acked = ConcurrentHashMap.newKeySet();
     private final BankLedger ledger = new BankLedger();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final long[] reads = new long[2];
     private final long[] unanswered = new long[2];
-    private final AtomicLong wrongReads = new AtomicLong();
-    private final AtomicLong suspicions = new AtomicLong();
+    private final BankLines lines = new BankLines(problems);
     private final long startNs = System.nanoTime();
     private int faults;
     private int kills;
@@ -76,7 +71,6 @@ final class BankRun
     private int rejoins;
     private int startRetries;
     private volatile BankEpoch epoch;
-    private volatile long[] finalBalances;
 
     private BankRun(final ClusterConfig config, final Map<String, String> nodeProps, final long seconds,
         final int minFaults, final long rate, final PrintStream out)
@@ -179,7 +173,7 @@ final class BankRun
             shortPause(current, (int)pauseNode[i], pauseMs[i]);
         }
         hold(gapMs[pauses]);
-        final long ackedBefore = acked.size();
+        final long ackedBefore = lines.acked().size();
         final NodeProcess primary = current.nodes[0];
         fault(kill ? "kill -9 node 0 (pid " + primary.pid() + "), the primary, with " + ackedBefore +
             " transfers acknowledged" : "kill -STOP node 0 (pid " + primary.pid() + ") for " + longPauseMs +
@@ -245,7 +239,7 @@ final class BankRun
         final long restartNs = System.nanoTime();
         final Map<String, String> args = nodeArgs(current.number, 0, false, current.attempt);
         args.put("rejoin", "true");
-        current.nodes[0] = NodeProcess.start(0, args, nodeProps, out, (line) -> onLine(current, 0, line));
+        current.nodes[0] = NodeProcess.start(0, args, nodeProps, out, (line) -> lines.onLine(current, 0, line));
         out.println("started node 0 again: pid " + current.nodes[0].pid() + "; it rejoins as a standby");
         final long deadlineNs = restartNs + TimeUnit.SECONDS.toNanos(60);
         while (current.reads[0] < REJOIN_READS)
@@ -329,7 +323,7 @@ final class BankRun
         {
             final int self = id;
             current.nodes[id] = NodeProcess.start(id, nodeArgs(number, id, last, attempt), nodeProps, out,
-                (line) -> onLine(current, self, line));
+                (line) -> lines.onLine(current, self, line));
             out.println("started node " + id + ": pid " + current.nodes[id].pid());
         }
         if (!last)
@@ -425,70 +419,7 @@ final class BankRun
         out.printf("epoch %d ends: %d acknowledged on node 0, %d on node 1; reads %d on node 0, %d on node 1 " +
             "(%d and %d got no answer); %d transfers acknowledged in all, %d faults so far, %.0f s%n",
             current.number, current.acks[0], current.acks[1], current.reads[0], current.reads[1],
-            current.unanswered[0], current.unanswered[1], acked.size(), faults, elapsedSeconds());
-    }
-
-    private boolean onLine(final BankEpoch current, final int nodeId, final String line)
-    {
-        if (line.startsWith(BankNode.ACK_PREFIX))
-        {
-            final String[] ids = line.substring(BankNode.ACK_PREFIX.length()).split(",");
-            for (final String id : ids)
-            {
-                acked.add(Long.parseLong(id));
-            }
-            current.acks[nodeId] += ids.length;
-            return false;
-        }
-        if (line.startsWith(BankNode.READ_PREFIX))
-        {
-            final String[] parts = line.substring(BankNode.READ_PREFIX.length()).split(" ");
-            current.reads[nodeId] = Long.parseLong(parts[1]);
-            current.unanswered[nodeId] = Long.parseLong(parts[3]);
-            return false;
-        }
-        if (line.startsWith(BankNode.WRONG_PREFIX))
-        {
-            if (wrongReads.getAndIncrement() == 0)
-            {
-                problems.add("epoch " + current.number + ": " + line.substring(BankNode.WRONG_PREFIX.length()));
-            }
-            return true;
-        }
-        if (line.startsWith(BankNode.FINAL_PREFIX))
-        {
-            final String[] parts = line.substring(BankNode.FINAL_PREFIX.length()).replace("[", "")
-                .replace("]", "").split(",");
-            final long[] balances = new long[parts.length];
-            for (int i = 0; i < parts.length; i++)
-            {
-                balances[i] = Long.parseLong(parts[i]);
-            }
-            finalBalances = balances;
-            return true;
-        }
-        if (line.startsWith(ClusterNode.ACKED_PREFIX))
-        {
-            return false;
-        }
-        if (line.startsWith("FENCED") && current.armed)
-        {
-            current.fenced = "node " + nodeId + ": " + line;
-        }
-        final FailoverEvents.Event event = FailoverEvents.parse(line);
-        if (event != null && current.armed)
-        {
-            if (FailoverEvents.SUSPECTED.equals(event.name()))
-            {
-                // a heartbeat seen late once is a suspicion, not a failover: counted, allowed
-                suspicions.incrementAndGet();
-            }
-            else
-            {
-                current.events.add(event.name());
-            }
-        }
-        return true;
+            current.unanswered[0], current.unanswered[1], lines.acked().size(), faults, elapsedSeconds());
     }
 
     private void collectWals(final int instance)
@@ -556,14 +487,14 @@ final class BankRun
     private ClusterDemo.Outcome summary()
     {
         final List<String> found = new ArrayList<>(problems);
-        final long[] balances = finalBalances;
+        final long[] balances = lines.finalBalances();
         if (balances == null)
         {
             found.add("no final balances: the final epoch did not run or node 0 did not print them");
         }
         else
         {
-            found.addAll(ledger.check(acked, balances));
+            found.addAll(ledger.check(lines.acked(), balances));
         }
         if (faults < minFaults)
         {
@@ -575,11 +506,11 @@ final class BankRun
         out.printf("faults                   %d: %d kill -9, %d pauses below the lease (no failover), %d beyond it " +
             "(failover); %d rejoins of the old primary as a standby; %d cluster restarts over the data; %d " +
             "heartbeat suspicions that came to nothing; %d restarts after a node fenced itself at start%n",
-            faults, kills, shortPauses, longPauses, rejoins, restarts, suspicions.get(), startRetries);
-        out.printf("transfers acknowledged   %d (in the WALs: %d transfers logged)%n", acked.size(), ledger.size());
+            faults, kills, shortPauses, longPauses, rejoins, restarts, lines.suspicions(), startRetries);
+        out.printf("transfers acknowledged   %d (in the WALs: %d transfers logged)%n", lines.acked().size(), ledger.size());
         out.printf("balance reads            %d on node 0, %d on node 1, each S on all %d account pages; %d saw " +
             "another total than %d; %d got no answer (in a fault)%n", reads[0], reads[1], BankDescriptor.PAGES,
-            wrongReads.get(), BankDescriptor.TOTAL, unanswered[0] + unanswered[1]);
+            lines.wrongReads(), BankDescriptor.TOTAL, unanswered[0] + unanswered[1]);
         out.println("final total              " + (balances == null ? "unknown" : Bank.sum(balances)) + " of " +
             BankDescriptor.TOTAL);
         out.println("volume group             " + vgCheck);
