@@ -371,51 +371,12 @@ public final class ClusterNode
         final NodeArbiter arbiter = newArbiter(group).start();
         if (start == Start.REJOIN)
         {
-            System.out.println("DSS instance " + group.instanceId() + " open " + msSince(startNs) + " ms after " +
+            System.out.println("DSS instance " + group.instanceId() + " open " + RejoinSteps.msSince(startNs) +
+                " ms after " +
                 "main began (fenced: it may not write until the arbiter admits this node); the arbiter joins");
-            awaitAdmission(arbiter, startNs);
+            RejoinSteps.awaitAdmission(arbiter, startNs, nodeId, report);
         }
         return arbiter;
-    }
-
-    /**
-     * A rejoining node: its arbiter writes JOINING (after RESTARTED, if the cluster has not removed it yet), the
-     * primary admits it in a new view, the arbiter registers its DSS instance again and publishes that view.
-     */
-    private void awaitAdmission(final NodeArbiter arbiter, final long startNs)
-    {
-        final MembershipView view;
-        try
-        {
-            view = arbiter.awaitFirstView(TimeUnit.SECONDS.toNanos(30));
-        }
-        catch (final IllegalStateException ex)
-        {
-            arbiter.close();
-            throw ex;
-        }
-        final long sinceMainMs = msSince(startNs);
-        final long sinceProcessMs = ProcessHandle.current().info().startInstant()
-            .map(at -> System.currentTimeMillis() - at.toEpochMilli()).orElse(-1L);
-        report.put("rejoin.view", view.version());
-        report.put("rejoin.admittedMs", sinceProcessMs);
-        report.put("rejoin.admittedAfterMainMs", sinceMainMs);
-        final String restarted = arbiter.restartedAtNs() == 0 ? "" : "RESTARTED at " +
-            msBetween(startNs, arbiter.restartedAtNs()) + " ms (waiting to be removed), ";
-        System.out.println(REJOINED_PREFIX + "in view " + view + ": admitted by the primary " + sinceProcessMs +
-            " ms after this process started, " + sinceMainMs + " ms after its main began (own sector " + restarted +
-            "JOINING at " + (arbiter.joiningAtNs() == 0 ? "-" : msBetween(startNs, arbiter.joiningAtNs())) +
-            " ms); DSS instance " + nodeId + " registered again");
-    }
-
-    private static long msSince(final long startNs)
-    {
-        return msBetween(startNs, System.nanoTime());
-    }
-
-    private static long msBetween(final long fromNs, final long toNs)
-    {
-        return TimeUnit.NANOSECONDS.toMillis(toNs - fromNs);
     }
 
     private NodeArbiter newArbiter(final VolumeGroup group)
@@ -492,7 +453,7 @@ public final class ClusterNode
         }
         if (start == Start.REJOIN)
         {
-            runRejoinedStandby(node, store, control, pages, settings, runDeadlineNs);
+            RejoinSteps.runStandby(node, store, control, pages, problems, settings, report, runDeadlineNs);
         }
         else if (0 == nodeId)
         {
@@ -544,30 +505,6 @@ public final class ClusterNode
         for (final String problem : store.problems())
         {
             problems.add(problem);
-        }
-    }
-
-    /**
-     * The old primary back as a standby: read the table the new primary writes until it holds the whole workload,
-     * then tell the new primary (which waits for that when the launcher runs it).
-     */
-    private void runRejoinedStandby(final DmsNode node, final TablePageStore store, final ControlChannel control,
-        final PageAccess pages, final WriterRole.Settings settings, final long runDeadlineNs)
-    {
-        System.out.println("standby in " + node.membershipView() + " after the JOIN reform; reading the table " +
-            "through DMS until it holds the whole workload");
-        final RejoinedStandby standby = new RejoinedStandby(pages, store, problems, settings);
-        try
-        {
-            if (standby.run(runDeadlineNs) == RejoinedStandby.State.CHECKED)
-            {
-                control.send(node, ControlMessage.FINISHED, 0, 0, 0, ACQUIRE_TIMEOUT_NS);
-            }
-            System.out.println(STANDBY_CHECKED_PREFIX + standby.describe());
-        }
-        finally
-        {
-            standby.report(report);
         }
     }
 
