@@ -33,6 +33,16 @@ final class RejoinSteps
             arbiter.close();
             throw ex;
         }
+        if (view.primary() == nodeId)
+        {
+            // the arbiter let this process take up the membership of the latest view instead of adding it to a
+            // newer one: the whole cluster restarted over its cluster area (seen when both nodes fenced
+            // themselves at start and their agents restarted them). Nobody replayed the last primary's WAL, and a
+            // rejoining node is a standby: stop rather than serve nothing as the primary
+            throw new IllegalStateException("rejoined as the primary of " + view + ", not as a standby added " +
+                "after a failover: the whole cluster restarted over a used cluster area; restart the run (the " +
+                "launcher formats the cluster area)");
+        }
         final long sinceMainMs = msSince(startNs);
         final long sinceProcessMs = ProcessHandle.current().info().startInstant()
             .map(at -> System.currentTimeMillis() - at.toEpochMilli()).orElse(-1L);
