@@ -29,6 +29,8 @@ final class FaultRun
     private volatile boolean resumed;
     private volatile String failure;
     private volatile java.util.function.BooleanSupplier gate = () -> true;
+    private java.util.function.Supplier<NodeProcess> rejoin;
+    private volatile long rejoinStartWallMs;
 
     FaultRun(final Fault fault, final long afterCommits, final PrintStream out)
     {
@@ -49,6 +51,25 @@ final class FaultRun
     void holdFaultUntil(final java.util.function.BooleanSupplier open)
     {
         this.gate = open;
+    }
+
+    /**
+     * Once the new primary writes and the old primary's process has ended (killed, or fenced when resumed), start
+     * a new process of node 0 that rejoins as a standby; {@link #await} then waits for it too.
+     *
+     * @param start starts node 0's new process.
+     */
+    void rejoinAfterFailover(final java.util.function.Supplier<NodeProcess> start)
+    {
+        this.rejoin = start;
+    }
+
+    /**
+     * @return when node 0's new process was started, epoch ms; 0 if it was not.
+     */
+    long rejoinStartWallMs()
+    {
+        return rejoinStartWallMs;
     }
 
     /**
@@ -131,7 +152,7 @@ final class FaultRun
 
     /**
      * Wait until node 1 ends. Node 0 is expected to end (killed, or fenced when resumed); if it ends before the
-     * fault, the run fails.
+     * fault, the run fails. With {@link #rejoinAfterFailover} node 0 is then started again, and waited for.
      */
     void await(final NodeProcess[] nodes, final long timeoutSeconds, final List<String> problems)
     {
@@ -155,10 +176,20 @@ final class FaultRun
                     break;
                 }
             }
+            if (rejoin != null && rejoinStartWallMs == 0 && !nodes[0].isAlive() &&
+                events.containsKey(FailoverEvents.SERVING_WRITES))
+            {
+                rejoinStartWallMs = System.currentTimeMillis();
+                out.println("node 0 ended (status " + nodes[0].exitValue() + "); starting a new process of node 0, " +
+                    "which rejoins as a standby");
+                nodes[0] = rejoin.get();
+                out.println("started node 0 again: pid " + nodes[0].pid());
+            }
             nodes[1].waitFor(100);
         }
         resumePrimary();
-        nodes[0].waitFor(TimeUnit.SECONDS.toMillis(5));
+        // the rejoined standby ends once it told the new primary its check is done, as node 1 did
+        nodes[0].waitFor(TimeUnit.SECONDS.toMillis(rejoinStartWallMs == 0 ? 5 : 15));
         if (failure != null)
         {
             problems.add(failure);
