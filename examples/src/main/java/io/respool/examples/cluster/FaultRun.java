@@ -25,6 +25,8 @@ final class FaultRun
     private volatile long ackedBeforeFault = -1;
     private volatile long ackedLsnBeforeFault;
     private volatile long faultWallMs;
+    /** Node 1's suspicion of node 0 raised before the fault and not cleared since, or null. */
+    private FailoverEvents.Event suspicionBeforeFault;
     private volatile long faultPid = -1;
     private volatile boolean resumed;
     private volatile String failure;
@@ -92,7 +94,7 @@ final class FaultRun
             {
                 faultPid = primary.pid();
                 primary.signal(fault.signal());
-                faultWallMs = System.currentTimeMillis();
+                markFault(System.currentTimeMillis());
                 out.println("FAULT kill -" + fault.signal() + " node 0 (pid " + primary.pid() + ") with " +
                     ackedBeforeFault + " commits acknowledged, the last at LSN " + ackedLsnBeforeFault);
             }
@@ -114,13 +116,47 @@ final class FaultRun
             return false;
         }
         final FailoverEvents.Event event = FailoverEvents.parse(line);
-        if (event != null && faultWallMs != 0)
+        if (event != null && !recordedBeforeFault(event))
         {
             final boolean first = events.putIfAbsent(event.name(), event) == null;
             if (first && FailoverEvents.SERVING_WRITES.equals(event.name()))
             {
                 resumePrimary();
             }
+        }
+        return true;
+    }
+
+    /**
+     * The fault is in: a suspicion of node 0 still standing from before it (a renewal late under load, at the
+     * moment of the fault) is its suspicion, at the time of the fault, since no new one will come.
+     */
+    private synchronized void markFault(final long wallMs)
+    {
+        faultWallMs = wallMs;
+        if (suspicionBeforeFault != null)
+        {
+            events.putIfAbsent(FailoverEvents.SUSPECTED, new FailoverEvents.Event(FailoverEvents.SUSPECTED, wallMs,
+                "standing since before the fault: " + suspicionBeforeFault.detail()));
+        }
+    }
+
+    /**
+     * @return true if the event came before the fault: then only a suspicion, and its clearing, are kept.
+     */
+    private synchronized boolean recordedBeforeFault(final FailoverEvents.Event event)
+    {
+        if (faultWallMs != 0)
+        {
+            return false;
+        }
+        if (FailoverEvents.SUSPECTED.equals(event.name()))
+        {
+            suspicionBeforeFault = event;
+        }
+        else if (FailoverEvents.SUSPICION_CLEARED.equals(event.name()))
+        {
+            suspicionBeforeFault = null;
         }
         return true;
     }

@@ -238,7 +238,12 @@ final class NodeArbiter implements AutoCloseable
             {
                 lastCounter[peer] = sector.counter();
                 lastChangeNs[peer] = nowNs;
-                suspected[peer] = false;
+                if (suspected[peer])
+                {
+                    suspected[peer] = false;
+                    events.emit(FailoverEvents.SUSPICION_CLEARED, "node " + peer + ": disk heartbeat changed again " +
+                        "(counter " + sector.counter() + ")");
+                }
             }
             else if (nowNs - lastChangeNs[peer] >= ctx.diskSuspectTimeoutNs())
             {
