@@ -19,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  *     <li>Node 1 reads the total with the pages shipped from node 0 ({@link BankReader}, S on all account
  *     pages). If node 0 fails, DMS's reform replays node 0's WAL (TRANSFER records included) and node 1 takes
  *     the writer's role and runs the clients itself.</li>
+ *     <li>A new process of node 0 started after a failover ({@code rejoin=true}) rejoins as a standby through
+ *     the arbiter and reads the total ({@link #runRejoined}).</li>
  *     <li>In the final epoch ({@code final=true}) node 0 recovers, prints every balance and transfers nothing;
  *     node 1 reads the total a few times; both exit.</li>
  * </ul>
@@ -233,6 +235,31 @@ final class BankNode
         final String wrong = reader.firstWrong();
         return (wrong == null ? "" : WRONG_PREFIX + "node " + nodeId + ": " + wrong + "\n") + READ_PREFIX + nodeId +
             " " + reader.reads() + " " + reader.wrong() + " " + reader.unanswered();
+    }
+
+    /**
+     * The old primary back after a failover: a new process that the arbiter admitted, DMS re-formed with it
+     * (JOIN). It reads the total with S on every account page, shipped from the new primary, until the launcher
+     * stops it; a read that sees another total is a {@code BANKWRONG} line as on the other nodes.
+     */
+    void runRejoined(final long deadlineNs)
+    {
+        final BankReader reader = new BankReader(new Bank(new PageAccess(node, READ_ACQUIRE_NS), store, wal), 5,
+            "bank-reader-" + nodeId);
+        standbyReader = reader;
+        System.out.println("bank: node " + nodeId + " rejoined as a standby; reading the total");
+        try (reader;
+            ClusterNode.Periodic reads = new ClusterNode.Periodic("bank-reads", 250, () -> readLine(reader)))
+        {
+            reader.start();
+            reads.start();
+            while (true)
+            {
+                control.checkNotAborted();
+                check(deadlineNs, "the launcher's stop");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
     }
 
     private static void check(final long deadlineNs, final String what)

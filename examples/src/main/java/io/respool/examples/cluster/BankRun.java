@@ -10,12 +10,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,9 +24,10 @@ import java.util.concurrent.locks.LockSupport;
  * newest WAL at start), then: short pauses of either node ({@code SIGSTOP} for less than the self-fence timeout,
  * then {@code SIGCONT}), after each of which no failover may happen and the writer must go on acknowledging; then
  * the primary is {@code kill -9}-ed or paused beyond the lease (a failover must follow: node 1 replays node 0's WAL
- * and transfers itself; a paused node 0 is resumed and must find itself fenced); then, since the arbiter does not
- * take a removed node back, the new primary is {@code kill -9}-ed too and the next epoch restarts the cluster over
- * its data. A final epoch recovers, prints every balance and reads the total on both nodes.
+ * and transfers itself; a paused node 0 is resumed and must find itself fenced); then node 0 is started again and
+ * rejoins as a standby through the arbiter (admitted in a new view, DMS JOIN reform) and reads the total; then both
+ * are {@code kill -9}-ed and the next epoch restarts the cluster over its data. A final epoch recovers, prints
+ * every balance and reads the total on both nodes.
  * <p>
  * It passes only if every read saw the total, every acknowledged transfer is in the WALs exactly once, the logged
  * transfers replayed from the opening balances give the final balances ({@link BankLedger}), no short pause
@@ -47,6 +45,8 @@ final class BankRun
     private static final long EPOCH_ID_STRIDE = 1_000_000_000L;
     /** Starts of one epoch's cluster before the run gives up. */
     private static final int START_ATTEMPTS = 3;
+    /** Reads of the total by the rejoined old primary before the epoch goes on. */
+    private static final long REJOIN_READS = 20;
 
     private final ClusterConfig config;
     private final Map<String, String> nodeProps;
@@ -57,40 +57,20 @@ final class BankRun
     private final long rate;
     private final long leaseMs;
     private final long selfFenceMs;
-    private final Set<Long> acked = ConcurrentHashMap.newKeySet();
     private final BankLedger ledger = new BankLedger();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final long[] reads = new long[2];
     private final long[] unanswered = new long[2];
-    private final AtomicLong wrongReads = new AtomicLong();
-    private final AtomicLong suspicions = new AtomicLong();
+    private final BankLines lines = new BankLines(problems);
     private final long startNs = System.nanoTime();
     private int faults;
     private int kills;
     private int shortPauses;
     private int longPauses;
     private int restarts;
+    private int rejoins;
     private int startRetries;
-    private volatile Epoch epoch;
-    private volatile long[] finalBalances;
-
-    /** What one epoch's nodes have said. */
-    private static final class Epoch
-    {
-        final int number;
-        final NodeProcess[] nodes = new NodeProcess[2];
-        final long[] acks = new long[2];
-        final long[] reads = new long[2];
-        final long[] unanswered = new long[2];
-        final Set<String> events = ConcurrentHashMap.newKeySet();
-        volatile boolean armed;
-        volatile String fenced;
-
-        Epoch(final int number)
-        {
-            this.number = number;
-        }
-    }
+    private volatile BankEpoch epoch;
 
     private BankRun(final ClusterConfig config, final Map<String, String> nodeProps, final long seconds,
         final int minFaults, final long rate, final PrintStream out)
@@ -182,17 +162,18 @@ final class BankRun
         final long longPauseMs = leaseMs + 1000 + random.nextLong(2000);
         final long survivorMs = 1000 + random.nextLong(2000);
         plan.append(kill ? "kill -9 node 0" : "pause node 0 " + longPauseMs + " ms (beyond the lease)")
-            .append(", node 1 transfers ").append(survivorMs).append(" ms, kill -9 node 1, restart over the data");
+            .append(", node 0 restarted rejoins as a standby and reads, node 1 transfers ").append(survivorMs)
+            .append(" ms more, kill -9 both, restart over the data");
         ClusterDemo.step(out, "Epoch " + number + " (seed " + seed + "): " + plan);
 
-        final Epoch current = startEpoch(number, false);
+        final BankEpoch current = startEpoch(number, false);
         for (int i = 0; i < pauses; i++)
         {
             hold(gapMs[i]);
             shortPause(current, (int)pauseNode[i], pauseMs[i]);
         }
         hold(gapMs[pauses]);
-        final long ackedBefore = acked.size();
+        final long ackedBefore = lines.acked().size();
         final NodeProcess primary = current.nodes[0];
         fault(kill ? "kill -9 node 0 (pid " + primary.pid() + "), the primary, with " + ackedBefore +
             " transfers acknowledged" : "kill -STOP node 0 (pid " + primary.pid() + ") for " + longPauseMs +
@@ -222,14 +203,22 @@ final class BankRun
         {
             problems.add("epoch " + number + ": the paused old primary exited 0 instead of being fenced");
         }
+        rejoin(current);
         hold(survivorMs);
         final long survivorAcks = current.acks[1];
         if (survivorAcks == 0)
         {
             problems.add("epoch " + number + ": the new primary acknowledged no transfer");
         }
+        if (current.nodes[0].isAlive())
+        {
+            // the rejoined standby first: killed after node 1 it would be promoted, and the epoch is over
+            out.println("kill -9 node 0 (pid " + current.nodes[0].pid() + "), the rejoined standby");
+            current.nodes[0].signal("KILL");
+            current.nodes[0].waitFor(TimeUnit.SECONDS.toMillis(15));
+        }
         fault("kill -9 node 1 (pid " + current.nodes[1].pid() + "), the new primary, after " + survivorAcks +
-            " transfers of its own; the arbiter cannot take node 0 back: the cluster restarts over its data");
+            " transfers of its own: the cluster restarts over its data");
         current.nodes[1].signal("KILL");
         kills++;
         current.nodes[1].waitFor(TimeUnit.SECONDS.toMillis(15));
@@ -237,11 +226,43 @@ final class BankRun
         restarts++;
     }
 
+    /**
+     * After a failover: start node 0 again; its arbiter asks to join, the new primary admits it in a new view, DMS
+     * re-forms (JOIN), and it reads the total as a standby. Its reads count as node 0's.
+     */
+    private void rejoin(final BankEpoch current)
+    {
+        reads[0] += current.reads[0];
+        unanswered[0] += current.unanswered[0];
+        current.reads[0] = 0;
+        current.unanswered[0] = 0;
+        final long restartNs = System.nanoTime();
+        final Map<String, String> args = nodeArgs(current.number, 0, false, current.attempt);
+        args.put("rejoin", "true");
+        current.nodes[0] = NodeProcess.start(0, args, nodeProps, out, (line) -> lines.onLine(current, 0, line));
+        out.println("started node 0 again: pid " + current.nodes[0].pid() + "; it rejoins as a standby");
+        final long deadlineNs = restartNs + TimeUnit.SECONDS.toNanos(60);
+        while (current.reads[0] < REJOIN_READS)
+        {
+            if (!current.nodes[0].isAlive() || deadlineNs - System.nanoTime() < 0)
+            {
+                problems.add("epoch " + current.number + ": the restarted node 0 did not rejoin and read the total " +
+                    REJOIN_READS + " times within 60 s (reads " + current.reads[0] + ", alive " +
+                    current.nodes[0].isAlive() + ")");
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        rejoins++;
+        out.printf("epoch %d: node 0 rejoined and read the total %d times as a standby, %.1f s after its restart%n",
+            current.number, current.reads[0], (System.nanoTime() - restartNs) / 1e9);
+    }
+
     private void finalEpoch(final int number)
     {
         ClusterDemo.step(out, "Final epoch " + number + ": the cluster restarts over its data, node 0 recovers " +
             "and prints every balance, node 1 reads the total, both exit");
-        final Epoch current = startEpoch(number, true);
+        final BankEpoch current = startEpoch(number, true);
         for (final NodeProcess node : current.nodes)
         {
             if (!node.waitFor(TimeUnit.SECONDS.toMillis(60)))
@@ -263,11 +284,11 @@ final class BankRun
      * renewal seen late while two JVMs start on a loaded machine) are no finding of the test: the cluster is
      * restarted over its data again, at most {@link #START_ATTEMPTS} times, and the restarts counted.
      */
-    private Epoch startEpoch(final int number, final boolean last)
+    private BankEpoch startEpoch(final int number, final boolean last)
     {
         for (int attempt = 1; ; attempt++)
         {
-            final Epoch current = tryStartEpoch(number, last, attempt);
+            final BankEpoch current = tryStartEpoch(number, last, attempt);
             if (current != null)
             {
                 return current;
@@ -286,7 +307,7 @@ final class BankRun
     /**
      * @return the epoch, started; null if a node ended before it was transferring and reading.
      */
-    private Epoch tryStartEpoch(final int number, final boolean last, final int attempt)
+    private BankEpoch tryStartEpoch(final int number, final boolean last, final int attempt)
     {
         // the first start of the run makes a new table; every other start keeps the data
         ClusterStorage.prepare(config, out, number > 0 || epoch != null);
@@ -295,18 +316,14 @@ final class BankRun
             // the fences are lifted: read both WALs now, before the writer's restart empties one of them
             collectWals(0);
         }
-        final Epoch current = new Epoch(number);
+        final BankEpoch current = new BankEpoch(number);
         epoch = current;
+        current.attempt = attempt;
         for (int id = 0; id < 2; id++)
         {
-            final Map<String, String> args = ClusterDemo.managedArgs(config, id);
-            args.put("workload", "bank");
-            // ids unique over the run: a stride per epoch, a tenth of it per start attempt (at most 3)
-            args.put("idBase", Long.toString((number + 1) * EPOCH_ID_STRIDE + (attempt - 1) * EPOCH_ID_STRIDE / 10));
-            args.put("bankRate", Long.toString(rate));
-            args.put("final", Boolean.toString(last));
             final int self = id;
-            current.nodes[id] = NodeProcess.start(id, args, nodeProps, out, (line) -> onLine(current, self, line));
+            current.nodes[id] = NodeProcess.start(id, nodeArgs(number, id, last, attempt), nodeProps, out,
+                (line) -> lines.onLine(current, self, line));
             out.println("started node " + id + ": pid " + current.nodes[id].pid());
         }
         if (!last)
@@ -333,7 +350,18 @@ final class BankRun
         return current;
     }
 
-    private void shortPause(final Epoch current, final int nodeId, final long ms)
+    private Map<String, String> nodeArgs(final int number, final int id, final boolean last, final int attempt)
+    {
+        final Map<String, String> args = ClusterDemo.managedArgs(config, id);
+        args.put("workload", "bank");
+        // ids unique over the run: a stride per epoch, a tenth of it per start attempt (at most 3)
+        args.put("idBase", Long.toString((number + 1) * EPOCH_ID_STRIDE + (attempt - 1) * EPOCH_ID_STRIDE / 10));
+        args.put("bankRate", Long.toString(rate));
+        args.put("final", Boolean.toString(last));
+        return args;
+    }
+
+    private void shortPause(final BankEpoch current, final int nodeId, final long ms)
     {
         final NodeProcess node = current.nodes[nodeId];
         fault("kill -STOP node " + nodeId + " (pid " + node.pid() + ") for " + ms + " ms, below the " +
@@ -364,7 +392,7 @@ final class BankRun
         }
     }
 
-    private void awaitServing(final Epoch current, final long faultNs)
+    private void awaitServing(final BankEpoch current, final long faultNs)
     {
         final long deadlineNs = faultNs + TimeUnit.SECONDS.toNanos(60);
         while (!current.events.contains(FailoverEvents.SERVING_WRITES))
@@ -380,7 +408,7 @@ final class BankRun
             (System.nanoTime() - faultNs) / 1e9);
     }
 
-    private void endEpoch(final Epoch current)
+    private void endEpoch(final BankEpoch current)
     {
         for (int id = 0; id < 2; id++)
         {
@@ -391,70 +419,7 @@ final class BankRun
         out.printf("epoch %d ends: %d acknowledged on node 0, %d on node 1; reads %d on node 0, %d on node 1 " +
             "(%d and %d got no answer); %d transfers acknowledged in all, %d faults so far, %.0f s%n",
             current.number, current.acks[0], current.acks[1], current.reads[0], current.reads[1],
-            current.unanswered[0], current.unanswered[1], acked.size(), faults, elapsedSeconds());
-    }
-
-    private boolean onLine(final Epoch current, final int nodeId, final String line)
-    {
-        if (line.startsWith(BankNode.ACK_PREFIX))
-        {
-            final String[] ids = line.substring(BankNode.ACK_PREFIX.length()).split(",");
-            for (final String id : ids)
-            {
-                acked.add(Long.parseLong(id));
-            }
-            current.acks[nodeId] += ids.length;
-            return false;
-        }
-        if (line.startsWith(BankNode.READ_PREFIX))
-        {
-            final String[] parts = line.substring(BankNode.READ_PREFIX.length()).split(" ");
-            current.reads[nodeId] = Long.parseLong(parts[1]);
-            current.unanswered[nodeId] = Long.parseLong(parts[3]);
-            return false;
-        }
-        if (line.startsWith(BankNode.WRONG_PREFIX))
-        {
-            if (wrongReads.getAndIncrement() == 0)
-            {
-                problems.add("epoch " + current.number + ": " + line.substring(BankNode.WRONG_PREFIX.length()));
-            }
-            return true;
-        }
-        if (line.startsWith(BankNode.FINAL_PREFIX))
-        {
-            final String[] parts = line.substring(BankNode.FINAL_PREFIX.length()).replace("[", "")
-                .replace("]", "").split(",");
-            final long[] balances = new long[parts.length];
-            for (int i = 0; i < parts.length; i++)
-            {
-                balances[i] = Long.parseLong(parts[i]);
-            }
-            finalBalances = balances;
-            return true;
-        }
-        if (line.startsWith(ClusterNode.ACKED_PREFIX))
-        {
-            return false;
-        }
-        if (line.startsWith("FENCED") && current.armed)
-        {
-            current.fenced = "node " + nodeId + ": " + line;
-        }
-        final FailoverEvents.Event event = FailoverEvents.parse(line);
-        if (event != null && current.armed)
-        {
-            if (FailoverEvents.SUSPECTED.equals(event.name()))
-            {
-                // a heartbeat seen late once is a suspicion, not a failover: counted, allowed
-                suspicions.incrementAndGet();
-            }
-            else
-            {
-                current.events.add(event.name());
-            }
-        }
-        return true;
+            current.unanswered[0], current.unanswered[1], lines.acked().size(), faults, elapsedSeconds());
     }
 
     private void collectWals(final int instance)
@@ -494,7 +459,7 @@ final class BankRun
 
     private void stopAll()
     {
-        final Epoch current = epoch;
+        final BankEpoch current = epoch;
         if (current == null)
         {
             return;
@@ -522,14 +487,14 @@ final class BankRun
     private ClusterDemo.Outcome summary()
     {
         final List<String> found = new ArrayList<>(problems);
-        final long[] balances = finalBalances;
+        final long[] balances = lines.finalBalances();
         if (balances == null)
         {
             found.add("no final balances: the final epoch did not run or node 0 did not print them");
         }
         else
         {
-            found.addAll(ledger.check(acked, balances));
+            found.addAll(ledger.check(lines.acked(), balances));
         }
         if (faults < minFaults)
         {
@@ -539,13 +504,13 @@ final class BankRun
         ClusterDemo.step(out, "Bank test summary (seed " + seed + ")");
         out.printf("duration                 %.1f s%n", elapsedSeconds());
         out.printf("faults                   %d: %d kill -9, %d pauses below the lease (no failover), %d beyond it " +
-            "(failover); %d cluster restarts over the data; %d heartbeat suspicions that came to nothing; %d " +
-            "restarts after a node fenced itself at start%n",
-            faults, kills, shortPauses, longPauses, restarts, suspicions.get(), startRetries);
-        out.printf("transfers acknowledged   %d (in the WALs: %d transfers logged)%n", acked.size(), ledger.size());
+            "(failover); %d rejoins of the old primary as a standby; %d cluster restarts over the data; %d " +
+            "heartbeat suspicions that came to nothing; %d restarts after a node fenced itself at start%n",
+            faults, kills, shortPauses, longPauses, rejoins, restarts, lines.suspicions(), startRetries);
+        out.printf("transfers acknowledged   %d (in the WALs: %d transfers logged)%n", lines.acked().size(), ledger.size());
         out.printf("balance reads            %d on node 0, %d on node 1, each S on all %d account pages; %d saw " +
             "another total than %d; %d got no answer (in a fault)%n", reads[0], reads[1], BankDescriptor.PAGES,
-            wrongReads.get(), BankDescriptor.TOTAL, unanswered[0] + unanswered[1]);
+            lines.wrongReads(), BankDescriptor.TOTAL, unanswered[0] + unanswered[1]);
         out.println("final total              " + (balances == null ? "unknown" : Bank.sum(balances)) + " of " +
             BankDescriptor.TOTAL);
         out.println("volume group             " + vgCheck);

@@ -37,7 +37,10 @@ import java.util.function.Supplier;
  * {@code updates}, {@code rate}, {@code seed}, {@code report}, {@code checkpointMs}, {@code walDelayMs},
  * {@code timeoutMs}, {@code arbiter} (true: run under the embedded cluster manager, {@link NodeArbiter}, and take
  * part in DMS reforms, {@link NodeReformHandler}; node 1 then takes over as the writer if node 0 fails) and
- * {@code image} (the volume group's entry volume, for the arbiter).
+ * {@code image} (the volume group's entry volume, for the arbiter), {@code rejoin} (true: a new process of a node
+ * the cluster removed, the old primary after a failover; it rejoins through the arbiter as a standby and checks the
+ * table, {@link RejoinedStandby}; under an agent a restart in a used data directory means the same) and
+ * {@code awaitRejoin} (true: once promoted, stop only after the rejoined standby's check).
  * DMS settings come from {@code -Drespool.dms.*} properties ({@link DmsContext}). The node stops when its standard
  * input closes, so that it never outlives its launcher.
  */
@@ -57,8 +60,21 @@ public final class ClusterNode
     static final String ACKED_PREFIX = "ACKED ";
     /** Printed by a node an agent runs once its work is done and its report written. */
     static final String WORK_DONE = "WORK DONE";
-    /** Printed by a restarted node that found the cluster went on without it. */
-    static final String REMOVED_PREFIX = "REMOVED ";
+    /** Printed by a restarted node once the arbiter admitted it back: {@code REJOINED in view ...}. */
+    static final String REJOINED_PREFIX = "REJOINED ";
+    /** Printed by a rejoined standby once it checked the table the new primary finished. */
+    static final String STANDBY_CHECKED_PREFIX = "STANDBY CHECKED ";
+
+    /**
+     * How this process of the node starts.
+     */
+    enum Start
+    {
+        /** With the cluster: node 0 the primary and writer, node 1 the standby and reader. */
+        FIRST,
+        /** A new process of a node the cluster removed (the old primary after a failover): it rejoins as a standby. */
+        REJOIN
+    }
 
     private final Properties args;
     private final int nodeId;
@@ -70,6 +86,7 @@ public final class ClusterNode
     private volatile CmControl cmControl;
     private volatile boolean promoted;
     private volatile boolean workDone;
+    private Start start = Start.FIRST;
 
     private ClusterNode(final Properties args)
     {
@@ -127,7 +144,12 @@ public final class ClusterNode
             node.watchStdin();
         }
         final int status = node.run();
-        if (node.cm() && !node.aborted.get())
+        if (node.cm() && node.aborted.get())
+        {
+            // SIGTERM: the JVM is shutting down and its hook waits for this thread; System.exit would block it
+            return;
+        }
+        if (node.cm())
         {
             // a database process does not end when a workload does: the agent would restart it; wait for the stop
             System.out.println(WORK_DONE + " status " + status + "; waiting for cmctl stop (SIGTERM)");
@@ -188,16 +210,20 @@ public final class ClusterNode
         report.put("node", nodeId);
         report.put("pid", ProcessHandle.current().pid());
         final boolean managed = Boolean.parseBoolean(args.getProperty("arbiter", "false"));
-        if (cm() && startCmControl() > 1)
+        if ((cm() && startCmControl() > 1) || Boolean.parseBoolean(args.getProperty("rejoin", "false")))
         {
-            return runRestarted(startNs);
+            start = Start.REJOIN;
+            System.out.println("restarted" + (cmControl == null ? " by the launcher" : " by the cluster manager " +
+                "agent (incarnation " + cmControl.incarnation() + " in " + required("dataDir") + ")") +
+                ": rejoining the cluster as a standby through the arbiter");
         }
+        // the arbiter starts before the files open: a rejoining node's DSS instance is fenced until admitted
         try (Dss dss = Dss.open(Path.of(required("home")));
-            DssFile heap = dss.open(HEAP_PATH, 0 == nodeId ? new OpenFlag[] { OpenFlag.WRITE } : new OpenFlag[0]);
+            NodeArbiter arbiter = managed ? startArbiter(dss, startNs) : null;
+            DssFile heap = dss.open(HEAP_PATH, writer() ? new OpenFlag[] { OpenFlag.WRITE } : new OpenFlag[0]);
             DssFile walFile = dss.open(walPath(nodeId), OpenFlag.WRITE);
             // a node's WAL holds an old log after a failover or in a cluster restarted over its data
-            Wal wal = Wal.overOldLog(walFile, nodeId, TimeUnit.MILLISECONDS.toNanos(number("walDelayMs")));
-            NodeArbiter arbiter = managed ? startArbiter(dss) : null)
+            Wal wal = Wal.overOldLog(walFile, nodeId, TimeUnit.MILLISECONDS.toNanos(number("walDelayMs"))))
         {
             System.out.println("DSS instance " + dss.volumeGroup("data").instanceId() + " opened volume group " +
                 "data from " + required("home") + "; table " + HEAP_PATH + ", WAL " + walPath(nodeId));
@@ -238,7 +264,7 @@ public final class ClusterNode
                 final PageAccess pages = new PageAccess(node, ACQUIRE_TIMEOUT_NS);
                 if (cmControl != null)
                 {
-                    cmControl.role(0 == nodeId ? "Primary" : "Standby", true);
+                    cmControl.role(writer() ? "Primary" : "Standby", true);
                 }
                 try
                 {
@@ -267,8 +293,7 @@ public final class ClusterNode
         if (cmControl != null)
         {
             // the workload is over: the node serves nothing more, whatever its role
-            cmControl.role(cmControl.incarnation() > 1 ? "Standby" : (reformPromoted() ? "Primary" :
-                (0 == nodeId ? "Primary" : "Standby")), false);
+            cmControl.role(reformPromoted() ? "Primary" : (writer() ? "Primary" : "Standby"), false);
         }
         return finishReport(startNs);
     }
@@ -314,32 +339,11 @@ public final class ClusterNode
     }
 
     /**
-     * The agent restarted this node in its data directory (it died: the old primary after a kill -9, or a node
-     * the arbiter killed). Its cluster went on without it, so it waits for the decided view that removed it and
-     * says so; it opens no DSS instance and starts no arbiter, which would find itself out of the view and fence
-     * itself. A removed node comes back only through the arbiter's rejoin (not merged on this branch yet): until
-     * then it stays a Standby that does not serve, and cmctl query shows it Down, kicked out.
+     * @return this process starts as the writer: node 0 at the cluster's start (not a rejoining old primary).
      */
-    private int runRestarted(final long startNs)
+    private boolean writer()
     {
-        System.out.println("restarted by the cluster manager agent (incarnation " + cmControl.incarnation() +
-            " in " + required("dataDir") + ")");
-        final int nodeCount = Integer.parseInt(args.getProperty("nodes", "2"));
-        final MembershipView removedBy = CmControl.awaitRemoved(Path.of(required("image")), nodeId, nodeCount,
-            TimeUnit.SECONDS.toNanos(30));
-        if (removedBy == null)
-        {
-            problems.add("restarted, but the decided view on the disk still holds this node after 30 s: the other " +
-                "node did not fail over");
-        }
-        else
-        {
-            System.out.println(REMOVED_PREFIX + "from the cluster in view " + removedBy + ": not starting DSS, " +
-                "DMS or the arbiter; a removed node rejoins only through the arbiter's rejoin (not built here)");
-        }
-        cmControl.role("Standby", false);
-        report.put("restarted", 1);
-        return finishReport(startNs);
+        return 0 == nodeId && start == Start.FIRST;
     }
 
     private int finishReport(final long startNs)
@@ -351,17 +355,32 @@ public final class ClusterNode
         {
             report.put("problem." + i, first.get(i));
         }
-        // a restarted node keeps the report of the incarnation before it
-        final CmControl cmc = cmControl;
-        report.write(Path.of(required("report") + (cmc != null && cmc.incarnation() > 1 ? "." + cmc.incarnation() :
-            "")));
+        // a rejoining node keeps the report of the process before it
+        final Path file = Path.of(required("report"));
+        report.write(start == Start.REJOIN ? ClusterStorage.rejoinReportFile(file) : file);
         return 0 == problems.count() ? 0 : 1;
     }
 
-    private NodeArbiter startArbiter(final Dss dss)
+    private NodeArbiter startArbiter(final Dss dss, final long startNs)
     {
         final VolumeGroup group = dss.volumeGroup(ClusterStorage.VG_NAME);
-        awaitPeersReady(Path.of(required("barrier")), TimeUnit.SECONDS.toNanos(30));
+        if (start == Start.FIRST)
+        {
+            awaitPeersReady(Path.of(required("barrier")), TimeUnit.SECONDS.toNanos(30));
+        }
+        final NodeArbiter arbiter = newArbiter(group).start();
+        if (start == Start.REJOIN)
+        {
+            System.out.println("DSS instance " + group.instanceId() + " open " + RejoinSteps.msSince(startNs) +
+                " ms after " +
+                "main began (fenced: it may not write until the arbiter admits this node); the arbiter joins");
+            RejoinSteps.awaitAdmission(arbiter, startNs, nodeId, report);
+        }
+        return arbiter;
+    }
+
+    private NodeArbiter newArbiter(final VolumeGroup group)
+    {
         return new NodeArbiter(nodeId, 2, Path.of(required("image")), group, events, (reason) ->
         {
             // fenced by the cluster manager: not one more write, not one more served page; the launcher (or an
@@ -383,7 +402,7 @@ public final class ClusterNode
                 }
                 problems.add("fenced by the arbiter after the work was done: " + reason);
             }
-        }, lane()).start();
+        }, lane());
     }
 
     /**
@@ -418,14 +437,25 @@ public final class ClusterNode
             final BankNode bank = new BankNode(nodeId, dss, node, pages, store, heap, wal, control, problems,
                 settings, reform, number("idBase"), number("bankRate"), Boolean.parseBoolean(required("final")));
             onFailover = bank::onFailover;
-            bank.run(runDeadlineNs);
+            if (start == Start.REJOIN)
+            {
+                bank.runRejoined(runDeadlineNs);
+            }
+            else
+            {
+                bank.run(runDeadlineNs);
+            }
             for (final String problem : store.problems())
             {
                 problems.add(problem);
             }
             return;
         }
-        if (0 == nodeId)
+        if (start == Start.REJOIN)
+        {
+            RejoinSteps.runStandby(node, store, control, pages, problems, settings, report, runDeadlineNs);
+        }
+        else if (0 == nodeId)
         {
             final WriterRole role = new WriterRole(node, pages, store, heap, wal, control, problems, settings, null);
             final Writer writer = role.writer();
@@ -464,6 +494,12 @@ public final class ClusterNode
                 final Recovery.Result recovery = reform.awaitTakeOver(runDeadlineNs - System.nanoTime());
                 new Promotion(dss, node, pages, store, wal, control, problems, settings, report, events)
                     .run(recovery);
+                if (Boolean.parseBoolean(args.getProperty("awaitRejoin", "false")))
+                {
+                    // the launcher restarts the old primary: stay the primary it reads from until its check ends
+                    System.out.println("new primary waits for node 0 to rejoin as a standby and check the table");
+                    control.awaitFinished(Math.max(0, runDeadlineNs - System.nanoTime()));
+                }
             }
         }
         for (final String problem : store.problems())

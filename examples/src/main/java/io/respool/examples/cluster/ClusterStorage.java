@@ -67,6 +67,7 @@ final class ClusterStorage
             for (int i = 0; i < 2; i++)
             {
                 Files.deleteIfExists(reportFile(config, i));
+                Files.deleteIfExists(rejoinReportFile(config, i));
                 Files.deleteIfExists(config.runDirectory().resolve("node" + i + ".ready"));
             }
         }
@@ -192,6 +193,20 @@ final class ClusterStorage
     static Path reportFile(final ClusterConfig config, final int nodeId)
     {
         return config.runDirectory().resolve("node" + nodeId + ".report");
+    }
+
+    /**
+     * @return the report of a node's process that rejoined the cluster after it was removed: the report of the
+     *         process before it stays as it was.
+     */
+    static Path rejoinReportFile(final ClusterConfig config, final int nodeId)
+    {
+        return rejoinReportFile(reportFile(config, nodeId));
+    }
+
+    static Path rejoinReportFile(final Path reportFile)
+    {
+        return reportFile.resolveSibling(reportFile.getFileName() + ".rejoin");
     }
 
     /**

@@ -341,7 +341,8 @@ final class CmCluster implements AutoCloseable
         private final Thread follower;
         private volatile boolean following = true;
         private volatile boolean workDone;
-        private volatile boolean removed;
+        private volatile boolean rejoined;
+        private volatile boolean standbyChecked;
 
         ManagedNode(final int nodeId, final Path agentDir, final NodeProcess.LineListener listener,
             final PrintStream out)
@@ -406,11 +407,19 @@ final class CmCluster implements AutoCloseable
         }
 
         /**
-         * @return a restarted incarnation found itself removed from the cluster ({@link ClusterNode#REMOVED_PREFIX}).
+         * @return a restarted incarnation was admitted back into the cluster ({@link ClusterNode#REJOINED_PREFIX}).
          */
-        boolean removed()
+        boolean rejoined()
         {
-            return removed;
+            return rejoined;
+        }
+
+        /**
+         * @return a rejoined standby ended its check of the table ({@link ClusterNode#STANDBY_CHECKED_PREFIX}).
+         */
+        boolean standbyChecked()
+        {
+            return standbyChecked;
         }
 
         void stopFollowing()
@@ -472,9 +481,13 @@ final class CmCluster implements AutoCloseable
             {
                 workDone = true;
             }
-            if (line.startsWith(ClusterNode.REMOVED_PREFIX))
+            if (line.startsWith(ClusterNode.REJOINED_PREFIX))
             {
-                removed = true;
+                rejoined = true;
+            }
+            if (line.startsWith(ClusterNode.STANDBY_CHECKED_PREFIX))
+            {
+                standbyChecked = true;
             }
             if (listener.onLine(line))
             {

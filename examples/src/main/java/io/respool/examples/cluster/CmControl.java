@@ -1,10 +1,6 @@
 package io.respool.examples.cluster;
 
-import io.respool.cluster.agent.ClusterAreaReader;
-import io.respool.cluster.agent.VotingDisk;
-import io.respool.cluster.arbiter.ClusterAreaLayout;
 import io.respool.cluster.node.NodeControlFiles;
-import io.respool.dms.api.MembershipView;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,35 +84,6 @@ final class CmControl implements AutoCloseable
     String roleName()
     {
         return role;
-    }
-
-    /**
-     * Wait until the decided view on the voting disk leaves this node out: a restarted node whose cluster went on
-     * without it must not start its arbiter (it would find itself removed and fence itself, and the agent would
-     * restart it again until its limit).
-     *
-     * @return the view that removed it, or null if it is still a member at the deadline.
-     */
-    static MembershipView awaitRemoved(final Path image, final int nodeId, final int nodeCount, final long timeoutNs)
-    {
-        final long deadlineNs = System.nanoTime() + timeoutNs;
-        try (ClusterAreaReader reader = ClusterAreaReader.open(new VotingDisk(image,
-            ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE, VotingDisk.DEFAULT_HEARTBEAT_GAP_MS)))
-        {
-            while (true)
-            {
-                final MembershipView view = reader.read(nodeCount).view();
-                if (view != null && !view.isMember(nodeId))
-                {
-                    return view;
-                }
-                if (deadlineNs - System.nanoTime() < 0)
-                {
-                    return null;
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-            }
-        }
     }
 
     private void loop()

@@ -15,18 +15,19 @@ import java.util.concurrent.locks.LockSupport;
  * the fault goes to the pid the agent runs. Besides the failover checks of {@link FaultRun} it checks what the
  * cluster manager shows and does, with {@code cmctl query -Cvipd} run as a user runs it: both nodes Primary /
  * Standby and Normal while they serve; after the fault the agent restarts the dead node (restart counted), the
- * restarted node finds the decided view without it and does not serve, and the new primary shows Primary Normal.
+ * restarted node rejoins through the arbiter as a standby and checks the table the new primary finishes
+ * ({@link RejoinedStandby}), and query then shows the new primary Primary Normal and the old one Standby Normal.
  */
 final class CmFaultRun
 {
-    /** How long after the new primary's work the launcher waits for the agent's restart of the old primary. */
+    /** How long after the new primary's work the launcher waits for the old primary's rejoin and its check. */
     private static final long RESTART_WAIT_NS = TimeUnit.SECONDS.toNanos(30);
 
     /**
      * What the cluster manager showed.
      *
      * @param beforeFault    cmctl query -Cvipd once both nodes served, "" if it never ran.
-     * @param afterFailover  cmctl query -Cvipd after the new primary served writes and the agent restarted node 0.
+     * @param afterFailover  cmctl query -Cvipd after the new primary's work, once node 0 rejoined and checked it.
      * @param restarts       the highest restart count of node 0 the agent showed.
      * @param restartedPid   node 0's pid after the restart, -1 if none.
      * @param problems       what did not hold.
@@ -92,21 +93,23 @@ final class CmFaultRun
             problems.add(run.failure());
         }
         problems.addAll(view.problems());
+        final RejoinSummary rejoin = RejoinSummary.of(ClusterStorage.rejoinReportFile(config, 0));
+        problems.addAll(rejoin.problems());
         final String vgCheck = ClusterDemo.checkVolumeGroup(config, 1, problems);
         final NodeReport standby = NodeReport.read(ClusterStorage.reportFile(config, 1));
         final FailoverSummary summary = FailoverSummary.of(run, config, standby, problems);
         out.println();
         out.println(String.format("cluster manager      node 0 restarted by its agent %d time(s) (pid %d after pid " +
-            "%d was killed), found itself removed and serves nothing; cmctl query before and after is above",
+            "%d was killed) and rejoined as a standby; cmctl query before and after is above",
             view.restarts(), view.restartedPid(), run.faultPid()));
-        FailoverSummary.print(summary, run, standby, vgCheck, out);
+        FailoverSummary.print(summary, run, standby, rejoin, vgCheck, out);
         return new ClusterDemo.Outcome(summary.passed() ? ClusterDemo.EXIT_PASSED : ClusterDemo.EXIT_FAILED, null,
-            null, summary, view);
+            null, summary, view, rejoin);
     }
 
     /**
-     * Follow the run: query once both nodes serve, wait for the new primary's work to end and for the agent's
-     * restart of the old primary, query again.
+     * Follow the run: query once both nodes serve, wait for the new primary's work to end and for the old
+     * primary's rejoin (the agent restarts it) and its check as a standby, query again.
      */
     private static CmView supervise(final CmCluster cluster, final FaultRun run, final ClusterConfig config,
         final List<String> problems, final PrintStream out)
@@ -135,7 +138,7 @@ final class CmFaultRun
             }
             // the agent clears its count after 5 online checks in a row (CM's rule): keep the highest seen
             maxRestarts = Math.max(maxRestarts, cluster.restarts(0));
-            final boolean restarted = cluster.node(0).removed() && run.faultPid() > 0 &&
+            final boolean restarted = cluster.node(0).standbyChecked() && run.faultPid() > 0 &&
                 cluster.node(0).pid() != run.faultPid();
             if (after == null && restarted && run.event(FailoverEvents.SERVING_WRITES) != null)
             {
@@ -170,19 +173,21 @@ final class CmFaultRun
             found.add("the agent did not restart node 0 after the fault (restarts " + restarts + ", pid " + pid +
                 ", killed pid " + run.faultPid() + ")");
         }
-        else if (!cluster.node(0).removed())
+        else if (!cluster.node(0).rejoined())
         {
-            found.add("the restarted node 0 did not find itself removed from the cluster");
+            found.add("the restarted node 0 was not admitted back into the cluster (no " +
+                ClusterNode.REJOINED_PREFIX.trim() + " line)");
         }
         if (after == null)
         {
-            found.add("no cmctl query after the failover: the restart or the new primary's writes did not happen");
+            found.add("no cmctl query after the failover: the rejoin, its check or the new primary's writes did " +
+                "not happen");
         }
         else if (!datanodeRow(afterText).matches("(?s).*6002.*Primary\\s+Normal.*") ||
-            !datanodeRow(afterText).matches("(?s).*6001.*Down.*"))
+            !datanodeRow(afterText).matches("(?s).*6001.*Standby\\s+Normal.*"))
         {
-            found.add("cmctl query after the failover did not show node 1 (6002) Primary Normal and node 0 (6001) " +
-                "Down");
+            found.add("cmctl query after the rejoin did not show node 1 (6002) Primary Normal and node 0 (6001) " +
+                "Standby Normal");
         }
         return new CmView(beforeText, afterText, restarts, pid, found);
     }

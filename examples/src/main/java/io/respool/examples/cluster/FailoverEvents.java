@@ -12,6 +12,8 @@ final class FailoverEvents
 {
     /** The peer's disk heartbeat stopped changing (this node's watch of the sector, 3 renewals missed). */
     static final String SUSPECTED = "suspected";
+    /** The suspected peer's disk heartbeat changed again: a late renewal, not a failure. */
+    static final String SUSPICION_CLEARED = "suspicion-cleared";
     /** The arbiter proposed the view that removes the peer (its lease ran out on the disk). */
     static final String CONFIRMED = "confirmed";
     /** The peer's DSS instance is fenced off the volume group (the kick returned). */

@@ -109,6 +109,15 @@ public record FailoverSummary(
     static void print(final FailoverSummary s, final FaultRun run, final NodeReport standby, final String vgCheck,
         final PrintStream out)
     {
+        print(s, run, standby, null, vgCheck, out);
+    }
+
+    /**
+     * @param rejoin how the old primary came back as a standby, or null if it was not restarted.
+     */
+    static void print(final FailoverSummary s, final FaultRun run, final NodeReport standby,
+        final RejoinSummary rejoin, final String vgCheck, final PrintStream out)
+    {
         final NodeReport r = standby == null ? new NodeReport() : standby;
         out.println();
         out.println("== Failover summary (" + s.fault.label() + ")");
@@ -137,6 +146,10 @@ public record FailoverSummary(
             "inserted) above LSN %d; %d commits in all, every row at its last version: %s", s.newPrimaryCommits,
             s.newPrimaryRows, r.getLong("failover.baseLsn"), r.getLong("failover.finalCommits"),
             1 == r.getLong("failover.finalMatches") ? "yes" : "NO"));
+        if (rejoin != null)
+        {
+            rejoin.print(out);
+        }
         ClusterSummary.line(out, "volume group check", vgCheck);
         if (s.passed())
         {

@@ -25,10 +25,14 @@ final class FaultRun
     private volatile long ackedBeforeFault = -1;
     private volatile long ackedLsnBeforeFault;
     private volatile long faultWallMs;
+    /** Node 1's suspicion of node 0 raised before the fault and not cleared since, or null. */
+    private FailoverEvents.Event suspicionBeforeFault;
     private volatile long faultPid = -1;
     private volatile boolean resumed;
     private volatile String failure;
     private volatile java.util.function.BooleanSupplier gate = () -> true;
+    private java.util.function.Supplier<NodeProcess> rejoin;
+    private volatile long rejoinStartWallMs;
 
     FaultRun(final Fault fault, final long afterCommits, final PrintStream out)
     {
@@ -52,6 +56,25 @@ final class FaultRun
     }
 
     /**
+     * Once the new primary writes and the old primary's process has ended (killed, or fenced when resumed), start
+     * a new process of node 0 that rejoins as a standby; {@link #await} then waits for it too.
+     *
+     * @param start starts node 0's new process.
+     */
+    void rejoinAfterFailover(final java.util.function.Supplier<NodeProcess> start)
+    {
+        this.rejoin = start;
+    }
+
+    /**
+     * @return when node 0's new process was started, epoch ms; 0 if it was not.
+     */
+    long rejoinStartWallMs()
+    {
+        return rejoinStartWallMs;
+    }
+
+    /**
      * Node 0's lines: the acknowledged counts (not copied on), the fault once the count is reached.
      */
     boolean onPrimaryLine(final String line)
@@ -71,7 +94,7 @@ final class FaultRun
             {
                 faultPid = primary.pid();
                 primary.signal(fault.signal());
-                faultWallMs = System.currentTimeMillis();
+                markFault(System.currentTimeMillis());
                 out.println("FAULT kill -" + fault.signal() + " node 0 (pid " + primary.pid() + ") with " +
                     ackedBeforeFault + " commits acknowledged, the last at LSN " + ackedLsnBeforeFault);
             }
@@ -93,13 +116,47 @@ final class FaultRun
             return false;
         }
         final FailoverEvents.Event event = FailoverEvents.parse(line);
-        if (event != null && faultWallMs != 0)
+        if (event != null && !recordedBeforeFault(event))
         {
             final boolean first = events.putIfAbsent(event.name(), event) == null;
             if (first && FailoverEvents.SERVING_WRITES.equals(event.name()))
             {
                 resumePrimary();
             }
+        }
+        return true;
+    }
+
+    /**
+     * The fault is in: a suspicion of node 0 still standing from before it (a renewal late under load, at the
+     * moment of the fault) is its suspicion, at the time of the fault, since no new one will come.
+     */
+    private synchronized void markFault(final long wallMs)
+    {
+        faultWallMs = wallMs;
+        if (suspicionBeforeFault != null)
+        {
+            events.putIfAbsent(FailoverEvents.SUSPECTED, new FailoverEvents.Event(FailoverEvents.SUSPECTED, wallMs,
+                "standing since before the fault: " + suspicionBeforeFault.detail()));
+        }
+    }
+
+    /**
+     * @return true if the event came before the fault: then only a suspicion, and its clearing, are kept.
+     */
+    private synchronized boolean recordedBeforeFault(final FailoverEvents.Event event)
+    {
+        if (faultWallMs != 0)
+        {
+            return false;
+        }
+        if (FailoverEvents.SUSPECTED.equals(event.name()))
+        {
+            suspicionBeforeFault = event;
+        }
+        else if (FailoverEvents.SUSPICION_CLEARED.equals(event.name()))
+        {
+            suspicionBeforeFault = null;
         }
         return true;
     }
@@ -131,7 +188,7 @@ final class FaultRun
 
     /**
      * Wait until node 1 ends. Node 0 is expected to end (killed, or fenced when resumed); if it ends before the
-     * fault, the run fails.
+     * fault, the run fails. With {@link #rejoinAfterFailover} node 0 is then started again, and waited for.
      */
     void await(final NodeProcess[] nodes, final long timeoutSeconds, final List<String> problems)
     {
@@ -155,10 +212,20 @@ final class FaultRun
                     break;
                 }
             }
+            if (rejoin != null && rejoinStartWallMs == 0 && !nodes[0].isAlive() &&
+                events.containsKey(FailoverEvents.SERVING_WRITES))
+            {
+                rejoinStartWallMs = System.currentTimeMillis();
+                out.println("node 0 ended (status " + nodes[0].exitValue() + "); starting a new process of node 0, " +
+                    "which rejoins as a standby");
+                nodes[0] = rejoin.get();
+                out.println("started node 0 again: pid " + nodes[0].pid());
+            }
             nodes[1].waitFor(100);
         }
         resumePrimary();
-        nodes[0].waitFor(TimeUnit.SECONDS.toMillis(5));
+        // the rejoined standby ends once it told the new primary its check is done, as node 1 did
+        nodes[0].waitFor(TimeUnit.SECONDS.toMillis(rejoinStartWallMs == 0 ? 5 : 15));
         if (failure != null)
         {
             problems.add(failure);

@@ -61,6 +61,8 @@ final class NodeArbiter implements AutoCloseable
     private final UdpLiveness lane;
     private final boolean[] silent;
     private volatile boolean running = true;
+    private volatile long joiningAtNs;
+    private volatile long restartedAtNs;
     private long nextWatchNs;
 
     /**
@@ -75,12 +77,14 @@ final class NodeArbiter implements AutoCloseable
         this.nodeId = nodeId;
         this.nodeCount = nodeCount;
         this.events = events;
+        this.fencer = new VolumeGroupFencer(group, node -> node);
+        // a restarted node's DSS instance was fenced when the cluster removed it: the arbiter registers it again
+        // (reghl) once the primary has admitted the node back, before it lets the node serve
         this.ctx = new ArbiterContext().nodeId(nodeId).nodeCount(nodeCount).initialView((1L << nodeCount) - 1, 0)
-            .conclude();
+            .storageAdmission(fencer.admission()).conclude();
         this.device = BlockDevices.open(image);
         this.disk = new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
             new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE));
-        this.fencer = new VolumeGroupFencer(group, node -> node);
         final long nowNs = System.nanoTime();
         this.lastCounter = new long[nodeCount];
         this.lastChangeNs = new long[nodeCount];
@@ -160,6 +164,7 @@ final class NodeArbiter implements AutoCloseable
             try
             {
                 arbiter.doWork(nowNs, System.currentTimeMillis());
+                watchOwnSector(nowNs);
                 watchPeers(nowNs);
             }
             catch (final RuntimeException ex)
@@ -170,6 +175,43 @@ final class NodeArbiter implements AutoCloseable
             }
             LockSupport.parkNanos(DUTY_CYCLE_NS);
         }
+    }
+
+    /**
+     * While not a member, note when this node's own sector first says RESTARTED (the cluster must remove the
+     * process before it) and JOINING (asking to be admitted): the steps of a rejoin, for its timing.
+     */
+    private void watchOwnSector(final long nowNs)
+    {
+        if (arbiter.state() != ArbiterState.JOINING || (joiningAtNs != 0 && restartedAtNs != 0))
+        {
+            return;
+        }
+        final HeartbeatSector own = disk.readHeartbeat(nodeId);
+        if (own.isValid() && own.state() == HeartbeatSector.RESTARTED && restartedAtNs == 0)
+        {
+            restartedAtNs = nowNs;
+        }
+        if (own.isValid() && own.state() == HeartbeatSector.JOINING && joiningAtNs == 0)
+        {
+            joiningAtNs = nowNs;
+        }
+    }
+
+    /**
+     * @return when this node's sector first said JOINING, {@link System#nanoTime} clock; 0 if it never did.
+     */
+    long joiningAtNs()
+    {
+        return joiningAtNs;
+    }
+
+    /**
+     * @return when this node's sector first said RESTARTED; 0 if it never did (the cluster had removed it).
+     */
+    long restartedAtNs()
+    {
+        return restartedAtNs;
     }
 
     private void watchPeers(final long nowNs)
@@ -196,7 +238,12 @@ final class NodeArbiter implements AutoCloseable
             {
                 lastCounter[peer] = sector.counter();
                 lastChangeNs[peer] = nowNs;
-                suspected[peer] = false;
+                if (suspected[peer])
+                {
+                    suspected[peer] = false;
+                    events.emit(FailoverEvents.SUSPICION_CLEARED, "node " + peer + ": disk heartbeat changed again " +
+                        "(counter " + sector.counter() + ")");
+                }
             }
             else if (nowNs - lastChangeNs[peer] >= ctx.diskSuspectTimeoutNs())
             {

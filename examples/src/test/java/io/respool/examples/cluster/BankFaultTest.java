@@ -42,6 +42,9 @@ class BankFaultTest
         assertTrue(text.contains("below the 2000 ms self-fence"), text);
         assertTrue(text.contains("beyond the 4000 ms lease"), text);
         assertTrue(text.contains("kill -9 node 1"), text);
+        // after the failover the old primary came back as a standby and read the total (every read 64000)
+        assertTrue(text.matches("(?s).*node 0 rejoined and read the total \\d+ times as a standby.*"), text);
+        assertTrue(text.contains("1 rejoins of the old primary as a standby"), text);
         assertTrue(text.contains("recovered the table at start"), text);
         assertTrue(text.contains("PASSED: total conserved"), text);
     }

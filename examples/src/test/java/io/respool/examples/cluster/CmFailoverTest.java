@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * it: one agent per node (real agent JVMs) starts the node processes from cm_resource.json; {@code cmctl query
  * -Cvipd} (its own JVM) shows them Primary / Standby and Normal; the primary gets {@code kill -9}; node 1 fails over
  * and finishes the workload with every acknowledged commit present; the agent restarts the killed node (counted,
- * a new pid), which finds the decided view without it and does not serve; query then shows node 1 Primary Normal
- * and node 0 Down.
+ * a new pid), which rejoins through the arbiter (admitted in view 3, DMS JOIN reform) and reads the table through
+ * DMS as a standby until it holds the whole workload; query then shows node 1 Primary Normal and node 0 Standby
+ * Normal in view 3.
  */
 class CmFailoverTest
 {
@@ -27,7 +28,8 @@ class CmFailoverTest
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void shouldLetTheAgentsRunTheNodesThroughAKillAndRestartTheKilledNode(@TempDir final Path dir) throws Exception
+    void shouldLetTheAgentsRunTheNodesThroughAKillAndBringTheKilledNodeBackAsAStandby(@TempDir final Path dir)
+        throws Exception
     {
         final String url = ClusterTestSupport.url(ClusterTestSupport.freePorts(2));
         final String[] args = ClusterTestSupport.failoverArgs(dir, url, ROWS, UPDATES, 1000, FAULT_AFTER, 120,
@@ -49,10 +51,21 @@ class CmFailoverTest
         assertTrue(cm.beforeFault().contains("[  Datanode State   ]"), cm.beforeFault());
         assertTrue(cm.beforeFault().contains("P Primary Normal"), cm.beforeFault());
         assertTrue(cm.beforeFault().contains("S Standby Normal"), cm.beforeFault());
-        assertTrue(cm.afterFailover().contains("kicked out in view"), cm.afterFailover());
+        assertTrue(cm.afterFailover().contains("view_version    : 3 (members 1 2, primary 2"), cm.afterFailover());
+        assertTrue(cm.afterFailover().contains("P Standby Normal"), cm.afterFailover());
+        assertTrue(cm.afterFailover().contains("S Primary Normal"), cm.afterFailover());
         assertTrue(cm.restarts() >= 1, text);
         assertTrue(cm.restartedPid() > 0, text);
-        assertTrue(text.contains("REMOVED from the cluster in view"), text);
+
+        // the killed node's new process was admitted in the view after the failover's and checked the table
+        final RejoinSummary rejoin = outcome.rejoin();
+        assertNotNull(rejoin, text);
+        assertEquals(List.of(), rejoin.problems(), text);
+        assertEquals(3, rejoin.view(), text);
+        assertTrue(rejoin.checked(), text);
+        assertTrue(rejoin.passes() >= 1 && rejoin.admittedMs() > 0, text);
+        assertTrue(text.contains("REJOINED in view MembershipView{version=3"), text);
+        assertTrue(text.contains("JOIN, serving MembershipView{version=3"), text);
 
         // the agents ran the nodes: the killed one's restart is in its agent's log, with CM's line
         final String agentLog = Files.readString(dir.resolve("cluster/cm/node1/cm_agent.log"));
