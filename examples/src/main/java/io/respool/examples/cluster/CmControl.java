@@ -45,8 +45,8 @@ final class CmControl implements AutoCloseable
         this.files = new NodeControlFiles(dataDir, () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
             NodeControlFiles.DEFAULT_POLL_INTERVAL_MS, (request) -> CompletableFuture.failedFuture(
                 new UnsupportedOperationException("the example node does not carry out cmctl " + request.op() +
-                    " yet: its arbiter takes no requests (the switchover/failover API of the arbiter is not " +
-                    "merged); a failover happens by itself when the primary fails")), initialRole);
+                    " yet: it cannot hand its writer role over (a node that can passes its requests to the arbiter " +
+                    "through ArbiterRoleRequests); a failover happens by itself when the primary fails")), initialRole);
         this.thread = new Thread(this::loop, "cm-control");
         this.thread.setDaemon(true);
     }
