@@ -38,6 +38,11 @@ final class Reformer
     private MembershipView planServed;
     /** Members of the view served that answered START as never having served one, with a newer incarnation. */
     private long restarted;
+    /**
+     * Nodes outside the new view that may have held pages although the view served never had them: members of a
+     * reform that went past DRC_ACCESS and was then cut short by this one (members report them at START).
+     */
+    private long left;
     private int planIndex;
     private String planFailure;
     private long acked;
@@ -71,6 +76,7 @@ final class Reformer
         planView = view;
         planServed = served;
         restarted = 0;
+        left = 0;
         planIndex = 0;
         planFailure = null;
         acked = 0;
@@ -135,8 +141,11 @@ final class Reformer
             return;
         }
         if (current() == ReformStep.START && msg.lsn() == 0 && planServed != null && planServed.isMember(member) &&
-            peers.restartedSinceServed(member, msg.sourceIncarnation()))
+            (msg.seq() == 0 || peers.restartedSinceServed(member, msg.sourceIncarnation())))
         {
+            // a member of the view served that never served one: restarted since, if newer than the incarnation
+            // this node knew serving; or if it never opened access at all (it may hold nothing, so it is not the
+            // incarnation that served, which passed DRC_ACCESS): this node may never have heard that one
             restarted |= 1L << member;
         }
         if (current() == ReformStep.START && msg.lsn() != 0 && planServed == null && planFailure == null)
@@ -146,17 +155,23 @@ final class Reformer
                 "manager must name a member that served the view before as reformer");
             return;
         }
+        if (current() == ReformStep.START)
+        {
+            left |= msg.seq() & ~planView.members() & ~(planServed == null ? 0 : planServed.members());
+        }
         acked |= 1L << member;
         if ((acked & planView.members()) != planView.members())
         {
             return;
         }
-        if (current() == ReformStep.START && restarted != 0)
+        if (current() == ReformStep.START && (restarted | left) != 0)
         {
-            // a member restarted before any reform removed its dead incarnation: recover that one's WAL too
+            // a member restarted before any reform removed its dead incarnation, or a node left after a reform
+            // that let it take pages was cut short: recover their WAL too
+            restarted |= left;
             plan = ReformPlan.of(planServed, services.partitionMap(), planView, centralized, restarted);
-            LOG.info("reform re-planned: nodeId={}, restarted={}, steps={}", self,
-                MembershipView.describe(restarted), plan.steps());
+            LOG.info("reform re-planned: nodeId={}, restarted={}, left={}, steps={}", self,
+                MembershipView.describe(restarted & ~left), MembershipView.describe(left), plan.steps());
         }
         final long nowNs = services.nowNs();
         stats.record(StatEvent.REFORM_STEP, nowNs - stepSentNs);
