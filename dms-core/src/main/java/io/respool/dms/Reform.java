@@ -118,6 +118,12 @@ final class Reform
         return step;
     }
 
+    /** The incarnations this node knows of its peers. Agent only. */
+    PeerIncarnations peers()
+    {
+        return parts.peers;
+    }
+
     /** The view a reform moves this node to, or null. Agent only. */
     MembershipView target()
     {
