@@ -43,6 +43,10 @@ final class Reformer
      * reform that went past DRC_ACCESS and was then cut short by this one (members report them at START).
      */
     private long left;
+    /** The union of the members' {@code mayHold} reported at START. */
+    private long reported;
+    /** Members that answered START having neither served a view nor opened access: they hold no page. */
+    private long fresh;
     private int planIndex;
     private String planFailure;
     private long acked;
@@ -77,6 +81,8 @@ final class Reformer
         planServed = served;
         restarted = 0;
         left = 0;
+        reported = 0;
+        fresh = 0;
         planIndex = 0;
         planFailure = null;
         acked = 0;
@@ -141,11 +147,9 @@ final class Reformer
             return;
         }
         if (current() == ReformStep.START && msg.lsn() == 0 && planServed != null && planServed.isMember(member) &&
-            (msg.seq() == 0 || peers.restartedSinceServed(member, msg.sourceIncarnation())))
+            peers.restartedSinceServed(member, msg.sourceIncarnation()))
         {
-            // a member of the view served that never served one: restarted since, if newer than the incarnation
-            // this node knew serving; or if it never opened access at all (it may hold nothing, so it is not the
-            // incarnation that served, which passed DRC_ACCESS): this node may never have heard that one
+            // a member of the view served that never served one, newer than the incarnation this node knew serving
             restarted |= 1L << member;
         }
         if (current() == ReformStep.START && msg.lsn() != 0 && planServed == null && planFailure == null)
@@ -157,12 +161,21 @@ final class Reformer
         }
         if (current() == ReformStep.START)
         {
-            left |= msg.seq() & ~planView.members() & ~(planServed == null ? 0 : planServed.members());
+            reported |= msg.seq();
+            fresh |= msg.lsn() == 0 && msg.seq() == 0 ? 1L << member : 0;
         }
         acked |= 1L << member;
         if ((acked & planView.members()) != planView.members())
         {
             return;
+        }
+        if (current() == ReformStep.START && planServed != null)
+        {
+            left = reported & ~planView.members() & ~planServed.members();
+            // a member that may have held pages (in the view served, or in a reform that opened access since) but
+            // answers as one that never opened access is a later incarnation, and holds nothing: counting it
+            // removed and added makes no second writer, and this node may never have heard the one that served
+            restarted |= fresh & (planServed.members() | reported);
         }
         if (current() == ReformStep.START && (restarted | left) != 0)
         {

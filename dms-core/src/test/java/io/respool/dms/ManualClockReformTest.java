@@ -1371,19 +1371,7 @@ class ManualClockReformTest
     @Test
     void shouldRecoverAJoinerThatWroteInAReformCutShortAfterPageAccess()
     {
-        start(3, true);
-        use(0, 0, LockMode.X);
-        cluster.kill(2);
-        source.publish(0b011, 0, 0);
-        settle();
-        cluster.restart(2);
-        source.publish(0b111, 0, 0);
-        final java.util.function.Predicate<Packet> pageAccessAckOfNode1 = (p) -> p.type == MessageType.REFORM_ACK &&
-            p.from == 1 && p.view.serial() == ReformStep.PAGE_ACCESS.code();
-        stepLosing(() -> node(2).parts.services.gate().stage() == AccessGate.Stage.OPEN, pageAccessAckOfNode1,
-            "the joiner never opens its gate");
-        stepLosing(() -> node(2).tryLatch(pages[0], LockMode.X), pageAccessAckOfNode1, "the joiner never gets X");
-        write(2, 0, LockMode.X);
+        joinerWritesInAReformCutShortAfterPageAccess();
         assertEquals(3, node(0).parts.reform.target().version(), "the join reform is not done");
         assertEquals(2, node(0).parts.reform.served().version(), "the join reform is not done");
         recoveries.clear();
@@ -1391,6 +1379,26 @@ class ManualClockReformTest
         source.publish(0b011, 0, 0);
         settle();
         assertFalse(recoveries.isEmpty(), "the joiner's WAL is replayed, though the view served never had it");
+        assertEquals(0b100, recoveries.get(recoveries.size() - 1).removed());
+        replay(0);
+        assertConsistent();
+    }
+
+    /**
+     * As {@link #shouldRecoverAJoinerThatWroteInAReformCutShortAfterPageAccess}, but the joiner restarts instead of
+     * leaving, and the next view has it again: it is in no view served, so only the members' reports at START say
+     * that its dead incarnation may have written; its new one answers as never having opened access.
+     */
+    @Test
+    void shouldRecoverAJoinerThatWroteInAReformCutShortAfterPageAccessThenRestarted()
+    {
+        joinerWritesInAReformCutShortAfterPageAccess();
+        recoveries.clear();
+        cluster.kill(2);
+        cluster.restart(2);
+        source.publish(0b111, 0, 0);
+        settle();
+        assertFalse(recoveries.isEmpty(), "the dead joiner's WAL is replayed, though the view served never had it");
         assertEquals(0b100, recoveries.get(recoveries.size() - 1).removed());
         replay(0);
         assertConsistent();
@@ -1439,6 +1447,28 @@ class ManualClockReformTest
         settle();
         assertFalse(recoveries.isEmpty(), "the dead incarnation's WAL is replayed");
         assertEquals(1L << id, recoveries.get(recoveries.size() - 1).removed());
+    }
+
+    /**
+     * Node 2 killed and taken back (view 3); its join reform runs until it has opened its gate, but node 1's
+     * acknowledgement of PAGE_ACCESS is lost, so that no member finishes the reform; node 2 takes page 0 in X
+     * meanwhile and writes it.
+     */
+    private void joinerWritesInAReformCutShortAfterPageAccess()
+    {
+        start(3, true);
+        use(0, 0, LockMode.X);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        settle();
+        cluster.restart(2);
+        source.publish(0b111, 0, 0);
+        final java.util.function.Predicate<Packet> pageAccessAckOfNode1 = (p) -> p.type == MessageType.REFORM_ACK &&
+            p.from == 1 && p.view.serial() == ReformStep.PAGE_ACCESS.code();
+        stepLosing(() -> node(2).parts.services.gate().stage() == AccessGate.Stage.OPEN, pageAccessAckOfNode1,
+            "the joiner never opens its gate");
+        stepLosing(() -> node(2).tryLatch(pages[0], LockMode.X), pageAccessAckOfNode1, "the joiner never gets X");
+        write(2, 0, LockMode.X);
     }
 
     /** Deliver in order, one message at a time, losing every one {@code lost} matches, until {@code done}. */
