@@ -73,10 +73,10 @@ final class MessageProxy
     }
 
     boolean reformAck(final int reformer, final int epoch, final int stepCode, final String reason,
-        final int servedVersion)
+        final int servedVersion, final long mayHold)
     {
         fw.header(MessageType.REFORM_ACK, self, incarnation, reformer, epoch, partitionMapVersion).serial(stepCode)
-            .status(reason == null ? STATUS_OK : STATUS_DENIED).lsn(servedVersion);
+            .status(reason == null ? STATUS_OK : STATUS_DENIED).lsn(servedVersion).seq(mayHold);
         fw.payloadLength(putReason(fw.payloadOffset(), reason));
         return send(MessageType.REFORM_ACK, reformer);
     }

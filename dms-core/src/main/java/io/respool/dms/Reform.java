@@ -43,6 +43,14 @@ final class Reform
     private volatile MembershipView latest;
     private volatile ReformState state;
     private volatile String failure;
+    /**
+     * The nodes that may have held or written pages since this node last finished a reform: the members of the view
+     * served, and of every reform this node went through DRC_ACCESS of since (interrupted before DONE, its masters
+     * served pages from there on). Told to the reformer with every acknowledgement, so that a node removed after
+     * such a reform has its WAL recovered although the view served never had it (DESIGN.md, "An interrupted reform
+     * that opened access"). Agent only.
+     */
+    private long mayHold;
 
     // this node's part, as a member
     private MembershipView target;
@@ -71,6 +79,7 @@ final class Reform
         this.errorHandler = errorHandler;
         this.served = served;
         this.latest = served;
+        this.mayHold = served == null ? 0 : served.members();
         this.state = ReformState.STABLE;
     }
 
@@ -107,6 +116,12 @@ final class Reform
     ReformStep step()
     {
         return step;
+    }
+
+    /** The incarnations this node knows of its peers. Agent only. */
+    PeerIncarnations peers()
+    {
+        return parts.peers;
     }
 
     /** The view a reform moves this node to, or null. Agent only. */
@@ -211,7 +226,7 @@ final class Reform
             if (s != step || stepDone || stepFailure != null)
             {
                 services.proxy().reformAck(target.reformer(), epoch, s.code(), s == step ? stepFailure : null,
-                    servedVersion());
+                    servedVersion(), mayHold);
             }
             else
             {
@@ -321,6 +336,7 @@ final class Reform
             }
             case DRC_ACCESS ->
             {
+                mayHold |= target.members();
                 services.gate().stage(AccessGate.Stage.RECOVERY);
                 parts.pageClient.reopen(nowNs);
                 done();
@@ -355,6 +371,8 @@ final class Reform
     private void finish()
     {
         served = target;
+        // the reformer recovered every node of mayHold it left out, having heard it from every member at START
+        mayHold = target.members();
         parts.peers.served();
         state = latest.version() > target.version() ? ReformState.REFORMING : ReformState.STABLE;
         failure = null;
@@ -388,7 +406,7 @@ final class Reform
         errorHandler.onError(new DmsException(DmsErrorCode.REFORM_FAILED, reason));
         stepDone = true;
         services.proxy().reformAck(target.reformer(), target.version(), ReformStep.FAILED.code(), null,
-            servedVersion());
+            servedVersion(), mayHold);
     }
 
     private void done()
@@ -398,13 +416,15 @@ final class Reform
         {
             stats.record(StatEvent.REFORM_RECOVERY, services.nowNs() - stepStartNs);
         }
-        services.proxy().reformAck(target.reformer(), target.version(), step.code(), null, servedVersion());
+        services.proxy().reformAck(target.reformer(), target.version(), step.code(), null, servedVersion(),
+            mayHold);
     }
 
     private void stepFailed(final String reason)
     {
         stepFailure = reason;
-        services.proxy().reformAck(target.reformer(), target.version(), step.code(), reason, servedVersion());
+        services.proxy().reformAck(target.reformer(), target.version(), step.code(), reason, servedVersion(),
+            mayHold);
     }
 
     /** What the database completes, from any thread: handed back to the agent as a command. */

@@ -31,7 +31,8 @@ record ReformPlan(ReformType type, List<ReformStep> steps, PartitionMap map)
 
     /**
      * @param restarted members of {@code before} and {@code after} whose incarnation serving {@code before} is
-     *                  dead (they restarted before a reform removed them): recovered as if removed.
+     *                  dead (they restarted before a reform removed them), or nodes of neither that took pages in a
+     *                  reform cut short after DRC_ACCESS: recovered as if removed.
      * @return the plan.
      */
     static ReformPlan of(final MembershipView before, final PartitionMap current, final MembershipView after,

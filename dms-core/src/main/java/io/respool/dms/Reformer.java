@@ -38,6 +38,15 @@ final class Reformer
     private MembershipView planServed;
     /** Members of the view served that answered START as never having served one, with a newer incarnation. */
     private long restarted;
+    /**
+     * Nodes outside the new view that may have held pages although the view served never had them: members of a
+     * reform that went past DRC_ACCESS and was then cut short by this one (members report them at START).
+     */
+    private long left;
+    /** The union of the members' {@code mayHold} reported at START. */
+    private long reported;
+    /** Members that answered START having neither served a view nor opened access: they hold no page. */
+    private long fresh;
     private int planIndex;
     private String planFailure;
     private long acked;
@@ -71,6 +80,9 @@ final class Reformer
         planView = view;
         planServed = served;
         restarted = 0;
+        left = 0;
+        reported = 0;
+        fresh = 0;
         planIndex = 0;
         planFailure = null;
         acked = 0;
@@ -137,6 +149,7 @@ final class Reformer
         if (current() == ReformStep.START && msg.lsn() == 0 && planServed != null && planServed.isMember(member) &&
             peers.restartedSinceServed(member, msg.sourceIncarnation()))
         {
+            // a member of the view served that never served one, newer than the incarnation this node knew serving
             restarted |= 1L << member;
         }
         if (current() == ReformStep.START && msg.lsn() != 0 && planServed == null && planFailure == null)
@@ -146,17 +159,32 @@ final class Reformer
                 "manager must name a member that served the view before as reformer");
             return;
         }
+        if (current() == ReformStep.START)
+        {
+            reported |= msg.seq();
+            fresh |= msg.lsn() == 0 && msg.seq() == 0 ? 1L << member : 0;
+        }
         acked |= 1L << member;
         if ((acked & planView.members()) != planView.members())
         {
             return;
         }
-        if (current() == ReformStep.START && restarted != 0)
+        if (current() == ReformStep.START && planServed != null)
         {
-            // a member restarted before any reform removed its dead incarnation: recover that one's WAL too
+            left = reported & ~planView.members() & ~planServed.members();
+            // a member that may have held pages (in the view served, or in a reform that opened access since) but
+            // answers as one that never opened access is a later incarnation, and holds nothing: counting it
+            // removed and added makes no second writer, and this node may never have heard the one that served
+            restarted |= fresh & (planServed.members() | reported);
+        }
+        if (current() == ReformStep.START && (restarted | left) != 0)
+        {
+            // a member restarted before any reform removed its dead incarnation, or a node left after a reform
+            // that let it take pages was cut short: recover their WAL too
+            restarted |= left;
             plan = ReformPlan.of(planServed, services.partitionMap(), planView, centralized, restarted);
-            LOG.info("reform re-planned: nodeId={}, restarted={}, steps={}", self,
-                MembershipView.describe(restarted), plan.steps());
+            LOG.info("reform re-planned: nodeId={}, restarted={}, left={}, steps={}", self,
+                MembershipView.describe(restarted & ~left), MembershipView.describe(left), plan.steps());
         }
         final long nowNs = services.nowNs();
         stats.record(StatEvent.REFORM_STEP, nowNs - stepSentNs);

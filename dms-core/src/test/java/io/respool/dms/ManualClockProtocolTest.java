@@ -634,15 +634,20 @@ class ManualClockProtocolTest
 
     /**
      * A run of consecutive seeds in one JVM, every failure collected: seeds 100 to 119 in CI; sweep others with
-     * {@code -Drespool.test.sweepFirst=N -Drespool.test.sweepSeeds=COUNT}.
+     * {@code -Drespool.test.sweepFirst=N -Drespool.test.sweepSeeds=COUNT}, or a list of them with
+     * {@code -Drespool.test.sweepList=N,M,...}.
      */
     @Test
     void shouldKeepOneWriterAndTheNewestImageThroughASweepOfSeeds()
     {
         final long first = Long.getLong("respool.test.sweepFirst", 100);
-        final int count = Integer.getInteger("respool.test.sweepSeeds", 20);
+        final String list = System.getProperty("respool.test.sweepList", "");
+        final long[] seeds = list.isBlank() ?
+            java.util.stream.LongStream.range(first, first + Integer.getInteger("respool.test.sweepSeeds", 20)).toArray() :
+            java.util.Arrays.stream(list.split(",")).mapToLong((s) -> Long.parseLong(s.trim())).toArray();
+        final int count = seeds.length;
         final List<String> failures = new java.util.ArrayList<>();
-        for (long seed = first; seed < first + count; seed++)
+        for (final long seed : seeds)
         {
             try
             {

@@ -1103,14 +1103,7 @@ class ManualClockReformTest
         start(3, false);
         use(2, 0, LockMode.X);
         use(2, 1, LockMode.X);
-        cluster.kill(2);
-        source.publish(0b011, 0, 0);
-        cluster.cycle();
-        cluster.restart(2);
-        source.publish(0b111, 0, 0);
-        settle();
-        assertFalse(recoveries.isEmpty(), "the dead incarnation's WAL is replayed");
-        assertEquals(0b100, recoveries.get(recoveries.size() - 1).removed());
+        restartBeforeTheReformRemovingItEnds(2, 0b111, 0, 0);
         replay(0);
         assertConsistent();
         traffic(new Random(13), 100);
@@ -1365,5 +1358,146 @@ class ManualClockReformTest
         use(2, 0, LockMode.X);
         use(0, 0, LockMode.S);
         assertConsistent();
+    }
+
+    /**
+     * The kill/join sweep's seeds 374, 408, 563, 1200, 1417, 1557, 1662, 1877, 1939, 2118, 2418, 2463, 2694, 2867
+     * and 2967: a joiner gets through PAGE_ACCESS of its join reform, takes a page and writes it, and is killed
+     * before the reform is DONE anywhere else (here node 1's acknowledgement of PAGE_ACCESS is lost). The next view
+     * is the one served before the join again, so a plan from the view served found nobody removed, ran no RECOVERY,
+     * and the joiner's change was lost: the next writer got the earlier dirty copy it had been shipped from. The
+     * members tell the reformer at START who may have held pages since they last finished a reform.
+     */
+    @Test
+    void shouldRecoverAJoinerThatWroteInAReformCutShortAfterPageAccess()
+    {
+        joinerWritesInAReformCutShortAfterPageAccess();
+        assertEquals(3, node(0).parts.reform.target().version(), "the join reform is not done");
+        assertEquals(2, node(0).parts.reform.served().version(), "the join reform is not done");
+        recoveries.clear();
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        settle();
+        assertFalse(recoveries.isEmpty(), "the joiner's WAL is replayed, though the view served never had it");
+        assertEquals(0b100, recoveries.get(recoveries.size() - 1).removed());
+        replay(0);
+        assertConsistent();
+    }
+
+    /**
+     * As {@link #shouldRecoverAJoinerThatWroteInAReformCutShortAfterPageAccess}, but the joiner restarts instead of
+     * leaving, and the next view has it again: it is in no view served, so only the members' reports at START say
+     * that its dead incarnation may have written; its new one answers as never having opened access.
+     */
+    @Test
+    void shouldRecoverAJoinerThatWroteInAReformCutShortAfterPageAccessThenRestarted()
+    {
+        joinerWritesInAReformCutShortAfterPageAccess();
+        recoveries.clear();
+        cluster.kill(2);
+        cluster.restart(2);
+        source.publish(0b111, 0, 0);
+        settle();
+        assertFalse(recoveries.isEmpty(), "the dead joiner's WAL is replayed, though the view served never had it");
+        assertEquals(0b100, recoveries.get(recoveries.size() - 1).removed());
+        replay(0);
+        assertConsistent();
+    }
+
+    /**
+     * The kill/join sweep's seed 1951: the reformer restarted and rejoined, and never heard from node 2 in the view
+     * it served (node 2 sent it nothing: it masters nothing under the centralized map), so when node 2, which had
+     * written a page in that view, was killed and restarted before the reform that removed it ended, the restarted
+     * incarnation's START answer was not found newer than the one that served. A member of the view served that
+     * answers as never having served a view nor opened access is a new incarnation: the one that served passed
+     * DRC_ACCESS.
+     */
+    @Test
+    void shouldRecoverAMemberRestartedThatTheReformerNeverHeardServing()
+    {
+        start(3, true);
+        cluster.kill(0);
+        source.publish(0b110, 1, 1);
+        settle();
+        cluster.restart(0);
+        source.publish(0b111, 1, 1);
+        settle();
+        use(2, 0, LockMode.X);
+        use(1, 0, LockMode.S);
+        use(2, 0, LockMode.X);
+        assertEquals(0, node(0).parts.reform.peers().newest(2), "the reformer-to-be never heard from node 2");
+        recoveries.clear();
+        restartBeforeTheReformRemovingItEnds(2, 0b111, 0, 1);
+        replay(1);
+        assertConsistent();
+    }
+
+    /**
+     * Kill node {@code id}, publish the view without it and, before that reform can end, restart it and publish
+     * {@code members} again; the reform from the view served must recover the dead incarnation's WAL.
+     */
+    private void restartBeforeTheReformRemovingItEnds(final int id, final long members, final int reformer,
+        final int primary)
+    {
+        cluster.kill(id);
+        source.publish(members & ~(1L << id), reformer, primary);
+        cluster.cycle();
+        cluster.restart(id);
+        source.publish(members, reformer, primary);
+        settle();
+        assertFalse(recoveries.isEmpty(), "the dead incarnation's WAL is replayed");
+        assertEquals(1L << id, recoveries.get(recoveries.size() - 1).removed());
+    }
+
+    /**
+     * Node 2 killed and taken back (view 3); its join reform runs until it has opened its gate, but node 1's
+     * acknowledgement of PAGE_ACCESS is lost, so that no member finishes the reform; node 2 takes page 0 in X
+     * meanwhile and writes it.
+     */
+    private void joinerWritesInAReformCutShortAfterPageAccess()
+    {
+        start(3, true);
+        use(0, 0, LockMode.X);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        settle();
+        cluster.restart(2);
+        source.publish(0b111, 0, 0);
+        final java.util.function.Predicate<Packet> pageAccessAckOfNode1 = (p) -> p.type == MessageType.REFORM_ACK &&
+            p.from == 1 && p.view.serial() == ReformStep.PAGE_ACCESS.code();
+        stepLosing(() -> node(2).parts.services.gate().stage() == AccessGate.Stage.OPEN, pageAccessAckOfNode1,
+            "the joiner never opens its gate");
+        stepLosing(() -> node(2).tryLatch(pages[0], LockMode.X), pageAccessAckOfNode1, "the joiner never gets X");
+        write(2, 0, LockMode.X);
+    }
+
+    /** Deliver in order, one message at a time, losing every one {@code lost} matches, until {@code done}. */
+    private void stepLosing(final java.util.function.BooleanSupplier done,
+        final java.util.function.Predicate<Packet> lost, final String failure)
+    {
+        for (int round = 0; !done.getAsBoolean(); round++)
+        {
+            assertTrue(round < 5_000, () -> failure + ": " + cluster.network + states());
+            Packet next = null;
+            for (final Packet p : new ArrayList<>(cluster.network))
+            {
+                if (lost.test(p))
+                {
+                    cluster.drop(p);
+                }
+                else if (next == null)
+                {
+                    next = p;
+                }
+            }
+            if (next == null)
+            {
+                cluster.advance(ManualClockCluster.STEP_NS);
+            }
+            else
+            {
+                cluster.deliver(next);
+            }
+        }
     }
 }

@@ -27,7 +27,8 @@ public record ReformInfo(MembershipView before, MembershipView after, long remov
 
     /**
      * @param restarted members of both views whose incarnation that served {@code before} died (they restarted
-     *                  before a reform removed them): removed and added both, their WAL replayed.
+     *                  before a reform removed them): removed and added both, their WAL replayed; and nodes of
+     *                  neither that may have written pages under a reform cut short after DRC_ACCESS: removed.
      * @return the info.
      */
     public static ReformInfo of(final MembershipView before, final MembershipView after, final ReformType type,
@@ -35,7 +36,7 @@ public record ReformInfo(MembershipView before, MembershipView after, long remov
     {
         final long was = before == null ? 0 : before.members();
         final long removed = (was & ~after.members()) | restarted;
-        return new ReformInfo(before, after, removed, (after.members() & ~was) | restarted, type,
+        return new ReformInfo(before, after, removed, (after.members() & ~was) | (restarted & after.members()), type,
             removed != 0 ? after.primary() : -1);
     }
 }
