@@ -5,6 +5,7 @@ import io.respool.dms.ManualClockCluster.Packet;
 import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.ManualMembershipSource;
 import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.ReformHandler;
 import io.respool.dms.api.ReformInfo;

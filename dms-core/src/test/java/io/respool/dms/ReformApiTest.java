@@ -4,10 +4,11 @@ import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.DmsNode;
+import io.respool.dms.api.InMemoryPageStore;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.ManualMembershipSource;
 import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.ReformState;
-import io.respool.dms.api.InMemoryPageStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

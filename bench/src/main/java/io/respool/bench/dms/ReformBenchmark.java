@@ -3,6 +3,7 @@ package io.respool.bench.dms;
 import io.respool.dms.api.DmsContext;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.ManualMembershipSource;
 import io.respool.dms.api.MembershipView;
 import io.respool.dms.stat.StatCounter;
 import io.respool.dms.stat.StatsFileDescriptor;
@@ -70,14 +71,14 @@ public class ReformBenchmark
     @Param({ "10000", "100000", "1000000" })
     public int pages;
 
-    BenchMembershipSource source;
+    ManualMembershipSource source;
     BenchNodes nodes;
     long cpuNs;
 
     @Setup(Level.Iteration)
     public void setup(final BenchmarkParams params) throws Exception
     {
-        source = new BenchMembershipSource(new MembershipView(1, ALL, OLD_PRIMARY, OLD_PRIMARY));
+        source = new ManualMembershipSource(new MembershipView(1, ALL, OLD_PRIMARY, OLD_PRIMARY));
         nodes = new BenchNodes(3, (id) -> new OnePageStore(DmsContext.PAGE_SIZE_DEFAULT),
             (ctx) -> ctx.membershipSource(source));
         awaitReform(ALL);
