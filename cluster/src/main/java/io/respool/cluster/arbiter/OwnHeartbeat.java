@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
  * only its start is known to precede what the peer saw); once the rule has failed it stays failed ({@link #expired}),
  * so that a node that wakes from a pause, or whose write returns after the gate closed, cannot renew its way back;
  * and once another incarnation's sector is found where this one wrote, this one writes no more ({@link
- * #displacedBy}). The rule arms at the first confirmed renewal: before it the node may not serve at all, so a first
- * renewal delayed by a loaded start (class loading, JIT, the media driver's start) shuts no gate that was ever open
- * and fences nothing.
+ * #displacedBy}). The rule arms at the first confirmed renewal of a {@link HeartbeatSector#RUNNING} sector, which
+ * lands before the node first serves: before it the gate was never open, so a stall while the node starts, joins or
+ * waits to be removed (class loading, JIT, the media driver's start, under load) shuts no gate that was ever open and
+ * fences nothing.
  * <p>
  * The write's start and end are read from the clock right at the write, not taken from the duty cycle's {@code
  * nowNs}: the cycle's time is older by whatever ran before the write in it (the own-sector read), which would count
@@ -44,6 +45,7 @@ final class OwnHeartbeat
     private volatile boolean expired;
     private String expiry;
     private volatile boolean armed;
+    private boolean wrote;
     private long failures;
     private long displacedBy;
     private volatile boolean displaced;
@@ -108,7 +110,7 @@ final class OwnHeartbeat
     boolean renew(final long nowNs, final int state, final long viewVersion, final long excludedIn, final long wallMs)
     {
         nextRenewalNs = nowNs + intervalNs;
-        if (displaced || armed && checkDisplaced() || !readPredecessor())
+        if (displaced || wrote && checkDisplaced() || !readPredecessor())
         {
             return false;
         }
@@ -133,7 +135,12 @@ final class OwnHeartbeat
                 onGap(endNs - confirmedNs, endNs - startNs);
             }
             confirmedNs = startNs;
-            armed = true;
+            wrote = true;
+            // the gate can open only once a RUNNING sector landed (a joiner's or a restarted member's never opens it)
+            if (!armed && state == HeartbeatSector.RUNNING)
+            {
+                armed = true;
+            }
             return true;
         }
         catch (final RuntimeException ex)

@@ -97,6 +97,27 @@ class SelfFenceClockTest
         assertEquals(HeartbeatSector.SELF_FENCED, new ClusterDisk(disk.port(1), LAYOUT).readHeartbeat(0).state());
     }
 
+    /**
+     * The soak's false self-fence at start: a node starting into the first view renews its sector as a joiner
+     * until it takes the view up, and its JVM, loaded, did not run for 1.8 s meanwhile. Its gate was never open (it
+     * serves only once its RUNNING sector landed), so nothing is fenced; the rule arms at that sector.
+     */
+    @Test
+    void shouldNotFenceANodeThatStalledBeforeItsFirstRunningSectorLanded()
+    {
+        joiningCycle(0);
+        joiningCycle(100);
+        joiningCycle(1900);
+        assertFalse(own.lapsed(1900 * MS), "a joiner's stall shuts no gate that was ever open");
+        assertFalse(own.mayServe(1900 * MS), "no RUNNING sector yet: it may not serve");
+
+        cycle(2000);
+        assertTrue(own.mayServe(2000 * MS));
+        assertEquals(0, own.gaps().count(), "the rule's gaps start at its first RUNNING sector");
+        assertFalse(own.mayServe(3000 * MS));
+        assertTrue(own.lapsed(3000 * MS), "armed from then on");
+    }
+
     @Test
     void shouldCountTheOpenGapOfAThreadThatDidNotRun()
     {
@@ -108,6 +129,12 @@ class SelfFenceClockTest
         assertTrue(reason.startsWith("own disk heartbeat not confirmed for 1100 ms: no renewal confirmed in that " +
             "time; the previous duty cycle began 1100 ms before this one"), reason);
         assertEquals(1100 * MS, own.gaps().maxNs());
+    }
+
+    private void joiningCycle(final long ms)
+    {
+        port.clockNs = ms * MS;
+        own.doWork(ms * MS, HeartbeatSector.JOINING, 0, 0);
     }
 
     private void cycle(final long ms)
