@@ -387,12 +387,13 @@ public final class Arbiter
         fencings.clear();
         final MembershipView previous = published;
         published = latest;
-        if (state == ArbiterState.JOINING)
-        {
-            state(ArbiterState.MEMBER, nowNs, "member of " + latest);
-        }
         views.publish(latest);
         LOG.info("node {}: published {}", me, latest);
+        if (state == ArbiterState.JOINING)
+        {
+            // after the view is published: the gate (mayServe) opens to a service that has the view it serves in
+            state(ArbiterState.MEMBER, nowNs, "member of " + latest);
+        }
         emit(listener -> listener.onPublished(latest));
         final long added = previous == null ? (excludedIn > 0 ? 1L << me : 0) :
             latest.members() & ~previous.members();

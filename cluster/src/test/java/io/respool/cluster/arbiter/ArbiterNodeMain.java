@@ -62,19 +62,28 @@ public final class ArbiterNodeMain
                 if (!wrote && arbiter.mayServe(System.nanoTime()))
                 {
                     wrote = true;
-                    try (DssFile file = dss.open("+data/node" + nodeId + "-" + ProcessHandle.current().pid(),
-                        OpenFlag.CREATE, OpenFlag.WRITE))
-                    {
-                        file.write(ByteBuffer.allocate(8192), 0);
-                        System.out.println("wrote");
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        System.out.println("write failed: " + ex.getMessage());
-                    }
+                    // not on the arbiter's thread: a file create is durable DSS metadata I/O, which under load blocked
+                    // this loop past the self-fence timeout right after both nodes took up view 1 (the soak's fences)
+                    final Thread writer = new Thread(() -> writeOwnFile(dss, nodeId), "node" + nodeId + "-writer");
+                    writer.setDaemon(true);
+                    writer.start();
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
+        }
+    }
+
+    private static void writeOwnFile(final Dss dss, final int nodeId)
+    {
+        try (DssFile file = dss.open("+data/node" + nodeId + "-" + ProcessHandle.current().pid(),
+            OpenFlag.CREATE, OpenFlag.WRITE))
+        {
+            file.write(ByteBuffer.allocate(8192), 0);
+            System.out.println("wrote");
+        }
+        catch (final RuntimeException ex)
+        {
+            System.out.println("write failed: " + ex.getMessage());
         }
     }
 }
