@@ -118,8 +118,8 @@ public final class Arbiter
         this.me = ctx.nodeId();
         this.startNs = nowNs;
         this.nextGapReportNs = nowNs + GAP_REPORT_INTERVAL_NS;
-        this.heartbeat = new OwnHeartbeat(disk, me, incarnation, this.ctx.hostProcesses().self(),
-            ctx.heartbeatIntervalNs(), ctx.selfFenceTimeoutNs(), nowNs);
+        this.heartbeat = new OwnHeartbeat(disk, this.ctx.nanoClock(), me, incarnation,
+            this.ctx.hostProcesses().self(), ctx.heartbeatIntervalNs(), ctx.selfFenceTimeoutNs(), nowNs);
         this.watches = new PeerWatch[ctx.nodeCount()];
         this.suspected = new boolean[ctx.nodeCount()];
         views.switchoverBy(node ->
@@ -134,11 +134,12 @@ public final class Arbiter
     }
 
     /**
-     * @return the distribution of this node's own heartbeat renewal gaps so far, for the log and {@code query}.
+     * @return the distribution of this node's own heartbeat renewal gaps so far, and a renewal write in progress,
+     * for the log and {@code query}.
      */
     public String renewalGaps()
     {
-        return heartbeat.gaps().toString();
+        return heartbeat.describeGaps();
     }
 
     public ArbiterState state()
@@ -249,7 +250,7 @@ public final class Arbiter
         if (nowNs - nextGapReportNs >= 0)
         {
             nextGapReportNs = nowNs + GAP_REPORT_INTERVAL_NS;
-            LOG.info("node {}: {}", me, heartbeat.gaps());
+            LOG.info("node {}: {}", me, heartbeat.describeGaps());
         }
         if (state == ArbiterState.FENCED)
         {
@@ -388,12 +389,13 @@ public final class Arbiter
         fencings.clear();
         final MembershipView previous = published;
         published = latest;
-        if (state == ArbiterState.JOINING)
-        {
-            state(ArbiterState.MEMBER, nowNs, "member of " + latest);
-        }
         views.publish(latest);
         LOG.info("node {}: published {}", me, latest);
+        if (state == ArbiterState.JOINING)
+        {
+            // after the view is published: the gate (mayServe) opens to a service that has the view it serves in
+            state(ArbiterState.MEMBER, nowNs, "member of " + latest);
+        }
         emit(listener -> listener.onPublished(latest));
         final long added = previous == null ? (excludedIn > 0 ? 1L << me : 0) :
             latest.members() & ~previous.members();

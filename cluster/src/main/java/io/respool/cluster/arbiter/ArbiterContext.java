@@ -2,6 +2,8 @@ package io.respool.cluster.arbiter;
 
 import io.respool.common.process.HostProcesses;
 import io.respool.common.process.LinuxProcesses;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.concurrent.TimeUnit;
 
@@ -68,6 +70,7 @@ public final class ArbiterContext
     private int initialPrimary;
     private HostProcesses hostProcesses;
     private StorageAdmission storageAdmission = StorageAdmission.NONE;
+    private NanoClock nanoClock = SystemNanoClock.INSTANCE;
 
     /**
      * @return this, checked: every relation the safety argument needs holds.
@@ -223,6 +226,22 @@ public final class ArbiterContext
     public StorageAdmission storageAdmission()
     {
         return storageAdmission;
+    }
+
+    /**
+     * The clock the caller's {@code nowNs} comes from ({@link SystemNanoClock} unless set; a simulation's stepped
+     * clock in tests). The own heartbeat reads it right before and after its write: the duty cycle's {@code nowNs}
+     * is older than the write by whatever ran before it in the cycle, and the self-fence rule is about the write.
+     */
+    public ArbiterContext nanoClock(final NanoClock value)
+    {
+        nanoClock = value;
+        return this;
+    }
+
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
     }
 
     public long diskSuspectTimeoutNs()

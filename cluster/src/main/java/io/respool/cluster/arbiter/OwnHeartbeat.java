@@ -4,17 +4,26 @@ import io.respool.common.process.ProcessIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.agrona.concurrent.NanoClock;
+
 import java.util.concurrent.TimeUnit;
 
 /**
- * This node's heartbeat sector: renewed every interval, and the self-fencing rule: the node may serve only while its
- * last renewal confirmed on disk began less than the self-fence timeout ago, by its own clock. A renewal that failed
- * or did not finish does not count; once the rule has failed it stays failed ({@link #expired}), so that a node that
- * wakes from a pause cannot renew its way back; and once another incarnation's sector is found where this one wrote,
- * this one writes no more ({@link #displacedBy}). The rule arms at the first confirmed renewal: before it the node
- * may not serve at all, so a first renewal delayed by a loaded start (class loading, JIT, the media driver's start)
- * shuts no gate that was ever open and fences nothing. Written by the arbiter's thread; {@link #mayServe} may be read from
- * any thread.
+ * This node's heartbeat sector: renewed every interval, and the self-fencing rule: the node may serve only while the
+ * write of its last renewal confirmed on disk began less than the self-fence timeout ago, by its own clock. A renewal
+ * that failed or did not finish does not count (a write may be visible to a peer from the moment it is issued, so
+ * only its start is known to precede what the peer saw); once the rule has failed it stays failed ({@link #expired}),
+ * so that a node that wakes from a pause, or whose write returns after the gate closed, cannot renew its way back;
+ * and once another incarnation's sector is found where this one wrote, this one writes no more ({@link
+ * #displacedBy}). The rule arms at the first confirmed renewal of a {@link HeartbeatSector#RUNNING} sector, which
+ * lands before the node first serves: before it the gate was never open, so a stall while the node starts, joins or
+ * waits to be removed (class loading, JIT, the media driver's start, under load) shuts no gate that was ever open and
+ * fences nothing.
+ * <p>
+ * The write's start and end are read from the clock right at the write, not taken from the duty cycle's {@code
+ * nowNs}: the cycle's time is older by whatever ran before the write in it (the own-sector read), which would count
+ * against the lease a delay that is not the write's. Written by the arbiter's thread; {@link #mayServe} may be read
+ * from any thread.
  */
 final class OwnHeartbeat
 {
@@ -22,6 +31,7 @@ final class OwnHeartbeat
 
     private final RenewalGaps gaps = new RenewalGaps();
     private final ClusterDisk disk;
+    private final NanoClock clock;
     private final int nodeId;
     private final long incarnation;
     private final ProcessIdentity process;
@@ -29,9 +39,14 @@ final class OwnHeartbeat
     private final long selfFenceTimeoutNs;
     private long counter;
     private long nextRenewalNs;
+    private long lastCycleNs;
     private volatile long confirmedNs;
+    private volatile long writeStartNs;
+    private volatile boolean writing;
     private volatile boolean expired;
+    private String expiry;
     private volatile boolean armed;
+    private boolean wrote;
     private long failures;
     private long displacedBy;
     private volatile boolean displaced;
@@ -41,17 +56,19 @@ final class OwnHeartbeat
     private String predecessorSector = "not read";
 
     OwnHeartbeat(
-        final ClusterDisk disk, final int nodeId, final long incarnation, final ProcessIdentity process,
-        final long intervalNs, final long selfFenceTimeoutNs, final long nowNs)
+        final ClusterDisk disk, final NanoClock clock, final int nodeId, final long incarnation,
+        final ProcessIdentity process, final long intervalNs, final long selfFenceTimeoutNs, final long nowNs)
     {
         this.process = process;
         this.disk = disk;
+        this.clock = clock;
         this.nodeId = nodeId;
         this.incarnation = incarnation;
         this.intervalNs = intervalNs;
         this.selfFenceTimeoutNs = selfFenceTimeoutNs;
         this.confirmedNs = nowNs;
         this.nextRenewalNs = nowNs;
+        this.lastCycleNs = nowNs;
     }
 
     /**
@@ -74,8 +91,9 @@ final class OwnHeartbeat
     {
         if (armed && !expired && nowNs - confirmedNs >= selfFenceTimeoutNs)
         {
-            expired = true;
+            expireByTime(nowNs);
         }
+        lastCycleNs = nowNs;
         if (nowNs - nextRenewalNs < 0 || displaced)
         {
             return 0;
@@ -93,21 +111,37 @@ final class OwnHeartbeat
     boolean renew(final long nowNs, final int state, final long viewVersion, final long excludedIn, final long wallMs)
     {
         nextRenewalNs = nowNs + intervalNs;
-        if (displaced || armed && checkDisplaced() || !readPredecessor())
+        if (displaced || wrote && checkDisplaced() || !readPredecessor())
         {
             return false;
         }
+        final long startNs = clock.nanoTime();
+        if (armed && !expired && startNs - confirmedNs >= selfFenceTimeoutNs)
+        {
+            // the gate closed while this cycle ran up to the write: a renewal landing now must not reopen it
+            expire(startNs - confirmedNs, "the renewal write could begin only then (the own-sector read before it " +
+                "or the thread stalled: disk, CPU, GC)");
+        }
+        writeStartNs = startNs;
+        writing = true;
         try
         {
             disk.writeHeartbeat(ClusterDisk.blank(new HeartbeatSector()).nodeId(nodeId).incarnation(incarnation)
                 .process(process).counter(++counter).state(expired ? HeartbeatSector.SELF_FENCED : state)
                 .viewVersion(viewVersion).excludedIn(excludedIn).wallMs(wallMs));
+            final long endNs = clock.nanoTime();
+            gaps.recordWrite(endNs - startNs);
             if (armed)
             {
-                onGap(nowNs - confirmedNs);
+                onGap(endNs - confirmedNs, endNs - startNs);
             }
-            confirmedNs = nowNs;
-            armed = true;
+            confirmedNs = startNs;
+            wrote = true;
+            // the gate can open only once a RUNNING sector landed (a joiner's or a restarted member's never opens it)
+            if (!armed && state == HeartbeatSector.RUNNING)
+            {
+                armed = true;
+            }
             return true;
         }
         catch (final RuntimeException ex)
@@ -115,6 +149,28 @@ final class OwnHeartbeat
             failures++;
             return false;
         }
+        finally
+        {
+            writing = false;
+        }
+    }
+
+    private void expireByTime(final long nowNs)
+    {
+        expire(nowNs - confirmedNs, "no renewal confirmed in that time; the previous duty cycle began " +
+            ms(nowNs - lastCycleNs) + " ms before this one (over the interval: the arbiter's thread did not run, " +
+            "CPU, GC, a pause; else its renewals failed)");
+    }
+
+    /**
+     * The rule failed: the gate is shut for good. The gap that failed it is counted in the gaps (it would otherwise
+     * never be, as no renewal ends it), and why is kept for {@link #expiryReason}.
+     */
+    private void expire(final long gapNs, final String why)
+    {
+        gaps.record(gapNs);
+        expiry = "own disk heartbeat not confirmed for " + ms(gapNs) + " ms: " + why;
+        expired = true;
     }
 
     /**
@@ -224,15 +280,32 @@ final class OwnHeartbeat
         return displacedBy;
     }
 
-    private void onGap(final long gapNs)
+    /**
+     * @param gapNs   from the start of the previous confirmed renewal's write to the end of this one's: the age the
+     *                gate reached, what the self-fence timeout is compared with.
+     * @param writeNs this renewal's write alone.
+     */
+    private void onGap(final long gapNs, final long writeNs)
     {
+        if (gapNs >= selfFenceTimeoutNs && !expired)
+        {
+            // the gate closed while the write was in the kernel: it may not open again
+            expire(gapNs, "the renewal write began " + ms(gapNs - writeNs) + " ms after the previous one and took " +
+                ms(writeNs) + " ms (a write blocked in the kernel: page-cache writeback, journal, a slow disk)");
+            return;
+        }
         gaps.record(gapNs);
         if (gapNs > selfFenceTimeoutNs / 2 && !expired)
         {
-            LOG.warn("node {}: heartbeat renewed {} ms after the last confirmed renewal, self-fence at {} ms: the " +
-                "node is starved (CPU, GC, disk); {}", nodeId, TimeUnit.NANOSECONDS.toMillis(gapNs),
-                TimeUnit.NANOSECONDS.toMillis(selfFenceTimeoutNs), gaps);
+            LOG.warn("node {}: heartbeat confirmed {} ms after the last confirmed renewal began (its write took {} " +
+                "ms), self-fence at {} ms: the node is starved (CPU, GC, disk); {}", nodeId, ms(gapNs), ms(writeNs),
+                ms(selfFenceTimeoutNs), gaps);
         }
+    }
+
+    private static long ms(final long ns)
+    {
+        return TimeUnit.NANOSECONDS.toMillis(ns);
     }
 
     long incarnation()
@@ -246,11 +319,23 @@ final class OwnHeartbeat
     }
 
     /**
+     * @return the gaps, and a renewal write in progress with its age: a stalled write shows here before it returns.
+     * For the log and {@code query} from any thread (the counts are read racily).
+     */
+    String describeGaps()
+    {
+        final long startNs = writeStartNs;
+        return gaps + (writing ? "; a renewal write in progress for " + ms(clock.nanoTime() - startNs) + " ms" : "");
+    }
+
+    /**
      * @return true while the node may write to the shared storage and serve.
      */
     boolean mayServe(final long nowNs)
     {
-        return armed && !expired && nowNs - confirmedNs < selfFenceTimeoutNs;
+        // confirmedNs first: a renewal that fails the rule sets expired before it moves confirmedNs on
+        final long lastNs = confirmedNs;
+        return armed && !expired && nowNs - lastNs < selfFenceTimeoutNs;
     }
 
     /**
@@ -266,10 +351,16 @@ final class OwnHeartbeat
         return expired;
     }
 
+    /**
+     * @return why the rule failed, for the fence's reason; fails the rule now if only the time says so.
+     */
     String expiryReason(final long nowNs)
     {
-        return "own disk heartbeat not renewed for " + TimeUnit.NANOSECONDS.toMillis(nowNs - confirmedNs) +
-            " ms (self-fence timeout " + TimeUnit.NANOSECONDS.toMillis(selfFenceTimeoutNs) + " ms, " + failures +
+        if (!expired)
+        {
+            expireByTime(nowNs);
+        }
+        return expiry + " (self-fence timeout " + ms(selfFenceTimeoutNs) + " ms, " + failures +
             " failed renewals; " + gaps + ")";
     }
 }

@@ -140,8 +140,8 @@ class ClusterAreaReaderTest
         }
     }
 
-    private static ArbiterContext context(final int node)
+    private ArbiterContext context(final int node)
     {
-        return new ArbiterContext().nodeId(node).nodeCount(2).initialView(0b11, 0);
+        return new ArbiterContext().nodeId(node).nodeCount(2).initialView(0b11, 0).nanoClock(() -> nowNs);
     }
 }

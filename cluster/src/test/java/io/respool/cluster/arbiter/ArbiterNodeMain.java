@@ -18,11 +18,14 @@ import java.util.concurrent.locks.LockSupport;
  * {@code data} on an image file, and its arbiter (disk only, the real kick and {@code /proc}) on a 5 ms duty cycle.
  * Prints {@code view N} for each view it publishes and {@code fenced: reason} if it fences itself; once its arbiter
  * is a member it writes a file of its own through DSS and prints {@code wrote} (or {@code write failed: why}): a
- * restarted node whose instance was kicked can write only once its admission registered the instance again.
+ * restarted node whose instance was kicked can write only once its admission registered the instance again. Every
+ * minute it prints {@code gaps: ...}, its own renewal gaps ({@link Arbiter#renewalGaps}), for the soak's report.
  * Arguments: {@code image lockDirectory nodeId}.
  */
 public final class ArbiterNodeMain
 {
+    private static final long GAPS_INTERVAL_NS = TimeUnit.MINUTES.toNanos(1);
+
     private ArbiterNodeMain()
     {
     }
@@ -47,25 +50,40 @@ public final class ArbiterNodeMain
                 new DiskPaxosRegister(disk, nodeId, 2), NetworkLiveness.diskOnly(), fencer,
                 reason -> System.out.println("fenced: " + reason), views, System.nanoTime(), System.nanoTime());
             boolean wrote = false;
+            long nextGapsNs = System.nanoTime() + GAPS_INTERVAL_NS;
             while (true)
             {
                 arbiter.doWork(System.nanoTime(), System.currentTimeMillis());
+                if (System.nanoTime() - nextGapsNs >= 0)
+                {
+                    nextGapsNs += GAPS_INTERVAL_NS;
+                    System.out.println("gaps: " + arbiter.renewalGaps());
+                }
                 if (!wrote && arbiter.mayServe(System.nanoTime()))
                 {
                     wrote = true;
-                    try (DssFile file = dss.open("+data/node" + nodeId + "-" + ProcessHandle.current().pid(),
-                        OpenFlag.CREATE, OpenFlag.WRITE))
-                    {
-                        file.write(ByteBuffer.allocate(8192), 0);
-                        System.out.println("wrote");
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        System.out.println("write failed: " + ex.getMessage());
-                    }
+                    // not on the arbiter's thread: a file create is durable DSS metadata I/O, which under load blocked
+                    // this loop past the self-fence timeout right after both nodes took up view 1 (the soak's fences)
+                    final Thread writer = new Thread(() -> writeOwnFile(dss, nodeId), "node" + nodeId + "-writer");
+                    writer.setDaemon(true);
+                    writer.start();
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             }
+        }
+    }
+
+    private static void writeOwnFile(final Dss dss, final int nodeId)
+    {
+        try (DssFile file = dss.open("+data/node" + nodeId + "-" + ProcessHandle.current().pid(),
+            OpenFlag.CREATE, OpenFlag.WRITE))
+        {
+            file.write(ByteBuffer.allocate(8192), 0);
+            System.out.println("wrote");
+        }
+        catch (final RuntimeException ex)
+        {
+            System.out.println("write failed: " + ex.getMessage());
         }
     }
 }

@@ -81,7 +81,8 @@ final class ClusterSimulation
         void start()
         {
             final ArbiterContext ctx = new ArbiterContext().nodeId(id).nodeCount(count)
-                .initialView((1L << count) - 1, 0).hostProcesses(processes()).storageAdmission(admission());
+                .initialView((1L << count) - 1, 0).hostProcesses(processes()).storageAdmission(admission())
+                .nanoClock(() -> nowNs);
             final ClusterDisk clusterDisk = new ClusterDisk(disk.port(id), LAYOUT);
             views = new DecidedViews();
             final int gen = generation;

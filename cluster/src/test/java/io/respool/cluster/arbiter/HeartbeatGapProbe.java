@@ -1,7 +1,9 @@
 package io.respool.cluster.arbiter;
 
 import io.respool.blockdev.BlockDevice;
+import io.respool.blockdev.BlockDevice.Backend;
 import io.respool.blockdev.BlockDevices;
+import io.respool.blockdev.OpenOptions;
 import io.respool.dss.arbitration.ArbitrationSectors;
 
 import java.net.InetAddress;
@@ -28,6 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * and prints how long the peer went unheard on it (what the network suspect timeout is compared with).
  * <p>
  * Arguments: {@code image nodeId seconds [gc|nogc] [udpPortBase]}; node 0 creates the image if it does not exist.
+ * {@code -Drespool.probe.backend=DIRECT} reads and writes the cluster area with direct I/O instead of through the
+ * mapped image (cluster/DESIGN.md, "A common stall", compares the two).
  */
 public final class HeartbeatGapProbe
 {
@@ -60,7 +64,8 @@ public final class HeartbeatGapProbe
             churn.setDaemon(true);
             churn.start();
         }
-        try (BlockDevice device = BlockDevices.open(image))
+        final Backend backend = Backend.valueOf(System.getProperty("respool.probe.backend", "MAPPED"));
+        try (BlockDevice device = BlockDevices.open(image, OpenOptions.defaults().backend(backend)))
         {
             final ClusterDisk disk = new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
                 new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE));

@@ -1,6 +1,7 @@
 package io.respool.cluster.arbiter;
 
 import io.respool.common.process.ProcessIdentity;
+import io.respool.dss.arbitration.SectorIo;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
@@ -23,12 +24,12 @@ class LivenessTest
         final ClusterDisk observer = new ClusterDisk(disk.port(1), LAYOUT);
         final PeerWatch watch = new PeerWatch(0, 0);
 
-        own.doWork(0, HeartbeatSector.RUNNING, 1, 123_456_789_000L);
+        own.doWork(at(0), HeartbeatSector.RUNNING, 1, 123_456_789_000L);
         watch.onRead(observer.readHeartbeat(0), 50 * MS);
         watch.onRead(observer.readHeartbeat(0), 450 * MS);
 
         assertEquals(400 * MS, watch.unchangedNs(450 * MS));
-        own.doWork(500 * MS, HeartbeatSector.RUNNING, 1, 0);
+        own.doWork(at(500), HeartbeatSector.RUNNING, 1, 0);
         watch.onRead(observer.readHeartbeat(0), 510 * MS);
         assertEquals(0, watch.unchangedNs(510 * MS));
     }
@@ -39,7 +40,7 @@ class LivenessTest
         final SimDisk disk = new SimDisk(2);
         final OwnHeartbeat own = heartbeat(disk);
         final ClusterDisk observer = new ClusterDisk(disk.port(1), LAYOUT);
-        own.doWork(0, HeartbeatSector.RUNNING, 1, 0);
+        own.doWork(at(0), HeartbeatSector.RUNNING, 1, 0);
         final PeerWatch watch = new PeerWatch(0, 0);
         watch.onRead(observer.readHeartbeat(0), 10 * MS);
 
@@ -55,26 +56,40 @@ class LivenessTest
     {
         final SimDisk disk = new SimDisk(3);
         final OwnHeartbeat own = heartbeat(disk);
-        own.doWork(0, HeartbeatSector.RUNNING, 1, 0);
+        own.doWork(at(0), HeartbeatSector.RUNNING, 1, 0);
         disk.cutOff(0, true);
         for (long t = 100; t < 1000; t += 100)
         {
-            own.doWork(t * MS, HeartbeatSector.RUNNING, 1, 0);
+            own.doWork(at(t), HeartbeatSector.RUNNING, 1, 0);
         }
         assertTrue(own.mayServe(999 * MS));
         assertFalse(own.mayServe(1000 * MS));
 
         disk.cutOff(0, false);
-        own.doWork(1500 * MS, HeartbeatSector.RUNNING, 1, 0);
+        own.doWork(at(1500), HeartbeatSector.RUNNING, 1, 0);
 
         assertFalse(own.mayServe(1500 * MS), "a node that woke after its self-fence timeout must stay fenced");
         assertEquals(HeartbeatSector.SELF_FENCED,
             new ClusterDisk(disk.port(1), LAYOUT).readHeartbeat(0).state());
     }
 
-    private static OwnHeartbeat heartbeat(final SimDisk disk)
+    /** The stepped clock the heartbeat reads at its write; {@link #at} moves it to a duty cycle's time. */
+    private long clockNs;
+
+    private long at(final long ms)
     {
-        return new OwnHeartbeat(new ClusterDisk(disk.port(0), LAYOUT), 0, 7, new ProcessIdentity(5, 6, 7, 8),
+        clockNs = ms * MS;
+        return clockNs;
+    }
+
+    private OwnHeartbeat heartbeat(final SimDisk disk)
+    {
+        return heartbeat(disk.port(0));
+    }
+
+    private OwnHeartbeat heartbeat(final SectorIo io)
+    {
+        return new OwnHeartbeat(new ClusterDisk(io, LAYOUT), () -> clockNs, 0, 7, new ProcessIdentity(5, 6, 7, 8),
             100 * MS, 1000 * MS, 0);
     }
 
@@ -86,13 +101,13 @@ class LivenessTest
         disk.cutOff(0, true);
         for (long t = 0; t <= 3000; t += 100)
         {
-            own.doWork(t * MS, HeartbeatSector.RUNNING, 0, 0);
+            own.doWork(at(t), HeartbeatSector.RUNNING, 0, 0);
         }
         assertFalse(own.lapsed(3000 * MS), "a start slower than the self-fence timeout must not fence the node");
         assertFalse(own.mayServe(3000 * MS), "never renewed: it may not serve yet");
 
         disk.cutOff(0, false);
-        own.doWork(3100 * MS, HeartbeatSector.RUNNING, 0, 0);
+        own.doWork(at(3100), HeartbeatSector.RUNNING, 0, 0);
         assertTrue(own.mayServe(3100 * MS));
         assertFalse(own.mayServe(4100 * MS));
         assertTrue(own.lapsed(4100 * MS));

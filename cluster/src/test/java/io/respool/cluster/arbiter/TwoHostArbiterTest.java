@@ -12,7 +12,6 @@ import io.respool.dss.engine.InstanceOptions;
 import io.respool.testsupport.ChildJvm;
 import io.respool.testsupport.ChildProcess;
 import io.respool.testsupport.SlowTest;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -41,9 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Real clocks and the default timeouts (cluster/DESIGN.md) but {@link #NETWORK_SUSPECT_MS}: the nodes cannot see
  * each other's processes, so no same-host shortcut applies; the network lane and the disk decide.
  */
-@Disabled("written against the arbiter before rejoin: since that merge its nodes never print serving at start " +
-    "in the link-down and SIGSTOP cases (2 of 4 failed in CI); TwoHostNodeMain must start as the rejoin arbiter " +
-    "expects; open in cluster/DESIGN.md")
 @EnabledOnOs(OS.LINUX)
 @Timeout(90)
 class TwoHostArbiterTest
@@ -87,17 +83,12 @@ class TwoHostArbiterTest
     }
 
     /**
-     * The same with the default timeouts: fails in most runs (5 of 8 here; 1 passed, 2 took 3.8 and 4.2 s), the
-     * standby fences itself about 1.6 s after the kill ("partition: primary node 0 not heard on the network while
-     * its disk heartbeat still changes (network silent 1604 ms, disk heartbeat unchanged 1562 ms)") and nobody is
-     * left. {@code Arbiter.judge} takes a primary whose sector is unchanged for less than {@code
-     * disk.confirm.timeout} as one whose sector "still changes", and with both timeouts equal the network side
-     * crosses first, as a change of the sector is seen only at the next peer read (every heartbeat interval), a
-     * datagram at the next duty cycle. Run it with {@code -Djunit.jupiter.conditions.deactivate=org.junit.*Disabled*}.
+     * The same with the default timeouts (network suspect = disk confirm = 1600 ms). It used to fail in most runs:
+     * the standby took a primary's sector unchanged for less than the confirm timeout as still changing and fenced
+     * itself as if partitioned; the partition rule now needs a sector unchanged less than {@code
+     * disk.suspect.timeout} (cluster/DESIGN.md, "Partition rule, precisely"). 4 of 4 runs passed, 2656 to 2716 ms.
      */
     @SlowTest
-    @Disabled("arbiter bug: with network.suspect.timeout = disk.confirm.timeout (the defaults) a standby on another " +
-        "host fences itself when the primary dies, taking a sector unchanged for 1.5 s as still changing")
     void shouldFailOverWithTheDefaultTimeouts() throws Exception
     {
         killThePrimary(ArbiterContext.NETWORK_SUSPECT_TIMEOUT_DEFAULT_MS);

@@ -22,8 +22,8 @@ import java.util.List;
  * ({@link ArbiterNodeMain}, the arbiter's defaults), on one image, for the given time, with {@code busy} extra
  * processes spinning so that both cores stay saturated by other work. Every 10 s it prints the load average; at the
  * end the views published after the first and the self-fences, each of which is a false kick-out since no fault is
- * made. Exit status 0 only if there was none. Run from the repository root after {@code mvn -q -B package
- * -DskipTests}: {@code bench/arbiter-soak.sh MINUTES BUSY}.
+ * made; and each node's own renewal gaps at its last report. Exit status 0 only if there was none. Run from the
+ * repository root after {@code mvn -q -B package -DskipTests}: {@code bench/arbiter-soak.sh MINUTES BUSY}.
  */
 public final class ArbiterSoak
 {
@@ -75,7 +75,16 @@ public final class ArbiterSoak
             }
             for (final ChildProcess node : nodes)
             {
-                for (final String line : node.output().split("\n"))
+                final String[] lines = node.output().split("\n");
+                for (int i = lines.length - 1; i >= 0; i--)
+                {
+                    if (lines[i].startsWith("gaps: "))
+                    {
+                        System.out.println(node.name() + " " + lines[i]);
+                        break;
+                    }
+                }
+                for (final String line : lines)
                 {
                     if (line.startsWith("fenced:") || (line.startsWith("view ") && !line.equals("view 1")))
                     {
