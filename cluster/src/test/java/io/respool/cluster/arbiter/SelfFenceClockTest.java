@@ -1,5 +1,6 @@
 package io.respool.cluster.arbiter;
 
+import io.respool.common.process.ProcessIdentity;
 import io.respool.dss.arbitration.SectorIo;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two nodes on two simulated hosts ({@link TwoHostRig}: a network namespace and a pid namespace each, a veth pair
@@ -72,6 +73,13 @@ class TwoHostArbiterTest
     private static final long PARTITION_BOUND_MS = NETWORK_SUSPECT_MS + SLACK_MS;
 
     /**
+     * Each case takes about 18 s; CI runs the three that the others repeat with a small change (a kill -9 at the
+     * defaults, host 0's link down, SIGSTOP). {@code -Drespool.test.twoHost.all=true} runs all five.
+     */
+    private static final boolean ALL_CASES = Boolean.getBoolean("respool.test.twoHost.all");
+    private static final String NOT_ALL_CASES = "a variant of a case CI runs: run it with -Drespool.test.twoHost.all=true";
+
+    /**
      * kill -9 of the primary's process: the standby's UDP lane goes silent and the primary's sector stops changing;
      * the standby removes it, kicks its DSS instance (unconfirmed: another host), waits until the sector stood still
      * for the lease, and publishes itself primary. The killed node wrote nothing after the kill.
@@ -79,6 +87,7 @@ class TwoHostArbiterTest
     @SlowTest
     void shouldFailOverToTheStandbyWhenThePrimarysProcessIsKilled() throws Exception
     {
+        assumeTrue(ALL_CASES, NOT_ALL_CASES);
         killThePrimary(NETWORK_SUSPECT_MS);
     }
 
@@ -140,6 +149,7 @@ class TwoHostArbiterTest
     @Tag(SlowTest.TAG)
     void shouldKeepThePrimaryAndFenceTheStandbyWhenALinkGoesDown(final int host) throws Exception
     {
+        assumeTrue(host == 0 || ALL_CASES, NOT_ALL_CASES);
         try (Cluster cluster = Cluster.start(NETWORK_SUSPECT_MS))
         {
             cluster.awaitBothServing();
