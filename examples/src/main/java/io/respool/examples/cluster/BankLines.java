@@ -85,7 +85,7 @@ final class BankLines
                 // a heartbeat seen late once is a suspicion, not a failover: counted, allowed
                 suspicions.incrementAndGet();
             }
-            else
+            else if (!FailoverEvents.SUSPICION_CLEARED.equals(event.name())) // a late heartbeat that came after all
             {
                 current.events.add(event.name());
             }

@@ -110,6 +110,15 @@ final class ControlChannel implements BroadcastHandler
         await(finished, "FINISHED from node 1", timeoutNs);
     }
 
+    /**
+     * @param readerGone true once node 1 is out of the cluster (a partition: it fenced itself).
+     * @return true if node 1 said FINISHED, false if it left the cluster first.
+     */
+    boolean awaitFinishedUnless(final BooleanSupplier readerGone, final long timeoutNs)
+    {
+        return await(finished, "FINISHED from node 1", readerGone, timeoutNs);
+    }
+
     boolean isDone()
     {
         return done.getCount() == 0;
@@ -155,12 +164,22 @@ final class ControlChannel implements BroadcastHandler
 
     private void await(final CountDownLatch latch, final String what, final long timeoutNs)
     {
+        await(latch, what, () -> false, timeoutNs);
+    }
+
+    private boolean await(final CountDownLatch latch, final String what, final BooleanSupplier giveUp,
+        final long timeoutNs)
+    {
         final long deadlineNs = System.nanoTime() + timeoutNs;
         try
         {
             while (!latch.await(100, TimeUnit.MILLISECONDS))
             {
                 checkNotAborted();
+                if (giveUp.getAsBoolean())
+                {
+                    return false;
+                }
                 if (deadlineNs - System.nanoTime() < 0)
                 {
                     throw new IllegalStateException("timed out waiting for " + what + ": timeoutMs=" +
@@ -173,5 +192,6 @@ final class ControlChannel implements BroadcastHandler
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for " + what, ex);
         }
+        return true;
     }
 }

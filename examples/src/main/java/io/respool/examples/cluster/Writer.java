@@ -76,14 +76,17 @@ final class Writer
             wal.durableCommits() + " commits, the last at LSN " + lastLsn + ", table checkpointed to DSS; " +
             "telling node 1");
         control.send(pages.node(), ControlMessage.DONE, inserted, updated, lastLsn, timeoutNs);
-        final io.respool.dms.api.MembershipView view = pages.node().membershipView();
-        if (view != null && Long.bitCount(view.members()) == 1)
+        // a partition removes the reader (it fenced itself), perhaps only after this node wrote its last commit
+        if (!control.awaitFinishedUnless(this::aloneInTheView, 4 * timeoutNs))
         {
-            // the reader was removed (a partition: it fenced itself): nobody is left to make the final check
-            System.out.println("no reader left in " + view + ": no final check by node 1");
-            return;
+            System.out.println("no reader left in " + pages.node().membershipView() + ": no final check by node 1");
         }
-        control.awaitFinished(4 * timeoutNs);
+    }
+
+    private boolean aloneInTheView()
+    {
+        final io.respool.dms.api.MembershipView view = pages.node().membershipView();
+        return view != null && Long.bitCount(view.members()) == 1;
     }
 
     /**
