@@ -153,6 +153,17 @@ public final class HeartbeatSector extends SectorBlock<HeartbeatSector>
         return state == RUNNING || state == SELF_FENCED;
     }
 
+    /**
+     * @return true for the states that say some process of the node may have served in the latest view it read
+     * holding it: a member state, or {@link #RESTARTED}, which a process writes only when its own predecessor's
+     * sector said so (by this same rule) and which nothing but a removal ends. A chain of restarts that never
+     * served thus carries the fact forward instead of laundering it (cluster/DESIGN.md, "Rejoin").
+     */
+    public static boolean mayHaveServed(final int state)
+    {
+        return memberState(state) || state == RESTARTED;
+    }
+
     public ProcessIdentity process()
     {
         return new ProcessIdentity(getLong(BOOT_ID), getLong(PID_NAMESPACE), getLong(PID), getLong(START_TICKS));

@@ -187,7 +187,7 @@ final class OwnHeartbeat
         {
             final HeartbeatSector before = disk.readHeartbeat(nodeId);
             predecessorServed = !before.unwritten() && (!before.isValid() || before.nodeId() != nodeId ||
-                HeartbeatSector.memberState(before.state()));
+                HeartbeatSector.mayHaveServed(before.state()));
             predecessor = before.isValid() && before.nodeId() == nodeId ? before.process() : ProcessIdentity.UNKNOWN;
             predecessorSector = before.unwritten() ? "nothing" : !before.isValid() ? "unreadable (" +
                 before.invalidReason() + ")" : "incarnation " + Long.toHexString(before.incarnation()) + " in state " +
@@ -204,8 +204,10 @@ final class OwnHeartbeat
 
     /**
      * @return true once the sector was read before this process's first write and then held a member state (a
-     * predecessor may have served: {@link HeartbeatSector#RUNNING} lands before a process serves) or was unreadable
-     * (torn, damaged: not known, so assumed); false if it was empty or a predecessor's that never took up membership.
+     * predecessor may have served: {@link HeartbeatSector#RUNNING} lands before a process serves), or
+     * {@link HeartbeatSector#RESTARTED} (a predecessor found one that may have served, and no removal came since), or
+     * was unreadable (torn, damaged: not known, so assumed); false if it was empty or a joiner's that never took up
+     * membership.
      */
     boolean predecessorServed()
     {

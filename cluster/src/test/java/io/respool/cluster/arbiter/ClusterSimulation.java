@@ -22,7 +22,9 @@ import java.util.concurrent.TimeUnit;
  * fenced if a kick raised its fence since it was last registered (as DSS's fence sector stays raised), registered
  * again only through the arbiter's {@link StorageAdmission}. Checked besides: a process of a node becomes a member
  * only if it is newer than every process of it that was a member before, and at most one process per node (its
- * generation) is ever a member of the views of one version range: once removed, a generation never comes back.
+ * generation) is ever a member of the views of one version range: once removed, a generation never comes back;
+ * and a generation takes up a view only if a published view removed the node since the previous member generation
+ * took one up (so the reform of that removal recovers whatever the earlier one wrote).
  */
 final class ClusterSimulation
 {
@@ -39,6 +41,8 @@ final class ClusterSimulation
     final int[] removedGeneration;
     /** The highest generation of each node that ever became a member, -1 if none. */
     final int[] memberGeneration;
+    /** The version of the first view that generation ({@link #memberGeneration}) published as a member. */
+    final int[] memberAdmittedIn;
     int rejoins;
     int restarts;
     long nowNs = 1_000_000_000L;
@@ -243,6 +247,7 @@ final class ClusterSimulation
         java.util.Arrays.fill(removedAtNs, Long.MAX_VALUE);
         this.removedGeneration = new int[count];
         this.memberGeneration = new int[count];
+        this.memberAdmittedIn = new int[count];
         java.util.Arrays.fill(memberGeneration, -1);
         for (final boolean[] row : link)
         {
@@ -401,15 +406,39 @@ final class ClusterSimulation
             }
             if (memberGeneration[node.id] >= 0)
             {
+                if (!removedBetween(node.id, memberAdmittedIn[node.id], node.admittedIn))
+                {
+                    throw new AssertionError("node " + node.id + " generation " + node.generation + " took up view " +
+                        node.admittedIn + " although generation " + memberGeneration[node.id] + " was a member " +
+                        "from view " + memberAdmittedIn[node.id] + " and no view between removed it: " + decided);
+                }
                 rejoins++;
             }
             memberGeneration[node.id] = node.generation;
+            memberAdmittedIn[node.id] = node.admittedIn;
             node.wasMember = true;
         }
         else if (!member && node.wasMember && node.arbiter.state() != ArbiterState.FENCED)
         {
             throw new AssertionError("node " + node.id + " left MEMBER for " + node.arbiter.state());
         }
+    }
+
+    /**
+     * @return true if a published view after version {@code from} and before {@code to} removed {@code node}: the
+     * reform that recovers what an earlier generation wrote as a member from {@code from} on.
+     */
+    private boolean removedBetween(final int node, final int from, final int to)
+    {
+        for (int version = from + 1; version < to; version++)
+        {
+            final MembershipView view = decided.get(version);
+            if (view != null && !view.isMember(node))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onPublished(final Node publisher, final int generation, final MembershipView view)

@@ -146,6 +146,41 @@ class RejoinSimulationTest
     }
 
     @Test
+    void shouldNotLetARestartThatNeverServedLaunderAnEarlierIncarnationThatServed()
+    {
+        // another host, disk only: node 1 removes node 0 by its lease, its own word or a restarted sector; paused
+        // (less than the self-fence timeout) it removes nothing while node 0 restarts twice
+        final ClusterSimulation sim = ClusterSimulation.started(2, false);
+        sim.noNetworkLane = true;
+        final ClusterDisk disk0 = new ClusterDisk(sim.disk.port(0),
+            new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE));
+        assertEquals(new MembershipView(1, 0b11, 0, 0), sim.view(0));
+        assertTrue(sim.nodes[0].canServe(), "process A of node 0 serves view 1 as its primary");
+        sim.nodes[1].paused = true;
+        sim.nodes[0].crashed = true;
+
+        // process B finds A's member sector, says RESTARTED and dies before anyone removed node 0
+        sim.nodes[0].restart();
+        sim.runUntil(() -> disk0.readHeartbeat(0).state() == HeartbeatSector.RESTARTED, 300, "B writes RESTARTED");
+        sim.nodes[0].crashed = true;
+
+        // process C finds B's RESTARTED sector: A may have served in view 1, so C must not take view 1 up
+        sim.nodes[0].restart();
+        sim.run(500);
+        assertEquals(ArbiterState.JOINING, sim.nodes[0].arbiter.state(), "C took up view 1 as it was: " +
+            sim.describe());
+        assertFalse(sim.nodes[0].canServe());
+        assertEquals(HeartbeatSector.RESTARTED, disk0.readHeartbeat(0).state(), "C asks to be removed");
+
+        // node 1 wakes within its gate: it removes node 0 (recovery of A's writes), then admits C
+        sim.nodes[1].paused = false;
+        sim.runUntil(() -> sim.isMember(0), 5000, "C's rejoin");
+        assertEquals(new MembershipView(2, 0b10, 1, 1), sim.decided.get(2), "node 0 removed first");
+        assertEquals(3, sim.nodes[0].admittedIn, "C's first view is the one that admits it");
+        assertEquals(new MembershipView(3, 0b11, 1, 1), sim.view(0));
+    }
+
+    @Test
     void shouldSwitchOverToAStandbyWhileBothRun()
     {
         final ClusterSimulation sim = ClusterSimulation.started(2, false);
