@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,8 @@ class LeaseSafetyProcessTest
     /** How often the lease holder is stopped in one run, each time for {@link #PAUSE_MS}: past its 2 s lease. */
     private static final int PAUSES = 3;
     private static final long PAUSE_MS = 3000;
+    /** How long the first pause may last while the other instance has not yet acknowledged anything. */
+    private static final long MAX_PAUSE_MS = 15_000;
 
     @TempDir
     Path dir;
@@ -112,7 +115,14 @@ class LeaseSafetyProcessTest
                     children.get(holder).pause();
                     try
                     {
+                        // past the lease, and on a loaded machine longer: until the other has taken over and acknowledged
                         Thread.sleep(PAUSE_MS);
+                        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_PAUSE_MS - PAUSE_MS);
+                        while (round == 0 && CrashTestSupport.acknowledged(journals, other, 2) == otherBefore &&
+                            System.nanoTime() - deadlineNs < 0)
+                        {
+                            Thread.sleep(50);
+                        }
                         otherDuring = CrashTestSupport.acknowledged(journals, other, 2);
                     }
                     finally

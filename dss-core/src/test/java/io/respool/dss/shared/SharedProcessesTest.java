@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Several instances, each a separate JVM with its own instance id, changing one volume group at once: creates,
@@ -45,12 +46,20 @@ class SharedProcessesTest
         return volume;
     }
 
+    /**
+     * Each case runs its workload for 6 s; CI runs the two with three instances, which the two-instance cases repeat
+     * with one instance fewer. {@code -Drespool.test.shared.all=true} runs all four.
+     */
+    private static final boolean ALL_CASES = Boolean.getBoolean("respool.test.shared.all");
+
     @ParameterizedTest(name = "{0} instances, {1}")
     @CsvSource({"2, DISK", "3, DISK", "2, SHARE_DISK", "3, SHARE_DISK"})
     @Timeout(240)
     void shouldKeepEveryAcknowledgedChangeOfConcurrentInstances(final int instances, final StorageMode mode)
         throws Exception
     {
+        assumeTrue(ALL_CASES || instances == 3, "a variant of a case CI runs, with one instance fewer: run it with " +
+            "-Drespool.test.shared.all=true");
         final long seed = Long.getLong("shared.seed", System.nanoTime());
         System.out.println("SharedProcessesTest seed=" + seed + " instances=" + instances + " mode=" + mode);
         final Path volume = newVolumeGroup();

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * The bank in this JVM, through four writer crashes: clients transfer on the writer, a reader sums every balance
+ * The bank in this JVM, through three writer crashes: clients transfer on the writer, a reader sums every balance
  * under S on all account pages, the writer crashes (its WAL drops what was not written), the other node replays
  * its WAL, TRANSFER records included, and becomes the writer, and so on back and forth. At the end: every read saw
  * the true total, every acknowledged transfer is in a WAL exactly once, the logged transfers replayed give the
@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class BankRecoveryTest
 {
-    private static final int CRASHES = 4;
-    private static final long TRANSFERS_PER_EPOCH = 400;
+    private static final int CRASHES = 3;
+    private static final long TRANSFERS_PER_EPOCH = 300;
 
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
