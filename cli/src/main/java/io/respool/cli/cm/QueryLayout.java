@@ -269,6 +269,11 @@ final class QueryLayout
                 {
                     lines.add(what + " memory alarm: resident " + kbToMb(i.get("rss_kb")) + " MiB");
                 }
+                if (Boolean.TRUE.equals(i.get("heap_alarm")))
+                {
+                    lines.add(what + " heap alarm: old generation " + kbToMb(i.get("heap_old_used_kb")) + " MiB of " +
+                        kbToMb(i.get("heap_old_max_kb")) + " MiB after " + n.text(i, "full_gcs") + " full collections");
+                }
             }
         }
         if (!lines.isEmpty())

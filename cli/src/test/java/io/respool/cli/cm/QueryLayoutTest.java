@@ -131,6 +131,10 @@ class QueryLayoutTest
         final Map<String, Object> inst = instance("dms_res", 6001, "ONLINE", "Primary", "Normal", "OnLine", "");
         inst.put("memory_alarm", true);
         inst.put("rss_kb", 3L * 1024 * 1024);
+        inst.put("heap_alarm", true);
+        inst.put("heap_old_used_kb", 240L * 1024);
+        inst.put("heap_old_max_kb", 256L * 1024);
+        inst.put("full_gcs", 12L);
         agentState(h.resolve("n1"), 1, inst);
         final Path state = h.resolve("n1").resolve(Agent.STATE_FILE);
         Files.writeString(state, Files.readString(state).replace("\"host_alarm\": false",
@@ -139,6 +143,8 @@ class QueryLayoutTest
         assertTrue(out.contains("node 1 (openGauss169) memory alarm: host MemAvailable 200 MiB of 8000 MiB (2 alarm(s) " +
             "raised since the agent started)\n"), out);
         assertTrue(out.contains("node 1 (openGauss169) dms_res 6001 memory alarm: resident 3072 MiB\n"), out);
+        assertTrue(out.contains("node 1 (openGauss169) dms_res 6001 heap alarm: old generation 240 MiB of 256 MiB after " +
+            "12 full collections\n"), out);
     }
 
     @Test

@@ -271,6 +271,12 @@ public final class Agent
         m.put("check_timeouts", s.checkTimeouts());
         m.put("rss_kb", memory.rssKbOf(i.cmInstanceId()));
         m.put("memory_alarm", memory.rssAlarm(i.cmInstanceId()));
+        final JvmHeap heap = memory.heapOf(i.cmInstanceId());
+        m.put("heap_old_used_kb", heap == null ? -1L : heap.oldUsedBytes() >> 10);
+        m.put("heap_old_max_kb", heap == null ? -1L : heap.oldMaxBytes() >> 10);
+        m.put("heap_used_kb", heap == null ? -1L : heap.heapUsedBytes() >> 10);
+        m.put("full_gcs", heap == null ? -1L : heap.fullCollections());
+        m.put("heap_alarm", memory.heapAlarm(i.cmInstanceId()));
         final List<Object> ports = new ArrayList<>();
         i.ports().forEach(p -> ports.add(p.toString()));
         m.put("ports", ports);

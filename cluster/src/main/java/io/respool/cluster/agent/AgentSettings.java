@@ -19,9 +19,12 @@ import java.util.Map;
  * @param memoryAvailableMinPercent alarm when the host's MemAvailable is below this percent of MemTotal.
  * @param memoryRssMaxPercent       alarm when a node process's resident size is above this percent of MemTotal.
  * @param memoryRssMaxMb            alarm when a node process's resident size is above this many MiB (0 = off).
+ * @param memoryHeapMaxPercent      alarm when a node JVM's old generation stays above this percent of its maximum
+ *                                  (after a full collection, or for three checks in a row; 0 = off).
  */
 public record AgentSettings(int loopIntervalMs, int stateWriteIntervalMs, int restartStableChecks,
-    int memoryCheckIntervalMs, int memoryAvailableMinPercent, int memoryRssMaxPercent, int memoryRssMaxMb)
+    int memoryCheckIntervalMs, int memoryAvailableMinPercent, int memoryRssMaxPercent, int memoryRssMaxMb,
+    int memoryHeapMaxPercent)
 {
     /** The file name in the agent directory. */
     public static final String FILE = "cm_agent.conf";
@@ -34,7 +37,8 @@ public record AgentSettings(int loopIntervalMs, int stateWriteIntervalMs, int re
         new Object[] { "memory_check_interval_ms", 1000, 10, 600_000 },
         new Object[] { "memory_available_min_percent", 10, 0, 100 },
         new Object[] { "memory_rss_max_percent", 60, 0, 100 },
-        new Object[] { "memory_rss_max_mb", 0, 0, Integer.MAX_VALUE });
+        new Object[] { "memory_rss_max_mb", 0, 0, Integer.MAX_VALUE },
+        new Object[] { "memory_heap_max_percent", 90, 0, 100 });
 
     /**
      * @return the defaults.
@@ -88,7 +92,7 @@ public record AgentSettings(int loopIntervalMs, int stateWriteIntervalMs, int re
             }
             v[i] = (int)x;
         }
-        return new AgentSettings(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+        return new AgentSettings(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 
     /**

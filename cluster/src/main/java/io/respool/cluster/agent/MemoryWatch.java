@@ -8,13 +8,21 @@ import java.util.Map;
 
 /**
  * Seed 002: a primary ran out of memory, stopped reporting and was kicked out with nothing said before. This reads
- * the host's {@code MemAvailable} and each node process's {@code VmRSS} from {@code /proc} every
- * {@code memory_check_interval_ms} and raises an alarm (a key-event log line, a counter, a state {@code query}
- * shows) when one crosses its threshold, and a cleared line when it comes back, so the shortage is reported while
- * the agent still runs. Single writer: the agent's thread.
+ * the host's {@code MemAvailable}, each node process's {@code VmRSS} from {@code /proc}, and the heap of each node
+ * process that is a HotSpot JVM ({@link HotSpotPerfData}) every {@code memory_check_interval_ms}, and raises an
+ * alarm (a key-event log line, a counter, a state {@code query} shows) when one crosses its threshold, and a
+ * cleared line when it comes back, so the shortage is reported while the agent still runs. Single writer: the
+ * agent's thread.
  */
 final class MemoryWatch
 {
+    /**
+     * Readings in a row above the heap threshold that raise the alarm without a full collection between them: an old
+     * generation that fills slowly towards its next collection passes the threshold for a moment, a heap that holds
+     * that much live data stays there.
+     */
+    static final int HEAP_HIGH_READINGS = 3;
+
     private final Path procRoot;
     private final AgentLog log;
     private long nextMs;
@@ -24,6 +32,7 @@ final class MemoryWatch
     private long alarms;
     private final Map<Integer, Long> rssKb = new HashMap<>();
     private final Map<Integer, Boolean> rssAlarm = new HashMap<>();
+    private final Map<Integer, HeapWatch> heaps = new HashMap<>();
 
     MemoryWatch(final Path procRoot, final AgentLog log)
     {
@@ -66,8 +75,50 @@ final class MemoryWatch
                 alarm(high, id, "res(" + s.resource().name() + ") pid " + pid + " resident " + rss / 1024 + " MiB, threshold " +
                     maxKb / 1024 + " MiB");
             }
+            watchHeap(s, pid, settings.memoryHeapMaxPercent());
         }
         return 1;
+    }
+
+    private void watchHeap(final InstanceSupervisor s, final long pid, final int maxPercent)
+    {
+        final int id = s.instance().cmInstanceId();
+        final HeapWatch watch = heaps.computeIfAbsent(id, x -> new HeapWatch());
+        final JvmHeap heap = pid > 0 ?
+            HotSpotPerfData.read(procRoot, pid).flatMap(JvmHeap::of).orElse(null) : null;
+        if (watch.pid != pid)
+        {
+            // another process, or none: what was seen of the one before says nothing of this one
+            if (watch.alarm)
+            {
+                alarm(false, id, "res(" + s.resource().name() + ") pid " + watch.pid + " heap no longer watched: " +
+                    (pid > 0 ? "replaced by pid " + pid : "the process is gone"));
+            }
+            watch.reset(pid);
+        }
+        if (heap == null)
+        {
+            return; // not a HotSpot JVM, or its file not readable this time: keep what was seen
+        }
+        final boolean above = maxPercent > 0 && heap.oldPercent() > maxPercent;
+        final boolean collectedSince = watch.heap != null && heap.fullCollections() > watch.heap.fullCollections();
+        watch.highReadings = above ? watch.highReadings + 1 : 0;
+        watch.heap = heap;
+        final boolean high = above && (collectedSince || watch.highReadings >= HEAP_HIGH_READINGS);
+        if (high != watch.alarm && (high || !above))
+        {
+            watch.alarm = high;
+            alarm(high, id, "res(" + s.resource().name() + ") pid " + pid + " heap: old generation " +
+                mib(heap.oldUsedBytes()) + " MiB of " + mib(heap.oldMaxBytes()) + " MiB (" + heap.oldPercent() +
+                "%), threshold " + maxPercent + "%, " + heap.fullCollections() + " full collections" +
+                (high ? collectedSince ? ", still above after a full collection" : ", above for " + watch.highReadings +
+                " readings in a row" : ""));
+        }
+    }
+
+    private static long mib(final long bytes)
+    {
+        return bytes >> 20;
     }
 
     private long rssLimitKb(final AgentSettings settings)
@@ -149,6 +200,22 @@ final class MemoryWatch
         return rssKb.getOrDefault(cmInstanceId, -1L);
     }
 
+    /**
+     * @param cmInstanceId an instance.
+     * @return its JVM's heap at the last reading, or null if it is not read (no process, or not a HotSpot JVM).
+     */
+    JvmHeap heapOf(final int cmInstanceId)
+    {
+        final HeapWatch watch = heaps.get(cmInstanceId);
+        return watch == null ? null : watch.heap;
+    }
+
+    boolean heapAlarm(final int cmInstanceId)
+    {
+        final HeapWatch watch = heaps.get(cmInstanceId);
+        return watch != null && watch.alarm;
+    }
+
     long alarms()
     {
         return alarms;
@@ -162,5 +229,22 @@ final class MemoryWatch
     long availableKb()
     {
         return availableKb;
+    }
+
+    /** What one instance's heap watch remembers between readings. */
+    private static final class HeapWatch
+    {
+        long pid;
+        JvmHeap heap;
+        int highReadings;
+        boolean alarm;
+
+        void reset(final long newPid)
+        {
+            pid = newPid;
+            heap = null;
+            highReadings = 0;
+            alarm = false;
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.respool.cluster.agent;
 
+import io.respool.testsupport.ChildJvm;
+import io.respool.testsupport.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Seed 002's lesson: the host's MemAvailable falling below its threshold raises one key-event alarm, counted and
@@ -76,9 +80,110 @@ class MemoryWatchTest
             "memory alarm raised: res(dms_res) pid 4242 resident 1171 MiB, threshold 1024 MiB]"), log.toString());
     }
 
-    /** A driver whose instance runs as a given pid. */
-    private record FixedPid(long pid) implements ResourceDriver
+    @Test
+    void shouldRaiseHeapAlarmWhenTheOldGenerationStaysFullAndClearItWhenItEmpties() throws IOException
     {
+        final List<String> log = new ArrayList<>();
+        final AgentLog agentLog = new AgentLog(log::add, () -> 0L);
+        final MemoryWatch watch = new MemoryWatch(proc, agentLog);
+        final FixedPid driver = new FixedPid(4242);
+        final List<InstanceSupervisor> nodes = List.of(node(driver, agentLog));
+        final AgentSettings settings = AgentSettings.defaults();
+        assertEquals(90, settings.memoryHeapMaxPercent());
+        meminfo(8_000_000, 4_000_000);
+        heap(4242, 500, 0);
+        watch.doWork(0, settings, nodes);
+        assertEquals(new JvmHeap(500L << 20, 1000L << 20, 501L << 20, 0), watch.heapOf(6001));
+        assertFalse(watch.heapAlarm(6001));
+
+        heap(4242, 950, 0);
+        watch.doWork(1000, settings, nodes);
+        watch.doWork(2000, settings, nodes);
+        assertFalse(watch.heapAlarm(6001), "an old generation filling towards its next collection passes by");
+        watch.doWork(3000, settings, nodes);
+        assertTrue(watch.heapAlarm(6001));
+        assertEquals(1, watch.alarms());
+        assertTrue(log.get(log.size() - 1).endsWith("[Instance: 6001] [Details: memory alarm raised: res(dms_res) " +
+            "pid 4242 heap: old generation 950 MiB of 1000 MiB (95%), threshold 90%, 0 full collections, above for " +
+            "3 readings in a row]"), log.toString());
+
+        heap(4242, 400, 1);
+        watch.doWork(4000, settings, nodes);
+        assertFalse(watch.heapAlarm(6001));
+        assertTrue(log.get(log.size() - 1).contains("memory alarm cleared: res(dms_res) pid 4242 heap: old generation " +
+            "400 MiB"), log.toString());
+
+        heap(4242, 930, 1);
+        watch.doWork(5000, settings, nodes);
+        assertFalse(watch.heapAlarm(6001));
+        heap(4242, 940, 2);
+        watch.doWork(6000, settings, nodes);
+        assertTrue(watch.heapAlarm(6001), "still above the threshold after a full collection: live data");
+        assertTrue(log.get(log.size() - 1).endsWith("2 full collections, still above after a full collection]"),
+            log.toString());
+        assertEquals(2, watch.alarms());
+
+        driver.pid = 4343; // restarted: the new process's heap is its own
+        heap(4343, 100, 0);
+        watch.doWork(7000, settings, nodes);
+        assertFalse(watch.heapAlarm(6001));
+        assertEquals(100L << 20, watch.heapOf(6001).oldUsedBytes());
+        assertTrue(log.get(log.size() - 1).endsWith("memory alarm cleared: res(dms_res) pid 4242 heap no longer " +
+            "watched: replaced by pid 4343]"), log.toString());
+    }
+
+    @Test
+    void shouldRaiseHeapAlarmForARealJvmWhoseOldGenerationIsFullOfLiveData() throws Exception
+    {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "no /proc on this system");
+        final List<String> log = new ArrayList<>();
+        final AgentLog agentLog = new AgentLog(log::add, () -> 0L);
+        final MemoryWatch watch = new MemoryWatch(Path.of("/proc"), agentLog);
+        try (ChildProcess filler = ChildJvm.of(HeapFiller.class).name("heap filler")
+            .jvmArgs("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1").args("95").start())
+        {
+            filler.awaitLine("READY", line -> line.startsWith("READY"), Duration.ofSeconds(60));
+            final List<InstanceSupervisor> nodes = List.of(node(new FixedPid(filler.pid()), agentLog));
+            for (int reading = 0; reading < MemoryWatch.HEAP_HIGH_READINGS; reading++)
+            {
+                watch.doWork(reading * 1000L, AgentSettings.defaults(), nodes);
+            }
+            final JvmHeap heap = watch.heapOf(6001);
+            assertTrue(heap != null && heap.oldPercent() >= 90, "read from the JVM's own file: " + heap);
+            assertTrue(heap.fullCollections() > 0, heap.toString());
+            assertTrue(watch.heapAlarm(6001), log.toString());
+        }
+    }
+
+    private static InstanceSupervisor node(final ResourceDriver driver, final AgentLog agentLog)
+    {
+        final ResourceInstance inst = new ResourceInstance(1, 0, 6001, List.of(), List.of("node"), List.of(), "");
+        final ResourceDefinition res = new ResourceDefinition("dms_res", ResourceType.DN, "", 1, 10, 1, 1, 5, 30,
+            List.of(inst));
+        return new InstanceSupervisor(res, inst, driver, null, agentLog, id -> {}, 5);
+    }
+
+    private void heap(final long pid, final long oldUsedMib, final long fullCollections) throws IOException
+    {
+        new PerfDataFile().heap(oldUsedMib << 20, 1000L << 20, 1L << 20, fullCollections).writeFor(proc, pid, pid);
+    }
+
+    /** A driver whose instance runs as a given pid, which the test may change. */
+    private static final class FixedPid implements ResourceDriver
+    {
+        private long pid;
+
+        FixedPid(final long pid)
+        {
+            this.pid = pid;
+        }
+
+        @Override
+        public long pid()
+        {
+            return pid;
+        }
+
         @Override
         public RunningOp start(final long nowMs)
         {

@@ -111,6 +111,8 @@ final class NodeProcess implements AutoCloseable, FaultTarget
             command.add(arg);
         }
         command.add("-Xmx256m");
+        // a node out of heap exits at once and is failed over, rather than run on with threads that died of it
+        command.add("-XX:+ExitOnOutOfMemoryError");
         // fewer GC threads: the machine may have 2 cores, shared by two nodes
         command.add("-XX:+UseSerialGC");
         if (!passThrough.containsKey("org.slf4j.simpleLogger.defaultLogLevel"))
