@@ -209,14 +209,15 @@ public record ClusterConfig(
             { "respool.dms.*, respool.dss.*", "passed on to both nodes, e.g. -Drespool.dms.idle.strategy=backoff" },
         };
         final StringBuilder sb = new StringBuilder()
-            .append("usage: bin/cluster-demo [--fault kill9|sigstop [--cm] | --fault partition | --bank] " +
+            .append("usage: bin/cluster-demo [--fault kill9|sigstop|oom [--cm] | --fault partition | --bank] " +
                 "[-Dname=value ...]\n\n")
             .append("Runs two database nodes on this machine, each embedding DSS and DMS, over one sparse image:\n")
             .append("node 0 inserts and updates rows of a page-based table on DSS, node 1 reads them with pages\n")
             .append("shipped from node 0 by DMS and checks every row it sees.\n\n")
-            .append("--fault kill9|sigstop: a failover run. The nodes run under the disk arbiter; after\n")
+            .append("--fault kill9|sigstop|oom: a failover run. The nodes run under the disk arbiter; after\n")
             .append("-D" + ClusterDemo.FAULT_AFTER_PROP_NAME + "=N commits (default a third of the workload)\n")
-            .append("node 0 gets kill -9 or SIGSTOP, node 1 fences it, re-forms DMS, replays its WAL and\n")
+            .append("node 0 gets kill -9 or SIGSTOP, or fills its heap until it runs out (oom: it exits on\n")
+            .append("OutOfMemoryError), node 1 fences it, re-forms DMS, replays its WAL and\n")
             .append("finishes the workload as the new primary. Arbiter timeouts (cluster/DESIGN.md) are passed\n")
             .append("on; the demo gives -Drespool.cluster.self.fence.timeout.ms=2000 and\n")
             .append("-Drespool.cluster.lease.timeout.ms=4000 unless set (the module's defaults: 1600, 2400).\n\n");

@@ -32,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  *     <li>Shows their progress, then a summary: rows written and read, page requests 1-, 2- and 3-way, pages
  *     shipped, latency percentiles, the volume group check and any problem.</li>
  * </ol>
- * With {@code --fault kill9} or {@code --fault sigstop} it is a failover run ({@link #runWithFault}): both nodes run
- * under the embedded disk arbiter ({@link NodeArbiter}), node 0 is killed or paused partway through, node 1 fences
+ * With {@code --fault kill9}, {@code sigstop} or {@code oom} it is a failover run ({@link #runWithFault}): both nodes
+ * run under the embedded disk arbiter ({@link NodeArbiter}), node 0 is killed, paused or runs out of heap ({@link
+ * HeapExhaustion}) partway through, node 1 fences
  * it, re-forms DMS, replays its WAL ({@link NodeReformHandler}) and finishes the workload as the new primary
  * ({@link Promotion}); the summary ({@link FailoverSummary}) times each phase and counts the commits acknowledged
  * before the fault and present after. With {@code --bank} it is the bank test ({@link BankRun}): transfers between
@@ -207,7 +208,7 @@ public final class ClusterDemo
         }
         if (cm)
         {
-            out.println("ERROR --cm needs --fault kill9 or --fault sigstop (the cluster manager runs the nodes of " +
+            out.println("ERROR --cm needs --fault kill9, sigstop or oom (the cluster manager runs the nodes of " +
                 "a failover run)");
             return new Outcome(EXIT_SETUP, null, "--cm without --fault");
         }
@@ -238,7 +239,7 @@ public final class ClusterDemo
         {
             return PartitionRun.run(config, passThrough(props), after, out);
         }
-        final FaultRun faultRun = new FaultRun(fault, after, out);
+        final FaultRun faultRun = new FaultRun(fault, after, HeapExhaustion.triggerFile(config, 0), out);
         return cm ? CmFaultRun.run(config, passThrough(props), faultRun, out) :
             runWithFault(config, passThrough(props), faultRun, out);
     }
@@ -257,9 +258,9 @@ public final class ClusterDemo
             return notReady;
         }
         step(out, String.format("Nodes under the disk arbiter: node 0 writes %d rows and %d updates (%s), node 1 " +
-            "reads; after %d commits node 0 gets kill -%s, node 1 fails over and finishes the workload",
+            "reads; after %d commits node 0 gets %s, node 1 fails over and finishes the workload",
             config.rows(), config.updates(), 0 == config.rate() ? "unpaced" : config.rate() + " changes/s",
-            run.afterCommits(), run.fault().signal()));
+            run.afterCommits(), run.fault().action()));
         final Map<String, String> nodeProps = arbiterTimeouts(passThrough, out);
         final List<String> problems = new ArrayList<>();
         final NodeProcess[] nodes = new NodeProcess[2];
@@ -345,11 +346,18 @@ public final class ClusterDemo
         return props;
     }
 
+    /** The status HotSpot exits with on {@code -XX:+ExitOnOutOfMemoryError}. */
+    static final int EXIT_OUT_OF_MEMORY = 3;
+
     static String describeExit(final int status)
     {
         if (status == 128 + 9 || status == 137)
         {
             return " (SIGKILL: by the fault, or by the DSS kick of a paused instance on this host)";
+        }
+        if (status == EXIT_OUT_OF_MEMORY)
+        {
+            return " (OutOfMemoryError: -XX:+ExitOnOutOfMemoryError ended it at once)";
         }
         return status == ClusterNode.EXIT_FENCED ? " (fenced by its arbiter, as it must be)" : "";
     }

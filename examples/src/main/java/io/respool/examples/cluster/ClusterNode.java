@@ -122,6 +122,10 @@ public final class ClusterNode
             props.setProperty(arg.substring(0, eq), arg.substring(eq + 1));
         }
         final ClusterNode node = new ClusterNode(props);
+        if (props.containsKey("report"))
+        {
+            HeapExhaustion.watch(HeapExhaustion.triggerFile(Path.of(props.getProperty("report")), node.nodeId));
+        }
         if (node.cm())
         {
             // run by a cluster manager agent: it stops the node with SIGTERM (cmctl stop), not by closing stdin

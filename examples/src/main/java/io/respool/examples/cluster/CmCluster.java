@@ -236,6 +236,14 @@ final class CmCluster implements AutoCloseable
 
     private Path agentDir(final int dmsNodeId)
     {
+        return agentDir(home, dmsNodeId);
+    }
+
+    /**
+     * @return the agent directory of a DMS node (CM numbers nodes from 1).
+     */
+    static Path agentDir(final Path home, final int dmsNodeId)
+    {
         return home.resolve("node" + (dmsNodeId + 1));
     }
 

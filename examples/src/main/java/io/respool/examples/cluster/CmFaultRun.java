@@ -1,6 +1,8 @@
 package io.respool.examples.cluster;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * A failover run with the cluster manager running the nodes ({@code bin/cluster-demo --fault kill9 --cm}): the
@@ -38,6 +41,22 @@ final class CmFaultRun
 
     private CmFaultRun()
     {
+    }
+
+    /** Seed 002's lesson: the first heap alarm node 0's agent raised, as its log has it. */
+    private static String heapAlarm(final Path agentLog)
+    {
+        try (Stream<String> lines = Files.lines(agentLog))
+        {
+            return lines.filter(l -> l.contains("KEY_EVENT_MEMORY_ALARM") && l.contains("alarm raised") &&
+                l.contains(" heap: ")).findFirst().map(l -> "node 0's agent, before the process ended: " +
+                l.substring(l.indexOf("memory alarm raised: ") + "memory alarm raised: ".length(), l.lastIndexOf(']')))
+                .orElse("none raised by node 0's agent before the process ended (" + agentLog + ")");
+        }
+        catch (final IOException ex)
+        {
+            return "cannot read " + agentLog + ": " + ex.getMessage();
+        }
     }
 
     static ClusterDemo.Outcome run(final ClusterConfig config, final Map<String, String> passThrough,
@@ -100,8 +119,12 @@ final class CmFaultRun
         final FailoverSummary summary = FailoverSummary.of(run, config, standby, problems);
         out.println();
         out.println(String.format("cluster manager      node 0 restarted by its agent %d time(s) (pid %d after pid " +
-            "%d was killed) and rejoined as a standby; cmctl query before and after is above",
+            "%d ended) and rejoined as a standby; cmctl query before and after is above",
             view.restarts(), view.restartedPid(), run.faultPid()));
+        if (run.fault() == Fault.OOM)
+        {
+            out.println("heap alarm           " + heapAlarm(CmCluster.agentDir(home, 0).resolve("cm_agent.log")));
+        }
         FailoverSummary.print(summary, run, standby, rejoin, vgCheck, out);
         return new ClusterDemo.Outcome(summary.passed() ? ClusterDemo.EXIT_PASSED : ClusterDemo.EXIT_FAILED, null,
             null, summary, view, rejoin);

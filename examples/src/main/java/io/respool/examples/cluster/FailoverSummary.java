@@ -121,9 +121,17 @@ public record FailoverSummary(
         final NodeReport r = standby == null ? new NodeReport() : standby;
         out.println();
         out.println("== Failover summary (" + s.fault.label() + ")");
-        ClusterSummary.line(out, "fault", "kill -" + s.fault.signal() + " of node 0 (the primary) after " +
+        ClusterSummary.line(out, "fault", s.fault.action() + " of node 0 (the primary) after " +
             s.ackedBeforeFault + " acknowledged commits (the last at LSN " + run.ackedLsnBeforeFault() + ")" +
             (run.resumed() ? "; SIGCONT once node 1 wrote" : ""));
+        final FailoverEvents.Event serving = run.event(FailoverEvents.SERVING_WRITES);
+        if (s.fault == Fault.OOM && run.faultedExitWallMs() != 0)
+        {
+            ClusterSummary.line(out, "out of heap", "node 0 exited on OutOfMemoryError " +
+                (run.faultedExitWallMs() - run.faultWallMs()) + " ms after its heap began to fill" +
+                (serving == null ? "" : "; the new primary's first commit came " +
+                (serving.wallMs() - run.faultedExitWallMs()) + " ms after that exit"));
+        }
         final FailoverEvents.Event fenced = run.event(FailoverEvents.FENCED);
         ClusterSummary.line(out, "old primary", (fenced == null ? "not fenced" : fenced.detail()) +
             (run.resumed() ? "; resumed with SIGCONT after the failover" : ""));

@@ -8,19 +8,31 @@ import java.util.Locale;
 enum Fault
 {
     /** No fault: the default run. */
-    NONE(null),
+    NONE(null, "no fault"),
     /** {@code kill -9} of node 0's process. */
-    KILL9("KILL"),
+    KILL9("KILL", "kill -9"),
     /** {@code kill -STOP} of node 0's process, {@code kill -CONT} once the new primary writes. */
-    SIGSTOP("STOP"),
+    SIGSTOP("STOP", "kill -STOP"),
     /** Node 0 cut off the network (its namespace's link down) while both nodes keep the disk. */
-    PARTITION(null);
+    PARTITION(null, "network cut"),
+    /** Node 0 keeps allocating until its heap runs out (seed 002), {@link HeapExhaustion}; it exits on the error. */
+    OOM(null, "heap exhaustion");
 
     private final String signal;
+    private final String action;
 
-    Fault(final String signal)
+    Fault(final String signal, final String action)
     {
         this.signal = signal;
+        this.action = action;
+    }
+
+    /**
+     * @return what is done to the primary, in words: {@code kill -9}, {@code heap exhaustion}.
+     */
+    String action()
+    {
+        return action;
     }
 
     /**
@@ -48,6 +60,6 @@ enum Fault
                 return fault;
             }
         }
-        throw new IllegalArgumentException("unknown fault: " + text + " (choose kill9, sigstop, partition or none)");
+        throw new IllegalArgumentException("unknown fault: " + text + " (choose kill9, sigstop, oom, partition or none)");
     }
 }

@@ -1,6 +1,9 @@
 package io.respool.examples.cluster;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The launcher's side of a failover run. It plays the clients: node 0 prints how many commits are acknowledged
  * ({@code ACKED <commits> <lsn>}, every 20 ms), and the commits acknowledged before the fault are the last count it
- * had heard when it sent the signal. Once that count reaches {@code afterCommits} it kills or pauses node 0, then
+ * had heard when it made the fault. Once that count reaches {@code afterCommits} it kills, pauses or exhausts
+ * node 0, then
  * collects node 1's failover events ({@link FailoverEvents}) for the phase times, and resumes a paused node 0 once
  * the new primary writes. Listener methods run on the nodes' output threads.
  */
@@ -17,6 +21,7 @@ final class FaultRun
 {
     private final Fault fault;
     private final long afterCommits;
+    private final Path heapTrigger;
     private final PrintStream out;
     private final Map<String, FailoverEvents.Event> events = new ConcurrentHashMap<>();
     private volatile FaultTarget primary;
@@ -28,16 +33,22 @@ final class FaultRun
     /** Node 1's suspicion of node 0 raised before the fault and not cleared since, or null. */
     private FailoverEvents.Event suspicionBeforeFault;
     private volatile long faultPid = -1;
+    private volatile long faultedExitWallMs;
     private volatile boolean resumed;
     private volatile String failure;
     private volatile java.util.function.BooleanSupplier gate = () -> true;
     private java.util.function.Supplier<NodeProcess> rejoin;
     private volatile long rejoinStartWallMs;
 
-    FaultRun(final Fault fault, final long afterCommits, final PrintStream out)
+    /**
+     * @param heapTrigger the file whose creation makes node 0 run out of heap ({@link HeapExhaustion}), for
+     *                    {@link Fault#OOM}.
+     */
+    FaultRun(final Fault fault, final long afterCommits, final Path heapTrigger, final PrintStream out)
     {
         this.fault = fault;
         this.afterCommits = afterCommits;
+        this.heapTrigger = heapTrigger;
         this.out = out;
     }
 
@@ -93,12 +104,25 @@ final class FaultRun
             try
             {
                 faultPid = primary.pid();
-                primary.signal(fault.signal());
+                if (fault == Fault.OOM)
+                {
+                    // the fault takes a while: the summary times the process's end too, when it is this JVM's
+                    // child (waited for at once; another process's end is only polled for)
+                    if (primary instanceof NodeProcess child)
+                    {
+                        child.onExit().thenRun(() -> faultedExitWallMs = System.currentTimeMillis());
+                    }
+                    Files.createFile(heapTrigger);
+                }
+                else
+                {
+                    primary.signal(fault.signal());
+                }
                 markFault(System.currentTimeMillis());
-                out.println("FAULT kill -" + fault.signal() + " node 0 (pid " + primary.pid() + ") with " +
+                out.println("FAULT " + fault.action() + " of node 0 (pid " + primary.pid() + ") with " +
                     ackedBeforeFault + " commits acknowledged, the last at LSN " + ackedLsnBeforeFault);
             }
-            catch (final RuntimeException ex)
+            catch (final RuntimeException | IOException ex)
             {
                 failure = "the fault could not be injected: " + ex.getMessage();
             }
@@ -235,6 +259,15 @@ final class FaultRun
     Fault fault()
     {
         return fault;
+    }
+
+    /**
+     * @return when the process the fault was made to ended, epoch ms, for {@link Fault#OOM} in a process the
+     * launcher started; 0 if not seen.
+     */
+    long faultedExitWallMs()
+    {
+        return faultedExitWallMs;
     }
 
     long afterCommits()

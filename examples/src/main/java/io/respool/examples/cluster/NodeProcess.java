@@ -37,6 +37,14 @@ final class NodeProcess implements AutoCloseable, FaultTarget
         boolean onLine(String line);
     }
 
+    /**
+     * @return completes when the process ends.
+     */
+    java.util.concurrent.CompletableFuture<Process> onExit()
+    {
+        return process.onExit();
+    }
+
     private NodeProcess(final int nodeId, final Process process, final PrintStream out, final LineListener listener)
     {
         this.nodeId = nodeId;

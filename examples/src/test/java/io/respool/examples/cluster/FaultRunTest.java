@@ -1,10 +1,13 @@
 package io.respool.examples.cluster;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class FaultRunTest
 {
     private final FakeTarget primary = new FakeTarget();
-    private final FaultRun run = new FaultRun(Fault.KILL9, 10, new PrintStream(new ByteArrayOutputStream(), true,
-        StandardCharsets.UTF_8));
+    private final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    private final FaultRun run = new FaultRun(Fault.KILL9, 10, Path.of("unused"), out);
 
     @Test
     void shouldTakeASuspicionStandingAtTheFaultAsTheFailoversOwn()
@@ -47,6 +50,25 @@ class FaultRunTest
         final long afterFault = run.faultWallMs() + 5;
         run.onStandbyLine("EVENT suspected " + afterFault + " node 0: disk heartbeat unchanged for 200 ms");
         assertEquals(afterFault, run.event(FailoverEvents.SUSPECTED).wallMs());
+    }
+
+    @Test
+    void shouldMakeTheOutOfMemoryFaultByCreatingTheTriggerFileNotBySignal(@TempDir final Path dir)
+    {
+        final Path trigger = dir.resolve("node0.exhaust-heap");
+        final FaultRun oom = new FaultRun(Fault.parse("oom"), 10, trigger, out);
+        oom.primary(primary);
+        oom.onPrimaryLine(ClusterNode.ACKED_PREFIX + "9 4000");
+        assertFalse(Files.exists(trigger), "not before the commit count");
+        oom.onPrimaryLine(ClusterNode.ACKED_PREFIX + "10 4096");
+
+        assertTrue(Files.exists(trigger));
+        assertEquals(List.of(), primary.signals);
+        assertEquals(10, oom.ackedBeforeFault());
+        assertNull(oom.failure());
+        oom.onPrimaryLine(ClusterNode.ACKED_PREFIX + "11 4200");
+        assertNull(oom.failure(), "made once: a second creation would fail");
+        assertEquals(trigger, HeapExhaustion.triggerFile(dir.resolve("node0.report"), 0), "the node looks beside its report");
     }
 
     private static final class FakeTarget implements FaultTarget
