@@ -36,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  * under the embedded disk arbiter ({@link NodeArbiter}), node 0 is killed or paused partway through, node 1 fences
  * it, re-forms DMS, replays its WAL ({@link NodeReformHandler}) and finishes the workload as the new primary
  * ({@link Promotion}); the summary ({@link FailoverSummary}) times each phase and counts the commits acknowledged
- * before the fault and present after. With {@code --bank} it is the bank test ({@link BankRun}): transfers between
+ * before the fault and present after. With {@code --switchover} ({@code --fault switchover --cm}) it is a planned
+ * switchover run ({@link SwitchoverRun}): {@code cmctl switchover -n 2} moves the primary to node 1 while both
+ * nodes stay alive, node 0 demoting and reading on as a standby. With {@code --bank} it is the bank test ({@link BankRun}): transfers between
  * accounts on the primary, balance reads on both nodes, a seeded schedule of kills and pauses and restarts over the
  * data, checked at the end against the WALs.
  * <p>
@@ -77,19 +79,26 @@ public final class ClusterDemo
      * @param failover   a failover run's summary, or null for the default run.
      * @param cm         what the cluster manager showed in a {@code --cm} run, or null.
      * @param rejoin     how the old primary came back as a standby after a failover, or null.
+     * @param switchover a switchover run's summary, or null.
      */
     public record Outcome(int exitStatus, ClusterSummary summary, String error, FailoverSummary failover,
-        CmFaultRun.CmView cm, RejoinSummary rejoin)
+        CmFaultRun.CmView cm, RejoinSummary rejoin, SwitchoverSummary switchover)
     {
         Outcome(final int exitStatus, final ClusterSummary summary, final String error)
         {
-            this(exitStatus, summary, error, null, null, null);
+            this(exitStatus, summary, error, null, null, null, null);
         }
 
         Outcome(final int exitStatus, final ClusterSummary summary, final String error,
             final FailoverSummary failover)
         {
-            this(exitStatus, summary, error, failover, null, null);
+            this(exitStatus, summary, error, failover, null, null, null);
+        }
+
+        Outcome(final int exitStatus, final ClusterSummary summary, final String error,
+            final FailoverSummary failover, final CmFaultRun.CmView cm, final RejoinSummary rejoin)
+        {
+            this(exitStatus, summary, error, failover, cm, rejoin, null);
         }
     }
 
@@ -144,6 +153,13 @@ public final class ClusterDemo
             }
             if (arg.equals("--cm"))
             {
+                cm = true;
+                continue;
+            }
+            if (arg.equals("--switchover"))
+            {
+                // the same as --fault switchover --cm: cmctl needs the agents
+                fault = Fault.SWITCHOVER;
                 cm = true;
                 continue;
             }
@@ -207,8 +223,8 @@ public final class ClusterDemo
         }
         if (cm)
         {
-            out.println("ERROR --cm needs --fault kill9 or --fault sigstop (the cluster manager runs the nodes of " +
-                "a failover run)");
+            out.println("ERROR --cm needs --fault kill9, --fault sigstop or --switchover (the cluster manager runs " +
+                "the nodes of a failover or switchover run)");
             return new Outcome(EXIT_SETUP, null, "--cm without --fault");
         }
         return run(config, passThrough(props), out);
@@ -237,6 +253,16 @@ public final class ClusterDemo
         if (fault == Fault.PARTITION)
         {
             return PartitionRun.run(config, passThrough(props), after, out);
+        }
+        if (fault == Fault.SWITCHOVER)
+        {
+            if (!cm)
+            {
+                out.println("ERROR --fault switchover needs --cm: cmctl switchover asks the node's arbiter through " +
+                    "the cluster manager's request file, so the agents must run the nodes");
+                return new Outcome(EXIT_SETUP, null, "--fault switchover without --cm");
+            }
+            return SwitchoverRun.run(config, passThrough(props), after, out);
         }
         final FaultRun faultRun = new FaultRun(fault, after, out);
         return cm ? CmFaultRun.run(config, passThrough(props), faultRun, out) :

@@ -85,6 +85,7 @@ public final class ClusterNode
     private volatile Runnable onFailover = () -> {};
     private volatile CmControl cmControl;
     private volatile boolean promoted;
+    private volatile boolean demoted;
     private volatile boolean workDone;
     private Start start = Start.FIRST;
 
@@ -293,7 +294,7 @@ public final class ClusterNode
         if (cmControl != null)
         {
             // the workload is over: the node serves nothing more, whatever its role
-            cmControl.role(reformPromoted() ? "Primary" : (writer() ? "Primary" : "Standby"), false);
+            cmControl.role(reformPromoted() ? "Primary" : (writer() && !demoted ? "Primary" : "Standby"), false);
         }
         return finishReport(startNs);
     }
@@ -305,7 +306,8 @@ public final class ClusterNode
      */
     private int startCmControl()
     {
-        cmControl = new CmControl(Path.of(required("dataDir")), 0 == nodeId ? "Primary" : "Standby").start();
+        cmControl = new CmControl(Path.of(required("dataDir")), 0 == nodeId ? "Primary" : "Standby", events)
+            .start();
         events.listen((name) ->
         {
             if (FailoverEvents.SERVING_WRITES.equals(name))
@@ -369,6 +371,11 @@ public final class ClusterNode
             awaitPeersReady(Path.of(required("barrier")), TimeUnit.SECONDS.toNanos(30));
         }
         final NodeArbiter arbiter = newArbiter(group).start();
+        if (cmControl != null)
+        {
+            // cmctl switchover/failover -n: the arbiter's role requests
+            cmControl.requests(arbiter.roleRequests(nodeId + 1));
+        }
         if (start == Start.REJOIN)
         {
             System.out.println("DSS instance " + group.instanceId() + " open " + RejoinSteps.msSince(startNs) +
@@ -459,6 +466,7 @@ public final class ClusterNode
         {
             final WriterRole role = new WriterRole(node, pages, store, heap, wal, control, problems, settings, null);
             final Writer writer = role.writer();
+            reform.onDemote((done) -> writer.handOver(events, done));
             try (Periodic progress = new Periodic("progress", 1000, writer::progress);
                 Periodic acked = new Periodic("acked", ACKED_INTERVAL_MS, () -> acked(wal));
                 WriterRole writing = role.start())
@@ -470,6 +478,10 @@ public final class ClusterNode
             finally
             {
                 writer.report(report);
+            }
+            if (writer.handedOver())
+            {
+                runDemoted(node, store, control, pages, settings, runDeadlineNs);
             }
         }
         else
@@ -491,7 +503,9 @@ public final class ClusterNode
             }
             if (reader.stoppedForFailover())
             {
-                final Recovery.Result recovery = reform.awaitTakeOver(runDeadlineNs - System.nanoTime());
+                final Recovery.Result takenOver = reform.awaitTakeOver(runDeadlineNs - System.nanoTime());
+                final Recovery.Result recovery = takenOver != null ? takenOver :
+                    replayAfterSwitchover(dss, pages, store, reform.switchedFrom());
                 new Promotion(dss, node, pages, store, wal, control, problems, settings, report, events)
                     .run(recovery);
                 if (Boolean.parseBoolean(args.getProperty("awaitRejoin", "false")))
@@ -506,6 +520,44 @@ public final class ClusterNode
         {
             problems.add(problem);
         }
+    }
+
+    /**
+     * The old primary after a switchover ({@code cmctl switchover}): its writer handed over (WAL durable,
+     * checkpointed); once the reform ends it is a standby that reads the table the new primary writes, each page
+     * shipped from the new primary's buffer, until the table holds the whole workload ({@link RejoinedStandby}).
+     */
+    private void runDemoted(final DmsNode node, final TablePageStore store, final ControlChannel control,
+        final PageAccess pages, final WriterRole.Settings settings, final long runDeadlineNs)
+    {
+        demoted = true;
+        if (!node.awaitReform(Math.max(0, runDeadlineNs - System.nanoTime())))
+        {
+            throw new IllegalStateException("the switchover's reform did not end: state " + node.reformState());
+        }
+        if (cmControl != null)
+        {
+            cmControl.role("Standby", true);
+        }
+        System.out.println("demoted: node " + nodeId + " is a standby in " + node.membershipView());
+        RejoinSteps.runStandby(node, store, control, pages, problems, settings, report, runDeadlineNs);
+    }
+
+    /**
+     * The new primary of a switchover: DMS ran no RECOVERY step (nobody was removed), so replay the old primary's
+     * WAL from its last checkpoint here, with normal page access, as a failover does (its hand-over checkpoint
+     * leaves nothing to replay; the scan gives the commits and the end LSN the new WAL continues above).
+     */
+    private Recovery.Result replayAfterSwitchover(final Dss dss, final PageAccess pages, final TablePageStore store,
+        final int oldPrimary)
+    {
+        events.emit(FailoverEvents.RECOVERY_STARTED, "switchover: replaying " + walPath(oldPrimary) + "'s tail " +
+            "with normal page access");
+        final Recovery.Result recovery = WriterRole.replay(dss, walPath(oldPrimary), new DmsRedoPages(pages, store),
+            nodeId);
+        events.emit(FailoverEvents.RECOVERY_DONE, recovery.commits() + " commits, end LSN " + recovery.endLsn() +
+            ", " + recovery.replayed() + " records replayed, " + recovery.pagesChanged() + " page changes applied");
+        return recovery;
     }
 
     /**

@@ -14,7 +14,9 @@ enum Fault
     /** {@code kill -STOP} of node 0's process, {@code kill -CONT} once the new primary writes. */
     SIGSTOP("STOP"),
     /** Node 0 cut off the network (its namespace's link down) while both nodes keep the disk. */
-    PARTITION(null);
+    PARTITION(null),
+    /** No fault: a planned {@code cmctl switchover -n 2} moves the primary to node 1, both nodes alive. */
+    SWITCHOVER(null);
 
     private final String signal;
 
@@ -48,6 +50,6 @@ enum Fault
                 return fault;
             }
         }
-        throw new IllegalArgumentException("unknown fault: " + text + " (choose kill9, sigstop, partition or none)");
+        throw new IllegalArgumentException("unknown fault: " + text + " (choose kill9, sigstop, partition, switchover or none)");
     }
 }

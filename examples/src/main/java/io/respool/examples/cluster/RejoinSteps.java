@@ -76,7 +76,7 @@ final class RejoinSteps
         final PageAccess pages, final Problems problems, final WriterRole.Settings settings, final NodeReport report,
         final long runDeadlineNs)
     {
-        System.out.println("standby in " + node.membershipView() + " after the JOIN reform; reading the table " +
+        System.out.println("standby in " + node.membershipView() + "; reading the table " +
             "through DMS until it holds the whole workload");
         final RejoinedStandby standby = new RejoinedStandby(pages, store, problems, settings);
         try
