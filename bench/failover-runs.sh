@@ -7,6 +7,9 @@
 #
 #   bench/failover-runs.sh kill9 20
 #   bench/failover-runs.sh sigstop 20 -Drespool.cluster.updates=40000     # extra arguments go to cluster-demo
+#   bench/failover-runs.sh switchover 5     # planned switchovers (--fault switchover --cm): total = the node reading
+#                                           # cmctl's request to the new primary's first commit; lost = node 0's
+#                                           # acknowledged commits missing from the table node 1 took over
 #
 # Build first, at the repository root: mvn -q -B package -DskipTests
 set -euo pipefail
@@ -23,7 +26,9 @@ failed=0
 lost=0
 for i in $(seq 1 "$runs"); do
     log="$out/run-$i.log"
-    if "$repo/bin/cluster-demo" --fault "$kind" "$@" >"$log" 2>&1; then
+    flags=(--fault "$kind")
+    [ "$kind" = switchover ] && flags+=(--cm)
+    if "$repo/bin/cluster-demo" "${flags[@]}" "$@" >"$log" 2>&1; then
         status=passed
     else
         status=FAILED
@@ -35,13 +40,21 @@ for i in $(seq 1 "$runs"); do
     if [ -n "$before" ] && [ -n "$after" ] && [ "$after" -lt "$before" ]; then
         lost=$((lost + before - after))
     fi
-    total=$(sed -n 's/^  total: .* \([0-9][0-9]*\)$/\1/p' "$log")
+    if [ "$kind" = switchover ]; then
+        # "acknowledged  N acknowledged by node 0, M in the table node 1 took over: ..."
+        before=$(sed -n 's/^acknowledged *\([0-9]*\) acknowledged by node 0, \([0-9]*\) in the table.*/\1/p' "$log")
+        after=$(sed -n 's/^acknowledged *\([0-9]*\) acknowledged by node 0, \([0-9]*\) in the table.*/\2/p' "$log")
+        if [ -n "$before" ] && [ -n "$after" ] && [ "$after" -lt "$before" ]; then
+            lost=$((lost + before - after))
+        fi
+    fi
+    total=$(sed -n 's/^  \(total: .*\|switch: request read .*\) \([0-9][0-9]*\)$/\2/p' "$log")
     echo "run $i: $status, total ${total:-?} ms, acknowledged ${before:-?}, present ${after:-?}"
 done
 
 # Every phase line of the summary: two spaces, a name, its time in ms at the end of the line.
 cat "$out"/run-*.log | awk '
-    /^== Failover summary/ { inSummary = 1; next }
+    /^== (Failover|Switchover) summary/ { inSummary = 1; next }
     inSummary && /^  [a-z]/ && $NF ~ /^[0-9]+$/ {
         name = $0; sub(/ +[0-9]+$/, "", name); sub(/^  /, "", name); sub(/ \(.*/, "", name)
         if (!(name in count)) order[++names] = name

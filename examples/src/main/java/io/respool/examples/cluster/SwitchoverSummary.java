@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param newPrimaryCommits commits node 1 wrote as the primary.
  * @param phaseMs           each phase's time, ms, in {@link #PHASES} order; -1 where an event is missing.
  * @param switchMs          cmctl switchover started to node 1's first durable commit, ms; -1 if it never wrote.
+ * @param nodeSwitchMs      node 1 read the request to its first durable commit, ms (without cmctl's JVM start).
  * @param writeGapMs        node 0's last commit (writes paused) to node 1's first, ms: no commit acknowledged.
  * @param cmctlMs           cmctl switchover's run, start to its exit (it waits for node 1 Primary Normal).
  * @param problems          everything that went wrong, empty if the run passed.
@@ -27,6 +28,7 @@ public record SwitchoverSummary(
     long newPrimaryCommits,
     long[] phaseMs,
     long switchMs,
+    long nodeSwitchMs,
     long writeGapMs,
     long cmctlMs,
     List<String> problems)
@@ -117,10 +119,12 @@ public record SwitchoverSummary(
         final FailoverEvents.Event serving = run.event(false, FailoverEvents.SERVING_WRITES);
         final long switchMs = serving == null || run.requestWallMs() == 0 ? -1 :
             serving.wallMs() - run.requestWallMs();
+        final FailoverEvents.Event read = run.event(false, FailoverEvents.ROLE_REQUESTED);
+        final long nodeSwitchMs = serving == null || read == null ? -1 : serving.wallMs() - read.wallMs();
         final long gapMs = serving == null || paused == null ? -1 : serving.wallMs() - paused.wallMs();
         final long cmctlMs = run.cmctlDoneWallMs() == 0 ? -1 : run.cmctlDoneWallMs() - run.requestWallMs();
         return new SwitchoverSummary(acked, recovered, lost, n.getLong("failover.newPrimaryCommits"), phases,
-            switchMs, gapMs, cmctlMs, List.copyOf(problems));
+            switchMs, nodeSwitchMs, gapMs, cmctlMs, List.copyOf(problems));
     }
 
     private static void checkQueries(final SwitchoverRun.Queries q, final List<String> problems)
@@ -172,6 +176,8 @@ public record SwitchoverSummary(
         }
         out.printf(Locale.ROOT, "  %-56s %6s%n", "switch: cmctl started to node 1's first commit",
             switchMs < 0 ? "-" : switchMs);
+        out.printf(Locale.ROOT, "  %-56s %6s%n", "switch: request read by node 1 to its first commit",
+            nodeSwitchMs < 0 ? "-" : nodeSwitchMs);
         out.printf(Locale.ROOT, "  %-56s %6s%n", "writes waiting: node 0's last commit to node 1's first",
             writeGapMs < 0 ? "-" : writeGapMs);
         out.printf(Locale.ROOT, "  %-56s %6s%n", "cmctl switchover returned (node 1 Primary Normal)",
