@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * ({@link Promotion}); the summary ({@link FailoverSummary}) times each phase and counts the commits acknowledged
  * before the fault and present after. With {@code --switchover} ({@code --fault switchover --cm}) it is a planned
  * switchover run ({@link SwitchoverRun}): {@code cmctl switchover -n 2} moves the primary to node 1 while both
- * nodes stay alive, node 0 demoting and reading on as a standby. With {@code --bank} it is the bank test ({@link BankRun}): transfers between
+ * nodes stay alive, node 0 demoting and reading on as a standby, and {@code cmctl switchover -n 1} moves it back.
+ * With {@code --bank} it is the bank test ({@link BankRun}): transfers between
  * accounts on the primary, balance reads on both nodes, a seeded schedule of kills and pauses and restarts over the
  * data, checked at the end against the WALs.
  * <p>
@@ -262,7 +263,8 @@ public final class ClusterDemo
                     "the cluster manager's request file, so the agents must run the nodes");
                 return new Outcome(EXIT_SETUP, null, "--fault switchover without --cm");
             }
-            return SwitchoverRun.run(config, passThrough(props), after, out);
+            return SwitchoverRun.run(config, passThrough(props), after,
+                Boolean.parseBoolean(props.getProperty(SwitchoverRun.BACK_PROP_NAME, "true")), out);
         }
         final FaultRun faultRun = new FaultRun(fault, after, out);
         return cm ? CmFaultRun.run(config, passThrough(props), faultRun, out) :

@@ -85,7 +85,7 @@ public final class ClusterNode
     private volatile Runnable onFailover = () -> {};
     private volatile CmControl cmControl;
     private volatile boolean promoted;
-    private volatile boolean demoted;
+    private volatile boolean switchedOver;
     private volatile boolean workDone;
     private Start start = Start.FIRST;
 
@@ -294,7 +294,9 @@ public final class ClusterNode
         if (cmControl != null)
         {
             // the workload is over: the node serves nothing more, whatever its role
-            cmControl.role(reformPromoted() ? "Primary" : (writer() && !demoted ? "Primary" : "Standby"), false);
+            // after a switchover the role is the last one given; else as the start and a failover made it
+            cmControl.role(switchedOver ? cmControl.roleName() : (reformPromoted() || writer() ? "Primary" : "Standby"),
+                false);
         }
         return finishReport(startNs);
     }
@@ -481,7 +483,7 @@ public final class ClusterNode
             }
             if (writer.handedOver())
             {
-                runDemoted(node, store, control, pages, settings, runDeadlineNs);
+                runDemoted(dss, node, store, wal, control, pages, reform, settings, runDeadlineNs);
             }
         }
         else
@@ -506,8 +508,13 @@ public final class ClusterNode
                 final Recovery.Result takenOver = reform.awaitTakeOver(runDeadlineNs - System.nanoTime());
                 final Recovery.Result recovery = takenOver != null ? takenOver :
                     replayAfterSwitchover(dss, pages, store, reform.switchedFrom());
-                new Promotion(dss, node, pages, store, wal, control, problems, settings, report, events)
-                    .run(recovery);
+                final Promotion promotion = new Promotion(dss, node, pages, store, wal, control, problems, settings,
+                    report, events).demotable(reform);
+                promotion.run(recovery);
+                if (promotion.handedOver())
+                {
+                    runDemoted(dss, node, store, wal, control, pages, reform, settings, runDeadlineNs);
+                }
                 if (Boolean.parseBoolean(args.getProperty("awaitRejoin", "false")))
                 {
                     // the launcher restarts the old primary: stay the primary it reads from until its check ends
@@ -527,10 +534,11 @@ public final class ClusterNode
      * checkpointed); once the reform ends it is a standby that reads the table the new primary writes, each page
      * shipped from the new primary's buffer, until the table holds the whole workload ({@link RejoinedStandby}).
      */
-    private void runDemoted(final DmsNode node, final TablePageStore store, final ControlChannel control,
-        final PageAccess pages, final WriterRole.Settings settings, final long runDeadlineNs)
+    private void runDemoted(final Dss dss, final DmsNode node, final TablePageStore store, final Wal wal,
+        final ControlChannel control, final PageAccess pages, final NodeReformHandler reform,
+        final WriterRole.Settings settings, final long runDeadlineNs)
     {
-        demoted = true;
+        switchedOver = true;
         if (!node.awaitReform(Math.max(0, runDeadlineNs - System.nanoTime())))
         {
             throw new IllegalStateException("the switchover's reform did not end: state " + node.reformState());
@@ -540,7 +548,27 @@ public final class ClusterNode
             cmControl.role("Standby", true);
         }
         System.out.println("demoted: node " + nodeId + " is a standby in " + node.membershipView());
-        RejoinSteps.runStandby(node, store, control, pages, problems, settings, report, runDeadlineNs);
+        final RejoinedStandby.State end = RejoinSteps.runStandby(node, store, control, pages, problems, settings,
+            report, runDeadlineNs, (stop) -> onFailover = stop);
+        onFailover = () -> {};
+        if (end != RejoinedStandby.State.PROMOTED)
+        {
+            return;
+        }
+        // switched back: this node is the primary again (cmctl switchover -n to it); its writer may hand over again
+        final Recovery.Result takenOver = reform.awaitTakeOver(Math.max(0, runDeadlineNs - System.nanoTime()));
+        final Recovery.Result recovery = takenOver != null ? takenOver :
+            replayAfterSwitchover(dss, pages, store, reform.switchedFrom());
+        // what this node logged as the first primary was replayed and checkpointed by the node it handed over to
+        wal.retire();
+        final Promotion promotion = new Promotion(dss, node, pages, store, wal, control, problems, settings, report,
+            events).demotable(reform);
+        promotion.run(recovery);
+        if (promotion.handedOver())
+        {
+            System.out.println("handed over a second time: node " + nodeId + " stays a standby without reading " +
+                "(one switch back is what the demo runs)");
+        }
     }
 
     /**
@@ -551,6 +579,7 @@ public final class ClusterNode
     private Recovery.Result replayAfterSwitchover(final Dss dss, final PageAccess pages, final TablePageStore store,
         final int oldPrimary)
     {
+        switchedOver = true;
         events.emit(FailoverEvents.RECOVERY_STARTED, "switchover: replaying " + walPath(oldPrimary) + "'s tail " +
             "with normal page access");
         final Recovery.Result recovery = WriterRole.replay(dss, walPath(oldPrimary), new DmsRedoPages(pages, store),

@@ -24,6 +24,8 @@ final class Promotion
     private final NodeReport report;
     private final FailoverEvents events;
     private volatile boolean serving;
+    private volatile boolean handedOver;
+    private NodeReformHandler reform;
 
     Promotion(final Dss dss, final DmsNode node, final PageAccess pages, final TablePageStore store, final Wal wal,
         final ControlChannel control, final Problems problems, final WriterRole.Settings settings,
@@ -39,6 +41,25 @@ final class Promotion
         this.settings = settings;
         this.report = report;
         this.events = events;
+    }
+
+    /**
+     * @param handler where a later switchover's DEMOTE step reaches this promotion's writer (it hands over, and
+     *                {@link #run} returns without the end-of-workload checks: {@link #handedOver()}).
+     * @return this.
+     */
+    Promotion demotable(final NodeReformHandler handler)
+    {
+        this.reform = handler;
+        return this;
+    }
+
+    /**
+     * @return whether the writer handed over to a switchover before the workload's end.
+     */
+    boolean handedOver()
+    {
+        return handedOver;
     }
 
     void run(final Recovery.Result recovery)
@@ -64,6 +85,10 @@ final class Promotion
         }
         final long commitsBefore = wal.durableCommits();
         final Writer writer = role.writer();
+        if (reform != null)
+        {
+            reform.onDemote((done) -> writer.handOver(events, done));
+        }
         try (role;
             ClusterNode.Periodic progress = new ClusterNode.Periodic("progress", 1000, writer::progress);
             ClusterNode.Periodic acked = new ClusterNode.Periodic("acked", ClusterNode.ACKED_INTERVAL_MS,
@@ -80,6 +105,14 @@ final class Promotion
         acked(commitsBefore);
         final long commits = wal.durableCommits();
         report.put("failover.newPrimaryCommits", commits - recovery.commits());
+        if (writer.handedOver())
+        {
+            handedOver = true;
+            report.put("failover.handedOverCommits", commits);
+            System.out.println("primary handed over to a switchover: " + (commits - recovery.commits()) +
+                " commits of its own after " + recovery.commits() + " taken over, " + commits + " durable");
+            return;
+        }
         report.put("failover.finalCommits", commits);
         final String atEnd = scan.differenceFromWorkload(settings.rows(), settings.updates(), settings.seed(), total);
         report.put("failover.finalMatches", atEnd == null && commits == total ? 1 : 0);

@@ -13,22 +13,24 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * The planned switchover run, as {@code bin/cluster-demo --switchover} runs it: agents (real JVMs) run both nodes;
  * once node 0 acknowledged {@link #SWITCH_AFTER} commits, {@code cmctl switchover -n 2} (its own JVM) moves the
- * primary to node 1: node 0 demotes (writer stopped, WAL durable, hand-over checkpoint), node 1 replays node 0's
- * WAL tail and finishes the workload as the writer, node 0 reads on as a standby with pages shipped from node 1.
- * Both processes stay the same; no acknowledged commit is lost.
+ * primary to node 1: node 0 demotes (writer stopped, WAL durable, hand-over checkpoint) and reads on as a standby
+ * with pages shipped from node 1, node 1 replays node 0's WAL tail and writes as the primary. Halfway through the
+ * rest, {@code cmctl switchover -n 1} moves it back: node 0 finishes the workload, node 1 reads it all. Both
+ * processes stay the same; no acknowledged commit is lost at either switch.
  */
 class CmSwitchoverTest
 {
     private static final long ROWS = 300;
-    private static final long UPDATES = 3000;
+    private static final long UPDATES = 6000;
     private static final long SWITCH_AFTER = 800;
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
-    void shouldMoveThePrimaryToTheStandbyWithBothAliveAndNoCommitLost(@TempDir final Path dir) throws Exception
+    void shouldMoveThePrimaryToTheStandbyAndBackWithBothAliveAndNoCommitLost(@TempDir final Path dir)
+        throws Exception
     {
         final String url = ClusterTestSupport.url(ClusterTestSupport.freePorts(2));
-        final String[] args = ClusterTestSupport.failoverArgs(dir, url, ROWS, UPDATES, 1000, SWITCH_AFTER, 90,
+        final String[] args = ClusterTestSupport.failoverArgs(dir, url, ROWS, UPDATES, 2000, SWITCH_AFTER, 90,
             "--switchover");
         final ClusterTestSupport.TeeOutput output = new ClusterTestSupport.TeeOutput();
         final ClusterDemo.Outcome outcome = ClusterDemo.run(args, output.out);
@@ -38,19 +40,33 @@ class CmSwitchoverTest
         assertNotNull(summary, text);
         assertEquals(List.of(), summary.problems(), text);
         assertEquals(ClusterDemo.EXIT_PASSED, outcome.exitStatus(), text);
-        // no acknowledged commit lost: every commit node 0 acknowledged is what node 1 took over, no more, no less
-        assertTrue(summary.ackedByOld() >= SWITCH_AFTER, text);
-        assertEquals(summary.ackedByOld(), summary.recoveredCommits(), text);
-        assertEquals(0, summary.lost(), text);
-        // the new primary writes: the rest of the workload
-        assertTrue(summary.newPrimaryCommits() > 0, text);
-        assertEquals(1 + ROWS + UPDATES, summary.recoveredCommits() + summary.newPrimaryCommits(), text);
-        assertTrue(summary.switchMs() > 0 && summary.writeGapMs() > 0 && summary.writeGapMs() <= summary.switchMs(),
-            text);
+        assertEquals(2, summary.switches().size(), text);
+        final SwitchoverSummary.Switch there = summary.switches().get(0);
+        final SwitchoverSummary.Switch back = summary.switches().get(1);
+        assertEquals(0, there.from(), text);
+        assertEquals(1, there.to(), text);
+        // no acknowledged commit lost: every commit the old primary acknowledged is what the new one took over
+        assertTrue(there.ackedByOld() >= SWITCH_AFTER, text);
+        assertEquals(there.ackedByOld(), there.recoveredCommits(), text);
+        assertEquals(0, there.lost(), text);
+        assertEquals(back.ackedByOld(), back.recoveredCommits(), text);
+        assertEquals(0, back.lost(), text);
+        // the new primary writes (node 1 between the switches, node 0 to the workload's end)
+        assertTrue(there.newPrimaryCommits() > 0 && back.newPrimaryCommits() > 0, text);
+        assertEquals(there.recoveredCommits() + there.newPrimaryCommits(), back.recoveredCommits(), text);
+        assertEquals(1 + ROWS + UPDATES, back.recoveredCommits() + back.newPrimaryCommits(), text);
+        for (final SwitchoverSummary.Switch s : summary.switches())
+        {
+            assertTrue(s.switchMs() > 0 && s.writeGapMs() > 0 && s.writeGapMs() <= s.switchMs(), text);
+        }
         // the old one reads: as a standby, pages shipped from the new primary
-        assertTrue(text.contains("demoted: node 0 is a standby in MembershipView{version=2"), text);
-        assertTrue(text.matches("(?s).*STANDBY CHECKED \\d+ passes over the table through DMS, pages from the new " +
-            "primary: [1-9].*holds the whole workload.*"), text);
+        assertTrue(text.contains("node 0 | demoted: node 0 is a standby in MembershipView{version=2"), text);
+        assertTrue(text.contains("node 1 | demoted: node 1 is a standby in MembershipView{version=3"), text);
+        assertTrue(text.matches("(?s).*node 0 \\| standby stopped reading: a switchover makes it the primary; " +
+            "\\d+ passes over the table through DMS, pages from the new primary: [1-9].*"), text);
+        assertTrue(text.matches("(?s).*node 1 \\| STANDBY CHECKED \\d+ passes over the table through DMS, pages " +
+            "from the new primary: [1-9].*holds the whole workload.*"), text);
         assertTrue(text.contains("cmctl: switchover successfully: node 2 is Primary."), text);
+        assertTrue(text.contains("cmctl: switchover successfully: node 1 is Primary."), text);
     }
 }
