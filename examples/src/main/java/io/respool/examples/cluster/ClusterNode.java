@@ -490,7 +490,17 @@ public final class ClusterNode
         {
             final Reader reader = new Reader(pages, store, control, problems, number("rows"), number("seed"),
                 ACQUIRE_TIMEOUT_NS, managed ? Reader.REFORM_SLICE_NS : ACQUIRE_TIMEOUT_NS, runDeadlineNs);
-            onFailover = reader::stopForFailover;
+            onFailover = () ->
+            {
+                if (reform.switchingOver())
+                {
+                    reader.stopForSwitchover();
+                }
+                else
+                {
+                    reader.stopForFailover();
+                }
+            };
             control.awaitStart(runDeadlineNs - System.nanoTime());
             System.out.println("node 0 created the table; reading");
             try (DssFile writerWal = dss.open(walPath(0));

@@ -41,6 +41,7 @@ final class NodeReformHandler implements ReformHandler
     private volatile DmsNode node;
     private volatile java.util.function.Consumer<Completion> demoter;
     private volatile int switchedFrom = -1;
+    private volatile boolean switchingOver;
 
     NodeReformHandler(final int nodeId, final Dss dss, final TablePageStore store, final FailoverEvents events,
         final Runnable onFailover)
@@ -83,6 +84,14 @@ final class NodeReformHandler implements ReformHandler
     }
 
     /**
+     * @return whether the reform under way (or last) is a SWITCHOVER: the old primary is alive.
+     */
+    boolean switchingOver()
+    {
+        return switchingOver;
+    }
+
+    /**
      * @return the old primary of the switchover that made this node the primary, -1 if none did.
      */
     int switchedFrom()
@@ -96,6 +105,7 @@ final class NodeReformHandler implements ReformHandler
         if (info.before() != null)
         {
             events.emit(FailoverEvents.REFORM_STARTED, info.type() + " " + info.before() + " -> " + info.after());
+            switchingOver = info.type() == ReformType.SWITCHOVER;
             onFailover.run();
         }
     }

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
  * demote (its writer ends the transaction under way, takes no more, makes its WAL durable and checkpoints) and
  * node 1 promote (it replays node 0's WAL tail, continues its own WAL above it, writes the end-of-recovery
  * checkpoint and goes on with the same workload). Node 0 stays alive as a standby that reads the table through
- * DMS, pages shipped from node 1. Then, halfway through the rest of the workload, the launcher switches back
+ * DMS, pages shipped from node 1. Then, an eighth into the rest of the workload, the launcher switches back
  * ({@code cmctl switchover -n 1}, unless {@code -Drespool.cluster.switchover.back=false}): node 1 demotes and reads
  * on as the standby until the table holds the whole workload, node 0 replays node 1's WAL tail and finishes the
  * workload as the primary. Checks: at each switch every commit the old primary acknowledged is in the table the
@@ -30,6 +30,9 @@ final class SwitchoverRun
 {
     /** Whether the run switches back to node 0 after the first switchover (default true). */
     public static final String BACK_PROP_NAME = "respool.cluster.switchover.back";
+
+    /** How long cmctl switchover waits for the target to be Primary and Normal (its -t). */
+    private static final long CMCTL_WAIT_S = 20;
 
     private final long afterCommits;
     private final long totalCommits;
@@ -92,7 +95,7 @@ final class SwitchoverRun
         final Path home = config.directory().resolve("cm");
         ClusterDemo.step(out, "Cluster manager: home " + home + "; one agent per node runs the node processes; " +
             "after " + afterCommits + " commits the launcher runs bin/cmctl switchover -n 2 --home " + home +
-            (switches > 1 ? ", and halfway through the rest bin/cmctl switchover -n 1 (back)" : ""));
+            (switches > 1 ? ", and an eighth into the rest bin/cmctl switchover -n 1 (back)" : ""));
         final List<List<String>> commands = CmFaultRun.nodeCommands(config, home,
             ClusterDemo.arbiterTimeouts(passThrough, out));
         final List<String> problems = new ArrayList<>();
@@ -182,6 +185,12 @@ final class SwitchoverRun
             {
                 break;
             }
+            if (!switchouts.isEmpty() && switchouts.get(switchouts.size() - 1).isDone() &&
+                !switchouts.get(switchouts.size() - 1).join().contains("switchover successfully"))
+            {
+                problems.add("cmctl switchover " + switchouts.size() + " failed (output below); the run stops");
+                break;
+            }
             if (switchouts.size() < switches && cluster.node(served % 2 == 0 ? 0 : 1).workDone())
             {
                 problems.add("the primary finished the workload before switchover " + (switchouts.size() + 1) +
@@ -210,7 +219,8 @@ final class SwitchoverRun
 
     /**
      * @return whether switch {@code k} is due: the first after {@code afterCommits} commits, the next once the
-     * previous one's cmctl returned and the new primary acknowledged half of the rest of the workload.
+     * previous one's cmctl returned and the new primary acknowledged an eighth of the rest of the workload (early:
+     * cmctl's JVM takes 1 to 3 s to start here, and the switch must come before the workload ends).
      */
     private boolean due(final int k, final List<CompletableFuture<String>> switchouts)
     {
@@ -219,7 +229,7 @@ final class SwitchoverRun
             return acked[0].get() >= afterCommits;
         }
         final long from = acked[k - 1].get();
-        return switchouts.get(k - 1).isDone() && served == k && acked[k].get() >= from + (totalCommits - from) / 2;
+        return switchouts.get(k - 1).isDone() && served == k && acked[k].get() >= from + (totalCommits - from) / 8;
     }
 
     private CompletableFuture<String> request(final CmCluster cluster, final int k)
@@ -231,7 +241,8 @@ final class SwitchoverRun
             "acknowledged by node " + (1 - target(k)));
         return CompletableFuture.supplyAsync(() ->
         {
-            final String text = cluster.cmctl("switchover", "-n", Integer.toString(cmNode), "-t", "60");
+            final String text = cluster.cmctl("switchover", "-n", Integer.toString(cmNode), "-t",
+                Long.toString(CMCTL_WAIT_S));
             cmctlDoneWallMs[k] = System.currentTimeMillis();
             return text;
         });

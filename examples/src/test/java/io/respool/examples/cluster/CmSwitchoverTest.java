@@ -14,14 +14,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * The planned switchover run, as {@code bin/cluster-demo --switchover} runs it: agents (real JVMs) run both nodes;
  * once node 0 acknowledged {@link #SWITCH_AFTER} commits, {@code cmctl switchover -n 2} (its own JVM) moves the
  * primary to node 1: node 0 demotes (writer stopped, WAL durable, hand-over checkpoint) and reads on as a standby
- * with pages shipped from node 1, node 1 replays node 0's WAL tail and writes as the primary. Halfway through the
+ * with pages shipped from node 1, node 1 replays node 0's WAL tail and writes as the primary. An eighth into the
  * rest, {@code cmctl switchover -n 1} moves it back: node 0 finishes the workload, node 1 reads it all. Both
  * processes stay the same; no acknowledged commit is lost at either switch.
  */
 class CmSwitchoverTest
 {
     private static final long ROWS = 300;
-    private static final long UPDATES = 6000;
+    private static final long UPDATES = 8000;
     private static final long SWITCH_AFTER = 800;
 
     @Test
@@ -30,7 +30,7 @@ class CmSwitchoverTest
         throws Exception
     {
         final String url = ClusterTestSupport.url(ClusterTestSupport.freePorts(2));
-        final String[] args = ClusterTestSupport.failoverArgs(dir, url, ROWS, UPDATES, 2000, SWITCH_AFTER, 90,
+        final String[] args = ClusterTestSupport.failoverArgs(dir, url, ROWS, UPDATES, 1000, SWITCH_AFTER, 90,
             "--switchover");
         final ClusterTestSupport.TeeOutput output = new ClusterTestSupport.TeeOutput();
         final ClusterDemo.Outcome outcome = ClusterDemo.run(args, output.out);
