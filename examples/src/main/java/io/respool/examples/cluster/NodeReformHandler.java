@@ -77,7 +77,9 @@ final class NodeReformHandler implements ReformHandler
         final java.util.function.Consumer<Completion> action = demoter;
         if (action == null)
         {
-            done.complete();
+            // a primary whose writing cannot be stopped (the bank workload's, or before its writer exists): let
+            // the reform fail rather than have two writers
+            done.fail("node " + nodeId + " cannot hand its writer role over now: its workload has no demote step");
             return;
         }
         action.accept(done);
