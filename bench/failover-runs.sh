@@ -7,6 +7,9 @@
 #
 #   bench/failover-runs.sh kill9 20
 #   bench/failover-runs.sh sigstop 20 -Drespool.cluster.updates=40000     # extra arguments go to cluster-demo
+#   bench/failover-runs.sh switchover 5     # planned switchovers there and back (--fault switchover --cm): total =
+#                                           # the target reading cmctl's request to its first commit, per switch;
+#                                           # lost = the old primary's acknowledged commits the new one lacks
 #
 # Build first, at the repository root: mvn -q -B package -DskipTests
 set -euo pipefail
@@ -23,7 +26,9 @@ failed=0
 lost=0
 for i in $(seq 1 "$runs"); do
     log="$out/run-$i.log"
-    if "$repo/bin/cluster-demo" --fault "$kind" "$@" >"$log" 2>&1; then
+    flags=(--fault "$kind")
+    [ "$kind" = switchover ] && flags+=(--cm)
+    if "$repo/bin/cluster-demo" "${flags[@]}" "$@" >"$log" 2>&1; then
         status=passed
     else
         status=FAILED
@@ -35,14 +40,26 @@ for i in $(seq 1 "$runs"); do
     if [ -n "$before" ] && [ -n "$after" ] && [ "$after" -lt "$before" ]; then
         lost=$((lost + before - after))
     fi
-    total=$(sed -n 's/^  total: .* \([0-9][0-9]*\)$/\1/p' "$log")
+    if [ "$kind" = switchover ]; then
+        # per switch: "acknowledged  N acknowledged by node A, M in the table node B took over: ..."
+        pairs=$(sed -n 's/^acknowledged *\([0-9]*\) acknowledged by node [01], \([0-9]*\) in the table.*/\1 \2/p' "$log")
+        while read -r b a; do
+            if [ -n "$b" ] && [ -n "$a" ] && [ "$a" -lt "$b" ]; then
+                lost=$((lost + b - a))
+            fi
+        done <<<"$pairs"
+        before=$(echo "$pairs" | cut -d' ' -f1 | paste -sd/)
+        after=$(echo "$pairs" | cut -d' ' -f2 | paste -sd/)
+    fi
+    # a switchover run has one summary per switch (there and back): their totals joined by "/"
+    total=$(sed -n 's/^  \(total: .*\|switch: request read .*\) \([0-9][0-9]*\)$/\2/p' "$log" | paste -sd/)
     echo "run $i: $status, total ${total:-?} ms, acknowledged ${before:-?}, present ${after:-?}"
 done
 
 # Every phase line of the summary: two spaces, a name, its time in ms at the end of the line.
 cat "$out"/run-*.log | awk '
-    /^== Failover summary/ { inSummary = 1; next }
-    inSummary && /^  [a-z]/ && $NF ~ /^[0-9]+$/ {
+    /^== (Failover|Switchover) summary/ { inSummary = 1; next }
+    inSummary && /^  [A-Za-z]/ && $NF ~ /^[0-9]+$/ {
         name = $0; sub(/ +[0-9]+$/, "", name); sub(/^  /, "", name); sub(/ \(.*/, "", name)
         if (!(name in count)) order[++names] = name
         values[name, ++count[name]] = $NF

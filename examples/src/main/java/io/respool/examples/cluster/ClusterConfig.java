@@ -209,7 +209,8 @@ public record ClusterConfig(
             { "respool.dms.*, respool.dss.*", "passed on to both nodes, e.g. -Drespool.dms.idle.strategy=backoff" },
         };
         final StringBuilder sb = new StringBuilder()
-            .append("usage: bin/cluster-demo [--fault kill9|sigstop|oom [--cm] | --fault partition | --bank] " +
+            .append("usage: bin/cluster-demo [--fault kill9|sigstop|oom [--cm] | --switchover | --fault partition | " +
+                "--bank] " +
                 "[-Dname=value ...]\n\n")
             .append("Runs two database nodes on this machine, each embedding DSS and DMS, over one sparse image:\n")
             .append("node 0 inserts and updates rows of a page-based table on DSS, node 1 reads them with pages\n")
@@ -220,7 +221,11 @@ public record ClusterConfig(
             .append("OutOfMemoryError), node 1 fences it, re-forms DMS, replays its WAL and\n")
             .append("finishes the workload as the new primary. Arbiter timeouts (cluster/DESIGN.md) are passed\n")
             .append("on; the demo gives -Drespool.cluster.self.fence.timeout.ms=2000 and\n")
-            .append("-Drespool.cluster.lease.timeout.ms=4000 unless set (the module's defaults: 1600, 2400).\n\n");
+            .append("-Drespool.cluster.lease.timeout.ms=4000 unless set (the module's defaults: 1600, 2400).\n\n")
+            .append("--switchover (= --fault switchover --cm): a planned switchover run. Agents run the nodes;\n")
+            .append("after the same number of commits bin/cmctl switchover -n 2 moves the primary to node 1 with\n")
+            .append("both alive (node 0 demotes and reads on as a standby), then -n 1 moves it back\n")
+            .append("(-D" + SwitchoverRun.BACK_PROP_NAME + "=false: no switch back).\n\n");
         for (final String[] setting : settings)
         {
             sb.append(String.format("  -D%-40s %s%n", setting[0], setting[1]));

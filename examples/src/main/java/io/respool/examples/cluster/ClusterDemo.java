@@ -37,7 +37,10 @@ import java.util.concurrent.TimeUnit;
  * HeapExhaustion}) partway through, node 1 fences
  * it, re-forms DMS, replays its WAL ({@link NodeReformHandler}) and finishes the workload as the new primary
  * ({@link Promotion}); the summary ({@link FailoverSummary}) times each phase and counts the commits acknowledged
- * before the fault and present after. With {@code --bank} it is the bank test ({@link BankRun}): transfers between
+ * before the fault and present after. With {@code --switchover} ({@code --fault switchover --cm}) it is a planned
+ * switchover run ({@link SwitchoverRun}): {@code cmctl switchover -n 2} moves the primary to node 1 while both
+ * nodes stay alive, node 0 demoting and reading on as a standby, and {@code cmctl switchover -n 1} moves it back.
+ * With {@code --bank} it is the bank test ({@link BankRun}): transfers between
  * accounts on the primary, balance reads on both nodes, a seeded schedule of kills and pauses and restarts over the
  * data, checked at the end against the WALs.
  * <p>
@@ -78,19 +81,26 @@ public final class ClusterDemo
      * @param failover   a failover run's summary, or null for the default run.
      * @param cm         what the cluster manager showed in a {@code --cm} run, or null.
      * @param rejoin     how the old primary came back as a standby after a failover, or null.
+     * @param switchover a switchover run's summary, or null.
      */
     public record Outcome(int exitStatus, ClusterSummary summary, String error, FailoverSummary failover,
-        CmFaultRun.CmView cm, RejoinSummary rejoin)
+        CmFaultRun.CmView cm, RejoinSummary rejoin, SwitchoverSummary switchover)
     {
         Outcome(final int exitStatus, final ClusterSummary summary, final String error)
         {
-            this(exitStatus, summary, error, null, null, null);
+            this(exitStatus, summary, error, null, null, null, null);
         }
 
         Outcome(final int exitStatus, final ClusterSummary summary, final String error,
             final FailoverSummary failover)
         {
-            this(exitStatus, summary, error, failover, null, null);
+            this(exitStatus, summary, error, failover, null, null, null);
+        }
+
+        Outcome(final int exitStatus, final ClusterSummary summary, final String error,
+            final FailoverSummary failover, final CmFaultRun.CmView cm, final RejoinSummary rejoin)
+        {
+            this(exitStatus, summary, error, failover, cm, rejoin, null);
         }
     }
 
@@ -145,6 +155,13 @@ public final class ClusterDemo
             }
             if (arg.equals("--cm"))
             {
+                cm = true;
+                continue;
+            }
+            if (arg.equals("--switchover"))
+            {
+                // the same as --fault switchover --cm: cmctl needs the agents
+                fault = Fault.SWITCHOVER;
                 cm = true;
                 continue;
             }
@@ -208,8 +225,8 @@ public final class ClusterDemo
         }
         if (cm)
         {
-            out.println("ERROR --cm needs --fault kill9, sigstop or oom (the cluster manager runs the nodes of " +
-                "a failover run)");
+            out.println("ERROR --cm needs --fault kill9, sigstop or oom, or --switchover (the cluster manager runs " +
+                "the nodes of a failover or switchover run)");
             return new Outcome(EXIT_SETUP, null, "--cm without --fault");
         }
         return run(config, passThrough(props), out);
@@ -238,6 +255,17 @@ public final class ClusterDemo
         if (fault == Fault.PARTITION)
         {
             return PartitionRun.run(config, passThrough(props), after, out);
+        }
+        if (fault == Fault.SWITCHOVER)
+        {
+            if (!cm)
+            {
+                out.println("ERROR --fault switchover needs --cm: cmctl switchover asks the node's arbiter through " +
+                    "the cluster manager's request file, so the agents must run the nodes");
+                return new Outcome(EXIT_SETUP, null, "--fault switchover without --cm");
+            }
+            return SwitchoverRun.run(config, passThrough(props), after,
+                Boolean.parseBoolean(props.getProperty(SwitchoverRun.BACK_PROP_NAME, "true")), out);
         }
         final FaultRun faultRun = new FaultRun(fault, after, HeapExhaustion.triggerFile(config, 0), out);
         return cm ? CmFaultRun.run(config, passThrough(props), faultRun, out) :

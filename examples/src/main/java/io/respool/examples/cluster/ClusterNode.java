@@ -85,6 +85,7 @@ public final class ClusterNode
     private volatile Runnable onFailover = () -> {};
     private volatile CmControl cmControl;
     private volatile boolean promoted;
+    private volatile boolean switchedOver;
     private volatile boolean workDone;
     private Start start = Start.FIRST;
 
@@ -297,7 +298,9 @@ public final class ClusterNode
         if (cmControl != null)
         {
             // the workload is over: the node serves nothing more, whatever its role
-            cmControl.role(reformPromoted() ? "Primary" : (writer() ? "Primary" : "Standby"), false);
+            // after a switchover the role is the last one given; else as the start and a failover made it
+            cmControl.role(switchedOver ? cmControl.roleName() : (reformPromoted() || writer() ? "Primary" : "Standby"),
+                false);
         }
         return finishReport(startNs);
     }
@@ -309,7 +312,8 @@ public final class ClusterNode
      */
     private int startCmControl()
     {
-        cmControl = new CmControl(Path.of(required("dataDir")), 0 == nodeId ? "Primary" : "Standby").start();
+        cmControl = new CmControl(Path.of(required("dataDir")), 0 == nodeId ? "Primary" : "Standby", events)
+            .start();
         events.listen((name) ->
         {
             if (FailoverEvents.SERVING_WRITES.equals(name))
@@ -373,6 +377,11 @@ public final class ClusterNode
             awaitPeersReady(Path.of(required("barrier")), TimeUnit.SECONDS.toNanos(30));
         }
         final NodeArbiter arbiter = newArbiter(group).start();
+        if (cmControl != null)
+        {
+            // cmctl switchover/failover -n: the arbiter's role requests
+            cmControl.requests(arbiter.roleRequests(nodeId + 1));
+        }
         if (start == Start.REJOIN)
         {
             System.out.println("DSS instance " + group.instanceId() + " open " + RejoinSteps.msSince(startNs) +
@@ -463,6 +472,7 @@ public final class ClusterNode
         {
             final WriterRole role = new WriterRole(node, pages, store, heap, wal, control, problems, settings, null);
             final Writer writer = role.writer();
+            reform.onDemote((done) -> writer.handOver(events, done));
             try (Periodic progress = new Periodic("progress", 1000, writer::progress);
                 Periodic acked = new Periodic("acked", ACKED_INTERVAL_MS, () -> acked(wal));
                 WriterRole writing = role.start())
@@ -475,12 +485,26 @@ public final class ClusterNode
             {
                 writer.report(report);
             }
+            if (writer.handedOver())
+            {
+                runDemoted(dss, node, store, wal, control, pages, reform, settings, runDeadlineNs);
+            }
         }
         else
         {
             final Reader reader = new Reader(pages, store, control, problems, number("rows"), number("seed"),
                 ACQUIRE_TIMEOUT_NS, managed ? Reader.REFORM_SLICE_NS : ACQUIRE_TIMEOUT_NS, runDeadlineNs);
-            onFailover = reader::stopForFailover;
+            onFailover = () ->
+            {
+                if (reform.switchingOver())
+                {
+                    reader.stopForSwitchover();
+                }
+                else
+                {
+                    reader.stopForFailover();
+                }
+            };
             control.awaitStart(runDeadlineNs - System.nanoTime());
             System.out.println("node 0 created the table; reading");
             try (DssFile writerWal = dss.open(walPath(0));
@@ -495,9 +519,16 @@ public final class ClusterNode
             }
             if (reader.stoppedForFailover())
             {
-                final Recovery.Result recovery = reform.awaitTakeOver(runDeadlineNs - System.nanoTime());
-                new Promotion(dss, node, pages, store, wal, control, problems, settings, report, events)
-                    .run(recovery);
+                final Recovery.Result takenOver = reform.awaitTakeOver(runDeadlineNs - System.nanoTime());
+                final Recovery.Result recovery = takenOver != null ? takenOver :
+                    replayAfterSwitchover(dss, pages, store, reform.switchedFrom());
+                final Promotion promotion = new Promotion(dss, node, pages, store, wal, control, problems, settings,
+                    report, events).demotable(reform);
+                promotion.run(recovery);
+                if (promotion.handedOver())
+                {
+                    runDemoted(dss, node, store, wal, control, pages, reform, settings, runDeadlineNs);
+                }
                 if (Boolean.parseBoolean(args.getProperty("awaitRejoin", "false")))
                 {
                     // the launcher restarts the old primary: stay the primary it reads from until its check ends
@@ -510,6 +541,66 @@ public final class ClusterNode
         {
             problems.add(problem);
         }
+    }
+
+    /**
+     * The old primary after a switchover ({@code cmctl switchover}): its writer handed over (WAL durable,
+     * checkpointed); once the reform ends it is a standby that reads the table the new primary writes, each page
+     * shipped from the new primary's buffer, until the table holds the whole workload ({@link RejoinedStandby}).
+     */
+    private void runDemoted(final Dss dss, final DmsNode node, final TablePageStore store, final Wal wal,
+        final ControlChannel control, final PageAccess pages, final NodeReformHandler reform,
+        final WriterRole.Settings settings, final long runDeadlineNs)
+    {
+        switchedOver = true;
+        if (!node.awaitReform(Math.max(0, runDeadlineNs - System.nanoTime())))
+        {
+            throw new IllegalStateException("the switchover's reform did not end: state " + node.reformState());
+        }
+        if (cmControl != null)
+        {
+            cmControl.role("Standby", true);
+        }
+        System.out.println("demoted: node " + nodeId + " is a standby in " + node.membershipView());
+        final RejoinedStandby.State end = RejoinSteps.runStandby(node, store, control, pages, problems, settings,
+            report, runDeadlineNs, (stop) -> onFailover = stop);
+        onFailover = () -> {};
+        if (end != RejoinedStandby.State.PROMOTED)
+        {
+            return;
+        }
+        // switched back: this node is the primary again (cmctl switchover -n to it); its writer may hand over again
+        final Recovery.Result takenOver = reform.awaitTakeOver(Math.max(0, runDeadlineNs - System.nanoTime()));
+        final Recovery.Result recovery = takenOver != null ? takenOver :
+            replayAfterSwitchover(dss, pages, store, reform.switchedFrom());
+        // what this node logged as the first primary was replayed and checkpointed by the node it handed over to
+        wal.retire();
+        final Promotion promotion = new Promotion(dss, node, pages, store, wal, control, problems, settings, report,
+            events).demotable(reform);
+        promotion.run(recovery);
+        if (promotion.handedOver())
+        {
+            System.out.println("handed over a second time: node " + nodeId + " stays a standby without reading " +
+                "(one switch back is what the demo runs)");
+        }
+    }
+
+    /**
+     * The new primary of a switchover: DMS ran no RECOVERY step (nobody was removed), so replay the old primary's
+     * WAL from its last checkpoint here, with normal page access, as a failover does (its hand-over checkpoint
+     * leaves nothing to replay; the scan gives the commits and the end LSN the new WAL continues above).
+     */
+    private Recovery.Result replayAfterSwitchover(final Dss dss, final PageAccess pages, final TablePageStore store,
+        final int oldPrimary)
+    {
+        switchedOver = true;
+        events.emit(FailoverEvents.RECOVERY_STARTED, "switchover: replaying " + walPath(oldPrimary) + "'s tail " +
+            "with normal page access");
+        final Recovery.Result recovery = WriterRole.replay(dss, walPath(oldPrimary), new DmsRedoPages(pages, store),
+            nodeId);
+        events.emit(FailoverEvents.RECOVERY_DONE, recovery.commits() + " commits, end LSN " + recovery.endLsn() +
+            ", " + recovery.replayed() + " records replayed, " + recovery.pagesChanged() + " page changes applied");
+        return recovery;
     }
 
     /**

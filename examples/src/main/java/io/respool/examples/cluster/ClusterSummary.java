@@ -166,15 +166,23 @@ public record ClusterSummary(
         dmsLatency(out, "DMS 2-way request, node 0", w, "dms.PAGE_2WAY");
         dmsLatency(out, "DMS invalidation (master)", w, r, "dms.INVALIDATION");
         line(out, "volume group check", vgCheck);
-        if (s.passed())
+        result(out, "every row node 1 read was one node 0 committed, no value went back, and no error",
+            s.problems);
+    }
+
+    /**
+     * The summary's last line: PASSED with what held, or FAILED with the problems one a line.
+     */
+    static void result(final PrintStream out, final String passed, final List<String> problems)
+    {
+        if (problems.isEmpty())
         {
-            line(out, "result", "PASSED: every row node 1 read was one node 0 committed, no value went back, and " +
-                "no error");
+            line(out, "result", "PASSED: " + passed);
         }
         else
         {
-            line(out, "result", "FAILED: " + s.problems.size() + " problem(s)");
-            for (final String problem : s.problems)
+            line(out, "result", "FAILED: " + problems.size() + " problem(s)");
+            for (final String problem : problems)
             {
                 out.println("  - " + problem);
             }

@@ -118,6 +118,15 @@ final class CmCluster implements AutoCloseable
      */
     String query(final String... options)
     {
+        return cmctl("query", options);
+    }
+
+    /**
+     * @return {@code cmctl COMMAND OPTIONS --home HOME}, run as a user would (its own JVM), output and error
+     * together; or why it could not run.
+     */
+    String cmctl(final String subcommand, final String... options)
+    {
         final List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.add("-XX:TieredStopAtLevel=1");
@@ -126,7 +135,7 @@ final class CmCluster implements AutoCloseable
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(CM_CTL_CLASS);
-        command.add("query");
+        command.add(subcommand);
         command.addAll(List.of(options));
         command.add("--home");
         command.add(home.toString());
@@ -139,12 +148,12 @@ final class CmCluster implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            return "cmctl query could not run: " + ex.getMessage();
+            return "cmctl " + subcommand + " could not run: " + ex.getMessage();
         }
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-            return "cmctl query interrupted";
+            return "cmctl " + subcommand + " interrupted";
         }
     }
 

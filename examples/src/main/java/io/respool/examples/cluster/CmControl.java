@@ -7,13 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The example node's side of the cluster manager when an agent runs it ({@code cm=true}): the control files in its
  * data directory ({@link NodeControlFiles}: {@code cm_role} for the agent and {@code cmctl query}, {@code cm_request}
- * from {@code cmctl switchover/failover}), stepped by one thread of its own every 20 ms. Other threads say what the
+ * from {@code cmctl switchover/failover}, carried out by the arbiter through {@link #requests}), stepped by one thread of its own every 20 ms. Other threads say what the
  * node is through {@link #role}; only this thread touches the files (NodeControlFiles is single-threaded).
  * <p>
  * It also tells a restart from a first start: the agent restarts a node that died (the old primary after a
@@ -32,21 +33,22 @@ final class CmControl implements AutoCloseable
     private volatile String role;
     private volatile boolean serving;
     private volatile boolean running = true;
+    private volatile NodeControlFiles.Handler requests;
+    private final FailoverEvents events;
 
     /**
      * @param dataDir     the node's data directory (its {@code data_dir} in cm_resource.json).
      * @param initialRole Primary or Standby.
+     * @param events      where a request read from {@code cm_request} is told ({@link FailoverEvents#ROLE_REQUESTED}).
      */
-    CmControl(final Path dataDir, final String initialRole)
+    CmControl(final Path dataDir, final String initialRole, final FailoverEvents events)
     {
+        this.events = events;
         this.incarnation = nextIncarnation(dataDir);
         this.role = initialRole;
         final long startNs = System.nanoTime();
         this.files = new NodeControlFiles(dataDir, () -> TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
-            NodeControlFiles.DEFAULT_POLL_INTERVAL_MS, (request) -> CompletableFuture.failedFuture(
-                new UnsupportedOperationException("the example node does not carry out cmctl " + request.op() +
-                    " yet: it cannot hand its writer role over (a node that can passes its requests to the arbiter " +
-                    "through ArbiterRoleRequests); a failover happens by itself when the primary fails")), initialRole);
+            NodeControlFiles.DEFAULT_POLL_INTERVAL_MS, this::handle, initialRole);
         this.thread = new Thread(this::loop, "cm-control");
         this.thread.setDaemon(true);
     }
@@ -55,6 +57,28 @@ final class CmControl implements AutoCloseable
     {
         thread.start();
         return this;
+    }
+
+    /**
+     * @param handler carries out {@code cmctl switchover/failover -n} from now on: the arbiter's
+     *                {@link io.respool.cluster.node.ArbiterRoleRequests}, once the arbiter runs.
+     */
+    void requests(final NodeControlFiles.Handler handler)
+    {
+        this.requests = handler;
+    }
+
+    private CompletionStage<String> handle(final NodeControlFiles.Request request)
+    {
+        final NodeControlFiles.Handler handler = requests;
+        events.emit(FailoverEvents.ROLE_REQUESTED, "cmctl " + request.op() + " -n " + request.nodeId() + " (request " +
+            request.requestId() + ") read from " + NodeControlFiles.REQUEST_FILE);
+        if (handler == null)
+        {
+            return CompletableFuture.failedFuture(new IllegalStateException("the node's arbiter is not running " +
+                "yet: cmctl " + request.op() + " again once the node serves"));
+        }
+        return handler.handle(request);
     }
 
     /**

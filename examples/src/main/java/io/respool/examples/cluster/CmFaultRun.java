@@ -71,17 +71,8 @@ final class CmFaultRun
         final Path home = config.directory().resolve("cm");
         ClusterDemo.step(out, "Cluster manager: home " + home + " (cm_cluster.json, cm_resource.json); one agent " +
             "per node starts and supervises the node processes; watch with: bin/cmctl query -Cvipd --home " + home);
-        final Map<String, String> nodeProps = ClusterDemo.arbiterTimeouts(passThrough, out);
-        final List<List<String>> commands = new ArrayList<>();
-        final List<Integer> ports = new ArrayList<>();
-        for (int id = 0; id < 2; id++)
-        {
-            final Map<String, String> args = ClusterDemo.managedArgs(config, id);
-            args.put("cm", "true");
-            args.put("dataDir", home.resolve("dn" + id).toString());
-            commands.add(NodeProcess.javaCommand(args, nodeProps));
-            ports.add(config.nodeList().node(id).port());
-        }
+        final List<List<String>> commands = nodeCommands(config, home, ClusterDemo.arbiterTimeouts(passThrough, out));
+        final List<Integer> ports = ports(config);
         final List<String> problems = new ArrayList<>();
         CmView view = null;
         final CmCluster[] holder = new CmCluster[1];
@@ -128,6 +119,29 @@ final class CmFaultRun
         FailoverSummary.print(summary, run, standby, rejoin, vgCheck, out);
         return new ClusterDemo.Outcome(summary.passed() ? ClusterDemo.EXIT_PASSED : ClusterDemo.EXIT_FAILED, null,
             null, summary, view, rejoin);
+    }
+
+    /**
+     * @return the commands the agents run: each node under its agent ({@code cm=true}, its data directory in the
+     * cluster home).
+     */
+    static List<List<String>> nodeCommands(final ClusterConfig config, final Path home,
+        final Map<String, String> nodeProps)
+    {
+        final List<List<String>> commands = new ArrayList<>();
+        for (int id = 0; id < 2; id++)
+        {
+            final Map<String, String> args = ClusterDemo.managedArgs(config, id);
+            args.put("cm", "true");
+            args.put("dataDir", home.resolve("dn" + id).toString());
+            commands.add(NodeProcess.javaCommand(args, nodeProps));
+        }
+        return commands;
+    }
+
+    static List<Integer> ports(final ClusterConfig config)
+    {
+        return List.of(config.nodeList().node(0).port(), config.nodeList().node(1).port());
     }
 
     /**
@@ -215,18 +229,18 @@ final class CmFaultRun
         return new CmView(beforeText, afterText, restarts, pid, found);
     }
 
-    private static String datanodeRow(final String query)
+    static String datanodeRow(final String query)
     {
         final int at = query.indexOf("[  Datanode State   ]");
         return at < 0 ? "" : query.substring(at);
     }
 
-    private static boolean serving(final CmCluster cluster, final int node)
+    static boolean serving(final CmCluster cluster, final int node)
     {
         return cluster.instanceState(node).map(m -> "Normal".equals(m.get("db_state"))).orElse(false);
     }
 
-    private static void print(final PrintStream out, final String title, final String text)
+    static void print(final PrintStream out, final String title, final String text)
     {
         ClusterDemo.step(out, title);
         out.println(text.isEmpty() ? "(not run)" : text.stripTrailing());

@@ -28,6 +28,14 @@ final class FailoverEvents
     static final String RECOVERY_DONE = "recovery-done";
     /** The reform ended: normal page access is open. */
     static final String REFORM_FINISHED = "reform-finished";
+    /** The node read a {@code cmctl switchover/failover -n} request from its data directory. */
+    static final String ROLE_REQUESTED = "role-requested";
+    /** Switchover, on the old primary: DMS's DEMOTE step began. */
+    static final String DEMOTE_STARTED = "demote-started";
+    /** Switchover, on the old primary: the writer took its last transaction and its WAL is durable. */
+    static final String WRITES_PAUSED = "writes-paused";
+    /** Switchover, on the old primary: the hand-over checkpoint is written; the DEMOTE step completes. */
+    static final String DEMOTED = "demoted";
     /** The new primary's first commit after the failover is durable. */
     static final String SERVING_WRITES = "serving-writes";
 

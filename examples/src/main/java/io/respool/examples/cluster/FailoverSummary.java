@@ -159,17 +159,6 @@ public record FailoverSummary(
             rejoin.print(out);
         }
         ClusterSummary.line(out, "volume group check", vgCheck);
-        if (s.passed())
-        {
-            ClusterSummary.line(out, "result", "PASSED: no acknowledged commit lost, every check clean");
-        }
-        else
-        {
-            ClusterSummary.line(out, "result", "FAILED: " + s.problems.size() + " problem(s)");
-            for (final String problem : s.problems)
-            {
-                out.println("  - " + problem);
-            }
-        }
+        ClusterSummary.result(out, "no acknowledged commit lost, every check clean", s.problems);
     }
 }

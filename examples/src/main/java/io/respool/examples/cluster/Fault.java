@@ -16,7 +16,9 @@ enum Fault
     /** Node 0 cut off the network (its namespace's link down) while both nodes keep the disk. */
     PARTITION(null, "network cut"),
     /** Node 0 keeps allocating until its heap runs out (seed 002), {@link HeapExhaustion}; it exits on the error. */
-    OOM(null, "heap exhaustion");
+    OOM(null, "heap exhaustion"),
+    /** No fault: a planned {@code cmctl switchover -n 2} moves the primary to node 1, both nodes alive. */
+    SWITCHOVER(null, "planned switchover");
 
     private final String signal;
     private final String action;
@@ -60,6 +62,7 @@ enum Fault
                 return fault;
             }
         }
-        throw new IllegalArgumentException("unknown fault: " + text + " (choose kill9, sigstop, oom, partition or none)");
+        throw new IllegalArgumentException("unknown fault: " + text + " (choose kill9, sigstop, oom, partition, " +
+            "switchover or none)");
     }
 }

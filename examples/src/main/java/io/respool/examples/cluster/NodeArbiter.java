@@ -126,6 +126,15 @@ final class NodeArbiter implements AutoCloseable
         return views;
     }
 
+    /**
+     * @param cmNodeId this node's id in the CM configuration (1-based).
+     * @return what carries out {@code cmctl switchover/failover -n} for this node: the arbiter's role requests.
+     */
+    io.respool.cluster.node.NodeControlFiles.Handler roleRequests(final int cmNodeId)
+    {
+        return new io.respool.cluster.node.ArbiterRoleRequests(arbiter, cmNodeId);
+    }
+
     ArbiterState state()
     {
         return arbiter.state();

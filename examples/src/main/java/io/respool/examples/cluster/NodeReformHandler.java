@@ -3,6 +3,7 @@ package io.respool.examples.cluster;
 import io.respool.dms.api.DmsNode;
 import io.respool.dms.api.ReformHandler;
 import io.respool.dms.api.ReformInfo;
+import io.respool.dms.api.ReformType;
 import io.respool.dss.Dss;
 
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +21,12 @@ import java.util.concurrent.locks.LockSupport;
  *     through DMS's recovery-only access ({@link RecoveryRedoPages}), and complete the step when done (fail it,
  *     naming the WAL, if the log is damaged);</li>
  *     <li>{@code reformFinished} with this node the primary of a view that removed the old one: the node's main
- *     thread, waiting in {@link #awaitTakeOver}, takes the writer's role ({@link WriterRole#takeOver}).</li>
+ *     thread, waiting in {@link #awaitTakeOver}, takes the writer's role ({@link WriterRole#takeOver});</li>
+ *     <li>{@code demote}, on the old primary of a SWITCHOVER ({@code cmctl switchover}): hand the completion to
+ *     the writer ({@link #onDemote}), which stops taking transactions, makes its WAL durable and checkpoints;</li>
+ *     <li>{@code reformFinished} of a SWITCHOVER with this node the new primary: no RECOVERY step ran (nobody was
+ *     removed), so {@link #awaitTakeOver} returns null and the main thread replays the old primary's WAL tail
+ *     itself, with normal page access, before it takes the role.</li>
  * </ul>
  */
 final class NodeReformHandler implements ReformHandler
@@ -33,6 +39,9 @@ final class NodeReformHandler implements ReformHandler
     private final CompletableFuture<Recovery.Result> recovered = new CompletableFuture<>();
     private final CompletableFuture<Recovery.Result> takeOver = new CompletableFuture<>();
     private volatile DmsNode node;
+    private volatile java.util.function.Consumer<Completion> demoter;
+    private volatile int switchedFrom = -1;
+    private volatile boolean switchingOver;
 
     NodeReformHandler(final int nodeId, final Dss dss, final TablePageStore store, final FailoverEvents events,
         final Runnable onFailover)
@@ -52,12 +61,53 @@ final class NodeReformHandler implements ReformHandler
         this.node = node;
     }
 
+    /**
+     * @param onDemote what the old primary does in a switchover's DEMOTE step: stop writing, complete when done.
+     */
+    void onDemote(final java.util.function.Consumer<Completion> onDemote)
+    {
+        this.demoter = onDemote;
+    }
+
+    @Override
+    public void demote(final ReformInfo info, final Completion done)
+    {
+        events.emit(FailoverEvents.DEMOTE_STARTED, "switchover " + info.before() + " -> " + info.after() +
+            ": the writer stops taking transactions");
+        final java.util.function.Consumer<Completion> action = demoter;
+        if (action == null)
+        {
+            // a primary whose writing cannot be stopped (the bank workload's, or before its writer exists): let
+            // the reform fail rather than have two writers
+            done.fail("node " + nodeId + " cannot hand its writer role over now: its workload has no demote step");
+            return;
+        }
+        action.accept(done);
+    }
+
+    /**
+     * @return whether the reform under way (or last) is a SWITCHOVER: the old primary is alive.
+     */
+    boolean switchingOver()
+    {
+        return switchingOver;
+    }
+
+    /**
+     * @return the old primary of the switchover that made this node the primary, -1 if none did.
+     */
+    int switchedFrom()
+    {
+        return switchedFrom;
+    }
+
     @Override
     public void reformStarted(final ReformInfo info)
     {
         if (info.before() != null)
         {
             events.emit(FailoverEvents.REFORM_STARTED, info.type() + " " + info.before() + " -> " + info.after());
+            switchingOver = info.type() == ReformType.SWITCHOVER;
             onFailover.run();
         }
     }
@@ -118,7 +168,14 @@ final class NodeReformHandler implements ReformHandler
             return;
         }
         events.emit(FailoverEvents.REFORM_FINISHED, info.type() + ", serving " + info.after());
-        if (info.after().primary() == nodeId && info.before().primary() != nodeId)
+        if (info.after().primary() == nodeId && info.before().primary() != nodeId &&
+            info.type() == ReformType.SWITCHOVER)
+        {
+            // the old primary demoted (its WAL durable, checkpointed) and stays a member: the caller replays
+            switchedFrom = info.before().primary();
+            takeOver.complete(null);
+        }
+        else if (info.after().primary() == nodeId && info.before().primary() != nodeId)
         {
             recovered.whenComplete((result, failure) ->
             {
@@ -135,9 +192,10 @@ final class NodeReformHandler implements ReformHandler
     }
 
     /**
-     * Wait until a failover made this node the primary and its reform ended.
+     * Wait until a failover or a switchover made this node the primary and its reform ended.
      *
-     * @return what the replay of the dead primary's WAL found.
+     * @return what the replay of the dead primary's WAL found; null after a switchover (no replay ran, see
+     * {@link #switchedFrom}).
      * @throws IllegalStateException if it did not happen in time, or the replay failed.
      */
     Recovery.Result awaitTakeOver(final long timeoutNs)

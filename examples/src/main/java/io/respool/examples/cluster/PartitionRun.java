@@ -302,18 +302,7 @@ final class PartitionRun
             "cut, node 0's WAL on DSS holds %d of the workload's %d (%s)", ackedBeforeCut, onDisk, total,
             onDisk >= ackedBeforeCut && ackedBeforeCut >= 0 ? "none lost" : "LOST"));
         ClusterSummary.line(out, "volume group check", vgCheck);
-        if (problems.isEmpty())
-        {
-            ClusterSummary.line(out, "result", "PASSED: the primary kept its role, the cut-off standby fenced " +
-                "itself, no acknowledged commit lost, every check clean");
-        }
-        else
-        {
-            ClusterSummary.line(out, "result", "FAILED: " + problems.size() + " problem(s)");
-            for (final String problem : problems)
-            {
-                out.println("  - " + problem);
-            }
-        }
+        ClusterSummary.result(out, "the primary kept its role, the cut-off standby fenced itself, no " +
+            "acknowledged commit lost, every check clean", problems);
     }
 }

@@ -24,6 +24,8 @@ final class Promotion
     private final NodeReport report;
     private final FailoverEvents events;
     private volatile boolean serving;
+    private volatile boolean handedOver;
+    private NodeReformHandler reform;
 
     Promotion(final Dss dss, final DmsNode node, final PageAccess pages, final TablePageStore store, final Wal wal,
         final ControlChannel control, final Problems problems, final WriterRole.Settings settings,
@@ -41,6 +43,25 @@ final class Promotion
         this.events = events;
     }
 
+    /**
+     * @param handler where a later switchover's DEMOTE step reaches this promotion's writer (it hands over, and
+     *                {@link #run} returns without the end-of-workload checks: {@link #handedOver()}).
+     * @return this.
+     */
+    Promotion demotable(final NodeReformHandler handler)
+    {
+        this.reform = handler;
+        return this;
+    }
+
+    /**
+     * @return whether the writer handed over to a switchover before the workload's end.
+     */
+    boolean handedOver()
+    {
+        return handedOver;
+    }
+
     void run(final Recovery.Result recovery)
     {
         final TableScan scan = new TableScan(pages, store);
@@ -50,13 +71,18 @@ final class Promotion
         report.put("failover.recoveredEndLsn", recovery.endLsn());
         report.put("failover.replayedRecords", recovery.replayed());
         report.put("failover.pagesChanged", recovery.pagesChanged());
+        final long takeOverNs = System.nanoTime();
         final WriterRole role = WriterRole.takeOver(dss, ClusterNode.HEAP_PATH, recovery, node, pages, store, wal,
             control, problems, settings);
+        final long checkNs = System.nanoTime();
         report.put("failover.baseLsn", role.promoted().baseLsn());
         report.put("failover.recoveryCheckpointPages", role.promoted().pagesWritten());
         final String afterRecovery = scan.differenceFromWorkload(settings.rows(), settings.updates(),
             settings.seed(), recovery.commits());
         report.put("failover.recoveredMatches", afterRecovery == null ? 1 : 0);
+        System.out.println("takeover: table reopened for writing, WAL restarted and end-of-recovery checkpoint in " +
+            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(checkNs - takeOverNs) + " ms, recovered table checked " +
+            "in " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkNs) + " ms");
         if (afterRecovery != null)
         {
             problems.add("the recovered table is not the first " + recovery.commits() + " commits: " +
@@ -64,6 +90,10 @@ final class Promotion
         }
         final long commitsBefore = wal.durableCommits();
         final Writer writer = role.writer();
+        if (reform != null)
+        {
+            reform.onDemote((done) -> writer.handOver(events, done));
+        }
         try (role;
             ClusterNode.Periodic progress = new ClusterNode.Periodic("progress", 1000, writer::progress);
             ClusterNode.Periodic acked = new ClusterNode.Periodic("acked", ClusterNode.ACKED_INTERVAL_MS,
@@ -80,6 +110,14 @@ final class Promotion
         acked(commitsBefore);
         final long commits = wal.durableCommits();
         report.put("failover.newPrimaryCommits", commits - recovery.commits());
+        if (writer.handedOver())
+        {
+            handedOver = true;
+            report.put("failover.handedOverCommits", commits);
+            System.out.println("primary handed over to a switchover: " + (commits - recovery.commits()) +
+                " commits of its own after " + recovery.commits() + " taken over, " + commits + " durable");
+            return;
+        }
         report.put("failover.finalCommits", commits);
         final String atEnd = scan.differenceFromWorkload(settings.rows(), settings.updates(), settings.seed(), total);
         report.put("failover.finalMatches", atEnd == null && commits == total ? 1 : 0);

@@ -64,6 +64,7 @@ final class Reader
     private WalVerifier wal;
     private volatile boolean finalCheckDone;
     private volatile boolean stopping;
+    private volatile boolean finishAcquire;
 
     Reader(final PageAccess pages, final TablePageStore store, final ControlChannel control,
         final Problems problems, final long plannedRows, final long seed, final long timeoutNs, final long sliceNs,
@@ -258,7 +259,7 @@ final class Reader
             }
             catch (final DmsTimeoutException ex)
             {
-                if (stopping || deadlineNs - System.nanoTime() < 0)
+                if ((stopping && !finishAcquire) || deadlineNs - System.nanoTime() < 0)
                 {
                     throw ex;
                 }
@@ -426,6 +427,17 @@ final class Reader
      */
     void stopForFailover()
     {
+        stopping = true;
+    }
+
+    /**
+     * Stop reading (any thread) for a switchover: the primary is alive and demoting, so an acquire under way is
+     * waited out rather than given up (a request given up mid-grant leaves the master waiting on this node, and
+     * the demoting writer with it); no new one starts.
+     */
+    void stopForSwitchover()
+    {
+        finishAcquire = true;
         stopping = true;
     }
 

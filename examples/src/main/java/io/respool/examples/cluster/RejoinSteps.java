@@ -76,16 +76,38 @@ final class RejoinSteps
         final PageAccess pages, final Problems problems, final WriterRole.Settings settings, final NodeReport report,
         final long runDeadlineNs)
     {
-        System.out.println("standby in " + node.membershipView() + " after the JOIN reform; reading the table " +
+        runStandby(node, store, control, pages, problems, settings, report, runDeadlineNs, (stop) -> {});
+    }
+
+    /**
+     * @param onStart given the standby's stop action, to run when a switchover makes this node the primary.
+     * @return how the standby's reading ended ({@link RejoinedStandby.State#PROMOTED} once stopped).
+     */
+    static RejoinedStandby.State runStandby(final DmsNode node, final TablePageStore store,
+        final ControlChannel control, final PageAccess pages, final Problems problems,
+        final WriterRole.Settings settings, final NodeReport report, final long runDeadlineNs,
+        final java.util.function.Consumer<Runnable> onStart)
+    {
+        System.out.println("standby in " + node.membershipView() + "; reading the table " +
             "through DMS until it holds the whole workload");
         final RejoinedStandby standby = new RejoinedStandby(pages, store, problems, settings);
+        onStart.accept(standby::stop);
         try
         {
-            if (standby.run(runDeadlineNs) == RejoinedStandby.State.CHECKED)
+            final RejoinedStandby.State end = standby.run(runDeadlineNs);
+            if (end == RejoinedStandby.State.CHECKED)
             {
                 control.send(node, ControlMessage.FINISHED, 0, 0, 0, ClusterNode.ACQUIRE_TIMEOUT_NS);
             }
-            System.out.println(ClusterNode.STANDBY_CHECKED_PREFIX + standby.describe());
+            if (end == RejoinedStandby.State.PROMOTED)
+            {
+                System.out.println("standby stopped reading: a switchover makes it the primary; " + standby.describe());
+            }
+            else
+            {
+                System.out.println(ClusterNode.STANDBY_CHECKED_PREFIX + standby.describe());
+            }
+            return end;
         }
         finally
         {

@@ -32,7 +32,9 @@ final class RejoinedStandby
         /** The table holds the whole workload, every pass was sound. */
         CHECKED,
         /** A pass found a row that is not sound, or the workload did not end in time. */
-        FAILED
+        FAILED,
+        /** A switchover is making this node the primary: it stopped reading ({@link #stop}). */
+        PROMOTED
     }
 
     private final PageAccess pages;
@@ -59,7 +61,7 @@ final class RejoinedStandby
     /**
      * Read until the table holds the whole workload, or a problem, or the deadline.
      *
-     * @return the state it ended in: {@link State#CHECKED} or {@link State#FAILED}.
+     * @return the state it ended in: {@link State#CHECKED}, {@link State#FAILED} or {@link State#PROMOTED}.
      */
     State run(final long deadlineNs)
     {
@@ -70,15 +72,24 @@ final class RejoinedStandby
             {
                 versions = scan.rowVersions(settings.rows());
             }
-            catch (final IllegalStateException ex)
+            catch (final RuntimeException ex)
             {
+                if (state == State.PROMOTED)
+                {
+                    // a read caught in the switchover's reform
+                    break;
+                }
                 fail("a row read on the rejoined standby fails its check: " + ex.getMessage());
                 break;
             }
             passes++;
+            if (state == State.PROMOTED)
+            {
+                break;
+            }
             if (check(versions) && java.util.Arrays.equals(versions, finalVersions))
             {
-                state = State.CHECKED;
+                settle(State.CHECKED);
             }
             else if (deadlineNs - System.nanoTime() < 0)
             {
@@ -109,10 +120,26 @@ final class RejoinedStandby
         return true;
     }
 
+    /**
+     * A switchover makes this node the primary (any thread): stop reading, unless the check already ended.
+     */
+    void stop()
+    {
+        settle(State.PROMOTED);
+    }
+
     private void fail(final String problem)
     {
         problems.add(problem);
-        state = State.FAILED;
+        settle(State.FAILED);
+    }
+
+    private synchronized void settle(final State end)
+    {
+        if (state == State.READING)
+        {
+            state = end;
+        }
     }
 
     State state()

@@ -123,6 +123,23 @@ final class Wal implements AutoCloseable
      * @param lastCommitLsn the LSN of the last of them.
      * @throws IllegalStateException if records were appended here, or the base would go back.
      */
+    /**
+     * An old primary that handed over in a switchover and is made the primary again: what it logged then was
+     * replayed by its successor, whose end-of-recovery checkpoint covers it, so its log may be restarted like a
+     * standby's ({@link #restartAt}). Everything appended must be durable.
+     *
+     * @throws IllegalStateException if a record is not durable yet.
+     */
+    synchronized void retire()
+    {
+        if (pendingLength != 0 || flushedLsn < insertedLsn)
+        {
+            throw new IllegalStateException("cannot retire a WAL with records not durable: file=" + file.path() +
+                ", inserted to " + insertedLsn + ", durable to " + flushedLsn);
+        }
+        recordsAppended = 0;
+    }
+
     synchronized void restartAt(final long newBaseLsn, final long commits, final long lastCommitLsn)
     {
         if (recordsAppended != 0 || pendingLength != 0)

@@ -2,6 +2,7 @@ package io.respool.examples.cluster;
 
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.LockMode;
+import io.respool.dms.api.ReformHandler;
 import org.HdrHistogram.Histogram;
 
 import java.util.concurrent.locks.LockSupport;
@@ -46,6 +47,19 @@ final class Writer
     private volatile long updated;
     private volatile long lastLsn;
     private volatile long elapsedNs;
+    private volatile HandOver handOver;
+    private volatile boolean handedOver;
+    private boolean writingEnded;
+
+    /**
+     * A switchover's DEMOTE step waiting for the writer.
+     *
+     * @param events where the writer says when it stopped and when it checkpointed.
+     * @param done   completes the step.
+     */
+    private record HandOver(FailoverEvents events, ReformHandler.Completion done, long askedNs)
+    {
+    }
 
     Writer(final PageAccess pages, final TablePageStore store, final Wal wal, final Checkpointer checkpointer,
         final ControlChannel control, final Problems problems, final long rows, final long updates, final long rate,
@@ -72,6 +86,10 @@ final class Writer
         createTable();
         control.send(pages.node(), ControlMessage.START, 0, 0, 0, timeoutNs);
         write();
+        if (handedOver)
+        {
+            return;
+        }
         System.out.println("done: " + inserted + " rows inserted, " + updated + " updates, " +
             wal.durableCommits() + " commits, the last at LSN " + lastLsn + ", table checkpointed to DSS; " +
             "telling node 1");
@@ -122,6 +140,63 @@ final class Writer
     }
 
     /**
+     * A switchover's DEMOTE step (any thread, once): the writer ends its transaction under way, takes no more
+     * (the clients wait: the new primary goes on with the same workload), makes its WAL durable to the last
+     * commit, checkpoints every dirty page to DSS and completes {@code done}; {@link #run} then returns without
+     * telling node 1 anything. A writer that is not writing (its workload done) completes at once.
+     */
+    void handOver(final FailoverEvents events, final ReformHandler.Completion done)
+    {
+        synchronized (this)
+        {
+            if (!writingEnded && handOver == null)
+            {
+                handOver = new HandOver(events, done, System.nanoTime());
+                return;
+            }
+        }
+        events.emit(FailoverEvents.DEMOTED, "the writer is not writing: nothing to hand over");
+        done.complete();
+    }
+
+    /**
+     * @return whether the writer stopped for a switchover.
+     */
+    boolean handedOver()
+    {
+        return handedOver;
+    }
+
+    private void stopForHandOver(final HandOver request)
+    {
+        try
+        {
+            final long noticedNs = System.nanoTime();
+            lastLsn = wal.position().lastCommitLsn();
+            wal.flushUpTo(lastLsn, timeoutNs);
+            request.events().emit(FailoverEvents.WRITES_PAUSED, wal.durableCommits() + " commits durable, the " +
+                "last at LSN " + wal.durableCommitLsn() + "; new transactions wait for the new primary (the " +
+                "transaction under way ended " + msBetween(request.askedNs(), noticedNs) + " ms after the request, " +
+                "the WAL flush took " + msBetween(noticedNs, System.nanoTime()) + " ms)");
+            final int written = checkpointer.checkpoint();
+            handedOver = true;
+            request.events().emit(FailoverEvents.DEMOTED, "hand-over checkpoint wrote " + written + " pages, redo " +
+                "point " + checkpointer.lastRedoLsn() + " at the WAL's end: the new primary replays nothing of it");
+            request.done().complete();
+        }
+        catch (final RuntimeException ex)
+        {
+            request.done().fail("the old primary could not hand over: " + ex);
+            throw ex;
+        }
+    }
+
+    private static long msBetween(final long fromNs, final long toNs)
+    {
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(toNs - fromNs);
+    }
+
+    /**
      * @return whether the workload is done and everything is durable and checkpointed.
      */
     boolean finished()
@@ -136,6 +211,17 @@ final class Writer
         final double intervalNs = 0 == rate ? 0 : 1e9 / rate;
         while (workload.hasNext())
         {
+            final HandOver request = handOver;
+            if (request != null)
+            {
+                stopForHandOver(request);
+                elapsedNs = System.nanoTime() - startNs;
+                synchronized (this)
+                {
+                    writingEnded = true;
+                }
+                return;
+            }
             pace(startNs + (long)((workload.drawn() - first) * intervalNs));
             control.checkNotAborted();
             final long opStartNs = System.nanoTime();
@@ -148,6 +234,18 @@ final class Writer
         wal.flushUpTo(lastLsn, timeoutNs);
         checkpointer.checkpoint();
         elapsedNs = System.nanoTime() - startNs;
+        final HandOver late;
+        synchronized (this)
+        {
+            writingEnded = true;
+            late = handOver;
+        }
+        if (late != null)
+        {
+            // asked for after the last transaction: everything is durable and checkpointed already
+            late.events().emit(FailoverEvents.DEMOTED, "the workload ended as the switchover began");
+            late.done().complete();
+        }
     }
 
     /**
