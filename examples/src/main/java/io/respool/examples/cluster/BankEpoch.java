@@ -14,6 +14,8 @@ final class BankEpoch
     final long[] acks = new long[2];
     final long[] reads = new long[2];
     final long[] unanswered = new long[2];
+    /** Each node's read count over time, for the standby's read rate around a failover. */
+    final ReadSamples[] readSamples = { new ReadSamples(), new ReadSamples() };
     final Set<String> events = ConcurrentHashMap.newKeySet();
     volatile boolean armed;
     volatile String fenced;

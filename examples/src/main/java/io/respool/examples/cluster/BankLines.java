@@ -46,6 +46,7 @@ final class BankLines
         {
             final String[] parts = line.substring(BankNode.READ_PREFIX.length()).split(" ");
             current.reads[nodeId] = Long.parseLong(parts[1]);
+            current.readSamples[nodeId].add(System.nanoTime(), current.reads[nodeId]);
             current.unanswered[nodeId] = Long.parseLong(parts[3]);
             return false;
         }

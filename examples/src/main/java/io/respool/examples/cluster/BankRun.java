@@ -61,6 +61,8 @@ final class BankRun
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final long[] reads = new long[2];
     private final long[] unanswered = new long[2];
+    /** Per failover: node 1's reads per second before, during and after it ({@link #standbyReads}). */
+    private final List<long[]> readRates = new ArrayList<>();
     private final BankLines lines = new BankLines(problems);
     private final long startNs = System.nanoTime();
     private int faults;
@@ -194,7 +196,7 @@ final class BankRun
                 out.println("kill -CONT node 0: it must find itself fenced");
             }
         }
-        awaitServing(current, faultNs);
+        final long servingNs = awaitServing(current, faultNs);
         if (!primary.waitFor(TimeUnit.SECONDS.toMillis(15)))
         {
             problems.add("epoch " + number + ": the old primary is still running 15 s after the new one serves");
@@ -217,6 +219,7 @@ final class BankRun
             current.nodes[0].signal("KILL");
             current.nodes[0].waitFor(TimeUnit.SECONDS.toMillis(15));
         }
+        standbyReads(current, faultNs, servingNs, System.nanoTime());
         fault("kill -9 node 1 (pid " + current.nodes[1].pid() + "), the new primary, after " + survivorAcks +
             " transfers of its own: the cluster restarts over its data");
         current.nodes[1].signal("KILL");
@@ -392,7 +395,28 @@ final class BankRun
         }
     }
 
-    private void awaitServing(final BankEpoch current, final long faultNs)
+    /**
+     * Issue 13's figure: the standby's balance reads per second in the 2 s before the fault, from the fault until
+     * it served writes as the new primary, and after that until now (the old primary's rejoin included).
+     */
+    private void standbyReads(final BankEpoch current, final long faultNs, final long servingNs, final long nowNs)
+    {
+        final ReadSamples node1 = current.readSamples[1];
+        final long before = node1.perSecond(faultNs - TimeUnit.SECONDS.toNanos(2), faultNs);
+        final long during = node1.perSecond(faultNs, servingNs);
+        final long after = node1.perSecond(servingNs, nowNs);
+        readRates.add(new long[] { before, during, after });
+        out.printf("epoch %d: node 1's balance reads %s/s in the 2 s before the fault, %s/s from the fault until it " +
+            "served writes (%.1f s), %s/s after that (%.1f s, the old primary's rejoin included)%n", current.number,
+            rate(before), rate(during), (servingNs - faultNs) / 1e9, rate(after), (nowNs - servingNs) / 1e9);
+    }
+
+    private static String rate(final long perSecond)
+    {
+        return perSecond < 0 ? "?" : Long.toString(perSecond);
+    }
+
+    private long awaitServing(final BankEpoch current, final long faultNs)
     {
         final long deadlineNs = faultNs + TimeUnit.SECONDS.toNanos(60);
         while (!current.events.contains(FailoverEvents.SERVING_WRITES))
@@ -404,8 +428,10 @@ final class BankRun
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
+        final long servingNs = System.nanoTime();
         out.printf("epoch %d: node 1 serves writes %.1f s after the fault%n", current.number,
-            (System.nanoTime() - faultNs) / 1e9);
+            (servingNs - faultNs) / 1e9);
+        return servingNs;
     }
 
     private void endEpoch(final BankEpoch current)
@@ -484,6 +510,17 @@ final class BankRun
         }
     }
 
+    private String readRatesText()
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final long[] r : readRates)
+        {
+            text.append(text.length() == 0 ? "" : ", ").append(rate(r[0])).append(" / ").append(rate(r[1]))
+                .append(" / ").append(rate(r[2]));
+        }
+        return text.length() == 0 ? "no failover" : text.toString();
+    }
+
     private ClusterDemo.Outcome summary()
     {
         final List<String> found = new ArrayList<>(problems);
@@ -511,6 +548,7 @@ final class BankRun
         out.printf("balance reads            %d on node 0, %d on node 1, each S on all %d account pages; %d saw " +
             "another total than %d; %d got no answer (in a fault)%n", reads[0], reads[1], BankDescriptor.PAGES,
             lines.wrongReads(), BankDescriptor.TOTAL, unanswered[0] + unanswered[1]);
+        out.println("standby reads/s          " + readRatesText() + " (node 1, before / during / after each failover)");
         out.println("final total              " + (balances == null ? "unknown" : Bank.sum(balances)) + " of " +
             BankDescriptor.TOTAL);
         out.println("volume group             " + vgCheck);
