@@ -28,6 +28,13 @@ import java.util.List;
 public final class ArbiterSoak
 {
     private static final int AU = 2 << 20;
+    /**
+     * Each node JVM in a session of its own ({@code setsid}), as a node run as a service is: Linux's autogroup then
+     * schedules it as a group of its own beside the spinners' (the soak's) session, not as two threads among the
+     * spinners in one group, which starved both arbiter threads at once for up to 1.5 s (cluster/DESIGN.md).
+     * {@code -Drespool.soak.sharedSession=true} puts them in the soak's session again, for comparison.
+     */
+    private static final boolean OWN_SESSIONS = !Boolean.getBoolean("respool.soak.sharedSession");
 
     private ArbiterSoak()
     {
@@ -58,15 +65,21 @@ public final class ArbiterSoak
             }
             for (int node = 0; node < 2; node++)
             {
-                nodes.add(ChildJvm.of(ArbiterNodeMain.class).name("node " + node)
-                    .args(volume.toString(), dir.toString(), Integer.toString(node)).start());
+                final List<String> command = new ArrayList<>();
+                if (OWN_SESSIONS)
+                {
+                    command.add("setsid");
+                }
+                command.addAll(ChildJvm.of(ArbiterNodeMain.class)
+                    .args(volume.toString(), dir.toString(), Integer.toString(node)).command());
+                nodes.add(ChildProcess.builder(command).name("node " + node).start());
             }
             for (final ChildProcess node : nodes)
             {
                 node.awaitLine("view 1", Duration.ofSeconds(60));
             }
             System.out.println("both nodes serve view 1; running " + length.toMinutes() + " min with " + busy +
-                " spinning processes");
+                " spinning processes, the nodes in " + (OWN_SESSIONS ? "sessions of their own" : "the soak's session"));
             final long endNs = System.nanoTime() + length.toNanos();
             while (System.nanoTime() - endNs < 0 && nodes.stream().allMatch(ChildProcess::isAlive))
             {
