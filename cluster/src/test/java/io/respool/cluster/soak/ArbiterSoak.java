@@ -19,8 +19,9 @@ import java.util.List;
 
 /**
  * The no-false-kick-out run of issue 12 (not a test: it lasts minutes): two arbiter nodes, each its own JVM
- * ({@link ArbiterNodeMain}, the arbiter's defaults), on one image, for the given time, with {@code busy} extra
- * processes spinning so that both cores stay saturated by other work. Every 10 s it prints the load average; at the
+ * ({@link ArbiterNodeMain}, the arbiter's defaults) in a session of its own as a service runs, on one image, for the
+ * given time, with {@code busy} extra processes spinning in the soak's session so that both cores stay saturated by
+ * other work. Every 10 s it prints the load average; at the
  * end the views published after the first and the self-fences, each of which is a false kick-out since no fault is
  * made; and each node's own renewal gaps at its last report. Exit status 0 only if there was none. Run from the
  * repository root after {@code mvn -q -B package -DskipTests}: {@code bench/arbiter-soak.sh MINUTES BUSY}.
