@@ -9,7 +9,9 @@ spent: run-queue wait (CPU starvation) or blocked (I/O, a lock), with the guest'
 
     python3 bench/arbiter-stall-sampler.py OUT [PERIOD_MS] [STALL_MS]
 
-Run it as root (kernel stacks), best under chrt -f 10 so that its own lateness is the guest's, not the load's.
+Run it as root (kernel stacks), best under chrt -f 10 so that its own lateness is the guest's, not the load's, and
+with OUT on a tmpfs (/dev/shm): a log on the watched file system blocks when it does. At each stall's start and end
+it reads every thread's schedstat ("ran meanwhile"), which costs it 20-70 ms of CPU at its real-time priority.
 """
 import os
 import sys
