@@ -17,11 +17,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The one-machine case: {@code cmctl start} starts the agent of a node whose address is on this host and whose
  * agent is not running, as a detached JVM ({@code io.respool.cluster.agent.Agent}) from cmctl's own class path,
- * its output appended to {@code <agent_dir>/cm_agent.log}. On production hosts systemd starts the agents
+ * its output appended to {@code <agent_dir>/cm_agent.log}, in a session of its own ({@code setsid}, where the host
+ * has it), as systemd runs a service: in cmctl's caller's session Linux's autogroup would schedule the agent, and so
+ * its arbiter's duty cycle, as one group with whatever else that shell runs (a build, a load test), and both
+ * arbiter threads of a soak sharing a session with its busy loops went without CPU for up to 1.5 s at once
+ * (cluster/DESIGN.md, "The soak's remaining self-fences"). On production hosts systemd starts the agents
  * ({@code cluster/systemd/respool-cm-agent@.service}) and cmctl only removes and writes flag files.
  */
 final class AgentLauncher
@@ -32,6 +37,12 @@ final class AgentLauncher
     static final String LAUNCHED = "cm_agent.launched";
 
     private static final String AGENT_CLASS = "io.respool.cluster.agent.Agent";
+    /**
+     * setsid(1): a child of a JVM is no process group leader, so it calls setsid(2) and execs the JVM in place (the
+     * pid cmctl keeps stays the agent's).
+     */
+    private static final Path SETSID = Stream.of("/usr/bin/setsid", "/bin/setsid").map(Path::of)
+        .filter(Files::isExecutable).findFirst().orElse(null);
 
     private AgentLauncher()
     {
@@ -108,6 +119,10 @@ final class AgentLauncher
         Files.createDirectories(node.agentDir());
         final Path log = node.agentDir().resolve(LOG);
         final List<String> cmd = new ArrayList<>();
+        if (SETSID != null)
+        {
+            cmd.add(SETSID.toString());
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         final String extra = System.getenv("CM_AGENT_JAVA_OPTS");
         cmd.add("-Xmx128m");

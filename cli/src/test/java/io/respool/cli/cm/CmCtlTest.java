@@ -38,6 +38,15 @@ class CmCtlTest
         }
     }
 
+    /**
+     * @return the session id of a process, field 6 of /proc/PID/stat (after the parenthesised command name).
+     */
+    private static long session(final long pid) throws IOException
+    {
+        final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+    }
+
     @SlowTest
     void shouldSayAtOnceWhichNodeAndWhoHoldsThePortThenStartWhenFreed() throws IOException
     {
@@ -61,6 +70,11 @@ class CmCtlTest
             assertFalse(r.err.contains("Exception"), r.err);
             assertTrue(ms < 15_000, "reported after " + ms + " ms (agents are JVMs started on a loaded machine)");
             assertTrue(r.out.contains("node 1 (host1): agent started"), r.out);
+            // a detached agent leads a session of its own (Linux's autogroup schedules it apart from cmctl's caller)
+            final long agentPid = Long.parseLong(Files.readString(home.resolve("node1").resolve(AgentLauncher.LAUNCHED))
+                .trim());
+            assertEquals(agentPid, session(agentPid), "the agent's session");
+            assertTrue(session(ProcessHandle.current().pid()) != agentPid, "not the test's session");
             final CmCtlRunner q = CmCtlRunner.run(home, "query", "-Cv");
             assertTrue(q.out.contains("S Down    Port conflicting"), q.out);
             assertTrue(q.out.contains("Port conflicting: port 127.0.0.1:" + busyPort), q.out);

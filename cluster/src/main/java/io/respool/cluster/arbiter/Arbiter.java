@@ -131,6 +131,8 @@ public final class Arbiter
         {
             watches[node] = new PeerWatch(node, nowNs);
         }
+        this.ctx.hostProcesses().sharedScheduling().ifPresent(why -> LOG.warn("node {}: {}; under load this " +
+            "node's duty cycle waits with that session's other work and may fence itself falsely", me, why));
     }
 
     /**

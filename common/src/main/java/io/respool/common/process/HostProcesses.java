@@ -1,5 +1,7 @@
 package io.respool.common.process;
 
+import java.util.Optional;
+
 /**
  * This host's processes, as a peer running on the same host is checked (the cluster's arbiter, a DSS kick): is the
  * process a peer's sector names gone, stopped, or running; and the kill of one that must not write any more. {@link
@@ -39,4 +41,14 @@ public interface HostProcesses
      * @return true if the signal was sent.
      */
     boolean kill(ProcessIdentity process);
+
+    /**
+     * @return why this process does not have CPU scheduling of its own among the host's processes, for a warning
+     * at start (a node's arbiter thread must not wait behind unrelated busy work in its group), or empty when it
+     * does or it is not known.
+     */
+    default Optional<String> sharedScheduling()
+    {
+        return Optional.empty();
+    }
 }

@@ -38,6 +38,62 @@ public final class LinuxProcesses implements HostProcesses
             new ProcessIdentity(self.bootId(), self.pidNamespace(), pid, start) : ProcessIdentity.UNKNOWN;
     }
 
+    /**
+     * With the kernel's autogroup on ({@code /proc/sys/kernel/sched_autogroup_enabled}) and the cpu cgroup at the
+     * root, each session is scheduled as one group: a process that does not lead its own session shares its CPU
+     * share with everything else its session runs, and waits with it. Two arbiter threads started from one session
+     * beside busy loops waited on the run queue for up to 1.5 s at once (cluster/DESIGN.md); a service (systemd) or
+     * a process started with {@code setsid} leads its own.
+     */
+    @Override
+    public Optional<String> sharedScheduling()
+    {
+        return sharedScheduling(PROC, ProcessHandle.current().pid());
+    }
+
+    static Optional<String> sharedScheduling(final Path proc, final long pid)
+    {
+        try
+        {
+            if (!"1".equals(Files.readString(proc.resolve("sys/kernel/sched_autogroup_enabled"),
+                StandardCharsets.US_ASCII).trim()))
+            {
+                return Optional.empty();
+            }
+        }
+        catch (final IOException ex)
+        {
+            return Optional.empty();
+        }
+        final long session = session(proc, pid);
+        return session < 0 || session == pid ? Optional.empty() : Optional.of("process " + pid + " runs in session " +
+            session + " with the kernel's autogroup on: it is scheduled as one group with every other process of " +
+            "that session (run it as a service or with setsid)");
+    }
+
+    /**
+     * @return the session id of process {@code pid} (field 6 of its {@code stat}), -1 if it cannot be read.
+     */
+    public static long session(final long pid)
+    {
+        return session(PROC, pid);
+    }
+
+    private static long session(final Path proc, final long pid)
+    {
+        return stat(proc.resolve(Long.toString(pid)).resolve("stat")).map(fields ->
+        {
+            try
+            {
+                return Long.parseLong(fields[3]);
+            }
+            catch (final NumberFormatException ex)
+            {
+                return -1L;
+            }
+        }).orElse(-1L);
+    }
+
     @Override
     public Status status(final ProcessIdentity process)
     {

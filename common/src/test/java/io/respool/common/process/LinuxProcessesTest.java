@@ -4,7 +4,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -65,6 +69,60 @@ class LinuxProcessesTest
         assertEquals(HostProcesses.Status.ELSEWHERE, processes.status(new ProcessIdentity(self.bootId(),
             self.pidNamespace() + 1, self.pid(), self.startTicks())));
         assertEquals(HostProcesses.Status.ELSEWHERE, processes.status(ProcessIdentity.UNKNOWN));
+    }
+
+    @Test
+    void shouldTellAProcessThatLeadsItsOwnSessionFromOneThatSharesItsParents() throws Exception
+    {
+        final Process shared = new ProcessBuilder("sleep", "30").start();
+        final Process own = new ProcessBuilder("setsid", "sleep", "30").start();
+        try
+        {
+            final long mine = LinuxProcesses.session(ProcessHandle.current().pid());
+            assertTrue(mine > 0, "this JVM's session " + mine);
+            assertEquals(mine, LinuxProcesses.session(shared.pid()), "a child stays in its parent's session");
+            // setsid(1) calls setsid(2), then execs in place (a child leads no process group): once it runs
+            // sleep, the pid is the session's
+            final Path cmdline = Path.of("/proc", Long.toString(own.pid()), "cmdline");
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!Files.readString(cmdline).startsWith("sleep") && System.nanoTime() - deadline < 0)
+            {
+                Thread.sleep(5);
+            }
+            assertEquals(own.pid(), LinuxProcesses.session(own.pid()), "setsid's child leads its own");
+            assertEquals(-1, LinuxProcesses.session(Long.MAX_VALUE), "no such process");
+        }
+        finally
+        {
+            shared.destroyForcibly();
+            own.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldWarnOfSharedSchedulingOnlyWithAutogroupOnAndAnotherSessionLeader(@TempDir final Path proc)
+        throws Exception
+    {
+        Files.createDirectories(proc.resolve("sys/kernel"));
+        Files.createDirectories(proc.resolve("42"));
+        Files.writeString(proc.resolve("42/stat"), "42 (java (node 0)) S 7 42 7 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 " +
+            "1 0 12345 0 0\n");
+        Files.writeString(proc.resolve("sys/kernel/sched_autogroup_enabled"), "1\n");
+        final Optional<String> why = LinuxProcesses.sharedScheduling(proc, 42);
+        assertTrue(why.isPresent());
+        assertTrue(why.get().contains("process 42 runs in session 7"), why.get());
+        assertEquals(Optional.empty(), LinuxProcesses.sharedScheduling(proc, 43), "a process not found");
+
+        Files.writeString(proc.resolve("42/stat"), "42 (java) S 7 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 " +
+            "1 0 12345 0 0\n");
+        assertEquals(Optional.empty(), LinuxProcesses.sharedScheduling(proc, 42), "the session's leader");
+
+        Files.writeString(proc.resolve("42/stat"), "42 (java) S 7 42 7 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 " +
+            "1 0 12345 0 0\n");
+        Files.writeString(proc.resolve("sys/kernel/sched_autogroup_enabled"), "0\n");
+        assertEquals(Optional.empty(), LinuxProcesses.sharedScheduling(proc, 42), "autogroup off");
+        Files.delete(proc.resolve("sys/kernel/sched_autogroup_enabled"));
+        assertEquals(Optional.empty(), LinuxProcesses.sharedScheduling(proc, 42), "no autogroup in this kernel");
     }
 
     private static void signal(final String signal, final long pid) throws Exception
