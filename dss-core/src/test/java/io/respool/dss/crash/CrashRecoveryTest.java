@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Kill a process running a metadata and data workload with SIGKILL at random points, 40 times (crash.kills) over one volume
+ * Kill a process running a metadata and data workload with SIGKILL at random points, 30 times (crash.kills) over one volume
  * group, and after each kill reopen the group and check that it is consistent ({@code check} finds nothing) and that
  * every change acknowledged before the kill is there (a root control copy torn by the kill may be named once, as
  * repaired from the other copy when the group was loaded). The redo log is 128 KiB, so the workload also crosses many
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CrashRecoveryTest
 {
-    private static final int KILLS = Integer.getInteger("crash.kills", 40);
+    private static final int KILLS = Integer.getInteger("crash.kills", 30);
     private static final int THREADS = 3;
     private static final int AU = 2 * 1024 * 1024;
 

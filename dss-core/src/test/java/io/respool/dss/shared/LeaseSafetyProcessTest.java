@@ -40,7 +40,7 @@ class LeaseSafetyProcessTest
     private static final int AU = 2 * 1024 * 1024;
     private static final int WORKLOAD_MS = 8000;
     /** How often the lease holder is stopped in one run, each time for {@link #PAUSE_MS}: past its 2 s lease. */
-    private static final int PAUSES = 3;
+    private static final int PAUSES = 2;
     private static final long PAUSE_MS = 3000;
     /** How long the first pause may last while the other instance has not yet acknowledged anything. */
     private static final long MAX_PAUSE_MS = 15_000;
