@@ -272,10 +272,11 @@ public class DmsBenchmark
     public static class TwoIpcNodes extends TwoNodes
     {
         /**
-         * The host driver's idle strategy: {@code yield} (HostDriver's default; the report judges it) or
-         * {@code sleep} (100 us parks: one thread fewer competing for the 2 cores, the IPC window covers the wait).
+         * The host driver conductor's idle strategy: {@code sleep} (HostDriver's default, 100 us parks, the IPC
+         * window covers the wait; the report judges it) or {@code yield} (a conductor that spins on 2 cores, as
+         * before). Its sender and receiver thread parks either way once it has no UDP traffic.
          */
-        @Param({ "yield", "sleep" })
+        @Param({ "sleep", "yield" })
         public String hostDriverIdle;
 
         MediaDriver driver;
@@ -286,10 +287,11 @@ public class DmsBenchmark
         {
             driverDir = BenchNodes.tempDirectory("dms-host-driver");
             driver = HostDriver.launch(driverDir, hostDriverIdle, HostDriver.CLIENT_LIVENESS_DEFAULT_MS);
-            // SHARED mode runs sender, receiver and conductor as one agent on one thread named after all three
+            // SHARED_NETWORK mode: a conductor thread and a sender and receiver thread
             Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                .filter((name) -> name.contains("driver-conductor")).findFirst()
-                .ifPresent((name) -> Pinning.pinThread(name, Pinning.Side.ANSWERING));
+                .filter((name) -> name.contains("driver-conductor") || name.contains("sender") ||
+                    name.contains("receiver")).distinct()
+                .forEach((name) -> Pinning.pinThread(name, Pinning.Side.ANSWERING));
             return (ctx) -> ctx.externalAeronDirectory(driver.aeronDirectoryName()).transport("ipc");
         }
 

@@ -59,11 +59,11 @@ public final class ResultsReport
     static final String SAME_HOST_FETCH = "fetch2WaySIpc";
 
     /** The host driver idle strategy of the judged same-host fetch: {@code HostDriver}'s default. */
-    static final String SAME_HOST_DRIVER_IDLE = "yield";
+    static final String SAME_HOST_DRIVER_IDLE = "sleep";
 
     /** What the same-host and cross-host rows compare, under the targets table. */
     static final String SAME_HOST_TRANSPORT = "The same-host rows judge `" + SAME_HOST_FETCH + "`: two nodes in " +
-        "this JVM on the media driver they share (`HostDriver`, on a thread of its own, idle strategy `" +
+        "this JVM on the media driver they share (`HostDriver`, on threads of its own, conductor idle strategy `" +
         SAME_HOST_DRIVER_IDLE + "`, its default), so over Aeron IPC. The " +
         "cross-host rows judge `" + CROSS_HOST_FETCH + "`: the same two nodes on drivers of their own, so over " +
         "Aeron UDP on loopback, as nodes on two hosts talk. The same-host fetch must be below both TCP echoes: the " +

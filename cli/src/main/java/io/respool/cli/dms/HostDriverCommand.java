@@ -27,7 +27,8 @@ final class HostDriverCommand implements Callable<Integer>
         description = "its Aeron directory, the nodes' respool.dms.external.aeron.dir (e.g. /dev/shm/respool-host-driver)")
     File dir;
 
-    @Option(names = "--idle", description = "idle strategy of its thread: yield (default), backoff, sleep, sleep-1ms, busy")
+    @Option(names = "--idle",
+        description = "idle strategy of its conductor: sleep (default: 100 us parks), yield, backoff, sleep-1ms, busy")
     String idleStrategy = System.getProperty(HostDriver.IDLE_STRATEGY_PROP_NAME, HostDriver.IDLE_STRATEGY_DEFAULT);
 
     @Option(names = "--client-liveness-ms",
