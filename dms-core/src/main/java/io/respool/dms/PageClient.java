@@ -208,7 +208,8 @@ final class PageClient
             return ISSUED;
         }
         if (recovery && services.gate().admits(true) && !lp.requestRecovery &&
-            (lp.request == LocalPage.Request.ISSUED || lp.request == LocalPage.Request.SENT))
+            (lp.request == LocalPage.Request.ISSUED ||
+            (lp.request == LocalPage.Request.SENT && lp.requestEpoch != services.epoch())))
         {
             takeOverForRecovery(lp, mode);
             return ISSUED;
@@ -221,7 +222,10 @@ final class PageClient
      * or sent under an older epoch and lost with it), so it would be answered only after the recovery it waits
      * for. The recovery takes its request slot over: the request goes to the master now as recovery's, for
      * recovery's mode and, if already sent, with a fresh serial (the retransmit timer's {@link
-     * #resendAfterReform}); the normal caller waits on, and asks again for its mode once the gate is open.
+     * #resendAfterReform}); the normal caller waits on, and asks again for its mode once the gate is open. A request
+     * sent in this epoch is never taken over: a directory of this epoch may serve it already, and would wait for a
+     * claim of a serial this node had forgotten (holding the recovery's request and every later one behind it);
+     * recovery waits for its answer instead, as any caller does.
      */
     private void takeOverForRecovery(final LocalPage lp, final LockMode mode)
     {
@@ -268,19 +272,36 @@ final class PageClient
 
     /**
      * Read a page granted from disk into its buffer, after {@link #tryLatch} said {@link #LATCHED_MUST_LOAD}; the
-     * latch is held meanwhile and revokes wait for the load.
+     * latch is held meanwhile and revokes wait for the load. If the read throws, the latch is given back (the caller
+     * does not get the page) and the page is loaded by its next latcher.
      */
     void load(final LocalPage lp)
     {
+        boolean loaded = false;
         try
         {
             store.readFromDisk(lp.pageId, store.buffer(lp.pageId));
+            loaded = true;
         }
         finally
         {
             synchronized (lp)
             {
                 lp.loading = false;
+                if (!loaded)
+                {
+                    // the read failed (or its thread was interrupted) and acquire throws: give the latch taken for
+                    // it back, so that no revoke waits for it, and let the next latcher load the page
+                    lp.needLoad = true;
+                    if (lp.writer)
+                    {
+                        lp.writer = false;
+                    }
+                    else if (lp.readers > 0)
+                    {
+                        lp.readers--;
+                    }
+                }
                 lp.signal();
             }
         }

@@ -7,6 +7,7 @@ import io.respool.dms.api.LockMode;
 import io.respool.dms.stat.StatsFileDescriptor;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -67,11 +68,25 @@ final class ManualClockCluster implements AutoCloseable
         final NodeParts parts;
         private final ArrayDeque<byte[]> selfQueue = new ArrayDeque<>();
         private MessageSink sink;
+        /** The next disk read of this node's store throws, as a failed read or an interrupted reader's would. */
+        boolean failNextRead;
 
         Node(final int id, final String url, final File base, final UnaryOperator<DmsContext> settings)
         {
             this.id = id;
-            this.store = new InMemoryPageStore(id, PAGE_SIZE, disk);
+            this.store = new InMemoryPageStore(id, PAGE_SIZE, disk)
+            {
+                @Override
+                public void readFromDisk(final long pageId, final MutableDirectBuffer buffer)
+                {
+                    if (failNextRead)
+                    {
+                        failNextRead = false;
+                        throw new IllegalStateException("disk read failed (injected): pageId=" + pageId);
+                    }
+                    super.readFromDisk(pageId, buffer);
+                }
+            };
             final DmsContext ctx = settings.apply(new DmsContext().url(url).nodeId(id).baseDirectory(base)
                 .pageStore(store).pageSize(PAGE_SIZE).retryIntervalNs(RETRY_INTERVAL_NS)
                 .redriveIntervalNs(REDRIVE_INTERVAL_NS)).conclude();
