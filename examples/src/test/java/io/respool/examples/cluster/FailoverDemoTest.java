@@ -21,7 +21,12 @@ import static org.junit.jupiter.api.Assertions.*;
 class FailoverDemoTest
 {
     private static final long ROWS = 300;
-    private static final long UPDATES = 2000;
+    /**
+     * Enough that node 0 is still writing when the fault lands: the launcher counts node 0's commits from its output
+     * lines, which once lagged 987 commits (0.7 s) behind on this VM, and a fault after the last commit leaves the new
+     * primary nothing to write (no first commit, the run times out).
+     */
+    private static final long UPDATES = 4000;
     private static final long FAULT_AFTER = 800;
 
     @Test
