@@ -158,7 +158,9 @@ public final class NodeProcessMain
     private static String awaitReform(final DmsNode node, final int version) throws InterruptedException
     {
         final long deadline = System.nanoTime() + ProcessLoad.OPERATION_TIMEOUT_NS * 2;
-        while (node.membershipView().version() < version || !node.awaitReform(TimeUnit.MILLISECONDS.toNanos(10)))
+        // a restarted node may not have been given any view yet
+        while (node.membershipView() == null || node.membershipView().version() < version ||
+            !node.awaitReform(TimeUnit.MILLISECONDS.toNanos(10)))
         {
             if (System.nanoTime() - deadline > 0)
             {

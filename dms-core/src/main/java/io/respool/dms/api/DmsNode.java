@@ -144,7 +144,8 @@ public interface DmsNode extends AutoCloseable
     int membershipVersion();
 
     /**
-     * @return the membership view this node serves; before its first reform ends, the newest it knows.
+     * @return the membership view this node serves; before its first reform ends, the newest it knows; null until
+     * its membership source has given it a view (a node that joins a running cluster, just launched).
      */
     MembershipView membershipView();
 
