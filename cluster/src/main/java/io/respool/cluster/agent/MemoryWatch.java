@@ -108,11 +108,22 @@ final class MemoryWatch
         if (high != watch.alarm && (high || !above))
         {
             watch.alarm = high;
+            final String why;
+            if (!high)
+            {
+                why = "";
+            }
+            else if (collectedSince)
+            {
+                why = ", still above after a full collection";
+            }
+            else
+            {
+                why = ", above for " + watch.highReadings + " readings in a row";
+            }
             alarm(high, id, "res(" + s.resource().name() + ") pid " + pid + " heap: old generation " +
                 mib(heap.oldUsedBytes()) + " MiB of " + mib(heap.oldMaxBytes()) + " MiB (" + heap.oldPercent() +
-                "%), threshold " + maxPercent + "%, " + heap.fullCollections() + " full collections" +
-                (high ? collectedSince ? ", still above after a full collection" : ", above for " + watch.highReadings +
-                " readings in a row" : ""));
+                "%), threshold " + maxPercent + "%, " + heap.fullCollections() + " full collections" + why);
         }
     }
 

@@ -69,6 +69,8 @@ final class ClusterStorage
                 Files.deleteIfExists(reportFile(config, i));
                 Files.deleteIfExists(rejoinReportFile(config, i));
                 Files.deleteIfExists(config.runDirectory().resolve("node" + i + ".ready"));
+                // left by an interrupted --fault oom run, it would exhaust this run's node at its start
+                Files.deleteIfExists(HeapExhaustion.triggerFile(config, i));
             }
         }
         catch (final IOException ex)

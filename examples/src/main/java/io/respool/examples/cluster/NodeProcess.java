@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,7 +41,7 @@ final class NodeProcess implements AutoCloseable, FaultTarget
     /**
      * @return completes when the process ends.
      */
-    java.util.concurrent.CompletableFuture<Process> onExit()
+    CompletableFuture<Process> onExit()
     {
         return process.onExit();
     }

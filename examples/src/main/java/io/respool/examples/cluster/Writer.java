@@ -5,6 +5,7 @@ import io.respool.dms.api.LockMode;
 import io.respool.dms.api.ReformHandler;
 import org.HdrHistogram.Histogram;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.respool.examples.cluster.HeapPageDescriptor.*;
@@ -193,7 +194,7 @@ final class Writer
 
     private static long msBetween(final long fromNs, final long toNs)
     {
-        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(toNs - fromNs);
+        return TimeUnit.NANOSECONDS.toMillis(toNs - fromNs);
     }
 
     /**
