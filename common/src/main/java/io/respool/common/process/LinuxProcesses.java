@@ -72,7 +72,8 @@ public final class LinuxProcesses implements HostProcesses
     }
 
     /**
-     * @return the session id of process {@code pid} (field 6 of its {@code stat}), -1 if it cannot be read.
+     * @return the session id of process {@code pid} (field 6 of its {@code stat}; 0 when the session's leader is outside
+     *     this pid namespace), -1 if it cannot be read.
      */
     public static long session(final long pid)
     {
