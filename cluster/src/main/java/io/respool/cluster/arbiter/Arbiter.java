@@ -92,6 +92,8 @@ public final class Arbiter
     private boolean learned;
     private boolean restartedLogged;
     private boolean fresh;
+    /** The version this arbiter proposed to restart a cluster none of whose members runs ({@link #restartCluster}). */
+    private int restartVersion = -1;
     private Admission admission = Admission.NOT_STARTED;
     private volatile ArbiterState state = ArbiterState.JOINING;
     private MembershipView published;
@@ -438,7 +440,7 @@ public final class Arbiter
                 LOG.info("node {}: not a member of decided view {}: asks to join (incarnation {})", me, latest,
                     Long.toHexString(heartbeat.incarnation()));
             }
-            return 0;
+            return restartCluster(latest, nowNs);
         }
         if (!heartbeat.predecessorRead())
         {
@@ -455,7 +457,12 @@ public final class Arbiter
                     "host: stop it before starting another");
                 return 1;
             }
-            if (excludedIn < 0 && !heartbeat.predecessorServed())
+            if (latest.version() == restartVersion && latest.members() == 1L << me)
+            {
+                // its own proposal to restart the cluster: no incarnation of any node may serve this view
+                fresh = true;
+            }
+            else if (excludedIn < 0 && !heartbeat.predecessorServed())
             {
                 // no process of this node took up a view holding it (its sector was empty, or a joiner's that never
                 // wrote RUNNING): this view's place for it is unused, as a node's that starts late into the first view
@@ -470,7 +477,7 @@ public final class Arbiter
                         "before this process wrote it): the incarnation it holds is dead; waiting to be removed, " +
                         "then asking to join", me, latest, heartbeat.predecessorSector());
                 }
-                return 0;
+                return restartCluster(latest, nowNs);
             }
         }
         switch (admission)
@@ -510,6 +517,48 @@ public final class Arbiter
             default -> throw new IllegalStateException("unknown admission " + admission);
         }
         return publishWhenFenced(nowNs);
+    }
+
+    /**
+     * A whole cluster that crashed has no member left to remove the dead incarnations or to admit anyone: every
+     * member of the latest view is gone for certain ({@link #goneForCertain}: restarted, fenced itself, its lease ran
+     * out, or its process on this host is gone). Then the lowest node whose live process asks to be in (this one,
+     * restarted or joining) proposes the next version with itself alone as member, primary and reformer. Once decided
+     * it takes that view up as a fresh place: its publication fences every other node first, as every removal, and
+     * the others then join through it. A lower node asking too proposes instead; two proposals for one version are
+     * decided once, and the loser joins.
+     */
+    private int restartCluster(final MembershipView latest, final long nowNs)
+    {
+        final HostProcesses.Status predecessor = ctx.hostProcesses().status(heartbeat.predecessor());
+        if (nowNs - backoffUntilNs < 0 || !heartbeat.predecessor().equals(ctx.hostProcesses().self()) &&
+            (predecessor == HostProcesses.Status.RUNNING || predecessor == HostProcesses.Status.STOPPED))
+        {
+            return 0;
+        }
+        final StringBuilder gone = new StringBuilder();
+        for (long rest = latest.members() & ~(1L << me); rest != 0; rest &= rest - 1)
+        {
+            final int member = Long.numberOfTrailingZeros(rest);
+            final String how = goneForCertain(member, nowNs);
+            if (how == null)
+            {
+                return 0;
+            }
+            gone.append(", node ").append(member).append(' ').append(how);
+        }
+        for (int node = 0; node < me; node++)
+        {
+            final PeerWatch watch = watches[node];
+            if ((watch.restarted() || watch.joining()) && watch.unchangedNs(nowNs) < ctx.diskSuspectTimeoutNs())
+            {
+                return 0;
+            }
+        }
+        restartVersion = latest.version() + 1;
+        propose(new MembershipView(restartVersion, 1L << me, me, me), "whole cluster restarted: no member of " +
+            latest + " runs (" + (latest.isMember(me) ? "this node restarted" : "this node asks to join") + gone + ")");
+        return 1;
     }
 
     private void noteDecided()
@@ -692,7 +741,7 @@ public final class Arbiter
         }
         else
         {
-            final String gone = primary == me ? null : primaryGone(primary, nowNs);
+            final String gone = primary == me ? null : goneForCertain(primary, nowNs);
             if (gone == null)
             {
                 endRole(false, "the primary node " + primary + " is alive (" + (primary == me ? "this node" :
@@ -736,13 +785,13 @@ public final class Arbiter
     }
 
     /**
-     * @return how the primary is gone for certain, or null if it may run: it wrote that it fenced itself or
+     * @return how the member {@code node} is gone for certain, or null if it may run: it wrote that it fenced itself or
      * restarted, its member heartbeat stayed unchanged for the lease timeout, or its process on this host is gone,
      * or stopped past the disk suspect timeout (the fence kills it before the view is published).
      */
-    private String primaryGone(final int primary, final long nowNs)
+    private String goneForCertain(final int node, final long nowNs)
     {
-        final PeerWatch watch = watches[primary];
+        final PeerWatch watch = watches[node];
         if (watch.selfFenced())
         {
             return "fenced itself";

@@ -44,6 +44,8 @@ final class ClusterSimulation
     /** The version of the first view that generation ({@link #memberGeneration}) published as a member. */
     final int[] memberAdmittedIn;
     int rejoins;
+    /** Generations that took up a view restarting a cluster none of whose members ran. */
+    int clusterRestarts;
     int restarts;
     long nowNs = 1_000_000_000L;
     int serves;
@@ -406,7 +408,11 @@ final class ClusterSimulation
             }
             if (memberGeneration[node.id] >= 0)
             {
-                if (!removedBetween(node.id, memberAdmittedIn[node.id], node.admittedIn))
+                if (wholeClusterRestart(node.id, node.admittedIn))
+                {
+                    clusterRestarts++;
+                }
+                else if (!removedBetween(node.id, memberAdmittedIn[node.id], node.admittedIn))
                 {
                     throw new AssertionError("node " + node.id + " generation " + node.generation + " took up view " +
                         node.admittedIn + " although generation " + memberGeneration[node.id] + " was a member " +
@@ -422,6 +428,19 @@ final class ClusterSimulation
         {
             throw new AssertionError("node " + node.id + " left MEMBER for " + node.arbiter.state());
         }
+    }
+
+    /**
+     * @return true if {@code version} restarted a cluster none of whose members ran: it holds only {@code node}, as
+     * primary. Its publication checked that no process of a node it removes could serve ({@link #onPublished}) and
+     * the node's own earlier process is dead (a restart replaces it), so the database's start-up recovery, not a
+     * removal's reform, recovers what earlier generations wrote. (The view before it may be decided and never
+     * published: its proposer crashed with the rest.)
+     */
+    private boolean wholeClusterRestart(final int node, final int version)
+    {
+        final MembershipView view = decided.get(version);
+        return view != null && view.members() == 1L << node && view.primary() == node;
     }
 
     /**

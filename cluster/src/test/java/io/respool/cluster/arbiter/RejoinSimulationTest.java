@@ -4,6 +4,7 @@ import io.respool.dms.api.MembershipView;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +73,129 @@ class RejoinSimulationTest
         assertEquals(new MembershipView(2, 0b01, 0, 0), sim.decided.get(2), "removed first");
         assertEquals(new MembershipView(3, 0b11, 0, 0), sim.view(1));
         assertTrue(sim.decided.size() == 3, "no more views than removal and rejoin: " + sim.decided);
+    }
+
+    @Test
+    void shouldRestartAWholeClusterThatCrashedWithEveryNodeBack()
+    {
+        final ClusterSimulation sim = ClusterSimulation.started(2, true);
+        sim.nodes[0].crashed = true;
+        sim.nodes[1].crashed = true;
+        sim.run(200);
+        sim.nodes[1].restart();
+        sim.nodes[0].restart();
+
+        final long ms = sim.runUntil(() -> sim.isMember(0) && sim.isMember(1), 5000, "whole cluster restart");
+
+        assertEquals(new MembershipView(2, 0b01, 0, 0), sim.decided.get(2), "the lowest restarted node alone first");
+        assertEquals(new MembershipView(3, 0b11, 0, 0), sim.view(0));
+        assertEquals(new MembershipView(3, 0b11, 0, 0), sim.view(1));
+        assertEquals(3, sim.decided.size(), "no views but the restart and the admission: " + sim.decided);
+        assertTrue(sim.nodes[0].canServe() && sim.nodes[1].canServe());
+        assertTrue(ms < 2000, "restart to both members: " + ms + " ms");
+    }
+
+    @Test
+    void shouldRestartACrashedClusterWithTheOnlyNodeBackOnceTheOthersLeaseRanOut()
+    {
+        // another host: node 0's old process can only be known gone by its lease
+        final ClusterSimulation sim = ClusterSimulation.started(2, false);
+        sim.noNetworkLane = true;
+        sim.nodes[0].crashed = true;
+        sim.nodes[1].crashed = true;
+        sim.run(200);
+        sim.nodes[1].restart();
+
+        final long ms = sim.runUntil(() -> sim.isMember(1), 6000, "node 1 alone");
+        assertTrue(ms >= 2400, "before node 0's lease (2400 ms) ran out: " + ms + " ms");
+        assertEquals(new MembershipView(2, 0b10, 1, 1), sim.view(1), "node 1 primary alone");
+        assertTrue(sim.nodes[0].fenceRaised, "node 0's old instance is fenced before the view is published");
+        assertTrue(sim.nodes[1].canServe());
+
+        sim.nodes[0].restart();
+        sim.runUntil(() -> sim.isMember(0), 3000, "node 0 back as a standby");
+        assertEquals(new MembershipView(3, 0b11, 1, 1), sim.view(0));
+    }
+
+    @Test
+    void shouldNotRestartTheClusterWhileAMemberMayStillRun()
+    {
+        // node 0 paused within its gate on another host; node 1 restarted: it must wait, whoever else is gone
+        final ClusterSimulation sim = ClusterSimulation.started(2, false);
+        sim.noNetworkLane = true;
+        sim.nodes[0].paused = true;
+        sim.nodes[1].crashed = true;
+        sim.run(100);
+        sim.nodes[1].restart();
+        sim.run(1200);
+        assertEquals(1, sim.decided.size(), "a new view while node 0 may serve: " + sim.decided);
+
+        sim.nodes[0].paused = false;
+        sim.runUntil(() -> sim.isMember(1), 5000, "node 1 removed, then admitted by node 0");
+        assertEquals(new MembershipView(2, 0b01, 0, 0), sim.decided.get(2), "node 0 removes node 1 first");
+        assertEquals(new MembershipView(3, 0b11, 0, 0), sim.view(1));
+    }
+
+    @Test
+    void shouldRestartWholeClustersUnderRandomCrashesAndDiskFaults()
+    {
+        int clusterRestarts = 0;
+        for (long seed = 200; seed < 240; seed++)
+        {
+            final Random random = new Random(seed);
+            final int count = 2 + random.nextInt(2);
+            final ClusterSimulation sim = ClusterSimulation.started(seed, count, seed % 2 == 1);
+            sim.noNetworkLane = random.nextBoolean();
+            sim.disk.faults(0.003, 0.0005, 0.003);
+            for (int round = 0; round < 3; round++)
+            {
+                // crash every node, one after another, then restart them in a random order at random moments
+                for (final ClusterSimulation.Node node : sim.nodes)
+                {
+                    node.crashed = true;
+                    sim.run(random.nextInt(300));
+                }
+                final List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < count; i++)
+                {
+                    order.add(i);
+                }
+                Collections.shuffle(order, random);
+                for (final int node : order)
+                {
+                    sim.nodes[node].restart();
+                    sim.run(random.nextInt(1500));
+                }
+                // a supervisor restarts what an injected disk crash or a self-fence stopped on its way back
+                for (long ms = 0; !allMembers(sim); ms += 100)
+                {
+                    assertTrue(ms < 15000, "every node back after whole-cluster crash " + round + ", seed " + seed +
+                        ": " + sim.describe());
+                    for (final ClusterSimulation.Node node : sim.nodes)
+                    {
+                        if (node.crashed || node.arbiter.state() == ArbiterState.FENCED)
+                        {
+                            node.restart();
+                        }
+                    }
+                    sim.run(100);
+                }
+                sim.run(500);
+                // (an injected crash may have removed a node since: the others must still agree)
+                MembershipView agreed = null;
+                for (int i = 0; i < count; i++)
+                {
+                    if (sim.isMember(i) && !sim.nodes[i].crashed)
+                    {
+                        agreed = agreed == null ? sim.view(i) : agreed;
+                        assertEquals(agreed, sim.view(i), "seed " + seed + ": " + sim.describe());
+                    }
+                }
+            }
+            clusterRestarts += sim.clusterRestarts;
+        }
+        assertTrue(clusterRestarts >= 120, "each of the 120 whole-cluster crashes needs a restart view: " +
+            clusterRestarts);
     }
 
     @Test
@@ -323,6 +447,18 @@ class RejoinSimulationTest
         assertTrue(changes > 150, "too few membership changes to mean anything: " + changes);
         assertTrue(rejoins > 35, "too few rejoins to mean anything: " + rejoins);
         assertTrue(roleChanges > 15, "too few role changes done to mean anything: " + roleChanges);
+    }
+
+    private static boolean allMembers(final ClusterSimulation sim)
+    {
+        for (int i = 0; i < sim.count; i++)
+        {
+            if (!sim.isMember(i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
