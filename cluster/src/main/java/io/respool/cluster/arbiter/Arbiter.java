@@ -88,6 +88,8 @@ public final class Arbiter
     private final boolean[] suspected;
     private RoleRequest role;
     private MembershipView lastDecided;
+    /** When this node first read {@link #lastDecided}, by its clock. */
+    private long lastDecidedNs;
     private long excludedIn = -1;
     private boolean learned;
     private boolean restartedLogged;
@@ -250,7 +252,8 @@ public final class Arbiter
                 "node " + me + "'s heartbeat sector: this one was replaced");
         }
         final long version = published == null ? 0 : published.version();
-        int work = heartbeat.doWork(nowNs, sectorState(), version, Math.max(excludedIn, 0), wallMs);
+        final int sectorState = sectorState();
+        int work = heartbeat.doWork(nowNs, sectorState, version, sectorTag(sectorState), wallMs);
         if (nowNs - nextGapReportNs >= 0)
         {
             nextGapReportNs = nowNs + GAP_REPORT_INTERVAL_NS;
@@ -268,7 +271,7 @@ public final class Arbiter
         {
             onRegisterIdle(nowNs);
         }
-        noteDecided();
+        noteDecided(nowNs);
         work += state == ArbiterState.JOINING ? join(nowNs, wallMs) : publishWhenFenced(nowNs);
         if (state == ArbiterState.JOINING)
         {
@@ -291,6 +294,17 @@ public final class Arbiter
             case JOINING -> admission != Admission.NOT_STARTED ? HeartbeatSector.RUNNING :
                 restartedLogged && excludedIn < 0 ? HeartbeatSector.RESTARTED : HeartbeatSector.JOINING;
         };
+    }
+
+    /**
+     * @return the view version a sector in {@code sectorState} names ({@link HeartbeatSector#excludedIn}): for
+     * {@link HeartbeatSector#RESTARTED} the latest decided view, which holds this node's dead incarnation; else the
+     * latest decided view read without this node, 0 if none.
+     */
+    private long sectorTag(final int sectorState)
+    {
+        final MembershipView latest = register.latest();
+        return sectorState == HeartbeatSector.RESTARTED && latest != null ? latest.version() : Math.max(excludedIn, 0);
     }
 
     private int readPeers(final long nowNs)
@@ -527,6 +541,12 @@ public final class Arbiter
      * it takes that view up as a fresh place: its publication fences every other node first, as every removal, and
      * the others then join through it. A lower node asking too proposes instead; two proposals for one version are
      * decided once, and the loser joins.
+     * <p>
+     * The latest view may itself be such a restart, whose member is a process that asked in: the proposer's asking
+     * sector, tagged with the view it judged, lands before it proposes, and every member is judged only on a read
+     * begun after this node learned the latest view, so that read finds that sector or a later one (never the dead
+     * predecessor's); {@link #goneForCertain} then takes an asking sector tagged with an earlier view as the view's
+     * possible member alive while it writes.
      */
     private int restartCluster(final MembershipView latest, final long nowNs)
     {
@@ -536,11 +556,20 @@ public final class Arbiter
         {
             return 0;
         }
+        if (!heartbeat.landed(latest.isMember(me) ? HeartbeatSector.RESTARTED : HeartbeatSector.JOINING,
+            latest.version()))
+        {
+            return 0;
+        }
         final StringBuilder gone = new StringBuilder();
         for (long rest = latest.members() & ~(1L << me); rest != 0; rest &= rest - 1)
         {
             final int member = Long.numberOfTrailingZeros(rest);
-            final String how = goneForCertain(member, nowNs);
+            if (watches[member].readNs() <= lastDecidedNs)
+            {
+                return 0;
+            }
+            final String how = goneForCertain(member, latest, nowNs);
             if (how == null)
             {
                 return 0;
@@ -550,7 +579,7 @@ public final class Arbiter
         for (int node = 0; node < me; node++)
         {
             final PeerWatch watch = watches[node];
-            if ((watch.restarted() || watch.joining()) && watch.unchangedNs(nowNs) < ctx.diskSuspectTimeoutNs())
+            if ((watch.restarted() || watch.joining()) && watch.unwrittenNs(nowNs) < ctx.diskSuspectTimeoutNs())
             {
                 return 0;
             }
@@ -561,12 +590,13 @@ public final class Arbiter
         return 1;
     }
 
-    private void noteDecided()
+    private void noteDecided(final long nowNs)
     {
         final MembershipView latest = register.latest();
         if (latest != null && (lastDecided == null || latest.version() > lastDecided.version()))
         {
             lastDecided = latest;
+            lastDecidedNs = nowNs;
             if (learned || state != ArbiterState.JOINING)
             {
                 // (what a starting node reads of the past is no news)
@@ -741,7 +771,7 @@ public final class Arbiter
         }
         else
         {
-            final String gone = primary == me ? null : goneForCertain(primary, nowNs);
+            final String gone = primary == me ? null : goneForCertain(primary, view, nowNs);
             if (gone == null)
             {
                 endRole(false, "the primary node " + primary + " is alive (" + (primary == me ? "this node" :
@@ -785,13 +815,33 @@ public final class Arbiter
     }
 
     /**
-     * @return how the member {@code node} is gone for certain, or null if it may run: it wrote that it fenced itself or
-     * restarted, its member heartbeat stayed unchanged for the lease timeout, or its process on this host is gone,
-     * or stopped past the disk suspect timeout (the fence kills it before the view is published).
+     * @return how the member {@code node} of {@code view} is gone for certain, or null if it may run: it wrote that it
+     * fenced itself or restarted since the view, its member heartbeat stayed unchanged for the lease timeout, or its
+     * process on this host is gone, or stopped past the disk suspect timeout (the fence kills it before the view is
+     * published). A process asking in that read only earlier views may have taken this one up as a whole cluster
+     * restart's only member ({@link #restartCluster}): its asking renewals are that member's life.
      */
-    private String goneForCertain(final int node, final long nowNs)
+    private String goneForCertain(final int node, final MembershipView view, final long nowNs)
     {
         final PeerWatch watch = watches[node];
+        if (watch.askedBefore(view.version()))
+        {
+            final long unwrittenNs = watch.unwrittenNs(nowNs);
+            if (unwrittenNs >= ctx.leaseTimeoutNs())
+            {
+                return "asked to be in, having read only views before " + view.version() + ", and wrote nothing " +
+                    "for " + ms(unwrittenNs) + " ms, past its lease";
+            }
+            final HostProcesses.Status status = ctx.hostProcesses().status(watch.process());
+            if (unwrittenNs >= ctx.diskSuspectTimeoutNs() &&
+                (status == HostProcesses.Status.GONE || status == HostProcesses.Status.STOPPED))
+            {
+                return "asked to be in, having read only views before " + view.version() + ", and has that " +
+                    "process (" + watch.process() + ") on this host " +
+                    (status == HostProcesses.Status.GONE ? "gone" : "stopped");
+            }
+            return null;
+        }
         if (watch.selfFenced())
         {
             return "fenced itself";

@@ -12,7 +12,9 @@ import io.respool.dss.format.SectorBlock;
  *  56 pid (8)   64 process start ticks (8)   72 boot id (8)   80 pid namespace (8): the {@link ProcessIdentity},
  *     all zero when unknown (written zero by the first writers of version 1, which is why it needs no new version)
  *  88 excluded in: with {@link #JOINING}, the version of the latest decided view the writer read that does not
- *     hold it, 0 for an empty register (8; zero from the first writers, which never wrote {@link #JOINING})
+ *     hold it, 0 for an empty register; with {@link #RESTARTED}, that of the latest decided view it read that holds
+ *     it, whose incarnation of it is dead (8; zero from the first writers, which never wrote {@link #JOINING}, and
+ *     from writers of {@link #RESTARTED} before it was tagged: read as "no view", which proves nothing dead)
  * </pre>
  * States: {@link #RUNNING} a member (its process took up membership of a view holding it); {@link #SELF_FENCED}
  * fenced for good; {@link #JOINING} a process that is not a member and asks to be added; {@link #RESTARTED} a new

@@ -47,6 +47,8 @@ final class OwnHeartbeat
     private String expiry;
     private volatile boolean armed;
     private boolean wrote;
+    private int landedState;
+    private long landedExcludedIn;
     private long failures;
     private long displacedBy;
     private volatile boolean displaced;
@@ -130,6 +132,8 @@ final class OwnHeartbeat
                 .process(process).counter(++counter).state(expired ? HeartbeatSector.SELF_FENCED : state)
                 .viewVersion(viewVersion).excludedIn(excludedIn).wallMs(wallMs));
             final long endNs = clock.nanoTime();
+            landedState = expired ? HeartbeatSector.SELF_FENCED : state;
+            landedExcludedIn = excludedIn;
             gaps.recordWrite(endNs - startNs);
             if (armed)
             {
@@ -229,6 +233,14 @@ final class OwnHeartbeat
     String predecessorSector()
     {
         return predecessorSector;
+    }
+
+    /**
+     * @return true if this process's latest confirmed write was in {@code state} with {@code excludedIn}.
+     */
+    boolean landed(final int state, final long excludedIn)
+    {
+        return wrote && landedState == state && landedExcludedIn == excludedIn;
     }
 
     /**

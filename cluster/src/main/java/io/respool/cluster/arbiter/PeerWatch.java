@@ -34,6 +34,8 @@ final class PeerWatch
     private boolean memberSeen;
     private long changedNs;
     private long memberChangedNs;
+    private long writtenNs;
+    private long readNs = Long.MIN_VALUE;
     private long invalidReads;
 
     /**
@@ -44,6 +46,7 @@ final class PeerWatch
         this.nodeId = nodeId;
         this.changedNs = sinceNs;
         this.memberChangedNs = sinceNs;
+        this.writtenNs = sinceNs;
     }
 
     void onRead(final HeartbeatSector sector, final long nowNs)
@@ -56,10 +59,12 @@ final class PeerWatch
             }
             return;
         }
+        readNs = nowNs;
         final boolean changed = !seen || sector.counter() != counter || sector.incarnation() != incarnation;
         final boolean member = HeartbeatSector.memberState(sector.state());
         if (changed)
         {
+            writtenNs = nowNs;
             // a restarted sector's renewals say nothing of the member; its first appearance counts once, as the
             // member's last possible renewal
             if (!(seen && state == HeartbeatSector.RESTARTED && sector.state() == HeartbeatSector.RESTARTED))
@@ -113,6 +118,35 @@ final class PeerWatch
     }
 
     /**
+     * @return ns of this node's clock since any write of the peer's sector was last seen, renewals of every state
+     * counted (or since watching began).
+     */
+    long unwrittenNs(final long nowNs)
+    {
+        return nowNs - writtenNs;
+    }
+
+    /**
+     * @return this node's time of the latest read that found a valid sector of the peer ({@link Long#MIN_VALUE}
+     * before one).
+     */
+    long readNs()
+    {
+        return readNs;
+    }
+
+    /**
+     * @return true if its latest valid sector is a new process's that asks to be in ({@link #joining} or {@link
+     * #restarted}) having read no decided view from {@code version} on: such a process may have proposed that
+     * version with itself alone and taken it up (a whole cluster restart), so it may be that view's member, and its
+     * asking renewals are that member's life. A tag of 0 (an older writer's restarted sector) is no later than any.
+     */
+    boolean askedBefore(final long version)
+    {
+        return (joining() || restarted()) && excludedIn < version;
+    }
+
+    /**
      * @return ns since the last change of a sector in a member state, or since a joining or restarted sector was
      * first read over one (or since watching began).
      */
@@ -155,7 +189,8 @@ final class PeerWatch
     }
 
     /**
-     * @return with {@link #joining}: the version of the latest decided view its writer read without itself.
+     * @return with {@link #joining}: the version of the latest decided view its writer read without itself; with
+     * {@link #restarted}: that of the latest it read holding it, whose incarnation of it is dead.
      */
     long excludedIn()
     {

@@ -2,12 +2,14 @@ package io.respool.cluster.arbiter;
 
 import io.respool.blockdev.BlockDevice;
 import io.respool.blockdev.BlockDevices;
+import io.respool.dms.api.MembershipView;
 import io.respool.dss.Dss;
 import io.respool.dss.DssFile;
 import io.respool.dss.OpenFlag;
 import io.respool.dss.arbitration.ArbitrationSectors;
 import io.respool.dss.engine.InstanceOptions;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +18,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One cluster node as its own process, for {@link ProcessArbiterTest}: DSS instance {@code nodeId} of volume group
  * {@code data} on an image file, and its arbiter (disk only, the real kick and {@code /proc}) on a 5 ms duty cycle.
- * Prints {@code view N} for each view it publishes and {@code fenced: reason} if it fences itself; once its arbiter
- * is a member it writes a file of its own through DSS and prints {@code wrote} (or {@code write failed: why}): a
- * restarted node whose instance was kicked can write only once its admission registered the instance again. Every
+ * Prints {@code view N} and {@code members of view N: [..] primary P} for each view it publishes, and
+ * {@code fenced: reason} if it fences itself; once its arbiter is a member it writes a file of its own through DSS
+ * and prints {@code wrote} (or {@code write failed: why}): a restarted node whose instance was kicked can write only
+ * once its admission registered the instance again. Every
  * minute it prints {@code gaps: ...}, its own renewal gaps ({@link Arbiter#renewalGaps}), for the soak's report.
  * Arguments: {@code image lockDirectory nodeId}.
  */
@@ -28,6 +31,23 @@ public final class ArbiterNodeMain
 
     private ArbiterNodeMain()
     {
+    }
+
+    /**
+     * @return a new 256 MiB image {@code vol0} in {@code dir} holding volume group {@code data} and a cluster area
+     * formatted for two nodes, the volume every {@link ArbiterNodeMain} process of a test shares.
+     */
+    public static Path formattedVolume(final Path dir) throws IOException
+    {
+        final Path volume = dir.resolve("vol0");
+        BlockDevices.createSparseImage(volume, 256L << 20);
+        Dss.createVolumeGroup("data", volume, 2 << 20);
+        try (BlockDevice device = BlockDevices.open(volume))
+        {
+            new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
+                new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE)).format(2);
+        }
+        return volume;
     }
 
     public static void main(final String[] args)
@@ -43,7 +63,12 @@ public final class ArbiterNodeMain
             final ClusterDisk disk = new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
                 new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE));
             final DecidedViews views = new DecidedViews();
-            views.listen(view -> System.out.println("view " + view.version()));
+            views.listen(view ->
+            {
+                System.out.println("view " + view.version());
+                System.out.println("members of view " + view.version() + ": " +
+                    MembershipView.describe(view.members()) + " primary " + view.primary());
+            });
             final Arbiter arbiter = new Arbiter(
                 new ArbiterContext().nodeId(nodeId).nodeCount(2).initialView(0b11, 0)
                     .storageAdmission(fencer.admission()), disk,

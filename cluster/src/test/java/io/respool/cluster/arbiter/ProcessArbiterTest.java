@@ -35,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(90)
 class ProcessArbiterTest
 {
-    private static final int AU = 2 * 1024 * 1024;
 
     @TempDir
     Path dir;
@@ -60,14 +59,8 @@ class ProcessArbiterTest
 
     private void failOver(final Consumer<ChildProcess> fault, final String what) throws Exception
     {
-        final Path volume = dir.resolve("vol0");
-        BlockDevices.createSparseImage(volume, 256L << 20);
-        Dss.createVolumeGroup("data", volume, AU);
+        final Path volume = ArbiterNodeMain.formattedVolume(dir);
         final ClusterAreaLayout layout = new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE);
-        try (BlockDevice device = BlockDevices.open(volume))
-        {
-            new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)), layout).format(2);
-        }
         final String[] fenced = new String[1];
         try (ChildProcess primary = ChildJvm.of(ArbiterNodeMain.class)
                 .args(volume.toString(), dir.toString(), "0").start();

@@ -96,6 +96,42 @@ class RejoinSimulationTest
     }
 
     @Test
+    void shouldNotTakeTheOnlyMemberOfAClusterRestartForDeadByTheSectorItAskedWith()
+    {
+        // found by WholeClusterRestartProcessTest: node 1 read node 0's RESTARTED sector (asking, having read view
+        // 1), then learned view 2, which node 0 formed alone, before it read node 0's RUNNING sector; it took node 0
+        // for restarted, proposed view 3 of itself alone and kicked the new primary. Here each node's reads of the
+        // other's heartbeat stay at the asking sectors, so node 0 cannot admit node 1 and node 1 judges view 2 on
+        // the sector node 0 asked with
+        final ClusterSimulation sim = ClusterSimulation.started(2, true);
+        final ClusterAreaLayout layout = new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE);
+        final ClusterDisk disk0 = new ClusterDisk(sim.disk.port(0), layout);
+        sim.nodes[0].crashed = true;
+        sim.nodes[1].crashed = true;
+        sim.run(200);
+        sim.nodes[0].restart();
+        sim.nodes[1].restart();
+        sim.runUntil(() -> disk0.readHeartbeat(0).state() == HeartbeatSector.RESTARTED &&
+            disk0.readHeartbeat(1).state() == HeartbeatSector.RESTARTED, 300, "both RESTARTED");
+        sim.disk.freeze(1, layout.heartbeatOffset(0));
+        sim.disk.freeze(0, layout.heartbeatOffset(1));
+
+        sim.runUntil(() -> sim.isMember(0), 2000, "node 0 alone");
+        assertEquals(new MembershipView(2, 0b01, 0, 0), sim.view(0));
+        sim.run(600);
+        sim.disk.thaw();
+        sim.runUntil(() -> sim.isMember(1), 3000, "node 1 admitted by node 0");
+        assertEquals(new MembershipView(3, 0b11, 0, 0), sim.view(1));
+        for (final MembershipView view : sim.decided.values())
+        {
+            assertTrue(view.version() < 2 || view.isMember(0) && view.primary() == 0,
+                "node 1 took the restart's only member for dead: " + sim.decided);
+        }
+        assertTrue(sim.nodes[0].canServe() && sim.nodes[1].canServe());
+        assertEquals(0, sim.fenced, "nobody fenced itself");
+    }
+
+    @Test
     void shouldRestartACrashedClusterWithTheOnlyNodeBackOnceTheOthersLeaseRanOut()
     {
         // another host: node 0's old process can only be known gone by its lease

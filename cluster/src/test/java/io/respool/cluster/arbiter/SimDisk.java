@@ -33,6 +33,7 @@ final class SimDisk
     private double readFailure;
     private final boolean[] crashed = new boolean[ClusterAreaLayout.MAX_NODES];
     private final boolean[] cutOff = new boolean[ClusterAreaLayout.MAX_NODES];
+    private final Map<FrozenRead, byte[]> frozen = new HashMap<>();
     private int writes;
     private int faults;
 
@@ -77,6 +78,21 @@ final class SimDisk
         return cutOff[node];
     }
 
+    /**
+     * Until {@link #thaw}, {@code reader}'s reads of the block at {@code offset} return what it holds now, as reads
+     * that all happened before every later write of it: a reader's view that lags, for as long as a test needs.
+     */
+    void freeze(final int reader, final long offset)
+    {
+        frozen.put(new FrozenRead(reader, offset), blocks.getOrDefault(offset, new byte[ClusterAreaLayout.BLOCK]).clone());
+    }
+
+    /** Ends every {@link #freeze}. */
+    void thaw()
+    {
+        frozen.clear();
+    }
+
     int writes()
     {
         return writes;
@@ -111,7 +127,7 @@ final class SimDisk
                     faults++;
                     throw new IllegalStateException("simulated read failure: node=" + node + ", offset=" + offset);
                 }
-                final byte[] block = blocks.get(offset);
+                final byte[] block = frozen.getOrDefault(new FrozenRead(node, offset), blocks.get(offset));
                 if (block == null)
                 {
                     dst.setMemory(index, length, (byte)0);
@@ -157,5 +173,9 @@ final class SimDisk
                 src.getBytes(index, block, 0, length);
             }
         };
+    }
+
+    private record FrozenRead(int reader, long offset)
+    {
     }
 }

@@ -1,13 +1,6 @@
 package io.respool.cluster.soak;
 
-import io.respool.blockdev.BlockDevice;
-import io.respool.blockdev.BlockDevices;
 import io.respool.cluster.arbiter.ArbiterNodeMain;
-import io.respool.cluster.arbiter.ClusterAreaLayout;
-import io.respool.cluster.arbiter.ClusterDisk;
-import io.respool.cluster.arbiter.EntryVolumeSectorIo;
-import io.respool.dss.Dss;
-import io.respool.dss.arbitration.ArbitrationSectors;
 import io.respool.testsupport.ChildJvm;
 import io.respool.testsupport.ChildProcess;
 
@@ -28,7 +21,6 @@ import java.util.List;
  */
 public final class ArbiterSoak
 {
-    private static final int AU = 2 << 20;
     /**
      * Each node JVM in a session of its own ({@code setsid}), as a node run as a service is: Linux's autogroup then
      * schedules it as a group of its own beside the spinners' (the soak's) session, not as two threads among the
@@ -46,14 +38,7 @@ public final class ArbiterSoak
         final Duration length = Duration.ofMinutes(Long.parseLong(args[0]));
         final int busy = Integer.parseInt(args[1]);
         final Path dir = Files.createTempDirectory("respool-arbiter-soak");
-        final Path volume = dir.resolve("vol0");
-        BlockDevices.createSparseImage(volume, 256L << 20);
-        Dss.createVolumeGroup("data", volume, AU);
-        try (BlockDevice device = BlockDevices.open(volume))
-        {
-            new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
-                new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE)).format(2);
-        }
+        final Path volume = ArbiterNodeMain.formattedVolume(dir);
 
         final List<Process> spinners = new ArrayList<>();
         final List<ChildProcess> nodes = new ArrayList<>();
