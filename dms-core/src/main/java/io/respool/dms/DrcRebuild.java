@@ -10,6 +10,7 @@ import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -22,10 +23,13 @@ import static io.respool.dms.MessageDescriptor.STATUS_OK;
 /**
  * A reform's REBUILD, both sides. As a member: scan, a chunk per duty cycle (the media driver runs in the same
  * cycle), every page this node holds (mode, dirty, earlier dirty, LSN) and every global lock it holds (mode), and
- * send them in batches to each resource's new master; resend a batch until it is acknowledged. The step is done
- * when the scan is and every batch is acknowledged, so that passing its barrier means every master is complete. As a
- * master: apply each batch once (a repeat is acknowledged again), and refuse one that contradicts what another
- * member reported: a second X holder, or X beside S. Agent only.
+ * send them in batches to each resource's new master; resend a batch until it is acknowledged. At most {@link
+ * #WINDOW} batches per master are unacknowledged on the wire, and a batch's resend interval doubles with each
+ * resend: a million pages held are some three thousand batches of 8 KiB, and sending them all at once, each resent
+ * every retry interval, gave a master still applying the first ones all the rest again, many times. The step is
+ * done when the scan is and every batch is acknowledged, so that passing its barrier means every master is
+ * complete. As a master: apply each batch once (a repeat is acknowledged again), and refuse one that contradicts
+ * what another member reported: a second X holder, or X beside S. Agent only.
  * <p>
  * An entry is 24 bytes, little-endian: resource id (8), LSN of a page or serial of a lock (8), kind (1: page,
  * 2: lock), mode code (1), flags (1: dirty, 2: earlier dirty), 5 bytes zero.
@@ -38,6 +42,10 @@ final class DrcRebuild
     static final int ENTRY_DIRTY = 1;
     static final int ENTRY_EDP = 2;
     private static final int SCAN_CHUNK = 256;
+    /** Batches per master sent and not yet acknowledged: enough to keep a master busy between acknowledgements. */
+    static final int WINDOW = 32;
+    /** A batch's resend interval grows to at most the retry interval times 2 to this. */
+    private static final int MAX_BACKOFF_SHIFT = 4;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private static final class Batch
@@ -46,6 +54,7 @@ final class DrcRebuild
         final long id;
         final UnsafeBuffer entries;
         int count;
+        int sends;
         long nextSendNs;
 
         Batch(final int master, final long id, final int capacity)
@@ -53,6 +62,19 @@ final class DrcRebuild
             this.master = master;
             this.id = id;
             this.entries = new UnsafeBuffer(new byte[capacity * ENTRY_LENGTH]);
+        }
+    }
+
+    /** One master's closed batches: those waiting for room in its window, and those on the wire. */
+    private static final class MasterQueue
+    {
+        final ArrayDeque<Batch> waiting = new ArrayDeque<>();
+        final ArrayList<Batch> sent = new ArrayList<>(WINDOW);
+
+        void clear()
+        {
+            waiting.clear();
+            sent.clear();
         }
     }
 
@@ -69,7 +91,9 @@ final class DrcRebuild
     private Iterator<LocalPage> pageScan;
     private Iterator<LockClient.Pending> lockScan;
     private final Batch[] open = new Batch[NodeList.MAX_NODES];
+    /** Every closed batch not yet acknowledged, queued or sent. */
     private final Long2ObjectHashMap<Batch> unacked = new Long2ObjectHashMap<>();
+    private final MasterQueue[] queues = new MasterQueue[NodeList.MAX_NODES];
     private long nextBatchId;
     private boolean scanned;
     private String failure;
@@ -89,6 +113,7 @@ final class DrcRebuild
         this.lockMaster = lockMaster;
         this.retryIntervalNs = ctx.retryIntervalNs();
         this.entriesPerBatch = Math.max(1, Math.min(1024, services.proxy().maxPayload() / ENTRY_LENGTH));
+        Arrays.setAll(queues, master -> new MasterQueue());
     }
 
     // ---------------------------------------------------------------- member side
@@ -113,6 +138,10 @@ final class DrcRebuild
         lockScan = null;
         Arrays.fill(open, null);
         unacked.clear();
+        for (final MasterQueue queue : queues)
+        {
+            queue.clear();
+        }
         scanned = false;
         failure = null;
     }
@@ -158,24 +187,44 @@ final class DrcRebuild
             }
             if (!pageScan.hasNext() && !lockScan.hasNext())
             {
-                for (int master = 0; master < open.length; master++)
+                for (final Batch b : open)
                 {
-                    if (open[master] != null)
+                    if (b != null)
                     {
-                        send(open[master], nowNs);
-                        open[master] = null;
+                        close(b);
                     }
                 }
                 scanned = true;
                 work++;
             }
         }
-        for (final Batch b : unacked.values())
+        for (final MasterQueue queue : queues)
         {
-            if (nowNs - b.nextSendNs >= 0)
+            work += sendWaiting(queue, nowNs) + resendLate(queue, nowNs);
+        }
+        return work;
+    }
+
+    private int sendWaiting(final MasterQueue queue, final long nowNs)
+    {
+        int work = 0;
+        while (!queue.waiting.isEmpty() && queue.sent.size() < WINDOW && send(queue.waiting.peekFirst(), nowNs))
+        {
+            queue.sent.add(queue.waiting.pollFirst());
+            work++;
+        }
+        return work;
+    }
+
+    private int resendLate(final MasterQueue queue, final long nowNs)
+    {
+        int work = 0;
+        for (int i = 0, size = queue.sent.size(); i < size; i++)
+        {
+            final Batch b = queue.sent.get(i);
+            if (nowNs - b.nextSendNs >= 0 && send(b, nowNs))
             {
                 services.stats().increment(StatCounter.REFORM_RESENDS);
-                send(b, nowNs);
                 work++;
             }
         }
@@ -221,25 +270,41 @@ final class DrcRebuild
         b.count++;
         if (b.count == entriesPerBatch)
         {
-            send(b, nowNs);
-            open[b.master] = null;
+            close(b);
         }
     }
 
-    private void send(final Batch b, final long nowNs)
+    private void close(final Batch b)
     {
+        open[b.master] = null;
         unacked.put(b.id, b);
-        b.nextSendNs = nowNs + retryIntervalNs;
-        services.proxy().rebuild(b.master, epoch, b.id, b.count, b.entries, b.count * ENTRY_LENGTH);
+        queues[b.master].waiting.addLast(b);
+    }
+
+    /**
+     * @return true if the transport took the batch; its next resend is then due after the retry interval doubled
+     * for each earlier send, and a refused send (back pressure) is tried again on the next duty cycle.
+     */
+    private boolean send(final Batch b, final long nowNs)
+    {
+        if (!services.proxy().rebuild(b.master, epoch, b.id, b.count, b.entries, b.count * ENTRY_LENGTH))
+        {
+            return false;
+        }
+        b.nextSendNs = nowNs + (retryIntervalNs << Math.min(b.sends, MAX_BACKOFF_SHIFT));
+        b.sends++;
+        return true;
     }
 
     void onRebuildAck(final MessageFlyweight msg)
     {
-        if (msg.membershipVersion() != epoch || unacked.remove(msg.serial()) == null)
+        final Batch b = msg.membershipVersion() == epoch ? unacked.remove(msg.serial()) : null;
+        if (b == null)
         {
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;
         }
+        queues[b.master].sent.remove(b);
         if (msg.status() != STATUS_OK && failure == null)
         {
             failure = MessageProxy.reason(msg, 0);

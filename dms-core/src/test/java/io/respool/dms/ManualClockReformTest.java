@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -1159,19 +1160,7 @@ class ManualClockReformTest
     {
         start(3, false);
         final int count = 3_000;
-        for (long page = 50_000; page < 50_000 + count; page++)
-        {
-            final long id = page;
-            for (int i = 0; !node(1).tryLatch(id, LockMode.X); i++)
-            {
-                assertTrue(i < 100, () -> cluster.describe(id));
-                cluster.cycle();
-                cluster.deliverAll();
-            }
-            node(1).store.increment(id);
-            node(1).unlatch(id);
-        }
-        cluster.deliverAll();
+        holdInX(1, 50_000, count);
         final long cyclesBefore = node(1).stats.get(StatCounter.DUTY_CYCLES);
         cluster.kill(2);
         source.publish(0b011, 0, 0);
@@ -1189,6 +1178,77 @@ class ManualClockReformTest
             cluster.assertDirectoryMatchesNodes(page);
             assertEquals(LockMode.X, node(1).mode(page));
         }
+    }
+
+    @Test
+    void shouldKeepAWindowOfRebuildBatchesPerMasterOnTheWireAndBackOffTheirResends()
+    {
+        // a master slow to acknowledge used to receive every batch at once, each again every retry interval
+        start(3, false);
+        final int count = 60_000;
+        holdInX(1, 50_000, count);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        final Predicate<Packet> toMaster0 = p -> p.type == MessageType.REBUILD && p.from == 1 && p.to == 0;
+        for (int round = 0; cluster.inFlight(MessageType.REBUILD).stream().noneMatch(toMaster0); round++)
+        {
+            assertTrue(round < 1_000, () -> "node 1 never sends its rebuild: " + states());
+            deliverAllBut(toMaster0);
+            cluster.advance(ManualClockCluster.STEP_NS);
+        }
+        final long resendsBefore = node(1).stats.get(StatCounter.REFORM_RESENDS);
+        final long heldNs = 10 * ManualClockCluster.RETRY_INTERVAL_NS;
+        for (long t = 0; t < heldNs; t += ManualClockCluster.STEP_NS)
+        {
+            deliverAllBut(toMaster0);
+            cluster.advance(ManualClockCluster.STEP_NS);
+        }
+        final List<Packet> held = cluster.network.stream().filter(toMaster0).toList();
+        final long batches = held.stream().mapToLong(p -> p.view.serial()).distinct().count();
+        assertEquals(DrcRebuild.WINDOW, batches, "a full window of batches for master 0, no more, while none is acked");
+        final long resends = node(1).stats.get(StatCounter.REFORM_RESENDS) - resendsBefore;
+        assertEquals(held.size() - batches, resends, "every extra copy on the wire is a counted resend");
+        assertTrue(resends <= 3 * batches, "resends back off (sent at 0, 1, 3 and 7 retry intervals), not one per " +
+            "interval for each of " + batches + " batches: " + resends);
+
+        settle();
+        long rebuilt = 0;
+        for (final Node n : cluster.liveNodes())
+        {
+            rebuilt += n.stats.get(StatCounter.REBUILT_PAGES);
+        }
+        assertEquals(count, rebuilt, "every page held is rebuilt once, at its new master");
+        for (long page = 50_000; page < 50_000 + count; page += 997)
+        {
+            cluster.assertDirectoryMatchesNodes(page);
+        }
+    }
+
+    /** Deliver everything in flight but what {@code held} holds back, and what deliveries send, until only that is left. */
+    private void deliverAllBut(final Predicate<Packet> held)
+    {
+        for (List<Packet> ready; !(ready = cluster.network.stream().filter(held.negate()).toList()).isEmpty(); )
+        {
+            ready.forEach(cluster::deliver);
+        }
+    }
+
+    /** {@code count} pages from {@code first} taken in X and written on node {@code id}, the network drained. */
+    private void holdInX(final int id, final long first, final int count)
+    {
+        for (long page = first; page < first + count; page++)
+        {
+            final long pageId = page;
+            for (int i = 0; !node(id).tryLatch(pageId, LockMode.X); i++)
+            {
+                assertTrue(i < 100, () -> cluster.describe(pageId));
+                cluster.cycle();
+                cluster.deliverAll();
+            }
+            node(id).store.increment(pageId);
+            node(id).unlatch(pageId);
+        }
+        cluster.deliverAll();
     }
 
     @Test
