@@ -235,7 +235,7 @@ public final class ClusterNode
             final TablePageStore store = new TablePageStore(heap, wal);
             final ControlChannel control = new ControlChannel(aborted::get);
             final NodeReformHandler reform = new NodeReformHandler(nodeId, dss, store, events,
-                () -> onFailover.run());
+                () -> onFailover.run()).plannedSwitchovers(Integer.parseInt(args.getProperty("switchovers", "0")));
             final DmsContext ctx = new DmsContext()
                 .url(required("url"))
                 .nodeId(nodeId)
@@ -472,7 +472,7 @@ public final class ClusterNode
         {
             final WriterRole role = new WriterRole(node, pages, store, heap, wal, control, problems, settings, null);
             final Writer writer = role.writer();
-            reform.onDemote((done) -> writer.handOver(events, done));
+            reform.demotes(writer);
             try (Periodic progress = new Periodic("progress", 1000, writer::progress);
                 Periodic acked = new Periodic("acked", ACKED_INTERVAL_MS, () -> acked(wal));
                 WriterRole writing = role.start())

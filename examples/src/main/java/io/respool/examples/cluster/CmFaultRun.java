@@ -71,7 +71,8 @@ final class CmFaultRun
         final Path home = config.directory().resolve("cm");
         ClusterDemo.step(out, "Cluster manager: home " + home + " (cm_cluster.json, cm_resource.json); one agent " +
             "per node starts and supervises the node processes; watch with: bin/cmctl query -Cvipd --home " + home);
-        final List<List<String>> commands = nodeCommands(config, home, ClusterDemo.arbiterTimeouts(passThrough, out));
+        final List<List<String>> commands = nodeCommands(config, home, Map.of(),
+            ClusterDemo.arbiterTimeouts(passThrough, out));
         final List<Integer> ports = ports(config);
         final List<String> problems = new ArrayList<>();
         CmView view = null;
@@ -122,11 +123,12 @@ final class CmFaultRun
     }
 
     /**
+     * @param runArgs node arguments of this kind of run (the switchover run's {@code switchovers=N}).
      * @return the commands the agents run: each node under its agent ({@code cm=true}, its data directory in the
      * cluster home).
      */
     static List<List<String>> nodeCommands(final ClusterConfig config, final Path home,
-        final Map<String, String> nodeProps)
+        final Map<String, String> runArgs, final Map<String, String> nodeProps)
     {
         final List<List<String>> commands = new ArrayList<>();
         for (int id = 0; id < 2; id++)
@@ -134,6 +136,7 @@ final class CmFaultRun
             final Map<String, String> args = ClusterDemo.managedArgs(config, id);
             args.put("cm", "true");
             args.put("dataDir", home.resolve("dn" + id).toString());
+            args.putAll(runArgs);
             commands.add(NodeProcess.javaCommand(args, nodeProps));
         }
         return commands;

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  *     <li>{@code reformFinished} with this node the primary of a view that removed the old one: the node's main
  *     thread, waiting in {@link #awaitTakeOver}, takes the writer's role ({@link WriterRole#takeOver});</li>
  *     <li>{@code demote}, on the old primary of a SWITCHOVER ({@code cmctl switchover}): hand the completion to
- *     the writer ({@link #onDemote}), which stops taking transactions, makes its WAL durable and checkpoints;</li>
+ *     the writer ({@link #demotes}), which stops taking transactions, makes its WAL durable and checkpoints;</li>
  *     <li>{@code reformFinished} of a SWITCHOVER with this node the new primary: no RECOVERY step ran (nobody was
  *     removed), so {@link #awaitTakeOver} returns null and the main thread replays the old primary's WAL tail
  *     itself, with normal page access, before it takes the role.</li>
@@ -42,6 +42,8 @@ final class NodeReformHandler implements ReformHandler
     private volatile java.util.function.Consumer<Completion> demoter;
     private volatile int switchedFrom = -1;
     private volatile boolean switchingOver;
+    private volatile int switchovers;
+    private int plannedSwitchovers;
 
     NodeReformHandler(final int nodeId, final Dss dss, final TablePageStore store, final FailoverEvents events,
         final Runnable onFailover)
@@ -62,11 +64,27 @@ final class NodeReformHandler implements ReformHandler
     }
 
     /**
-     * @param onDemote what the old primary does in a switchover's DEMOTE step: stop writing, complete when done.
+     * @param count the switchovers the launcher will ask for in this run ({@code cmctl switchover}).
+     * @return this.
      */
-    void onDemote(final java.util.function.Consumer<Completion> onDemote)
+    NodeReformHandler plannedSwitchovers(final int count)
     {
-        this.demoter = onDemote;
+        this.plannedSwitchovers = count;
+        return this;
+    }
+
+    /**
+     * Have {@code writer} hand over in a switchover's DEMOTE step. While the run has a switchover to come, the
+     * writer holds its workload's end for it ({@link Writer#holdForHandOver}): however slowly cmctl's JVM starts,
+     * the switch comes while there is work left to hand over.
+     */
+    void demotes(final Writer writer)
+    {
+        if (switchovers < plannedSwitchovers)
+        {
+            writer.holdForHandOver();
+        }
+        this.demoter = (done) -> writer.handOver(events, done);
     }
 
     @Override
@@ -108,6 +126,10 @@ final class NodeReformHandler implements ReformHandler
         {
             events.emit(FailoverEvents.REFORM_STARTED, info.type() + " " + info.before() + " -> " + info.after());
             switchingOver = info.type() == ReformType.SWITCHOVER;
+            if (switchingOver)
+            {
+                switchovers++;
+            }
             onFailover.run();
         }
     }

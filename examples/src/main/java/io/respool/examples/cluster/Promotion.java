@@ -92,7 +92,7 @@ final class Promotion
         final Writer writer = role.writer();
         if (reform != null)
         {
-            reform.onDemote((done) -> writer.handOver(events, done));
+            reform.demotes(writer);
         }
         try (role;
             ClusterNode.Periodic progress = new ClusterNode.Periodic("progress", 1000, writer::progress);

@@ -22,7 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * DMS, pages shipped from node 1. Then, an eighth into the rest of the workload, the launcher switches back
  * ({@code cmctl switchover -n 1}, unless {@code -Drespool.cluster.switchover.back=false}): node 1 demotes and reads
  * on as the standby until the table holds the whole workload, node 0 replays node 1's WAL tail and finishes the
- * workload as the primary. Checks: at each switch every commit the old primary acknowledged is in the table the
+ * workload as the primary. A primary with a switch still to come holds the last eighth of what it has left until
+ * that switch demotes it ({@link Writer#holdForHandOver}), so a cmctl slow to start still finds work to hand over.
+ * Checks: at each switch every commit the old primary acknowledged is in the table the
  * new one took over; the workload ends complete; neither node restarted; {@code cmctl query} shows the roles;
  * {@code dsscmd check} is clean.
  */
@@ -97,6 +99,7 @@ final class SwitchoverRun
             "after " + afterCommits + " commits the launcher runs bin/cmctl switchover -n 2 --home " + home +
             (switches > 1 ? ", and an eighth into the rest bin/cmctl switchover -n 1 (back)" : ""));
         final List<List<String>> commands = CmFaultRun.nodeCommands(config, home,
+            Map.of("switchovers", Integer.toString(switches)),
             ClusterDemo.arbiterTimeouts(passThrough, out));
         final List<String> problems = new ArrayList<>();
         final CmCluster[] holder = new CmCluster[1];

@@ -28,6 +28,9 @@ final class Writer
     /** Commits that may wait for the WAL at once: the clients of the demo. */
     static final int COMMIT_WINDOW = 64;
 
+    /** How long a writer {@link #holdForHandOver held} for a switchover waits for it before it goes on. */
+    static final long HOLD_LIMIT_NS = TimeUnit.SECONDS.toNanos(60);
+
     private final PageAccess pages;
     private final TablePageStore store;
     private final Wal wal;
@@ -51,6 +54,7 @@ final class Writer
     private volatile HandOver handOver;
     private volatile boolean handedOver;
     private boolean writingEnded;
+    private volatile boolean holdForHandOver;
 
     /**
      * A switchover's DEMOTE step waiting for the writer.
@@ -161,6 +165,17 @@ final class Writer
     }
 
     /**
+     * Before {@link #run} or {@link #resume}: a switchover is to come, so the writer does not write the last
+     * eighth of what is left of the workload until it is asked to {@link #handOver} (or {@link #HOLD_LIMIT_NS}
+     * passed). The planned switchover run uses it so that the switch, asked for by a cmctl JVM that may take
+     * seconds to start, never finds the workload done and nothing to hand over.
+     */
+    void holdForHandOver()
+    {
+        holdForHandOver = true;
+    }
+
+    /**
      * @return whether the writer stopped for a switchover.
      */
     boolean handedOver()
@@ -210,8 +225,13 @@ final class Writer
         final long startNs = System.nanoTime();
         final long first = workload.drawn();
         final double intervalNs = 0 == rate ? 0 : 1e9 / rate;
+        final long holdAt = holdForHandOver ? first + (workload.total() - first) * 7 / 8 : -1;
         while (workload.hasNext())
         {
+            if (workload.drawn() == holdAt)
+            {
+                awaitHandOver();
+            }
             final HandOver request = handOver;
             if (request != null)
             {
@@ -246,6 +266,24 @@ final class Writer
             // asked for after the last transaction: everything is durable and checkpointed already
             late.events().emit(FailoverEvents.DEMOTED, "the workload ended as the switchover began");
             late.done().complete();
+        }
+    }
+
+    private void awaitHandOver()
+    {
+        System.out.println("writer holds before its last " + (workload.total() - workload.drawn()) +
+            " transactions until the switchover to come (at most " + TimeUnit.NANOSECONDS.toSeconds(HOLD_LIMIT_NS) +
+            " s)");
+        final long deadlineNs = System.nanoTime() + HOLD_LIMIT_NS;
+        while (handOver == null && deadlineNs - System.nanoTime() > 0)
+        {
+            control.checkNotAborted();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        if (handOver == null)
+        {
+            System.out.println("writer: no switchover came in " + TimeUnit.NANOSECONDS.toSeconds(HOLD_LIMIT_NS) +
+                " s; writing on");
         }
     }
 
