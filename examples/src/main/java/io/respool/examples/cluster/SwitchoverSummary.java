@@ -21,8 +21,10 @@ public record SwitchoverSummary(List<Switch> switches, List<String> problems)
      * @param from              the DMS node that was primary.
      * @param to                the DMS node made primary.
      * @param ackedByOld        commits the old primary acknowledged (all durable when it handed over).
-     * @param recoveredCommits  commits the new primary's replay of the old one's WAL found.
-     * @param lost              acknowledged commits missing after the switch (0 if the run passed).
+     * @param recoveredCommits  commits the new primary's replay of the old one's WAL found; -1 if it never took
+     *                          over (a problem of its own: nothing is known lost then).
+     * @param lost              acknowledged commits missing from the table the new primary took over (0 if the
+     *                          run passed).
      * @param newPrimaryCommits commits the new primary wrote as the primary.
      * @param phaseMs           each phase's time, ms, in {@link #PHASES} order; -1 where an event is missing.
      * @param switchMs          cmctl switchover started to the new primary's first durable commit, ms; -1 if none.
@@ -110,9 +112,15 @@ public record SwitchoverSummary(List<Switch> switches, List<String> problems)
         // the old primary's own count at its hand-over: every commit it made durable, so acknowledged or not yet
         final long pausedAt = paused == null ? 0 : Long.parseLong(paused.detail().split(" ")[0]);
         final long acked = Math.max(run.acked(k), pausedAt);
-        final long recovered = r[to].getLong("failover.recoveredCommits");
+        final boolean tookOver = r[to].get("failover.recoveredCommits") != null;
+        final long recovered = tookOver ? r[to].getLong("failover.recoveredCommits") : -1;
         final boolean matches = 1 == r[to].getLong("failover.recoveredMatches");
-        final long lost = Math.max(0, acked - (matches ? recovered : 0));
+        final long lost = tookOver ? Math.max(0, acked - (matches ? recovered : 0)) : 0;
+        if (!tookOver)
+        {
+            problems.add(name + ": node " + to + " never took over as the primary (it replayed no WAL of node " +
+                from + "'s); the commits node " + from + " acknowledged stay in its WAL and the table");
+        }
         if (lost > 0)
         {
             problems.add(name + ": acknowledged commits lost: node " + from + " acknowledged " + acked + ", node " +
@@ -209,9 +217,12 @@ public record SwitchoverSummary(List<Switch> switches, List<String> problems)
             row(out, "switch: request read by the target to its first commit", s.nodeSwitchMs());
             row(out, "writes waiting: DEMOTE began to the new primary's commit", s.writeGapMs());
             row(out, "cmctl switchover returned (target Primary Normal)", s.cmctlMs());
-            ClusterSummary.line(out, "acknowledged", String.format(Locale.ROOT, "%d acknowledged by node %d, %d in " +
-                "the table node %d took over: %s", s.ackedByOld(), s.from(), s.recoveredCommits(), s.to(),
-                s.lost() == 0 ? "lost 0" : "LOST " + s.lost()));
+            ClusterSummary.line(out, "acknowledged", s.recoveredCommits() < 0 ?
+                String.format(Locale.ROOT, "%d acknowledged by node %d; node %d NEVER TOOK OVER", s.ackedByOld(),
+                    s.from(), s.to()) :
+                String.format(Locale.ROOT, "%d acknowledged by node %d, %d in the table node %d took over: %s",
+                    s.ackedByOld(), s.from(), s.recoveredCommits(), s.to(),
+                    s.lost() == 0 ? "lost 0" : "LOST " + s.lost()));
             ClusterSummary.line(out, "after", String.format(Locale.ROOT, "node %d replayed %d records of node %d's " +
                 "WAL tail, wrote %d commits above LSN %d", s.to(), n.getLong("failover.replayedRecords"), s.from(),
                 s.newPrimaryCommits(), n.getLong("failover.baseLsn")));
