@@ -11,9 +11,11 @@ import picocli.CommandLine.Command;
     name = "cmctl",
     mixinStandardHelpOptions = true,
     description = "Cluster manager control (openGauss cm_ctl's commands): start, stop and query the cluster, " +
-        "list its resources, view its configuration, set and get agent parameters, request a switchover or failover.",
+        "list its resources, view its configuration, set and get agent parameters, request a switchover or failover, " +
+        "pause and resume its automatic actions.",
     subcommands = { StartCommand.class, StopCommand.class, QueryCommand.class, ListCommand.class, ResCommand.class,
-        ViewCommand.class, SetCommand.class, GetCommand.class, SwitchoverCommand.class, FailoverCommand.class })
+        ViewCommand.class, SetCommand.class, GetCommand.class, SwitchoverCommand.class, FailoverCommand.class,
+        PauseCommand.Pause.class, PauseCommand.Resume.class })
 public final class CmCtl implements Runnable
 {
     @CommandLine.Spec

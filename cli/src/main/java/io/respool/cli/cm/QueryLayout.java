@@ -1,7 +1,9 @@
 package io.respool.cli.cm;
 
 import io.respool.cluster.agent.ClusterConfig;
+import io.respool.cluster.agent.ClusterNode;
 import io.respool.cluster.agent.DecidedRoles;
+import io.respool.cluster.agent.FlagFiles;
 import io.respool.cluster.agent.ResourceType;
 import io.respool.dms.api.MembershipView;
 
@@ -152,6 +154,13 @@ final class QueryLayout
         out.append("redistributing  : No\n");
         out.append("balanced        : ").append(balanced() ? "Yes" : "No").append('\n');
         out.append("current_az      : AZ_ALL\n");
+        final List<Integer> paused = pausedNodes();
+        if (!paused.isEmpty())
+        {
+            // CM's line; ours names the nodes when only some are paused (a pause cmctl could not finish)
+            out.append("pausing         : Yes").append(paused.size() == config.nodes().size() ? "" : " (nodes " +
+                paused + " only: run cmctl pause or cmctl resume again)").append('\n');
+        }
         if (detail && view.votingDisk() != null)
         {
             // ours, after CM's lines: the decided membership view (CM's cluster version, "last(39) ... current(40)")
@@ -160,6 +169,12 @@ final class QueryLayout
                 cmNodes(v.members()) + ", primary " + cmNode(v.primary()) + ", reformer " + cmNode(v.reformer()) + ")")
                 .append('\n');
         }
+    }
+
+    /** @return the CM node ids whose agent directory holds {@code cluster_manual_pause}. */
+    private List<Integer> pausedNodes()
+    {
+        return config.nodes().stream().filter(n -> new FlagFiles(n.agentDir()).paused()).map(ClusterNode::id).toList();
     }
 
     private String cmNodes(final long members)
@@ -389,6 +404,7 @@ final class QueryLayout
         root.put("cluster_name", config.clusterName());
         root.put("cluster_state", clusterState());
         root.put("balanced", balanced());
+        root.put("pausing", pausedNodes().stream().map(Integer::longValue).toList());
         if (view.votingDisk() != null)
         {
             final Map<String, Object> v = new LinkedHashMap<>();

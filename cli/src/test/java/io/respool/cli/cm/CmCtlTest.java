@@ -152,7 +152,7 @@ class CmCtlTest
         assertEquals(2, badCommand.exit);
         assertEquals("cmctl: Unmatched argument at index 0: 'frobnicate'; see: cmctl --help\n", badCommand.err);
         for (final String c : new String[] { "start", "stop", "query", "list", "res", "view", "set", "get", "switchover",
-            "failover" })
+            "failover", "pause", "resume" })
         {
             final CmCtlRunner help = CmCtlRunner.run(null, c, "--help");
             assertEquals(0, help.exit, c);
@@ -173,6 +173,57 @@ class CmCtlTest
         assertEquals(0, sw.exit, sw.toString());
         assertEquals("request = switchover\nnode_id = 2\n", Files.readString(home.resolve("dn2").resolve("cm_request"))
             .replaceAll("request_id = \\d+\n", ""));
+    }
+
+    @SlowTest
+    void shouldRestartNoKilledInstanceWhilePausedAndRestartItOnResume() throws Exception
+    {
+        // the node writes the agent directory it was given, then runs until killed
+        Files.writeString(home.resolve(ClusterConfig.CLUSTER_FILE), "{\"nodes\": [{\"node_id\": 1, \"name\": \"host1\"}]}");
+        Files.writeString(home.resolve(ClusterConfig.RESOURCE_FILE), "{\"resources\": [{\"name\": \"dms_res\", " +
+            "\"resources_type\": \"DN\", \"restart_times\": 3, \"restart_delay\": 1, \"restart_period\": 0, " +
+            "\"instances\": [{\"node_id\": 1, \"data_dir\": \"dn1\", \"command\": " +
+            "[\"sh\", \"-c\", \"echo $CM_AGENT_DIR > agent_dir; exec sleep 60\"]}]}]}");
+        assertEquals(0, CmCtlRunner.run(home, "start", "-t", "30").exit);
+        assertEquals(home.resolve("node1").toString(), Files.readString(home.resolve("dn1").resolve("agent_dir")).trim());
+
+        final CmCtlRunner pause = CmCtlRunner.run(home, "pause");
+        assertEquals("cmctl: The cluster has been paused.\n", pause.out, pause.toString());
+        assertTrue(Files.exists(home.resolve("node1").resolve(FlagFiles.CLUSTER_MANUAL_PAUSE)));
+        assertTrue(CmCtlRunner.run(home, "query").out.contains("current_az      : AZ_ALL\npausing         : Yes\n"));
+        final long pid = instancePid();
+        final ProcessHandle instance = ProcessHandle.of(pid).orElseThrow();
+        instance.destroyForcibly();
+        instance.onExit().get();
+
+        final long until = System.nanoTime() + 4_000_000_000L;
+        String query = "";
+        while (System.nanoTime() < until && !query.contains("restart withheld"))
+        {
+            Thread.sleep(100);
+            query = CmCtlRunner.run(home, "query", "-Cv").out;
+        }
+        assertTrue(query.contains("restart withheld, the cluster is paused"), query);
+        Thread.sleep(2000);
+        assertEquals(pid, instancePid(), "restarted while paused");
+        assertFalse(ProcessHandle.of(pid).isPresent());
+        final String agentLog = Files.readString(home.resolve("node1").resolve("cm_agent.log"));
+        assertTrue(agentLog.contains("KEY_EVENT_CLUSTER_PAUSE"), agentLog);
+
+        final CmCtlRunner resume = CmCtlRunner.run(home, "resume");
+        assertEquals("cmctl: The cluster has been resumed.\n", resume.out, resume.toString());
+        final long restartedBy = System.nanoTime() + 10_000_000_000L;
+        while (instancePid() == pid && System.nanoTime() < restartedBy)
+        {
+            Thread.sleep(100);
+        }
+        assertTrue(instancePid() != pid && ProcessHandle.of(instancePid()).isPresent(), "not restarted on resume");
+        assertFalse(CmCtlRunner.run(home, "query").out.contains("pausing"));
+    }
+
+    private long instancePid() throws IOException
+    {
+        return Long.parseLong(Files.readString(home.resolve("node1").resolve("run").resolve("dms_res_6001.pid")).trim());
     }
 
     /** One node whose node process prints {@code line} on stderr and exits 1 at once. */

@@ -37,6 +37,11 @@ public final class Agent
 {
     /** The state file in the agent directory. */
     public static final String STATE_FILE = "cm_agent_state.json";
+    /**
+     * The environment variable each resource's process and script gets: the agent directory, where the flag files
+     * lie ({@link FlagFiles}; {@code $GAUSSHOME/bin} in openGauss), so that a node can see {@code cmctl pause}.
+     */
+    public static final String AGENT_DIR_ENV = "CM_AGENT_DIR";
     /** The agent holds a lock on this file in its directory while it runs: one agent per node. */
     public static final String LOCK_FILE = "cm_agent.lock";
     /** The node process writes its role and whether it serves into this file in its data dir ({@link RoleFile}). */
@@ -56,6 +61,7 @@ public final class Agent
     private long nextSettingsReadMs;
     private long nextStateWriteMs;
     private String lastState = "";
+    private boolean paused;
     private final Map<InstanceSupervisor, long[]> resultSeen = new java.util.HashMap<>();
 
     /**
@@ -90,9 +96,9 @@ public final class Agent
             final ResourceInstance i = e.getValue();
             final String base = r.name() + "_" + i.cmInstanceId();
             final OutputLog out = new OutputLog(node.agentDir().resolve("log").resolve(base + ".log"));
-            final ResourceDriver driver = i.command().isEmpty() ? new ScriptDriver(r, i, out) :
+            final ResourceDriver driver = i.command().isEmpty() ? new ScriptDriver(r, i, out, node.agentDir()) :
                 new CommandDriver(i, i.dataDir().isEmpty() ? node.agentDir() : Paths.get(i.dataDir()), out,
-                    node.agentDir().resolve("run").resolve(base + ".pid"));
+                    node.agentDir().resolve("run").resolve(base + ".pid"), node.agentDir());
             supervisors.add(new InstanceSupervisor(r, i, driver, ports, log, this::onRestartLimit,
                 settings.restartStableChecks()));
         }
@@ -116,12 +122,20 @@ public final class Agent
             reloadSettings();
         }
         final var clusterStop = flags.cluster();
+        if (flags.paused() != paused)
+        {
+            paused = !paused;
+            log.keyEvent("KEY_EVENT_CLUSTER_PAUSE", 0, paused ? "the cluster is paused (" +
+                FlagFiles.CLUSTER_MANUAL_PAUSE + " present): no instance is restarted and no node kicked out or " +
+                "failed over until cmctl resume" : "the cluster is resumed (" + FlagFiles.CLUSTER_MANUAL_PAUSE +
+                " removed)");
+        }
         for (final InstanceSupervisor s : supervisors)
         {
             final var instanceStop = flags.instance(s.instance().cmInstanceId());
             final boolean want = clusterStop.isEmpty() && instanceStop.isEmpty();
             final StopMode mode = clusterStop.orElse(instanceStop.orElse(StopMode.FAST));
-            work += s.doWork(nowMs, want, mode);
+            work += s.doWork(nowMs, want, mode, paused);
         }
         work += memory.doWork(nowMs, settings, supervisors);
         final String state = stateJson(false);
@@ -221,6 +235,7 @@ public final class Agent
         root.put("agent_pid", stopped ? -1L : ProcessHandle.current().pid());
         root.put("updated_ms", 0L);
         root.put("cluster_manual_start", flags.cluster().isPresent());
+        root.put("cluster_manual_pause", flags.paused());
         final Map<String, Object> mem = new LinkedHashMap<>();
         mem.put("total_kb", memory.totalKb());
         mem.put("available_kb", memory.availableKb());

@@ -20,12 +20,15 @@ final class CommandDriver implements ResourceDriver
     private final Path workDir;
     private final OutputLog log;
     private final Path pidFile;
+    private final Path agentDir;
     private ProcessHandle handle;
     private Process process;
     private long startOffset;
 
-    CommandDriver(final ResourceInstance instance, final Path workDir, final OutputLog log, final Path pidFile)
+    CommandDriver(final ResourceInstance instance, final Path workDir, final OutputLog log, final Path pidFile,
+        final Path agentDir)
     {
+        this.agentDir = agentDir;
         this.command = instance.command();
         this.workDir = workDir;
         this.log = log;
@@ -45,8 +48,10 @@ final class CommandDriver implements ResourceDriver
         {
             Files.createDirectories(workDir);
             Files.createDirectories(log.file().getParent());
-            process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.file().toFile())).start();
+            final ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.file().toFile()));
+            builder.environment().put(Agent.AGENT_DIR_ENV, agentDir.toString());
+            process = builder.start();
             handle = process.toHandle();
             AtomicFiles.write(pidFile, Long.toString(handle.pid()) + "\n");
             return RunningOp.done("-start", nowMs, new OpResult(0, "pid " + handle.pid()));

@@ -20,6 +20,8 @@ public final class FlagFiles
     public static final String CLUSTER_MANUAL_START = "cluster_manual_start";
     /** The per-instance stop flag prefix. */
     public static final String INSTANCE_MANUAL_START = "instance_manual_start_";
+    /** The pause flag ({@code cmctl pause}): no automatic restart, kick-out or failover while it is present. */
+    public static final String CLUSTER_MANUAL_PAUSE = "cluster_manual_pause";
 
     private final Path dir;
 
@@ -51,6 +53,36 @@ public final class FlagFiles
     public Optional<StopMode> instance(final int cmInstanceId)
     {
         return mode(dir.resolve(INSTANCE_MANUAL_START + cmInstanceId));
+    }
+
+    /**
+     * @return true if {@code cluster_manual_pause} is present: the operator paused the cluster's arbitration.
+     */
+    public boolean paused()
+    {
+        return Files.exists(dir.resolve(CLUSTER_MANUAL_PAUSE));
+    }
+
+    /**
+     * Write {@code cluster_manual_pause} ({@code cmctl pause}), empty as CM's, mode 600.
+     *
+     * @throws IOException if it cannot be written.
+     */
+    public void writePause() throws IOException
+    {
+        AtomicFiles.write(dir.resolve(CLUSTER_MANUAL_PAUSE), "");
+        ownerOnly(dir.resolve(CLUSTER_MANUAL_PAUSE));
+    }
+
+    /**
+     * Delete {@code cluster_manual_pause} ({@code cmctl resume}).
+     *
+     * @return true if it was there.
+     * @throws IOException if it cannot be deleted.
+     */
+    public boolean removePause() throws IOException
+    {
+        return Files.deleteIfExists(dir.resolve(CLUSTER_MANUAL_PAUSE));
     }
 
     /**
@@ -102,6 +134,11 @@ public final class FlagFiles
     private static void write(final Path file, final StopMode mode) throws IOException
     {
         AtomicFiles.write(file, "0\n" + mode.code() + "\n0\n");
+        ownerOnly(file);
+    }
+
+    private static void ownerOnly(final Path file) throws IOException
+    {
         try
         {
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));

@@ -28,6 +28,10 @@ final class InstanceSupervisor
     private final IntConsumer manualStop;
     private final int stableChecks;
 
+    /** Prefixed to an offline instance's reason while the cluster is paused, and taken off once it resumes. */
+    private static final String RESTART_WITHHELD = "restart withheld, the cluster is paused (cmctl resume " +
+        "restarts it): ";
+
     private InstanceState state = InstanceState.INIT;
     private long stateSinceMs;
     private String reason = "";
@@ -71,6 +75,15 @@ final class InstanceSupervisor
      * @return work done (0 when there was nothing to do).
      */
     int doWork(final long nowMs, final boolean wantRunning, final StopMode mode)
+    {
+        return doWork(nowMs, wantRunning, mode, false);
+    }
+
+    /**
+     * @param paused true while the cluster is paused ({@code cluster_manual_pause}): an offline instance is not
+     *               restarted (a start the operator asks for, a removed stop flag, still is).
+     */
+    int doWork(final long nowMs, final boolean wantRunning, final StopMode mode, final boolean paused)
     {
         int work = 0;
         if (op != null)
@@ -133,8 +146,13 @@ final class InstanceSupervisor
             }
             case WAIT_RESTART ->
             {
-                if (nowMs - restartAtMs >= 0)
+                if (paused)
                 {
+                    work += withholdRestart();
+                }
+                else if (nowMs - restartAtMs >= 0)
+                {
+                    reason = reason.replace(RESTART_WITHHELD, "");
                     beginStart(nowMs);
                     work++;
                 }
@@ -344,6 +362,18 @@ final class InstanceSupervisor
         log.info("res(" + resource.name() + ") inst(" + instance.cmInstanceId() + ") is offline: " + detail);
         restartAtMs = Math.max(nowMs + resource.restartDelayS() * 1000L, lastStartMs + resource.restartPeriodS() * 1000L);
         state(InstanceState.WAIT_RESTART, nowMs, reason);
+    }
+
+    private int withholdRestart()
+    {
+        if (reason.startsWith(RESTART_WITHHELD))
+        {
+            return 0;
+        }
+        reason = RESTART_WITHHELD + reason;
+        log.keyEvent("KEY_EVENT_RES_RESTART_WITHHELD", instance.cmInstanceId(), "res(" + resource.name() + ") " +
+            reason);
+        return 1;
     }
 
     private long timeoutMs()

@@ -2,6 +2,7 @@ package io.respool.cluster.agent;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +16,13 @@ final class ScriptDriver implements ResourceDriver
     private final ResourceDefinition resource;
     private final ResourceInstance instance;
     private final OutputLog log;
+    private final Path agentDir;
     private String lastFailure = "";
 
-    ScriptDriver(final ResourceDefinition resource, final ResourceInstance instance, final OutputLog log)
+    ScriptDriver(final ResourceDefinition resource, final ResourceInstance instance, final OutputLog log,
+        final Path agentDir)
     {
+        this.agentDir = agentDir;
         this.resource = resource;
         this.instance = instance;
         this.log = log;
@@ -73,8 +77,10 @@ final class ScriptDriver implements ResourceDriver
         try
         {
             Files.createDirectories(log.file().getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.file().toFile())).start();
+            final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.file().toFile()));
+            builder.environment().put(Agent.AGENT_DIR_ENV, agentDir.toString());
+            process = builder.start();
         }
         catch (final IOException ex)
         {

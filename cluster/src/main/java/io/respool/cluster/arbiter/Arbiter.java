@@ -106,6 +106,8 @@ public final class Arbiter
     private long backoffUntilNs;
     private long nextGapReportNs;
     private String fenceReason;
+    /** What this arbiter withholds while arbitration is paused, as "kind node@version", to log each only once. */
+    private String withheld;
 
     public Arbiter(
         final ArbiterContext ctx, final ClusterDisk disk, final DecisionRegister register,
@@ -703,9 +705,14 @@ public final class Arbiter
             {
                 continue;
             }
-            propose(new MembershipView(view.version() + 1, view.members() | 1L << node, view.reformer(),
-                view.primary()), "node " + node + " asks to join: incarnation " + Long.toHexString(watch.incarnation()) +
-                " (" + watch.process() + ") renews on the disk and read view " + view.version() + " without itself");
+            final String reason = "node " + node + " asks to join: incarnation " +
+                Long.toHexString(watch.incarnation()) + " (" + watch.process() + ") renews on the disk and read view " +
+                view.version() + " without itself";
+            if (!withhold(view, node, "admission", reason))
+            {
+                propose(new MembershipView(view.version() + 1, view.members() | 1L << node, view.reformer(),
+                    view.primary()), reason);
+            }
             return;
         }
     }
@@ -917,11 +924,43 @@ public final class Arbiter
 
     private void remove(final MembershipView view, final int victim, final String reason)
     {
+        if (withhold(view, victim, "kick out", reason))
+        {
+            return;
+        }
         emit(listener -> listener.onConfirmedDead(victim, reason));
         final int primary = victim == view.primary() ? me : view.primary();
         LOG.warn("[KeyEvent: KEY_EVENT_RES_ARBITRATE] [Instance: {}] [Details: node({}) kick out: {}.]",
             me, victim, reason);
         propose(new MembershipView(view.version() + 1, view.members() & ~(1L << victim), primary, primary), reason);
+    }
+
+    /**
+     * @return true if arbitration is paused ({@link ArbiterContext#arbitrationPaused}): the decision is not proposed,
+     * and logged (a key event) the first time this view sees it withheld.
+     */
+    private boolean withhold(final MembershipView view, final int node, final String kind, final String reason)
+    {
+        if (!ctx.arbitrationPaused().getAsBoolean())
+        {
+            if (withheld != null)
+            {
+                LOG.warn("[KeyEvent: KEY_EVENT_RES_ARBITRATE] [Instance: {}] [Details: arbitration resumed: {} " +
+                    "proposed now.]", me, withheld);
+                withheld = null;
+            }
+            return false;
+        }
+        final String key = kind + " of node " + node + " in view " + (view.version() + 1);
+        if (!key.equals(withheld))
+        {
+            withheld = key;
+            final String what = kind + " of node(" + node + ") withheld: the cluster is paused (cmctl pause); " +
+                "run cmctl resume to let it go ahead, or cmctl failover -n NODE: " + reason;
+            LOG.warn("[KeyEvent: KEY_EVENT_RES_ARBITRATE] [Instance: {}] [Details: {}.]", me, what);
+            emit(listener -> listener.onWithheld(node, what));
+        }
+        return true;
     }
 
     private void propose(final MembershipView view, final String reason)

@@ -6,6 +6,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * The arbiter's settings. Every timeout has a {@code *_PROP_NAME} and a {@code *_DEFAULT}; {@link #conclude()}
@@ -71,6 +72,7 @@ public final class ArbiterContext
     private HostProcesses hostProcesses;
     private StorageAdmission storageAdmission = StorageAdmission.NONE;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private BooleanSupplier arbitrationPaused = () -> false;
 
     /**
      * @return this, checked: every relation the safety argument needs holds.
@@ -226,6 +228,25 @@ public final class ArbiterContext
     public StorageAdmission storageAdmission()
     {
         return storageAdmission;
+    }
+
+    /**
+     * Whether the operator paused the cluster's arbitration ({@code cmctl pause}: the host's
+     * {@code cluster_manual_pause} flag file); never paused unless set. While it answers true this arbiter
+     * proposes no view of its own accord: no removal of a failed member and no admission of a joiner; it logs what
+     * it withholds. The operator's {@code cmctl switchover} and {@code failover} still go through, and every node
+     * still fences itself when it must: withholding a decision never makes two writers. Read on the arbiter's
+     * thread once a judging cycle; keep it cheap.
+     */
+    public ArbiterContext arbitrationPaused(final BooleanSupplier value)
+    {
+        arbitrationPaused = value;
+        return this;
+    }
+
+    public BooleanSupplier arbitrationPaused()
+    {
+        return arbitrationPaused;
     }
 
     /**

@@ -34,6 +34,14 @@ public interface ArbiterListener
     }
 
     /**
+     * This arbiter would propose {@code what} (a removal or an admission of {@code node}) but withholds it: the
+     * operator paused arbitration ({@code cmctl pause}). Once per node and kind of decision while paused.
+     */
+    default void onWithheld(final int node, final String what)
+    {
+    }
+
+    /**
      * This arbiter started a ballot for {@code view} in the register (another node may win the version).
      */
     default void onProposal(final MembershipView view, final String reason)

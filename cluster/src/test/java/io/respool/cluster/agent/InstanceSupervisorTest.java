@@ -28,6 +28,7 @@ class InstanceSupervisorTest
     private final List<String> log = new ArrayList<>();
     private final List<Integer> manualStops = new ArrayList<>();
     private long now = 10_000;
+    private boolean paused;
 
     @Test
     void shouldCleanAndRestartAfterAbnormalTimeout()
@@ -54,6 +55,32 @@ class InstanceSupervisorTest
         assertEquals(InstanceState.ONLINE, s.state(), log.toString());
         assertEquals(1, s.restarts());
         assertEquals(2, d.starts);
+    }
+
+    @Test
+    void shouldWithholdTheRestartOfAnOfflineInstanceWhileThePauseFlagHoldsAndRestartItOnResume()
+    {
+        final ScriptedDriver d = new ScriptedDriver();
+        final InstanceSupervisor s = supervisor(d, List.of(), 5);
+        d.checks.add(0);
+        runFor(1500, s);
+        assertEquals(InstanceState.ONLINE, s.state());
+        paused = true;
+        d.checks.add(ScriptExit.CHECK_OFFLINE);
+
+        runFor(20_000, s);
+        assertEquals(InstanceState.WAIT_RESTART, s.state(), log.toString());
+        assertEquals(1, d.starts, "restarted while paused: " + log);
+        assertTrue(s.reason().startsWith("restart withheld, the cluster is paused (cmctl resume restarts it): " +
+            "offline: "), s.reason());
+        assertEquals(1, log.stream().filter(l -> l.contains("KEY_EVENT_RES_RESTART_WITHHELD")).count(), log.toString());
+
+        paused = false;
+        d.checks.add(0);
+        runFor(2000, s);
+        assertEquals(InstanceState.ONLINE, s.state(), log.toString());
+        assertEquals(2, d.starts);
+        assertEquals(1, s.restarts());
     }
 
     @Test
@@ -139,7 +166,7 @@ class InstanceSupervisorTest
         final long end = now + ms;
         while (now < end)
         {
-            s.doWork(now, true, StopMode.FAST);
+            s.doWork(now, true, StopMode.FAST, paused);
             now += 100;
         }
     }

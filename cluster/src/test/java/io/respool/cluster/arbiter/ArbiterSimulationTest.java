@@ -176,12 +176,13 @@ class ArbiterSimulationTest
             for (int round = 0; round < 6; round++)
             {
                 final int node = random.nextInt(count);
-                switch (random.nextInt(5))
+                switch (random.nextInt(6))
                 {
                     case 0 -> sim.nodes[node].crashed = true;
                     case 1 -> sim.nodes[node].paused = !sim.nodes[node].paused;
                     case 2 -> sim.cutNetwork(node, (node + 1) % count);
                     case 3 -> sim.disk.cutOff(node, random.nextBoolean());
+                    case 4 -> sim.nodes[node].arbitrationPaused = !sim.nodes[node].arbitrationPaused;
                     default ->
                     {
                     }

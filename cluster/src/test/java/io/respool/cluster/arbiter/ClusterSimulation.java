@@ -65,6 +65,8 @@ final class ClusterSimulation
         Arbiter arbiter;
         boolean crashed;
         boolean paused;
+        /** The operator paused arbitration on this node's host ({@code cmctl pause}); a restart keeps it. */
+        boolean arbitrationPaused;
         /** The current process's DSS gate is shut: it acknowledged a kick, or started while the fence was raised. */
         boolean dssFenced;
         /** The DSS fence sector of this node's instance is raised (a kick), until the instance registers again. */
@@ -88,7 +90,7 @@ final class ClusterSimulation
         {
             final ArbiterContext ctx = new ArbiterContext().nodeId(id).nodeCount(count)
                 .initialView((1L << count) - 1, 0).hostProcesses(processes()).storageAdmission(admission())
-                .nanoClock(() -> nowNs);
+                .nanoClock(() -> nowNs).arbitrationPaused(() -> arbitrationPaused);
             final ClusterDisk clusterDisk = new ClusterDisk(disk.port(id), LAYOUT);
             views = new DecidedViews();
             final int gen = generation;

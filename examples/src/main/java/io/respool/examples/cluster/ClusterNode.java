@@ -1,5 +1,7 @@
 package io.respool.examples.cluster;
 
+import io.respool.cluster.agent.Agent;
+import io.respool.cluster.agent.FlagFiles;
 import io.respool.dms.api.AcquireResult;
 import io.respool.dms.api.Dms;
 import io.respool.dms.api.DmsContext;
@@ -24,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -415,7 +418,22 @@ public final class ClusterNode
                 }
                 problems.add("fenced by the arbiter after the work was done: " + reason);
             }
-        }, lane());
+        }, lane(), arbitrationPaused());
+    }
+
+    /**
+     * @return whether {@code cmctl pause} holds: the pause flag in the agent directory of the agent that runs this
+     * node ({@link Agent#AGENT_DIR_ENV}); never paused without an agent.
+     */
+    private BooleanSupplier arbitrationPaused()
+    {
+        final String agentDir = System.getenv(Agent.AGENT_DIR_ENV);
+        if (!cm() || agentDir == null)
+        {
+            return () -> false;
+        }
+        final FlagFiles flags = new FlagFiles(Path.of(agentDir));
+        return flags::paused;
     }
 
     /**

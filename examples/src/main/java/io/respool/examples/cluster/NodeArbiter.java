@@ -4,6 +4,7 @@ import io.respool.blockdev.BlockDevice;
 import io.respool.blockdev.BlockDevices;
 import io.respool.cluster.arbiter.Arbiter;
 import io.respool.cluster.arbiter.ArbiterContext;
+import io.respool.cluster.arbiter.ArbiterListener;
 import io.respool.cluster.arbiter.ArbiterState;
 import io.respool.cluster.arbiter.ClusterAreaLayout;
 import io.respool.cluster.arbiter.ClusterDisk;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * The cluster manager embedded in a node: the cluster module's {@link Arbiter} over the volume group's entry volume
@@ -70,9 +72,11 @@ final class NodeArbiter implements AutoCloseable
      * @param group     this node's open volume group, for the kick.
      * @param selfFence what the node does when its arbiter fences it.
      * @param lane      every node's UDP lane endpoint (index = node id), or null for none: the disk alone decides.
+     * @param arbitrationPaused whether the operator paused the cluster ({@code cmctl pause}).
      */
     NodeArbiter(final int nodeId, final int nodeCount, final Path image, final VolumeGroup group,
-        final FailoverEvents events, final SelfFence selfFence, final List<InetSocketAddress> lane)
+        final FailoverEvents events, final SelfFence selfFence, final List<InetSocketAddress> lane,
+        final BooleanSupplier arbitrationPaused)
     {
         this.nodeId = nodeId;
         this.nodeCount = nodeCount;
@@ -81,7 +85,7 @@ final class NodeArbiter implements AutoCloseable
         // a restarted node's DSS instance was fenced when the cluster removed it: the arbiter registers it again
         // (reghl) once the primary has admitted the node back, before it lets the node serve
         this.ctx = new ArbiterContext().nodeId(nodeId).nodeCount(nodeCount).initialView((1L << nodeCount) - 1, 0)
-            .storageAdmission(fencer.admission()).conclude();
+            .storageAdmission(fencer.admission()).arbitrationPaused(arbitrationPaused).conclude();
         this.device = BlockDevices.open(image);
         this.disk = new ClusterDisk(new EntryVolumeSectorIo(ArbitrationSectors.on(device)),
             new ClusterAreaLayout(ClusterAreaLayout.DEFAULT_ENTRY_VOLUME_BASE));
@@ -98,6 +102,14 @@ final class NodeArbiter implements AutoCloseable
             this.lane == null ? NetworkLiveness.diskOnly() : this.lane, new ReportingFencer(fencer), selfFence, views,
             ThreadLocalRandom.current().nextLong(), nowNs);
         views.listen(this::onView);
+        arbiter.listen(new ArbiterListener()
+        {
+            @Override
+            public void onWithheld(final int node, final String what)
+            {
+                System.out.println("arbiter: " + what);
+            }
+        });
         this.thread = new Thread(this::loop, "arbiter-" + nodeId);
         this.thread.setDaemon(true);
     }
