@@ -209,9 +209,8 @@ public record ClusterConfig(
             { "respool.dms.*, respool.dss.*", "passed on to both nodes, e.g. -Drespool.dms.idle.strategy=backoff" },
         };
         final StringBuilder sb = new StringBuilder()
-            .append("usage: bin/cluster-demo [--fault kill9|sigstop|oom [--cm] | --switchover | --fault partition | " +
-                "--bank] " +
-                "[-Dname=value ...]\n\n")
+            .append("usage: bin/cluster-demo [--fault kill9|sigstop|oom [--cm [--pause]] | --switchover | " +
+                "--fault partition | --bank] [-Dname=value ...]\n\n")
             .append("Runs two database nodes on this machine, each embedding DSS and DMS, over one sparse image:\n")
             .append("node 0 inserts and updates rows of a page-based table on DSS, node 1 reads them with pages\n")
             .append("shipped from node 0 by DMS and checks every row it sees.\n\n")
@@ -221,7 +220,10 @@ public record ClusterConfig(
             .append("OutOfMemoryError), node 1 fences it, re-forms DMS, replays its WAL and\n")
             .append("finishes the workload as the new primary. Arbiter timeouts (cluster/DESIGN.md) are passed\n")
             .append("on; the demo gives -Drespool.cluster.self.fence.timeout.ms=2000 and\n")
-            .append("-Drespool.cluster.lease.timeout.ms=4000 unless set (the module's defaults: 1600, 2400).\n\n")
+            .append("-Drespool.cluster.lease.timeout.ms=4000 unless set (the module's defaults: 1600, 2400).\n")
+            .append("--cm: agents (the cluster manager) run the nodes and restart the killed one. --pause\n")
+            .append("(with --fault kill9 --cm): cmctl pause before the fault; nothing may happen for two\n")
+            .append("leases, then cmctl failover -n 2 promotes node 1 and cmctl resume restarts node 0.\n\n")
             .append("--switchover (= --fault switchover --cm): a planned switchover run. Agents run the nodes;\n")
             .append("after the same number of commits bin/cmctl switchover -n 2 moves the primary to node 1 with\n")
             .append("both alive (node 0 demotes and reads on as a standby), then -n 1 moves it back\n")

@@ -145,6 +145,7 @@ public final class ClusterDemo
         Fault fault = Fault.NONE;
         boolean bank = false;
         boolean cm = false;
+        boolean pause = false;
         for (int i = 0; i < args.length; i++)
         {
             final String arg = args[i];
@@ -156,6 +157,11 @@ public final class ClusterDemo
             if (arg.equals("--cm"))
             {
                 cm = true;
+                continue;
+            }
+            if (arg.equals("--pause"))
+            {
+                pause = true;
                 continue;
             }
             if (arg.equals("--switchover"))
@@ -221,7 +227,7 @@ public final class ClusterDemo
         }
         if (fault != Fault.NONE)
         {
-            return runFault(config, props, fault, cm, out);
+            return runFault(config, props, fault, cm, pause, out);
         }
         if (cm)
         {
@@ -233,8 +239,14 @@ public final class ClusterDemo
     }
 
     private static Outcome runFault(final ClusterConfig config, final Properties props, final Fault fault,
-        final boolean cm, final PrintStream out)
+        final boolean cm, final boolean pause, final PrintStream out)
     {
+        if (pause && (!cm || fault != Fault.KILL9))
+        {
+            out.println("ERROR --pause needs --fault kill9 --cm: the operator pauses the cluster manager, then " +
+                "fails the killed primary over with cmctl failover");
+            return new Outcome(EXIT_SETUP, null, "--pause without --fault kill9 --cm");
+        }
         final long total = 1 + config.rows() + config.updates();
         final long after;
         try
@@ -268,7 +280,7 @@ public final class ClusterDemo
                 Boolean.parseBoolean(props.getProperty(SwitchoverRun.BACK_PROP_NAME, "true")), out);
         }
         final FaultRun faultRun = new FaultRun(fault, after, HeapExhaustion.triggerFile(config, 0), out);
-        return cm ? CmFaultRun.run(config, passThrough(props), faultRun, out) :
+        return cm ? CmFaultRun.run(config, passThrough(props), faultRun, pause, out) :
             runWithFault(config, passThrough(props), faultRun, out);
     }
 

@@ -1,5 +1,7 @@
 package io.respool.examples.cluster;
 
+import io.respool.cluster.arbiter.ArbiterContext;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -34,8 +36,10 @@ final class CmFaultRun
      * @param restarts       the highest restart count of node 0 the agent showed.
      * @param restartedPid   node 0's pid after the restart, -1 if none.
      * @param problems       what did not hold.
+     * @param paused         the operator's paused failover ({@code --pause}), null in a run without it.
      */
-    record CmView(String beforeFault, String afterFailover, long restarts, long restartedPid, List<String> problems)
+    record CmView(String beforeFault, String afterFailover, long restarts, long restartedPid, List<String> problems,
+        PausedFailover.Result paused)
     {
     }
 
@@ -59,8 +63,12 @@ final class CmFaultRun
         }
     }
 
+    /**
+     * @param pause whether the operator pauses the cluster before the fault and fails it over by hand
+     *              ({@link PausedFailover}).
+     */
     static ClusterDemo.Outcome run(final ClusterConfig config, final Map<String, String> passThrough,
-        final FaultRun run, final PrintStream out)
+        final FaultRun run, final boolean pause, final PrintStream out)
     {
         final ClusterDemo.Outcome notReady = ClusterDemo.prepare(config, "Two-node cluster on this machine run by " +
             "the cluster manager, failover run (" + run.fault().label() + "): dms_url " + config.dmsUrl(), out);
@@ -71,8 +79,15 @@ final class CmFaultRun
         final Path home = config.directory().resolve("cm");
         ClusterDemo.step(out, "Cluster manager: home " + home + " (cm_cluster.json, cm_resource.json); one agent " +
             "per node starts and supervises the node processes; watch with: bin/cmctl query -Cvipd --home " + home);
-        final List<List<String>> commands = nodeCommands(config, home, Map.of(),
-            ClusterDemo.arbiterTimeouts(passThrough, out));
+        final Map<String, String> nodeProps = ClusterDemo.arbiterTimeouts(passThrough, out);
+        final List<List<String>> commands = nodeCommands(config, home, Map.of(), nodeProps);
+        final long holdMs = pause ? 2 * Long.parseLong(nodeProps.get(ArbiterContext.LEASE_TIMEOUT_PROP_NAME)) : 0;
+        if (pause)
+        {
+            ClusterDemo.step(out, "The operator pauses the cluster (cmctl pause) once both nodes serve; after the " +
+                "fault nothing may happen for " + holdMs + " ms (two leases), then cmctl failover -n 2 and cmctl " +
+                "resume");
+        }
         final List<Integer> ports = ports(config);
         final List<String> problems = new ArrayList<>();
         CmView view = null;
@@ -92,7 +107,7 @@ final class CmFaultRun
         {
             holder[0] = cluster;
             run.primary(cluster.node(0));
-            view = supervise(cluster, run, config, problems, out);
+            view = supervise(cluster, run, config, pause ? new PausedFailover(cluster, run, holdMs, out) : null, out);
         }
         finally
         {
@@ -152,13 +167,13 @@ final class CmFaultRun
      * primary's rejoin (the agent restarts it) and its check as a standby, query again.
      */
     private static CmView supervise(final CmCluster cluster, final FaultRun run, final ClusterConfig config,
-        final List<String> problems, final PrintStream out)
+        final PausedFailover operator, final PrintStream out)
     {
         final List<String> found = new ArrayList<>();
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(config.timeoutSeconds());
         final CompletableFuture<String> before = new CompletableFuture<>();
         boolean beforeStarted = false;
-        run.holdFaultUntil(before::isDone);
+        run.holdFaultUntil(() -> before.isDone() && (operator == null || operator.paused()));
         CompletableFuture<String> after = null;
         long workDoneNs = 0;
         long maxRestarts = 0;
@@ -175,6 +190,14 @@ final class CmFaultRun
             {
                 beforeStarted = true;
                 CompletableFuture.runAsync(() -> before.complete(cluster.query("-Cvipd")));
+                if (operator != null)
+                {
+                    operator.pause();
+                }
+            }
+            if (operator != null && run.faultWallMs() != 0)
+            {
+                operator.afterFault();
             }
             // the agent clears its count after 5 online checks in a row (CM's rule): keep the highest seen
             maxRestarts = Math.max(maxRestarts, cluster.restarts(0));
@@ -229,7 +252,13 @@ final class CmFaultRun
             found.add("cmctl query after the rejoin did not show node 1 (6002) Primary Normal and node 0 (6001) " +
                 "Standby Normal");
         }
-        return new CmView(beforeText, afterText, restarts, pid, found);
+        final PausedFailover.Result paused = operator == null ? null : operator.result();
+        if (operator != null)
+        {
+            found.addAll(paused == null ? List.of("the operator's paused failover did not finish") :
+                paused.problems());
+        }
+        return new CmView(beforeText, afterText, restarts, pid, found, paused);
     }
 
     static String datanodeRow(final String query)

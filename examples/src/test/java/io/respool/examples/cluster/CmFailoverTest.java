@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The failover run with the cluster manager running the nodes, as {@code bin/cluster-demo --fault kill9 --cm} runs
@@ -71,5 +72,40 @@ class CmFailoverTest
         final String agentLog = Files.readString(dir.resolve("cluster/cm/node1/cm_agent.log"));
         assertTrue(agentLog.contains("inst(6001) is offline: process killed by signal 9"), agentLog);
         assertTrue(agentLog.contains("inst(6001) has been restart (1) times"), agentLog);
+    }
+
+    /**
+     * {@code --pause}: the operator pauses the cluster before the kill; for two leases nothing happens by itself (the
+     * arbiter withholds the kick-out, the agent the restart); {@code cmctl failover -n 2} then promotes node 1 with
+     * every acknowledged commit, and {@code cmctl resume} lets the agent restart node 0, which rejoins. About 30 s, so
+     * not in CI (the automatic failover above is): run it with {@code -Drespool.test.paused.failover=true}.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldFailOverAPausedClusterOnlyOnTheOperatorsFailoverAndRestartTheKilledNodeOnResume(@TempDir final Path dir)
+        throws Exception
+    {
+        assumeTrue(Boolean.getBoolean("respool.test.paused.failover"),
+            "the paused failover run (about 30 s): run it with -Drespool.test.paused.failover=true");
+        final String url = ClusterTestSupport.url(ClusterTestSupport.freePorts(2));
+        final String[] args = ClusterTestSupport.failoverArgs(dir, url, ROWS, UPDATES, 1000, FAULT_AFTER, 150,
+            "--fault", "kill9", "--cm", "--pause");
+        final ClusterTestSupport.TeeOutput output = new ClusterTestSupport.TeeOutput();
+        final ClusterDemo.Outcome outcome = ClusterDemo.run(args, output.out);
+        final String text = output.text();
+
+        assertEquals(List.of(), outcome.failover().problems(), text);
+        assertEquals(ClusterDemo.EXIT_PASSED, outcome.exitStatus(), text);
+        assertEquals(outcome.failover().ackedBeforeFault(), outcome.failover().presentAfter(), text);
+        final PausedFailover.Result paused = outcome.cm().paused();
+        assertNotNull(paused, text);
+        assertEquals(List.of(), paused.problems(), text);
+        assertTrue(paused.queryWhilePaused().contains("pausing         : Yes"), paused.queryWhilePaused());
+        assertTrue(paused.queryWhilePaused().contains("restart withheld, the cluster is paused"),
+            paused.queryWhilePaused());
+        assertTrue(paused.failoverOutput().contains("cmctl: failover successfully: node 2 is Primary."), text);
+        assertTrue(text.contains("kick out of node(0) withheld: the cluster is paused"), text);
+        assertEquals(3, outcome.rejoin().view(), text);
+        assertTrue(outcome.rejoin().checked(), text);
     }
 }
