@@ -312,6 +312,22 @@ final class AeronTransport implements Transport, AutoCloseable
     public boolean send(final int destination, final Lane lane, final DirectBuffer header, final int headerOffset,
         final int headerLength, final DirectBuffer payload, final int payloadOffset, final int payloadLength)
     {
+        return send(destination, lane, header, headerOffset, headerLength, payload, payloadOffset, payloadLength,
+            MAX_OFFER_ATTEMPTS);
+    }
+
+    /** One offer: back pressure refuses the message at once. */
+    @Override
+    public boolean offer(final int destination, final Lane lane, final DirectBuffer header, final int headerOffset,
+        final int headerLength, final DirectBuffer payload, final int payloadOffset, final int payloadLength)
+    {
+        return send(destination, lane, header, headerOffset, headerLength, payload, payloadOffset, payloadLength, 0);
+    }
+
+    private boolean send(final int destination, final Lane lane, final DirectBuffer header, final int headerOffset,
+        final int headerLength, final DirectBuffer payload, final int payloadOffset, final int payloadLength,
+        final int maxAttempts)
+    {
         stats.increment(StatCounter.MESSAGES_SENT);
         if (destination == self)
         {
@@ -345,7 +361,7 @@ final class AeronTransport implements Transport, AutoCloseable
                 stats.increment(StatCounter.SEND_NOT_CONNECTED);
                 return false;
             }
-            if (attempt >= MAX_OFFER_ATTEMPTS)
+            if (attempt >= maxAttempts)
             {
                 stats.increment(StatCounter.SEND_BACK_PRESSURED);
                 return false;

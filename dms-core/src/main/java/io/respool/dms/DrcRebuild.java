@@ -26,7 +26,10 @@ import static io.respool.dms.MessageDescriptor.STATUS_OK;
  * send them in batches to each resource's new master; resend a batch until it is acknowledged. At most {@link
  * #WINDOW} batches per master are unacknowledged on the wire, and a batch's resend interval doubles with each
  * resend: a million pages held are some three thousand batches of 8 KiB, and sending them all at once, each resent
- * every retry interval, gave a master still applying the first ones all the rest again, many times. The step is
+ * every retry interval, gave a master still applying the first ones all the rest again, many times. A batch is
+ * resent on its timer only while its master acknowledges nothing for the retry interval (a master that acknowledges
+ * works through the rest in order), and at once when a batch sent after it is acknowledged first (it or its
+ * acknowledgement was lost); a send the network pushes back is not retried in place but on the next duty cycle. The step is
  * done when the scan is and every batch is acknowledged, so that passing its barrier means every master is
  * complete. As a master: apply each batch once (a repeat is acknowledged again), and refuse one that contradicts
  * what another member reported: a second X holder, or X beside S. Agent only.
@@ -56,6 +59,12 @@ final class DrcRebuild
         int count;
         int sends;
         long nextSendNs;
+        /** Where the first send of this batch came in its master's stream: what its acknowledgement vouches for. */
+        long firstSeq;
+        /** Where the last send came. */
+        long lastSeq;
+        /** Found lost: a batch sent after it was acknowledged first. */
+        boolean lost;
 
         Batch(final int master, final long id, final int capacity)
         {
@@ -70,11 +79,16 @@ final class DrcRebuild
     {
         final ArrayDeque<Batch> waiting = new ArrayDeque<>();
         final ArrayList<Batch> sent = new ArrayList<>(WINDOW);
+        /** Sends to this master so far: each send's place in its stream. */
+        long seq;
+        /** When this master last acknowledged a batch, or its window last went from empty to not. */
+        long heardNs;
 
         void clear()
         {
             waiting.clear();
             sent.clear();
+            seq = 0;
         }
     }
 
@@ -210,19 +224,30 @@ final class DrcRebuild
         int work = 0;
         while (!queue.waiting.isEmpty() && queue.sent.size() < WINDOW && send(queue.waiting.peekFirst(), nowNs))
         {
+            if (queue.sent.isEmpty())
+            {
+                queue.heardNs = nowNs;
+            }
+            queue.waiting.peekFirst().firstSeq = queue.seq;
             queue.sent.add(queue.waiting.pollFirst());
             work++;
         }
         return work;
     }
 
+    /**
+     * Resend the batches found lost, and, once the master has acknowledged nothing for the retry interval, those
+     * whose own resend interval is up. A master that acknowledges batches is alive and works through them in the
+     * order sent: the rest are queued, not lost, and a copy of each would only be more for it to wade through.
+     */
     private int resendLate(final MasterQueue queue, final long nowNs)
     {
         int work = 0;
+        final boolean silent = nowNs - queue.heardNs >= retryIntervalNs;
         for (int i = 0, size = queue.sent.size(); i < size; i++)
         {
             final Batch b = queue.sent.get(i);
-            if (nowNs - b.nextSendNs >= 0 && send(b, nowNs))
+            if ((b.lost || (silent && nowNs - b.nextSendNs >= 0)) && send(b, nowNs))
             {
                 services.stats().increment(StatCounter.REFORM_RESENDS);
                 work++;
@@ -293,6 +318,8 @@ final class DrcRebuild
         }
         b.nextSendNs = nowNs + (retryIntervalNs << Math.min(b.sends, MAX_BACKOFF_SHIFT));
         b.sends++;
+        b.lastSeq = ++queues[b.master].seq;
+        b.lost = false;
         return true;
     }
 
@@ -304,7 +331,19 @@ final class DrcRebuild
             services.stats().increment(StatCounter.STALE_MESSAGES);
             return;
         }
-        queues[b.master].sent.remove(b);
+        final MasterQueue queue = queues[b.master];
+        queue.sent.remove(b);
+        queue.heardNs = services.nowNs();
+        // a master's batches and its acknowledgements each travel in order: one sent before this batch's first
+        // copy and still unacknowledged was lost, or its acknowledgement was
+        for (int i = 0, size = queue.sent.size(); i < size; i++)
+        {
+            final Batch earlier = queue.sent.get(i);
+            if (earlier.lastSeq < b.firstSeq)
+            {
+                earlier.lost = true;
+            }
+        }
         if (msg.status() != STATUS_OK && failure == null)
         {
             failure = MessageProxy.reason(msg, 0);

@@ -123,7 +123,7 @@ final class MessageProxy
     {
         fw.header(MessageType.REBUILD, self, incarnation, master, epoch, partitionMapVersion).serial(batch)
             .resourceId(entries).payloadLength(length);
-        return transport.send(master, MessageType.REBUILD.lane(), sendBuffer, 0, HEADER_LENGTH, payload, 0, length);
+        return transport.offer(master, MessageType.REBUILD.lane(), sendBuffer, 0, HEADER_LENGTH, payload, 0, length);
     }
 
     boolean rebuildAck(final int node, final int epoch, final long batch, final String conflict)

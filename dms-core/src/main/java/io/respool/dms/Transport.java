@@ -79,6 +79,28 @@ interface Transport
     }
 
     /**
+     * Send a header and a payload as one message, as {@link #send(int, Lane, DirectBuffer, int, int, DirectBuffer,
+     * int, int)}, but refused at once when the network pushes back, rather than after the media driver had a few
+     * hundred duty cycles to make room: for a sender that keeps the message and tries again on its next duty cycle
+     * (a rebuild batch). On a shared core, those duty cycles only take the time the receiver needs to make room.
+     *
+     * @param destination   node id.
+     * @param lane          the stream it goes on.
+     * @param header        holds the message's start.
+     * @param headerOffset  where it starts.
+     * @param headerLength  its length.
+     * @param payload       holds the rest.
+     * @param payloadOffset where that starts.
+     * @param payloadLength its length.
+     * @return true if it was handed to the network.
+     */
+    default boolean offer(final int destination, final Lane lane, final DirectBuffer header, final int headerOffset,
+        final int headerLength, final DirectBuffer payload, final int payloadOffset, final int payloadLength)
+    {
+        return send(destination, lane, header, headerOffset, headerLength, payload, payloadOffset, payloadLength);
+    }
+
+    /**
      * @param node a peer.
      * @return whether a process listens at the peer's address (its control lane is connected).
      */

@@ -1224,6 +1224,89 @@ class ManualClockReformTest
         }
     }
 
+    @Test
+    void shouldNotResendRebuildBatchesToAMasterThatKeepsAcknowledging()
+    {
+        // a master busy with its own scan acknowledged steadily but each batch later than the retry interval after
+        // its send: every batch of the window was resent, and the copies filled the stream the originals were in
+        final int count = 90_000;
+        final Predicate<Packet> toMaster0 = failOverToRebuildOf(count);
+        final long resendsBefore = node(1).stats.get(StatCounter.REFORM_RESENDS);
+        int delivered = 0;
+        for (Packet next; (next = cluster.network.stream().filter(toMaster0).findFirst().orElse(null)) != null; )
+        {
+            assertTrue(delivered++ < 1_000, () -> "the rebuild to master 0 never ends: " + states());
+            cluster.deliver(next);
+            deliverAllBut(toMaster0);
+            cluster.advance(ManualClockCluster.RETRY_INTERVAL_NS / 2);
+        }
+        assertTrue(delivered > DrcRebuild.WINDOW, "more batches than a window: " + delivered);
+        assertEquals(0, node(1).stats.get(StatCounter.REFORM_RESENDS) - resendsBefore,
+            "a master that acknowledges every half retry interval gets no copies");
+        settle();
+        assertEquals(count, rebuiltPages(), "every page held is rebuilt once, at its new master");
+    }
+
+    @Test
+    void shouldResendALostRebuildBatchOnceALaterOneIsAcknowledged()
+    {
+        final int count = 30_000;
+        final Predicate<Packet> toMaster0 = failOverToRebuildOf(count);
+        final List<Packet> window = cluster.network.stream().filter(toMaster0).toList();
+        assertTrue(window.size() >= 2, "two batches on the wire: " + window.size());
+        final long lost = window.get(0).view.serial();
+        cluster.drop(window.get(0));
+        cluster.deliver(window.get(1));
+        // the clock stands still: no retry interval passed, but master 0 acknowledged a batch sent after the lost one
+        deliverAllBut(toMaster0);
+        assertTrue(cluster.network.stream().filter(toMaster0).anyMatch(p -> p.view.serial() == lost),
+            "the lost batch is sent again as soon as a later one is acknowledged");
+        settle();
+        assertEquals(count, rebuiltPages(), "every page held is rebuilt once, at its new master");
+        for (long page = 50_000; page < 50_000 + count; page += 997)
+        {
+            cluster.assertDirectoryMatchesNodes(page);
+        }
+    }
+
+    /**
+     * Node 1 holds {@code count} pages in X from page 50 000; node 2 dies and the view {0, 1} is published; run the
+     * reform on until node 1 has a rebuild batch to master 0 on the wire.
+     *
+     * @return what matches node 1's rebuild batches to master 0.
+     */
+    private Predicate<Packet> failOverToRebuildOf(final int count)
+    {
+        start(3, false);
+        holdInX(1, 50_000, count);
+        cluster.kill(2);
+        source.publish(0b011, 0, 0);
+        final Predicate<Packet> toMaster0 = p -> p.type == MessageType.REBUILD && p.from == 1 && p.to == 0;
+        awaitRebuildSent(toMaster0);
+        return toMaster0;
+    }
+
+    /** Run the reform on until node 1 has a rebuild batch on the wire that {@code toMaster} matches. */
+    private void awaitRebuildSent(final Predicate<Packet> toMaster)
+    {
+        for (int round = 0; cluster.inFlight(MessageType.REBUILD).stream().noneMatch(toMaster); round++)
+        {
+            assertTrue(round < 1_000, () -> "node 1 never sends its rebuild: " + states());
+            deliverAllBut(toMaster);
+            cluster.advance(ManualClockCluster.STEP_NS);
+        }
+    }
+
+    private long rebuiltPages()
+    {
+        long rebuilt = 0;
+        for (final Node n : cluster.liveNodes())
+        {
+            rebuilt += n.stats.get(StatCounter.REBUILT_PAGES);
+        }
+        return rebuilt;
+    }
+
     /** Deliver everything in flight but what {@code held} holds back, and what deliveries send, until only that is left. */
     private void deliverAllBut(final Predicate<Packet> held)
     {
