@@ -593,7 +593,7 @@ class ManualClockReformTest
             cluster.advance(STEP_TIMEOUT_NS);
             assertEquals(ReformState.REFORMING, node(1).parts.reform.state(), "a busy member is waited for");
         }
-        assertTrue(node(1).stats.get(StatCounter.REFORM_RESENDS) >= 10, "the busy member was asked again");
+        assertTrue(node(1).stats.get(StatCounter.REFORM_STEP_RESENDS) >= 10, "the busy member was asked again");
         replay(0);
         pendingRecovery.get(0).complete();
         settle();

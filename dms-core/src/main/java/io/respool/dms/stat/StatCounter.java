@@ -104,7 +104,7 @@ public enum StatCounter
      * Reform steps and rebuild batches resent after no acknowledgement: the sum of {@link #REFORM_STEP_RESENDS} and
      * {@link #REBUILD_BATCH_RESENDS}, as every build has written it (a version-1 file has only this total).
      */
-    REFORM_RESENDS(47, "reform resends in all (steps and rebuild batches)"),
+    REFORM_RESENDS(47, "reform resends: steps and batches in all"),
     /** Normal page requests left out at a reform whose slot the database's recovery took over for its own. */
     RECOVERY_TAKEOVERS(48, "normal requests taken over by recovery"),
     /** Peers this node's messages reach over Aeron IPC now: a bitmap of node ids (not a count). */
