@@ -109,7 +109,7 @@ final class StatCommand implements Callable<Integer>
                 }
             }
         }
-        out.printf("  %-36s %10s %9s %9s %9s %9s %9s %9s%n", "latency (us)", "count", "min", "p50", "p90", "p99",
+        out.printf("  %-40s %10s %9s %9s %9s %9s %9s %9s%n", "latency (us)", "count", "min", "p50", "p90", "p99",
             "p99.9", "max");
         final List<StatsReader.EventSummary> steps = new ArrayList<>();
         for (final StatsReader.EventSummary e : s.events())
@@ -122,7 +122,7 @@ final class StatCommand implements Callable<Integer>
                 }
                 continue;
             }
-            out.printf("  %-36s %,10d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", e.event().label(), e.count(),
+            out.printf("  %-40s %,10d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", e.event().label(), e.count(),
                 e.min() / 1e3, e.p50() / 1e3, e.p90() / 1e3, e.p99() / 1e3, e.p999() / 1e3, e.max() / 1e3);
         }
         printReformSteps(out, steps, s.version());
@@ -134,14 +134,14 @@ final class StatCommand implements Callable<Integer>
     {
         if (steps.isEmpty())
         {
-            out.printf("  %-36s %s%n", "reform step barriers (ms)", version == 1 ?
+            out.printf("  %-40s %s%n", "reform step barriers (ms)", version == 1 ?
                 "- (not in a layout 1 file)" : "none: this node has not been a reformer");
             return;
         }
-        out.printf("  %-36s %10s %9s %9s %9s%n", "reform step barriers (ms)", "count", "p50", "p99", "max");
+        out.printf("  %-40s %10s %9s %9s %9s%n", "reform step barriers (ms)", "count", "p50", "p99", "max");
         for (final StatsReader.EventSummary e : steps)
         {
-            out.printf("    %-34s %,10d %9.2f %9.2f %9.2f%n", e.event().reformStep(), e.count(), e.p50() / 1e6,
+            out.printf("    %-38s %,10d %9.2f %9.2f %9.2f%n", e.event().reformStep(), e.count(), e.p50() / 1e6,
                 e.p99() / 1e6, e.max() / 1e6);
         }
     }

@@ -59,12 +59,12 @@ class StatCommandTest
         final String text = print(buffer);
 
         assertTrue(text.contains(" layout=2\n"), text);
-        assertTrue(text.contains("\n  reform step barriers (ms)                 count       p50       p99       max\n" +
-            "    START                                       2      0.10      0.30      0.31\n" +
-            "    REBUILD                                     3      1.50      4.00      4.20\n"), text);
+        assertTrue(text.contains("\n  reform step barriers (ms)                     count       p50       p99       max\n" +
+            "    START                                           2      0.10      0.30      0.31\n" +
+            "    REBUILD                                         3      1.50      4.00      4.20\n"), text);
         assertFalse(text.contains("DEMOTE"), "a step never taken is left out: " + text);
         assertFalse(text.contains("reform step REBUILD barrier"), "steps are not in the table in us: " + text);
-        assertTrue(text.contains("\n  reform step barrier, all steps (reformer)          5 "), text);
+        assertTrue(text.contains("\n  reform step barrier, all (reformer)               5 "), text);
         assertTrue(text.contains("\n  reform steps resent (reformer)                              4\n"), text);
     }
 
@@ -78,7 +78,7 @@ class StatCommandTest
 
         assertTrue(text.contains(" layout=1\n"), text);
         assertTrue(text.contains("\n  rebuild batches resent                                      - (not in a layout 1 file)\n"), text);
-        assertTrue(text.contains("\n  reform step barriers (ms)            - (not in a layout 1 file)\n"), text);
+        assertTrue(text.contains("\n  reform step barriers (ms)                - (not in a layout 1 file)\n"), text);
     }
 
     private static UnsafeBuffer file(final int version, final int eventSlots)

@@ -27,7 +27,7 @@ public enum StatEvent
      * A reform's barrier for one step, any step, from the step sent to every member's acknowledgement (reformer).
      * Each step also has its own histogram, {@link #REFORM_STEP_START} on.
      */
-    REFORM_STEP(9, "reform step barrier, all steps (reformer)"),
+    REFORM_STEP(9, "reform step barrier, all (reformer)"),
     /** A reform's rebuild on this node: scan, send, every batch acknowledged. */
     REFORM_REBUILD(10, "reform rebuild (this node)"),
     /** The database's recovery during a reform, on the recoverer. */
