@@ -89,7 +89,7 @@ public enum StatEvent
 
     /**
      * @return the name of the reform step whose barrier this is (such as {@code REBUILD}), or null if it is not one
-     * step's barrier.
+     * step's barrier: taken from the name, {@code REFORM_STEP_<step>}, so only a step's barrier may be named so.
      */
     public String reformStep()
     {
