@@ -250,6 +250,7 @@ final class DrcRebuild
             if ((b.lost || (silent && nowNs - b.nextSendNs >= 0)) && send(b, nowNs))
             {
                 services.stats().increment(StatCounter.REFORM_RESENDS);
+                services.stats().increment(StatCounter.REBUILD_BATCH_RESENDS);
                 work++;
             }
         }

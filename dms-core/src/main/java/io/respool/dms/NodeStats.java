@@ -24,6 +24,8 @@ final class NodeStats implements AutoCloseable
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer buffer;
     private final Histogram[] histograms = new Histogram[StatEvent.values().length];
+    /** Each histogram's count when last published: one unchanged since is not summarised again. */
+    private final long[] publishedCounts = new long[StatEvent.values().length];
     private final long[] local = new long[COUNTER_SLOTS];
 
     NodeStats(final File file, final int nodeId, final int membershipVersion)
@@ -100,6 +102,12 @@ final class NodeStats implements AutoCloseable
             final Histogram h = histograms[event.id()];
             final int offset = eventOffset(event.id());
             final long count = h.getTotalCount();
+            if (count == publishedCounts[event.id()])
+            {
+                // its summary in the file is current (the file starts zero): the percentiles scan every bucket
+                continue;
+            }
+            publishedCounts[event.id()] = count;
             buffer.putLong(offset + EVENT_COUNT_OFFSET, count, ByteOrder.LITTLE_ENDIAN);
             buffer.putLong(offset + EVENT_MIN_OFFSET, count == 0 ? 0 : h.getMinValue(), ByteOrder.LITTLE_ENDIAN);
             buffer.putLong(offset + EVENT_P50_OFFSET, h.getValueAtPercentile(50), ByteOrder.LITTLE_ENDIAN);

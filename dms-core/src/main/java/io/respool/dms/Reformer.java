@@ -188,6 +188,7 @@ final class Reformer
         }
         final long nowNs = services.nowNs();
         stats.record(StatEvent.REFORM_STEP, nowNs - stepSentNs);
+        stats.record(current().barrierEvent(), nowNs - stepSentNs);
         if (current() == ReformStep.PAGE_ACCESS)
         {
             stats.record(StatEvent.REFORM, nowNs - reformStartNs);
@@ -258,6 +259,7 @@ final class Reformer
             return 1;
         }
         stats.increment(StatCounter.REFORM_RESENDS);
+        stats.increment(StatCounter.REFORM_STEP_RESENDS);
         sendStep(planView.members() & ~acked);
         return 1;
     }

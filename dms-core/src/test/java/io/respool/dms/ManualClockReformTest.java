@@ -12,6 +12,8 @@ import io.respool.dms.api.ReformInfo;
 import io.respool.dms.api.ReformState;
 import io.respool.dms.api.ReformType;
 import io.respool.dms.stat.StatCounter;
+import io.respool.dms.stat.StatEvent;
+import io.respool.dms.stat.StatsReader;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -591,7 +593,7 @@ class ManualClockReformTest
             cluster.advance(STEP_TIMEOUT_NS);
             assertEquals(ReformState.REFORMING, node(1).parts.reform.state(), "a busy member is waited for");
         }
-        assertTrue(node(1).stats.get(StatCounter.REFORM_RESENDS) >= 10, "the busy member was asked again");
+        assertTrue(node(1).stats.get(StatCounter.REFORM_STEP_RESENDS) >= 10, "the busy member was asked again");
         replay(0);
         pendingRecovery.get(0).complete();
         settle();
@@ -1187,26 +1189,14 @@ class ManualClockReformTest
         start(3, false);
         final int count = 60_000;
         holdInX(1, 50_000, count);
-        cluster.kill(2);
-        source.publish(0b011, 0, 0);
-        final Predicate<Packet> toMaster0 = p -> p.type == MessageType.REBUILD && p.from == 1 && p.to == 0;
-        for (int round = 0; cluster.inFlight(MessageType.REBUILD).stream().noneMatch(toMaster0); round++)
-        {
-            assertTrue(round < 1_000, () -> "node 1 never sends its rebuild: " + states());
-            deliverAllBut(toMaster0);
-            cluster.advance(ManualClockCluster.STEP_NS);
-        }
-        final long resendsBefore = node(1).stats.get(StatCounter.REFORM_RESENDS);
+        final Predicate<Packet> toMaster0 = removeNode2UntilNode1RebuildsToMaster0();
+        final long resendsBefore = node(1).stats.get(StatCounter.REBUILD_BATCH_RESENDS);
         final long heldNs = 10 * ManualClockCluster.RETRY_INTERVAL_NS;
-        for (long t = 0; t < heldNs; t += ManualClockCluster.STEP_NS)
-        {
-            deliverAllBut(toMaster0);
-            cluster.advance(ManualClockCluster.STEP_NS);
-        }
+        advanceHolding(toMaster0, heldNs);
         final List<Packet> held = cluster.network.stream().filter(toMaster0).toList();
         final long batches = held.stream().mapToLong(p -> p.view.serial()).distinct().count();
         assertEquals(DrcRebuild.WINDOW, batches, "a full window of batches for master 0, no more, while none is acked");
-        final long resends = node(1).stats.get(StatCounter.REFORM_RESENDS) - resendsBefore;
+        final long resends = node(1).stats.get(StatCounter.REBUILD_BATCH_RESENDS) - resendsBefore;
         assertEquals(held.size() - batches, resends, "every extra copy on the wire is a counted resend");
         assertTrue(resends <= 3 * batches, "resends back off (sent at 0, 1, 3 and 7 retry intervals), not one per " +
             "interval for each of " + batches + " batches: " + resends);
@@ -1231,7 +1221,7 @@ class ManualClockReformTest
         // its send: every batch of the window was resent, and the copies filled the stream the originals were in
         final int count = 90_000;
         final Predicate<Packet> toMaster0 = failOverToRebuildOf(count);
-        final long resendsBefore = node(1).stats.get(StatCounter.REFORM_RESENDS);
+        final long resendsBefore = node(1).stats.get(StatCounter.REBUILD_BATCH_RESENDS);
         int delivered = 0;
         for (Packet next; (next = cluster.network.stream().filter(toMaster0).findFirst().orElse(null)) != null; )
         {
@@ -1241,7 +1231,7 @@ class ManualClockReformTest
             cluster.advance(ManualClockCluster.RETRY_INTERVAL_NS / 2);
         }
         assertTrue(delivered > DrcRebuild.WINDOW, "more batches than a window: " + delivered);
-        assertEquals(0, node(1).stats.get(StatCounter.REFORM_RESENDS) - resendsBefore,
+        assertEquals(0, node(1).stats.get(StatCounter.REBUILD_BATCH_RESENDS) - resendsBefore,
             "a master that acknowledges every half retry interval gets no copies");
         settle();
         assertEquals(count, rebuiltPages(), "every page held is rebuilt once, at its new master");
@@ -1269,6 +1259,68 @@ class ManualClockReformTest
         }
     }
 
+    @Test
+    void shouldTimeEachReformStepsBarrierAndCountStepAndBatchResendsApart()
+    {
+        start(3, false);
+        holdInX(1, 50_000, 3_000);
+        final StatsReader.Snapshot joined = published(0);
+        final long batchResendsBefore = published(1).counter(StatCounter.REBUILD_BATCH_RESENDS);
+        final Predicate<Packet> toMaster0 = removeNode2UntilNode1RebuildsToMaster0();
+        final long heldNs = 10 * ManualClockCluster.RETRY_INTERVAL_NS;
+        advanceHolding(toMaster0, heldNs);
+        final long copies = cluster.network.stream().filter(toMaster0).count();
+        final long batches = cluster.network.stream().filter(toMaster0).mapToLong(p -> p.view.serial()).distinct()
+            .count();
+        settle();
+        final StatsReader.Snapshot reformer = published(0);
+        final StatsReader.Snapshot member = published(1);
+
+        // node 1 resent the batches master 0 held; node 0, the reformer, resent REBUILD to node 1 meanwhile
+        assertEquals(copies - batches, member.counter(StatCounter.REBUILD_BATCH_RESENDS) - batchResendsBefore,
+            "every extra copy on the wire is a batch resend");
+        assertTrue(copies > batches, "batches were resent: " + copies + " copies of " + batches);
+        assertEquals(0, member.counter(StatCounter.REFORM_STEP_RESENDS), "node 1 drives no reform");
+        assertEquals(0, reformer.counter(StatCounter.REBUILD_BATCH_RESENDS), "node 0's batches were acknowledged");
+        final long stepResends = reformer.counter(StatCounter.REFORM_STEP_RESENDS) -
+            joined.counter(StatCounter.REFORM_STEP_RESENDS);
+        assertTrue(stepResends >= heldNs / ManualClockCluster.RETRY_INTERVAL_NS / 2, "REBUILD resent to node 1 " +
+            "while it waited for master 0: " + stepResends);
+        for (final StatsReader.Snapshot s : new StatsReader.Snapshot[]{reformer, member})
+        {
+            assertEquals(s.counter(StatCounter.REFORM_STEP_RESENDS) + s.counter(StatCounter.REBUILD_BATCH_RESENDS),
+                s.counter(StatCounter.REFORM_RESENDS), "counter 47 stays their total");
+        }
+
+        // a JOIN, then a NORMAL reform that recovers node 2: every step of both timed once each, on the reformer
+        long steps = 0;
+        for (final StatEvent event : StatEvent.values())
+        {
+            if (event.reformStep() != null)
+            {
+                final ReformStep step = ReformStep.valueOf(event.reformStep());
+                final int expected = step == ReformStep.RECOVERY ? 1 :
+                    step == ReformStep.DEMOTE || step == ReformStep.PROMOTE || step == ReformStep.FAILED ? 0 : 2;
+                assertEquals(expected, reformer.event(event).count(), event.label());
+                assertEquals(0, member.event(event).count(), "node 1 is not the reformer: " + event.label());
+                steps += reformer.event(event).count();
+            }
+        }
+        assertEquals(17, steps);
+        assertEquals(steps, reformer.event(StatEvent.REFORM_STEP).count(), "the histogram of all steps has each");
+
+        // the hold is in REBUILD's barrier, and only there
+        final StatsReader.EventSummary rebuild = reformer.event(StatEvent.REFORM_STEP_REBUILD);
+        assertTrue(rebuild.max() >= heldNs, "REBUILD waited for the held batches: " + rebuild);
+        assertTrue(rebuild.min() < heldNs / 2, "the JOIN's REBUILD had nothing held: " + rebuild);
+        for (final ReformStep step : List.of(ReformStep.START, ReformStep.DRC_INACCESS, ReformStep.DRC_CLEAN,
+            ReformStep.REMASTER, ReformStep.DRC_ACCESS, ReformStep.RECOVERY, ReformStep.PAGE_ACCESS, ReformStep.DONE))
+        {
+            final StatsReader.EventSummary other = reformer.event(step.barrierEvent());
+            assertTrue(other.max() < heldNs / 2, step + " held nothing: " + other);
+        }
+    }
+
     /**
      * Node 1 holds {@code count} pages in X from page 50 000; node 2 dies and the view {0, 1} is published; run the
      * reform on until node 1 has a rebuild batch to master 0 on the wire.
@@ -1279,20 +1331,34 @@ class ManualClockReformTest
     {
         start(3, false);
         holdInX(1, 50_000, count);
+        return removeNode2UntilNode1RebuildsToMaster0();
+    }
+
+    /**
+     * Kill node 2 and reform without it, delivering everything until node 1 sends master 0 a rebuild batch.
+     *
+     * @return which packets are those batches.
+     */
+    private Predicate<Packet> removeNode2UntilNode1RebuildsToMaster0()
+    {
         cluster.kill(2);
         source.publish(0b011, 0, 0);
         final Predicate<Packet> toMaster0 = p -> p.type == MessageType.REBUILD && p.from == 1 && p.to == 0;
-        awaitRebuildSent(toMaster0);
+        for (int round = 0; cluster.inFlight(MessageType.REBUILD).stream().noneMatch(toMaster0); round++)
+        {
+            assertTrue(round < 1_000, () -> "node 1 never sends its rebuild: " + states());
+            deliverAllBut(toMaster0);
+            cluster.advance(ManualClockCluster.STEP_NS);
+        }
         return toMaster0;
     }
 
-    /** Run the reform on until node 1 has a rebuild batch on the wire that {@code toMaster} matches. */
-    private void awaitRebuildSent(final Predicate<Packet> toMaster)
+    /** Step the clock for {@code heldNs}, delivering everything but what {@code held} holds back. */
+    private void advanceHolding(final Predicate<Packet> held, final long heldNs)
     {
-        for (int round = 0; cluster.inFlight(MessageType.REBUILD).stream().noneMatch(toMaster); round++)
+        for (long t = 0; t < heldNs; t += ManualClockCluster.STEP_NS)
         {
-            assertTrue(round < 1_000, () -> "node 1 never sends its rebuild: " + states());
-            deliverAllBut(toMaster);
+            deliverAllBut(held);
             cluster.advance(ManualClockCluster.STEP_NS);
         }
     }
@@ -1305,6 +1371,13 @@ class ManualClockReformTest
             rebuilt += n.stats.get(StatCounter.REBUILT_PAGES);
         }
         return rebuilt;
+    }
+
+    /** Node {@code id}'s statistics as {@code dmscmd stat} reads them, published now. */
+    private StatsReader.Snapshot published(final int id)
+    {
+        node(id).stats.publish();
+        return StatsReader.read(node(id).stats.buffer(), "node " + id);
     }
 
     /** Deliver everything in flight but what {@code held} holds back, and what deliveries send, until only that is left. */

@@ -2,6 +2,7 @@ package io.respool.dms;
 
 import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.ReformType;
+import io.respool.dms.stat.StatEvent;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -9,6 +10,23 @@ import static org.junit.jupiter.api.Assertions.*;
 class ReformPlanTest
 {
     private static final MembershipView THREE = new MembershipView(1, 0b111, 0, 0);
+
+    @Test
+    void shouldTimeEveryStepInAHistogramOfItsOwn()
+    {
+        int steps = 0;
+        for (final ReformStep step : ReformStep.values())
+        {
+            if (step != ReformStep.IDLE)
+            {
+                assertEquals(step.name(), step.barrierEvent().reformStep(), step.barrierEvent().label());
+                steps++;
+            }
+        }
+        assertNull(ReformStep.IDLE.barrierEvent(), "no plan has IDLE");
+        assertEquals(steps, java.util.Arrays.stream(StatEvent.values()).filter(e -> e.reformStep() != null).count(),
+            "one event per step, no more");
+    }
 
     @Test
     void shouldKeepSurvivingMastersPartitionsInPlaceWhenANodeLeaves()

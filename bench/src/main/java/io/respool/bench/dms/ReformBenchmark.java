@@ -6,6 +6,7 @@ import io.respool.dms.api.LockMode;
 import io.respool.dms.api.ManualMembershipSource;
 import io.respool.dms.api.MembershipView;
 import io.respool.dms.stat.StatCounter;
+import io.respool.dms.stat.StatEvent;
 import io.respool.dms.stat.StatsFileDescriptor;
 import io.respool.dms.stat.StatsReader;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -104,8 +105,10 @@ public class ReformBenchmark
                 final StatsReader.Snapshot stats = StatsReader.read(
                     new File(nodes.node(id).nodeDirectory(), StatsFileDescriptor.FILE_NAME));
                 System.out.println("node " + id + ": pages rebuilt as master " +
-                    stats.counter(StatCounter.REBUILT_PAGES) + ", reform resends " +
-                    stats.counter(StatCounter.REFORM_RESENDS));
+                    stats.counter(StatCounter.REBUILT_PAGES) + ", reform step resends " +
+                    stats.counter(StatCounter.REFORM_STEP_RESENDS) + ", rebuild batch resends " +
+                    stats.counter(StatCounter.REBUILD_BATCH_RESENDS) + ", REBUILD barrier max " +
+                    stats.event(StatEvent.REFORM_STEP_REBUILD).max() / 1_000_000 + " ms");
             }
             // the holdings survive the reform: a cheap check that the rebuilt directory is the one measured
             check(nodes.node(1).pageMode(0) == LockMode.X && nodes.node(2).pageMode(1) == LockMode.X &&

@@ -21,8 +21,8 @@ import java.util.concurrent.Callable;
  * in the manner of Aeron's AeronStat. With {@code --watch} it prints again every interval.
  */
 @Command(name = "stat", mixinStandardHelpOptions = true,
-    description = "Print counters and latency percentiles (1-way, 2-way, 3-way, invalidation, claim, lock waits) " +
-        "of running DMS nodes, read from their statistics files.")
+    description = "Print counters and latency percentiles (1-way, 2-way, 3-way, invalidation, claim, lock waits, " +
+        "each reform step's barrier) of running DMS nodes, read from their statistics files.")
 final class StatCommand implements Callable<Integer>
 {
     @Spec
@@ -90,24 +90,59 @@ final class StatCommand implements Callable<Integer>
     static void print(final PrintWriter out, final StatsReader.Snapshot s, final File file)
     {
         final boolean alive = ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false);
-        out.printf("== node %d pid=%d (%s) membership=%d started=%s updated=%s file=%s%n", s.nodeId(), s.pid(),
-            alive ? "running" : "not running", s.membershipVersion(), Instant.ofEpochMilli(s.startEpochMs()),
-            Instant.ofEpochMilli(s.lastUpdateEpochMs()), file);
+        out.printf("== node %d pid=%d (%s) membership=%d started=%s updated=%s file=%s layout=%d%n", s.nodeId(),
+            s.pid(), alive ? "running" : "not running", s.membershipVersion(), Instant.ofEpochMilli(s.startEpochMs()),
+            Instant.ofEpochMilli(s.lastUpdateEpochMs()), file, s.version());
         out.printf("  %-45s ipc %s, udp %s%n", "transport to peers now", nodes(s.counter(StatCounter.PEERS_OVER_IPC)),
             nodes(s.counter(StatCounter.PEERS_OVER_UDP)));
         for (final StatCounter counter : StatCounter.values())
         {
             if (counter != StatCounter.PEERS_OVER_IPC && counter != StatCounter.PEERS_OVER_UDP)
             {
-                out.printf("  %-45s %,15d%n", counter.label(), s.counter(counter));
+                if (s.has(counter))
+                {
+                    out.printf("  %-45s %,15d%n", counter.label(), s.counter(counter));
+                }
+                else
+                {
+                    out.printf("  %-45s %15s (not in a layout %d file)%n", counter.label(), "-", s.version());
+                }
             }
         }
-        out.printf("  %-36s %10s %9s %9s %9s %9s %9s %9s%n", "latency (us)", "count", "min", "p50", "p90", "p99",
+        out.printf("  %-40s %10s %9s %9s %9s %9s %9s %9s%n", "latency (us)", "count", "min", "p50", "p90", "p99",
             "p99.9", "max");
+        final List<StatsReader.EventSummary> steps = new ArrayList<>();
         for (final StatsReader.EventSummary e : s.events())
         {
-            out.printf("  %-36s %,10d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", e.event().label(), e.count(),
+            if (e.event().reformStep() != null)
+            {
+                if (e.count() > 0)
+                {
+                    steps.add(e);
+                }
+                continue;
+            }
+            out.printf("  %-40s %,10d %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f%n", e.event().label(), e.count(),
                 e.min() / 1e3, e.p50() / 1e3, e.p90() / 1e3, e.p99() / 1e3, e.p999() / 1e3, e.max() / 1e3);
+        }
+        printReformSteps(out, steps, s.version());
+    }
+
+    /** The barrier of each reform step this node drove as reformer, in step order, in milliseconds. */
+    private static void printReformSteps(final PrintWriter out, final List<StatsReader.EventSummary> steps,
+        final int version)
+    {
+        if (steps.isEmpty())
+        {
+            out.printf("  %-40s %s%n", "reform step barriers (ms)", version == 1 ?
+                "- (not in a layout 1 file)" : "none: this node has not been a reformer");
+            return;
+        }
+        out.printf("  %-40s %10s %9s %9s %9s%n", "reform step barriers (ms)", "count", "p50", "p99", "max");
+        for (final StatsReader.EventSummary e : steps)
+        {
+            out.printf("    %-38s %,10d %9.2f %9.2f %9.2f%n", e.event().reformStep(), e.count(), e.p50() / 1e6,
+                e.p99() / 1e6, e.max() / 1e6);
         }
     }
 

@@ -100,8 +100,11 @@ public enum StatCounter
     REQUESTS_WAITED_FOR_REFORM(45, "requests that waited for a reform"),
     /** Requests this master dropped because the access gate was closed (they are resent). */
     GATE_DROPS(46, "requests, and page grants, ships and revokes, dropped at a closed access gate"),
-    /** Reform steps and rebuild batches resent after no acknowledgement. */
-    REFORM_RESENDS(47, "reform steps and rebuild batches resent"),
+    /**
+     * Reform steps and rebuild batches resent after no acknowledgement: the sum of {@link #REFORM_STEP_RESENDS} and
+     * {@link #REBUILD_BATCH_RESENDS}, as every build has written it (a version-1 file has only this total).
+     */
+    REFORM_RESENDS(47, "reform resends: steps and batches in all"),
     /** Normal page requests left out at a reform whose slot the database's recovery took over for its own. */
     RECOVERY_TAKEOVERS(48, "normal requests taken over by recovery"),
     /** Peers this node's messages reach over Aeron IPC now: a bitmap of node ids (not a count). */
@@ -111,7 +114,11 @@ public enum StatCounter
     /** Times the external media driver was lost (it died, or it timed this node's client out). */
     DRIVER_LOST(51, "media driver connections lost"),
     /** Times the node connected again to a media driver in the external directory after losing one. */
-    DRIVER_RECONNECTS(52, "media driver reconnects");
+    DRIVER_RECONNECTS(52, "media driver reconnects"),
+    /** Reform steps this node, as reformer, resent to members that had not acknowledged them (part of 47). */
+    REFORM_STEP_RESENDS(53, "reform steps resent (reformer)"),
+    /** Rebuild batches this node resent to a new master that had not acknowledged them (part of 47). */
+    REBUILD_BATCH_RESENDS(54, "rebuild batches resent");
 
     private static final StatCounter[] BY_ID = values();
 

@@ -37,14 +37,21 @@ import org.agrona.DirectBuffer;
  *  |          p99.9, max, mean (all nanoseconds except count)       |
  *  +---------------------------------------------------------------+
  * </pre>
+ * The counters start at the end of the header and the events after {@code Counter Slots} counters, as the header
+ * says; a reader takes the slot counts from there, not from this build's constants. Versions:
+ * <ul>
+ *   <li>1: 64 counter slots (ids 0 to 52 written), 16 event slots (ids 0 to 11 written).</li>
+ *   <li>2: 64 counter slots, 48 event slots: one barrier histogram per reform step (events 12 to 23), and the
+ *   reform resends (counter 47, still their total) split into steps (53) and rebuild batches (54).</li>
+ * </ul>
  */
 public final class StatsFileDescriptor
 {
     /** "DMSSTAT1" as a little-endian long. */
     public static final long MAGIC = 0x3154415453534D44L;
-    /** Version 1: first layout. */
-    public static final int CURRENT_VERSION = 1;
-    /** Oldest version a reader of this build accepts. */
+    /** Version 2: 48 event slots, for a histogram per reform step. */
+    public static final int CURRENT_VERSION = 2;
+    /** Oldest version a reader of this build accepts: version 1, with 16 event slots. */
     public static final int MIN_COMPAT_VERSION = 1;
 
     /** File name inside the node directory. */
@@ -62,10 +69,16 @@ public final class StatsFileDescriptor
     public static final int LAST_UPDATE_EPOCH_MS_OFFSET = 56;
     public static final int HEADER_LENGTH = 64;
 
-    /** Counter slots reserved in version 1. */
+    /** Counter slots reserved in versions 1 and 2. */
     public static final int COUNTER_SLOTS = 64;
+    /** Event slots reserved in version 2. */
+    public static final int EVENT_SLOTS = 48;
     /** Event slots reserved in version 1. */
-    public static final int EVENT_SLOTS = 16;
+    public static final int V1_EVENT_SLOTS = 16;
+    /** Counters a version-1 writer knew (ids 0 to 52): a version-1 file's slots after them are not counters. */
+    public static final int V1_COUNTERS = 53;
+    /** Events a version-1 writer knew (ids 0 to 11): a version-1 file's slots after them are not events. */
+    public static final int V1_EVENTS = 12;
 
     public static final int EVENT_RECORD_LENGTH = 64;
     public static final int EVENT_COUNT_OFFSET = 0;
@@ -103,11 +116,31 @@ public final class StatsFileDescriptor
 
     /**
      * @param eventId event slot.
-     * @return offset of its record.
+     * @return offset of its record in a file of this build's layout.
      */
     public static int eventOffset(final int eventId)
     {
-        return EVENTS_OFFSET + eventId * EVENT_RECORD_LENGTH;
+        return eventOffset(COUNTER_SLOTS, eventId);
+    }
+
+    /**
+     * @param counterSlots the file's counter slots, from its header.
+     * @param eventId      event slot.
+     * @return offset of its record.
+     */
+    public static int eventOffset(final int counterSlots, final int eventId)
+    {
+        return COUNTERS_OFFSET + counterSlots * Long.BYTES + eventId * EVENT_RECORD_LENGTH;
+    }
+
+    /**
+     * @param counterSlots the file's counter slots, from its header.
+     * @param eventSlots   the file's event slots, from its header.
+     * @return the length of a file with those slots.
+     */
+    public static long fileLength(final int counterSlots, final int eventSlots)
+    {
+        return COUNTERS_OFFSET + (long)counterSlots * Long.BYTES + (long)eventSlots * EVENT_RECORD_LENGTH;
     }
 
     /**
@@ -134,7 +167,25 @@ public final class StatsFileDescriptor
         if (version < MIN_COMPAT_VERSION || version > CURRENT_VERSION)
         {
             throw new IllegalStateException("unsupported stats file version: file=" + name + ", version=" +
-                version + ", supported=" + MIN_COMPAT_VERSION + ".." + CURRENT_VERSION);
+                version + ", supported=" + MIN_COMPAT_VERSION + ".." + CURRENT_VERSION + versionHint(version));
         }
+        final int counterSlots = buffer.getInt(COUNTER_SLOTS_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+        final int eventSlots = buffer.getInt(EVENT_SLOTS_OFFSET, java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (counterSlots < 0 || eventSlots < 0 || buffer.capacity() < fileLength(counterSlots, eventSlots))
+        {
+            throw new IllegalStateException("stats file shorter than its header says: file=" + name + ", version=" +
+                version + ", counterSlots=" + counterSlots + ", eventSlots=" + eventSlots + ", length=" +
+                buffer.capacity());
+        }
+    }
+
+    private static String versionHint(final int version)
+    {
+        if (version == 0)
+        {
+            return " (the header is still being written: its node is starting)";
+        }
+        return version > CURRENT_VERSION ? " (written by a newer build: read it with that build's dmscmd)" :
+            " (written by an older build than this one reads)";
     }
 }

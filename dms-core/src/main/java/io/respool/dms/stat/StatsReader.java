@@ -41,24 +41,34 @@ public final class StatsReader
     /**
      * A consistent copy of a node's statistics.
      *
+     * @param version           the file's layout version.
      * @param nodeId            node id.
      * @param pid               the node's process id.
      * @param startEpochMs      when it started.
      * @param lastUpdateEpochMs when the summaries were last written.
      * @param membershipVersion membership version.
-     * @param counters          counter values by {@link StatCounter#id()}.
-     * @param events            event summaries.
+     * @param counters          counter values by {@link StatCounter#id()}, as many as the file's writer knew.
+     * @param events            event summaries, of the events the file's writer knew.
      */
-    public record Snapshot(int nodeId, long pid, long startEpochMs, long lastUpdateEpochMs, int membershipVersion,
+    public record Snapshot(int version, int nodeId, long pid, long startEpochMs, long lastUpdateEpochMs, int membershipVersion,
         long[] counters, List<EventSummary> events)
     {
         /**
          * @param counter a counter.
-         * @return its value.
+         * @return its value, 0 if the file has none ({@link #has}).
          */
         public long counter(final StatCounter counter)
         {
-            return counter.id() < counters.length ? counters[counter.id()] : 0;
+            return has(counter) ? counters[counter.id()] : 0;
+        }
+
+        /**
+         * @param counter a counter.
+         * @return whether the file holds it: a version-1 file has no counter after {@link StatCounter#DRIVER_RECONNECTS}.
+         */
+        public boolean has(final StatCounter counter)
+        {
+            return counter.id() < counters.length;
         }
 
         /**
@@ -108,9 +118,13 @@ public final class StatsReader
     public static Snapshot read(final UnsafeBuffer buffer, final String name)
     {
         checkHeader(buffer, name);
+        final int version = buffer.getInt(VERSION_OFFSET, ByteOrder.LITTLE_ENDIAN);
         final int counterSlots = buffer.getInt(COUNTER_SLOTS_OFFSET, ByteOrder.LITTLE_ENDIAN);
         final int eventSlots = buffer.getInt(EVENT_SLOTS_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        final long[] counters = new long[Math.min(counterSlots, COUNTER_SLOTS)];
+        // a version-1 writer left the slots after its last counter and event zero: they are not ours to label
+        final int counterCount = Math.min(counterSlots, version == 1 ? V1_COUNTERS : StatCounter.values().length);
+        final int eventCount = Math.min(eventSlots, version == 1 ? V1_EVENTS : StatEvent.values().length);
+        final long[] counters = new long[counterCount];
         for (int i = 0; i < counters.length; i++)
         {
             counters[i] = buffer.getLongVolatile(counterOffset(i));
@@ -126,15 +140,10 @@ public final class StatsReader
                 continue;
             }
             final List<EventSummary> read = new ArrayList<>();
-            for (int i = 0; i < Math.min(eventSlots, EVENT_SLOTS); i++)
+            for (int i = 0; i < eventCount; i++)
             {
-                final StatEvent event = StatEvent.get(i);
-                if (event == null)
-                {
-                    continue;
-                }
-                final int offset = eventOffset(i);
-                read.add(new EventSummary(event,
+                final int offset = eventOffset(counterSlots, i);
+                read.add(new EventSummary(StatEvent.get(i),
                     buffer.getLong(offset + EVENT_COUNT_OFFSET, ByteOrder.LITTLE_ENDIAN),
                     buffer.getLong(offset + EVENT_MIN_OFFSET, ByteOrder.LITTLE_ENDIAN),
                     buffer.getLong(offset + EVENT_P50_OFFSET, ByteOrder.LITTLE_ENDIAN),
@@ -153,6 +162,7 @@ public final class StatsReader
         }
 
         return new Snapshot(
+            version,
             buffer.getInt(NODE_ID_OFFSET, ByteOrder.LITTLE_ENDIAN),
             buffer.getLong(PID_OFFSET, ByteOrder.LITTLE_ENDIAN),
             buffer.getLong(START_EPOCH_MS_OFFSET, ByteOrder.LITTLE_ENDIAN),
