@@ -69,7 +69,8 @@ final class NodeParts
         rebuild = new DrcRebuild(ctx, services, pages, lockClient, drc, lockMaster);
         reform = new Reform(ctx.nodeId(), services, ctx.reformHandler(), ctx.centralizedOnPrimary(),
             ctx.retryIntervalNs(), ctx.reformStepTimeoutNs(), new Reform.Parts(pageClient, pageOwner, drc,
-            lockMaster, lockClient, broadcaster, rebuild, incarnations), errorHandler, fixed ? view : null);
+            lockMaster, lockClient, broadcaster, rebuild, incarnations), errorHandler, fixed ? view : null,
+            peerBits(ctx) | 1L << ctx.nodeId());
         final StartHandshake handshake = new StartHandshake(ctx.nodeId(), services, pageClient, lockClient,
             transport, ctx.retryIntervalNs(), ctx.startGraceNs(), peers);
         agent = new NodeAgent(

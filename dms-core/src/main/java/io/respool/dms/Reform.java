@@ -51,6 +51,8 @@ final class Reform
      * that opened access"). Agent only.
      */
     private long mayHold;
+    /** Every node of the node list ({@code dms_url}): what {@link #mayHold} becomes when views were missed. */
+    private final long possibleNodes;
 
     // this node's part, as a member
     private MembershipView target;
@@ -68,9 +70,10 @@ final class Reform
      */
     Reform(final int self, final NodeServices services, final ReformHandler handler, final boolean centralized,
         final long resendIntervalNs, final long stepTimeoutNs, final Parts parts, final ErrorHandler errorHandler,
-        final MembershipView served)
+        final MembershipView served, final long possibleNodes)
     {
         this.self = self;
+        this.possibleNodes = possibleNodes;
         this.services = services;
         this.stats = services.stats();
         this.handler = handler;
@@ -151,6 +154,14 @@ final class Reform
         }
         final boolean wasMember = (served != null && served.isMember(self)) ||
             (target != null && target.isMember(self));
+        if (latest != null && view.version() > latest.version() + 1)
+        {
+            // views this node never saw came between: one may have admitted a node that took pages and left again,
+            // with no member of this view there to report it (DESIGN.md, "A gap in the views")
+            LOG.info("views {}..{} never reached node {}: every node of the node list may hold pages",
+                latest.version() + 1, view.version() - 1, self);
+            mayHold |= possibleNodes;
+        }
         latest = view;
         if (!view.isMember(self))
         {

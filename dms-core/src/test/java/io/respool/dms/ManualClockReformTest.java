@@ -6,6 +6,7 @@ import io.respool.dms.api.DmsErrorCode;
 import io.respool.dms.api.DmsException;
 import io.respool.dms.api.LockMode;
 import io.respool.dms.api.ManualMembershipSource;
+import io.respool.dms.api.MembershipSource;
 import io.respool.dms.api.MembershipView;
 import io.respool.dms.api.ReformHandler;
 import io.respool.dms.api.ReformInfo;
@@ -46,6 +47,8 @@ class ManualClockReformTest
     @AutoClose
     private ManualClockCluster cluster;
     private ManualMembershipSource source;
+    /** Nodes that views published now never reach (a source that skips versions for them). */
+    private long deaf;
     private final long[] pages = new long[PAGES];
     /** The newest value of each page's counter: what every acknowledged change adds up to. */
     private final long[] expected = new long[PAGES];
@@ -85,13 +88,39 @@ class ManualClockReformTest
                 }
             }
         };
-        cluster = new ManualClockCluster(count, tempDir, (ctx) -> ctx.membershipSource(source)
+        deaf = 0;
+        cluster = new ManualClockCluster(count, tempDir, (ctx) -> ctx.membershipSource(heardBy(ctx.nodeId()))
             .centralizedOnPrimary(centralized).reformHandler(handler).reformStepTimeoutNs(STEP_TIMEOUT_NS));
         settle();
         for (int i = 0; i < PAGES; i++)
         {
             pages[i] = 1000 + i * 7;
         }
+    }
+
+    /** The source as node {@code id} hears it: a view published while it is {@link #deaf} never reaches it. */
+    private MembershipSource heardBy(final int id)
+    {
+        return new MembershipSource()
+        {
+            @Override
+            public MembershipView current()
+            {
+                return source.current();
+            }
+
+            @Override
+            public void listen(final Listener listener)
+            {
+                source.listen(view ->
+                {
+                    if ((deaf & 1L << id) == 0)
+                    {
+                        listener.onView(view);
+                    }
+                });
+            }
+        };
     }
 
     private Node node(final int id)
@@ -1598,6 +1627,45 @@ class ManualClockReformTest
         assertFalse(recoveries.isEmpty(), "the joiner's WAL is replayed, though the view served never had it");
         assertEquals(0b100, recoveries.get(recoveries.size() - 1).removed());
         replay(0);
+        assertConsistent();
+    }
+
+    /**
+     * The case no member reports: view 3 removes node 2 (which never hears of it) and takes node 3 back; node 3
+     * writes after PAGE_ACCESS, and before that reform ends every member of it dies. View 4 is node 2 alone, planned
+     * from view 2, which never had node 3: only the gap in the versions node 2 saw (2, then 4) tells it that node 3
+     * may have written, and its WAL must be replayed.
+     */
+    @Test
+    void shouldRecoverEveryPossibleNodeWhenTheReformerMissedTheViewsBetween()
+    {
+        start(4, true);
+        cluster.kill(3);
+        source.publish(0b0111, 0, 0);
+        settle();
+        use(2, 1, LockMode.X);
+        use(0, 0, LockMode.X);
+        deaf = 0b0100;
+        cluster.restart(3);
+        source.publish(0b1011, 0, 0);
+        final Predicate<Packet> pageAccessAckOfNode1 = (p) -> p.type == MessageType.REFORM_ACK &&
+            p.from == 1 && p.view.serial() == ReformStep.PAGE_ACCESS.code();
+        stepLosing(() -> node(3).parts.services.gate().stage() == AccessGate.Stage.OPEN, pageAccessAckOfNode1,
+            "the joiner never opens its gate");
+        stepLosing(() -> node(3).tryLatch(pages[0], LockMode.X), pageAccessAckOfNode1, "the joiner never gets X");
+        write(3, 0, LockMode.X);
+        assertEquals(2, node(2).parts.reform.latest().version(), "node 2 never heard of view 3");
+        cluster.kill(0);
+        cluster.kill(1);
+        cluster.kill(3);
+        recoveries.clear();
+        deaf = 0;
+        source.publish(0b0100, 2, 2);
+        settle();
+
+        assertFalse(recoveries.isEmpty(), "node 2 recovers the nodes of view 2 it is without, and node 3");
+        assertEquals(0b1011, recoveries.get(recoveries.size() - 1).removed());
+        replay(2);
         assertConsistent();
     }
 
