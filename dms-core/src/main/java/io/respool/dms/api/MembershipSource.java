@@ -12,6 +12,9 @@ package io.respool.dms.api;
  *     <li>the reformer is a member, and, but for the first view, one that served the view before (not a node that
  *     has just started or restarted: it knows nothing of the cluster's state; DMS fails such a reform).</li>
  * </ul>
+ * A node may miss versions (a source that polls); it then takes every node of the node list outside the views it
+ * knows for one that may have written in those it missed, and the reformer has their WAL replayed (dms-core
+ * DESIGN.md, "A gap in the views"): safe, at the cost of a replay with nothing new in it.
  */
 public interface MembershipSource
 {
