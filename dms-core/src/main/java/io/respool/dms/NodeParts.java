@@ -48,7 +48,7 @@ final class NodeParts
         final PartitionMap partitionMap = PartitionMap.create(ctx.nodeList(), ctx.centralizedMaster(), fixed ? 1 : 0);
         // under the fixed view the gate opens once every peer admitted this incarnation (StartHandshake)
         final long peers = fixed ? view.members() & ~(1L << ctx.nodeId()) : 0;
-        incarnation = Incarnation.next();
+        incarnation = ctx.incarnations() == null ? Incarnation.next() : ctx.incarnations().getAsLong();
         services = new NodeServices(ctx.nodeId(), stats, partitionMap, ctx.tombstoneTtlNs(),
             new AccessGate(fixed && peers == 0 ? AccessGate.Stage.OPEN : AccessGate.Stage.CLOSED),
             fixed ? view.version() : 0, fixed ? view.members() : 0, incarnation);

@@ -16,6 +16,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 import static io.respool.dms.MessageDescriptor.NO_NODE;
@@ -88,7 +89,7 @@ final class ManualClockCluster implements AutoCloseable
                 }
             };
             final DmsContext ctx = settings.apply(new DmsContext().url(url).nodeId(id).baseDirectory(base)
-                .pageStore(store).pageSize(PAGE_SIZE).retryIntervalNs(RETRY_INTERVAL_NS)
+                .incarnations(incarnations).pageStore(store).pageSize(PAGE_SIZE).retryIntervalNs(RETRY_INTERVAL_NS)
                 .redriveIntervalNs(REDRIVE_INTERVAL_NS)).conclude();
             final File dir = new File(base, "node-" + id);
             if (!dir.mkdirs())
@@ -226,6 +227,14 @@ final class ManualClockCluster implements AutoCloseable
     private final File base;
     private final String url;
     private final UnaryOperator<DmsContext> settings;
+    /**
+     * Incarnations counted, not read off the wall clock, so that a seed replays the same run (serials and the order of
+     * what is keyed by them follow the incarnation); a simulated second apart, so serials never overlap.
+     */
+    private long lastIncarnation = 1L << 40;
+    private long delivered;
+    private long deliveredHash;
+    private final LongSupplier incarnations = () -> lastIncarnation += 1_000_000;
 
     ManualClockCluster(final int count, final File base)
     {
@@ -389,9 +398,21 @@ final class ManualClockCluster implements AutoCloseable
         deliverCopy(packet);
     }
 
+    /**
+     * @return how many messages were handed to their destinations so far, and a hash of each one's type, sender,
+     * destination and serial, in order: equal for two runs only if they took the same course.
+     */
+    String delivered()
+    {
+        return delivered + " (hash " + Long.toHexString(deliveredHash) + ")";
+    }
+
     /** Hand a copy of a message to its destination (a duplicate or a late one), then run a duty cycle. */
     void deliverCopy(final Packet packet)
     {
+        delivered++;
+        deliveredHash = 31 * deliveredHash + java.util.Objects.hash(packet.type, packet.from, packet.to,
+            packet.view.serial());
         if (dead[packet.to])
         {
             cycle();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Settings of one DMS node. Each setting has a system property ({@code *_PROP_NAME}) and a default
@@ -135,6 +136,7 @@ public final class DmsContext
     private MembershipSource membershipSource;
     private boolean centralizedOnPrimary = Boolean.getBoolean(CENTRALIZED_ON_PRIMARY_PROP_NAME);
     private ReformHandler reformHandler = ReformHandler.NONE;
+    private LongSupplier incarnations;
     private long retryIntervalNs = Long.getLong(RETRY_INTERVAL_PROP_NAME, RETRY_INTERVAL_DEFAULT_NS);
     private long redriveIntervalNs = Long.getLong(REDRIVE_INTERVAL_PROP_NAME, REDRIVE_INTERVAL_DEFAULT_NS);
     private long waitDriveNs = Long.getLong(WAIT_DRIVE_PROP_NAME, WAIT_DRIVE_DEFAULT_NS);
@@ -550,6 +552,30 @@ public final class DmsContext
     public ReformHandler reformHandler()
     {
         return reformHandler;
+    }
+
+    /**
+     * Where this node's incarnation comes from, one call per start: by default the wall clock in microseconds at
+     * start, so that a node restarted in another process is newer than its dead incarnation. A stepped-clock test
+     * gives a counter instead, so that a seed replays the same run whatever ran before it in the JVM (serials are
+     * drawn from the incarnation: {@code NodeServices.SERIALS_PER_MICROSECOND} per unit). Each value must exceed
+     * every earlier one of this node id by more than its requests since then / 1000.
+     *
+     * @param supplier the incarnations, or null for the wall clock.
+     * @return this.
+     */
+    public DmsContext incarnations(final LongSupplier supplier)
+    {
+        this.incarnations = supplier;
+        return this;
+    }
+
+    /**
+     * @return where incarnations come from, null for the wall clock.
+     */
+    public LongSupplier incarnations()
+    {
+        return incarnations;
     }
 
     /**

@@ -229,10 +229,10 @@ public final class ClusterDemo
         {
             return runFault(config, props, fault, cm, pause, out);
         }
-        if (cm)
+        if (cm || pause)
         {
-            out.println("ERROR --cm needs --fault kill9, sigstop or oom, or --switchover (the cluster manager runs " +
-                "the nodes of a failover or switchover run)");
+            out.println("ERROR --cm needs --fault kill9, sigstop or oom, or --switchover, and --pause needs --fault " +
+                "kill9 --cm (the cluster manager runs the nodes of a failover or switchover run)");
             return new Outcome(EXIT_SETUP, null, "--cm without --fault");
         }
         return run(config, passThrough(props), out);

@@ -190,10 +190,10 @@ final class CmFaultRun
             {
                 beforeStarted = true;
                 CompletableFuture.runAsync(() -> before.complete(cluster.query("-Cvipd")));
-                if (operator != null)
-                {
-                    operator.pause();
-                }
+            }
+            if (operator != null && before.isDone())
+            {
+                operator.pause();
             }
             if (operator != null && run.faultWallMs() != 0)
             {

@@ -33,7 +33,8 @@ final class PausedFailover
     private final long holdMs;
     private final PrintStream out;
     private final List<String> problems = new CopyOnWriteArrayList<>();
-    private CompletableFuture<Void> paused;
+    // read by the fault gate on the thread that follows node 0's output
+    private volatile CompletableFuture<Void> paused;
     private CompletableFuture<Result> result;
 
     /**
@@ -48,9 +49,13 @@ final class PausedFailover
         this.out = out;
     }
 
-    /** Run {@code cmctl pause} in the background (once both nodes serve). */
+    /** Run {@code cmctl pause} in the background (once both nodes serve and were queried); once. */
     void pause()
     {
+        if (paused != null)
+        {
+            return;
+        }
         paused = CompletableFuture.runAsync(() -> expect(cluster.cmctl("pause"), "cmctl: The cluster has been paused.",
             "cmctl pause"));
     }
