@@ -10,9 +10,10 @@ import java.util.Optional;
 /**
  * The node process run by the agent itself from its {@code command} (no script in between): started in its data
  * directory with its output appended to the instance's log, checked by whether the process lives (online 0,
- * offline 1) and, while it lives, by the instance's {@code check} command if it gives one (see {@link #check}), stopped with SIGTERM (smart, fast; fast is killed at {@code time_out} by the supervisor) or SIGKILL
- * (immediate, clean). Its pid goes to a pid file, so a restarted agent adopts a node process that still runs
- * instead of starting a second one.
+ * offline 1) and, while it lives, by the instance's {@code check} command if it gives one ({@link #check}), stopped
+ * with SIGTERM (smart, fast; fast is killed at {@code time_out} by the supervisor) or SIGKILL (immediate, clean).
+ * Its pid goes to a pid file, so a restarted agent adopts a node process that still runs instead of starting a
+ * second one.
  */
 final class CommandDriver implements ResourceDriver
 {
