@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link DriverDirectory}). A node that dies leaves its client's resources to the driver until its client liveness timeout
  * ({@value #CLIENT_LIVENESS_PROP_NAME}, {@value #CLIENT_LIVENESS_DEFAULT_MS} ms here, shorter than Aeron's 10 s so
  * that a restarted node gets its UDP port back sooner). Prints {@code HOST DRIVER READY pid=... dir=...} once it
- * runs.
+ * runs. {@link #check} tells a running driver from a hung one (its process lives, its conductor does not run).
  */
 public final class HostDriver
 {
@@ -49,6 +50,18 @@ public final class HostDriver
     public static final String CLIENT_LIVENESS_PROP_NAME = "respool.dms.host.driver.client.liveness.ms";
     /** Default client liveness timeout. */
     public static final long CLIENT_LIVENESS_DEFAULT_MS = 5_000;
+    /** {@link #check}: a driver runs there and its conductor's heartbeat is fresh (CM's {@code -check} online). */
+    public static final int CHECK_ONLINE = 0;
+    /** {@link #check}: no driver runs there (CM's {@code -check} offline). */
+    public static final int CHECK_OFFLINE = 1;
+    /** {@link #check}: its process lives but its heartbeat is older than the limit (CM's {@code -check} abnormal). */
+    public static final int CHECK_HUNG = 3;
+    /**
+     * Default of {@link #check}'s limit: the conductor writes its heartbeat about once a second (Aeron's timer
+     * interval), and half the nodes' driver timeout ({@link DmsContext#DRIVER_TIMEOUT_DEFAULT_MS}) leaves a GC pause
+     * of a few seconds alone while a restart is under way by the time the nodes give up on it.
+     */
+    public static final long CHECK_TIMEOUT_DEFAULT_MS = 5_000;
 
     private HostDriver()
     {
@@ -115,6 +128,44 @@ public final class HostDriver
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * Whether a driver runs in {@code dir} and its conductor still works, from its CnC file: the pid it recorded (a
+     * process that lives and started before the driver) and the heartbeat its conductor writes to the to-driver ring
+     * buffer (as Aeron clients judge it). A driver stopped ({@code kill -STOP}), deadlocked or frozen keeps its
+     * process but no longer writes it. Prints one line: {@code HOST DRIVER ONLINE|OFFLINE|HUNG ...}.
+     *
+     * @param dir       its Aeron directory.
+     * @param timeoutMs how old the heartbeat may be.
+     * @param out       where it says which, with the pid and the heartbeat's age.
+     * @return {@link #CHECK_ONLINE}, {@link #CHECK_OFFLINE} or {@link #CHECK_HUNG}.
+     */
+    public static int check(final File dir, final long timeoutMs, final PrintWriter out)
+    {
+        final Optional<DriverDirectory.Holder> holder = DriverDirectory.holder(dir, System.currentTimeMillis());
+        final String where = " dir=" + dir.getAbsolutePath();
+        final int verdict;
+        if (holder.isEmpty())
+        {
+            out.println("HOST DRIVER OFFLINE" + where + ": no driver runs there (no CnC file, or its pid has ended)");
+            verdict = CHECK_OFFLINE;
+        }
+        else if (holder.get().silentMs() > timeoutMs)
+        {
+            final long pid = holder.get().pid();
+            out.println("HOST DRIVER HUNG pid=" + pid + where + ": its process lives but its heartbeat is " +
+                holder.get().silentMs() + " ms old (limit " + timeoutMs + " ms); kill -9 " + pid + " and start it again");
+            verdict = CHECK_HUNG;
+        }
+        else
+        {
+            out.println("HOST DRIVER ONLINE pid=" + holder.get().pid() + where + " heartbeat " + holder.get().silentMs() +
+                " ms old");
+            verdict = CHECK_ONLINE;
+        }
+        out.flush();
+        return verdict;
     }
 
     /**

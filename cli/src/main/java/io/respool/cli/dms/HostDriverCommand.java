@@ -13,11 +13,12 @@ import java.util.concurrent.Callable;
 /**
  * {@code dmscmd host-driver DIR}: the media driver the DMS nodes of this host share ({@link HostDriver}), in the
  * foreground until SIGTERM or SIGINT, as a supervisor (the cluster manager's agent, systemd) runs it. Exit 1 at once,
- * naming the pid, if another driver runs in {@code DIR}.
+ * naming the pid, if another driver runs in {@code DIR}. With {@code --check}, say whether the driver there runs and
+ * exit with CM's {@code -check} code ({@link HostDriver#check}), for the agent's {@code check} of the instance.
  */
 @Command(name = "host-driver", mixinStandardHelpOptions = true,
     description = "Run the media driver this host's DMS nodes share (Aeron IPC between them), until SIGTERM; " +
-        "exit 1 if another driver runs in DIR.")
+        "exit 1 if another driver runs in DIR. --check: exit 0 if a driver runs there, 1 if none, 3 if hung.")
 final class HostDriverCommand implements Callable<Integer>
 {
     @Spec
@@ -35,9 +36,23 @@ final class HostDriverCommand implements Callable<Integer>
         description = "how long it keeps a silent node's resources and UDP port (default ${DEFAULT-VALUE})")
     long clientLivenessMs = Long.getLong(HostDriver.CLIENT_LIVENESS_PROP_NAME, HostDriver.CLIENT_LIVENESS_DEFAULT_MS);
 
+    @Option(names = "--check",
+        description = "do not run a driver: exit 0 if one runs in DIR, 1 if none does, 3 if its process lives but its " +
+            "conductor's heartbeat is older than --timeout-ms (hung, stopped)")
+    boolean check;
+
+    @Option(names = "--timeout-ms",
+        description = "with --check, how old the driver's heartbeat may be (default ${DEFAULT-VALUE}; it writes it " +
+            "about once a second)")
+    long timeoutMs = HostDriver.CHECK_TIMEOUT_DEFAULT_MS;
+
     @Override
     public Integer call()
     {
+        if (check)
+        {
+            return HostDriver.check(dir, timeoutMs, spec.commandLine().getOut());
+        }
         return HostDriver.run(dir, idleStrategy, clientLivenessMs, spec.commandLine().getOut(),
             spec.commandLine().getErr());
     }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 import io.aeron.driver.MediaDriver;
+import io.respool.cluster.agent.ScriptExit;
 import io.respool.dms.HostDriver;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,26 @@ class DmsCmdTest
                 ": pid " + ProcessHandle.current().pid() + " is alive: stop it (kill " + ProcessHandle.current().pid() +
                 ") or give this driver another directory" + System.lineSeparator(), out.toString());
             assertTrue(new File(running.aeronDirectoryName(), "cnc.dat").isFile(), "the running driver's directory");
+        }
+    }
+
+    @Test
+    void shouldCheckAHostDriverWithCmsCheckCodes(@TempDir final File tempDir)
+    {
+        assertEquals(ScriptExit.CHECK_ONLINE, HostDriver.CHECK_ONLINE);
+        assertEquals(ScriptExit.CHECK_OFFLINE, HostDriver.CHECK_OFFLINE);
+        assertEquals(ScriptExit.CHECK_ABNORMAL, HostDriver.CHECK_HUNG);
+        final File dir = new File(tempDir, "host-driver");
+        final StringWriter none = new StringWriter();
+        assertEquals(ScriptExit.CHECK_OFFLINE, run(none, "host-driver", "--check", dir.getPath()), none::toString);
+        assertTrue(none.toString().startsWith("HOST DRIVER OFFLINE dir=" + dir.getAbsolutePath()), none::toString);
+        try (MediaDriver running = HostDriver.launch(dir, "backoff", 5_000))
+        {
+            final StringWriter out = new StringWriter();
+            assertEquals(ScriptExit.CHECK_ONLINE, run(out, "host-driver", "--check", "--timeout-ms", "10000", dir.getPath()),
+                out::toString);
+            assertTrue(out.toString().startsWith("HOST DRIVER ONLINE pid=" + ProcessHandle.current().pid() + " dir=" +
+                dir.getAbsolutePath() + " heartbeat "), out::toString);
         }
     }
 

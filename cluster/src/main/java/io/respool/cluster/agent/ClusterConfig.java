@@ -185,6 +185,12 @@ public record ClusterConfig(Path home, String clusterName, int primaryNode, List
                     throw new AgentConfigException("resource has neither a script nor a command: file=" + file +
                         ", resource=" + name + ", node_id=" + nodeId + ", give \"script\" or the instance's \"command\"");
                 }
+                final List<String> check = strings(inst.get("check"), where + " check");
+                if (!check.isEmpty() && command.isEmpty())
+                {
+                    throw new AgentConfigException("an instance's check needs its command: file=" + file + ", resource=" +
+                        name + ", node_id=" + nodeId + "; a script resource is checked by its script's -check");
+                }
                 final List<PortUse> ports = new ArrayList<>();
                 for (final String p : strings(inst.get("ports"), where + " ports"))
                 {
@@ -195,7 +201,7 @@ public record ClusterConfig(Path home, String clusterName, int primaryNode, List
                 instances.add(new ResourceInstance(nodeId, resInstId, cmId,
                     resArgs.isEmpty() ? List.of() : List.of(resArgs.split("\\s+")), command, List.copyOf(ports),
                     dataDir.isEmpty() ? "" : home.resolve(dataDir).normalize().toString(),
-                    Boolean.parseBoolean(text(inst, "reports_serving", "false"))));
+                    Boolean.parseBoolean(text(inst, "reports_serving", "false")), check));
             }
             out.add(new ResourceDefinition(name, type, script.isEmpty() ? "" : home.resolve(script).toString(),
                 integer(r, "check_interval", 1, 1, Integer.MAX_VALUE, where),

@@ -10,15 +10,18 @@ import java.util.Optional;
 /**
  * The node process run by the agent itself from its {@code command} (no script in between): started in its data
  * directory with its output appended to the instance's log, checked by whether the process lives (online 0,
- * offline 1), stopped with SIGTERM (smart, fast; fast is killed at {@code time_out} by the supervisor) or SIGKILL
- * (immediate, clean). Its pid goes to a pid file, so a restarted agent adopts a node process that still runs
- * instead of starting a second one.
+ * offline 1) and, while it lives, by the instance's {@code check} command if it gives one ({@link #check}), stopped
+ * with SIGTERM (smart, fast; fast is killed at {@code time_out} by the supervisor) or SIGKILL (immediate, clean).
+ * Its pid goes to a pid file, so a restarted agent adopts a node process that still runs instead of starting a
+ * second one.
  */
 final class CommandDriver implements ResourceDriver
 {
     private final List<String> command;
+    private final List<String> checkCommand;
     private final Path workDir;
     private final OutputLog log;
+    private final OutputLog checkLog;
     private final Path pidFile;
     private final Path agentDir;
     private ProcessHandle handle;
@@ -30,8 +33,10 @@ final class CommandDriver implements ResourceDriver
     {
         this.agentDir = agentDir;
         this.command = instance.command();
+        this.checkCommand = instance.check();
         this.workDir = workDir;
         this.log = log;
+        this.checkLog = new OutputLog(log.file().resolveSibling(log.file().getFileName() + ".check"));
         this.pidFile = pidFile;
         this.handle = adopt(pidFile).orElse(null);
     }
@@ -65,12 +70,53 @@ final class CommandDriver implements ResourceDriver
         }
     }
 
+    /**
+     * Offline if the process has ended; else online, or with a {@code check} command, that command's verdict as a
+     * script's {@code -check} (run in the data directory, its output kept in {@code <log>.check}, the last check's
+     * only, so a check each second does not fill the log; killed at {@code time_out} as a script). Abnormal (3) is
+     * cleaned (SIGKILL, which also ends a stopped process) and restarted after {@code abnormal_timeout}. A check that
+     * says offline (1) while the process lives is taken as abnormal: the process must be killed before a new one
+     * starts, and one that is still starting has {@code abnormal_timeout} to come up.
+     */
     @Override
     public RunningOp check(final long nowMs)
     {
-        final boolean alive = handle != null && handle.isAlive();
-        return RunningOp.done("-check", nowMs, new OpResult(alive ? ScriptExit.CHECK_ONLINE : ScriptExit.CHECK_OFFLINE,
-            ""));
+        final ProcessHandle h = handle;
+        if (h == null || !h.isAlive())
+        {
+            return RunningOp.done("-check", nowMs, new OpResult(ScriptExit.CHECK_OFFLINE, ""));
+        }
+        if (checkCommand.isEmpty())
+        {
+            return RunningOp.done("-check", nowMs, new OpResult(ScriptExit.CHECK_ONLINE, ""));
+        }
+        final Process p;
+        try
+        {
+            Files.createDirectories(checkLog.file().getParent());
+            final ProcessBuilder builder = new ProcessBuilder(checkCommand).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(checkLog.file().toFile());
+            builder.environment().put(Agent.AGENT_DIR_ENV, agentDir.toString());
+            p = builder.start();
+        }
+        catch (final IOException ex)
+        {
+            return RunningOp.done("-check", nowMs, new OpResult(ScriptExit.FAILED,
+                "cannot run the check " + checkCommand.get(0) + ": " + ex.getMessage()));
+        }
+        return new RunningOp("-check", nowMs, p.onExit().thenApply(x -> checkVerdict(x.exitValue(), h)),
+            () -> ProcessKill.tree(p.toHandle()));
+    }
+
+    private OpResult checkVerdict(final int code, final ProcessHandle h)
+    {
+        final String line = checkLog.lastLine(0);
+        if (code == ScriptExit.CHECK_OFFLINE && h.isAlive())
+        {
+            return new OpResult(ScriptExit.CHECK_ABNORMAL, "the check says offline but pid " + h.pid() + " lives" +
+                (line.isEmpty() ? "" : ": " + line));
+        }
+        return new OpResult(code, line);
     }
 
     @Override

@@ -47,6 +47,7 @@ final class InstanceSupervisor
     private long lastStartMs = Long.MIN_VALUE / 2;
     private long restartAtMs;
     private long abnormalSinceMs;
+    private String abnormalDetail = "";
     private long nextCheckMs;
     private RunningOp op;
     private Pending pending = Pending.NONE;
@@ -230,7 +231,8 @@ final class InstanceSupervisor
             case START -> onStart(r, nowMs);
             case CHECK -> onCheck(r, nowMs);
             case STOP -> state(InstanceState.STOPPED, nowMs, "stopped (" + stopMode.name().toLowerCase() + ")");
-            case CLEAN_ABNORMAL -> failure(nowMs, "abnormal for " + resource.abnormalTimeoutS() + " s, cleaned");
+            case CLEAN_ABNORMAL -> failure(nowMs, "abnormal for " + resource.abnormalTimeoutS() + " s, cleaned" +
+                (abnormalDetail.isEmpty() ? "" : "; last check: " + abnormalDetail));
             case CLEAN_LIMIT -> log.info("res(" + resource.name() + ") inst(" + instance.cmInstanceId() + ") cleaned");
             default -> throw new IllegalStateException("no result expected for " + done);
         }
@@ -315,10 +317,11 @@ final class InstanceSupervisor
             case ScriptExit.CHECK_ABNORMAL ->
             {
                 consecutiveOnline = 0;
+                abnormalDetail = r.detail();
                 if (abnormalSinceMs == 0)
                 {
                     abnormalSinceMs = nowMs;
-                    reason = "check says abnormal (3)";
+                    reason = "check says abnormal (3)" + (r.detail().isEmpty() ? "" : ": " + r.detail());
                     state(InstanceState.ABNORMAL, nowMs, reason);
                 }
                 else if (nowMs - abnormalSinceMs >= resource.abnormalTimeoutS() * 1000L)

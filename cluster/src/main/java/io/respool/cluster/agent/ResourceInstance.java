@@ -18,10 +18,23 @@ import java.util.List;
  *                      flag ({@link io.respool.cluster.node.NodeControlFiles}), so it is Normal only when it says it
  *                      serves and Starting before; else Normal means its process runs (as {@code dms_contrl.sh
  *                      -check}).
+ * @param check         with a {@code command}, the command line the agent runs at each check while the process lives
+ *                      ({@code check}), whose exit code is a script's {@code -check} ({@link CommandDriver#check}), so a
+ *                      process that lives but is hung is seen; empty: its process running is the check.
  */
 public record ResourceInstance(int nodeId, int resInstanceId, int cmInstanceId, List<String> resArgs,
-    List<String> command, List<PortUse> ports, String dataDir, boolean reportsServing)
+    List<String> command, List<PortUse> ports, String dataDir, boolean reportsServing, List<String> check)
 {
+    /**
+     * An instance checked by whether its process runs (or that says it serves).
+     */
+    public ResourceInstance(final int nodeId, final int resInstanceId, final int cmInstanceId,
+        final List<String> resArgs, final List<String> command, final List<PortUse> ports, final String dataDir,
+        final boolean reportsServing)
+    {
+        this(nodeId, resInstanceId, cmInstanceId, resArgs, command, ports, dataDir, reportsServing, List.of());
+    }
+
     /**
      * An instance whose process running is all that is known of it.
      */

@@ -45,6 +45,24 @@ class ClusterConfigTest
     }
 
     @Test
+    void shouldReadACommandInstancesCheckAndRefuseOneWithoutACommand()
+    {
+        final ResourceDefinition driver = ClusterConfig.parseResources(home, "{\"resources\": [" +
+            "{\"name\": \"host_driver\", \"abnormal_timeout\": 3, \"instances\": [" +
+            "{\"node_id\": 1, \"command\": [\"dmscmd\", \"host-driver\", \"/dev/shm/d\"], " +
+            "\"check\": [\"dmscmd\", \"host-driver\", \"--check\", \"/dev/shm/d\"]}, " +
+            "{\"node_id\": 2, \"command\": \"dmscmd host-driver /dev/shm/d\"}]}]}").get(0);
+        assertEquals(3, driver.abnormalTimeoutS());
+        assertEquals(List.of("dmscmd", "host-driver", "--check", "/dev/shm/d"), driver.instances().get(0).check());
+        assertEquals(List.of(), driver.instances().get(1).check(), "no check: the process running is the check");
+        assertEquals("an instance's check needs its command: file=cm_resource.json, resource=dss, node_id=1; a script " +
+            "resource is checked by its script's -check",
+            assertThrows(AgentConfigException.class, () -> ClusterConfig.parseResources(home, "{\"resources\": [" +
+                "{\"name\": \"dss\", \"script\": \"x\", \"instances\": [{\"node_id\": 1, \"check\": \"y\"}]}]}"))
+                .getMessage());
+    }
+
+    @Test
     void shouldNameTheKeyAndRangeOfABadValue()
     {
         assertEquals("out of range: key=restart_times, value=10000, range=-1..9999, in=cm_resource.json resource dss",
