@@ -7,9 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,8 +108,10 @@ public final class Arbiter
     private long backoffUntilNs;
     private long nextGapReportNs;
     private String fenceReason;
-    /** What this arbiter withholds while arbitration is paused, as "kind node@version", to log each only once. */
-    private String withheld;
+    /** Whether arbitration was paused at the last judging cycle. */
+    private boolean paused;
+    /** What this arbiter withheld in the current pause, as "kind of node N in view V", to log each only once. */
+    private final Set<String> withheld = new LinkedHashSet<>();
 
     public Arbiter(
         final ArbiterContext ctx, final ClusterDisk disk, final DecisionRegister register,
@@ -610,55 +614,11 @@ public final class Arbiter
     private void judge(final long nowNs)
     {
         final MembershipView view = published;
+        notePause();
         for (long rest = view.members() & ~(1L << me); rest != 0; rest &= rest - 1)
         {
-            final int peer = Long.numberOfTrailingZeros(rest);
-            final PeerWatch watch = watches[peer];
-            final long heardNs = network.lastHeardNs(peer);
-            final long silentNs = heardNs == NetworkLiveness.NO_LANE ? 0 : nowNs - Math.max(heardNs, startNs);
-            final boolean netSilent = heardNs != NetworkLiveness.NO_LANE && silentNs >= ctx.networkSuspectTimeoutNs();
-            final long diskNs = watch.unchangedNs(nowNs);
-            final String silence = "network silent " + ms(silentNs) + " ms, disk heartbeat unchanged " +
-                ms(diskNs) + " ms";
-            suspect(peer, netSilent || diskNs >= ctx.diskSuspectTimeoutNs(), silence);
-            if (watch.restarted())
+            if (judgePeer(view, Long.numberOfTrailingZeros(rest), nowNs))
             {
-                remove(view, peer, "it restarted: a new process (" + watch.process() + ", incarnation " +
-                    Long.toHexString(watch.incarnation()) + ") runs it, the incarnation this view holds is dead");
-                return;
-            }
-            if (watch.selfFenced())
-            {
-                remove(view, peer, "it fenced itself (" + silence + ")");
-                return;
-            }
-            if (diskNs >= ctx.diskSuspectTimeoutNs() && certainFence(view, peer, watch, diskNs, silence))
-            {
-                return;
-            }
-            if (diskNs >= ctx.leaseTimeoutNs())
-            {
-                remove(view, peer, "disk heartbeat timeout (" + silence + ")");
-                return;
-            }
-            if (me == view.primary() && netSilent)
-            {
-                remove(view, peer, "disconnected from the primary (" + silence + ")");
-                return;
-            }
-            if (peer == view.primary() && netSilent)
-            {
-                if (diskNs >= ctx.diskConfirmTimeoutNs())
-                {
-                    remove(view, peer, "primary silent on the network and on the disk (" + silence + ")");
-                }
-                else if (diskNs < ctx.diskSuspectTimeoutNs())
-                {
-                    fence(nowNs, "partition: primary node " + peer + " not heard on the network while its disk " +
-                        "heartbeat still changes (" + silence + "); the primary's side continues");
-                }
-                // else silent on both since about the same moment (a hung primary, read up to an interval late):
-                // no partition; wait for the disk to confirm
                 return;
             }
         }
@@ -666,6 +626,60 @@ public final class Arbiter
         {
             admit(view, nowNs);
         }
+    }
+
+    /**
+     * @return true if judging ends for this cycle: a removal proposed, this node fenced, or a wait for the disk to
+     * confirm a silent primary. A removal withheld while paused does not end it: the next peer is judged, so that
+     * the rules a node applies to itself (the partition rule) still run.
+     */
+    private boolean judgePeer(final MembershipView view, final int peer, final long nowNs)
+    {
+        final PeerWatch watch = watches[peer];
+        final long heardNs = network.lastHeardNs(peer);
+        final long silentNs = heardNs == NetworkLiveness.NO_LANE ? 0 : nowNs - Math.max(heardNs, startNs);
+        final boolean netSilent = heardNs != NetworkLiveness.NO_LANE && silentNs >= ctx.networkSuspectTimeoutNs();
+        final long diskNs = watch.unchangedNs(nowNs);
+        final String silence = "network silent " + ms(silentNs) + " ms, disk heartbeat unchanged " +
+            ms(diskNs) + " ms";
+        suspect(peer, netSilent || diskNs >= ctx.diskSuspectTimeoutNs(), silence);
+        if (watch.restarted())
+        {
+            return remove(view, peer, "it restarted: a new process (" + watch.process() + ", incarnation " +
+                Long.toHexString(watch.incarnation()) + ") runs it, the incarnation this view holds is dead");
+        }
+        if (watch.selfFenced())
+        {
+            return remove(view, peer, "it fenced itself (" + silence + ")");
+        }
+        if (diskNs >= ctx.diskSuspectTimeoutNs() && certainFence(view, peer, watch, diskNs, silence))
+        {
+            return true;
+        }
+        if (diskNs >= ctx.leaseTimeoutNs())
+        {
+            return remove(view, peer, "disk heartbeat timeout (" + silence + ")");
+        }
+        if (me == view.primary() && netSilent)
+        {
+            return remove(view, peer, "disconnected from the primary (" + silence + ")");
+        }
+        if (peer == view.primary() && netSilent)
+        {
+            if (diskNs >= ctx.diskConfirmTimeoutNs())
+            {
+                return remove(view, peer, "primary silent on the network and on the disk (" + silence + ")");
+            }
+            if (diskNs < ctx.diskSuspectTimeoutNs())
+            {
+                fence(nowNs, "partition: primary node " + peer + " not heard on the network while its disk " +
+                    "heartbeat still changes (" + silence + "); the primary's side continues");
+            }
+            // else silent on both since about the same moment (a hung primary, read up to an interval late):
+            // no partition; wait for the disk to confirm
+            return true;
+        }
+        return false;
     }
 
     private void suspect(final int peer, final boolean now, final String silence)
@@ -905,7 +919,7 @@ public final class Arbiter
      * (removed at once), or stopped (the fence kills it) for as long as a running node would take to fence itself.
      * A shorter stop, a debugger's or a frozen moment, is ridden out as any other stall below the self-fence.
      *
-     * @return true if it proposed the removal.
+     * @return true if it proposed the removal (not withheld while paused).
      */
     private boolean certainFence(final MembershipView view, final int peer, final PeerWatch watch,
         final long diskNs, final String silence)
@@ -915,46 +929,52 @@ public final class Arbiter
         if (status == HostProcesses.Status.GONE ||
             (status == HostProcesses.Status.STOPPED && diskNs >= ctx.selfFenceTimeoutNs()))
         {
-            remove(view, peer, "its process (" + process + ") on this host is " +
+            return remove(view, peer, "its process (" + process + ") on this host is " +
                 (status == HostProcesses.Status.GONE ? "gone" : "stopped") + " (" + silence + ")");
-            return true;
         }
         return false;
     }
 
-    private void remove(final MembershipView view, final int victim, final String reason)
+    /** @return true if proposed, false if withheld while paused. */
+    private boolean remove(final MembershipView view, final int victim, final String reason)
     {
         if (withhold(view, victim, "kick out", reason))
         {
-            return;
+            return false;
         }
         emit(listener -> listener.onConfirmedDead(victim, reason));
         final int primary = victim == view.primary() ? me : view.primary();
         LOG.warn("[KeyEvent: KEY_EVENT_RES_ARBITRATE] [Instance: {}] [Details: node({}) kick out: {}.]",
             me, victim, reason);
         propose(new MembershipView(view.version() + 1, view.members() & ~(1L << victim), primary, primary), reason);
+        return true;
+    }
+
+    /** Read the pause flag once a judging cycle; on resume, forget what was withheld, to log it anew next time. */
+    private void notePause()
+    {
+        final boolean now = ctx.arbitrationPaused().getAsBoolean();
+        if (paused && !now && !withheld.isEmpty())
+        {
+            LOG.warn("[KeyEvent: KEY_EVENT_RES_ARBITRATE] [Instance: {}] [Details: arbitration resumed: {} no " +
+                "longer withheld.]", me, withheld);
+            withheld.clear();
+        }
+        paused = now;
     }
 
     /**
      * @return true if arbitration is paused ({@link ArbiterContext#arbitrationPaused}): the decision is not proposed,
-     * and logged (a key event) the first time this view sees it withheld.
+     * and logged (a key event) the first time it is withheld in this pause for this view.
      */
     private boolean withhold(final MembershipView view, final int node, final String kind, final String reason)
     {
-        if (!ctx.arbitrationPaused().getAsBoolean())
+        if (!paused)
         {
-            if (withheld != null)
-            {
-                LOG.warn("[KeyEvent: KEY_EVENT_RES_ARBITRATE] [Instance: {}] [Details: arbitration resumed: {} " +
-                    "proposed now.]", me, withheld);
-                withheld = null;
-            }
             return false;
         }
-        final String key = kind + " of node " + node + " in view " + (view.version() + 1);
-        if (!key.equals(withheld))
+        if (withheld.add(kind + " of node " + node + " in view " + (view.version() + 1)))
         {
-            withheld = key;
             final String what = kind + " of node(" + node + ") withheld: the cluster is paused (cmctl pause); " +
                 "run cmctl resume to let it go ahead, or cmctl failover -n NODE: " + reason;
             LOG.warn("[KeyEvent: KEY_EVENT_RES_ARBITRATE] [Instance: {}] [Details: {}.]", me, what);
