@@ -423,7 +423,7 @@ public final class ClusterNode
 
     /**
      * @return whether {@code cmctl pause} holds: the pause flag in the agent directory of the agent that runs this
-     * node ({@link Agent#AGENT_DIR_ENV}); never paused without an agent.
+     * node ({@link Agent#AGENT_DIR_ENV}), seen up to 200 ms late; never paused without an agent.
      */
     private BooleanSupplier arbitrationPaused()
     {
@@ -432,8 +432,26 @@ public final class ClusterNode
         {
             return () -> false;
         }
+        // read at most every 200 ms: the arbiter asks every judging cycle, on the thread that renews its lease
         final FlagFiles flags = new FlagFiles(Path.of(agentDir));
-        return flags::paused;
+        final long intervalNs = TimeUnit.MILLISECONDS.toNanos(200);
+        return new BooleanSupplier()
+        {
+            private long nextReadNs = System.nanoTime();
+            private boolean paused;
+
+            @Override
+            public boolean getAsBoolean()
+            {
+                final long nowNs = System.nanoTime();
+                if (nowNs - nextReadNs >= 0)
+                {
+                    paused = flags.paused();
+                    nextReadNs = nowNs + intervalNs;
+                }
+                return paused;
+            }
+        };
     }
 
     /**
